@@ -1,0 +1,168 @@
+"""Plain-dict forms of sales and baskets (JSON-ready: Decimals and UUIDs as strings).
+
+``sale_to_dict`` is the body of the outbox message ``kassa.sale.v1``; ``basket_to_dict``
+is what the open-basket store keeps between crashes.  Both round-trip exactly.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pos.basket import Basket, BasketLine, BasketState
+from pos.catalog import Product, VatRate
+from pos.money import Money
+from pos.sale import Cashier, Sale, SaleLine
+from pos.tax import TaxLine
+from pos.tender import Payment
+
+SALE_SCHEMA = "kassa.sale.v1"
+BASKET_SCHEMA = "kassa.basket.v1"
+
+
+def _vat(v: VatRate) -> dict[str, str]:
+    return {"code": v.code, "percent": str(v.percent)}
+
+
+def _vat_from(d: dict[str, str]) -> VatRate:
+    return VatRate(d["code"], Decimal(d["percent"]))
+
+
+def product_to_dict(p: Product) -> dict[str, Any]:
+    return {
+        "code": p.code, "name": p.name, "brand": p.brand, "category": p.category,
+        "price": str(p.price.amount), "currency": p.price.currency, "vat": _vat(p.vat),
+        "barcode": p.barcode, "sold_by_weight": p.sold_by_weight,
+    }
+
+
+def product_from_dict(d: dict[str, Any]) -> Product:
+    return Product(
+        code=d["code"], name=d["name"], brand=d["brand"], category=d["category"],
+        price=Money(Decimal(d["price"]), d["currency"]), vat=_vat_from(d["vat"]),
+        barcode=d["barcode"], sold_by_weight=bool(d["sold_by_weight"]),
+    )
+
+
+def basket_to_dict(basket: Basket, cashier: Cashier | None) -> dict[str, Any]:
+    return {
+        "schema": BASKET_SCHEMA,
+        "basket_id": str(basket.basket_id),
+        "currency": basket.currency,
+        "opened_at": basket.opened_at.isoformat(),
+        "state": basket.state.value,
+        "cashier": None if cashier is None else {"id": cashier.cashier_id, "name": cashier.name},
+        "lines": [
+            {
+                "line_id": str(l.line_id), "product": product_to_dict(l.product),
+                "quantity": str(l.quantity), "scanned_code": l.scanned_code, "voided": l.voided,
+            }
+            for l in basket.lines
+        ],
+    }
+
+
+def basket_from_dict(d: dict[str, Any]) -> Basket:
+    if d.get("schema") != BASKET_SCHEMA:
+        raise ValueError(f"not a basket snapshot: {d.get('schema')!r}")
+    state = BasketState(d["state"])
+    return Basket(
+        currency=d["currency"],
+        opened_at=datetime.fromisoformat(d["opened_at"]),
+        basket_id=uuid.UUID(d["basket_id"]),
+        lines=[
+            BasketLine(
+                line_id=uuid.UUID(l["line_id"]), product=product_from_dict(l["product"]),
+                quantity=Decimal(l["quantity"]), scanned_code=l["scanned_code"], voided=l["voided"],
+            )
+            for l in d["lines"]
+        ],
+        # a basket caught mid-payment reopens for scanning: the payment never completed
+        state=BasketState.OPEN if state is BasketState.PAYING else state,
+    )
+
+
+def _m(m: Money) -> str:
+    return str(m.amount)
+
+
+def sale_to_dict(sale: Sale) -> dict[str, Any]:
+    cur = sale.currency
+    assert all(x.currency == cur for x in (sale.total, sale.rounding))
+    return {
+        "schema": SALE_SCHEMA,
+        "sale_id": str(sale.sale_id),
+        "store_id": sale.store_id,
+        "till_id": sale.till_id,
+        "receipt_number": sale.receipt_number,
+        "cashier": {"id": sale.cashier.cashier_id, "name": sale.cashier.name},
+        "opened_at": sale.opened_at.isoformat(),
+        "completed_at": sale.completed_at.isoformat(),
+        "currency": cur,
+        "total": _m(sale.total),
+        "rounding": _m(sale.rounding),
+        "lines": [
+            {
+                "line_id": str(l.line_id), "product_code": l.product_code, "barcode": l.barcode,
+                "name": l.name, "quantity": str(l.quantity), "unit_price": _m(l.unit_price),
+                "total": _m(l.total), "vat": _vat(l.vat), "sold_by_weight": l.sold_by_weight,
+                "voided": l.voided,
+            }
+            for l in sale.lines
+        ],
+        "taxes": [
+            {"vat": _vat(t.vat), "gross": _m(t.gross), "net": _m(t.net), "tax": _m(t.tax)}
+            for t in sale.taxes
+        ],
+        "payments": [
+            {
+                "payment_id": str(p.payment_id), "method": p.method, "amount": _m(p.amount),
+                "tendered": _m(p.tendered), "change": _m(p.change),
+            }
+            for p in sale.payments
+        ],
+    }
+
+
+def sale_from_dict(d: dict[str, Any]) -> Sale:
+    if d.get("schema") != SALE_SCHEMA:
+        raise ValueError(f"not a sale message: {d.get('schema')!r}")
+    cur = d["currency"]
+
+    def m(text: str) -> Money:
+        return Money(Decimal(text), cur)
+
+    return Sale(
+        sale_id=uuid.UUID(d["sale_id"]),
+        store_id=d["store_id"],
+        till_id=d["till_id"],
+        receipt_number=int(d["receipt_number"]),
+        cashier=Cashier(d["cashier"]["id"], d["cashier"]["name"]),
+        opened_at=datetime.fromisoformat(d["opened_at"]),
+        completed_at=datetime.fromisoformat(d["completed_at"]),
+        currency=cur,
+        lines=tuple(
+            SaleLine(
+                line_id=uuid.UUID(l["line_id"]), product_code=l["product_code"], barcode=l["barcode"],
+                name=l["name"], quantity=Decimal(l["quantity"]), unit_price=m(l["unit_price"]),
+                total=m(l["total"]), vat=_vat_from(l["vat"]), sold_by_weight=l["sold_by_weight"],
+                voided=l["voided"],
+            )
+            for l in d["lines"]
+        ),
+        taxes=tuple(
+            TaxLine(vat=_vat_from(t["vat"]), gross=m(t["gross"]), net=m(t["net"]), tax=m(t["tax"]))
+            for t in d["taxes"]
+        ),
+        total=m(d["total"]),
+        rounding=m(d["rounding"]),
+        payments=tuple(
+            Payment(
+                payment_id=uuid.UUID(p["payment_id"]), method=p["method"], amount=m(p["amount"]),
+                tendered=m(p["tendered"]), change=m(p["change"]),
+            )
+            for p in d["payments"]
+        ),
+    )

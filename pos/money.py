@@ -1,0 +1,151 @@
+"""Money as a value type: an exact Decimal amount with its currency.
+
+Rounding rule (the only one in the till): amounts are rounded *half up* (half away
+from zero, "commercial rounding") to the currency's minor unit, in :func:`round_money`.
+Cash totals may additionally be rounded to the smallest coin in use, in
+:func:`round_to_increment`, with the same half-up rule.  Nothing else rounds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from pos.errors import PosError
+from pos.i18n import N_
+
+# Minor-unit exponents of the currencies the chain sells in (ISO 4217).
+CURRENCY_EXPONENTS: dict[str, int] = {
+    "UAH": 2,
+    "AZN": 2,
+    "GEL": 2,
+    "EUR": 2,
+    "USD": 2,
+    "PLN": 2,
+}
+
+
+class CurrencyMismatch(PosError):
+    message = N_("Cannot combine amounts in {left} and {right}.")
+
+
+class BadAmount(PosError):
+    message = N_("“{text}” is not an amount of money.")
+
+
+def exponent(currency: str) -> int:
+    try:
+        return CURRENCY_EXPONENTS[currency]
+    except KeyError:
+        raise PosError(N_("Unknown currency {currency}."), currency=currency) from None
+
+
+def minor_unit(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-exponent(currency))
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Money:
+    """An exact amount of one currency. Build it from str, int or Decimal, never float."""
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError(f"Money needs a Decimal amount, got {type(self.amount).__name__}")
+        if not self.amount.is_finite():
+            raise TypeError("Money cannot be NaN or infinite")
+        exponent(self.currency)
+
+    @classmethod
+    def of(cls, amount: str | int | Decimal, currency: str) -> Money:
+        if isinstance(amount, float):
+            raise TypeError("Money is never built from float")
+        try:
+            value = Decimal(amount)
+        except (InvalidOperation, ValueError):
+            raise BadAmount(text=str(amount)) from None
+        if not value.is_finite():
+            raise BadAmount(text=str(amount))
+        return cls(value, currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(Decimal(0), currency)
+
+    @classmethod
+    def from_minor(cls, minor: int, currency: str) -> Money:
+        return cls(Decimal(minor).scaleb(-exponent(currency)), currency)
+
+    def minor_units(self) -> int:
+        """The amount in minor units (cents, kopiyky); the amount must already be rounded."""
+        scaled = self.amount.scaleb(exponent(self.currency))
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{self} is not a whole number of minor units")
+        return int(scaled)
+
+    def _check(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine Money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise CurrencyMismatch(left=self.currency, right=other.currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def times(self, quantity: Decimal) -> Money:
+        """Unrounded product; round it with :func:`round_money`."""
+        if not isinstance(quantity, (Decimal, int)) or isinstance(quantity, bool):
+            raise TypeError("quantities are Decimal")
+        return Money(self.amount * quantity, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount >= other.amount
+
+    def is_zero(self) -> bool:
+        return self.amount == 0
+
+    def __str__(self) -> str:
+        return f"{self.amount:.{exponent(self.currency)}f} {self.currency}"
+
+
+def round_money(money: Money) -> Money:
+    """Round half up to the currency's minor unit: the till's one rounding rule."""
+    return Money(money.amount.quantize(minor_unit(money.currency), rounding=ROUND_HALF_UP), money.currency)
+
+
+def round_to_increment(money: Money, increment: Decimal) -> Money:
+    """Round half up to a multiple of ``increment`` (the smallest coin in use for cash)."""
+    if increment <= 0:
+        raise ValueError("rounding increment must be positive")
+    steps = (money.amount / increment).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return round_money(Money(steps * increment, money.currency))
+
+
+def money_sum(amounts: list[Money] | tuple[Money, ...], currency: str) -> Money:
+    total = Money.zero(currency)
+    for amount in amounts:
+        total = total + amount
+    return total

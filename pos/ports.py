@@ -1,0 +1,88 @@
+"""Ports: what the domain needs from the outside world.  Adapters implement these
+Protocols (local_db for storage, hardware for devices); tests may use in-memory ones."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from pos.catalog import Product
+from pos.receipt import Receipt
+from pos.sale import Cashier, Sale
+
+
+class Catalog(Protocol):
+    def by_barcode(self, gtin: str) -> Product | None: ...
+
+    def by_code(self, code: str) -> Product | None:
+        """A product by the shop's product code or a weighed item's PLU."""
+        ...
+
+    def search(self, text: str, limit: int = 50) -> list[Product]:
+        """Full-text, prefix search over name, brand and code."""
+        ...
+
+
+class SaleJournal(Protocol):
+    def record_sale(self, sale: Sale) -> Sale:
+        """In one durable transaction: the sale with lines and payments, the next gapless
+        receipt number, an outbox row, a print job, and the removal of the open basket.
+        Returns the sale with its receipt number.  Raises StorageProblem and records
+        nothing if any part fails; recording the same sale_id twice is refused."""
+        ...
+
+    def get_sale(self, sale_id: uuid.UUID) -> Sale | None: ...
+
+    def recent_sales(self, limit: int = 20) -> list[Sale]: ...
+
+    def next_receipt_number(self) -> int: ...
+
+    def unsent_count(self) -> int:
+        """Sales recorded but not yet acknowledged by the hub (outbox rows)."""
+        ...
+
+
+class OpenBasketStore(Protocol):
+    """Keeps the basket being built, so a crash or power cut does not lose it."""
+
+    def save_basket(self, snapshot: dict[str, Any]) -> None: ...
+
+    def load_basket(self) -> dict[str, Any] | None: ...
+
+    def discard_basket(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PrintJob:
+    job_id: int
+    sale_id: uuid.UUID
+    is_copy: bool
+    attempts: int
+
+
+class PrintQueue(Protocol):
+    def pending_jobs(self) -> list[PrintJob]: ...
+
+    def mark_printed(self, job_id: int) -> None: ...
+
+    def mark_failed(self, job_id: int, reason: str) -> None: ...
+
+    def enqueue_copy(self, sale_id: uuid.UUID) -> None: ...
+
+
+class ReceiptPrinter(Protocol):
+    def print_receipt(self, receipt: Receipt) -> None:
+        """Print or raise a DeviceProblem (absent, off, out of paper...)."""
+        ...
+
+
+class CashierDirectory(Protocol):
+    def sign_in(self, cashier_code: str, pin: str) -> Cashier | None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Timezone-aware current time."""
+        ...

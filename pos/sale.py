@@ -1,0 +1,109 @@
+"""A completed sale: what the journal records, append-only, and what the hub receives.
+
+``sale_id`` (a UUID made when the basket opened) is the sale's global identity and the
+idempotency key of every sync message; ``receipt_number`` is gapless per till and is
+assigned by the journal in the same transaction that records the sale.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from pos.basket import Basket
+from pos.catalog import VatRate
+from pos.money import Money
+from pos.tax import TaxLine
+from pos.tender import Payment
+
+
+@dataclass(frozen=True, slots=True)
+class Cashier:
+    cashier_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SaleLine:
+    line_id: uuid.UUID
+    product_code: str
+    barcode: str
+    name: str
+    quantity: Decimal
+    unit_price: Money
+    total: Money
+    vat: VatRate
+    sold_by_weight: bool
+    voided: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Sale:
+    sale_id: uuid.UUID
+    store_id: str
+    till_id: str
+    receipt_number: int  # 0 until the journal assigns the next number
+    cashier: Cashier
+    opened_at: datetime
+    completed_at: datetime
+    currency: str
+    lines: tuple[SaleLine, ...]
+    taxes: tuple[TaxLine, ...]
+    total: Money  # sum of the line totals
+    rounding: Money  # cash rounding adjustment: due = total + rounding
+    payments: tuple[Payment, ...]
+
+    @property
+    def due(self) -> Money:
+        return self.total + self.rounding
+
+    @property
+    def change(self) -> Money:
+        change = Money.zero(self.currency)
+        for payment in self.payments:
+            change = change + payment.change
+        return change
+
+
+def sale_from_basket(
+    basket: Basket,
+    *,
+    store_id: str,
+    till_id: str,
+    cashier: Cashier,
+    payment: Payment,
+    completed_at: datetime,
+) -> Sale:
+    total = basket.total()
+    lines = tuple(
+        SaleLine(
+            line_id=line.line_id,
+            product_code=line.product.code,
+            barcode=line.scanned_code or line.product.barcode,
+            name=line.product.name,
+            quantity=line.quantity,
+            unit_price=line.product.price,
+            total=line.total,
+            vat=line.product.vat,
+            sold_by_weight=line.product.sold_by_weight,
+            voided=line.voided,
+        )
+        for line in basket.lines
+    )
+    return Sale(
+        sale_id=basket.basket_id,
+        store_id=store_id,
+        till_id=till_id,
+        receipt_number=0,
+        cashier=cashier,
+        opened_at=basket.opened_at,
+        completed_at=completed_at,
+        currency=basket.currency,
+        lines=lines,
+        taxes=basket.taxes(),
+        total=total,
+        rounding=payment.amount - total,
+        payments=(payment,),
+    )

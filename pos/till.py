@@ -1,0 +1,274 @@
+"""The cashier's use cases: sign in, scan, change quantity, void, pay cash.
+
+A ``Till`` is confined to one worker thread (the UI runs every call there).  Every call
+returns a ``TillResult``: what changed and an immutable view of the basket, which the UI
+shows without touching the domain.  The open basket is saved after every change, so a
+crash or power cut reopens it; a completed sale is recorded before the call returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pos.barcode import ScannedBarcode, TypedCode, WeighedBarcode, is_code_like, parse_scan
+from pos.basket import Basket, BasketLine, BasketState
+from pos.catalog import Product
+from pos.codec import basket_from_dict, basket_to_dict
+from pos.errors import PosError
+from pos.i18n import N_
+from pos.money import Money
+from pos.ports import CashierDirectory, Catalog, Clock, OpenBasketStore, SaleJournal
+from pos.quantity import parse_decimal
+from pos.receipt import StoreInfo
+from pos.sale import Cashier, Sale, sale_from_basket
+from pos.tax import TaxLine
+from pos.tender import CashPolicy, pay_cash
+
+log = logging.getLogger(__name__)
+
+MAX_SEARCH_TEXT = 100
+
+
+class UnknownBarcode(PosError):
+    message = N_("No product has barcode {code}.")
+
+
+class UnknownProductCode(PosError):
+    message = N_("No product has code {code}.")
+
+
+class NeedsWeight(PosError):
+    message = N_("{name} is sold by weight: weigh it, or type the weight then * then the code (0.350*{code}).")
+
+
+class NotSignedIn(PosError):
+    message = N_("Sign in first.")
+
+
+class WrongPin(PosError):
+    message = N_("Wrong cashier number or PIN.")
+
+
+class BadCashAmount(PosError):
+    message = N_("“{text}” is not an amount of cash.")
+
+
+@dataclass(frozen=True, slots=True)
+class TillSettings:
+    store: StoreInfo
+    cash: CashPolicy = field(default_factory=CashPolicy)
+    weight_prefixes: tuple[str, ...] = ("22",)
+
+
+@dataclass(frozen=True, slots=True)
+class BasketView:
+    """An immutable picture of the basket for the screen."""
+
+    basket_id: uuid.UUID
+    state: BasketState
+    lines: tuple[BasketLine, ...]
+    total: Money
+    cash_due: Money
+    taxes: tuple[TaxLine, ...]
+    item_count: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class TillResult:
+    view: BasketView
+    cashier: Cashier | None
+    line: BasketLine | None = None  # the line this call touched, for the screen to select
+    sale: Sale | None = None  # the sale this call recorded
+    basket_changed: bool = False
+    journal_changed: bool = False
+
+
+class Till:
+    def __init__(
+        self,
+        settings: TillSettings,
+        *,
+        catalog: Catalog,
+        journal: SaleJournal,
+        baskets: OpenBasketStore,
+        cashiers: CashierDirectory,
+        clock: Clock,
+    ) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.journal = journal
+        self.baskets = baskets
+        self.cashiers = cashiers
+        self.clock = clock
+        self.cashier: Cashier | None = None
+        self.basket = self._new_basket()
+        self.restored_lines = 0
+
+    # -- session -----------------------------------------------------------------------
+    def start(self) -> TillResult:
+        """Reopen the basket that was being built when the till last stopped, if any."""
+        snapshot = self.baskets.load_basket()
+        if snapshot:
+            try:
+                self.basket = basket_from_dict(snapshot)
+                self.restored_lines = len(self.basket.active_lines())
+                log.info("reopened basket %s with %d lines", self.basket.basket_id, len(self.basket.lines))
+            except (KeyError, ValueError, TypeError, PosError):
+                log.exception("the saved basket could not be read; starting a new one")
+        return self._result(basket_changed=True)
+
+    def sign_in(self, cashier_code: str, pin: str) -> TillResult:
+        cashier = self.cashiers.sign_in(cashier_code.strip(), pin)
+        if cashier is None:
+            raise WrongPin()
+        self.cashier = cashier
+        log.info("cashier %s signed in", cashier.cashier_id)
+        return self._result()
+
+    def sign_out(self) -> TillResult:
+        self.cashier = None
+        return self._result()
+
+    # -- building the basket -----------------------------------------------------------
+    def scan(self, text: str) -> TillResult:
+        """What the scanner or keyboard typed: ``code`` or ``quantity*code``."""
+        self._require_cashier()
+        quantity: Decimal | None = None
+        if "*" in text:
+            qty_text, _, text = text.partition("*")
+            quantity = parse_decimal(qty_text)
+        scan = parse_scan(text, self.settings.weight_prefixes)
+        if isinstance(scan, ScannedBarcode):
+            product = self.catalog.by_barcode(scan.gtin)
+            if product is None:
+                raise UnknownBarcode(code=scan.gtin)
+            code = scan.gtin
+        elif isinstance(scan, WeighedBarcode):
+            product = self.catalog.by_code(scan.plu)
+            if product is None:
+                raise UnknownProductCode(code=scan.plu)
+            quantity, code = scan.weight_kg, scan.gtin
+        else:
+            assert isinstance(scan, TypedCode)
+            product = self.catalog.by_code(scan.code)
+            if product is None:
+                raise UnknownProductCode(code=scan.code)
+            code = scan.code
+        if quantity is None:
+            if product.sold_by_weight:
+                raise NeedsWeight(name=product.name, code=code)
+            quantity = Decimal(1)
+        return self._change(lambda: self.basket.add(product, quantity, code))
+
+    def add_product(self, product: Product, quantity: Decimal = Decimal(1)) -> TillResult:
+        """Add a product picked from the search list."""
+        self._require_cashier()
+        if product.sold_by_weight and quantity == 1:
+            raise NeedsWeight(name=product.name, code=product.code)
+        return self._change(lambda: self.basket.add(product, quantity, product.barcode))
+
+    def search(self, text: str, limit: int = 50) -> list[Product]:
+        text = text.strip()[:MAX_SEARCH_TEXT]
+        if not text:
+            return []
+        if is_code_like(text):
+            found = self.catalog.by_code(text) or (self.catalog.by_barcode(text) if len(text) >= 8 else None)
+            if found:
+                return [found]
+        return self.catalog.search(text, limit)
+
+    def change_quantity(self, line_id: uuid.UUID, text: str) -> TillResult:
+        self._require_cashier()
+        quantity = parse_decimal(text)
+        return self._change(lambda: self.basket.set_quantity(line_id, quantity))
+
+    def void_line(self, line_id: uuid.UUID) -> TillResult:
+        self._require_cashier()
+        return self._change(lambda: self.basket.void_line(line_id))
+
+    # -- paying ------------------------------------------------------------------------
+    def begin_payment(self) -> TillResult:
+        self._require_cashier()
+        if self.basket.state is BasketState.OPEN:
+            self.basket.begin_payment()
+        return self._result()
+
+    def cancel_payment(self) -> TillResult:
+        self.basket.cancel_payment()
+        return self._result()
+
+    def pay_cash(self, tendered_text: str = "") -> TillResult:
+        """Settle the basket in cash; ``""`` means the exact amount.  The sale is durable
+        in the journal before this returns; then a new basket opens."""
+        cashier = self._require_cashier()
+        if self.basket.state is BasketState.OPEN:
+            self.basket.begin_payment()
+        due = self.settings.cash.due(self.basket.total())
+        tendered = due if not tendered_text.strip() else self._parse_cash(tendered_text)
+        payment = pay_cash(due, tendered)
+        sale = sale_from_basket(
+            self.basket,
+            store_id=self.settings.store.store_id,
+            till_id=self.settings.store.till_id,
+            cashier=cashier,
+            payment=payment,
+            completed_at=self.clock.now(),
+        )
+        recorded = self.journal.record_sale(sale)
+        log.info("sale %s recorded as receipt %d", recorded.sale_id, recorded.receipt_number)
+        self.basket.mark_completed()
+        self.basket = self._new_basket()
+        self.restored_lines = 0
+        return self._result(sale=recorded, basket_changed=True, journal_changed=True)
+
+    def view(self) -> BasketView:
+        b = self.basket
+        total = b.total()
+        return BasketView(
+            basket_id=b.basket_id,
+            state=b.state,
+            lines=tuple(b.lines),
+            total=total,
+            cash_due=self.settings.cash.due(total),
+            taxes=b.taxes(),
+            item_count=b.item_count(),
+        )
+
+    # -- helpers -----------------------------------------------------------------------
+    def _parse_cash(self, text: str) -> Money:
+        try:
+            value = parse_decimal(text)
+        except PosError:
+            raise BadCashAmount(text=text[:20]) from None
+        currency = self.settings.store.currency
+        if value < 0 or value != value.quantize(Decimal("0.01")):
+            raise BadCashAmount(text=text[:20])
+        return Money(value, currency)
+
+    def _change(self, change: Callable[[], BasketLine]) -> TillResult:
+        """Apply a basket change and save the basket; undo the change if saving fails."""
+        before = (list(self.basket.lines), self.basket.state)
+        line = change()
+        try:
+            self.baskets.save_basket(basket_to_dict(self.basket, self.cashier))
+        except Exception:
+            self.basket.lines, self.basket.state = before
+            raise
+        return self._result(line=line, basket_changed=True)
+
+    def _require_cashier(self) -> Cashier:
+        if self.cashier is None:
+            raise NotSignedIn()
+        return self.cashier
+
+    def _new_basket(self) -> Basket:
+        return Basket(currency=self.settings.store.currency, opened_at=self.clock.now())
+
+    def _result(self, **kw: object) -> TillResult:
+        return TillResult(view=self.view(), cashier=self.cashier, **kw)  # type: ignore[arg-type]
+
+
