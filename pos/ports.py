@@ -30,7 +30,8 @@ class SaleJournal(Protocol):
         """In one durable transaction: the sale with lines and payments, the next gapless
         receipt number, an outbox row, a print job, and the removal of the open basket.
         Returns the sale with its receipt number.  Raises StorageProblem and records
-        nothing if any part fails; recording the same sale_id twice is refused."""
+        nothing if any part fails.  Recording a sale_id that is already recorded returns
+        the recorded sale unchanged (a retry never makes a second sale)."""
         ...
 
     def get_sale(self, sale_id: uuid.UUID) -> Sale | None: ...
@@ -67,7 +68,9 @@ class PrintQueue(Protocol):
 
     def mark_printed(self, job_id: int) -> None: ...
 
-    def mark_failed(self, job_id: int, reason: str) -> None: ...
+    def mark_failed(self, job_id: int, reason: str) -> None:
+        """The job stays pending, with one more attempt and the reason kept."""
+        ...
 
     def enqueue_copy(self, sale_id: uuid.UUID) -> None: ...
 

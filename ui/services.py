@@ -1,0 +1,22 @@
+"""What the till window is given by the composition root (ui/cli.py): the use cases and the
+read side of the journal, already wired to their adapters.  The window never builds adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pos.ports import SaleJournal
+from pos.printing import ReceiptSpooler
+from pos.receipt import StoreInfo
+from pos.till import Till
+
+
+@dataclass
+class TillServices:
+    till: Till  # called only on the till worker thread
+    journal: SaleJournal  # read side (counts, recent sales), called only on the till worker thread
+    spooler: ReceiptSpooler  # called only on the printer worker thread
+    store: StoreInfo
+    ui_locale: str = "en"
+    printer_description: str = ""  # e.g. "network 192.0.2.10:9100", shown in the status bar
+    print_retry_seconds: float = 5.0
