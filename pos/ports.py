@@ -75,6 +75,17 @@ class PrintQueue(Protocol):
     def enqueue_copy(self, sale_id: uuid.UUID) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """One sale waiting to be sent to the hub (see sync/outbox.py for the contract)."""
+
+    seq: int
+    sale_id: uuid.UUID
+    kind: str  # "kassa.sale.v1"
+    payload: str  # JSON
+    created_at: datetime
+
+
 class ReceiptPrinter(Protocol):
     def print_receipt(self, receipt: Receipt) -> None:
         """Print or raise a DeviceProblem (absent, off, out of paper...)."""

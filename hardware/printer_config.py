@@ -1,0 +1,172 @@
+"""The receipt printer setting: one connection string, parsed into a ``PrinterSpec``.
+
+Accepted forms (``ACCEPTED_FORMS``)::
+
+    none                        printing disabled: receipts are accepted and discarded
+                                (they stay in the journal and can be reprinted)
+    dummy                       python-escpos Dummy: bytes kept in memory (previews, tests)
+    file:/dev/usb/lp0           raw ESC/POS bytes appended to a device node or a file
+    network:HOST[:PORT]         raw TCP to the printer, port 9100 by default
+    usb:VENDOR:PRODUCT          USB ids in hex (usb:04b8:0202), python-escpos Usb (needs pyusb)
+    serial:DEVICE[:BAUD]        serial port (serial:/dev/ttyUSB0:19200, serial:COM3), needs pyserial
+    preview:DIRECTORY           every receipt saved as a PNG in DIRECTORY (demo, training)
+
+Options travel beside the string: ``profile`` (a python-escpos capabilities profile),
+``width`` (characters per line), ``dot_width`` (printable dots per line; 0 = from the
+profile), ``timeout`` (seconds a network connect or send may stall) and ``check_paper``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from hardware.errors import PrinterNotConfigured
+
+PrinterKind = Literal["none", "dummy", "file", "network", "usb", "serial", "preview"]
+
+ACCEPTED_FORMS = (
+    "none",
+    "dummy",
+    "file:/dev/usb/lp0",
+    "network:HOST[:PORT]",
+    "usb:VENDOR:PRODUCT (hex ids)",
+    "serial:DEVICE[:BAUD]",
+    "preview:DIRECTORY",
+)
+DEFAULT_PROFILE = "TM-T88V"
+DEFAULT_WIDTH = 42
+DEFAULT_NETWORK_PORT = 9100
+DEFAULT_BAUDRATE = 9600
+DEFAULT_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterSpec:
+    kind: PrinterKind
+    target: str = ""  # file path, host name or serial device
+    port: int = DEFAULT_NETWORK_PORT
+    vendor_id: int = 0
+    product_id: int = 0
+    baudrate: int = DEFAULT_BAUDRATE
+    profile: str = DEFAULT_PROFILE
+    width: int = DEFAULT_WIDTH
+    dot_width: int = 0  # 0: the profile's paper width in dots, else 12 dots a character
+    timeout: float = DEFAULT_TIMEOUT
+    check_paper: bool = False  # ask a network printer for its paper sensor before printing
+    setting: str = field(default="", compare=False)  # the string as the user wrote it
+
+    @property
+    def address(self) -> str:
+        """Where the printer is, as errors and logs name it."""
+        if self.kind == "network":
+            host = f"[{self.target}]" if ":" in self.target else self.target
+            return f"network:{host}:{self.port}"
+        if self.kind == "usb":
+            return f"usb:{self.vendor_id:04x}:{self.product_id:04x}"
+        if self.kind == "serial":
+            return f"serial:{self.target}:{self.baudrate}"
+        if self.kind in ("file", "preview"):
+            return f"{self.kind}:{self.target}"
+        return self.kind
+
+
+def parse_printer(
+    setting: str,
+    *,
+    profile: str = DEFAULT_PROFILE,
+    width: int = DEFAULT_WIDTH,
+    dot_width: int = 0,
+    timeout: float = DEFAULT_TIMEOUT,
+    check_paper: bool = False,
+) -> PrinterSpec:
+    """Parse a printer connection string; a wrong one raises ``PrinterNotConfigured``
+    (a DeviceError) whose message lists the accepted forms."""
+    text = (setting or "").strip()
+    kind, _, rest = text.partition(":")
+    kind = kind.lower()
+    _check_options(text, profile, width, dot_width, timeout)
+    base = PrinterSpec(
+        "none", profile=profile, width=width, dot_width=dot_width, timeout=timeout, check_paper=check_paper, setting=text
+    )
+    if kind == "dummy" and not rest:
+        return replace(base, kind="dummy")
+    if kind == "none" and not rest:
+        return base
+    if kind == "file" and rest.strip():
+        return replace(base, kind="file", target=rest.strip())
+    if kind == "preview" and rest.strip():
+        return replace(base, kind="preview", target=rest.strip())
+    if kind == "network" and rest:
+        host, port = _host_port(text, rest)
+        return replace(base, kind="network", target=host, port=port)
+    if kind == "usb" and rest:
+        vendor, product = _usb_ids(text, rest)
+        return replace(base, kind="usb", vendor_id=vendor, product_id=product)
+    if kind == "serial" and rest:
+        device, baud = _device_baud(text, rest)
+        return replace(base, kind="serial", target=device, baudrate=baud)
+    known = kind in ("none", "dummy", "file", "network", "usb", "serial", "preview")
+    raise _bad(text, "incomplete printer setting" if known else "unknown kind of printer")
+
+
+def _bad(setting: str, problem: str) -> PrinterNotConfigured:
+    forms = ", ".join(ACCEPTED_FORMS)
+    return PrinterNotConfigured(address=setting or "(empty)", reason=f"{problem}; use one of: {forms}")
+
+
+def _check_options(setting: str, profile: str, width: int, dot_width: int, timeout: float) -> None:
+    if not 24 <= width <= 96:
+        raise _bad(setting, f"width must be 24 to 96 characters, not {width}")
+    if dot_width and not 8 * 24 <= dot_width <= 2048:
+        raise _bad(setting, f"dot_width must be 192 to 2048 dots, not {dot_width}")
+    if not 0 < timeout <= 120:
+        raise _bad(setting, f"timeout must be between 0 and 120 seconds, not {timeout}")
+    from escpos.capabilities import CAPABILITIES
+
+    if profile not in CAPABILITIES["profiles"]:
+        known = ", ".join(sorted(CAPABILITIES["profiles"]))
+        raise PrinterNotConfigured(address=setting or "(empty)", reason=f"unknown printer profile {profile!r}; known: {known}")
+
+
+def _host_port(setting: str, rest: str) -> tuple[str, int]:
+    if rest.startswith("["):  # network:[fe80::1]:9100
+        host, _, tail = rest[1:].partition("]")
+        port_text = tail[1:] if tail.startswith(":") else tail
+    elif rest.count(":") > 1:  # a bare IPv6 address, default port
+        host, port_text = rest, ""
+    else:
+        host, _, port_text = rest.partition(":")
+    host = host.strip()
+    if not host or any(ch.isspace() or ch in "/\\" for ch in host):
+        raise _bad(setting, f"{host or 'the host'!r} is not a host name or IP address")
+    if not port_text:
+        return host, DEFAULT_NETWORK_PORT
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise _bad(setting, f"{port_text!r} is not a TCP port (1-65535)")
+    return host, int(port_text)
+
+
+def _usb_ids(setting: str, rest: str) -> tuple[int, int]:
+    parts = rest.split(":")
+    if len(parts) != 2:
+        raise _bad(setting, "a USB printer needs a vendor and a product id")
+    try:
+        ids = [int(p.strip().lower().removeprefix("0x"), 16) for p in parts]
+    except ValueError:
+        raise _bad(setting, f"{rest!r} are not hexadecimal USB ids") from None
+    if not all(0 < i <= 0xFFFF for i in ids):
+        raise _bad(setting, f"{rest!r} are not USB ids (0001-ffff)")
+    return ids[0], ids[1]
+
+
+def _device_baud(setting: str, rest: str) -> tuple[str, int]:
+    device, sep, baud = rest.rpartition(":")
+    if not sep or not baud.isdigit():
+        device, baud = rest, str(DEFAULT_BAUDRATE)
+    device = device.strip()
+    if not device:
+        raise _bad(setting, "a serial printer needs a device such as /dev/ttyUSB0 or COM3")
+    if int(baud) not in (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200):
+        raise _bad(setting, f"{baud} is not a serial speed (9600, 19200, 38400, 57600, 115200...)")
+    return device, int(baud)

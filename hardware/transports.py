@@ -1,0 +1,187 @@
+"""How receipt bytes reach a printer: one small class per connection, each with one job,
+``send(data)``, which opens the connection, writes the whole receipt and closes again, or
+raises a ``DeviceError`` naming the printer's address.  Nothing stays open between
+receipts, so a printer that was switched off and on again just works on the next one.
+
+USB and serial go through python-escpos's own device classes (imported lazily: pyusb and
+pyserial are optional); network and file are a few lines of standard library, so that
+connect and send time out and a file is appended to rather than truncated.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from typing import Any, Protocol
+
+from hardware.errors import DeviceError, PrinterFailed, PrinterNotConfigured, PrinterOffline, PrinterOutOfPaper
+from hardware.printer_config import PrinterSpec
+
+log = logging.getLogger(__name__)
+
+PAPER_STATUS_QUERY = b"\x10\x04\x04"  # DLE EOT 4: real-time paper sensor status
+PAPER_END_BITS = 0x60  # bits 5 and 6: the roll is out
+PAPER_STATUS_WAIT = 1.0  # seconds to wait for a status byte; many printers never answer
+
+
+class Transport(Protocol):
+    address: str
+
+    def send(self, data: bytes) -> None: ...
+
+
+class DiscardTransport:
+    """``none``: printing is switched off; receipts stay in the journal, reprintable."""
+
+    def __init__(self, spec: PrinterSpec) -> None:
+        self.address = spec.address
+
+    def send(self, data: bytes) -> None:
+        log.debug("printing is disabled: %d bytes discarded", len(data))
+
+
+class MemoryTransport:
+    """``dummy``: a python-escpos Dummy keeps every byte sent, for previews and tests."""
+
+    def __init__(self, spec: PrinterSpec) -> None:
+        from escpos.printer import Dummy
+
+        self.address = spec.address
+        self.printer = Dummy(profile=spec.profile)
+
+    def send(self, data: bytes) -> None:
+        self.printer._raw(data)
+
+    @property
+    def output(self) -> bytes:
+        return bytes(self.printer.output)
+
+
+class FileTransport:
+    """``file:PATH``: appends to a device node (/dev/usb/lp0) or a plain file."""
+
+    def __init__(self, spec: PrinterSpec) -> None:
+        self.address = spec.address
+        self.path = spec.target
+
+    def send(self, data: bytes) -> None:
+        try:
+            stream = open(self.path, "ab", buffering=0)
+        except OSError as error:
+            raise PrinterOffline(address=self.address, reason=_describe(error)) from error
+        try:
+            with stream:
+                stream.write(data)
+        except OSError as error:
+            raise PrinterFailed(address=self.address, reason=_describe(error)) from error
+
+
+class NetworkTransport:
+    """``network:HOST:PORT``: raw TCP (port 9100).  Connecting, and every send or status
+    read, gives up after ``timeout`` seconds without progress."""
+
+    def __init__(self, spec: PrinterSpec) -> None:
+        self.address = spec.address
+        self.host, self.port, self.timeout = spec.target, spec.port, spec.timeout
+        self.check_paper = spec.check_paper
+
+    def send(self, data: bytes) -> None:
+        try:
+            connection = socket.create_connection((self.host, self.port), timeout=self.timeout)
+        except OSError as error:
+            raise PrinterOffline(address=self.address, reason=_describe(error, self.timeout)) from error
+        with connection:
+            try:
+                if self.check_paper:
+                    self._check_paper(connection)
+                connection.sendall(data)
+                connection.shutdown(socket.SHUT_WR)
+            except OSError as error:
+                raise PrinterFailed(address=self.address, reason=_describe(error, self.timeout)) from error
+
+    def _check_paper(self, connection: socket.socket) -> None:
+        connection.sendall(PAPER_STATUS_QUERY)
+        connection.settimeout(min(PAPER_STATUS_WAIT, self.timeout))
+        try:
+            status = connection.recv(1)
+        except TimeoutError:
+            status = b""  # the printer does not report status over the network: print anyway
+        finally:
+            connection.settimeout(self.timeout)
+        if status and status[0] & PAPER_END_BITS == PAPER_END_BITS:
+            raise PrinterOutOfPaper(address=self.address)
+
+
+class EscposDeviceTransport:
+    """``usb:`` and ``serial:``: a python-escpos device, opened for one receipt at a time."""
+
+    def __init__(self, spec: PrinterSpec) -> None:
+        self.address = spec.address
+        self.spec = spec
+
+    def _device(self) -> Any:
+        from escpos import printer
+
+        spec = self.spec
+        if spec.kind == "usb":
+            if not printer.Usb.is_usable():
+                raise PrinterNotConfigured(address=self.address, reason="USB printing needs the pyusb package")
+            timeout_ms = int(spec.timeout * 1000)
+            return printer.Usb(spec.vendor_id, spec.product_id, timeout=timeout_ms, profile=spec.profile)
+        if not printer.Serial.is_usable():
+            raise PrinterNotConfigured(address=self.address, reason="serial printing needs the pyserial package")
+        return printer.Serial(spec.target, baudrate=spec.baudrate, timeout=spec.timeout, profile=spec.profile)
+
+    def send(self, data: bytes) -> None:
+        from escpos.exceptions import DeviceNotFoundError, Error
+
+        device = self._device()
+        try:
+            device.open()
+            if hasattr(device.device, "write_timeout"):  # pyserial: never block on a dead line
+                device.device.write_timeout = self.spec.timeout
+        except (DeviceNotFoundError, OSError) as error:
+            raise PrinterOffline(address=self.address, reason=_describe(error)) from error
+        try:
+            device._raw(data)
+        except (Error, OSError, ValueError) as error:  # pyusb's USBError is an OSError
+            raise PrinterFailed(address=self.address, reason=_describe(error)) from error
+        finally:
+            try:
+                device.close()
+            except Exception:  # closing a device that went away must not hide the real error
+                log.debug("closing %s failed", self.address, exc_info=True)
+
+
+def open_transport(spec: PrinterSpec) -> Transport:
+    if spec.kind == "none":
+        return DiscardTransport(spec)
+    if spec.kind == "dummy":
+        return MemoryTransport(spec)
+    if spec.kind == "file":
+        return FileTransport(spec)
+    if spec.kind == "network":
+        return NetworkTransport(spec)
+    if spec.kind in ("usb", "serial"):
+        return EscposDeviceTransport(spec)
+    raise PrinterNotConfigured(address=spec.address, reason=f"no transport for {spec.kind!r}")
+
+
+def _describe(error: BaseException, timeout: float | None = None) -> str:
+    """A short reason a person can act on, from an OS or driver error."""
+    if isinstance(error, TimeoutError):
+        return f"no answer within {timeout:g} s" if timeout else "timed out"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, socket.gaierror):
+        return "unknown host name"
+    if isinstance(error, (BrokenPipeError, ConnectionResetError)):
+        return "the printer closed the connection"
+    if isinstance(error, FileNotFoundError):
+        return "no such device or file"
+    if isinstance(error, PermissionError):
+        return "permission denied (is the user in the lp group?)"
+    if isinstance(error, DeviceError):
+        return str(error)
+    text = " ".join(str(error).split())
+    return text[:160] or type(error).__name__

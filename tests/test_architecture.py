@@ -1,0 +1,23 @@
+"""The dependency rule of ARCHITECTURE.md, checked by import-linter's contracts in pyproject.toml."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_layer_contracts_hold():
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "broken" in result.stdout and " 0 broken" in result.stdout
+
+
+def test_no_module_outside_ui_qt_imports_pyside6_directly():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "ui").rglob("*.py")
+        if path.name != "qt.py" and "PySide6" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
