@@ -164,12 +164,15 @@ class Till:
             quantity = Decimal(1)
         return self._change(lambda: self.basket.add(product, quantity, code))
 
-    def add_product(self, product: Product, quantity: Decimal = Decimal(1)) -> TillResult:
-        """Add a product picked from the search list."""
+    def add_product(self, product: Product, quantity: Decimal | None = None) -> TillResult:
+        """Add a product picked from the search list; weighed goods need their weight."""
         self._require_cashier()
-        if product.sold_by_weight and quantity == 1:
-            raise NeedsWeight(name=product.name, code=product.code)
-        return self._change(lambda: self.basket.add(product, quantity, product.barcode))
+        if quantity is None:
+            if product.sold_by_weight:
+                raise NeedsWeight(name=product.name, code=product.code)
+            quantity = Decimal(1)
+        chosen = quantity
+        return self._change(lambda: self.basket.add(product, chosen, product.barcode))
 
     def search(self, text: str, limit: int = 50) -> list[Product]:
         text = text.strip()[:MAX_SEARCH_TEXT]

@@ -20,3 +20,4 @@ class TillServices:
     ui_locale: str = "en"
     printer_description: str = ""  # e.g. "network 192.0.2.10:9100", shown in the status bar
     print_retry_seconds: float = 5.0
+    printing_enabled: bool = True  # False when the printer setting is "none"

@@ -184,3 +184,10 @@ def test_a_recorded_sale_round_trips_through_its_message_and_adds_up(items, roun
     assert sale_from_dict(sale_to_dict(sale)) == sale
     assert sum(t.gross.amount for t in sale.taxes) == sale.total.amount
     assert sale.payments[0].amount == sale.due
+
+
+def test_a_weighed_item_picked_from_search_takes_its_weight_even_one_kilogram():
+    till = signed_in()
+    with pytest.raises(NeedsWeight):
+        till.add_product(APPLES)
+    assert till.add_product(APPLES, Decimal("1")).line.quantity == Decimal("1.000")

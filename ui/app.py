@@ -1,0 +1,54 @@
+"""Running the till window: the Qt application, the look, the event loop, a clean stop."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from ui.main_window import MainWindow
+from ui.qt import QApplication, QTimer
+from ui.services import TillServices
+from ui.style import STYLESHEET
+
+log = logging.getLogger(__name__)
+DEFAULT_SIZE = (1280, 800)
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The running QApplication, created (with the till's stylesheet) if there is none."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Kassa")
+    app.setStyleSheet(STYLESHEET)
+    return app
+
+
+def run_till_window(
+    services: TillServices,
+    argv: list[str] | None = None,
+    *,
+    maximised: bool = True,
+    quit_after: float | None = None,
+) -> int:
+    """Show the cashier's window and run until it closes; returns the exit code.
+
+    On close the workers finish what is queued (the basket is saved, queued receipts get
+    their chance to print) and then stop.  ``quit_after`` (seconds) closes the window by
+    itself, for smoke tests of the shipped till."""
+    app = make_application(argv)
+    window = MainWindow(services)
+    window.resize(*DEFAULT_SIZE)
+    if maximised:
+        window.showMaximized()
+    else:
+        window.show()
+    if quit_after is not None:
+        QTimer.singleShot(int(quit_after * 1000), window.close)
+    try:
+        code = app.exec()
+    finally:
+        window.shutdown()
+    log.info("till window exited with %s", code)
+    return int(code)

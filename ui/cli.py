@@ -1,0 +1,175 @@
+"""The ``kassa`` command.  Subcommands:
+
+  kassa demo            start the till on the embedded demo store (created on first use)
+  kassa run             start the till with the settings file (KASSA_CONFIG or the platform's config dir)
+  kassa check-config    validate the settings file and say what is wrong
+  kassa check-journal   audit the local journal (gapless receipts, complete sales)
+  kassa receipt N       render receipt number N to a PNG file (or print a copy)
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+from pos.errors import PosError
+
+log = logging.getLogger("kassa")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kassa", description="Kassa: an offline-first till.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to the console")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="start the till on the embedded demo store")
+    demo.add_argument("--data-dir", type=Path, help="where the demo database lives (default: <data dir>/demo)")
+    demo.add_argument("--items", type=int, default=5000, help="catalog size when the demo store is created")
+    demo.add_argument("--printer", help="printer connection, e.g. network:127.0.0.1:9100 (default: PNG previews)")
+    demo.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)
+
+    run = sub.add_parser("run", help="start the till with its settings file")
+    run.add_argument("--config", type=Path, help="settings file (default: KASSA_CONFIG or the config dir)")
+
+    check = sub.add_parser("check-config", help="validate the settings file")
+    check.add_argument("--config", type=Path)
+
+    audit = sub.add_parser("check-journal", help="audit the local sales journal")
+    audit.add_argument("--config", type=Path)
+    audit.add_argument("--demo", action="store_true", help="audit the demo store's journal")
+
+    receipt = sub.add_parser("receipt", help="render or reprint a past receipt")
+    receipt.add_argument("number", type=int)
+    receipt.add_argument("--png", type=Path, help="write the receipt to this PNG file")
+    receipt.add_argument("--reprint", action="store_true", help="queue a copy for the till's printer")
+    receipt.add_argument("--config", type=Path)
+    receipt.add_argument("--demo", action="store_true", help="use the demo store's journal")
+    return parser
+
+
+def _settings(config: Path | None, demo: bool = False, demo_dir: Path | None = None):  # noqa: ANN202
+    from ui.settings import default_settings_path, load_settings, parse_settings
+
+    if demo:
+        from ui.wiring import data_dir
+
+        text = resources.files("ui").joinpath("demo_settings.toml").read_text(encoding="utf-8")
+        settings = parse_settings(text, Path("<demo settings>"))
+        directory = demo_dir or data_dir() / "demo"
+        return settings.model_copy(update={"database": settings.database.model_copy(update={"path": directory / "till.sqlite3"})})
+    return load_settings(config or default_settings_path())
+
+
+def _need_display() -> None:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        raise SystemExit(
+            "kassa: no display found. Run it in a desktop session, under a virtual screen "
+            "(xvfb-run ./dev demo), or headless with QT_QPA_PLATFORM=offscreen."
+        )
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from local_db.database import open_database
+    from local_db.demo_store import create_demo_store
+    from ui.wiring import build_services
+
+    settings = _settings(None, demo=True, demo_dir=args.data_dir)
+    directory = settings.database.path.parent
+    printer = args.printer or f"preview:{directory / 'receipts'}"
+    settings = settings.model_copy(update={"printer": settings.printer.model_copy(update={"connection": printer})})
+    _need_display()
+    db = open_database(settings.database.path)
+    create_demo_store(db, items=args.items)
+    print(f"Demo store: {settings.database.path}\nSign in as cashier 1 with PIN 1234. Receipts: {printer}")
+    return _run_window(build_services(settings, db), args.quit_after)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ui.wiring import build_services
+
+    settings = _settings(args.config)
+    _need_display()
+    return _run_window(build_services(settings), None)
+
+
+def _run_window(services, quit_after: float | None) -> int:  # noqa: ANN001
+    from ui.app import run_till_window
+
+    return run_till_window(services, quit_after=quit_after)
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    from hardware.printer_config import parse_printer
+    from ui.settings import default_settings_path
+
+    path = args.config or default_settings_path()
+    settings = _settings(path)
+    parse_printer(settings.printer.connection, profile=settings.printer.profile,
+                  width=settings.printer.width, timeout=settings.printer.timeout)
+    print(f"{path}: OK (store {settings.store.store_id}, till {settings.till.till_id}, printer {settings.printer.connection})")
+    return 0
+
+
+def cmd_check_journal(args: argparse.Namespace) -> int:
+    from local_db.database import open_database
+    from local_db.journal import SqlJournal, journal_check
+    from ui.wiring import database_path
+
+    settings = _settings(args.config, demo=args.demo)
+    db = open_database(database_path(settings))
+    problems = journal_check(db)
+    journal = SqlJournal(db, settings.till.till_id)
+    print(f"{len(journal.recent_sales(limit=10**9))} sales, next receipt {journal.next_receipt_number()}, "
+          f"{journal.unsent_count()} waiting to be sent")
+    for problem in problems:
+        print("PROBLEM:", problem)
+    return 1 if problems else 0
+
+
+def cmd_receipt(args: argparse.Namespace) -> int:
+    from hardware.receipt_image import render_receipt_png
+    from local_db.database import open_database
+    from local_db.journal import SqlJournal
+    from pos.receipt import build_receipt
+    from ui.wiring import database_path, store_info
+
+    settings = _settings(args.config, demo=args.demo)
+    journal = SqlJournal(open_database(database_path(settings)), settings.till.till_id)
+    sale = next((s for s in journal.recent_sales(limit=10**9) if s.receipt_number == args.number), None)
+    if sale is None:
+        print(f"kassa: no receipt number {args.number} in this till's journal", file=sys.stderr)
+        return 2
+    if args.png:
+        render_receipt_png(build_receipt(sale, store_info(settings), is_copy=True), args.png, width=settings.printer.width)
+        print(f"receipt {args.number} written to {args.png}")
+    if args.reprint:
+        journal.enqueue_copy(sale.sale_id)
+        print(f"a copy of receipt {args.number} will print when the till runs")
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "run": cmd_run, "check-config": cmd_check_config,
+            "check-journal": cmd_check_journal, "receipt": cmd_receipt}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from ui.wiring import data_dir, setup_logging
+
+    setup_logging(data_dir(), verbose=args.verbose)
+    try:
+        return COMMANDS[args.command](args)
+    except PosError as error:
+        log.warning("kassa %s: %s", args.command, error)
+        print(f"kassa: {error.user_message()}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

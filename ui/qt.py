@@ -1,0 +1,63 @@
+"""The one module in Kassa that imports PySide6.
+
+Everything else in ``ui/`` does ``from ui.qt import ...``; a Qt upgrade touches this file
+only.  ``qconnect`` connects a signal to a slot and keeps type checkers quiet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QFont, QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QStatusBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+__all__ = [
+    "QAbstractItemView", "QAbstractTableModel", "QApplication", "QBrush", "QCloseEvent", "QColor",
+    "QCoreApplication", "QDialog", "QEvent", "QFont", "QFrame", "QGridLayout", "QHBoxLayout",
+    "QHeaderView", "QKeyEvent", "QLabel", "QLineEdit", "QMainWindow", "QMessageBox", "QModelIndex",
+    "QObject", "QPersistentModelIndex", "QPushButton", "QShowEvent", "QSize", "QSizePolicy",
+    "QStackedWidget", "QStatusBar", "QTableView", "QThread", "QTimer", "QVBoxLayout", "QWidget", "Qt",
+    "Signal", "Slot", "qconnect",
+]
+
+
+def qconnect(signal: Any, slot: Callable[..., Any], connection: Qt.ConnectionType | None = None) -> None:
+    """Connect ``signal`` to ``slot`` (optionally with an explicit connection type)."""
+    if connection is None:
+        signal.connect(slot)
+    else:
+        signal.connect(slot, connection)

@@ -1,0 +1,78 @@
+"""Reprinting a receipt: the till's recent sales, newest first; Enter reprints the chosen one."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from pos.i18n import N_, _
+from pos.sale import Sale
+from ui import formatting
+from ui.dialogs import big_button
+from ui.list_model import RowsModel, list_table, move_selection, selected_row
+from ui.qt import QDialog, QHBoxLayout, QKeyEvent, QLabel, Qt, QVBoxLayout, QWidget, Signal, qconnect
+
+HEADERS = (N_("Receipt"), N_("Time"), N_("Cashier"), N_("Total"))
+
+
+class ReprintDialog(QDialog):
+    reprint_requested = Signal(object)  # the Sale to print a copy of
+
+    def __init__(self, sales: list[Sale], ui_locale: str, timezone: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reprintDialog")
+        self.setWindowTitle(_("Reprint a receipt"))
+        self.setModal(True)
+        zone = _zone(timezone)
+        self.model: RowsModel[Sale] = RowsModel(
+            HEADERS,
+            lambda s: (
+                str(s.receipt_number),
+                s.completed_at.astimezone(zone).strftime("%d.%m %H:%M"),
+                s.cashier.name,
+                formatting.money(s.due, ui_locale),
+            ),
+            frozenset({0, 3}),
+            self,
+        )
+        self.model.set_items(sales)
+        self.table = list_table(self.model, 2, self)
+        if sales:
+            self.table.selectRow(0)
+        hint = QLabel(_("Up/Down to choose, Enter to print a copy, Esc to close.") if sales else _("No sales yet."), self)
+        hint.setWordWrap(True)
+        ok = big_button(_("Enter  Print copy"), self, "primaryButton")
+        ok.setEnabled(bool(sales))
+        cancel = big_button(_("Esc  Close"), self)
+        qconnect(ok.clicked, self.choose)
+        qconnect(cancel.clicked, self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(ok)
+        buttons.addWidget(cancel)
+        column = QVBoxLayout(self)
+        column.addWidget(hint)
+        column.addWidget(self.table, 1)
+        column.addLayout(buttons)
+        self.resize(720, 520)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.choose()
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            move_selection(self.table, -1 if key == Qt.Key.Key_Up else 1)
+        else:
+            super().keyPressEvent(event)
+
+    def choose(self) -> None:
+        row = selected_row(self.table)
+        sale = self.model.item(row) if row is not None else None
+        if sale is not None:
+            self.reprint_requested.emit(sale)
+            self.accept()
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError, OSError):
+        return None

@@ -1,0 +1,155 @@
+"""What the cashier's keys mean on the sale screen: scan or search what was typed, change a
+line's quantity, void a line, reprint a receipt, take cash.  Each runs on the till worker;
+results reach the screen through the session's ``changed`` signal, problems through
+``ui.errors.show_problem``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pos.basket import BasketLine
+from pos.i18n import _
+from pos.sale import Sale
+from pos.till import TillResult
+from ui.dialogs import ConfirmDialog, EntryDialog
+from ui.errors import show_problem
+from ui.payment_dialog import PaymentDialog
+from ui.printing import PrinterWatch
+from ui.qt import QDialog, QObject, QWidget, qconnect
+from ui.reprint_dialog import ReprintDialog
+from ui.sale_screen import SaleScreen
+from ui.search_dialog import SearchDialog
+from ui.session import TillSession
+
+# What a scanner types (digits) or a cashier types as "quantity*code" (3*1001, 0,350*20001).
+SCAN_PATTERN = re.compile(r"^(\d+([.,]\d+)?\*)?\d+$")
+
+
+def is_scan(text: str) -> bool:
+    return bool(SCAN_PATTERN.match(text.strip()))
+
+
+class SaleActions(QObject):
+    def __init__(self, session: TillSession, screen: SaleScreen, printer: PrinterWatch, window: QWidget) -> None:
+        super().__init__(window)
+        self.session = session
+        self.screen = screen
+        self.printer = printer
+        self.window = window
+        self.dialog: QDialog | None = None  # the dialog now open, if any
+        qconnect(screen.scan_entered, self.scan_or_search)
+        qconnect(screen.action_requested, self.act)
+        qconnect(printer.reprint_failed, screen.message.show_error)
+
+    def act(self, action: str) -> None:
+        handlers = {
+            "search": lambda: self.search(self.screen.scan_field.text()),
+            "quantity": self.change_quantity,
+            "void": self.void_line,
+            "reprint": self.reprint,
+            "pay": self.pay,
+        }
+        handler = handlers.get(action)
+        if handler is not None and self.dialog is None:
+            handler()
+
+    def problem(self, error: BaseException) -> None:
+        show_problem(self.screen.message, error)
+
+    # -- scanning and searching --------------------------------------------------------
+    def scan_or_search(self, text: str) -> None:
+        """Codes go to the till in the order typed (the worker queues them); words open the search."""
+        if is_scan(text):
+            self.session.change(lambda till: till.scan(text)).failure(self.problem).run()
+        else:
+            self.search(text)
+
+    def search(self, text: str = "") -> None:
+        self.screen.scan_field.clear()
+        self._open(SearchDialog(self.session, text.strip(), self.window))
+
+    # -- lines -------------------------------------------------------------------------
+    def _selected_line(self) -> BasketLine | None:
+        row = self.screen.selected_row()
+        line: BasketLine | None = self.screen.model.line_at(row) if row is not None else None
+        if line is None:
+            self.screen.message.show_error(_("Select a line first (Up/Down)."))
+        elif line.voided:
+            self.screen.message.show_error(_("That line is voided."))
+            return None
+        return line
+
+    def change_quantity(self) -> None:
+        line = self._selected_line()
+        if line is None:
+            return
+        line_id = line.line_id
+        if line.product.sold_by_weight:
+            prompt = _("{name}: new weight in kg").format(name=line.product.name)
+        else:
+            prompt = _("{name}: new quantity").format(name=line.product.name)
+
+        def submit(text: str) -> Any:
+            return self.session.change(lambda till: till.change_quantity(line_id, text))
+
+        self._open(EntryDialog(_("Quantity"), prompt, str(line.quantity), submit, self.window))
+
+    def void_line(self) -> None:
+        line = self._selected_line()
+        if line is None:
+            return
+        line_id, number = line.line_id, (self.screen.selected_row() or 0) + 1
+        dialog = ConfirmDialog(
+            _("Void line"),
+            _("Void line {number}: {name}?").format(number=number, name=line.product.name),
+            _("Void"),
+            _("Keep"),
+            self.window,
+        )
+        qconnect(
+            dialog.accepted,
+            lambda: self.session.change(lambda till: till.void_line(line_id)).failure(self.problem).run(),
+        )
+        self._open(dialog)
+
+    # -- receipts and payment ----------------------------------------------------------
+    def reprint(self) -> None:
+        if not self.printer.enabled:
+            self.screen.message.show_error(_("Printing is disabled on this till."))
+            return
+        self.session.query(lambda _till, journal: journal.recent_sales()).success(self._choose_receipt).failure(
+            self.problem
+        ).run()
+
+    def _choose_receipt(self, sales: list[Sale]) -> None:
+        if self.dialog is not None:
+            return
+        services = self.session.services
+        dialog = ReprintDialog(sales, services.ui_locale, services.store.timezone, self.window)
+        qconnect(dialog.reprint_requested, self._reprint)
+        self._open(dialog)
+
+    def _reprint(self, sale: Sale) -> None:
+        self.printer.reprint(sale.sale_id)
+        self.screen.message.show_notice(_("Printing a copy of receipt {number}.").format(number=sale.receipt_number))
+
+    def pay(self) -> None:
+        self.session.change(lambda till: till.begin_payment()).success(self._take_cash).failure(self.problem).run()
+
+    def _take_cash(self, result: TillResult) -> None:
+        if self.dialog is not None:
+            return
+        self._open(PaymentDialog(self.session, result.view, self.window))
+
+    # -- dialogs -----------------------------------------------------------------------
+    def _open(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        qconnect(dialog.finished, lambda _code: self._closed(dialog))
+        dialog.open()
+
+    def _closed(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+        self.screen.focus_scan_field()

@@ -1,0 +1,96 @@
+"""The composition root: the one module that knows every layer.  It opens the database,
+builds the adapters and the use cases, and hands the window a ``TillServices``."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import platformdirs
+
+from hardware.printers import make_receipt_printer
+from local_db.cashiers import SqlCashiers
+from local_db.catalog import SqlCatalog
+from local_db.database import Database, open_database
+from local_db.journal import SqlJournal
+from pos.i18n import set_language
+from pos.ports import ReceiptPrinter
+from pos.printing import ReceiptSpooler
+from pos.receipt import StoreInfo
+from pos.tender import CashPolicy
+from pos.till import Till, TillSettings
+from ui.services import TillServices
+from ui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("KASSA_DATA_DIR") or platformdirs.user_data_dir("kassa", appauthor=False))
+
+
+def setup_logging(directory: Path, verbose: bool = False) -> Path:
+    """Log to a rotating file in the data directory and to stderr."""
+    directory.mkdir(parents=True, exist_ok=True)
+    log_file = directory / "kassa.log"
+    handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
+    console = logging.StreamHandler()
+    console.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    root.handlers[:] = [handler, console]
+    return log_file
+
+
+def store_info(settings: Settings) -> StoreInfo:
+    s = settings.store
+    return StoreInfo(
+        store_id=s.store_id, name=s.name, address=s.address, tax_id=s.tax_id,
+        till_id=settings.till.till_id, currency=s.currency, locale=s.locale,
+        timezone=s.timezone, footer=s.footer,
+    )
+
+
+def database_path(settings: Settings) -> Path:
+    return settings.database.path or data_dir() / "till.sqlite3"
+
+
+def build_printer(settings: Settings) -> ReceiptPrinter:
+    p = settings.printer
+    return make_receipt_printer(p.connection, profile=p.profile, width=p.width, timeout=p.timeout)
+
+
+def build_services(settings: Settings, db: Database | None = None) -> TillServices:
+    """Wire the till.  Raises StorageProblem or DeviceProblem (bad printer setting) with a clear message."""
+    set_language(settings.till.ui_language)
+    db = db or open_database(database_path(settings))
+    store = store_info(settings)
+    journal = SqlJournal(db, store.till_id)
+    till = Till(
+        TillSettings(store, CashPolicy(settings.till.cash_rounding), tuple(settings.till.weight_barcode_prefixes)),
+        catalog=SqlCatalog(db),
+        journal=journal,
+        baskets=journal,
+        cashiers=SqlCashiers(db),
+        clock=SystemClock(),
+    )
+    printer = build_printer(settings)
+    return TillServices(
+        till=till,
+        journal=journal,
+        spooler=ReceiptSpooler(journal, journal, printer, store),
+        store=store,
+        ui_locale=settings.till.ui_language,
+        printer_description=settings.printer.connection,
+        print_retry_seconds=settings.printer.retry_seconds,
+        printing_enabled=settings.printer.connection.strip().lower() != "none",
+    )
