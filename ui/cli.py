@@ -118,7 +118,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 def cmd_check_journal(args: argparse.Namespace) -> int:
     from local_db.database import open_database
-    from local_db.journal import SqlJournal, journal_check
+    from local_db.journal import SqlJournal
+    from local_db.journal_check import journal_check
     from ui.wiring import database_path
 
     settings = _settings(args.config, demo=args.demo)

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import os
 from datetime import datetime, timezone
 from pathlib import Path
-
-import platformdirs
 
 from hardware.printers import make_receipt_printer
 from local_db.cashiers import SqlCashiers
 from local_db.catalog import SqlCatalog
-from local_db.database import Database, open_database
+from local_db.database import Database, default_database_path, open_database
 from local_db.journal import SqlJournal
 from pos.i18n import set_language
 from pos.ports import ReceiptPrinter
@@ -34,7 +31,8 @@ class SystemClock:
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("KASSA_DATA_DIR") or platformdirs.user_data_dir("kassa", appauthor=False))
+    """The folder of the till's database and log (``KASSA_DATA_DIR`` or the platform's data dir)."""
+    return default_database_path().parent
 
 
 def setup_logging(directory: Path, verbose: bool = False) -> Path:
@@ -61,7 +59,7 @@ def store_info(settings: Settings) -> StoreInfo:
 
 
 def database_path(settings: Settings) -> Path:
-    return settings.database.path or data_dir() / "till.sqlite3"
+    return settings.database.path or default_database_path()
 
 
 def build_printer(settings: Settings) -> ReceiptPrinter:

@@ -1,0 +1,196 @@
+"""The till's one SQLite file: where it lives, how it is opened, and its schema kept current.
+
+Every connection runs in WAL mode with ``synchronous=FULL`` (a committed sale survives a
+power cut), foreign keys on and a 3 s busy timeout.  The schema is created and upgraded
+only by the Alembic migrations in ``local_db/migrations``, run here at start-up; when the
+file is already at :data:`SCHEMA_HEAD` the check costs one small query, so a till with a
+million products is ready in milliseconds.
+
+Repositories take a connection per call from the engine's pool, so the till worker and the
+printer worker never share one.  Three ways to get one:
+
+* :meth:`Database.lookup` - no transaction, for a single SELECT (the scan path);
+* :meth:`Database.reading` - ``BEGIN`` ... a consistent snapshot over several SELECTs;
+* :meth:`Database.writing` - ``BEGIN IMMEDIATE`` ... ``COMMIT``: takes the write lock first,
+  so a write never fails half-way because another connection started writing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.pool import QueuePool
+
+from local_db.problems import DatabaseDamaged, DatabaseTooNew, FolderNotWritable, explain
+
+log = logging.getLogger(__name__)
+
+SCHEMA_HEAD = "0001"  # the newest migration in local_db/migrations/versions (a test checks it)
+MIGRATIONS = Path(__file__).with_name("migrations")
+DATABASE_FILE = "till.sqlite3"
+DATA_DIR_VARIABLE = "KASSA_DATA_DIR"
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024  # above this, PRAGMA quick_check would slow start-up
+_BEGIN = "kassa_begin"  # execution option: the statement that opens a transaction
+
+
+def default_database_path() -> Path:
+    """``$KASSA_DATA_DIR/till.sqlite3`` if set, else the user's data folder for "kassa"."""
+    folder = os.environ.get(DATA_DIR_VARIABLE)
+    if folder:
+        return Path(folder) / DATABASE_FILE
+    return Path(platformdirs.user_data_dir("kassa", appauthor=False)) / DATABASE_FILE
+
+
+@dataclass(eq=False)
+class Database:
+    """An open till database: the SQLAlchemy engine over one SQLite file."""
+
+    engine: Engine
+    path: Path
+
+    @contextmanager
+    def lookup(self) -> Iterator[Connection]:
+        """A connection without a transaction, for one SELECT."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_BEGIN: ""})
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read transaction: every SELECT inside sees the same committed state."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_BEGIN: "BEGIN"})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction (BEGIN IMMEDIATE): commits on success, rolls back on any error."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_BEGIN: "BEGIN IMMEDIATE"})
+            with conn.begin():
+                yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def open_database(path: Path, *, busy_timeout_ms: int = 3000) -> Database:
+    """Open (or create) the till database at ``path`` and bring its schema to the newest
+    version.  Raises a StorageProblem that says what to do when it cannot."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise FolderNotWritable(folder=str(path.parent), reason=error.strerror or str(error)) from None
+    if path.is_dir():
+        raise DatabaseDamaged(path=str(path), reason="it is a folder")
+    engine = _make_engine(path, busy_timeout_ms)
+    db = Database(engine, path)
+    try:
+        version = schema_version(db)
+        if version != SCHEMA_HEAD:
+            upgrade_schema(db)
+        if path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+            _quick_check(db)
+    except BaseException as error:
+        engine.dispose()
+        if isinstance(error, (sa_exc.SQLAlchemyError, OSError)):
+            raise explain(error, path=path, doing="opening the database") from error
+        raise
+    return db
+
+
+def _make_engine(path: Path, busy_timeout_ms: int) -> Engine:
+    engine = create_engine(
+        f"sqlite+pysqlite:///{path}",
+        connect_args={"check_same_thread": False},
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=8,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _set_up_connection(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _begin)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                log.warning("SQLite refused WAL mode for %s (got %s)", path, mode)
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # type: ignore[no-untyped-def]
+        statement = conn.get_execution_options().get(_BEGIN, "BEGIN")
+        if statement:
+            conn.exec_driver_sql(statement)
+
+    return engine
+
+
+def schema_version(db: Database) -> str | None:
+    """The Alembic revision the file is at; None for a new, empty file."""
+    with db.lookup() as conn:
+        has_table = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if not has_table:
+            return None
+        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+        return None if row is None else str(row[0])
+
+
+def upgrade_schema(db: Database) -> None:
+    """Run the Alembic migrations up to head, in one transaction holding the write lock."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.util.exc import CommandError
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with db.writing() as conn:
+        config.attributes["connection"] = conn
+        try:
+            command.upgrade(config, "head")
+        except CommandError as error:
+            row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+            version = "?" if row is None else str(row[0])
+            log.error("cannot upgrade the database from %s: %s", version, error)
+            raise DatabaseTooNew(version=version) from None
+    log.info("database %s upgraded to schema %s", db.path, SCHEMA_HEAD)
+
+
+def _quick_check(db: Database) -> None:
+    with db.lookup() as conn:
+        rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
+    if rows != ["ok"]:
+        raise DatabaseDamaged(path=str(db.path), reason="; ".join(rows[:3]))
+
+
+def integrity_problems(db: Database) -> list[str]:
+    """The full ``PRAGMA integrity_check`` (slow on a big catalog: for a maintenance screen)."""
+    try:
+        with db.lookup() as conn:
+            rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+    except sa_exc.SQLAlchemyError as error:
+        raise explain(error, path=db.path, doing="checking the database") from error
+    return [] if rows == ["ok"] else rows

@@ -1,0 +1,41 @@
+"""The demo store: VAT rates, a generated catalog and two cashiers, for `kassa demo`,
+the benchmarks and tests."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import exc as sa_exc
+
+from local_db.cashiers import add_cashier
+from local_db.catalog import load_products, product_count
+from local_db.database import Database
+from local_db.problems import explain
+from pos.demo_catalog import DEMO_VAT_RATES, generate_catalog
+
+log = logging.getLogger(__name__)
+
+DEMO_CASHIERS = (("1", "Olena", "1234"), ("2", "Rashad", "4321"))
+
+
+def create_demo_store(db: Database, items: int = 5000, *, seed: int = 42, currency: str = "UAH") -> bool:
+    """Fill an empty database with the demo store.  Does nothing to a database that has
+    products already (it only adds a demo cashier that is missing); returns True when it
+    loaded the catalog."""
+    loaded = False
+    if product_count(db) == 0:
+        load_products(db, generate_catalog(items, seed=seed, currency=currency), DEMO_VAT_RATES)
+        log.info("demo store created with %d products", items)
+        loaded = True
+    for code, name, pin in DEMO_CASHIERS:
+        if not _has_cashier(db, code):
+            add_cashier(db, code, name, pin)
+    return loaded
+
+
+def _has_cashier(db: Database, code: str) -> bool:
+    try:
+        with db.lookup() as conn:
+            return conn.exec_driver_sql("SELECT 1 FROM cashiers WHERE code = ?", (code,)).first() is not None
+    except sa_exc.SQLAlchemyError as error:
+        raise explain(error, path=db.path, doing="reading the cashiers") from error

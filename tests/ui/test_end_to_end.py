@@ -1,0 +1,117 @@
+"""The whole till as the kassa command wires it: the real window, a real SQLite file, the
+demo catalog, and a receipt printer listening on a loopback TCP port."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from hardware.loopback_printer import LoopbackPrinter
+from local_db.database import open_database
+from local_db.demo_store import create_demo_store
+from local_db.journal import SqlJournal
+from local_db.journal_check import journal_check
+from pos.demo_catalog import generate_catalog
+from tests.ui.driver import TillDriver
+from ui.qt import Qt
+from ui.settings import parse_settings
+from ui.wiring import build_services
+
+CATALOG = [p for p in generate_catalog(300) if not p.sold_by_weight]
+CYRILLIC = next(p for p in CATALOG if p.name.startswith("Шампунь"))
+SECOND = next(p for p in CATALOG if p.name.isascii() and p is not CYRILLIC)
+THIRD = next(p for p in CATALOG if p not in (CYRILLIC, SECOND))
+
+
+def settings_for(db_path: Path, printer: str):  # noqa: ANN201
+    text = f"""
+[store]
+store_id = "S1"
+name = "Test Store"
+currency = "UAH"
+locale = "uk_UA"
+[till]
+till_id = "T07"
+[printer]
+connection = "{printer}"
+retry_seconds = 1
+[database]
+path = "{db_path}"
+"""
+    return parse_settings(text, Path("test.toml"))
+
+
+@pytest.fixture
+def store_db(tmp_path):  # noqa: ANN001, ANN201
+    path = tmp_path / "till.sqlite3"
+    create_demo_store(open_database(path), items=300)
+    return path
+
+
+def open_real_till(qtbot, db_path: Path, printer: str) -> TillDriver:  # noqa: ANN001
+    driver = TillDriver.open(qtbot, build_services(settings_for(db_path, printer)))
+    driver.sign_in("1", "1234")
+    return driver
+
+
+def test_a_sale_scanned_changed_voided_and_paid_prints_escpos_on_a_network_printer(qtbot, qapp, store_db):
+    with LoopbackPrinter() as printer:
+        till = open_real_till(qtbot, store_db, printer.setting)
+        till.scan(CYRILLIC.barcode)
+        till.scan(SECOND.barcode)
+        till.scan(THIRD.barcode)
+        dialog = till.open_dialog(Qt.Key.Key_F8)  # void the third line (selected)
+        till.press(dialog, Qt.Key.Key_Return)
+        till.wait_until(lambda: till.window.sale_actions.dialog is None)
+        for _ in range(3):
+            till.key(Qt.Key.Key_Up)
+        assert till.selected_row() == 0
+        dialog = till.open_dialog(Qt.Key.Key_F4)  # two of the first
+        till.enter(dialog.field, "2")
+        till.wait_until(lambda: till.window.sale_actions.dialog is None)
+        till.wait_idle()
+        expected = CYRILLIC.price.amount * 2 + SECOND.price.amount
+        assert [line.voided for line in till.lines] == [False, False, True]
+
+        dialog = till.open_dialog(Qt.Key.Key_F12)
+        till.enter(dialog.tendered_field, "5000")
+        till.wait_until(lambda: till.window.sale_actions.dialog is None)
+        till.wait_idle()
+        assert till.message == "Receipt 1 saved"
+
+        qtbot.waitUntil(lambda: b"\x1dV" in printer.received(), timeout=10000)
+        data = printer.received()
+        assert data.startswith(b"\x1b@")
+        assert "Шампунь".encode("cp866") in data or "Шампунь".encode("cp1251") in data
+        assert SECOND.name[:20].encode("ascii") in data
+        assert THIRD.name[:20].encode("utf-8", "ignore") not in data or THIRD.name[:20] in SECOND.name
+        amount = f"{expected:,.2f}".replace(",", " ").replace(".", ",")
+        assert amount.encode("ascii") in data.replace(b"\xff", b" ").replace(b"\xa0", b" ")
+
+    journal = SqlJournal(open_database(store_db), "T07")
+    sale = journal.recent_sales(1)[0]
+    assert sale.total.amount == expected and sale.change.amount == Decimal(5000) - expected
+    assert journal_check(open_database(store_db)) == []
+    assert journal.unsent_count() == 1
+
+
+def test_a_printer_that_is_off_does_not_stop_selling_and_the_receipt_prints_when_it_is_back(qtbot, qapp, store_db):
+    printer = LoopbackPrinter()
+    printer.start()
+    printer.switch_off()
+    till = open_real_till(qtbot, store_db, printer.setting)
+    till.scan(SECOND.barcode)
+    dialog = till.open_dialog(Qt.Key.Key_F12)
+    till.enter(dialog.tendered_field, "")
+    till.wait_until(lambda: till.window.sale_actions.dialog is None)
+    till.wait_until(lambda: "Printer problem" in till.window.status.printer_label.text())
+    till.scan(THIRD.barcode)  # selling goes on
+    assert len(till.lines) == 1
+    printer.switch_on()
+    try:  # wait with the Qt event loop running: the retry timer lives there
+        qtbot.waitUntil(lambda: b"\x1dV" in printer.received(), timeout=15000)
+    finally:
+        printer.stop()
+    till.wait_until(lambda: "Printer problem" not in till.window.status.printer_label.text())

@@ -1,0 +1,99 @@
+"""Screenshots for the README: the real till window on the demo store, driven by key events.
+
+Run under a virtual X screen:  xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python -m tools.screenshots
+Writes docs/screenshots/{sign-in,till,payment,after-sale,receipt}.png.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from local_db.database import open_database
+from local_db.demo_store import create_demo_store
+from pos.demo_catalog import generate_catalog
+from ui.app import make_application
+from ui.main_window import MainWindow
+from PySide6.QtTest import QTest
+
+from ui.qt import QApplication, Qt
+from ui.settings import parse_settings
+from ui.wiring import build_services
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+def wait(condition, timeout_ms: int = 10000) -> None:  # noqa: ANN001
+    remaining = timeout_ms
+    while not condition():
+        QApplication.processEvents()
+        QTest.qWait(20)
+        remaining -= 20
+        if remaining <= 0:
+            raise TimeoutError("the till did not get there in time")
+
+
+def shoot(window: MainWindow, name: str) -> None:
+    QTest.qWait(300)
+    QApplication.processEvents()
+    screen = QApplication.primaryScreen()
+    picture = screen.grabWindow(0) if QApplication.platformName() == "xcb" else window.grab()
+    picture.save(str(OUT / f"{name}.png"))
+    print("wrote", OUT / f"{name}.png")
+
+
+def type_and_enter(widget, text: str) -> None:  # noqa: ANN001
+    QTest.keyClicks(widget, text)
+    QTest.keyClick(widget, Qt.Key.Key_Return)
+
+
+def main() -> int:
+    work = Path(tempfile.mkdtemp(prefix="kassa-shots-"))
+    db_path = work / "till.sqlite3"
+    create_demo_store(open_database(db_path), items=5000)
+    text = (Path(__file__).resolve().parents[1] / "ui" / "demo_settings.toml").read_text(encoding="utf-8")
+    text = text.replace('connection = "none"', f'connection = "preview:{work / "receipts"}"')
+    text += f'\n[database]\npath = "{db_path}"\n'
+    services = build_services(parse_settings(text, Path("demo")))
+    make_application(sys.argv)
+    window = MainWindow(services)
+    window.resize(1280, 800)
+    window.show()
+    wait(lambda: window.started and window.is_idle())
+    OUT.mkdir(parents=True, exist_ok=True)
+    shoot(window, "sign-in")
+
+    screen = window.sign_in_screen
+    type_and_enter(screen.cashier_field, "1")
+    type_and_enter(screen.pin_field, "1234")
+    wait(window.is_idle)
+    products = list(generate_catalog(40))
+    picks = [products[0], products[6], products[2], products[9], products[13]]
+    scan = window.sale_screen.scan_field
+    for product in picks:
+        type_and_enter(scan, product.barcode)
+        wait(window.is_idle)
+    type_and_enter(scan, "2*" + picks[-1].barcode)
+    wait(window.is_idle)
+    shoot(window, "till")
+
+    QTest.keyClick(scan, Qt.Key.Key_F12)
+    wait(lambda: window.sale_actions.dialog is not None)
+    dialog = window.sale_actions.dialog
+    QTest.keyClicks(dialog.tendered_field, "5000")
+    shoot(window, "payment")
+    QTest.keyClick(dialog.tendered_field, Qt.Key.Key_Return)
+    wait(lambda: window.sale_actions.dialog is None and window.is_idle())
+    receipts = work / "receipts"
+    wait(lambda: any(receipts.glob("*.png")))
+    shoot(window, "after-sale")
+    shutil.copy(sorted(receipts.glob("*.png"))[0], OUT / "receipt.png")
+    print("wrote", OUT / "receipt.png")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
