@@ -33,13 +33,28 @@ TARGETS = {"lookup_p99_ms": 1.0, "search_p99_ms": 30.0, "startup_s": 2.0, "memor
 READY_TO_SELL = """
 import sys, time
 started = time.perf_counter()
+import os
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path
-from local_db.database import open_database
-from local_db.catalog import SqlCatalog
-db = open_database(Path(sys.argv[1]))
-catalog = SqlCatalog(db)
-assert catalog.by_barcode(sys.argv[2]) is not None
+from ui.app import make_application
+from ui.main_window import MainWindow
+from ui.qt import QApplication
+from ui.settings import parse_settings
+from ui.wiring import build_services
+settings = parse_settings(
+    '[store]\\nstore_id = "B1"\\nname = "Bench"\\n[database]\\npath = "%s"\\n' % sys.argv[1].replace("\\\\", "/"),
+    Path("bench.toml"),
+)
+services = build_services(settings)
+app = make_application([])
+window = MainWindow(services)
+window.show()
+while not (window.started and window.is_idle()):
+    app.processEvents()
+assert services.till.catalog.by_barcode(sys.argv[2]) is not None
 ready = time.perf_counter() - started
+services.till.catalog.search("shampoo")
+window.shutdown() if hasattr(window, "shutdown") else None
 try:
     import resource
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -170,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         child_rss = max(r[2] for r in runs)
         child_hwm = max(r[3] for r in runs)
         print(
-            f"  ready to sell, fresh process (median of {STARTUPS}): {wall:6.3f} s wall, {inside:6.3f} s after "
+            f"  ready to sell: window shown on the database, fresh process (median of {STARTUPS}): {wall:6.3f} s wall, {inside:6.3f} s after "
             f"interpreter start   (target < {TARGETS['startup_s']:g} s: {verdict(wall, TARGETS['startup_s'])})"
         )
         print(
