@@ -77,13 +77,14 @@ def _need_display() -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     from local_db.database import open_database
     from local_db.demo_store import create_demo_store
-    from ui.wiring import build_services
+    from ui.wiring import build_services, claim_database
 
     settings = _settings(None, demo=True, demo_dir=args.data_dir)
     directory = settings.database.path.parent
     printer = args.printer or f"preview:{directory / 'receipts'}"
     settings = settings.model_copy(update={"printer": settings.printer.model_copy(update={"connection": printer})})
     _need_display()
+    claim_database(settings.database.path)
     db = open_database(settings.database.path)
     create_demo_store(db, items=args.items)
     print(f"Demo store: {settings.database.path}\nSign in as cashier 1 with PIN 1234. Receipts: {printer}")
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except PosError as error:
-        log.warning("kassa %s: %s", args.command, error)
+        log.info("kassa %s refused: %s", args.command, error, exc_info=True)
         print(f"kassa: {error.user_message()}", file=sys.stderr)
         return 2
 

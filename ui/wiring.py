@@ -8,11 +8,14 @@ import logging.handlers
 from datetime import datetime, timezone
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from hardware.printers import make_receipt_printer
 from local_db.cashiers import SqlCashiers
 from local_db.catalog import SqlCatalog
 from local_db.database import Database, default_database_path, open_database
 from local_db.journal import SqlJournal
+from local_db.problems import DatabaseInUse
 from pos.i18n import set_language
 from pos.ports import ReceiptPrinter
 from pos.printing import ReceiptSpooler
@@ -42,11 +45,22 @@ def setup_logging(directory: Path, verbose: bool = False) -> Path:
     handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
     console = logging.StreamHandler()
-    console.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    console.setLevel(logging.DEBUG if verbose else logging.CRITICAL)
+    if not verbose:  # the person at the terminal gets one clear line; the file keeps the traceback
+        console.setFormatter(_OneLine("kassa: %(message)s"))
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     root.handlers[:] = [handler, console]
     return log_file
+
+
+class _OneLine(logging.Formatter):
+    def formatException(self, ei) -> str:  # noqa: ANN001, N802
+        return ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.exc_text = ""
+        return super().format(record).rstrip()
 
 
 def store_info(settings: Settings) -> StoreInfo:
@@ -67,10 +81,27 @@ def build_printer(settings: Settings) -> ReceiptPrinter:
     return make_receipt_printer(p.connection, profile=p.profile, width=p.width, timeout=p.timeout)
 
 
+_held_locks: list[FileLock] = []
+
+
+def claim_database(path: Path) -> None:
+    """One till process per database: a second copy would share the open basket.  The lock
+    is held until the process ends (the OS frees it even after kill -9 or a power cut)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path) + ".lock")
+    try:
+        lock.acquire(timeout=0.5)
+    except Timeout:
+        raise DatabaseInUse(reason=f"another copy of Kassa is running on {path}") from None
+    _held_locks.append(lock)
+
+
 def build_services(settings: Settings, db: Database | None = None) -> TillServices:
     """Wire the till.  Raises StorageProblem or DeviceProblem (bad printer setting) with a clear message."""
     set_language(settings.till.ui_language)
-    db = db or open_database(database_path(settings))
+    if db is None:
+        claim_database(database_path(settings))
+        db = open_database(database_path(settings))
     store = store_info(settings)
     journal = SqlJournal(db, store.till_id)
     till = Till(

@@ -115,3 +115,27 @@ def test_a_printer_that_is_off_does_not_stop_selling_and_the_receipt_prints_when
     finally:
         printer.stop()
     till.wait_until(lambda: "Printer problem" not in till.window.status.printer_label.text())
+
+
+def test_a_second_copy_of_the_till_on_the_same_database_is_refused_with_a_clear_message(tmp_path):
+    import subprocess
+    import sys
+
+    from local_db.problems import DatabaseInUse
+    from ui.wiring import claim_database
+
+    path = tmp_path / "till.sqlite3"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys,time; from ui.wiring import claim_database; from pathlib import Path; "
+         "claim_database(Path(sys.argv[1])); print('held', flush=True); time.sleep(60)", str(path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(DatabaseInUse) as err:
+            claim_database(path)
+        assert "another copy of Kassa" in err.value.user_message()
+    finally:
+        holder.kill()
+        holder.wait()
+    claim_database(path)  # the lock died with the process that held it
