@@ -100,6 +100,15 @@ class SqlJournal:
     def get_sale(self, sale_id: uuid.UUID) -> Sale | None:
         return self._read(lambda conn: read_sale(conn, sale_id), "reading a sale")
 
+    def sale_by_receipt_number(self, receipt_number: int) -> Sale | None:
+        def read(conn: Connection) -> Sale | None:
+            found = conn.exec_driver_sql(
+                "SELECT sale_id FROM sales WHERE till_id = ? AND receipt_number = ?", (self.till_id, receipt_number)
+            ).scalar()
+            return None if found is None else read_sale(conn, uuid.UUID(found))
+
+        return self._read(read, "reading a sale")
+
     def recent_sales(self, limit: int = 20) -> list[Sale]:
         def read(conn: Connection) -> list[Sale]:
             ids = conn.exec_driver_sql(

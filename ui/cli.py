@@ -127,8 +127,7 @@ def cmd_check_journal(args: argparse.Namespace) -> int:
     db = open_database(database_path(settings))
     problems = journal_check(db)
     journal = SqlJournal(db, settings.till.till_id)
-    print(f"{len(journal.recent_sales(limit=10**9))} sales, next receipt {journal.next_receipt_number()}, "
-          f"{journal.unsent_count()} waiting to be sent")
+    print(f"next receipt {journal.next_receipt_number()}, {journal.unsent_count()} sales waiting to be sent")
     for problem in problems:
         print("PROBLEM:", problem)
     return 1 if problems else 0
@@ -143,7 +142,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
     settings = _settings(args.config, demo=args.demo)
     journal = SqlJournal(open_database(database_path(settings)), settings.till.till_id)
-    sale = next((s for s in journal.recent_sales(limit=10**9) if s.receipt_number == args.number), None)
+    sale = journal.sale_by_receipt_number(args.number)
     if sale is None:
         print(f"kassa: no receipt number {args.number} in this till's journal", file=sys.stderr)
         return 2

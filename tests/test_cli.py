@@ -1,0 +1,74 @@
+"""The kassa command as IT uses it, in a fresh process each time."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from local_db.database import open_database
+from local_db.demo_store import create_demo_store
+from pos.demo_catalog import generate_catalog
+from ui.settings import parse_settings
+from ui.wiring import build_services
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def kassa(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
+    env = {"KASSA_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def sold_till(tmp_path):
+    db_path = tmp_path / "till.sqlite3"
+    create_demo_store(open_database(db_path), items=50)
+    config = tmp_path / "kassa.toml"
+    config.write_text(f'[store]\nstore_id = "S1"\nname = "Shop"\n[database]\npath = "{db_path}"\n', encoding="utf-8")
+    till = build_services(parse_settings(config.read_text(encoding="utf-8"), config), open_database(db_path)).till
+    till.start()
+    till.sign_in("1", "1234")
+    till.scan(next(p for p in generate_catalog(50) if p.barcode).barcode)
+    till.pay_cash("")
+    return config
+
+
+def test_check_config_names_a_misspelt_key(tmp_path):
+    config = tmp_path / "kassa.toml"
+    config.write_text('[store]\nstore_id = "S1"\nname = "Shop"\n[printer]\nconection = "none"\n', encoding="utf-8")
+    result = kassa("check-config", "--config", str(config), data_dir=tmp_path)
+    assert result.returncode == 2
+    assert "conection" in result.stderr and "'connection'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_damaged_database_stops_the_till_with_one_clear_line(tmp_path):
+    (tmp_path / "till.sqlite3").write_bytes(b"not a database" * 1000)
+    config = tmp_path / "kassa.toml"
+    config.write_text(f'[store]\nstore_id = "S1"\nname = "Shop"\n[database]\npath = "{tmp_path / "till.sqlite3"}"\n',
+                      encoding="utf-8")
+    result = kassa("run", "--config", str(config), data_dir=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "not a till database or is damaged" in result.stderr
+
+
+def test_the_journal_audit_and_a_receipt_rendered_to_png(sold_till, tmp_path):
+    audit = kassa("check-journal", "--config", str(sold_till), data_dir=tmp_path)
+    assert audit.returncode == 0, audit.stderr
+    assert "next receipt 2, 1 sales waiting to be sent" in audit.stdout
+    png = tmp_path / "r1.png"
+    rendered = kassa("receipt", "1", "--png", str(png), "--config", str(sold_till), data_dir=tmp_path)
+    assert rendered.returncode == 0, rendered.stderr
+    assert png.read_bytes().startswith(b"\x89PNG")
+    missing = kassa("receipt", "7", "--png", str(png), "--config", str(sold_till), data_dir=tmp_path)
+    assert missing.returncode == 2 and "no receipt number 7" in missing.stderr
+
+
+def test_the_demo_command_creates_the_store_and_opens_the_window(tmp_path):
+    result = kassa("demo", "--items", "200", "--quit-after", "1", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "PIN 1234" in result.stdout
+    assert (tmp_path / "demo" / "till.sqlite3").exists()
