@@ -21,3 +21,9 @@ def test_no_module_outside_ui_qt_imports_pyside6_directly():
         if path.name != "qt.py" and "PySide6" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_the_domain_type_checks_with_every_function_annotated():
+    mypy = Path(sys.executable).with_name("mypy")
+    result = subprocess.run([str(mypy)], cwd=ROOT, capture_output=True, text=True)  # [tool.mypy] in pyproject
+    assert result.returncode == 0, result.stdout + result.stderr
