@@ -29,3 +29,11 @@ def sample_receipt(
     sale = till.pay_cash(tendered).sale
     assert sale is not None
     return build_receipt(sale, store, is_copy=is_copy)
+
+
+def said(label: str, store: StoreInfo = UKRAINIAN_STORE, **fields: object) -> str:
+    """A receipt label as the store's language prints it."""
+    from pos.i18n import translator
+
+    text = translator(store.locale).gettext(label)
+    return text.format(**fields) if fields else text
