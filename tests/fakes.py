@@ -95,6 +95,9 @@ class MemoryJournal:
     def get_sale(self, sale_id: uuid.UUID) -> Sale | None:
         return self.sales.get(sale_id)
 
+    def sale_by_receipt_number(self, receipt_number: int) -> Sale | None:
+        return next((s for s in self.sales.values() if s.receipt_number == receipt_number), None)
+
     def recent_sales(self, limit: int = 20) -> list[Sale]:
         return sorted(self.sales.values(), key=lambda s: -s.receipt_number)[:limit]
 

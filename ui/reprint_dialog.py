@@ -9,13 +9,14 @@ from pos.sale import Sale
 from ui import formatting
 from ui.dialogs import big_button
 from ui.list_model import RowsModel, list_table, move_selection, selected_row
-from ui.qt import QDialog, QHBoxLayout, QKeyEvent, QLabel, Qt, QVBoxLayout, QWidget, Signal, qconnect
+from ui.qt import QDialog, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget, Signal, qconnect
 
 HEADERS = (N_("Receipt"), N_("Time"), N_("Cashier"), N_("Total"))
 
 
 class ReprintDialog(QDialog):
     reprint_requested = Signal(object)  # the Sale to print a copy of
+    number_requested = Signal(int)  # a receipt number typed in, older than the list shows
 
     def __init__(self, sales: list[Sale], ui_locale: str, timezone: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,8 +41,11 @@ class ReprintDialog(QDialog):
             self.table.selectRow(0)
         hint = QLabel(_("Up/Down to choose, Enter to print a copy, Esc to close.") if sales else _("No sales yet."), self)
         hint.setWordWrap(True)
+        self.number_field = QLineEdit(self)
+        self.number_field.setObjectName("receiptNumberField")
+        self.number_field.setPlaceholderText(_("Or type a receipt number, then Enter"))
         ok = big_button(_("Enter  Print copy"), self, "primaryButton")
-        ok.setEnabled(bool(sales))
+
         cancel = big_button(_("Esc  Close"), self)
         qconnect(ok.clicked, self.choose)
         qconnect(cancel.clicked, self.reject)
@@ -50,6 +54,7 @@ class ReprintDialog(QDialog):
         buttons.addWidget(cancel)
         column = QVBoxLayout(self)
         column.addWidget(hint)
+        column.addWidget(self.number_field)
         column.addWidget(self.table, 1)
         column.addLayout(buttons)
         self.resize(720, 520)
@@ -64,6 +69,14 @@ class ReprintDialog(QDialog):
             super().keyPressEvent(event)
 
     def choose(self) -> None:
+        typed = self.number_field.text().strip()
+        if typed:
+            if typed.isdigit() and typed.isascii() and 0 < int(typed) < 10**9:
+                self.number_requested.emit(int(typed))
+                self.accept()
+            else:
+                self.number_field.selectAll()
+            return
         row = selected_row(self.table)
         sale = self.model.item(row) if row is not None else None
         if sale is not None:

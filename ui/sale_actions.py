@@ -128,7 +128,19 @@ class SaleActions(QObject):
         services = self.session.services
         dialog = ReprintDialog(sales, services.ui_locale, services.store.timezone, self.window)
         qconnect(dialog.reprint_requested, self._reprint)
+        qconnect(dialog.number_requested, self._reprint_number)
         self._open(dialog)
+
+    def _reprint_number(self, number: int) -> None:
+        def found(sale: Sale | None) -> None:
+            if sale is None:
+                self.screen.message.show_error(_("There is no receipt {number} in this till's journal.").format(number=number))
+            else:
+                self._reprint(sale)
+
+        self.session.query(lambda _till, journal: journal.sale_by_receipt_number(number)).success(found).failure(
+            self.problem
+        ).run()
 
     def _reprint(self, sale: Sale) -> None:
         self.printer.reprint(sale.sale_id)

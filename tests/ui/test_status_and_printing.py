@@ -58,6 +58,22 @@ def test_f9_lists_recent_sales_and_reprints_the_chosen_one_as_a_copy(till, print
     assert till.message == "Printing a copy of receipt 1."
 
 
+def test_any_past_receipt_can_be_reprinted_by_its_number(till, printer):
+    till.scan("1001")
+    _pay_exact(till)
+    till.wait_until(lambda: len(printer.receipts) == 1)
+    dialog = till.open_dialog(Qt.Key.Key_F9)
+    till.enter(dialog.number_field, "1")
+    till.wait_until(lambda: len(printer.receipts) == 2)
+    assert printer.receipts[-1].receipt_number == 1 and printer.receipts[-1].is_copy
+    dialog = till.open_dialog(Qt.Key.Key_F9)
+    till.enter(dialog.number_field, "99")
+    till.wait_until(lambda: till.window.sale_actions.dialog is None)
+    till.wait_idle()
+    assert till.message == "There is no receipt 99 in this till's journal."
+    assert len(printer.receipts) == 2
+
+
 def test_every_function_key_has_a_large_button_showing_its_key(till):
     buttons = till.window.sale_screen.buttons
     assert [b.text().split("\n")[0] for b in buttons.values()] == ["F2", "F4", "F8", "F9", "F12", "Ctrl+L"]
