@@ -1,0 +1,156 @@
+"""The hub's HTTP API (docs/sync-protocol.md): ``create_app(database_url)``.
+
+Request handling keeps no state between requests: the database is the only truth, so
+several hub processes can serve one PostgreSQL database.  Endpoints are plain functions
+(FastAPI runs them in its thread pool); every error answers ``{"error", "detail"}``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import update
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from central import api_models as m
+from central.body_limit import MAX_BODY_BYTES, BodyLimit
+from central.database import HubDatabase, connect
+from central.datasets import parse_cursor, pull
+from central.enrolment import enrol, till_for_credential
+from central.errors import HubError, TooLarge
+from central.sales_intake import MAX_SALES, receive_batch
+from central.stores import TillIdentity
+from central.tables import tills
+
+log = logging.getLogger(__name__)
+API_VERSION = "1"
+_bearer = HTTPBearer(auto_error=False, description="kt1.<id>.<secret> from POST /v1/enrolments")
+
+
+def hub_time() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def create_app(database_url: str) -> FastAPI:
+    app = FastAPI(title="Kassa hub", version=API_VERSION,
+                  description="The chain's central system: tills push sales and pull reference data.")
+    app.state.db = connect(database_url)
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    _add_error_handlers(app)
+    _add_routes(app)
+    return app
+
+
+def _db(request: Request) -> HubDatabase:
+    return request.app.state.db  # type: ignore[no-any-return]
+
+
+def current_till(request: Request, bearer: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> TillIdentity:
+    header = None if bearer is None else f"Bearer {bearer.credentials}"
+    return till_for_credential(_db(request), header)
+
+
+def _add_routes(app: FastAPI) -> None:
+    @app.post("/v1/enrolments", status_code=201, response_model=m.EnrolmentAnswer,
+              responses=m.errors(400, 403), tags=["tills"])
+    def post_enrolment(body: m.EnrolmentRequest, request: Request) -> m.EnrolmentAnswer:
+        """Exchange a one-time enrolment code for the till's credential."""
+        enrolment = enrol(_db(request), body.code, body.device)
+        till = enrolment.till
+        return m.EnrolmentAnswer(store_id=till.store_id, till_id=till.till_id,
+                                 credential=enrolment.credential, hub_time=hub_time())
+
+    @app.post("/v1/sales/batch", response_model=m.BatchAnswer, response_model_exclude_none=True,
+              responses=m.errors(400, 401, 413), tags=["sales"])
+    def push_sales(batch: m.SalesBatch, request: Request,
+                   till: TillIdentity = Depends(current_till)) -> dict[str, Any]:
+        """Store a batch of the till's sales, exactly once each, in one transaction."""
+        if len(batch.sales) > MAX_SALES:
+            raise TooLarge(f"{len(batch.sales)} sales in one batch; at most {MAX_SALES}")
+        results = receive_batch(_db(request), till, [(item.seq, item.sale) for item in batch.sales])
+        return {"results": results, "hub_time": hub_time()}
+
+    @app.get("/v1/datasets/{dataset}", response_model=m.DatasetPage, responses=m.errors(400, 401, 404),
+             tags=["reference data"])
+    def get_dataset(dataset: str, request: Request, after: str | None = None, limit: int = 1000,
+                    till: TillIdentity = Depends(current_till)) -> m.DatasetPage:
+        """One page of a dataset's changes after a cursor, oldest first."""
+        page = pull(_db(request), till, dataset, parse_cursor(after), limit)
+        return m.DatasetPage(dataset=page.dataset, items=page.items, cursor=str(page.cursor),
+                             more=page.more, snapshot=str(page.snapshot))
+
+    @app.post("/v1/heartbeat", response_model=m.HeartbeatAnswer, responses=m.errors(400, 401), tags=["tills"])
+    def post_heartbeat(body: m.Heartbeat, request: Request,
+                       till: TillIdentity = Depends(current_till)) -> m.HeartbeatAnswer:
+        """The till says it is alive; the answer's hub_time lets it measure clock skew."""
+        with _db(request).writing() as conn:
+            conn.execute(update(tills).where(tills.c.store_id == till.store_id, tills.c.till_id == till.till_id)
+                         .values(last_seen_at=datetime.now(timezone.utc), last_till_time=body.till_time,
+                                 queue_length=body.queue_length, oldest_unsent_seconds=body.oldest_unsent_seconds,
+                                 app_version=body.app_version))
+        return m.HeartbeatAnswer(hub_time=hub_time())
+
+    @app.get("/v1/health", response_model=m.Health, responses=m.errors(503), tags=["operations"])
+    def get_health(request: Request) -> m.Health:
+        """No credential needed: is the hub up and its database reachable?"""
+        db = _db(request)
+        with db.reading() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return m.Health(status="ok", database=db.engine.dialect.name, hub_time=hub_time())
+
+
+def _error(status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HubError)
+    async def hub_error(_request: Request, error: HubError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        return _error(error.status, error.code, error.detail, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = error.errors()
+        first = problems[0] if problems else {"loc": (), "msg": "bad request", "type": ""}
+        if first.get("type") == "json_invalid":
+            return _error(400, "bad_request", f"malformed JSON: {first.get('ctx', {}).get('error', first['msg'])}")
+        where = ".".join(str(part) for part in first["loc"])
+        return _error(400, "bad_request", f"{where}: {first['msg']}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return _error(error.status_code, codes.get(error.status_code, f"http_{error.status_code}"), str(error.detail),
+                      getattr(error, "headers", None))
+
+    @app.exception_handler(sa_exc.OperationalError)
+    async def database_down(_request: Request, error: sa_exc.OperationalError) -> JSONResponse:
+        log.error("database problem: %s", error)
+        return _error(503, "database_unavailable", "the hub cannot reach its database; retry later")
+
+    @app.exception_handler(Exception)
+    async def internal(_request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=error)
+        return _error(500, "internal", "the hub failed; the request was not applied")
+
+
+def openapi_document() -> str:
+    """The API's OpenAPI document as committed in docs/openapi.json (sorted keys, indent 2)."""
+    app = create_app("sqlite://")
+    try:
+        return json.dumps(app.openapi(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    finally:
+        app.state.db.close()
+
+
+if __name__ == "__main__":  # python -m central.app > docs/openapi.json
+    print(openapi_document(), end="")

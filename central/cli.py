@@ -1,0 +1,185 @@
+"""``kassa-hub``: run the hub and administer it.
+
+    kassa-hub serve --database URL [--host 127.0.0.1 --port 8700]
+    kassa-hub migrate --database URL
+    kassa-hub add-store --store S --name NAME
+    kassa-hub import-catalog FILE [--full]          (CSV or JSON)
+    kassa-hub import-demo-catalog --items N
+    kassa-hub add-cashier --store S --code C --name N --pin P
+    kassa-hub enrol-code --store S --till T [--hours 72]
+    kassa-hub revoke --store S --till T
+    kassa-hub sales [--store S [--till T]] [--limit N]
+    kassa-hub gaps
+
+The database URL is ``--database`` or else ``$KASSA_HUB_DATABASE``: ``sqlite:///hub.sqlite3``
+or ``postgresql+psycopg://user:password@host/db``.  Every command first brings the schema
+up to date.  Bad input gets one line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy import exc as sa_exc
+
+from central.catalog_files import read_catalog_file, rows_from_products
+from central.catalog_import import import_catalog
+from central.database import DATABASE_VARIABLE, HubDatabase, open_hub_database, unavailable
+from central.enrolment import make_enrolment_code, revoke
+from central.errors import AdminProblem, HubError
+from central.sales_report import gaps, received_sales
+from central.stores import TillIdentity, add_cashier, add_store
+
+Command = Callable[[HubDatabase, argparse.Namespace], None]
+
+
+def _serve(db: HubDatabase, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from central.app import create_app
+
+    db.close()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(args.database), host=args.host, port=args.port, log_level=args.log_level,
+                access_log=args.access_log)
+
+
+def _migrate(db: HubDatabase, args: argparse.Namespace) -> None:
+    print("the hub database is up to date")
+
+
+def _add_store(db: HubDatabase, args: argparse.Namespace) -> None:
+    new = add_store(db, args.store, args.name)
+    print(f"{'added' if new else 'renamed'} store {args.store}")
+
+
+def _import_catalog(db: HubDatabase, args: argparse.Namespace) -> None:
+    print(import_catalog(db, read_catalog_file(Path(args.file)), full=args.full))
+
+
+def _import_demo_catalog(db: HubDatabase, args: argparse.Namespace) -> None:
+    from pos.demo_catalog import generate_catalog
+
+    if args.items < 1:
+        raise AdminProblem("--items must be at least 1")
+    print(import_catalog(db, rows_from_products(generate_catalog(args.items, seed=42, currency=args.currency))))
+
+
+def _add_cashier(db: HubDatabase, args: argparse.Namespace) -> None:
+    add_cashier(db, args.store, args.code, args.name, args.pin)
+    print(f"cashier {args.code.strip()} of store {args.store} saved")
+
+
+def _enrol_code(db: HubDatabase, args: argparse.Namespace) -> None:
+    if not 0 < args.hours <= 24 * 30:
+        raise AdminProblem("--hours must be more than 0 and at most 720")
+    print(make_enrolment_code(db, TillIdentity(args.store, args.till), hours=args.hours))
+
+
+def _revoke(db: HubDatabase, args: argparse.Namespace) -> None:
+    count = revoke(db, TillIdentity(args.store, args.till))
+    print(f"revoked {count} credential(s) of till {args.till} in store {args.store}")
+
+
+def _sales(db: HubDatabase, args: argparse.Namespace) -> None:
+    if args.till and not args.store:
+        raise AdminProblem("--till needs --store")
+    listed = received_sales(db, args.store, args.till, limit=args.limit)
+    first = next(listed, None)  # checks the store and till before anything is printed
+    print(f"{'store':<14} {'till':<6} {'seq':>7} {'receipt':>7}  {'sale_id':<36} {'total':>14}  "
+          f"{'till time':<25} hub time")
+    count = 0
+    for sale in itertools.chain([first] if first else [], listed):
+        count += 1
+        print(f"{sale.store_id:<14} {sale.till_id:<6} {sale.seq:>7} {sale.receipt_number:>7}  {sale.sale_id:<36} "
+              f"{sale.total!s:>14}  {sale.till_completed_at.isoformat(timespec='seconds'):<25} "
+              f"{sale.hub_received_at.isoformat(timespec='seconds')}")
+    print(f"{count} sale(s)")
+
+
+def _gaps(db: HubDatabase, args: argparse.Namespace) -> None:
+    found = gaps(db)
+    for till in found:
+        missing = till.describe() or "none"
+        print(f"{till.till}: highest seq {till.highest_seq}, missing: {missing}")
+    if not found:
+        print("no sales received yet")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kassa-hub", description="The Kassa hub: serve tills and administer it.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, run: Command, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--database", default=os.environ.get(DATABASE_VARIABLE),
+                         help=f"database URL (default: ${DATABASE_VARIABLE})")
+        sub.set_defaults(run=run)
+        return sub
+
+    serve = command("serve", _serve, "run the hub's HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument("--no-access-log", dest="access_log", action="store_false")
+    command("migrate", _migrate, "create or upgrade the hub's tables")
+    store = command("add-store", _add_store, "add a store (or rename one)")
+    store.add_argument("--store", required=True)
+    store.add_argument("--name", required=True)
+    catalog = command("import-catalog", _import_catalog, "import products, prices, barcodes and VAT from CSV or JSON")
+    catalog.add_argument("file")
+    catalog.add_argument("--full", action="store_true", help="the file is the whole catalog: delete products it lacks")
+    demo = command("import-demo-catalog", _import_demo_catalog, "import the deterministic demo catalog")
+    demo.add_argument("--items", type=int, required=True)
+    demo.add_argument("--currency", default="UAH")
+    cashier = command("add-cashier", _add_cashier, "add or change a store's cashier")
+    for name in ("--store", "--code", "--name", "--pin"):
+        cashier.add_argument(name, required=True)
+    enrol = command("enrol-code", _enrol_code, "make a one-time enrolment code for a till (prints it)")
+    enrol.add_argument("--store", required=True)
+    enrol.add_argument("--till", required=True)
+    enrol.add_argument("--hours", type=float, default=72)
+    revoke_cmd = command("revoke", _revoke, "revoke a till's credentials")
+    revoke_cmd.add_argument("--store", required=True)
+    revoke_cmd.add_argument("--till", required=True)
+    sales = command("sales", _sales, "list received sales in seq order")
+    sales.add_argument("--store")
+    sales.add_argument("--till")
+    sales.add_argument("--limit", type=int)
+    command("gaps", _gaps, "list each till's missing seqs")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.database:
+        print(f"kassa-hub: no database: pass --database URL or set {DATABASE_VARIABLE}", file=sys.stderr)
+        return 2
+    try:
+        db = open_hub_database(args.database, migrate_schema=True)
+    except HubError as error:
+        print(f"kassa-hub: {error.detail}", file=sys.stderr)
+        return 1
+    try:
+        args.run(db, args)
+    except HubError as error:
+        print(f"kassa-hub: {error.detail}", file=sys.stderr)
+        return 1
+    except sa_exc.OperationalError as error:
+        print(f"kassa-hub: {unavailable(db, error).detail}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

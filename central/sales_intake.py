@@ -1,0 +1,154 @@
+"""Receiving a till's batch of sales: exactly once, in one transaction.
+
+Each sale is answered ``accepted`` (stored now), ``duplicate`` (its ``sale_id`` was stored
+before: a retry after a lost answer) or ``rejected`` with a reason.  The database's
+unique constraints on ``sale_id`` and on (store, till, seq) are what make this exactly
+once, not any memory of the process: two hub processes inserting the same sale at the
+same moment both use ``INSERT ... ON CONFLICT DO NOTHING``, one stores it, the other
+finds it stored and answers ``duplicate``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlalchemy import exc as sa_exc
+
+from central.database import HubDatabase
+from central.sale_document import SaleProblem, read_sale
+from central.stores import TillIdentity, now
+from central.tables import products, sales
+from pos.sale import Sale
+
+log = logging.getLogger(__name__)
+
+MAX_SALES = 500
+RETRIES = 5  # PostgreSQL deadlock or serialisation failure: the whole batch again
+_RETRY_STATES = {"40P01", "40001"}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    index: int
+    seq: int
+    sale: Sale
+    document: dict[str, Any]
+
+    @property
+    def sale_id(self) -> str:
+        return str(self.sale.sale_id)
+
+
+def _rejected(sale_id: str, reason: str, detail: str) -> dict[str, Any]:
+    return {"sale_id": sale_id, "status": "rejected", "reason": reason, "detail": detail}
+
+
+def receive_batch(db: HubDatabase, till: TillIdentity, items: Sequence[tuple[int, Any]]) -> list[dict[str, Any]]:
+    """Answers for ``(seq, sale document)`` pairs, in their order."""
+    results: list[dict[str, Any] | None] = [None] * len(items)
+    candidates: list[Candidate] = []
+    for index, (seq, document) in enumerate(items):
+        sale_id = document.get("sale_id") if isinstance(document, dict) else None
+        sale_id = sale_id if isinstance(sale_id, str) else ""
+        try:
+            sale = read_sale(document)
+        except SaleProblem as problem:
+            results[index] = _rejected(sale_id, problem.reason, problem.detail)
+            continue
+        if (sale.store_id, sale.till_id) != (till.store_id, till.till_id):
+            results[index] = _rejected(sale_id, "wrong_till", f"sale of {sale.store_id}/{sale.till_id} sent by {till}")
+        elif seq != sale.receipt_number:
+            results[index] = _rejected(sale_id, "schema", f"seq {seq} is not the receipt number {sale.receipt_number}")
+        else:
+            candidates.append(Candidate(index, seq, sale, document))
+    if candidates:
+        for attempt in range(1, RETRIES + 1):
+            try:
+                with db.writing() as conn:
+                    stored = _store(conn, till, candidates, now())
+                break
+            except sa_exc.DBAPIError as error:
+                if getattr(error.orig, "sqlstate", None) not in _RETRY_STATES or attempt == RETRIES:
+                    raise
+                log.info("batch from %s met a concurrent one (%s); retrying", till, error.orig)
+        for candidate in candidates:
+            results[candidate.index] = stored[candidate.index]
+    return [result for result in results if result is not None]
+
+
+def _store(conn: Connection, till: TillIdentity, candidates: list[Candidate], received: datetime) -> dict[int, dict[str, Any]]:
+    """Classify and insert the candidates inside one transaction; answers by index."""
+    answers: dict[int, dict[str, Any]] = {}
+    stored = _stored_by_id(conn, [c.sale_id for c in candidates])
+    held = {row.seq: row.sale_id for row in conn.execute(
+        select(sales.c.seq, sales.c.sale_id).where(
+            sales.c.store_id == till.store_id, sales.c.till_id == till.till_id,
+            sales.c.seq.in_(sorted({c.seq for c in candidates})))
+    )}
+    codes = sorted({line.product_code for c in candidates for line in c.sale.lines})
+    known = set(conn.execute(select(products.c.code).where(products.c.code.in_(codes))).scalars())
+    to_insert: list[Candidate] = []
+    taken_ids: set[str] = set()
+    for c in sorted(candidates, key=lambda c: c.seq):  # one order for every process: no deadlocks
+        owner = stored.get(c.sale_id)
+        if owner is not None or c.sale_id in taken_ids or held.get(c.seq) == c.sale_id:
+            # (the last: another hub process stored it between our two queries)
+            answers[c.index] = _duplicate_or_foreign(c, owner, till)
+        elif c.seq in held:
+            answers[c.index] = _rejected(c.sale_id, "seq_conflict", f"seq {c.seq} is held by sale {held[c.seq]}")
+        elif missing := [line.product_code for line in c.sale.lines if line.product_code not in known]:
+            answers[c.index] = _rejected(c.sale_id, "unknown_product", f"product {missing[0]} is not in the catalog")
+        else:
+            to_insert.append(c)
+            taken_ids.add(c.sale_id)
+            held[c.seq] = c.sale_id
+    if to_insert:
+        inserted = set(conn.execute(
+            _insert_skipping_conflicts(conn).values([_row(c, till, received) for c in to_insert])
+            .returning(sales.c.sale_id)
+        ).scalars())
+        lost = [c for c in to_insert if c.sale_id not in inserted]
+        again = _stored_by_id(conn, [c.sale_id for c in lost]) if lost else {}
+        for c in to_insert:
+            if c.sale_id in inserted:
+                answers[c.index] = {"sale_id": c.sale_id, "status": "accepted"}
+            elif c.sale_id in again:  # another hub process stored it a moment ago
+                answers[c.index] = _duplicate_or_foreign(c, again[c.sale_id], till)
+            else:
+                answers[c.index] = _rejected(c.sale_id, "seq_conflict", f"seq {c.seq} was just taken by another sale")
+    return answers
+
+
+def _insert_skipping_conflicts(conn: Connection) -> Any:
+    if conn.engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    return insert(sales).on_conflict_do_nothing()
+
+
+def _stored_by_id(conn: Connection, sale_ids: list[str]) -> dict[str, TillIdentity]:
+    rows = conn.execute(select(sales.c.sale_id, sales.c.store_id, sales.c.till_id).where(sales.c.sale_id.in_(sale_ids)))
+    return {row.sale_id: TillIdentity(row.store_id, row.till_id) for row in rows}
+
+
+def _duplicate_or_foreign(c: Candidate, owner: TillIdentity | None, till: TillIdentity) -> dict[str, Any]:
+    if owner is not None and owner != till:
+        return _rejected(c.sale_id, "wrong_till", f"sale {c.sale_id} was stored for another till")
+    return {"sale_id": c.sale_id, "status": "duplicate"}
+
+
+def _row(c: Candidate, till: TillIdentity, received: datetime) -> dict[str, Any]:
+    sale = c.sale
+    return {
+        "sale_id": c.sale_id, "store_id": till.store_id, "till_id": till.till_id, "seq": c.seq,
+        "receipt_number": sale.receipt_number, "total_minor": sale.total.minor_units(),
+        "currency": sale.currency, "till_completed_at": sale.completed_at, "hub_received_at": received,
+        "payload": json.dumps(c.document, ensure_ascii=False, separators=(",", ":")),
+    }

@@ -1,0 +1,180 @@
+"""The hub's tables as SQLAlchemy Core objects (the queries use these; the Alembic
+migrations in ``central/migrations`` create them, and a test checks the two agree).
+
+Times are stored in UTC (``UtcDateTime`` turns aware datetimes to UTC on the way in and
+gives aware UTC datetimes back, on SQLite too).  Money is integer minor units.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+BigId = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements INTEGER keys only
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("the hub stores aware datetimes only")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def _till_key() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(["store_id", "till_id"], ["tills.store_id", "tills.till_id"])
+
+
+stores = Table(
+    "stores", metadata,
+    Column("store_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+tills = Table(
+    "tills", metadata,
+    Column("store_id", String(64), ForeignKey("stores.store_id"), primary_key=True),
+    Column("till_id", String(64), primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    # what the last heartbeat said
+    Column("last_seen_at", UtcDateTime),
+    Column("last_till_time", UtcDateTime),
+    Column("queue_length", Integer),
+    Column("oldest_unsent_seconds", Integer),
+    Column("app_version", String(40)),
+)
+
+enrolment_codes = Table(
+    "enrolment_codes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code_sha256", String(64), nullable=False, unique=True),
+    Column("store_id", String(64), nullable=False),
+    Column("till_id", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime),
+    Column("device", String(200)),
+    _till_key(),
+)
+
+till_credentials = Table(
+    "till_credentials", metadata,
+    Column("credential_id", String(32), primary_key=True),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("store_id", String(64), nullable=False),
+    Column("till_id", String(64), nullable=False),
+    Column("device", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    _till_key(),
+)
+
+sales = Table(
+    "sales", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),  # arrival order, for connectors
+    Column("sale_id", String(36), nullable=False, unique=True),  # forever: the idempotency key
+    Column("store_id", String(64), nullable=False),
+    Column("till_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("receipt_number", BigInteger, nullable=False),
+    Column("total_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("till_completed_at", UtcDateTime, nullable=False),
+    Column("hub_received_at", UtcDateTime, nullable=False),
+    Column("payload", Text, nullable=False),  # the kassa.sale.v1 document as received
+    UniqueConstraint("store_id", "till_id", "seq"),
+    _till_key(),
+)
+
+# The one global version: every change to reference data takes the next value, inside the
+# transaction that makes it, with this row locked (PostgreSQL) or under SQLite's one writer.
+catalog_version = Table(
+    "catalog_version", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+
+
+def _versioned(name: str, *columns: Any) -> Table:
+    table = Table(
+        name, metadata, *columns,
+        Column("version", BigInteger, nullable=False),
+        Column("deleted", Boolean, nullable=False, default=False),
+    )
+    Index(f"ix_{name}_version", table.c.version, unique=True)
+    return table
+
+
+products = _versioned(
+    "products",
+    Column("code", String(64), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("brand", String(200), nullable=False),
+    Column("category", String(200), nullable=False),
+    Column("vat_code", String(8), nullable=False),
+    Column("sold_by_weight", Boolean, nullable=False),
+)
+
+barcodes = _versioned(
+    "barcodes",
+    Column("gtin", String(32), primary_key=True),
+    Column("product_code", String(64), nullable=False, index=True),
+)
+
+prices = _versioned(
+    "prices",
+    Column("product_code", String(64), primary_key=True),
+    Column("price_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+)
+
+taxes = _versioned(
+    "taxes",
+    Column("code", String(8), primary_key=True),
+    Column("percent", String(12), nullable=False),  # a decimal as text: "20", "7", "0"
+)
+
+cashiers = _versioned(
+    "cashiers",
+    Column("store_id", String(64), ForeignKey("stores.store_id"), primary_key=True),
+    Column("code", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("pin_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False),
+)
