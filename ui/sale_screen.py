@@ -9,9 +9,10 @@ import uuid
 from pos.i18n import _
 from pos.till import BasketView
 from ui.basket_model import BasketTableModel
+from ui.list_model import list_table
 from ui.message_area import MessageArea
 from ui.qt import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QKeyEvent, QLineEdit, QPushButton, QSizePolicy, Qt, QTableView,
+    QHBoxLayout, QKeyEvent, QLineEdit, QPushButton, QSizePolicy, Qt, QTableView,
     QVBoxLayout, QWidget, Signal, qconnect,
 )
 from ui.totals_panel import TotalsPanel
@@ -66,22 +67,9 @@ class SaleScreen(QWidget):
         self._lay_out()
 
     def _make_table(self) -> QTableView:
-        table = QTableView(self)
+        table = list_table(self.model, 1, self)  # the scan field keeps the keyboard
         table.setObjectName("basketTable")
-        table.setModel(self.model)
-        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan field keeps the keyboard
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(48)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
+        table.horizontalHeader().setMinimumSectionSize(60)
         return table
 
     def _lay_out(self) -> None:
