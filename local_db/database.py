@@ -33,7 +33,7 @@ from local_db.problems import DatabaseDamaged, DatabaseTooNew, FolderNotWritable
 
 log = logging.getLogger(__name__)
 
-SCHEMA_HEAD = "0001"  # the newest migration in local_db/migrations/versions (a test checks it)
+SCHEMA_HEAD = "0002"  # the newest migration in local_db/migrations/versions (a test checks it)
 MIGRATIONS = Path(__file__).with_name("migrations")
 DATABASE_FILE = "till.sqlite3"
 DATA_DIR_VARIABLE = "KASSA_DATA_DIR"

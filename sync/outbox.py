@@ -1,24 +1,30 @@
-"""The outbox contract between the till's journal and the sync worker (next issue).
+"""The outbox contract between the till's journal and the sync worker.
 
 Every recorded sale leaves one outbox row in the same SQLite transaction as the sale
 (``SaleJournal.record_sale``).  The sync worker reads rows in ``seq`` order, sends each
 ``payload`` (a ``kassa.sale.v1`` JSON document, see ``pos.codec.sale_to_dict``) to the hub,
 and acknowledges a row only after the hub has answered for it.  ``sale_id`` is the
 idempotency key: sending a row twice never makes a second sale at the hub.  ``seq`` is
-gapless per till, so the hub can tell a missing sale from a late one.
+gapless per till (the receipt number), so the hub can tell a missing sale from a late one.
+
+A sale the hub rejects for good goes to quarantine: it is not sent again, does not hold
+up the sales behind it, and waits for a manager to retry or export it.  The SQLite
+implementation is ``local_db.outbox.SqlOutbox``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from local_db.outbox import QuarantinedSale
 from pos.ports import OutboxMessage
 
 
 class Outbox(Protocol):
     def pending_messages(self, limit: int = 100) -> list[OutboxMessage]:
-        """Unacknowledged rows, oldest first."""
+        """Unacknowledged rows, oldest first, quarantined ones left out."""
         ...
 
     def acknowledge(self, seqs: Sequence[int]) -> None:
@@ -28,4 +34,24 @@ class Outbox(Protocol):
     def unsent_count(self) -> int: ...
 
 
-__all__ = ["Outbox", "OutboxMessage"]
+class QuarantiningOutbox(Outbox, Protocol):
+    """What the push worker and the manager's quarantine screen need."""
+
+    def note_failure(self, seqs: Sequence[int], error: str) -> None:
+        """A request-level failure: the rows stay queued with one more attempt."""
+        ...
+
+    def quarantine(self, seq: int, reason: str) -> None: ...
+
+    def quarantined(self) -> list[QuarantinedSale]: ...
+
+    def retry_quarantined(self, seq: int) -> bool: ...
+
+    def quarantined_count(self) -> int: ...
+
+    def oldest_unsent_at(self) -> datetime | None: ...
+
+    def oldest_unsent_age(self, now: datetime | None = None) -> timedelta | None: ...
+
+
+__all__ = ["Outbox", "OutboxMessage", "QuarantinedSale", "QuarantiningOutbox"]

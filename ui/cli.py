@@ -5,6 +5,9 @@
   kassa check-config    validate the settings file and say what is wrong
   kassa check-journal   audit the local journal (gapless receipts, complete sales)
   kassa receipt N       render receipt number N to a PNG file (or print a copy)
+  kassa enrol           exchange IT's one-time code for this till's hub credential
+  kassa sync            push the queued sales and pull the catalog now; say what was done
+  kassa status          the link to the hub, sales waiting, quarantine, last catalog update
 """
 
 from __future__ import annotations
@@ -48,6 +51,15 @@ def _parser() -> argparse.ArgumentParser:
     receipt.add_argument("--reprint", action="store_true", help="queue a copy for the till's printer")
     receipt.add_argument("--config", type=Path)
     receipt.add_argument("--demo", action="store_true", help="use the demo store's journal")
+
+    enrol = sub.add_parser("enrol", help="enrol this till with the hub (once, with IT's code)")
+    enrol.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.com")
+    enrol.add_argument("--code", required=True, help="the one-time code from kassa-hub enrol-code")
+    enrol.add_argument("--config", type=Path)
+    for name, text in (("sync", "push queued sales and pull the catalog now"),
+                       ("status", "show the link to the hub and the queue")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("--config", type=Path)
     return parser
 
 
@@ -155,8 +167,27 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_enrol(args: argparse.Namespace) -> int:
+    from ui.sync_commands import enrol
+
+    return enrol(_settings(args.config), args.hub, args.code)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from ui.sync_commands import sync_now
+
+    return sync_now(_settings(args.config))
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from ui.sync_commands import status
+
+    return status(_settings(args.config))
+
+
 COMMANDS = {"demo": cmd_demo, "run": cmd_run, "check-config": cmd_check_config,
-            "check-journal": cmd_check_journal, "receipt": cmd_receipt}
+            "check-journal": cmd_check_journal, "receipt": cmd_receipt,
+            "enrol": cmd_enrol, "sync": cmd_sync, "status": cmd_status}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,6 +61,8 @@ class MainWindow(QMainWindow):
             self.session.change(lambda till: till.start()).success(self._started).failure(self._start_failed).run()
             self.status.refresh_counts()
             self.printer.print_now()  # receipts left in the queue before a restart
+            if self.services.sync_worker is not None and not self.services.sync_worker.is_alive():
+                self.services.sync_worker.start()
 
     def _started(self, result: TillResult) -> None:
         self.started = True
@@ -147,6 +149,8 @@ class MainWindow(QMainWindow):
         self.status.stop()
         self.printer.stop()
         self.session.shutdown()
+        if self.services.sync_worker is not None:
+            self.services.sync_worker.stop()
         log.info("till window closed")
 
 

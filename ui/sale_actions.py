@@ -6,6 +6,7 @@ results reach the screen through the session's ``changed`` signal, problems thro
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from pos.basket import BasketLine
@@ -16,7 +17,8 @@ from ui.dialogs import ConfirmDialog, EntryDialog
 from ui.errors import show_problem
 from ui.payment_dialog import PaymentDialog
 from ui.printing import PrinterWatch
-from ui.qt import QDialog, QObject, QWidget, qconnect
+from ui.qt import QDialog, QEvent, QKeyEvent, QObject, Qt, QWidget, qconnect
+from ui.quarantine_dialog import QuarantineDialog
 from ui.reprint_dialog import ReprintDialog
 from ui.sale_screen import SaleScreen
 from ui.search_dialog import SearchDialog
@@ -41,6 +43,20 @@ class SaleActions(QObject):
         qconnect(screen.scan_entered, self.scan_or_search)
         qconnect(screen.action_requested, self.act)
         qconnect(printer.reprint_failed, screen.message.show_error)
+        screen.installEventFilter(self)  # Ctrl+Q: the quarantine (the sale screen knows no such key)
+        screen.scan_field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Q
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            if self.dialog is None:
+                self.quarantine()
+            return True
+        return super().eventFilter(watched, event)
 
     def act(self, action: str) -> None:
         handlers = {
@@ -153,6 +169,15 @@ class SaleActions(QObject):
         if self.dialog is not None:
             return
         self._open(PaymentDialog(self.session, result.view, self.window))
+
+    def quarantine(self) -> None:
+        """The sales the hub refused (a manager's screen)."""
+        services = self.session.services
+        if services.sync is None:
+            self.screen.message.show_error(_("This till is not linked to a hub."))
+            return
+        folder = services.export_folder or Path.home()
+        self._open(QuarantineDialog(self.session, services.sync, folder, self.window))
 
     # -- dialogs -----------------------------------------------------------------------
     def _open(self, dialog: QDialog) -> None:

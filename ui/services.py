@@ -4,11 +4,14 @@ read side of the journal, already wired to their adapters.  The window never bui
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from pos.ports import SaleJournal
 from pos.printing import ReceiptSpooler
 from pos.receipt import StoreInfo
 from pos.till import Till
+from sync.service import TillSync
+from sync.worker import SyncWorker
 
 
 @dataclass
@@ -21,3 +24,6 @@ class TillServices:
     printer_description: str = ""  # e.g. "network 192.0.2.10:9100", shown in the status bar
     print_retry_seconds: float = 5.0
     printing_enabled: bool = True  # False when the printer setting is "none"
+    sync: TillSync | None = None  # None: an offline-only till (no [sync] settings)
+    sync_worker: SyncWorker | None = None  # started and stopped by the window
+    export_folder: Path | None = None  # where the quarantine is exported (the data directory)

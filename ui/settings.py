@@ -8,6 +8,7 @@ import os
 import tomllib
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -91,11 +92,32 @@ class DatabaseSettings(_Section):
     path: Path | None = None
 
 
+class SyncSettings(_Section):
+    """Talking to the chain's hub; without this section the till works offline only."""
+
+    hub_url: str = Field(min_length=8, max_length=300)
+    ca_bundle: Path | None = None  # a private CA's certificates (PEM); default: the system's
+    credential_store: Literal["keyring", "file"] = "keyring"
+    push_batch_size: int = Field(default=200, ge=1, le=500)
+    pull_page_size: int = Field(default=2000, ge=1, le=5000)
+    push_interval_seconds: float = Field(default=10.0, ge=0.5, le=3600)
+    pull_interval_seconds: float = Field(default=300.0, ge=5, le=86400)
+    timeout: float = Field(default=10.0, gt=0, le=120)
+
+    @field_validator("hub_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("hub_url is a web address, e.g. \"https://hub.example.com\"")
+        return value.rstrip("/")
+
+
 class Settings(_Section):
     store: StoreSettings
     till: TillSettingsSection = TillSettingsSection()
     printer: PrinterSettings = PrinterSettings()
     database: DatabaseSettings = DatabaseSettings()
+    sync: SyncSettings | None = None
 
 
 def default_settings_path() -> Path:
@@ -111,7 +133,7 @@ def _explain(error: ValidationError) -> str:
         if problem["type"] == "extra_forbidden":
             section, _, key = where.rpartition(".")
             model = {"store": StoreSettings, "till": TillSettingsSection, "printer": PrinterSettings,
-                     "database": DatabaseSettings, "": Settings}.get(section, Settings)
+                     "database": DatabaseSettings, "sync": SyncSettings, "": Settings}.get(section, Settings)
             guess = difflib.get_close_matches(key, list(model.model_fields), n=1)
             hint = f" (did you mean {guess[0]!r}?)" if guess else ""
             lines.append(f"[{section or 'top level'}] {key}: unknown setting{hint}")

@@ -1,12 +1,16 @@
-"""The strip at the bottom: link state, sales waiting to send, printer, cashier, next
-receipt number, store and till.  The counts are read on the till worker after every sale
-and every 10 seconds; the status bar itself only shows what it is told."""
+"""The strip at the bottom: link state, sales waiting to send, last catalog update,
+printer, cashier, next receipt number, store and till.  The counts are read on the till
+worker after every sale and every 10 seconds; on a till linked to a hub, the link state
+and the queue come from the sync worker's ``SyncStatus`` (``ui.link_state``).  The status
+bar itself only shows what it is told."""
 
 from __future__ import annotations
 
 from pos.i18n import _
 from pos.sale import Cashier
+from sync.link import Link, SyncStatus
 from ui.errors import log_problem
+from ui.link_state import LinkWatch, link_word, pull_words, waiting_words
 from ui.printing import PrinterHealth, PrinterState
 from ui.qt import QLabel, QStatusBar, QTimer, QWidget, qconnect
 from ui.session import TillSession
@@ -20,9 +24,12 @@ class TillStatusBar(QStatusBar):
         self.setObjectName("tillStatusBar")
         self.setSizeGripEnabled(False)
         self.session = session
+        self.link: LinkWatch | None = None
         store = session.services.store
         self.link_label = self._label("linkState", _("Offline"))
         self.waiting_label = self._label("waitingToSend", "")
+        self.pull_label = self._label("lastPull", "")
+        self.pull_label.setVisible(session.services.sync is not None)
         self.printer_label = self._label("printerState", "")
         self.cashier_label = self._label("cashierName", _("Nobody signed in"))
         self.receipt_label = self._label("nextReceipt", "")
@@ -34,6 +41,11 @@ class TillStatusBar(QStatusBar):
         qconnect(self._timer.timeout, self.refresh_counts)
         self._timer.start()
         self._asking = False
+        sync = session.services.sync
+        if sync is not None:
+            self.link = LinkWatch(sync.monitor, self)
+            qconnect(self.link.changed, self.show_link)
+            self.show_link(self.link.status())
 
     def _label(self, name: str, text: str) -> QLabel:
         label = QLabel(text, self)
@@ -63,8 +75,21 @@ class TillStatusBar(QStatusBar):
         )
 
     def show_counts(self, unsent: int | str, next_receipt: int | str) -> None:
-        self.waiting_label.setText(_("Waiting to send: {count}").format(count=unsent))
+        if self.link is None:  # an offline-only till: the journal's count
+            self.waiting_label.setText(_("Waiting to send: {count}").format(count=unsent))
+        else:
+            self.show_link(self.link.status())  # the oldest sale's age moves on
         self.receipt_label.setText(_("Next receipt: {number}").format(number=next_receipt))
+
+    def show_link(self, status: SyncStatus) -> None:
+        """Link state, queue and last catalog update, as the sync worker last said."""
+        self.link_label.setText(link_word(status.link))
+        self.link_label.setToolTip(status.problem or status.hub)
+        self.link_label.setProperty("online", status.link is Link.ONLINE)
+        self.link_label.style().unpolish(self.link_label)
+        self.link_label.style().polish(self.link_label)
+        self.waiting_label.setText(waiting_words(status))
+        self.pull_label.setText(pull_words(status, self.session.services.store.timezone))
 
     def show_cashier(self, cashier: Cashier | None) -> None:
         self.cashier_label.setText(

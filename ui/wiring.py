@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 import logging.handlers
 from datetime import datetime, timezone
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -17,11 +19,17 @@ from local_db.database import Database, default_database_path, open_database
 from local_db.journal import SqlJournal
 from local_db.problems import DatabaseInUse
 from pos.i18n import set_language
-from pos.ports import ReceiptPrinter
+from pos.ports import ReceiptPrinter, SaleJournal
 from pos.printing import ReceiptSpooler
 from pos.receipt import StoreInfo
 from pos.tender import CashPolicy
 from pos.till import Till, TillSettings
+from pos.sale import Sale
+from sync.credentials import credential_store, load_credential
+from sync.errors import SyncError
+from sync.hub_client import HubClient
+from sync.service import SyncConfig, TillSync
+from sync.worker import SyncWorker
 from ui.services import TillServices
 from ui.settings import Settings
 
@@ -96,6 +104,58 @@ def claim_database(path: Path) -> None:
     _held_locks.append(lock)
 
 
+class WakingJournal:
+    """The journal, as the Till sees it, that wakes the sync worker after every recorded sale."""
+
+    def __init__(self, journal: SaleJournal, wake: Callable[[], None]) -> None:
+        self._journal = journal
+        self._wake = wake
+
+    def record_sale(self, sale: Sale) -> Sale:
+        recorded = self._journal.record_sale(sale)
+        self._wake()
+        return recorded
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._journal, name)
+
+
+def sync_config(settings: Settings) -> SyncConfig | None:
+    s = settings.sync
+    if s is None:
+        return None
+    return SyncConfig(
+        hub_url=s.hub_url, ca_bundle=s.ca_bundle, push_batch_size=s.push_batch_size, pull_page_size=s.pull_page_size,
+        push_interval_seconds=s.push_interval_seconds, pull_interval_seconds=s.pull_interval_seconds, timeout=s.timeout,
+    )
+
+
+def hub_client(settings: Settings, config: SyncConfig, *, need_credential: bool = True) -> HubClient:
+    """The hub client with the till's credential (CredentialMissing says how to get one)."""
+    credential = None
+    if need_credential:
+        store = credential_store(settings.sync.credential_store if settings.sync else "keyring", data_dir())
+        credential = load_credential(store, settings.store.store_id, settings.till.till_id)
+    return HubClient(config.hub_url, credential, ca_bundle=config.ca_bundle, timeout=config.timeout)
+
+
+def build_sync(settings: Settings, db: Database) -> TillSync | None:
+    """The till's sync with its hub, or None for an offline-only till.  A missing credential
+    does not stop the till: it sells offline and the status bar says what IT must do."""
+    config = sync_config(settings)
+    if config is None:
+        return None
+    try:
+        client = hub_client(settings, config)
+    except SyncError as error:
+        log.warning("the till cannot talk to its hub: %s", error)
+        client = HubClient(config.hub_url, None, ca_bundle=config.ca_bundle, timeout=config.timeout)
+        sync = TillSync(db, client, config)
+        sync.monitor.failed(error)
+        return sync
+    return TillSync(db, client, config)
+
+
 def build_services(settings: Settings, db: Database | None = None) -> TillServices:
     """Wire the till.  Raises StorageProblem or DeviceProblem (bad printer setting) with a clear message."""
     set_language(settings.till.ui_language)
@@ -104,10 +164,12 @@ def build_services(settings: Settings, db: Database | None = None) -> TillServic
         db = open_database(database_path(settings))
     store = store_info(settings)
     journal = SqlJournal(db, store.till_id)
+    sync = build_sync(settings, db)
+    worker = SyncWorker(sync) if sync is not None else None
     till = Till(
         TillSettings(store, CashPolicy(settings.till.cash_rounding), tuple(settings.till.weight_barcode_prefixes)),
         catalog=SqlCatalog(db),
-        journal=journal,
+        journal=WakingJournal(journal, worker.wake) if worker else journal,
         baskets=journal,
         cashiers=SqlCashiers(db),
         clock=SystemClock(),
@@ -122,4 +184,7 @@ def build_services(settings: Settings, db: Database | None = None) -> TillServic
         printer_description=settings.printer.connection,
         print_retry_seconds=settings.printer.retry_seconds,
         printing_enabled=settings.printer.connection.strip().lower() != "none",
+        sync=sync,
+        sync_worker=worker,
+        export_folder=data_dir(),
     )

@@ -1,0 +1,191 @@
+"""The outbox in SQLite: sync.outbox.Outbox over the ``outbox`` table the journal writes.
+
+A row is written by ``SqlJournal.record_sale`` in the sale's own transaction.  Here it is
+read in order, acknowledged once the hub has answered ``accepted`` or ``duplicate``, or
+moved to quarantine when the hub rejects it for good.  A quarantined row is never sent
+again until a manager retries it; it does not hold up the rows behind it.
+
+The ``seq`` the hub sees is the sale's receipt number (gapless per till), not the row id.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection
+from sqlalchemy import exc as sa_exc
+
+from local_db.database import Database
+from local_db.problems import explain
+from pos.ports import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+MAX_REASON_TEXT = 1000
+_CHUNK = 500  # SQLite's bound-parameter limit is far above this
+
+_MESSAGE = (
+    "SELECT s.receipt_number, o.sale_id, o.kind, o.payload, o.created_at, o.attempts, o.last_error, "
+    "o.quarantined_at, o.quarantine_reason FROM outbox o JOIN sales s ON s.sale_id = o.sale_id "
+)
+_WAITING = "o.acked_at IS NULL AND o.quarantined_at IS NULL"
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantinedSale:
+    """A sale the hub refused for good, kept for a manager to look at, retry or export."""
+
+    message: OutboxMessage
+    quarantined_at: datetime
+    reason: str  # "unknown_product: product 1009 is not in the catalog"
+    attempts: int
+
+    @property
+    def seq(self) -> int:
+        return self.message.seq
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _message(row: Any) -> OutboxMessage:
+    number, sale_id, kind, payload, created_at = row[:5]
+    return OutboxMessage(int(number), uuid.UUID(sale_id), kind, payload, datetime.fromisoformat(created_at))
+
+
+class SqlOutbox:
+    """The till's outbox; each call takes its own pooled connection (thread-safe)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- the sync worker's side --------------------------------------------------------
+    def pending_messages(self, limit: int = 100) -> list[OutboxMessage]:
+        """Rows neither acknowledged nor quarantined, oldest first."""
+        rows = self._read(
+            lambda c: c.exec_driver_sql(f"{_MESSAGE} WHERE {_WAITING} ORDER BY o.seq LIMIT ?", (max(0, limit),)).fetchall(),
+            "reading the outbox",
+        )
+        return [_message(row) for row in rows]
+
+    def acknowledge(self, seqs: Sequence[int]) -> None:
+        """The hub has these sales (accepted or duplicate): never send them again."""
+        now = _now().isoformat()
+
+        def write(conn: Connection) -> None:
+            for start in range(0, len(seqs), _CHUNK):
+                chunk = [int(s) for s in seqs[start:start + _CHUNK]]
+                marks = ",".join("?" * len(chunk))
+                conn.exec_driver_sql(
+                    "UPDATE outbox SET acked_at = ?, quarantined_at = NULL, quarantine_reason = NULL "
+                    f"WHERE acked_at IS NULL AND sale_id IN (SELECT sale_id FROM sales WHERE receipt_number IN ({marks}))",
+                    (now, *chunk),
+                )
+
+        self._write(write, "acknowledging sent sales")
+
+    def note_failure(self, seqs: Sequence[int], error: str) -> None:
+        """A request-level failure: the rows stay queued, one attempt more, the reason kept."""
+
+        def write(conn: Connection) -> None:
+            for start in range(0, len(seqs), _CHUNK):
+                chunk = [int(s) for s in seqs[start:start + _CHUNK]]
+                marks = ",".join("?" * len(chunk))
+                conn.exec_driver_sql(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE acked_at IS NULL "
+                    f"AND sale_id IN (SELECT sale_id FROM sales WHERE receipt_number IN ({marks}))",
+                    (error[:MAX_REASON_TEXT], *chunk),
+                )
+
+        self._write(write, "noting a sending problem")
+
+    def quarantine(self, seq: int, reason: str) -> None:
+        """The hub rejected this sale for good: keep it aside with the reason."""
+        self._write(
+            lambda c: c.exec_driver_sql(
+                "UPDATE outbox SET quarantined_at = ?, quarantine_reason = ?, attempts = attempts + 1 "
+                "WHERE acked_at IS NULL AND sale_id = (SELECT sale_id FROM sales WHERE receipt_number = ?)",
+                (_now().isoformat(), reason[:MAX_REASON_TEXT], int(seq)),
+            ),
+            "moving a sale to quarantine",
+        )
+        log.warning("sale with receipt %d quarantined: %s", seq, reason)
+
+    # -- the manager's side ------------------------------------------------------------
+    def quarantined(self) -> list[QuarantinedSale]:
+        rows = self._read(
+            lambda c: c.exec_driver_sql(
+                f"{_MESSAGE} WHERE o.acked_at IS NULL AND o.quarantined_at IS NOT NULL ORDER BY o.seq"
+            ).fetchall(),
+            "reading the quarantine",
+        )
+        return [
+            QuarantinedSale(_message(row), datetime.fromisoformat(row[7]), str(row[8] or ""), int(row[5]))
+            for row in rows
+        ]
+
+    def retry_quarantined(self, seq: int) -> bool:
+        """Put a quarantined sale back in the queue (after the hub was fixed); False if none."""
+
+        def write(conn: Connection) -> bool:
+            done = conn.exec_driver_sql(
+                "UPDATE outbox SET quarantined_at = NULL, quarantine_reason = NULL "
+                "WHERE acked_at IS NULL AND quarantined_at IS NOT NULL "
+                "AND sale_id = (SELECT sale_id FROM sales WHERE receipt_number = ?)",
+                (int(seq),),
+            )
+            return bool(done.rowcount)
+
+        retried = self._write(write, "retrying a quarantined sale")
+        if retried:
+            log.info("quarantined sale with receipt %d goes back in the queue", seq)
+        return retried
+
+    # -- figures -----------------------------------------------------------------------
+    def unsent_count(self) -> int:
+        """Sales waiting to be sent (quarantined ones are counted by ``quarantined_count``)."""
+        return self._count(f"SELECT count(*) FROM outbox o WHERE {_WAITING}")
+
+    def quarantined_count(self) -> int:
+        return self._count("SELECT count(*) FROM outbox WHERE acked_at IS NULL AND quarantined_at IS NOT NULL")
+
+    def acknowledged_count(self) -> int:
+        return self._count("SELECT count(*) FROM outbox WHERE acked_at IS NOT NULL")
+
+    def oldest_unsent_at(self) -> datetime | None:
+        text = self._read(
+            lambda c: c.exec_driver_sql(f"SELECT min(o.created_at) FROM outbox o WHERE {_WAITING}").scalar(),
+            "reading the outbox",
+        )
+        return None if text is None else datetime.fromisoformat(text)
+
+    def oldest_unsent_age(self, now: datetime | None = None) -> timedelta | None:
+        oldest = self.oldest_unsent_at()
+        if oldest is None:
+            return None
+        return max(timedelta(0), (now or _now()) - oldest)
+
+    # -- helpers -----------------------------------------------------------------------
+    def _count(self, sql: str) -> int:
+        return self._read(lambda c: int(c.exec_driver_sql(sql).scalar_one()), "counting the outbox")
+
+    def _read(self, read: Callable[[Connection], T], doing: str) -> T:
+        try:
+            with self.db.reading() as conn:
+                return read(conn)
+        except sa_exc.SQLAlchemyError as error:
+            raise explain(error, path=self.db.path, doing=doing) from error
+
+    def _write(self, write: Callable[[Connection], T], doing: str) -> T:
+        try:
+            with self.db.writing() as conn:
+                return write(conn)
+        except sa_exc.SQLAlchemyError as error:
+            raise explain(error, path=self.db.path, doing=doing) from error

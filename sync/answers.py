@@ -1,0 +1,110 @@
+"""The hub's answers as the till expects them (docs/sync-protocol.md), checked strictly:
+a string where a number belongs, a missing field, a float amount or a cursor that is not
+a whole number makes the whole answer unusable (``sync.errors.BadAnswer``).  Unknown extra
+fields are ignored, so a newer hub can add some."""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+Text = Annotated[str, StringConstraints(max_length=300)]
+Amount = Annotated[str, StringConstraints(pattern=r"^\d{1,13}(\.\d{1,6})?$")]  # decimal string, never a float
+Percent = Annotated[str, StringConstraints(pattern=r"^\d{1,3}(\.\d{1,4})?$")]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Version = Annotated[str, StringConstraints(pattern=r"^\d{1,18}$")]
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+class ErrorBody(_Answer):
+    error: str
+    detail: str = ""
+
+
+class EnrolmentAnswer(_Answer):
+    store_id: Code
+    till_id: Code
+    credential: Annotated[str, StringConstraints(pattern=r"^kt1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$", max_length=300)]
+    hub_time: str
+
+
+class SaleResult(_Answer):
+    sale_id: str
+    status: Literal["accepted", "duplicate", "rejected"]
+    reason: str | None = None
+    detail: str | None = None
+
+
+class BatchAnswer(_Answer):
+    results: list[SaleResult]
+    hub_time: str
+
+
+class HeartbeatAnswer(_Answer):
+    hub_time: str
+
+
+class ProductItem(_Answer):
+    code: Code
+    name: Text
+    brand: Text
+    category: Text
+    vat_code: Code
+    sold_by_weight: bool
+    deleted: bool
+
+
+class BarcodeItem(_Answer):
+    gtin: Code
+    product_code: Code
+    deleted: bool
+
+
+class PriceItem(_Answer):
+    product_code: Code
+    price: Amount
+    currency: Currency
+    deleted: bool
+
+
+class TaxItem(_Answer):
+    code: Code
+    percent: Percent
+    deleted: bool
+
+
+class CashierItem(_Answer):
+    code: Code
+    name: Text
+    pin_hash: Annotated[str, StringConstraints(max_length=300)]
+    active: bool
+    deleted: bool = False
+
+
+class ReservedItem(_Answer):
+    pass
+
+
+ItemT = TypeVar("ItemT", bound=_Answer)
+
+
+class DatasetPage(_Answer, Generic[ItemT]):
+    dataset: str
+    items: list[ItemT] = Field(max_length=5000)
+    cursor: Version
+    more: bool
+    snapshot: Version
+
+
+PAGE_MODELS: dict[str, type[DatasetPage]] = {  # type: ignore[type-arg]
+    "products": DatasetPage[ProductItem],
+    "barcodes": DatasetPage[BarcodeItem],
+    "prices": DatasetPage[PriceItem],
+    "taxes": DatasetPage[TaxItem],
+    "cashiers": DatasetPage[CashierItem],
+}

@@ -1,0 +1,219 @@
+"""The till's HTTP client for the hub protocol (docs/sync-protocol.md): enrol, push a batch
+of sales, pull one page of a dataset, heartbeat.
+
+* TLS certificates are verified by default; ``ca_bundle`` names a private CA's file.
+* Every request has connect/read timeouts.
+* tenacity wraps only the HTTP exchange (``_exchange``): a transport error, a 5xx or a 429
+  is retried with exponential backoff and jitter, a bounded number of times; anything else
+  is answered at once.  Retrying is safe because every request is idempotent (sales by
+  ``sale_id``, pulls by cursor).
+* An answer is read up to ``max_answer_bytes`` and checked against the protocol's schema
+  (``sync.answers``); a 401 becomes ``CredentialRefused``; anything malformed, truncated,
+  oversized or off-schema becomes ``BadAnswer`` with the reason logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from sync import answers
+from sync.errors import (
+    BadAnswer,
+    CredentialMissing,
+    CredentialRefused,
+    EnrolmentRefused,
+    HubUnreachable,
+    RequestRefused,
+    SyncError,
+)
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+APP_VERSION = "0.1.0"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often one HTTP exchange is tried before the caller hears of the failure."""
+
+    attempts: int = 4
+    first_wait: float = 0.25  # seconds; doubles each time, with random jitter
+    max_wait: float = 4.0
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    store_id: str
+    till_id: str
+    credential: str
+    hub_time: datetime
+
+
+class HubClient:
+    """One till's connection to the hub; thread-safe (httpx.Client is)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credential: str | None = None,
+        *,
+        ca_bundle: Path | None = None,
+        timeout: float = 10.0,
+        retry: RetryPolicy = RetryPolicy(),
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.credential = credential
+        self.retry = retry
+        self.max_answer_bytes = max_answer_bytes
+        verify: Any = str(ca_bundle) if ca_bundle else True
+        self._http = httpx.Client(
+            base_url=self.base_url, verify=verify,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            headers={"User-Agent": f"kassa-till/{APP_VERSION}"},
+        )
+
+    # -- the protocol --------------------------------------------------------------------
+    def enrol(self, code: str, device: str) -> Enrolment:
+        status, body = self._exchange("POST", "/v1/enrolments", json={"code": code, "device": device}, auth=False)
+        if status == 403:
+            raise EnrolmentRefused(hub=self.base_url, status=status, code="enrolment_refused",
+                                   reason=_detail(body) or "the code is used, expired or unknown")
+        self._check_status(status, body, expected=201)
+        answer = self._parse(answers.EnrolmentAnswer, body, "enrolment")
+        return Enrolment(answer.store_id, answer.till_id, answer.credential, _time(answer.hub_time))
+
+    def push_sales(self, items: Sequence[tuple[int, str]]) -> list[answers.SaleResult]:
+        """Send ``(seq, kassa.sale.v1 JSON)`` pairs as one batch; the hub's answer per sale,
+        in the order sent.  The JSON texts are sent as they are, never re-encoded."""
+        body = ('{"sales":[' + ",".join(f'{{"seq":{int(seq)},"sale":{payload}}}' for seq, payload in items)
+                + "]}").encode("utf-8")
+        status, answer_body = self._exchange(
+            "POST", "/v1/sales/batch", content=body, headers={"Content-Type": "application/json"}
+        )
+        self._check_status(status, answer_body, expected=200)
+        answer = self._parse(answers.BatchAnswer, answer_body, "batch answer")
+        if len(answer.results) != len(items):
+            raise self._bad(f"the batch answer has {len(answer.results)} results for {len(items)} sales")
+        return list(answer.results)
+
+    def pull_page(self, dataset: str, after: str, limit: int) -> answers.DatasetPage:
+        status, body = self._exchange("GET", f"/v1/datasets/{dataset}", params={"after": after, "limit": limit})
+        self._check_status(status, body, expected=200)
+        model = answers.PAGE_MODELS.get(dataset, answers.DatasetPage)
+        page = self._parse(model, body, f"{dataset} page")
+        if page.dataset != dataset:
+            raise self._bad(f"asked for {dataset}, the page is of {page.dataset}")
+        if page.items and int(page.cursor) <= int(after or "0"):
+            raise self._bad(f"the {dataset} page's cursor {page.cursor} does not move past {after}")
+        return page
+
+    def heartbeat(self, queue_length: int, oldest_unsent_seconds: int | None) -> datetime:
+        body = {"till_time": datetime.now(timezone.utc).isoformat(), "queue_length": queue_length,
+                "oldest_unsent_seconds": oldest_unsent_seconds, "app_version": APP_VERSION}
+        status, answer_body = self._exchange("POST", "/v1/heartbeat", json=body)
+        self._check_status(status, answer_body, expected=200)
+        return _time(self._parse(answers.HeartbeatAnswer, answer_body, "heartbeat answer").hub_time)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> HubClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- one HTTP exchange, retried only when the transport broke ----------------------
+    def _exchange(self, method: str, path: str, *, auth: bool = True, **kw: Any) -> tuple[int, bytes]:
+        headers = dict(kw.pop("headers", {}))
+        if auth:
+            if not self.credential:
+                raise CredentialMissing(hub=self.base_url, code="no_credential",
+                                        reason="nothing is stored; run: kassa enrol --hub URL --code CODE")
+            headers["Authorization"] = f"Bearer {self.credential}"
+        retrying = Retrying(
+            stop=stop_after_attempt(max(1, self.retry.attempts)),
+            wait=wait_random_exponential(multiplier=self.retry.first_wait, max=self.retry.max_wait),
+            retry=retry_if_exception(lambda e: isinstance(e, HubUnreachable)),
+            reraise=True,
+            before_sleep=lambda state: log.info("%s %s failed (%s); trying again", method, path,
+                                                state.outcome.exception() if state.outcome else "?"),
+        )
+        return retrying(self._once, method, path, headers=headers, **kw)
+
+    def _once(self, method: str, path: str, **kw: Any) -> tuple[int, bytes]:
+        try:
+            with self._http.stream(method, path, **kw) as response:
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > self.max_answer_bytes:
+                        raise self._bad(f"the answer to {method} {path} is over {self.max_answer_bytes} bytes")
+                status = response.status_code
+        except httpx.TransportError as error:
+            raise HubUnreachable(hub=self.base_url, reason=f"{type(error).__name__}: {error}" if str(error)
+                                 else type(error).__name__, code="transport") from error
+        if status >= 500 or status == 429:
+            raise HubUnreachable(hub=self.base_url, status=status, code=_code(bytes(body)) or f"http_{status}",
+                                 reason=f"HTTP {status} {_detail(bytes(body))}".strip())
+        return status, bytes(body)
+
+    # -- answers -----------------------------------------------------------------------
+    def _check_status(self, status: int, body: bytes, *, expected: int) -> None:
+        if status == expected:
+            return
+        if status == 401:
+            raise CredentialRefused(hub=self.base_url, status=status, code="unauthorized",
+                                    reason=_detail(body) or "unauthorized")
+        if 400 <= status < 500:
+            raise RequestRefused(hub=self.base_url, status=status, code=_code(body) or f"http_{status}",
+                                 reason=f"HTTP {status}: {_detail(body) or 'no detail'}")
+        raise self._bad(f"unexpected HTTP status {status}", status=status)
+
+    def _parse(self, model: type[M], body: bytes, what: str) -> M:
+        try:
+            return model.model_validate_json(body)
+        except ValidationError as error:
+            first = error.errors()[0] if error.error_count() else {"loc": (), "msg": "invalid"}
+            where = ".".join(str(p) for p in first["loc"])
+            raise self._bad(f"the {what} does not follow the protocol ({error.error_count()} problem(s); "
+                            f"first: {where}: {first['msg']})") from None
+
+    def _bad(self, reason: str, status: int | None = None) -> SyncError:
+        log.error("bad answer from the hub at %s: %s", self.base_url, reason)
+        return BadAnswer(hub=self.base_url, status=status, code="bad_answer", reason=reason)
+
+
+def _error_body(body: bytes) -> dict[str, Any]:
+    try:
+        return answers.ErrorBody.model_validate_json(body).model_dump()
+    except ValidationError:
+        return {}
+
+
+def _detail(body: bytes) -> str:
+    return str(_error_body(body).get("detail") or "")[:300]
+
+
+def _code(body: bytes) -> str:
+    return str(_error_body(body).get("error") or "")
+
+
+def _time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.now(timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

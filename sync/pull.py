@@ -1,0 +1,116 @@
+"""Pulling the hub's reference data (products, barcodes, prices, taxes, cashiers).
+
+Each dataset is pulled page by page from its cursor until ``more`` is false; every page is
+checked against the protocol (``sync.answers``), turned into rows and staged.  Only when
+every dataset is complete is everything applied, in ONE local transaction that also moves
+the cursors (``local_db.reference_data.ReferenceData.apply``).  A malformed, truncated or
+off-schema page stops the pull with a ``SyncError`` and the reason logged: nothing is
+applied, the cursors stay, and the catalog the till sells from is the old one.
+
+While a page is staged, the next one is already being fetched (one page ahead), so the
+network and SQLite work side by side.  A sale in progress is not affected by an apply:
+its basket holds each product as it was when scanned.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from local_db.reference_data import DATASETS, Applied, Cursor, ReferenceData
+from pos.errors import PosError
+from pos.money import Money
+from sync import answers
+from sync.errors import BadAnswer
+from sync.hub_client import HubClient
+
+log = logging.getLogger(__name__)
+
+
+def _product(item: answers.ProductItem) -> tuple[Any, ...]:
+    return (item.code, item.name, item.brand, item.category, item.vat_code, int(item.sold_by_weight), int(item.deleted))
+
+
+def _price(item: answers.PriceItem) -> tuple[Any, ...]:
+    try:
+        minor = Money(Decimal(item.price), item.currency).minor_units()
+    except (ValueError, PosError) as error:
+        raise ValueError(f"price {item.price} {item.currency} of product {item.product_code}: {error}") from None
+    return (item.product_code, minor, item.currency, int(item.deleted))
+
+
+ROWS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
+    "products": _product,
+    "prices": _price,
+    "barcodes": lambda i: (i.gtin, i.product_code, int(i.deleted)),
+    "taxes": lambda i: (i.code, str(Decimal(i.percent)), int(i.deleted)),
+    "cashiers": lambda i: (i.code, i.name, i.pin_hash, int(i.active), int(i.deleted)),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PullOutcome:
+    items: dict[str, int] = field(default_factory=dict)
+    pages: int = 0
+    applied: Applied | None = None
+
+    def describe(self) -> str:
+        counts = ", ".join(f"{n} {d}" for d, n in self.items.items() if n) or "no changes"
+        return f"pulled {counts} in {self.pages} page(s)" + (
+            f"; {self.applied.waiting} row(s) wait for related data" if self.applied and self.applied.waiting else "")
+
+
+class CatalogPuller:
+    def __init__(self, client: HubClient, data: ReferenceData, *, page_size: int = 2000,
+                 datasets: tuple[str, ...] = DATASETS) -> None:
+        self.client = client
+        self.data = data
+        self.page_size = max(1, min(page_size, 5000))
+        self.datasets = datasets
+        self._lock = threading.Lock()
+
+    def pull(self) -> PullOutcome:
+        """Every dataset to the end, then one apply.  Raises SyncError; then nothing is applied.
+        The datasets are pulled side by side (each in its own thread, one page ahead)."""
+        with self._lock:
+            started = datetime.now(timezone.utc)
+            known = self.data.cursors()
+            with ThreadPoolExecutor(max_workers=len(self.datasets), thread_name_prefix="pull") as pool:
+                futures = {d: pool.submit(self._pull_dataset, d, known.get(d, Cursor("0", "0")).cursor)
+                           for d in self.datasets}
+                done = {d: f.result() for d, f in futures.items()}  # the first failure is raised here
+            moved = {d: cursor for d, (cursor, _items, _pages) in done.items()}
+            items = {d: count for d, (_cursor, count, _pages) in done.items()}
+            applied = self.data.apply(moved, started)
+            outcome = PullOutcome(items, sum(pages for _c, _i, pages in done.values()), applied)
+            log.info("%s", outcome.describe())
+            return outcome
+
+    def _pull_dataset(self, dataset: str, cursor: str) -> tuple[Cursor, int, int]:
+        """Stage every page of ``dataset`` after ``cursor``: (new cursor, items, pages)."""
+        items = pages = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"pull-{dataset}") as fetcher:
+            ahead = fetcher.submit(self.client.pull_page, dataset, cursor, self.page_size)
+            while True:
+                page = ahead.result()
+                pages += 1
+                if page.more:  # fetch the next page while this one is staged
+                    ahead = fetcher.submit(self.client.pull_page, dataset, page.cursor, self.page_size)
+                self.data.stage(dataset, self._rows(dataset, page))
+                items += len(page.items)
+                if not page.more:
+                    return Cursor(page.cursor, page.snapshot), items, pages
+
+    def _rows(self, dataset: str, page: answers.DatasetPage) -> list[tuple[Any, ...]]:  # type: ignore[type-arg]
+        make = ROWS[dataset]
+        try:
+            return [make(item) for item in page.items]
+        except ValueError as error:
+            log.error("a %s page from the hub is unusable: %s", dataset, error)
+            raise BadAnswer(hub=self.client.base_url, code="bad_answer", reason=f"{dataset}: {error}") from None

@@ -1,0 +1,131 @@
+"""Queued sales reach a real hub process exactly once, whatever the link does."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from local_db.journal import SqlJournal
+from local_db.outbox import SqlOutbox
+from pos.tender import CashPolicy
+from pos.till import Till, TillSettings
+from sync.errors import CredentialRefused, HubUnreachable
+from sync.link import Link
+from tests.fakes import DEMO_PRODUCTS, SHAMPOO, STORE, MemoryCashiers, MemoryCatalog, StepClock, product
+from tests.local_db.conftest import make_sql_till, sell
+from tests.sync.conftest import FAST_RETRY, Hub, connect
+from tests.sync.proxy import proxy_to
+
+NOT_AT_THE_HUB = product("1009", "Парфум, пробник", "10.00")
+
+
+def record(journal: SqlJournal, count: int) -> None:
+    till = make_sql_till(journal)
+    for _ in range(count):
+        sell(till, SHAMPOO.barcode)
+
+
+def test_sales_recorded_offline_reach_the_hub_when_it_comes_up(hub: Hub, till_db, journal) -> None:
+    with proxy_to(hub.url) as link:
+        sync = connect(link.url, till_db, hub, enrol_through=hub.url)
+        link.refuse()
+        record(journal, 5)
+
+        offline = sync.push()
+        assert isinstance(offline.error, HubUnreachable) and offline.acknowledged == 0
+        sync.push()
+        assert sync.monitor.status().link is Link.OFFLINE
+        assert sync.monitor.status().queue_length == 5 and hub.sale_count() == 0
+
+        link.refuse(False)
+        back = sync.push()
+
+    assert back.error is None and back.acknowledged == 5
+    assert hub.seqs() == [1, 2, 3, 4, 5]
+    assert sync.monitor.status().link is Link.ONLINE and sync.monitor.status().queue_length == 0
+
+
+def test_a_batch_whose_answer_is_lost_is_sent_again_and_the_hub_counts_each_sale_once(hub: Hub, till_db, journal) -> None:
+    with proxy_to(hub.url) as link:
+        sync = connect(link.url, till_db, hub, enrol_through=hub.url)
+        record(journal, 12)
+        link.cut_next_responses(FAST_RETRY.attempts)  # every try of the exchange loses its answer
+
+        lost = sync.push()
+        assert isinstance(lost.error, HubUnreachable)
+        assert hub.sale_count() == 12  # the hub committed the batch...
+        assert SqlOutbox(till_db).unsent_count() == 12  # ...but the till never heard so
+        assert link.responses_cut == FAST_RETRY.attempts
+
+        again = sync.push()
+
+    assert again.error is None and again.duplicates == 12 and again.acknowledged == 12
+    assert hub.sale_count() == 12 == SqlOutbox(till_db).acknowledged_count()
+    assert hub.seqs() == list(range(1, 13))
+
+
+def test_a_rejected_sale_goes_to_quarantine_and_does_not_block_the_queue(hub: Hub, till_db, journal) -> None:
+    sync = connect(hub.url, till_db, hub)
+    till = Till(TillSettings(STORE, CashPolicy()), catalog=MemoryCatalog((*DEMO_PRODUCTS, NOT_AT_THE_HUB)),
+                journal=journal, baskets=journal, cashiers=MemoryCashiers(), clock=StepClock())
+    sell(till, SHAMPOO.barcode)
+    sell(till, NOT_AT_THE_HUB.barcode)
+    sell(till, SHAMPOO.barcode)
+
+    outcome = sync.push()
+    quarantined = sync.outbox.quarantined()
+
+    assert outcome.error is None and (outcome.acknowledged, outcome.quarantined) == (2, 1)
+    assert hub.seqs() == [1, 3]
+    assert [q.seq for q in quarantined] == [2]
+    assert quarantined[0].reason.startswith("unknown_product") and "1009" in quarantined[0].reason
+    assert sync.outbox.unsent_count() == 0 and sync.monitor.status().quarantined == 1
+
+    assert sync.outbox.retry_quarantined(2)
+    assert sync.push().quarantined == 1  # still unknown at the hub: back in quarantine
+    assert [q.seq for q in sync.outbox.quarantined()] == [2] and quarantined[0].attempts >= 1
+
+
+def test_a_wrong_credential_is_refused_with_a_message_that_says_what_to_do(hub: Hub, till_db, journal) -> None:
+    sync = connect(hub.url, till_db, hub)
+    record(journal, 1)
+    sync.client.credential = "kt1.AAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
+
+    refused = sync.push()
+
+    assert isinstance(refused.error, CredentialRefused)
+    assert "kassa enrol" in refused.error.user_message() and hub.url in refused.error.user_message()
+    assert sync.monitor.status().link is Link.DEGRADED
+    assert SqlOutbox(till_db).unsent_count() == 1 and hub.sale_count() == 0
+
+
+def test_a_revoked_till_is_refused(hub: Hub, till_db, journal) -> None:
+    from central.enrolment import revoke
+    from central.stores import TillIdentity
+
+    sync = connect(hub.url, till_db, hub)
+    record(journal, 1)
+    revoke(hub.db, TillIdentity(STORE.store_id, STORE.till_id))
+
+    with pytest.raises(CredentialRefused):
+        sync.client.heartbeat(1, 0)
+    assert isinstance(sync.push().error, CredentialRefused)
+
+
+def test_with_the_link_up_a_recorded_sale_reaches_the_hub_quickly(hub: Hub, till_db, journal) -> None:
+    from sync.worker import SyncWorker
+
+    sync = connect(hub.url, till_db, hub)
+    worker = SyncWorker(sync).start()
+    try:
+        record(journal, 1)
+        started = time.monotonic()
+        worker.wake()
+        deadline = started + 10  # generous: benchmarks/sync_bench.py measures the real figure
+        while hub.sale_count() < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)  # polling another process's database: nothing to wait on
+        assert hub.sale_count() == 1
+    finally:
+        worker.stop()
+    assert sync.outbox.unsent_count() == 0

@@ -1,0 +1,112 @@
+"""The manager's quarantine (Ctrl+Q): sales the hub refused for good, with its reasons.
+A sale can be put back in the queue (after the hub or the catalog was fixed) or all of
+them exported to a JSON file for head office.  Reads and writes run on the till worker."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from local_db.outbox import QuarantinedSale
+from pos.i18n import N_, _
+from sync.service import TillSync
+from ui.dialogs import big_button
+from ui.errors import show_problem
+from ui.list_model import RowsModel, list_table, move_selection, selected_row
+from ui.message_area import MessageArea
+from ui.qt import QDialog, QHBoxLayout, QKeyEvent, QLabel, Qt, QVBoxLayout, QWidget, qconnect
+from ui.session import TillSession
+
+HEADERS = (N_("Receipt"), N_("Quarantined"), N_("Reason"))
+
+
+def export_quarantine(sales: list[QuarantinedSale], folder: Path) -> Path:
+    """Write the quarantined sales (with their full documents) to a new JSON file in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"quarantine-{datetime.now(timezone.utc).strftime('%Y%m%d-%H%M%S')}.json"
+    document: list[dict[str, Any]] = [
+        {"seq": q.seq, "sale_id": str(q.message.sale_id), "reason": q.reason, "attempts": q.attempts,
+         "quarantined_at": q.quarantined_at.isoformat(), "sale": json.loads(q.message.payload)}
+        for q in sales
+    ]
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+class QuarantineDialog(QDialog):
+    def __init__(self, session: TillSession, sync: TillSync, export_folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("quarantineDialog")
+        self.setWindowTitle(_("Sales the hub refused"))
+        self.setModal(True)
+        self.session, self.sync, self.export_folder = session, sync, export_folder
+        self.model: RowsModel[QuarantinedSale] = RowsModel(
+            HEADERS, lambda q: (str(q.seq), q.quarantined_at.strftime("%d.%m %H:%M"), q.reason), frozenset({0}), self)
+        self.table = list_table(self.model, 2, self)
+        self.message = MessageArea(self)
+        hint = QLabel(_("R: send the chosen sale again · E: export all to a file · Esc: close"), self)
+        hint.setWordWrap(True)
+        retry = big_button(_("R  Send again"), self, "primaryButton")
+        export = big_button(_("E  Export"), self)
+        close = big_button(_("Esc  Close"), self)
+        qconnect(retry.clicked, self.retry_selected)
+        qconnect(export.clicked, self.export)
+        qconnect(close.clicked, self.reject)
+        buttons = QHBoxLayout()
+        for button in (retry, export, close):
+            buttons.addWidget(button)
+        column = QVBoxLayout(self)
+        column.addWidget(hint)
+        column.addWidget(self.table, 1)
+        column.addWidget(self.message)
+        column.addLayout(buttons)
+        self.resize(820, 520)
+        self.loaded = False
+        self.reload()
+
+    def reload(self) -> None:
+        outbox = self.sync.outbox
+        self.session.query(lambda _t, _j: outbox.quarantined()).success(self._show).failure(self._problem).run()
+
+    def _show(self, sales: list[QuarantinedSale]) -> None:
+        self.model.set_items(sales)
+        if sales:
+            self.table.selectRow(0)
+        else:
+            self.message.show_notice(_("No sales in quarantine."))
+        self.loaded = True
+
+    def retry_selected(self) -> None:
+        row = selected_row(self.table)
+        chosen = self.model.item(row) if row is not None else None
+        if chosen is None:
+            return
+        seq, sync = chosen.seq, self.sync
+
+        def done(_retried: bool) -> None:
+            self.message.show_notice(_("Receipt {number} goes back in the queue.").format(number=seq))
+            self.reload()
+
+        self.session.query(lambda _t, _j: sync.outbox.retry_quarantined(seq)).success(done).failure(self._problem).run()
+
+    def export(self) -> None:
+        sales, folder = list(self.model.items), self.export_folder
+        self.session.query(lambda _t, _j: export_quarantine(sales, folder)).success(
+            lambda path: self.message.show_notice(_("Exported to {path}").format(path=path))
+        ).failure(self._problem).run()
+
+    def _problem(self, error: BaseException) -> None:
+        show_problem(self.message, error)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key == Qt.Key.Key_R:
+            self.retry_selected()
+        elif key == Qt.Key.Key_E:
+            self.export()
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            move_selection(self.table, -1 if key == Qt.Key.Key_Up else 1)
+        else:
+            super().keyPressEvent(event)

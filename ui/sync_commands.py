@@ -1,0 +1,78 @@
+"""``kassa enrol``, ``kassa sync`` and ``kassa status``: the sync commands IT runs at a till.
+Output is plain English for a terminal (like the other commands); errors arrive as a
+PosError, which ``ui.cli.main`` prints in one line."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from local_db.database import open_database
+from local_db.sync_state import HUB_URL, SyncStateStore
+from sync.credentials import credential_store
+from sync.enrolment import enrol_till
+from sync.errors import SyncError
+from sync.hub_client import HubClient, RetryPolicy
+from sync.link import Link
+from sync.service import SyncConfig, TillSync
+from ui.settings import Settings
+from ui.wiring import data_dir, database_path, hub_client, sync_config
+
+
+def _need_sync(settings: Settings) -> SyncConfig:
+    config = sync_config(settings)
+    if config is None:
+        raise SystemExit("kassa: this till has no [sync] section in its settings, so it works offline only "
+                         "(see docs/configuration.md)")
+    return config
+
+
+def enrol(settings: Settings, hub_url: str, code: str) -> int:
+    db = open_database(database_path(settings))
+    store = credential_store(settings.sync.credential_store if settings.sync else "keyring", data_dir())
+    ca_bundle = settings.sync.ca_bundle if settings.sync else None
+    with HubClient(hub_url, ca_bundle=ca_bundle) as client:
+        enrolment = enrol_till(db, client, code, store, store_id=settings.store.store_id,
+                               till_id=settings.till.till_id)
+    print(f"enrolled as till {enrolment.till_id} of store {enrolment.store_id} with {client.base_url}; "
+          f"the credential is kept in {store.where}")
+    if settings.sync is None or settings.sync.hub_url != client.base_url:
+        print(f'add to the settings file:\n[sync]\nhub_url = "{client.base_url}"')
+    return 0
+
+
+def sync_now(settings: Settings) -> int:
+    config = _need_sync(settings)
+    db = open_database(database_path(settings))
+    with hub_client(settings, config) as client:
+        done = TillSync(db, client, config).sync_now()
+    print(done.describe())
+    return 1 if done.push.error or done.pull_error else 0
+
+
+def status(settings: Settings) -> int:
+    db = open_database(database_path(settings))
+    config = sync_config(settings)
+    if config is None:
+        from local_db.outbox import SqlOutbox
+
+        print(f"link: offline only (no [sync] settings); waiting to send: {SqlOutbox(db).unsent_count()}")
+        return 0
+    quick = SyncConfig(config.hub_url, config.ca_bundle, timeout=min(config.timeout, 5.0),
+                       retry=RetryPolicy(attempts=1))
+    try:
+        client = hub_client(settings, quick)
+    except SyncError:
+        client = HubClient(config.hub_url, None, ca_bundle=config.ca_bundle, timeout=quick.timeout)
+    with client:
+        sync = TillSync(db, client, quick)
+        problem = sync.heartbeat() if client.credential else None
+        shown = sync.refresh_counts()
+    now = datetime.now(timezone.utc)
+    age = shown.oldest_unsent_age(now)
+    link = shown.link.value if client.credential else "no credential (run kassa enrol)"
+    print(f"hub: {config.hub_url} (enrolled with {SyncStateStore(db).get(HUB_URL) or 'none'})")
+    print(f"link: {link}" + (f" - {problem}" if problem and shown.link is not Link.ONLINE else ""))
+    print(f"waiting to send: {shown.queue_length}" + (f" (oldest {int(age.total_seconds())} s)" if age else ""))
+    print(f"quarantined: {shown.quarantined}")
+    print(f"last catalog update: {shown.last_pull_at.isoformat(timespec='seconds') if shown.last_pull_at else 'never'}")
+    return 0
