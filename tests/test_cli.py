@@ -67,8 +67,19 @@ def test_the_journal_audit_and_a_receipt_rendered_to_png(sold_till, tmp_path):
     assert missing.returncode == 2 and "no receipt number 7" in missing.stderr
 
 
-def test_the_demo_command_creates_the_store_and_opens_the_window(tmp_path):
-    result = kassa("demo", "--items", "200", "--quit-after", "1", data_dir=tmp_path)
+def test_the_demo_command_creates_the_store_and_its_hub_and_opens_the_window(tmp_path):
+    from tests.test_demo import free_port
+
+    port = str(free_port())
+    result = kassa("demo", "--items", "200", "--hub-port", port, "--quit-after", "1", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "PIN 1234" in result.stdout
-    assert (tmp_path / "demo" / "till.sqlite3").exists()
+    assert "PIN 1234" in result.stdout and f"Demo hub: http://127.0.0.1:{port}" in result.stdout
+    assert (tmp_path / "demo" / "till.sqlite3").exists() and (tmp_path / "demo" / "hub" / "hub.sqlite3").exists()
+    status = kassa("demo-hub", "status", "--hub-port", port, data_dir=tmp_path)
+    assert "not running" in status.stdout  # the demo stops the hub it started when the till closes
+
+
+def test_the_demo_runs_offline_without_its_hub(tmp_path):
+    result = kassa("demo", "--items", "200", "--no-hub", "--quit-after", "1", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Demo hub" not in result.stdout

@@ -1,6 +1,7 @@
 """The ``kassa`` command.  Subcommands:
 
-  kassa demo            start the till on the embedded demo store (created on first use)
+  kassa demo            start the till on the embedded demo store and its hub (created on first use)
+  kassa demo-hub ACTION start, stop, status or sales of the demo store's hub
   kassa run             start the till with the settings file (KASSA_CONFIG or the platform's config dir)
   kassa check-config    validate the settings file and say what is wrong
   kassa check-journal   audit the local journal (gapless receipts, complete sales)
@@ -16,7 +17,6 @@ import argparse
 import logging
 import os
 import sys
-from importlib import resources
 from pathlib import Path
 
 from pos.errors import PosError
@@ -29,11 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to the console")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    demo = sub.add_parser("demo", help="start the till on the embedded demo store")
-    demo.add_argument("--data-dir", type=Path, help="where the demo database lives (default: <data dir>/demo)")
-    demo.add_argument("--items", type=int, default=5000, help="catalog size when the demo store is created")
-    demo.add_argument("--printer", help="printer connection, e.g. network:127.0.0.1:9100 (default: PNG previews)")
-    demo.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)
+    from ui.demo import add_arguments
+
+    add_arguments(sub)
 
     run = sub.add_parser("run", help="start the till with its settings file")
     run.add_argument("--config", type=Path, help="settings file (default: KASSA_CONFIG or the config dir)")
@@ -67,12 +65,9 @@ def _settings(config: Path | None, demo: bool = False, demo_dir: Path | None = N
     from ui.settings import default_settings_path, load_settings, parse_settings
 
     if demo:
-        from ui.wiring import data_dir
+        from ui.demo import demo_settings
 
-        text = resources.files("ui").joinpath("demo_settings.toml").read_text(encoding="utf-8")
-        settings = parse_settings(text, Path("<demo settings>"))
-        directory = demo_dir or data_dir() / "demo"
-        return settings.model_copy(update={"database": settings.database.model_copy(update={"path": directory / "till.sqlite3"})})
+        return demo_settings(demo_dir)
     return load_settings(config or default_settings_path())
 
 
@@ -87,20 +82,16 @@ def _need_display() -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from local_db.database import open_database
-    from local_db.demo_store import create_demo_store
-    from ui.wiring import build_services, claim_database
+    from ui.demo import run_demo
 
-    settings = _settings(None, demo=True, demo_dir=args.data_dir)
-    directory = settings.database.path.parent
-    printer = args.printer or f"preview:{directory / 'receipts'}"
-    settings = settings.model_copy(update={"printer": settings.printer.model_copy(update={"connection": printer})})
     _need_display()
-    claim_database(settings.database.path)
-    db = open_database(settings.database.path)
-    create_demo_store(db, items=args.items)
-    print(f"Demo store: {settings.database.path}\nSign in as cashier 1 with PIN 1234. Receipts: {printer}")
-    return _run_window(build_services(settings, db), args.quit_after)
+    return run_demo(args, lambda services: _run_window(services, args.quit_after))
+
+
+def cmd_demo_hub(args: argparse.Namespace) -> int:
+    from ui.demo import run_demo_hub
+
+    return run_demo_hub(args)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -185,7 +176,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     return status(_settings(args.config))
 
 
-COMMANDS = {"demo": cmd_demo, "run": cmd_run, "check-config": cmd_check_config,
+COMMANDS = {"demo": cmd_demo, "demo-hub": cmd_demo_hub, "run": cmd_run, "check-config": cmd_check_config,
             "check-journal": cmd_check_journal, "receipt": cmd_receipt,
             "enrol": cmd_enrol, "sync": cmd_sync, "status": cmd_status}
 

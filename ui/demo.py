@@ -1,0 +1,125 @@
+"""``kassa demo`` and ``kassa demo-hub``: the embedded demo store, with its own hub.
+
+``kassa demo`` creates the demo till (5,000 items), starts the demo hub in the background
+if it is not running (same catalog and cashiers), enrols the till with it once, and opens
+the window.  ``kassa demo-hub stop`` / ``start`` stop and restart that hub while the till
+keeps selling, so a newcomer sees the queue grow offline and drain when the link returns.
+"""
+
+from __future__ import annotations
+
+import argparse
+from importlib import resources
+from pathlib import Path
+
+from pos.errors import PosError
+from ui.demo_hub import DEMO_HUB_PORT, DemoHub
+from ui.settings import Settings, SyncSettings, parse_settings
+
+
+def demo_settings(folder: Path | None) -> Settings:
+    from ui.wiring import data_dir
+
+    text = resources.files("ui").joinpath("demo_settings.toml").read_text(encoding="utf-8")
+    settings = parse_settings(text, Path("<demo settings>"))
+    directory = folder or data_dir() / "demo"
+    return settings.model_copy(update={"database": settings.database.model_copy(update={"path": directory / "till.sqlite3"})})
+
+
+def demo_hub(settings: Settings, port: int) -> DemoHub:
+    assert settings.database.path is not None
+    return DemoHub(settings.database.path.parent / "hub", port)
+
+
+def with_hub(settings: Settings, hub: DemoHub) -> Settings:
+    """The demo till talks to its hub often, and keeps its credential in a file (said so
+    explicitly here: a demo machine often has no keyring)."""
+    sync = SyncSettings(hub_url=hub.url, credential_store="file", push_interval_seconds=2, pull_interval_seconds=30)
+    return settings.model_copy(update={"sync": sync})
+
+
+def connect_to_hub(settings: Settings, db, hub: DemoHub, items: int) -> Settings:  # noqa: ANN001
+    """Prepare and start the demo hub and enrol the till with it once; returns the settings
+    that make the till sync.  Raises DemoHubProblem or SyncError if any of it fails."""
+    from sync.credentials import account_name, credential_store
+    from sync.enrolment import enrol_till
+    from sync.hub_client import HubClient
+    from ui.wiring import data_dir
+
+    created = hub.prepare(settings.store.store_id, settings.store.name, items)
+    hub.start()
+    settings = with_hub(settings, hub)
+    store = credential_store("file", data_dir())
+    account = account_name(settings.store.store_id, settings.till.till_id)
+    if created:
+        store.forget(account)  # a new hub database does not know the old credential
+    if store.load(account) is None:
+        code = hub.enrolment_code(settings.store.store_id, settings.till.till_id)
+        with HubClient(hub.url) as client:
+            enrol_till(db, client, code, store, store_id=settings.store.store_id, till_id=settings.till.till_id)
+    return settings
+
+
+def run_demo(args: argparse.Namespace, run_window) -> int:  # noqa: ANN001
+    from local_db.database import open_database
+    from local_db.demo_store import create_demo_store
+    from ui.wiring import build_services, claim_database
+
+    settings = demo_settings(args.data_dir)
+    assert settings.database.path is not None
+    directory = settings.database.path.parent
+    printer = args.printer or f"preview:{directory / 'receipts'}"
+    settings = settings.model_copy(update={"printer": settings.printer.model_copy(update={"connection": printer})})
+    claim_database(settings.database.path)
+    db = open_database(settings.database.path)
+    create_demo_store(db, items=args.items)
+    hub = None
+    if not args.no_hub:
+        hub = demo_hub(settings, args.hub_port)
+        try:
+            settings = connect_to_hub(settings, db, hub, args.items)
+        except PosError as problem:
+            print(f"The demo hub is not available ({problem.user_message()}); the till sells offline.")
+            hub = None
+    print(f"Demo store: {settings.database.path}\nSign in as cashier 1 with PIN 1234. Receipts: {printer}")
+    if hub is not None:
+        print(f"Demo hub: {hub.url} (log {hub.log_file}).\n"
+              "  ./dev hub sales   the sales the hub has received\n"
+              "  ./dev hub stop    stop it: the till keeps selling and queues the sales\n"
+              "  ./dev hub start   start it again: the queue drains")
+    try:
+        return run_window(build_services(settings, db))
+    finally:
+        if hub is not None:
+            hub.stop()
+
+
+def run_demo_hub(args: argparse.Namespace) -> int:
+    settings = demo_settings(args.data_dir)
+    hub = demo_hub(settings, args.hub_port)
+    if args.action == "start":
+        hub.prepare(settings.store.store_id, settings.store.name, args.items)
+        pid = hub.start()
+        print(f"demo hub running at {hub.url} (pid {pid})")
+    elif args.action == "stop":
+        print("demo hub stopped" if hub.stop() else "the demo hub was not running")
+    elif args.action == "sales":
+        print(hub.sales_report())
+    else:
+        print(f"demo hub at {hub.url}: {'running' if hub.is_running() else 'not running'}")
+    return 0
+
+
+def add_arguments(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
+    demo = sub.add_parser("demo", help="start the till on the embedded demo store, with its own hub")
+    demo.add_argument("--data-dir", type=Path, help="where the demo database lives (default: <data dir>/demo)")
+    demo.add_argument("--items", type=int, default=5000, help="catalog size when the demo store is created")
+    demo.add_argument("--printer", help="printer connection, e.g. network:127.0.0.1:9100 (default: PNG previews)")
+    demo.add_argument("--no-hub", action="store_true", help="sell offline only, without the demo hub")
+    demo.add_argument("--hub-port", type=int, default=DEMO_HUB_PORT)
+    demo.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)
+    hub = sub.add_parser("demo-hub", help="start, stop or look into the demo store's hub")
+    hub.add_argument("action", choices=("start", "stop", "status", "sales"))
+    hub.add_argument("--data-dir", type=Path)
+    hub.add_argument("--items", type=int, default=5000)
+    hub.add_argument("--hub-port", type=int, default=DEMO_HUB_PORT)

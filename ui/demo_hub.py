@@ -1,0 +1,131 @@
+"""The demo store's own hub: a ``kassa-hub`` process on loopback with a SQLite database in
+the demo folder, loaded with the same demo catalog and cashiers as the till, so a newcomer
+sees sales arrive, stops the hub, keeps selling, starts it again and sees the queue drain.
+
+The hub is run as a separate process (``python -m central.cli``): the till never imports
+the hub's code, and a till installed without the ``hub`` extra still runs its demo offline.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from pos.errors import PosError
+from pos.i18n import N_
+
+DEMO_HUB_PORT = 8765
+STARTUP_SECONDS = 20.0
+DEMO_CASHIERS = (("1", "Olena", "1234"), ("2", "Rashad", "4321"))
+
+
+class DemoHubProblem(PosError):
+    message = N_("The demo hub could not be used: {reason}")
+
+
+class DemoHub:
+    def __init__(self, folder: Path, port: int = DEMO_HUB_PORT) -> None:
+        self.folder = folder
+        self.port = port
+        self.database = folder / "hub.sqlite3"
+        self.pid_file = folder / "hub.pid"
+        self.log_file = folder / "hub.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.database}"
+
+    # -- the hub command -------------------------------------------------------------------
+    def _hub(self, *args: str) -> str:
+        env = dict(os.environ, KASSA_HUB_DATABASE=self.database_url)
+        try:
+            done = subprocess.run([sys.executable, "-m", "central.cli", *args], env=env, capture_output=True,
+                                  text=True, timeout=300)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise DemoHubProblem(reason=str(error)) from None
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+            if "No module named" in done.stderr:
+                last = "the hub is not installed here (pip install 'kassa[hub]')"
+            raise DemoHubProblem(reason=last)
+        return done.stdout.strip()
+
+    def prepare(self, store_id: str, store_name: str, items: int) -> bool:
+        """Create the hub's database with the demo catalog and cashiers, once; True if it did."""
+        if self.database.exists():
+            return False
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self._hub("migrate")
+            self._hub("add-store", "--store", store_id, "--name", store_name)
+            self._hub("import-demo-catalog", "--items", str(items))
+            for code, name, pin in DEMO_CASHIERS:
+                self._hub("add-cashier", "--store", store_id, "--code", code, "--name", name, "--pin", pin)
+        except DemoHubProblem:
+            self.database.unlink(missing_ok=True)
+            raise
+        return True
+
+    def enrolment_code(self, store_id: str, till_id: str) -> str:
+        return self._hub("enrol-code", "--store", store_id, "--till", till_id).splitlines()[-1].strip()
+
+    def sales_report(self) -> str:
+        return self._hub("sales")
+
+    # -- the hub process -------------------------------------------------------------------
+    def is_running(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/v1/health", timeout=1.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def start(self) -> int:
+        """Start the hub in the background (it outlives this command); returns its pid."""
+        if self.is_running():
+            return self._pid() or 0
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with self.log_file.open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "central.cli", "serve", "--database", self.database_url,
+                 "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+        self.pid_file.write_text(str(process.pid), encoding="ascii")
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not self.is_running():
+            if process.poll() is not None:
+                raise DemoHubProblem(reason=f"it stopped at start-up; see {self.log_file}")
+            if time.monotonic() > deadline:
+                raise DemoHubProblem(reason=f"it did not answer within {STARTUP_SECONDS:g} s; see {self.log_file}")
+            time.sleep(0.1)
+        return process.pid
+
+    def stop(self) -> bool:
+        pid = self._pid()
+        if pid is None:
+            return False
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + 10
+        while self.is_running() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+    def _pid(self) -> int | None:
+        try:
+            return int(self.pid_file.read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            return None
