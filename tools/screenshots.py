@@ -6,6 +6,7 @@ Writes docs/screenshots/{sign-in,till,payment,after-sale,receipt}.png.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -19,7 +20,8 @@ from ui.main_window import MainWindow
 from PySide6.QtTest import QTest
 
 from ui.qt import QApplication, Qt
-from ui.settings import parse_settings
+from ui.demo import connect_to_hub, demo_settings
+from ui.demo_hub import DEMO_HUB_PORT, DemoHub
 from ui.wiring import build_services
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -51,17 +53,21 @@ def type_and_enter(widget, text: str) -> None:  # noqa: ANN001
 
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="kassa-shots-"))
-    db_path = work / "till.sqlite3"
-    create_demo_store(open_database(db_path), items=5000)
-    text = (Path(__file__).resolve().parents[1] / "ui" / "demo_settings.toml").read_text(encoding="utf-8")
-    text = text.replace('connection = "none"', f'connection = "preview:{work / "receipts"}"')
-    text += f'\n[database]\npath = "{db_path}"\n'
-    services = build_services(parse_settings(text, Path("demo")))
+    os.environ["KASSA_DATA_DIR"] = str(work)
+    settings = demo_settings(work / "demo")
+    settings = settings.model_copy(update={"printer": settings.printer.model_copy(
+        update={"connection": f"preview:{work / 'receipts'}"})})
+    db = open_database(settings.database.path)
+    create_demo_store(db, items=5000)
+    hub = DemoHub(work / "hub", DEMO_HUB_PORT + 1)
+    settings = connect_to_hub(settings, db, hub, 5000)
+    services = build_services(settings, db)
     make_application(sys.argv)
     window = MainWindow(services)
     window.resize(1280, 800)
     window.show()
     wait(lambda: window.started and window.is_idle())
+    wait(lambda: "Online" in window.status.link_label.text())
     OUT.mkdir(parents=True, exist_ok=True)
     shoot(window, "sign-in")
 
@@ -92,6 +98,7 @@ def main() -> int:
     shutil.copy(sorted(receipts.glob("*.png"))[0], OUT / "receipt.png")
     print("wrote", OUT / "receipt.png")
     window.close()
+    hub.stop()
     return 0
 
 

@@ -12,10 +12,13 @@ from sync.link import Link, SyncStatus
 from ui.errors import log_problem
 from ui.link_state import LinkWatch, link_word, pull_words, waiting_words
 from ui.printing import PrinterHealth, PrinterState
-from ui.qt import QLabel, QStatusBar, QTimer, QWidget, qconnect
+from ui.qt import QLabel, QSizePolicy, QStatusBar, QTimer, QWidget, qconnect
 from ui.session import TillSession
 
 REFRESH_MS = 10_000
+
+
+MAX_REASON = 40  # characters of a printer's complaint in the bar; the tooltip has it all
 
 
 class TillStatusBar(QStatusBar):
@@ -50,7 +53,12 @@ class TillStatusBar(QStatusBar):
     def _label(self, name: str, text: str) -> QLabel:
         label = QLabel(text, self)
         label.setObjectName(name)
-        self.addPermanentWidget(label) if name == "storeTill" else self.addWidget(label)
+        if name == "storeTill":  # the least urgent: it gives way first on a narrow screen
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(0)
+            self.addPermanentWidget(label, 1)
+        else:
+            self.addWidget(label)
         return label
 
     def refresh_counts(self) -> None:
@@ -98,7 +106,8 @@ class TillStatusBar(QStatusBar):
 
     def show_printer(self, state: PrinterState) -> None:
         if state.health is PrinterHealth.PROBLEM:
-            text = _("Printer problem: {reason} — retrying").format(reason=state.reason)
+            reason = state.reason if len(state.reason) <= MAX_REASON else state.reason[: MAX_REASON - 1] + "…"
+            text = _("Printer problem: {reason} — retrying").format(reason=reason)
         elif state.health is PrinterHealth.DISABLED:
             text = _("Printing disabled")
         else:
@@ -108,7 +117,7 @@ class TillStatusBar(QStatusBar):
         self.printer_label.style().unpolish(self.printer_label)
         self.printer_label.style().polish(self.printer_label)
         description = self.session.services.printer_description
-        self.printer_label.setToolTip(description)
+        self.printer_label.setToolTip(f"{description}: {state.reason}" if state.reason else description)
 
     def stop(self) -> None:
         self._timer.stop()

@@ -44,4 +44,5 @@ QStatusBar::item { border: none; }
 QStatusBar QLabel { font-size: 13pt; padding: 2px 12px; }
 QStatusBar QLabel#printerState[problem="true"] { color: #b42318; font-weight: bold; }
 QStatusBar QLabel#linkState { color: #8a4b00; font-weight: bold; }
+QStatusBar QLabel#linkState[online="true"] { color: #1e7a3c; }
 """
