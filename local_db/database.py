@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -30,6 +31,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import QueuePool
 
 from local_db.problems import DatabaseDamaged, DatabaseTooNew, FolderNotWritable, explain
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +81,23 @@ class Database:
             conn.execution_options(**{_BEGIN: "BEGIN IMMEDIATE"})
             with conn.begin():
                 yield conn
+
+    def read(self, work: Callable[[Connection], T], doing: str) -> T:
+        """Run ``work`` in a read transaction; a database error becomes a StorageProblem
+        that says what the till was ``doing``."""
+        try:
+            with self.reading() as conn:
+                return work(conn)
+        except sa_exc.SQLAlchemyError as error:
+            raise explain(error, path=self.path, doing=doing) from error
+
+    def write(self, work: Callable[[Connection], T], doing: str) -> T:
+        """Run ``work`` in a write transaction (committed on success); errors as in ``read``."""
+        try:
+            with self.writing() as conn:
+                return work(conn)
+        except sa_exc.SQLAlchemyError as error:
+            raise explain(error, path=self.path, doing=doing) from error
 
     def close(self) -> None:
         self.engine.dispose()

@@ -14,10 +14,9 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
@@ -35,7 +34,6 @@ __all__ = ["SqlJournal", "journal_check"]
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 MAX_ERROR_TEXT = 500
 
 _NEXT_NUMBER = (
@@ -98,7 +96,7 @@ class SqlJournal:
         return number
 
     def get_sale(self, sale_id: uuid.UUID) -> Sale | None:
-        return self._read(lambda conn: read_sale(conn, sale_id), "reading a sale")
+        return self.db.read(lambda conn: read_sale(conn, sale_id), "reading a sale")
 
     def sale_by_receipt_number(self, receipt_number: int) -> Sale | None:
         def read(conn: Connection) -> Sale | None:
@@ -107,7 +105,7 @@ class SqlJournal:
             ).scalar()
             return None if found is None else read_sale(conn, uuid.UUID(found))
 
-        return self._read(read, "reading a sale")
+        return self.db.read(read, "reading a sale")
 
     def recent_sales(self, limit: int = 20) -> list[Sale]:
         def read(conn: Connection) -> list[Sale]:
@@ -117,23 +115,23 @@ class SqlJournal:
             ).scalars().all()
             return [s for s in (read_sale(conn, uuid.UUID(i)) for i in ids) if s is not None]
 
-        return self._read(read, "reading recent sales")
+        return self.db.read(read, "reading recent sales")
 
     def next_receipt_number(self) -> int:
-        return self._read(
+        return self.db.read(
             lambda conn: int(conn.exec_driver_sql(_NEXT_NUMBER, (self.till_id, self.till_id)).scalar_one()),
             "reading the receipt counter",
         )
 
     def unsent_count(self) -> int:
-        return self._read(
+        return self.db.read(
             lambda conn: int(conn.exec_driver_sql("SELECT count(*) FROM outbox WHERE acked_at IS NULL").scalar_one()),
             "counting unsent sales",
         )
 
     # -- PrintQueue --------------------------------------------------------------------
     def pending_jobs(self) -> list[PrintJob]:
-        rows = self._read(
+        rows = self.db.read(
             lambda conn: conn.exec_driver_sql(
                 "SELECT job_id, sale_id, is_copy, attempts FROM print_jobs WHERE printed_at IS NULL ORDER BY job_id"
             ).fetchall(),
@@ -174,7 +172,7 @@ class SqlJournal:
         )
 
     def load_basket(self) -> dict[str, Any] | None:
-        text = self._read(
+        text = self.db.read(
             lambda conn: conn.exec_driver_sql("SELECT snapshot FROM open_basket WHERE slot = 1").scalar(),
             "reading the open sale",
         )
@@ -191,16 +189,5 @@ class SqlJournal:
         self._write("DELETE FROM open_basket", (), "discarding the open sale")
 
     # -- helpers -----------------------------------------------------------------------
-    def _read(self, read: Callable[[Connection], T], doing: str) -> T:
-        try:
-            with self.db.reading() as conn:
-                return read(conn)
-        except sa_exc.SQLAlchemyError as error:
-            raise explain(error, path=self.db.path, doing=doing) from error
-
     def _write(self, sql: str, params: tuple[Any, ...], doing: str) -> None:
-        try:
-            with self.db.writing() as conn:
-                conn.exec_driver_sql(sql, params)
-        except sa_exc.SQLAlchemyError as error:
-            raise explain(error, path=self.db.path, doing=doing) from error
+        self.db.write(lambda conn: conn.exec_driver_sql(sql, params), doing)

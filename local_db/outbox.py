@@ -12,21 +12,18 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy import exc as sa_exc
 
 from local_db.database import Database
-from local_db.problems import explain
 from pos.ports import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 MAX_REASON_TEXT = 1000
 _CHUNK = 500  # SQLite's bound-parameter limit is far above this
 
@@ -69,7 +66,7 @@ class SqlOutbox:
     # -- the sync worker's side --------------------------------------------------------
     def pending_messages(self, limit: int = 100) -> list[OutboxMessage]:
         """Rows neither acknowledged nor quarantined, oldest first."""
-        rows = self._read(
+        rows = self.db.read(
             lambda c: c.exec_driver_sql(f"{_MESSAGE} WHERE {_WAITING} ORDER BY o.seq LIMIT ?", (max(0, limit),)).fetchall(),
             "reading the outbox",
         )
@@ -89,7 +86,7 @@ class SqlOutbox:
                     (now, *chunk),
                 )
 
-        self._write(write, "acknowledging sent sales")
+        self.db.write(write, "acknowledging sent sales")
 
     def note_failure(self, seqs: Sequence[int], error: str) -> None:
         """A request-level failure: the rows stay queued, one attempt more, the reason kept."""
@@ -104,11 +101,11 @@ class SqlOutbox:
                     (error[:MAX_REASON_TEXT], *chunk),
                 )
 
-        self._write(write, "noting a sending problem")
+        self.db.write(write, "noting a sending problem")
 
     def quarantine(self, seq: int, reason: str) -> None:
         """The hub rejected this sale for good: keep it aside with the reason."""
-        self._write(
+        self.db.write(
             lambda c: c.exec_driver_sql(
                 "UPDATE outbox SET quarantined_at = ?, quarantine_reason = ?, attempts = attempts + 1 "
                 "WHERE acked_at IS NULL AND sale_id = (SELECT sale_id FROM sales WHERE receipt_number = ?)",
@@ -120,7 +117,7 @@ class SqlOutbox:
 
     # -- the manager's side ------------------------------------------------------------
     def quarantined(self) -> list[QuarantinedSale]:
-        rows = self._read(
+        rows = self.db.read(
             lambda c: c.exec_driver_sql(
                 f"{_MESSAGE} WHERE o.acked_at IS NULL AND o.quarantined_at IS NOT NULL ORDER BY o.seq"
             ).fetchall(),
@@ -143,7 +140,7 @@ class SqlOutbox:
             )
             return bool(done.rowcount)
 
-        retried = self._write(write, "retrying a quarantined sale")
+        retried = self.db.write(write, "retrying a quarantined sale")
         if retried:
             log.info("quarantined sale with receipt %d goes back in the queue", seq)
         return retried
@@ -160,7 +157,7 @@ class SqlOutbox:
         return self._count("SELECT count(*) FROM outbox WHERE acked_at IS NOT NULL")
 
     def oldest_unsent_at(self) -> datetime | None:
-        text = self._read(
+        text = self.db.read(
             lambda c: c.exec_driver_sql(f"SELECT min(o.created_at) FROM outbox o WHERE {_WAITING}").scalar(),
             "reading the outbox",
         )
@@ -174,18 +171,5 @@ class SqlOutbox:
 
     # -- helpers -----------------------------------------------------------------------
     def _count(self, sql: str) -> int:
-        return self._read(lambda c: int(c.exec_driver_sql(sql).scalar_one()), "counting the outbox")
+        return self.db.read(lambda c: int(c.exec_driver_sql(sql).scalar_one()), "counting the outbox")
 
-    def _read(self, read: Callable[[Connection], T], doing: str) -> T:
-        try:
-            with self.db.reading() as conn:
-                return read(conn)
-        except sa_exc.SQLAlchemyError as error:
-            raise explain(error, path=self.db.path, doing=doing) from error
-
-    def _write(self, write: Callable[[Connection], T], doing: str) -> T:
-        try:
-            with self.db.writing() as conn:
-                return write(conn)
-        except sa_exc.SQLAlchemyError as error:
-            raise explain(error, path=self.db.path, doing=doing) from error
