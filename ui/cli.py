@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(config: Path | None, demo: bool = False, demo_dir: Path | None = None):  # noqa: ANN202
-    from ui.settings import default_settings_path, load_settings, parse_settings
+    from ui.settings import default_settings_path, load_settings
 
     if demo:
         from ui.demo import demo_settings

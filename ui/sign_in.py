@@ -5,7 +5,7 @@ from __future__ import annotations
 from pos.i18n import _
 from ui.keypad import Keypad
 from ui.message_area import MessageArea
-from ui.qt import QEvent, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QObject, Qt, QVBoxLayout, QWidget, Signal, qconnect
+from ui.qt import QEvent, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QObject, QVBoxLayout, QWidget, Signal, qconnect
 
 
 class SignInScreen(QWidget):

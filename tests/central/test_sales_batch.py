@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from central.tables import sales
 from pos.codec import sale_from_dict, sale_to_dict
-from tests.central.shop import Shop, batch, make_sales
+from tests.central.shop import Shop, make_sales
 
 
 def stored_count(shop: Shop) -> int:
