@@ -46,8 +46,11 @@ def _serve(db: HubDatabase, args: argparse.Namespace) -> None:
 
     db.close()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise SystemExit("kassa-hub: --ssl-certfile and --ssl-keyfile go together")
     uvicorn.run(create_app(args.database), host=args.host, port=args.port, log_level=args.log_level,
-                access_log=args.access_log)
+                access_log=args.access_log, ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
+                timeout_graceful_shutdown=5)
 
 
 def _migrate(db: HubDatabase, args: argparse.Namespace) -> None:
@@ -128,6 +131,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8700)
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.add_argument("--no-access-log", dest="access_log", action="store_false")
+    serve.add_argument("--ssl-certfile", help="serve HTTPS with this certificate chain (PEM)")
+    serve.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
     command("migrate", _migrate, "create or upgrade the hub's tables")
     store = command("add-store", _add_store, "add a store (or rename one)")
     store.add_argument("--store", required=True)

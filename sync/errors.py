@@ -48,6 +48,13 @@ class HubUnreachable(SyncError):
     retryable = True
 
 
+class HubNotTrusted(SyncError):
+    """TLS: the hub's certificate does not verify (an unknown CA, a wrong name, expired), or
+    the configured CA bundle cannot be read.  Nothing was sent; trying again does not help
+    until IT fixes the certificate or ``ca_bundle``.  (The general message: its ``reason``
+    says what to do.)"""
+
+
 class CredentialRefused(SyncError):
     """401: the till's credential is wrong or was revoked; IT must enrol the till again."""
 

@@ -1,7 +1,12 @@
 """The till's HTTP client for the hub protocol (docs/sync-protocol.md): enrol, push a batch
 of sales, pull one page of a dataset, heartbeat.
 
-* TLS certificates are verified by default; ``ca_bundle`` names a private CA's file.
+* TLS certificates are verified by default (certifi's CAs, or ``SSL_CERT_FILE``);
+  ``ca_bundle`` names a private CA's PEM file (then only that file's CAs are trusted).
+  A certificate that does not verify is ``HubNotTrusted`` (not retried: the link is
+  "degraded", not "offline"), and so is a ``ca_bundle`` that cannot be read - reported
+  on every exchange, so a typo in the settings never stops the till from starting.
+* Plain ``http://`` hub URLs are accepted as they are (no loopback-only rule).
 * Every request has connect/read timeouts.
 * tenacity wraps only the HTTP exchange (``_exchange``): a transport error, a 5xx or a 429
   is retried with exponential backoff and jitter, a bounded number of times; anything else
@@ -15,6 +20,7 @@ of sales, pull one page of a dataset, heartbeat.
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -31,6 +37,7 @@ from sync.errors import (
     CredentialMissing,
     CredentialRefused,
     EnrolmentRefused,
+    HubNotTrusted,
     HubUnreachable,
     RequestRefused,
     SyncError,
@@ -77,7 +84,16 @@ class HubClient:
         self.credential = credential
         self.retry = retry
         self.max_answer_bytes = max_answer_bytes
-        verify: Any = str(ca_bundle) if ca_bundle else True
+        self._unusable_bundle: HubNotTrusted | None = None
+        verify: Any = True
+        if ca_bundle is not None:
+            try:
+                verify = ssl.create_default_context(cafile=str(ca_bundle))
+            except (OSError, ssl.SSLError) as error:
+                log.error("the CA bundle %s cannot be used: %s", ca_bundle, error)
+                self._unusable_bundle = HubNotTrusted(
+                    hub=self.base_url, code="ca_bundle",
+                    reason=f"the CA bundle {ca_bundle} (ca_bundle in [sync]) cannot be used: {_ssl_text(error)}")
         self._http = httpx.Client(
             base_url=self.base_url, verify=verify,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
@@ -138,6 +154,8 @@ class HubClient:
     # -- one HTTP exchange, retried only when the transport broke ----------------------
     def _exchange(self, method: str, path: str, *, auth: bool = True, **kw: Any) -> tuple[int, bytes]:
         headers = dict(kw.pop("headers", {}))
+        if self._unusable_bundle is not None:
+            raise self._unusable_bundle
         if auth:
             if not self.credential:
                 raise CredentialMissing(hub=self.base_url, code="no_credential",
@@ -163,6 +181,12 @@ class HubClient:
                         raise self._bad(f"the answer to {method} {path} is over {self.max_answer_bytes} bytes")
                 status = response.status_code
         except httpx.TransportError as error:
+            refused = _certificate_problem(error)
+            if refused is not None:
+                raise HubNotTrusted(
+                    hub=self.base_url, code="untrusted_certificate",
+                    reason=f"its TLS certificate is not trusted ({refused}); if the chain has its own CA, "
+                           "set ca_bundle in the [sync] settings to that CA's certificate (PEM)") from error
             raise HubUnreachable(hub=self.base_url, reason=f"{type(error).__name__}: {error}" if str(error)
                                  else type(error).__name__, code="transport") from error
         if status >= 500 or status == 429:
@@ -194,6 +218,22 @@ class HubClient:
     def _bad(self, reason: str, status: int | None = None) -> SyncError:
         log.error("bad answer from the hub at %s: %s", self.base_url, reason)
         return BadAnswer(hub=self.base_url, status=status, code="bad_answer", reason=reason)
+
+
+def _certificate_problem(error: BaseException) -> str | None:
+    """What certificate verification said, if that is why the connection failed."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return str(cause.verify_message or cause.reason or cause)
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def _ssl_text(error: BaseException) -> str:
+    return f"{type(error).__name__}: {getattr(error, 'strerror', None) or error}"
 
 
 def _error_body(body: bytes) -> dict[str, Any]:

@@ -77,8 +77,9 @@ class LinkMonitor:
     def failed(self, error: SyncError) -> SyncStatus:
         with self._lock:
             failures = self._failures + 1 if error.retryable else self._failures
-        if error.retryable:
-            link = Link.OFFLINE if failures >= OFFLINE_AFTER else Link.DEGRADED
+            never_reached = self._status.last_contact_at is None
+        if error.retryable:  # a blip only after a good exchange: never reached is offline
+            link = Link.OFFLINE if failures >= OFFLINE_AFTER or never_reached else Link.DEGRADED
         else:
             link = Link.DEGRADED
         return self._change(lambda s: replace(s, link=link, problem=error.user_message()), failures=failures)

@@ -136,7 +136,7 @@ def hub_client(settings: Settings, config: SyncConfig, *, need_credential: bool 
     if need_credential:
         store = credential_store(settings.sync.credential_store if settings.sync else "keyring", data_dir())
         credential = load_credential(store, settings.store.store_id, settings.till.till_id)
-    return HubClient(config.hub_url, credential, ca_bundle=config.ca_bundle, timeout=config.timeout)
+    return HubClient(config.hub_url, credential, ca_bundle=config.ca_bundle, timeout=config.timeout, retry=config.retry)
 
 
 def build_sync(settings: Settings, db: Database) -> TillSync | None:
@@ -149,7 +149,7 @@ def build_sync(settings: Settings, db: Database) -> TillSync | None:
         client = hub_client(settings, config)
     except SyncError as error:
         log.warning("the till cannot talk to its hub: %s", error)
-        client = HubClient(config.hub_url, None, ca_bundle=config.ca_bundle, timeout=config.timeout)
+        client = HubClient(config.hub_url, None, ca_bundle=config.ca_bundle, timeout=config.timeout, retry=config.retry)
         sync = TillSync(db, client, config)
         sync.monitor.failed(error)
         return sync

@@ -1,6 +1,9 @@
 """A small TCP proxy between the till and the hub that breaks the link on command:
-refuse connections, hold traffic back (delay), or cut a connection right after the
-request went through to the hub - so the hub does the work but the answer is lost."""
+refuse connections, hold traffic back (delay), cut a connection right after the
+request went through to the hub - so the hub does the work but the answer is lost -,
+hold the next answers back (a slow hub), cut a request part-way through its body (the
+hub never sees it whole), or answer requests itself (an HTTP error from "the hub"
+without the hub hearing of them)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -25,6 +29,14 @@ class Proxy:
         self._cuts = 0
         self.cut_done = threading.Event()
         self.responses_cut = 0
+        self._answer_delays: list[float] = []
+        self._request_cuts: list[int] = []
+        self.requests_cut = 0
+        self._canned: list[bytes] = []
+        self.canned_answers = 0
+        self.forwarded_up = 0  # bytes passed on to the hub, all connections together
+        self._moved = threading.Condition(self._lock)
+        self._released = threading.Event()  # set on close: delayed answers go at once
         self._open: set[socket.socket] = set()
         self._closed = False
         threading.Thread(target=self._accept, name="proxy-accept", daemon=True).start()
@@ -42,6 +54,34 @@ class Proxy:
             self._cuts = count
             self.cut_done.clear()
 
+    def delay_next_answers(self, count: int, seconds: float) -> None:
+        """The next ``count`` answers reach the till ``seconds`` late (a slow hub): the hub
+        has done the work, the till waits."""
+        with self._lock:
+            self._answer_delays = [seconds] * count
+
+    def cut_next_requests(self, count: int = 1, after_bytes: int = 1024) -> None:
+        """The next ``count`` requests are cut after their first ``after_bytes`` bytes went
+        to the hub: headers and part of the body, never the whole of it."""
+        with self._lock:
+            self._request_cuts = [after_bytes] * count
+
+    def answer_next_requests(self, count: int, status: int = 500, body: bytes = b"") -> None:
+        """The next ``count`` requests are answered by the proxy with ``status`` (one
+        request per connection, then closed) and never reach the hub.  Open connections are
+        dropped so that the next requests come on new ones."""
+        body = body or b'{"error": "internal", "detail": "injected by the test proxy"}'
+        answer = (f"HTTP/1.1 {status} Injected\r\nContent-Type: application/json\r\n"
+                  f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode("ascii") + body
+        with self._lock:
+            self._canned = [answer] * count
+        self.drop_connections()
+
+    def wait_forwarded(self, at_least: int, timeout: float) -> bool:
+        """Until ``at_least`` bytes in all went to the hub (False if ``timeout`` passed first)."""
+        with self._moved:
+            return self._moved.wait_for(lambda: self.forwarded_up >= at_least, timeout)
+
     def drop_connections(self) -> None:
         with self._lock:
             sockets, self._open = list(self._open), set()
@@ -50,6 +90,7 @@ class Proxy:
 
     def close(self) -> None:
         self._closed = True
+        self._released.set()
         _close(self._server)
         self.drop_connections()
 
@@ -63,6 +104,10 @@ class Proxy:
             if self.refusing:
                 _close(client)
                 continue
+            canned = self._take(self._canned)
+            if canned is not None:
+                threading.Thread(target=self._answer_itself, args=(client, canned), daemon=True).start()
+                continue
             try:
                 upstream = socket.create_connection(self.upstream, timeout=5)
             except OSError:
@@ -75,6 +120,7 @@ class Proxy:
             threading.Thread(target=self._pump, args=(upstream, client, True), daemon=True).start()
 
     def _pump(self, source: socket.socket, target: socket.socket, answers: bool) -> None:
+        budget: int | None = None  # bytes of this request still let through before a cut
         try:
             while True:
                 data = source.recv(65536)
@@ -82,14 +128,65 @@ class Proxy:
                     break
                 if self.delay:
                     time.sleep(self.delay)  # a slow link is the point here
-                if answers and self._take_cut():
-                    break
+                if answers:
+                    if self._take_cut():
+                        break
+                    hold = self._take(self._answer_delays)
+                    if hold is not None:
+                        self._released.wait(hold)  # a slow hub is the point here
+                else:
+                    if budget is None:
+                        budget = self._take(self._request_cuts)
+                        if budget is not None:
+                            with self._lock:
+                                self.requests_cut += 1
+                    if budget is not None:
+                        data, budget = data[:budget], budget - len(data[:budget])
                 target.sendall(data)
+                if not answers:
+                    with self._moved:
+                        self.forwarded_up += len(data)
+                        self._moved.notify_all()
+                    if budget is not None and budget <= 0:
+                        break  # the rest of the request never reaches the hub
         except OSError:
             pass
         finally:
             _close(source)
             _close(target)
+
+    def _answer_itself(self, client: socket.socket, answer: bytes) -> None:
+        """Read one whole request (headers, then Content-Length bytes), send ``answer``, close."""
+        try:
+            client.settimeout(10)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = client.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value.strip())
+            while len(body) < length:
+                chunk = client.recv(65536)
+                if not chunk:
+                    return
+                body += chunk
+            client.sendall(answer)
+            with self._lock:
+                self.canned_answers += 1
+        except OSError:
+            pass
+        finally:
+            _close(client)
+
+    def _take(self, armed: list) -> Any:  # type: ignore[type-arg]
+        with self._lock:
+            return armed.pop(0) if armed else None
 
     def _take_cut(self) -> bool:
         with self._lock:
