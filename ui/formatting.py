@@ -6,7 +6,9 @@ values the domain already rounded.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 
@@ -43,3 +45,12 @@ def count(value: Decimal | int, ui_locale: str = "en") -> str:
 
 def percent(value: Decimal, ui_locale: str = "en") -> str:
     return format_decimal(value, format="#,##0.##", locale=_locale(ui_locale)) + "%"
+
+
+def store_time(moment: datetime, timezone: str) -> str:
+    """Day, month and time as the shop's clock shows them (the local zone if ``timezone`` is unknown)."""
+    try:
+        zone: ZoneInfo | None = ZoneInfo(timezone)
+    except (KeyError, ValueError, OSError):
+        zone = None
+    return moment.astimezone(zone).strftime("%d.%m %H:%M")

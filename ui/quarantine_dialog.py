@@ -14,6 +14,7 @@ from pos.i18n import N_, _
 from sync.service import TillSync
 from ui.dialogs import big_button
 from ui.errors import show_problem
+from ui import formatting
 from ui.list_model import RowsModel, list_table, move_selection, selected_row
 from ui.message_area import MessageArea
 from ui.qt import QDialog, QHBoxLayout, QKeyEvent, QLabel, Qt, QVBoxLayout, QWidget, qconnect
@@ -42,8 +43,9 @@ class QuarantineDialog(QDialog):
         self.setWindowTitle(_("Sales the hub refused"))
         self.setModal(True)
         self.session, self.sync, self.export_folder = session, sync, export_folder
+        zone = session.services.store.timezone
         self.model: RowsModel[QuarantinedSale] = RowsModel(
-            HEADERS, lambda q: (str(q.seq), q.quarantined_at.strftime("%d.%m %H:%M"), q.reason), frozenset({0}), self)
+            HEADERS, lambda q: (str(q.seq), formatting.store_time(q.quarantined_at, zone), q.reason), frozenset({0}), self)
         self.table = list_table(self.model, 2, self)
         self.message = MessageArea(self)
         hint = QLabel(_("R: send the chosen sale again · E: export all to a file · Esc: close"), self)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from pos.i18n import N_, _
 from pos.sale import Sale
 from ui import formatting
@@ -23,12 +21,11 @@ class ReprintDialog(QDialog):
         self.setObjectName("reprintDialog")
         self.setWindowTitle(_("Reprint a receipt"))
         self.setModal(True)
-        zone = _zone(timezone)
         self.model: RowsModel[Sale] = RowsModel(
             HEADERS,
             lambda s: (
                 str(s.receipt_number),
-                s.completed_at.astimezone(zone).strftime("%d.%m %H:%M"),
+                formatting.store_time(s.completed_at, timezone),
                 s.cashier.name,
                 formatting.money(s.due, ui_locale),
             ),
@@ -83,9 +80,3 @@ class ReprintDialog(QDialog):
             self.reprint_requested.emit(sale)
             self.accept()
 
-
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (KeyError, ValueError, OSError):
-        return None
