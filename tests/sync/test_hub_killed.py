@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
@@ -27,7 +26,7 @@ from local_db.database import Database
 from sync.errors import HubUnreachable
 from sync.link import Link
 from sync.push import PushOutcome
-from tests.central.conftest import fresh_postgresql_url  # noqa: F401 - a fixture
+from tests.central.conftest import database_url, fresh_postgresql_url  # noqa: F401 - fixtures
 from tests.central.hub_process import HubProcess, hub_process
 from tests.central.shop import Shop
 from tests.fakes import STORE
@@ -41,11 +40,10 @@ INSIDE = "inside its write transaction"
 AFTER_COMMIT = "after its commit, before the till has the answer"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def hub_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'hub.sqlite3'}"
-    return str(request.getfixturevalue("fresh_postgresql_url"))
+@pytest.fixture
+def hub_url(database_url: str) -> str:  # noqa: F811 - the imported fixture, requested
+    """The hub's database on SQLite and on PostgreSQL (the hub tests' own fixture)."""
+    return database_url
 
 
 @pytest.fixture
