@@ -222,6 +222,9 @@ def _apply_taxes(conn: Connection, clock: VersionClock, vat: dict[str, tuple[str
     return changed
 
 
+ANALYZE_AFTER = 10_000  # changed rows from which an import refreshes PostgreSQL's statistics
+
+
 def import_catalog(db: HubDatabase, rows: Iterable[CatalogRow], *, full: bool = False) -> ImportReport:
     """Import rows in one transaction: all of them or, on a bad row, none."""
     started = time.perf_counter()
@@ -238,5 +241,12 @@ def import_catalog(db: HubDatabase, rows: Iterable[CatalogRow], *, full: bool = 
             _apply(conn, clock, report, full)
             staging.drop()
         report.version = clock.last
+    if not db.is_sqlite and report.products + report.prices + report.barcodes >= ANALYZE_AFTER:
+        # fresh statistics and visibility at once, not when autovacuum comes by (in the middle
+        # of the tills' first pulls): without statistics PostgreSQL may read a pull's page by
+        # sorting every later row instead of walking the version index
+        with db.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql("VACUUM (ANALYZE) products, barcodes, prices, taxes")
     report.seconds = time.perf_counter() - started
     return report

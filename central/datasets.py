@@ -9,42 +9,59 @@ the chain's; cashiers are per store: a till reads its own store's only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Table, select
+from sqlalchemy import Table, select
 
 from central.database import HubDatabase
 from central.errors import BadRequest, UnknownDataset
 from central.stores import TillIdentity
 from central.tables import barcodes, cashiers, prices, products, taxes
 from central.versions import current_version
-from pos.money import Money
+from pos.money import exponent
 
 MAX_PAGE = 5000
 RESERVED = ("promotions", "loyalty")  # answered with no items until their issue
 
 
+def _amount(minor: int, currency: str) -> str:
+    """``price_minor`` as the protocol's decimal string ("89.90"), without a Decimal per row."""
+    places = exponent(currency)
+    if places == 0:
+        return str(minor)
+    whole, part = divmod(abs(minor), 10 ** places)
+    return f"{'-' if minor < 0 else ''}{whole}.{part:0{places}d}"
+
+
 @dataclass(frozen=True, slots=True)
 class Dataset:
+    """A dataset's item: ``fields`` (the protocol's names, in order) read from ``columns`` of
+    ``table``; ``shape`` turns a row's values into the item's where they differ."""
+
     table: Table
-    item: Callable[[Row[Any]], dict[str, Any]]
+    fields: tuple[str, ...]
+    columns: tuple[str, ...] = ()
+    shape: Callable[[Sequence[Any]], Sequence[Any]] | None = None
     per_store: bool = False
+
+    def read(self) -> list[Any]:
+        return [self.table.c[name] for name in (self.columns or self.fields)]
+
+    def item(self, row: Sequence[Any]) -> dict[str, Any]:
+        return dict(zip(self.fields, row if self.shape is None else self.shape(row)))
 
 
 DATASETS: dict[str, Dataset] = {
-    "products": Dataset(products, lambda r: {
-        "code": r.code, "name": r.name, "brand": r.brand, "category": r.category,
-        "vat_code": r.vat_code, "sold_by_weight": r.sold_by_weight, "deleted": r.deleted}),
-    "barcodes": Dataset(barcodes, lambda r: {"gtin": r.gtin, "product_code": r.product_code, "deleted": r.deleted}),
-    "prices": Dataset(prices, lambda r: {
-        "product_code": r.product_code, "price": str(Money.from_minor(r.price_minor, r.currency).amount),
-        "currency": r.currency, "deleted": r.deleted}),
-    "taxes": Dataset(taxes, lambda r: {"code": r.code, "percent": r.percent, "deleted": r.deleted}),
-    "cashiers": Dataset(cashiers, lambda r: {
-        "code": r.code, "name": r.name, "pin_hash": r.pin_hash, "active": r.active and not r.deleted,
-        "deleted": r.deleted}, per_store=True),
+    "products": Dataset(products, ("code", "name", "brand", "category", "vat_code", "sold_by_weight", "deleted")),
+    "barcodes": Dataset(barcodes, ("gtin", "product_code", "deleted")),
+    "prices": Dataset(prices, ("product_code", "price", "currency", "deleted"),
+                      columns=("product_code", "price_minor", "currency", "deleted"),
+                      shape=lambda r: (r[0], _amount(r[1], r[2]), r[2], r[3])),
+    "taxes": Dataset(taxes, ("code", "percent", "deleted")),
+    "cashiers": Dataset(cashiers, ("code", "name", "pin_hash", "active", "deleted"),
+                        shape=lambda r: (r[0], r[1], r[2], bool(r[3] and not r[4]), r[4]), per_store=True),
 }
 DATASET_NAMES = (*DATASETS, *RESERVED)
 
@@ -77,11 +94,11 @@ def pull(db: HubDatabase, till: TillIdentity, name: str, after: int, limit: int)
         if dataset is None:
             return Page(name, [], after, False, snapshot)
         table = dataset.table
-        query = (select(table).where(table.c.version > after, table.c.version <= snapshot)
+        query = (select(table.c.version, *dataset.read()).where(table.c.version > after, table.c.version <= snapshot)
                  .order_by(table.c.version).limit(limit + 1))
         if dataset.per_store:
             query = query.where(table.c.store_id == till.store_id)
         rows = conn.execute(query).all()
     page = rows[:limit]
-    return Page(name, [dataset.item(row) for row in page], page[-1].version if page else after,
+    return Page(name, [dataset.item(row[1:]) for row in page], page[-1][0] if page else after,
                 len(rows) > limit, snapshot)

@@ -6,11 +6,14 @@ from dataclasses import replace
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from central.catalog_files import rows_from_products
 from central.catalog_import import import_catalog
+from central.datasets import _amount
 from central.stores import add_cashier
-from pos.money import Money
+from pos.money import CURRENCY_EXPONENTS, Money
 from tests.central.shop import STORE_ID, Shop
 from tests.fakes import APPLES, CREAM, DEMO_PRODUCTS, SHAMPOO, product
 
@@ -104,3 +107,8 @@ def test_bad_pull_requests_are_refused_with_the_error_body(shop: Shop, client: T
     for url, expected in cases.items():
         answer = client.get(url, headers=shop.auth(till))
         assert (answer.status_code, answer.json()["error"]) == expected, url
+
+
+@given(minor=st.integers(min_value=0, max_value=10**15), currency=st.sampled_from(sorted(CURRENCY_EXPONENTS)))
+def test_a_price_is_written_as_the_same_decimal_string_money_would_give(minor: int, currency: str) -> None:
+    assert _amount(minor, currency) == str(Money.from_minor(minor, currency).amount)
