@@ -13,15 +13,21 @@ printer worker never share one.  Three ways to get one:
 * :meth:`Database.reading` - ``BEGIN`` ... a consistent snapshot over several SELECTs;
 * :meth:`Database.writing` - ``BEGIN IMMEDIATE`` ... ``COMMIT``: takes the write lock first,
   so a write never fails half-way because another connection started writing.
+
+SQLite has one writer at a time.  Background work (staging a pull, building a new catalog)
+writes in short transactions on a connection from :meth:`Database.bulk_writing`, and each
+of those first gives way to the till's own writes (a sale, the open basket) that are
+waiting or running, so a cashier never waits for more than one short background transaction.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -36,7 +42,7 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-SCHEMA_HEAD = "0002"  # the newest migration in local_db/migrations/versions (a test checks it)
+SCHEMA_HEAD = "0003"  # the newest migration in local_db/migrations/versions (a test checks it)
 MIGRATIONS = Path(__file__).with_name("migrations")
 DATABASE_FILE = "till.sqlite3"
 DATA_DIR_VARIABLE = "KASSA_DATA_DIR"
@@ -52,12 +58,61 @@ def default_database_path() -> Path:
     return Path(platformdirs.user_data_dir("kassa", appauthor=False)) / DATABASE_FILE
 
 
+class WriteTurns:
+    """The till's own writes go first: background writers wait while any is waiting or running."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._foreground = 0
+
+    @contextmanager
+    def foreground(self) -> Iterator[None]:
+        with self._changed:
+            self._foreground += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._foreground -= 1
+                if not self._foreground:
+                    self._changed.notify_all()
+
+    def wait_for_quiet(self) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._foreground)
+
+
+class BulkWriter:
+    """One connection kept for a long piece of background work done in short transactions."""
+
+    def __init__(self, conn: Connection, turns: WriteTurns) -> None:
+        self.conn = conn
+        self._turns = turns
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, after giving way to the till's own writes."""
+        self._turns.wait_for_quiet()
+        with self.conn.begin():
+            yield self.conn
+
+    @contextmanager
+    def durable_transaction(self) -> Iterator[Connection]:
+        """The work's end, as durable as a sale (``synchronous=FULL``)."""
+        raw = self.conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA synchronous = FULL")
+        with self.transaction() as conn:
+            yield conn
+
+
 @dataclass(eq=False)
 class Database:
     """An open till database: the SQLAlchemy engine over one SQLite file."""
 
     engine: Engine
     path: Path
+    turns: WriteTurns = field(default_factory=WriteTurns)
 
     @contextmanager
     def lookup(self) -> Iterator[Connection]:
@@ -76,11 +131,33 @@ class Database:
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        """A write transaction (BEGIN IMMEDIATE): commits on success, rolls back on any error."""
-        with self.engine.connect() as conn:
+        """A write transaction (BEGIN IMMEDIATE): commits on success, rolls back on any error.
+        Background work waits while one of these is waiting or running (``turns``)."""
+        with self.turns.foreground(), self.engine.connect() as conn:
             conn.execution_options(**{_BEGIN: "BEGIN IMMEDIATE"})
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def bulk_writing(self, *, cache_kib: int) -> Iterator[BulkWriter]:
+        """One connection for many background transactions (a new catalog being built), with
+        a page cache of ``cache_kib``, ``synchronous=NORMAL`` (the work is thrown away and
+        redone if power is lost before it is used) and foreign keys NOT enforced by SQLite,
+        so whole tables can be filled, dropped and renamed without a lookup per row: the
+        work done with it must keep its keys itself."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_BEGIN: "BEGIN IMMEDIATE"})
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
+            raw.execute("PRAGMA synchronous = NORMAL")
+            raw.execute("PRAGMA foreign_keys = OFF")
+            try:
+                yield BulkWriter(conn, self.turns)
+            finally:
+                raw.execute("PRAGMA cache_size = -2000")  # SQLite's default, for the pool
+                raw.execute("PRAGMA synchronous = FULL")
+                raw.execute("PRAGMA foreign_keys = ON")
 
     def read(self, work: Callable[[Connection], T], doing: str) -> T:
         """Run ``work`` in a read transaction; a database error becomes a StorageProblem

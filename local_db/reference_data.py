@@ -1,22 +1,26 @@
 """The hub's reference data in the till database: staging a pull's pages, then applying
-them to the catalog and cashiers in one transaction.
+them to the catalog and cashiers atomically.
 
-``stage_*`` upsert one page into a ``staged_*`` table (newest version of each key wins; a
-short write transaction per page, so selling goes on while a pull runs).  ``apply``
-changes the catalog in ONE ``BEGIN IMMEDIATE`` transaction and advances the cursors in
-the same transaction: either the whole pull is in the catalog or none of it is.
+``stage`` upserts one page into a ``staged_*`` table (newest version of each key wins; a
+short background write transaction per page, which gives way to the till's own writes, so
+selling goes on while a pull runs).  ``apply`` changes the catalog and advances the cursors
+in one transaction: either the whole pull is in the catalog or none of it is.  A delta is
+applied in place; a big pull (the first, or a fifth of the catalog) is built beside the
+live catalog in short transactions and swapped in (``local_db.catalog_swap``), so the till
+is never kept from writing a sale for longer than one of those.
 
 The hub sends products and prices as separate datasets; the till's ``products`` row needs
 both.  A staged row that cannot be applied yet (a new product whose price has not come, a
 barcode of an unknown product, a product of an unknown VAT code) stays staged and is tried
-again at the next apply.  A big apply (an initial pull) pauses the search-index triggers
-and rebuilds the index once, as ``local_db.catalog.load_products`` does.
+again at the next apply.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,7 +28,9 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 
-from local_db.database import Database
+from local_db import catalog_changes as changes
+from local_db import catalog_swap
+from local_db.database import BulkWriter, Database
 from local_db.problems import explain
 from local_db.search_text import plain_spelling
 from local_db.sync_state import LAST_PULL_AT
@@ -32,8 +38,8 @@ from local_db.sync_state import LAST_PULL_AT
 log = logging.getLogger(__name__)
 
 DATASETS = ("taxes", "products", "prices", "barcodes", "cashiers")
-BULK_APPLY = 20_000  # staged products from which the search index is rebuilt once
-BULK_CACHE_KIB = 256 * 1024  # page cache of a big apply: a million-row B-tree fits
+STAGING_CACHE_KIB = 64 * 1024
+BIG_PULL = 20_000  # staged products from which the new catalog is built beside the live one
 
 _STAGE = {
     "products": "INSERT INTO staged_products (code, name, brand, category, vat_code, sold_by_weight, plain_spelling, "
@@ -53,52 +59,49 @@ _STAGE = {
                 "active = excluded.active, deleted = excluded.deleted",
 }
 
-# a staged product can be applied when its VAT code is known and it has a price (staged or kept)
-_APPLICABLE = (
-    "sp.deleted = 0 AND EXISTS (SELECT 1 FROM vat_rates v WHERE v.code = sp.vat_code) "
-    "AND (EXISTS (SELECT 1 FROM staged_prices pr WHERE pr.product_code = sp.code AND pr.deleted = 0) "
-    "OR EXISTS (SELECT 1 FROM products p WHERE p.code = sp.code))"
-)
-_APPLY = [
-    # 1. VAT rates first: products refer to them
-    "INSERT INTO vat_rates (code, percent) SELECT code, percent FROM staged_taxes WHERE deleted = 0 "
-    "ON CONFLICT (code) DO UPDATE SET percent = excluded.percent",
-    # 2. deleted products go (their barcodes with them: ON DELETE CASCADE; the index by trigger)
-    "DELETE FROM products WHERE code IN (SELECT code FROM staged_products WHERE deleted = 1)",
-    # 3. new prices of products that are already in the catalog
-    "UPDATE products SET price_minor = pr.price_minor, currency = pr.currency FROM staged_prices pr "
-    "WHERE pr.product_code = products.code AND pr.deleted = 0 "
-    "AND (products.price_minor != pr.price_minor OR products.currency != pr.currency)",
-    # 4. new and changed products, with their staged price or the one they had
-    "INSERT INTO products (code, name, brand, category, price_minor, currency, vat_code, barcode, sold_by_weight, "
-    "plain_spelling) SELECT sp.code, sp.name, sp.brand, sp.category, COALESCE(pr.price_minor, p.price_minor), "
-    "COALESCE(pr.currency, p.currency), sp.vat_code, COALESCE(p.barcode, ''), sp.sold_by_weight, sp.plain_spelling "
-    "FROM staged_products sp LEFT JOIN staged_prices pr ON pr.product_code = sp.code AND pr.deleted = 0 "
-    f"LEFT JOIN products p ON p.code = sp.code WHERE {_APPLICABLE} "
-    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, brand = excluded.brand, category = excluded.category, "
-    "price_minor = excluded.price_minor, currency = excluded.currency, vat_code = excluded.vat_code, "
-    "sold_by_weight = excluded.sold_by_weight, plain_spelling = excluded.plain_spelling",
-    f"DELETE FROM staged_products AS sp WHERE sp.deleted = 1 OR ({_APPLICABLE})",
-    "DELETE FROM staged_prices WHERE deleted = 1 OR product_code IN (SELECT code FROM products)",
-    # 5. barcodes: removed ones, then new ones of known products; then each product's main barcode
-    "DELETE FROM barcodes WHERE gtin IN (SELECT gtin FROM staged_barcodes WHERE deleted = 1)",
-    "INSERT INTO barcodes (gtin, product_code) SELECT sb.gtin, sb.product_code FROM staged_barcodes sb "
-    "WHERE sb.deleted = 0 AND EXISTS (SELECT 1 FROM products p WHERE p.code = sb.product_code) "
-    "ON CONFLICT (gtin) DO UPDATE SET product_code = excluded.product_code",
-    "UPDATE products SET barcode = COALESCE((SELECT min(b.gtin) FROM barcodes b WHERE b.product_code = products.code), '') "
-    "WHERE code IN (SELECT product_code FROM staged_barcodes) AND (barcode = '' OR NOT EXISTS "
-    "(SELECT 1 FROM barcodes b WHERE b.gtin = products.barcode AND b.product_code = products.code))",
-    "DELETE FROM staged_barcodes WHERE deleted = 1 OR product_code IN (SELECT code FROM products)",
-    # 6. VAT rates the hub removed, unless a product still uses them
-    "DELETE FROM vat_rates WHERE code IN (SELECT code FROM staged_taxes WHERE deleted = 1) "
-    "AND NOT EXISTS (SELECT 1 FROM products p WHERE p.vat_code = vat_rates.code)",
+_APPLY = [changes.sql(statement) for statement in (
+    changes.NEW_VAT_RATES,  # first: products refer to them
+    changes.DELETED_PRODUCTS,
+    changes.NEW_PRICES,
+    changes.NEW_PRODUCTS,
+    "DELETE FROM staged_products AS sp WHERE " + changes.APPLIED_PRODUCTS,
+    "DELETE FROM staged_prices WHERE " + changes.APPLIED_PRICES,
+    changes.DELETED_BARCODES,
+    changes.NEW_BARCODES,
+    changes.MAIN_BARCODES,
+    "DELETE FROM staged_barcodes WHERE " + changes.APPLIED_BARCODES,
+    changes.REMOVED_VAT_RATES,
     "DELETE FROM staged_taxes",
-    # 7. cashiers: a deleted one is kept, inactive (past sales name them)
-    "INSERT INTO cashiers (code, name, pin_hash, active) SELECT code, name, pin_hash, "
-    "CASE WHEN active = 1 AND deleted = 0 THEN 1 ELSE 0 END FROM staged_cashiers WHERE true "
-    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash, active = excluded.active",
+    changes.CASHIERS,
     "DELETE FROM staged_cashiers",
-]
+)]
+
+
+class Staging:
+    """Staging a pull's rows: background transactions that give way to the till's own writes,
+    with ``synchronous=NORMAL`` (a batch lost in a power cut is pulled again: the cursors
+    move only when the pull is applied, with ``synchronous=FULL``) and a page cache that
+    holds the staging tables' upper pages.  Batches of tens of thousands of rows: barcodes
+    come in product order, so each batch writes across the whole ``staged_barcodes`` tree,
+    and fewer, bigger batches write each of its pages fewer times."""
+
+    def __init__(self, bulk: BulkWriter, db: Database) -> None:
+        self._bulk = bulk
+        self._db = db
+
+    def stage(self, dataset: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Rows as tuples in the column order of ``_STAGE[dataset]`` (products without
+        ``plain_spelling``: it is worked out here)."""
+        if dataset == "products":
+            rows = [(c, n, b, cat, v, w, plain_spelling(f"{n} {b}"), d) for c, n, b, cat, v, w, d in rows]
+        rows = list(rows)
+        if not rows:
+            return
+        try:
+            with self._bulk.transaction() as conn:
+                conn.exec_driver_sql(_STAGE[dataset], rows)
+        except sa_exc.SQLAlchemyError as error:
+            raise explain(error, path=self._db.path, doing=f"staging {dataset}") from error
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,61 +122,48 @@ class Applied:
 
 
 class ReferenceData:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, big_pull: int = BIG_PULL, chunk: int = catalog_swap.CHUNK) -> None:
         self.db = db
+        self.big_pull = big_pull  # staged products from which a pull is built beside the live catalog
+        self.chunk = chunk  # rows per background transaction of such a build
 
     def cursors(self) -> dict[str, Cursor]:
         rows = self._read("SELECT dataset, cursor, snapshot FROM sync_cursors")
         return {str(d): Cursor(str(c), str(s)) for d, c, s in rows}
 
     def stage(self, dataset: str, rows: Iterable[tuple[Any, ...]]) -> None:
-        """One page, as tuples in the column order of ``_STAGE[dataset]`` (products without
-        ``plain_spelling``: it is worked out here)."""
-        if dataset == "products":
-            rows = [(c, n, b, cat, v, w, plain_spelling(f"{n} {b}"), d) for c, n, b, cat, v, w, d in rows]
-        rows = list(rows)
-        if not rows:
-            return
-        try:
-            with self.db.writing() as conn:
-                conn.exec_driver_sql(_STAGE[dataset], rows)
-        except sa_exc.SQLAlchemyError as error:
-            raise explain(error, path=self.db.path, doing=f"staging {dataset}") from error
+        """Stage one batch of rows (see :class:`Staging`)."""
+        with self.staging() as staging:
+            staging.stage(dataset, rows)
+
+    @contextmanager
+    def staging(self) -> Iterator[Staging]:
+        """One connection for staging a whole pull (not to be used by two threads at once)."""
+        with self.db.bulk_writing(cache_kib=STAGING_CACHE_KIB) as bulk:
+            yield Staging(bulk, self.db)
 
     def apply(self, cursors: Mapping[str, Cursor], pulled_at: datetime) -> Applied:
-        """Apply everything staged and move ``cursors`` forward, in one transaction."""
-        import time
-
+        """Apply everything staged and move ``cursors`` forward, atomically: a delta in one
+        transaction, a big pull by building the new catalog beside the live one and
+        swapping it in (``local_db.catalog_swap``)."""
         started = time.perf_counter()
+        finish = _finish(cursors, pulled_at)
         try:
-            with self.db.writing() as conn:
+            with self.db.reading() as conn:
                 staged = {t: _count(conn, f"staged_{t}") for t in ("products", "prices", "barcodes")}
-                bulk = staged["products"] >= max(BULK_APPLY, _count(conn, "products") // 5)
-                if bulk:
-                    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")  # this connection, this apply
-                    conn.exec_driver_sql("INSERT INTO catalog_loading (loading) VALUES (1)")
-                for statement in _APPLY:
-                    step = time.perf_counter()
-                    conn.exec_driver_sql(statement)
-                    log.debug("%.2f s: %s", time.perf_counter() - step, statement[:70])
-                if bulk:
-                    step = time.perf_counter()
-                    conn.exec_driver_sql("DELETE FROM catalog_loading")
-                    conn.exec_driver_sql("INSERT INTO product_search (product_search) VALUES ('rebuild')")
-                    log.debug("%.2f s: search index rebuilt", time.perf_counter() - step)
-                conn.exec_driver_sql(
-                    "INSERT INTO sync_cursors (dataset, cursor, snapshot, pulled_at) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (dataset) DO UPDATE SET cursor = excluded.cursor, snapshot = excluded.snapshot, "
-                    "pulled_at = excluded.pulled_at",
-                    [(d, c.cursor, c.snapshot, pulled_at.isoformat()) for d, c in cursors.items()],
-                )
-                conn.exec_driver_sql(
-                    "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (LAST_PULL_AT, pulled_at.isoformat()),
-                )
-                waiting = sum(_count(conn, f"staged_{t}") for t in ("products", "prices", "barcodes"))
-                if bulk:
-                    conn.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default, for the pool
+                big = staged["products"] >= max(self.big_pull, _count(conn, "products") // 5)
+                cut_short = catalog_swap.unfinished(conn)
+            if big:
+                catalog_swap.build_and_swap(self.db, finish, chunk=self.chunk)
+            else:
+                if cut_short:
+                    catalog_swap.clean_up(self.db)
+                with self.db.writing() as conn:
+                    for statement in _APPLY:
+                        conn.exec_driver_sql(statement)
+                    for statement, parameters in finish:
+                        conn.exec_driver_sql(statement, parameters)
+            waiting = self.waiting_rows()
         except sa_exc.SQLAlchemyError as error:
             raise explain(error, path=self.db.path, doing="applying the hub's catalog") from error
         applied = Applied(staged["products"], staged["prices"], staged["barcodes"], waiting,
@@ -192,6 +182,18 @@ class ReferenceData:
                 return list(conn.exec_driver_sql(sql).fetchall())
         except sa_exc.SQLAlchemyError as error:
             raise explain(error, path=self.db.path, doing="reading the sync state") from error
+
+
+def _finish(cursors: Mapping[str, Cursor], pulled_at: datetime) -> list[tuple[str, Any]]:
+    """The statements that end an apply: the new cursors and the time of the last pull."""
+    return [
+        ("INSERT INTO sync_cursors (dataset, cursor, snapshot, pulled_at) VALUES (?, ?, ?, ?) "
+         "ON CONFLICT (dataset) DO UPDATE SET cursor = excluded.cursor, snapshot = excluded.snapshot, "
+         "pulled_at = excluded.pulled_at",
+         [(d, c.cursor, c.snapshot, pulled_at.isoformat()) for d, c in cursors.items()]),
+        ("INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+         (LAST_PULL_AT, pulled_at.isoformat())),
+    ]
 
 
 def _count(conn: Connection, table: str) -> int:

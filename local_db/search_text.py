@@ -36,8 +36,9 @@ _PLAIN = str.maketrans({"ə": "e", "Ə": "E", "ı": "i", "İ": "I"})
 def plain_spelling(text: str) -> str:
     """``text`` with letters a plain keyboard lacks replaced ("Gülnarə" -> "Gülnare"; the
     index folds ü itself); "" when nothing changes, to keep the index small."""
-    plain = text.translate(_PLAIN)
-    return plain if plain != text else ""
+    if text.isascii() or not ("ə" in text or "ı" in text or "Ə" in text or "İ" in text):  # most names
+        return ""
+    return text.translate(_PLAIN)
 
 
 def latin_spellings(word: str) -> list[str]:

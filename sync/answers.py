@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from typing_extensions import NotRequired, TypedDict
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 Text = Annotated[str, StringConstraints(max_length=300)]
@@ -49,7 +50,13 @@ class HeartbeatAnswer(_Answer):
     hub_time: str
 
 
-class ProductItem(_Answer):
+# A page holds up to 5,000 items: they are checked as typed dicts (pydantic-core builds
+# plain dicts, no object per item), as strictly as the answers above.
+_ITEM = ConfigDict(strict=True, extra="ignore")
+
+
+class ProductItem(TypedDict):
+    __pydantic_config__ = _ITEM  # type: ignore[misc]
     code: Code
     name: Text
     brand: Text
@@ -59,38 +66,38 @@ class ProductItem(_Answer):
     deleted: bool
 
 
-class BarcodeItem(_Answer):
+class BarcodeItem(TypedDict):
+    __pydantic_config__ = _ITEM  # type: ignore[misc]
     gtin: Code
     product_code: Code
     deleted: bool
 
 
-class PriceItem(_Answer):
+class PriceItem(TypedDict):
+    __pydantic_config__ = _ITEM  # type: ignore[misc]
     product_code: Code
     price: Amount
     currency: Currency
     deleted: bool
 
 
-class TaxItem(_Answer):
+class TaxItem(TypedDict):
+    __pydantic_config__ = _ITEM  # type: ignore[misc]
     code: Code
     percent: Percent
     deleted: bool
 
 
-class CashierItem(_Answer):
+class CashierItem(TypedDict):
+    __pydantic_config__ = _ITEM  # type: ignore[misc]
     code: Code
     name: Text
     pin_hash: Annotated[str, StringConstraints(max_length=300)]
     active: bool
-    deleted: bool = False
+    deleted: NotRequired[bool]
 
 
-class ReservedItem(_Answer):
-    pass
-
-
-ItemT = TypeVar("ItemT", bound=_Answer)
+ItemT = TypeVar("ItemT")
 
 
 class DatasetPage(_Answer, Generic[ItemT]):

@@ -7,9 +7,10 @@ the cursors (``local_db.reference_data.ReferenceData.apply``).  A malformed, tru
 off-schema page stops the pull with a ``SyncError`` and the reason logged: nothing is
 applied, the cursors stay, and the catalog the till sells from is the old one.
 
-While a page is staged, the next one is already being fetched (one page ahead), so the
-network and SQLite work side by side.  A sale in progress is not affected by an apply:
-its basket holds each product as it was when scanned.
+While a page is turned into rows, the next one is already being fetched (one page ahead),
+so the network and SQLite work side by side; rows are staged STAGE_ROWS at a time, in
+background transactions that give way to the till's own writes.  A sale in progress is not
+affected by an apply: its basket holds each product as it was when scanned.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from local_db.reference_data import DATASETS, Applied, Cursor, ReferenceData
+from local_db.reference_data import DATASETS, Applied, Cursor, ReferenceData, Staging
 from pos.errors import PosError
 from pos.money import Money
 from sync import answers
@@ -32,25 +33,29 @@ from sync.hub_client import HubClient
 
 log = logging.getLogger(__name__)
 
+STAGE_ROWS = 40_000  # rows of one dataset staged in one transaction (a fraction of a second)
+
 
 def _product(item: answers.ProductItem) -> tuple[Any, ...]:
-    return (item.code, item.name, item.brand, item.category, item.vat_code, int(item.sold_by_weight), int(item.deleted))
+    return (item["code"], item["name"], item["brand"], item["category"], item["vat_code"],
+            int(item["sold_by_weight"]), int(item["deleted"]))
 
 
 def _price(item: answers.PriceItem) -> tuple[Any, ...]:
+    price, currency = item["price"], item["currency"]
     try:
-        minor = Money(Decimal(item.price), item.currency).minor_units()
+        minor = Money(Decimal(price), currency).minor_units()
     except (ValueError, PosError) as error:
-        raise ValueError(f"price {item.price} {item.currency} of product {item.product_code}: {error}") from None
-    return (item.product_code, minor, item.currency, int(item.deleted))
+        raise ValueError(f"price {price} {currency} of product {item['product_code']}: {error}") from None
+    return (item["product_code"], minor, currency, int(item["deleted"]))
 
 
 ROWS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     "products": _product,
     "prices": _price,
-    "barcodes": lambda i: (i.gtin, i.product_code, int(i.deleted)),
-    "taxes": lambda i: (i.code, str(Decimal(i.percent)), int(i.deleted)),
-    "cashiers": lambda i: (i.code, i.name, i.pin_hash, int(i.active), int(i.deleted)),
+    "barcodes": lambda i: (i["gtin"], i["product_code"], int(i["deleted"])),
+    "taxes": lambda i: (i["code"], str(Decimal(i["percent"])), int(i["deleted"])),
+    "cashiers": lambda i: (i["code"], i["name"], i["pin_hash"], int(i["active"]), int(i.get("deleted", False))),
 }
 
 
@@ -74,6 +79,7 @@ class CatalogPuller:
         self.page_size = max(1, min(page_size, 5000))
         self.datasets = datasets
         self._lock = threading.Lock()
+        self._staging = threading.Lock()  # one batch staged at a time: the datasets queue here, not in SQLite
 
     def pull(self) -> PullOutcome:
         """Every dataset to the end, then one apply.  Raises SyncError; then nothing is applied.
@@ -81,8 +87,9 @@ class CatalogPuller:
         with self._lock:
             started = datetime.now(timezone.utc)
             known = self.data.cursors()
-            with ThreadPoolExecutor(max_workers=len(self.datasets), thread_name_prefix="pull") as pool:
-                futures = {d: pool.submit(self._pull_dataset, d, known.get(d, Cursor("0", "0")).cursor)
+            with self.data.staging() as staging, \
+                    ThreadPoolExecutor(max_workers=len(self.datasets), thread_name_prefix="pull") as pool:
+                futures = {d: pool.submit(self._pull_dataset, d, known.get(d, Cursor("0", "0")).cursor, staging)
                            for d in self.datasets}
                 done = {d: f.result() for d, f in futures.items()}  # the first failure is raised here
             moved = {d: cursor for d, (cursor, _items, _pages) in done.items()}
@@ -92,9 +99,11 @@ class CatalogPuller:
             log.info("%s", outcome.describe())
             return outcome
 
-    def _pull_dataset(self, dataset: str, cursor: str) -> tuple[Cursor, int, int]:
-        """Stage every page of ``dataset`` after ``cursor``: (new cursor, items, pages)."""
+    def _pull_dataset(self, dataset: str, cursor: str, staging: Staging) -> tuple[Cursor, int, int]:
+        """Stage every page of ``dataset`` after ``cursor``: (new cursor, items, pages).
+        Pages are staged STAGE_ROWS rows at a time (see ``Staging``)."""
         items = pages = 0
+        batch: list[tuple[Any, ...]] = []
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"pull-{dataset}") as fetcher:
             ahead = fetcher.submit(self.client.pull_page, dataset, cursor, self.page_size)
             while True:
@@ -102,8 +111,12 @@ class CatalogPuller:
                 pages += 1
                 if page.more:  # fetch the next page while this one is staged
                     ahead = fetcher.submit(self.client.pull_page, dataset, page.cursor, self.page_size)
-                self.data.stage(dataset, self._rows(dataset, page))
+                batch.extend(self._rows(dataset, page))
                 items += len(page.items)
+                if len(batch) >= STAGE_ROWS or not page.more:
+                    with self._staging:
+                        staging.stage(dataset, batch)
+                    batch = []
                 if not page.more:
                     return Cursor(page.cursor, page.snapshot), items, pages
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from local_db.catalog import SqlCatalog, add_barcode, load_products, product_count
 from local_db.database import Database
-from local_db.search_text import search_expression
+from local_db.search_text import plain_spelling, search_expression
 from pos.barcode import with_check_digit
 from pos.catalog import Product
 from pos.errors import StorageProblem
@@ -164,3 +164,9 @@ def test_a_scan_takes_well_under_a_millisecond(catalog: SqlCatalog) -> None:
     for _ in range(200):
         assert catalog.by_barcode(SHAMPOO.barcode) is not None
     assert (time.perf_counter() - started) / 200 < 0.005  # generous: CI machines are slow
+
+
+@given(st.text(alphabet="abcəƏıİüШамп ", max_size=30))
+def test_the_plain_spelling_replaces_exactly_the_letters_a_plain_keyboard_lacks(name: str) -> None:
+    replaced = name.replace("ə", "e").replace("Ə", "E").replace("ı", "i").replace("İ", "I")
+    assert plain_spelling(name) == (replaced if replaced != name else "")
