@@ -46,7 +46,8 @@ SCHEMA_HEAD = "0003"  # the newest migration in local_db/migrations/versions (a 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DATABASE_FILE = "till.sqlite3"
 DATA_DIR_VARIABLE = "KASSA_DATA_DIR"
-QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024  # above this, PRAGMA quick_check would slow start-up
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
+BULK_MMAP_BYTES = 1024 * 1024 * 1024  # memory-mapped I/O for background bulk work only  # above this, PRAGMA quick_check would slow start-up
 _BEGIN = "kassa_begin"  # execution option: the statement that opens a transaction
 
 
@@ -150,11 +151,15 @@ class Database:
             raw = conn.connection.dbapi_connection
             assert raw is not None
             raw.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
+            # the file read through memory: a sale committed meanwhile empties this
+            # connection's page cache, and pages mapped from the OS's cache cost no reload
+            raw.execute(f"PRAGMA mmap_size = {BULK_MMAP_BYTES}")
             raw.execute("PRAGMA synchronous = NORMAL")
             raw.execute("PRAGMA foreign_keys = OFF")
             try:
                 yield BulkWriter(conn, self.turns)
             finally:
+                raw.execute("PRAGMA mmap_size = 0")
                 raw.execute("PRAGMA cache_size = -2000")  # SQLite's default, for the pool
                 raw.execute("PRAGMA synchronous = FULL")
                 raw.execute("PRAGMA foreign_keys = ON")
