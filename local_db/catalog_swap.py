@@ -46,7 +46,6 @@ class Schema:
     products: str
     barcodes: str
     search: str
-    barcode_index: str
     triggers: tuple[str, ...]
     staged: dict[str, str]
 
@@ -56,9 +55,8 @@ class Schema:
             "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")}
         triggers = tuple(str(text) for (text,) in conn.exec_driver_sql(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'products' ORDER BY name"))
-        return cls(ddl["products"], ddl["barcodes"], ddl["product_search"],
-                   ddl.get(BARCODE_INDEX, f"CREATE INDEX {BARCODE_INDEX} ON barcodes (product_code)"),
-                   triggers, {table: ddl[table] for table in STAGED})
+        return cls(ddl["products"], ddl["barcodes"], ddl["product_search"], triggers,
+                   {table: ddl[table] for table in STAGED})
 
 
 def renamed(ddl: str, old: str, new: str) -> str:
