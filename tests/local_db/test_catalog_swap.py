@@ -4,6 +4,10 @@ the live catalog whole when a build is cut short."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -16,6 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sqlalchemy import exc as sa_exc
+
 from local_db import catalog_swap
 from local_db.catalog import SqlCatalog, load_products, product_count
 from local_db.database import Database, open_database
@@ -24,6 +30,7 @@ from local_db.reference_data import Cursor, ReferenceData
 from tests.fakes import DEMO_PRODUCTS, SHAMPOO, STORE, VAT_A, VAT_B, product
 from tests.local_db.conftest import make_sql_till, sell
 
+ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 CURSORS = {"products": Cursor("10", "10"), "prices": Cursor("10", "10"), "barcodes": Cursor("10", "10")}
 CODES = [f"P{n:02d}" for n in range(12)]
@@ -98,10 +105,7 @@ def test_a_sale_is_written_while_a_big_pull_is_built_and_the_till_sells_from_the
         db: Database) -> None:
     load_products(db, DEMO_PRODUCTS, [VAT_A, VAT_B])
     data = ReferenceData(db, big_pull=1000, chunk=500)
-    data.stage("taxes", [("A", "20", 0)])
-    data.stage("products", [(f"{n:06d}", f"Товар {n}", "", "", "A", 0, 0) for n in range(30_000)])
-    data.stage("prices", [(f"{n:06d}", 100 + n, "UAH", 0) for n in range(30_000)])
-    data.stage("barcodes", [(f"2{n:012d}", f"{n:06d}", 0) for n in range(30_000)])
+    _stage_products(data, 30_000)
     journal = SqlJournal(db, STORE.till_id)
     till = make_sql_till(journal)
     catalog = SqlCatalog(db)
@@ -151,3 +155,54 @@ def test_a_build_cut_short_leaves_the_live_catalog_and_the_next_pull_completes(d
     assert SqlCatalog(db).by_barcode(SHAMPOO.barcode) == renamed
     contents = _contents(db)
     assert contents["leftovers"] == [] and ("barcodes_by_product", "barcodes") in contents["indexes"]
+
+
+KILL_WHEN = {  # what the watching test has seen of the child's build when it kills it
+    "new tables made": "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'next_products')",
+    "half the products in": "SELECT count(*) >= 10000 FROM next_products",
+    "search index half built": "SELECT count(*) >= 10000 FROM next_product_search_docsize",
+}
+
+
+@pytest.mark.parametrize("moment", list(KILL_WHEN))
+def test_a_till_killed_while_it_builds_a_big_pull_keeps_the_whole_old_catalog_and_the_next_pull_completes(
+        db: Database, moment: str) -> None:
+    load_products(db, DEMO_PRODUCTS, [VAT_A, VAT_B])
+    _stage_products(ReferenceData(db), 20_000)
+    child = subprocess.Popen([sys.executable, "-m", "tests.local_db.build_child", str(db.path)], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (seen := _seen(db, KILL_WHEN[moment])) and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)  # watching another process: nothing to wait on
+    finally:
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    assert seen, f"the build ended before '{moment}' was seen"
+
+    count = product_count(db)
+    staged = ReferenceData(db).waiting_rows()
+    assert (count, staged) in {(len(DEMO_PRODUCTS), 60_001), (len(DEMO_PRODUCTS) + 20_000, 0)}  # old or new, whole
+    assert SqlCatalog(db).by_barcode(SHAMPOO.barcode) == SHAMPOO
+    ReferenceData(db, big_pull=0, chunk=5000).apply(CURSORS, NOW)  # the restarted till's next pull
+    assert product_count(db) == len(DEMO_PRODUCTS) + 20_000
+    assert SqlCatalog(db).by_barcode(f"2{19_999:012d}") is not None
+    contents = _contents(db)  # the search index's integrity is checked here too
+    assert contents["leftovers"] == [] and ("barcodes_by_product", "barcodes") in contents["indexes"]
+    assert contents["broken keys"] == []
+
+
+def _stage_products(data: ReferenceData, count: int) -> None:
+    data.stage("taxes", [("A", "20", 0)])
+    data.stage("products", [(f"{n:06d}", f"Товар {n}", "", "", "A", 0, 0) for n in range(count)])
+    data.stage("prices", [(f"{n:06d}", 100 + n, "UAH", 0) for n in range(count)])
+    data.stage("barcodes", [(f"2{n:012d}", f"{n:06d}", 0) for n in range(count)])
+
+
+def _seen(db: Database, query: str) -> bool:
+    try:
+        with db.lookup() as conn:
+            return bool(conn.exec_driver_sql(query).scalar_one())
+    except sa_exc.OperationalError:  # the table is not there (yet, or any more)
+        return False
