@@ -1,15 +1,16 @@
-"""A big pull (the first one, or one changing a fifth of the catalog) builds the new catalog
-beside the live one and swaps it in.
+"""A big pull (the first one, or one changing products, prices or barcodes of a fifth of the
+catalog) builds the new catalog beside the live one and swaps it in.
 
 The till goes on selling from the live catalog all the while.  ``next_products``,
 ``next_barcodes`` and ``next_product_search`` are filled from the live catalog and the
 staged rows in short background transactions of a few thousand rows, each of which gives
 way to the till's own writes (a sale, the open basket), so a cashier never waits for more
-than one of them.  The swap is one short transaction: the old tables are dropped, the new
-ones renamed, the search triggers recreated, VAT rates and cashiers applied, the staged rows
-that were used removed and the cursors moved.  A crash or error before the swap leaves the
-live catalog and the staged rows as they were; the half-built tables are dropped by the
-next build (or by :func:`drop_unfinished`).
+than one of them.  The swap is one short transaction: the old tables are renamed out of the
+way (``old_*``), the new ones renamed in, the search triggers recreated, VAT rates and
+cashiers applied, the staged rows that were used removed and the cursors moved.  The old
+tables are then emptied a chunk at a time and dropped.  A crash or error before the swap
+leaves the live catalog and the staged rows as they were; the half-built tables (or an old
+catalog not yet dropped) are dropped by the next apply (:func:`drop_unfinished`).
 
 Only new VAT codes go into ``vat_rates`` before the swap (the new products refer to them);
 no live product uses a new code, so selling does not see them.  Changed and removed rates
@@ -67,8 +68,10 @@ def renamed(ddl: str, old: str, new: str) -> str:
     return text
 
 
-def drop_unfinished(bulk: BulkWriter) -> None:
-    """Drop what an interrupted build left, and give the live barcodes their index back."""
+def drop_unfinished(bulk: BulkWriter, chunk: int = CHUNK) -> None:
+    """Drop what an interrupted build left (and the old catalog, if the till stopped before
+    it was dropped), and give the live barcodes their index back."""
+    drop_old(bulk, chunk)
     with bulk.transaction() as conn:
         for table in ("next_product_search", "next_barcodes", "next_products", *(NEXT + t for t in STAGED)):
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
@@ -78,10 +81,40 @@ def drop_unfinished(bulk: BulkWriter) -> None:
             conn.exec_driver_sql(f"CREATE INDEX {BARCODE_INDEX} ON barcodes (product_code)")
 
 
+# the old catalog's tables after a swap, with the key to empty each by and the rows to keep
+# (dropping a table of a million rows in one go would keep a sale waiting for seconds).  The
+# search index's own records (ids up to 10 of its _data table: averages, structure) stay, so
+# SQLite can still open it to drop it.
+_OLD = {"old_product_search_data": ("id", "id > 10"), "old_product_search_docsize": ("id", "TRUE"),
+        "old_barcodes": ("gtin", "TRUE"), "old_products": ("product_id", "TRUE")}
+
+
+def drop_old(bulk: BulkWriter, chunk: int = CHUNK) -> None:
+    """Empty the old catalog's tables a chunk at a time, then drop them."""
+    started = time.perf_counter()
+    for table, (key, rows) in _OLD.items():
+        while _exists(bulk, table):
+            with bulk.transaction() as conn:
+                gone = conn.exec_driver_sql(f"DELETE FROM {table} WHERE {key} IN "
+                                            f"(SELECT {key} FROM {table} WHERE {rows} LIMIT {int(chunk)})").rowcount
+            if not gone:
+                break
+    with bulk.transaction() as conn:
+        for table in ("old_product_search", "old_barcodes", "old_products"):
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+    log.debug("%.2f s: the old catalog dropped", time.perf_counter() - started)
+
+
+def _exists(bulk: BulkWriter, table: str) -> bool:
+    with bulk.transaction() as conn:
+        return conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).first() is not None
+
+
 def unfinished(conn: Connection) -> bool:
-    """Whether a build was cut short (the till killed, the disk full) and left its tables."""
+    """Whether a build was cut short (the till killed, the disk full) and left its tables,
+    or the till stopped before the old catalog was dropped."""
     return conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name LIKE 'next\\_%' "
-                                "ESCAPE '\\')").scalar_one() == 1
+                                "ESCAPE '\\' OR name LIKE 'old\\_%' ESCAPE '\\')").scalar_one() == 1
 
 
 def clean_up(db: Database) -> None:
@@ -94,7 +127,7 @@ def build_and_swap(db: Database, finish: list[tuple[str, Any]], *, chunk: int = 
     statements of ``finish`` (cursors, sync state) in the same transaction."""
     started = time.perf_counter()
     with db.bulk_writing(cache_kib=CACHE_KIB) as bulk:
-        drop_unfinished(bulk)
+        drop_unfinished(bulk, chunk)
         try:
             with bulk.transaction() as conn:
                 schema = Schema.read(conn)
@@ -106,12 +139,14 @@ def build_and_swap(db: Database, finish: list[tuple[str, Any]], *, chunk: int = 
         except BaseException:
             log.warning("the new catalog was not finished; the till keeps the one it has", exc_info=True)
             try:
-                drop_unfinished(bulk)
+                drop_unfinished(bulk, chunk)
             except Exception:  # the first error is the one to report; the next build retries this
                 log.exception("could not drop the unfinished catalog")
             raise
-    log.info("catalog built beside the live one in %.1f s, swapped in %.2f s", built - started,
-             time.perf_counter() - built)
+        swapped = time.perf_counter()
+        drop_old(bulk, chunk)  # if this stops half-way, the next apply finishes it (unfinished)
+    log.info("catalog built beside the live one in %.1f s, swapped in %.2f s, the old one dropped in %.1f s",
+             built - started, swapped - built, time.perf_counter() - swapped)
 
 
 def _create_next_tables(conn: Connection, schema: Schema) -> None:
@@ -142,6 +177,7 @@ class Step:
 _NEXT = {"products": "next_products", "barcodes": "next_barcodes", "ranged": True}
 _ANY_DELETED = "SELECT EXISTS (SELECT 1 FROM staged_products WHERE deleted = 1)"
 NEW_PRODUCTS = Step(changes.sql(changes.NEW_PRODUCTS, **_NEXT), "staged_products", "code")
+NEW_BARCODES = Step(changes.sql(changes.NEW_BARCODES, **_NEXT), "staged_barcodes", "gtin")
 # Rows go in in the order of the table they go to (or of its unique index), so a chunk
 # touches few pages; the barcodes' index by product is built once they are all in.  Foreign
 # keys are not enforced on the builder's connection: the statements keep them.
@@ -157,12 +193,15 @@ STEPS = (
     NEW_PRODUCTS,
     Step(changes.sql(changes.DELETED_BARCODES, **_NEXT), "staged_barcodes", "gtin",
          "SELECT EXISTS (SELECT 1 FROM staged_barcodes WHERE deleted = 1)"),
-    Step(changes.sql(changes.NEW_BARCODES, **_NEXT), "staged_barcodes", "gtin"),
+    NEW_BARCODES,
     # the live barcodes lend their index's name to the new ones: only a pull writes barcodes,
     # and this is the only pull running (drop_unfinished gives it back if the build stops)
     Step(f"DROP INDEX IF EXISTS {BARCODE_INDEX}"),
     Step(f"CREATE INDEX {BARCODE_INDEX} ON next_barcodes (product_code)"),
-    Step(changes.sql(changes.MAIN_BARCODES, **_NEXT), "staged_barcodes", "product_code"),
+    # a new product's main barcode is right from the start (NEW_PRODUCTS): only products the
+    # live catalog had can have lost theirs
+    Step(changes.sql(changes.MAIN_BARCODES, **_NEXT), "staged_barcodes", "product_code",
+         "SELECT EXISTS (SELECT 1 FROM products)"),
     Step("INSERT INTO next_product_search (rowid, name, brand, code, plain_spelling) SELECT product_id, name, "
          "brand, code, plain_spelling FROM next_products WHERE product_id > ? AND product_id <= ?",
          "next_products", "product_id"),
@@ -176,17 +215,18 @@ STEPS = (
          "AND product_code <= ?", "staged_prices", "product_code"),
     Step("INSERT INTO next_staged_barcodes SELECT * FROM staged_barcodes WHERE NOT ("
          + changes.sql(changes.APPLIED_BARCODES, products="next_products") + ") AND gtin > ? AND gtin <= ?",
-         "staged_barcodes", "gtin"),
+         "staged_barcodes", "gtin",  # each barcode applied was one row of NEW_BARCODES
+         "SELECT (SELECT count(*) FROM staged_barcodes WHERE deleted = 0) > {applied_barcodes}"),
 )
 
 
 def _fill(bulk: BulkWriter, chunk: int) -> None:
-    applied_products = 0
+    applied = {"applied_products": 0, "applied_barcodes": 0}
     for step in STEPS:
         started = time.perf_counter()
         if step.needed:
             with bulk.transaction() as conn:
-                if not conn.exec_driver_sql(step.needed.format(applied_products=applied_products)).scalar_one():
+                if not conn.exec_driver_sql(step.needed.format(**applied)).scalar_one():
                     continue
         rows = 0
         if not step.table:
@@ -196,7 +236,9 @@ def _fill(bulk: BulkWriter, chunk: int) -> None:
             with bulk.transaction() as conn:
                 rows += conn.exec_driver_sql(step.statement, (low, high)).rowcount
         if step is NEW_PRODUCTS:
-            applied_products = rows
+            applied["applied_products"] = rows
+        elif step is NEW_BARCODES:
+            applied["applied_barcodes"] = rows
         log.debug("%.2f s, %d rows: %s", time.perf_counter() - started, rows, step.statement[:70])
 
 
@@ -215,8 +257,13 @@ def _ranges(bulk: BulkWriter, table: str, key: str, chunk: int) -> Iterator[tupl
 def _swap(conn: Connection, schema: Schema, finish: list[tuple[str, Any]]) -> None:
     conn.exec_driver_sql(changes.NEW_VAT_RATES)
     conn.exec_driver_sql(changes.CASHIERS)
-    for table in ("product_search", "barcodes", "products"):
-        conn.exec_driver_sql(f"DROP TABLE {table}")
+    # the old tables are renamed out of the way (their triggers dropped: recreated below on
+    # the new products) and dropped after this transaction, a chunk at a time
+    for (name,) in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'products'").all():
+        conn.exec_driver_sql(f"DROP TRIGGER {name}")
+    for table in ("products", "barcodes", "product_search"):
+        conn.exec_driver_sql(f"ALTER TABLE {table} RENAME TO old_{table}")
     for table in ("products", "barcodes", "product_search"):
         conn.exec_driver_sql(f"ALTER TABLE {NEXT}{table} RENAME TO {table}")
     for trigger in schema.triggers:

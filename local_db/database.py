@@ -103,8 +103,11 @@ class BulkWriter:
         raw = self.conn.connection.dbapi_connection
         assert raw is not None
         raw.execute("PRAGMA synchronous = FULL")
-        with self.transaction() as conn:
-            yield conn
+        try:
+            with self.transaction() as conn:
+                yield conn
+        finally:
+            raw.execute("PRAGMA synchronous = NORMAL")
 
 
 @dataclass(eq=False)

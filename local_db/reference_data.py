@@ -5,7 +5,7 @@ them to the catalog and cashiers atomically.
 short background write transaction per page, which gives way to the till's own writes, so
 selling goes on while a pull runs).  ``apply`` changes the catalog and advances the cursors
 in one transaction: either the whole pull is in the catalog or none of it is.  A delta is
-applied in place; a big pull (the first, or a fifth of the catalog) is built beside the
+applied in place; a big pull (the first, or a fifth of the catalog's rows) is built beside the
 live catalog in short transactions and swapped in (``local_db.catalog_swap``), so the till
 is never kept from writing a sale for longer than one of those.
 
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 DATASETS = ("taxes", "products", "prices", "barcodes", "cashiers")
 STAGING_CACHE_KIB = 64 * 1024
-BIG_PULL = 20_000  # staged products from which the new catalog is built beside the live one
+BIG_PULL = 20_000  # staged rows of one dataset from which the new catalog is built beside the live one
 
 _STAGE = {
     "products": "INSERT INTO staged_products (code, name, brand, category, vat_code, sold_by_weight, plain_spelling, "
@@ -124,7 +124,7 @@ class Applied:
 class ReferenceData:
     def __init__(self, db: Database, *, big_pull: int = BIG_PULL, chunk: int = catalog_swap.CHUNK) -> None:
         self.db = db
-        self.big_pull = big_pull  # staged products from which a pull is built beside the live catalog
+        self.big_pull = big_pull  # staged rows of a dataset from which a pull is built beside the live catalog
         self.chunk = chunk  # rows per background transaction of such a build
 
     def cursors(self) -> dict[str, Cursor]:
@@ -151,7 +151,9 @@ class ReferenceData:
         try:
             with self.db.reading() as conn:
                 staged = {t: _count(conn, f"staged_{t}") for t in ("products", "prices", "barcodes")}
-                big = staged["products"] >= max(self.big_pull, _count(conn, "products") // 5)
+                # a new price for every product is as big as new products: either way every
+                # row of the catalog is rewritten, too long to keep a sale waiting
+                big = max(staged.values()) >= max(self.big_pull, _count(conn, "products") // 5)
                 cut_short = catalog_swap.unfinished(conn)
             if big:
                 catalog_swap.build_and_swap(self.db, finish, chunk=self.chunk)

@@ -70,7 +70,7 @@ def _contents(db: Database) -> dict[str, list[tuple[Any, ...]]]:
         "cursors": "SELECT dataset, cursor, snapshot FROM sync_cursors ORDER BY dataset",
         **{table: f"SELECT * FROM {table} ORDER BY 1" for table in
            ("staged_products", "staged_prices", "staged_barcodes", "staged_taxes")},
-        "leftovers": "SELECT name FROM sqlite_master WHERE name LIKE 'next_%'",
+        "leftovers": "SELECT name FROM sqlite_master WHERE name LIKE 'next_%' OR name LIKE 'old_%'",
         "search": "SELECT p.code FROM product_search JOIN products p ON p.product_id = product_search.rowid "
                   "WHERE product_search MATCH '\"gulnare\"* OR \"мило\"* OR \"garn\"*' ORDER BY p.code",
         "triggers": "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'products' ORDER BY name",
@@ -161,13 +161,15 @@ KILL_WHEN = {  # what the watching test has seen of the child's build when it ki
     "new tables made": "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'next_products')",
     "half the products in": "SELECT count(*) >= 10000 FROM next_products",
     "search index half built": "SELECT count(*) >= 10000 FROM next_product_search_docsize",
+    "old catalog being dropped": "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'old_products')",
 }
+LIVE = [*DEMO_PRODUCTS, *(product(f"L{n:05d}", f"Старий {n}", "5.00", barcode=f"3{n:012d}") for n in range(20_000))]
 
 
 @pytest.mark.parametrize("moment", list(KILL_WHEN))
 def test_a_till_killed_while_it_builds_a_big_pull_keeps_the_whole_old_catalog_and_the_next_pull_completes(
         db: Database, moment: str) -> None:
-    load_products(db, DEMO_PRODUCTS, [VAT_A, VAT_B])
+    load_products(db, LIVE, [VAT_A, VAT_B])
     _stage_products(ReferenceData(db), 20_000)
     child = subprocess.Popen([sys.executable, "-m", "tests.local_db.build_child", str(db.path)], cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -183,10 +185,10 @@ def test_a_till_killed_while_it_builds_a_big_pull_keeps_the_whole_old_catalog_an
 
     count = product_count(db)
     staged = ReferenceData(db).waiting_rows()
-    assert (count, staged) in {(len(DEMO_PRODUCTS), 60_001), (len(DEMO_PRODUCTS) + 20_000, 0)}  # old or new, whole
+    assert (count, staged) in {(len(LIVE), 60_001), (len(LIVE) + 20_000, 0)}  # the old catalog or the new, whole
     assert SqlCatalog(db).by_barcode(SHAMPOO.barcode) == SHAMPOO
     ReferenceData(db, big_pull=0, chunk=5000).apply(CURSORS, NOW)  # the restarted till's next pull
-    assert product_count(db) == len(DEMO_PRODUCTS) + 20_000
+    assert product_count(db) == len(LIVE) + 20_000
     assert SqlCatalog(db).by_barcode(f"2{19_999:012d}") is not None
     contents = _contents(db)  # the search index's integrity is checked here too
     assert contents["leftovers"] == [] and ("barcodes_by_product", "barcodes") in contents["indexes"]
@@ -206,3 +208,17 @@ def _seen(db: Database, query: str) -> bool:
             return bool(conn.exec_driver_sql(query).scalar_one())
     except sa_exc.OperationalError:  # the table is not there (yet, or any more)
         return False
+
+
+@pytest.mark.parametrize(("changed", "built_beside"), [(20, True), (19, False)])
+def test_new_prices_for_a_fifth_of_the_catalog_are_built_beside_it_not_rewritten_in_place(
+        db: Database, changed: int, built_beside: bool, caplog: pytest.LogCaptureFixture) -> None:
+    load_products(db, [product(f"{n:04d}", f"Товар {n}", "10.00") for n in range(100)], [VAT_A])
+    data = ReferenceData(db, big_pull=10)
+    data.stage("prices", [(f"{n:04d}", 1100, "UAH", 0) for n in range(changed)])
+
+    with caplog.at_level("INFO", logger="local_db.catalog_swap"):
+        data.apply(CURSORS, NOW)
+
+    assert ("built beside the live one" in caplog.text) is built_beside
+    assert SqlCatalog(db).by_code(f"{changed - 1:04d}").price.amount == 11  # type: ignore[union-attr]
