@@ -5,6 +5,7 @@ them exported to a JSON file for head office.  Reads and writes run on the till 
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,10 @@ def export_quarantine(sales: list[QuarantinedSale], folder: Path) -> Path:
          "quarantined_at": q.quarantined_at.isoformat(), "sale": json.loads(q.message.payload)}
         for q in sales
     ]
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    # written beside it, then renamed: whoever opens quarantine-*.json never finds it half written
+    part = path.with_name(f".{path.name}.part")
+    part.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(part, path)
     return path
 
 
