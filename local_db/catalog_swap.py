@@ -92,22 +92,19 @@ _OLD = {"old_product_search_data": ("id", "id > 10"), "old_product_search_docsiz
 def drop_old(bulk: BulkWriter, chunk: int = CHUNK) -> None:
     """Empty the old catalog's tables a chunk at a time, then drop them."""
     started = time.perf_counter()
+    with bulk.transaction() as conn:
+        present = {str(name) for (name,) in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'old\\_%' ESCAPE '\\'")}
     for table, (key, rows) in _OLD.items():
-        while _exists(bulk, table):
+        gone = 1 if table in present else 0
+        while gone:
             with bulk.transaction() as conn:
                 gone = conn.exec_driver_sql(f"DELETE FROM {table} WHERE {key} IN "
                                             f"(SELECT {key} FROM {table} WHERE {rows} LIMIT {int(chunk)})").rowcount
-            if not gone:
-                break
     with bulk.transaction() as conn:
         for table in ("old_product_search", "old_barcodes", "old_products"):
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
     log.debug("%.2f s: the old catalog dropped", time.perf_counter() - started)
-
-
-def _exists(bulk: BulkWriter, table: str) -> bool:
-    with bulk.transaction() as conn:
-        return conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).first() is not None
 
 
 def unfinished(conn: Connection) -> bool:
