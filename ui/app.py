@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from ui.garbage import collect_on_the_gui_thread
 from ui.main_window import MainWindow
 from ui.qt import QApplication, QTimer
 from ui.services import TillServices
@@ -22,6 +23,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("Kassa")
     app.setStyleSheet(STYLESHEET)
+    collect_on_the_gui_thread(app)
     return app
 
 

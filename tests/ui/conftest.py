@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -13,6 +14,19 @@ from tests.fakes import STORE, MemoryJournal, RecordingPrinter, make_till  # noq
 from tests.ui.driver import TillDriver  # noqa: E402
 from ui.app import make_application  # noqa: E402
 from ui.services import TillServices  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _qt_garbage_freed_on_the_gui_thread():  # noqa: ANN202
+    """A test's Qt objects are freed here, on the GUI thread, not by a collection that a
+    worker thread of the next test happens to trigger (which can crash the process); the
+    till itself does the same with a timer (ui/garbage.py)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    yield
+    gc.collect()
+    if was_enabled:
+        gc.enable()
 
 
 @pytest.fixture
