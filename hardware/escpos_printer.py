@@ -10,6 +10,10 @@ Text goes out in the printer's own font, python-escpos's magic encoder switching
 page per character (CP866/CP1251 for Ukrainian, CP857 for most Azerbaijani letters).  A
 row holding a character no code page of the printer has (Georgian, Azerbaijani ə, ₴) is
 drawn with DejaVu Sans Mono and sent as a raster image (GS v 0) instead.
+
+Every row's text is cleaned of control characters right before it becomes bytes
+(``hardware.printer_text``): whatever a row holds, the only commands in the output are
+the renderer's own (ESC @, ESC t, ESC a, ESC E, ESC !, GS v 0, ESC d, GS V).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 
 from hardware.errors import DeviceError, PrinterFailed, PrinterNotConfigured
 from hardware.printer_config import PrinterSpec, parse_printer
+from hardware.printer_text import printer_safe
 from hardware.receipt_image import RowPainter
 from hardware.transports import MemoryTransport, Transport, open_transport
 from pos.receipt import Receipt
@@ -58,12 +63,13 @@ class EscposRenderer:
         p.hw("INIT")  # ESC @: left aligned, normal size, not bold
         style = ("left", False, False)
         for row in document.rows:
-            if row.kind == "text" and not self.printable(row.text):
+            text = printer_safe(row.text)  # no byte of the data may be a printer command
+            if row.kind == "text" and not self.printable(text):
                 style = self._style(p, style, ("left", False, False))
                 p.image(self.painter.bitmap(row), impl="bitImageRaster")
                 continue
             style = self._style(p, style, (row.align, row.bold, row.double))
-            p.textln(row.text)
+            p.textln(text)
         self._style(p, style, ("left", False, False))
         p.cut()
         return bytes(p.output)

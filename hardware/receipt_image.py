@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from hardware.printer_text import printer_safe
 from pos.receipt import Receipt
 from pos.receipt_layout import ReceiptDocument, Row, layout_receipt
 
@@ -64,14 +65,15 @@ class RowPainter:
                 draw.line([(start, y), (min(start + dash, left + self.text_width) - 1, y)], fill=ink, width=1)
             return
         font = self.font(row)
-        text_width = font.getlength(row.text)
+        text = printer_safe(row.text)  # a line feed or a control character is drawn as a space
+        text_width = font.getlength(text)
         x: float = left
         if row.align == "center":
             x = left + (self.text_width - text_width) / 2
         elif row.align == "right":
             x = left + self.text_width - text_width
         baseline = top + round(height * 0.8)
-        draw.text((max(left, x), baseline), row.text, font=font, fill=ink, anchor="ls")
+        draw.text((max(left, x), baseline), text, font=font, fill=ink, anchor="ls")
 
     def bitmap(self, row: Row) -> Image.Image:
         """One row as a black-on-white 1-bit image, ``dot_width`` wide, for the printer."""
