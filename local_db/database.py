@@ -1,5 +1,8 @@
 """The till's one SQLite file: where it lives, how it is opened, and its schema kept current.
 
+The file and its ``-wal`` and ``-shm`` companions are readable by the till's user only
+(0600, see ``local_db.private_files``): they hold the cashiers' PIN hashes.
+
 Every connection runs in WAL mode with ``synchronous=FULL`` (a committed sale survives a
 power cut), foreign keys on and a 3 s busy timeout.  The schema is created and upgraded
 only by the Alembic migrations in ``local_db/migrations``, run here at start-up; when the
@@ -36,13 +39,14 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import QueuePool
 
+from local_db.private_files import private_folder, private_umask, tighten_files
 from local_db.problems import DatabaseDamaged, DatabaseTooNew, FolderNotWritable, explain
 
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-SCHEMA_HEAD = "0003"  # the newest migration in local_db/migrations/versions (a test checks it)
+SCHEMA_HEAD = "0004"  # the newest migration in local_db/migrations/versions (a test checks it)
 MIGRATIONS = Path(__file__).with_name("migrations")
 DATABASE_FILE = "till.sqlite3"
 DATA_DIR_VARIABLE = "KASSA_DATA_DIR"
@@ -199,15 +203,20 @@ def open_database(path: Path, *, busy_timeout_ms: int = 3000) -> Database:
     version.  Raises a StorageProblem that says what to do when it cannot."""
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.is_dir():
+            private_folder(path.parent)  # a new folder is 0700
     except OSError as error:
         raise FolderNotWritable(folder=str(path.parent), reason=error.strerror or str(error)) from None
     if path.is_dir():
         raise DatabaseDamaged(path=str(path), reason="it is a folder")
+    files = database_files(path)
+    tighten_files(path.parent, files)  # an older install's 0644: SQLite copies it to new -wal/-shm
     engine = _make_engine(path, busy_timeout_ms)
     db = Database(engine, path)
     try:
-        version = schema_version(db)
+        with private_umask():  # the first connection creates the file, its -wal and -shm: 0600
+            version = schema_version(db)
+        tighten_files(path.parent, files)
         if version != SCHEMA_HEAD:
             upgrade_schema(db)
         if path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
@@ -218,6 +227,11 @@ def open_database(path: Path, *, busy_timeout_ms: int = 3000) -> Database:
             raise explain(error, path=path, doing="opening the database") from error
         raise
     return db
+
+
+def database_files(path: Path) -> tuple[str, ...]:
+    """The names of the database file and of the files SQLite keeps beside it."""
+    return (path.name, *(path.name + suffix for suffix in ("-wal", "-shm", "-journal")))
 
 
 def _make_engine(path: Path, busy_timeout_ms: int) -> Engine:

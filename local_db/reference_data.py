@@ -4,7 +4,15 @@ them to the catalog and cashiers atomically.
 ``stage`` upserts one page into a ``staged_*`` table (newest version of each key wins; a
 short background write transaction per page, which gives way to the till's own writes, so
 selling goes on while a pull runs).  ``apply`` changes the catalog and advances the cursors
-in one transaction: either the whole pull is in the catalog or none of it is.  A delta is
+in one transaction: either the whole pull is in the catalog or none of it is.
+
+A pull resumes where it stopped (a failed request, a restart, a SIGKILL): each staged batch
+writes, in its own transaction, the cursor of its dataset's last page into ``staged_cursors``
+(and whether that page was the last one), and its rows are marked ``in_pull``.  The next pull
+goes on from there (``resume_points``).  The staged pages are only ever used by ``apply``, once
+every dataset is complete; if they came from another hub or enrolment, or under another schema
+(their ``origin``), they are thrown away first (``discard_pull``) and the pull starts again
+from the applied cursors.  Rows kept by an applied pull (``in_pull = 0``) are not touched.  A delta is
 applied in place; a big pull (the first, or a fifth of the catalog's rows) is built beside the
 live catalog in short transactions and swapped in (``local_db.catalog_swap``), so the till
 is never kept from writing a sale for longer than one of those.
@@ -33,7 +41,7 @@ from local_db import catalog_swap
 from local_db.database import BulkWriter, Database
 from local_db.problems import explain
 from local_db.search_text import plain_spelling
-from local_db.sync_state import LAST_PULL_AT
+from local_db.sync_state import ENROLLED_AT, LAST_PULL_AT
 
 log = logging.getLogger(__name__)
 
@@ -43,20 +51,21 @@ BIG_PULL = 20_000  # staged rows of one dataset from which the new catalog is bu
 
 _STAGE = {
     "products": "INSERT INTO staged_products (code, name, brand, category, vat_code, sold_by_weight, plain_spelling, "
-                "deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
+                "deleted, in_pull) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
                 "brand = excluded.brand, category = excluded.category, vat_code = excluded.vat_code, "
                 "sold_by_weight = excluded.sold_by_weight, plain_spelling = excluded.plain_spelling, "
-                "deleted = excluded.deleted",
-    "prices": "INSERT INTO staged_prices (product_code, price_minor, currency, deleted) VALUES (?, ?, ?, ?) "
+                "deleted = excluded.deleted, in_pull = 1",
+    "prices": "INSERT INTO staged_prices (product_code, price_minor, currency, deleted, in_pull) VALUES (?, ?, ?, ?, 1) "
               "ON CONFLICT (product_code) DO UPDATE SET price_minor = excluded.price_minor, "
-              "currency = excluded.currency, deleted = excluded.deleted",
-    "barcodes": "INSERT INTO staged_barcodes (gtin, product_code, deleted) VALUES (?, ?, ?) "
-                "ON CONFLICT (gtin) DO UPDATE SET product_code = excluded.product_code, deleted = excluded.deleted",
-    "taxes": "INSERT INTO staged_taxes (code, percent, deleted) VALUES (?, ?, ?) "
-             "ON CONFLICT (code) DO UPDATE SET percent = excluded.percent, deleted = excluded.deleted",
-    "cashiers": "INSERT INTO staged_cashiers (code, name, pin_hash, active, deleted) VALUES (?, ?, ?, ?, ?) "
+              "currency = excluded.currency, deleted = excluded.deleted, in_pull = 1",
+    "barcodes": "INSERT INTO staged_barcodes (gtin, product_code, deleted, in_pull) VALUES (?, ?, ?, 1) "
+                "ON CONFLICT (gtin) DO UPDATE SET product_code = excluded.product_code, deleted = excluded.deleted, "
+                "in_pull = 1",
+    "taxes": "INSERT INTO staged_taxes (code, percent, deleted, in_pull) VALUES (?, ?, ?, 1) "
+             "ON CONFLICT (code) DO UPDATE SET percent = excluded.percent, deleted = excluded.deleted, in_pull = 1",
+    "cashiers": "INSERT INTO staged_cashiers (code, name, pin_hash, active, deleted, in_pull) VALUES (?, ?, ?, ?, ?, 1) "
                 "ON CONFLICT (code) DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash, "
-                "active = excluded.active, deleted = excluded.deleted",
+                "active = excluded.active, deleted = excluded.deleted, in_pull = 1",
 }
 
 _APPLY = [changes.sql(statement) for statement in (
@@ -77,37 +86,30 @@ _APPLY = [changes.sql(statement) for statement in (
 )]
 
 
-class Staging:
-    """Staging a pull's rows: background transactions that give way to the till's own writes,
-    with ``synchronous=NORMAL`` (a batch lost in a power cut is pulled again: the cursors
-    move only when the pull is applied, with ``synchronous=FULL``) and a page cache that
-    holds the staging tables' upper pages.  Batches of tens of thousands of rows: barcodes
-    come in product order, so each batch writes across the whole ``staged_barcodes`` tree,
-    and fewer, bigger batches write each of its pages fewer times."""
-
-    def __init__(self, bulk: BulkWriter, db: Database) -> None:
-        self._bulk = bulk
-        self._db = db
-
-    def stage(self, dataset: str, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Rows as tuples in the column order of ``_STAGE[dataset]`` (products without
-        ``plain_spelling``: it is worked out here)."""
-        if dataset == "products":
-            rows = [(c, n, b, cat, v, w, plain_spelling(f"{n} {b}"), d) for c, n, b, cat, v, w, d in rows]
-        rows = list(rows)
-        if not rows:
-            return
-        try:
-            with self._bulk.transaction() as conn:
-                conn.exec_driver_sql(_STAGE[dataset], rows)
-        except sa_exc.SQLAlchemyError as error:
-            raise explain(error, path=self._db.path, doing=f"staging {dataset}") from error
+_STAGE_CURSOR = (
+    "INSERT INTO staged_cursors (dataset, cursor, snapshot, complete, origin) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (dataset) DO UPDATE SET cursor = excluded.cursor, snapshot = excluded.snapshot, "
+    "complete = excluded.complete, origin = excluded.origin"
+)
+DISCARD_CHUNK = 10_000  # staged rows of an abandoned pull removed per background transaction
+_STAGED_KEYS = {"staged_products": "code", "staged_prices": "product_code", "staged_barcodes": "gtin",
+                "staged_taxes": "code", "staged_cashiers": "code"}
 
 
 @dataclass(frozen=True, slots=True)
 class Cursor:
     cursor: str
     snapshot: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """Where a dataset's pull goes on from: the cursor of its last staged page (or, with
+    nothing staged, the last applied one), and whether that page was its last."""
+
+    cursor: Cursor
+    complete: bool = False
+    staged: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,40 @@ class Applied:
     barcodes: int
     waiting: int  # staged rows that could not be applied yet
     seconds: float
+
+
+class Staging:
+    """Staging a pull's rows: background transactions that give way to the till's own writes,
+    with ``synchronous=NORMAL`` (a batch lost in a power cut is pulled again: its cursor goes
+    with it) and a page cache that holds the staging tables' upper pages.  Batches of tens of
+    thousands of rows: barcodes come in product order, so each batch writes across the whole
+    ``staged_barcodes`` tree, and fewer, bigger batches write each of its pages fewer times."""
+
+    def __init__(self, bulk: BulkWriter, db: Database, origin: str = "") -> None:
+        self._bulk = bulk
+        self._db = db
+        self._origin = origin
+
+    def stage(self, dataset: str, rows: Iterable[tuple[Any, ...]], *, cursor: Cursor | None = None,
+              complete: bool = False) -> None:
+        """Rows as tuples in the column order of ``_STAGE[dataset]`` (products without
+        ``plain_spelling``: it is worked out here).  With ``cursor`` (that of the last page
+        the rows come from; ``complete`` if it said ``more`` is false) the dataset's pull
+        resumes after it, and the cursor is written in the same transaction as the rows."""
+        if dataset == "products":
+            rows = [(c, n, b, cat, v, w, plain_spelling(f"{n} {b}"), d) for c, n, b, cat, v, w, d in rows]
+        rows = list(rows)
+        if not rows and cursor is None:
+            return
+        try:
+            with self._bulk.transaction() as conn:
+                if rows:
+                    conn.exec_driver_sql(_STAGE[dataset], rows)
+                if cursor is not None:
+                    conn.exec_driver_sql(_STAGE_CURSOR, (dataset, cursor.cursor, cursor.snapshot, int(complete),
+                                                         self._origin))
+        except sa_exc.SQLAlchemyError as error:
+            raise explain(error, path=self._db.path, doing=f"staging {dataset}") from error
 
 
 class ReferenceData:
@@ -137,10 +173,52 @@ class ReferenceData:
             staging.stage(dataset, rows)
 
     @contextmanager
-    def staging(self) -> Iterator[Staging]:
-        """One connection for staging a whole pull (not to be used by two threads at once)."""
+    def staging(self, origin: str = "") -> Iterator[Staging]:
+        """One connection for staging a whole pull (not to be used by two threads at once);
+        ``origin`` (see :meth:`origin`) is written with each staged cursor."""
         with self.db.bulk_writing(cache_kib=STAGING_CACHE_KIB) as bulk:
-            yield Staging(bulk, self.db)
+            yield Staging(bulk, self.db, origin)
+
+    def origin(self, hub: str) -> str:
+        """Where a pull's pages come from: the hub's address, when the till enrolled (another
+        enrolment may be with another hub, whose versions mean nothing here) and the schema
+        of this database.  Staged pages of another origin are never applied."""
+        rows = self._read(f"SELECT (SELECT value FROM sync_state WHERE key = '{ENROLLED_AT}'), "
+                          "(SELECT version_num FROM alembic_version)")
+        enrolled, schema = rows[0]
+        return f"hub {hub}; enrolled {enrolled or '-'}; schema {schema or '-'}"
+
+    def resume_points(self, origin: str) -> dict[str, Resume]:
+        """Where each dataset's pull goes on from.  Pages staged under another ``origin`` are
+        thrown away first (:meth:`discard_pull`): that pull starts again from the applied cursors."""
+        staged = self._read("SELECT dataset, cursor, snapshot, complete, origin FROM staged_cursors")
+        if any(str(row[4]) != origin for row in staged):
+            log.warning("the staged pages of an unfinished pull came from %s, not %s: they are thrown away",
+                        sorted({str(row[4]) for row in staged}), origin)
+            self.discard_pull()
+            staged = []
+        points = {d: Resume(c) for d, c in self.cursors().items()}
+        for dataset, cursor, snapshot, complete, _origin in staged:
+            points[str(dataset)] = Resume(Cursor(str(cursor), str(snapshot)), bool(complete), staged=True)
+        return points
+
+    def discard_pull(self) -> None:
+        """Remove what an unfinished pull staged (rows kept by applied pulls stay), a chunk at
+        a time in background transactions; the staged cursors go last, so a discard cut short
+        is finished by the next one."""
+        try:
+            with self.db.bulk_writing(cache_kib=STAGING_CACHE_KIB) as bulk:
+                for table, key in _STAGED_KEYS.items():
+                    gone = 1
+                    while gone:
+                        with bulk.transaction() as conn:
+                            gone = conn.exec_driver_sql(
+                                f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} "
+                                f"WHERE in_pull = 1 LIMIT {int(DISCARD_CHUNK)})").rowcount
+                with bulk.transaction() as conn:
+                    conn.exec_driver_sql("DELETE FROM staged_cursors")
+        except sa_exc.SQLAlchemyError as error:
+            raise explain(error, path=self.db.path, doing="discarding an unfinished pull") from error
 
     def apply(self, cursors: Mapping[str, Cursor], pulled_at: datetime) -> Applied:
         """Apply everything staged and move ``cursors`` forward, atomically: a delta in one
@@ -187,8 +265,11 @@ class ReferenceData:
 
 
 def _finish(cursors: Mapping[str, Cursor], pulled_at: datetime) -> list[tuple[str, Any]]:
-    """The statements that end an apply: the new cursors and the time of the last pull."""
+    """The statements that end an apply: the new cursors and the time of the last pull; the
+    pull is over (no staged cursors), and what is still staged is kept, waiting."""
     return [
+        *((f"UPDATE {table} SET in_pull = 0 WHERE in_pull = 1", ()) for table in _STAGED_KEYS),
+        ("DELETE FROM staged_cursors", ()),
         ("INSERT INTO sync_cursors (dataset, cursor, snapshot, pulled_at) VALUES (?, ?, ?, ?) "
          "ON CONFLICT (dataset) DO UPDATE SET cursor = excluded.cursor, snapshot = excluded.snapshot, "
          "pulled_at = excluded.pulled_at",

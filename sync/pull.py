@@ -7,6 +7,14 @@ the cursors (``local_db.reference_data.ReferenceData.apply``).  A malformed, tru
 off-schema page stops the pull with a ``SyncError`` and the reason logged: nothing is
 applied, the cursors stay, and the catalog the till sells from is the old one.
 
+A pull that stops (a request failed, a bad page, the till restarted or was killed) keeps
+what it staged: every staged batch carries its dataset's cursor, written in the same
+transaction, and the next pull goes on from there; a dataset whose last page came is not
+asked again until the apply.  Through a link that fails most requests, each attempt brings
+some pages and a pull completes after a few.  The pages before a failure are staged before
+the failure is reported.  Pages staged from another hub, enrolment or schema are thrown away
+(``ReferenceData.resume_points``).
+
 While a page is turned into rows, the next one is already being fetched (one page ahead),
 so the network and SQLite work side by side; rows are staged STAGE_ROWS at a time, in
 background transactions that give way to the till's own writes.  A sale in progress is not
@@ -24,11 +32,11 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from local_db.reference_data import DATASETS, Applied, Cursor, ReferenceData, Staging
+from local_db.reference_data import DATASETS, Applied, Cursor, ReferenceData, Resume, Staging
 from pos.errors import PosError
 from pos.money import Money
 from sync import answers
-from sync.errors import BadAnswer
+from sync.errors import BadAnswer, SyncError
 from sync.hub_client import HubClient
 
 log = logging.getLogger(__name__)
@@ -64,10 +72,12 @@ class PullOutcome:
     items: dict[str, int] = field(default_factory=dict)
     pages: int = 0
     applied: Applied | None = None
+    resumed: tuple[str, ...] = ()  # datasets that went on from an unfinished pull
 
     def describe(self) -> str:
         counts = ", ".join(f"{n} {d}" for d, n in self.items.items() if n) or "no changes"
         return f"pulled {counts} in {self.pages} page(s)" + (
+            f" (resuming {', '.join(self.resumed)})" if self.resumed else "") + (
             f"; {self.applied.waiting} row(s) wait for related data" if self.applied and self.applied.waiting else "")
 
 
@@ -82,43 +92,69 @@ class CatalogPuller:
         self._staging = threading.Lock()  # one batch staged at a time: the datasets queue here, not in SQLite
 
     def pull(self) -> PullOutcome:
-        """Every dataset to the end, then one apply.  Raises SyncError; then nothing is applied.
-        The datasets are pulled side by side (each in its own thread, one page ahead)."""
+        """Every dataset to the end, then one apply.  Raises SyncError; then nothing is applied,
+        and what was staged stays for the next pull to go on from.  The datasets are pulled
+        side by side (each in its own thread, one page ahead)."""
         with self._lock:
             started = datetime.now(timezone.utc)
-            known = self.data.cursors()
-            with self.data.staging() as staging, \
+            origin = self.data.origin(self.client.base_url)
+            points = self.data.resume_points(origin)
+            start = {d: points.get(d, Resume(Cursor("0", "0"))) for d in self.datasets}
+            resumed = sorted(d for d, point in start.items() if point.staged)
+            if resumed:
+                log.info("resuming the unfinished pull of %s", ", ".join(resumed))
+            with self.data.staging(origin) as staging, \
                     ThreadPoolExecutor(max_workers=len(self.datasets), thread_name_prefix="pull") as pool:
-                futures = {d: pool.submit(self._pull_dataset, d, known.get(d, Cursor("0", "0")).cursor, staging)
-                           for d in self.datasets}
+                futures = {d: pool.submit(self._pull_dataset, d, point.cursor.cursor, staging)
+                           for d, point in start.items() if not point.complete}
                 done = {d: f.result() for d, f in futures.items()}  # the first failure is raised here
-            moved = {d: cursor for d, (cursor, _items, _pages) in done.items()}
-            items = {d: count for d, (_cursor, count, _pages) in done.items()}
+            moved = {d: done[d][0] if d in done else point.cursor for d, point in start.items()}
+            items = {d: done[d][1] if d in done else 0 for d in self.datasets}
             applied = self.data.apply(moved, started)
-            outcome = PullOutcome(items, sum(pages for _c, _i, pages in done.values()), applied)
+            outcome = PullOutcome(items, sum(pages for _c, _i, pages in done.values()), applied, tuple(resumed))
             log.info("%s", outcome.describe())
             return outcome
 
     def _pull_dataset(self, dataset: str, cursor: str, staging: Staging) -> tuple[Cursor, int, int]:
         """Stage every page of ``dataset`` after ``cursor``: (new cursor, items, pages).
-        Pages are staged STAGE_ROWS rows at a time (see ``Staging``)."""
+        Pages are staged STAGE_ROWS rows at a time (see ``Staging``), each batch with the
+        cursor of its last page; when a page cannot be had, the pages before it are staged
+        before the failure is raised."""
         items = pages = 0
         batch: list[tuple[Any, ...]] = []
+        last: Cursor | None = None  # of the last page in ``batch``
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"pull-{dataset}") as fetcher:
             ahead = fetcher.submit(self.client.pull_page, dataset, cursor, self.page_size)
-            while True:
-                page = ahead.result()
-                pages += 1
-                if page.more:  # fetch the next page while this one is staged
-                    ahead = fetcher.submit(self.client.pull_page, dataset, page.cursor, self.page_size)
-                batch.extend(self._rows(dataset, page))
-                items += len(page.items)
-                if len(batch) >= STAGE_ROWS or not page.more:
-                    with self._staging:
-                        staging.stage(dataset, batch)
-                    batch = []
-                if not page.more:
-                    return Cursor(page.cursor, page.snapshot), items, pages
+            try:
+                while True:
+                    page = ahead.result()
+                    if page.more:  # fetch the next page while this one is staged
+                        ahead = fetcher.submit(self.client.pull_page, dataset, page.cursor, self.page_size)
+                    batch.extend(self._rows(dataset, page))
+                    last = Cursor(page.cursor, page.snapshot)
+                    pages += 1
+                    items += len(page.items)
+                    if len(batch) >= STAGE_ROWS or not page.more:
+                        with self._staging:
+                            staging.stage(dataset, batch, cursor=last, complete=not page.more)
+                        batch, last = [], None
+                    if not page.more:
+                        return Cursor(page.cursor, page.snapshot), items, pages
+            except SyncError:
+                if last is not None:
+                    self._keep(staging, dataset, batch, last)
+                raise
+
+    def _keep(self, staging: Staging, dataset: str, batch: list[tuple[Any, ...]], last: Cursor) -> None:
+        """Stage the pages that came before a failure, so the next pull goes on after them."""
+        try:
+            with self._staging:
+                staging.stage(dataset, batch, cursor=last)
+        except PosError:
+            log.exception("could not keep the %s pages pulled before the failure", dataset)
+        else:
+            log.info("kept %d %s row(s) pulled before the failure; the next pull goes on after %s",
+                     len(batch), dataset, last.cursor)
 
     def _rows(self, dataset: str, page: answers.DatasetPage) -> list[tuple[Any, ...]]:  # type: ignore[type-arg]
         make = ROWS[dataset]
