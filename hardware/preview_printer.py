@@ -4,11 +4,12 @@ for the demo store, training tills and checking a layout without paper."""
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from hardware.errors import PrinterFailed
 from hardware.printer_config import PrinterSpec
-from hardware.receipt_image import render_receipt_png
+from hardware.receipt_image import render_receipt_image
 from pos.receipt import Receipt
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,14 @@ class PreviewReceiptPrinter:
     def print_receipt(self, receipt: Receipt) -> None:
         path = self.path_for(receipt)
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            render_receipt_png(receipt, path, width=self.spec.width)
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            image = render_receipt_image(receipt, self.spec.width)
+            with open(path, "wb", opener=_private) as file:  # 0600: it names the cashier and the sale
+                image.save(file, "PNG", optimize=True)
         except OSError as error:
             raise PrinterFailed(address=self.address, reason=str(error)[:160]) from error
         log.info("receipt %d saved as %s", receipt.receipt_number, path)
+
+
+def _private(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)

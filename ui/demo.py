@@ -26,6 +26,15 @@ def demo_settings(folder: Path | None) -> Settings:
     return settings.model_copy(update={"database": settings.database.model_copy(update={"path": directory / "till.sqlite3"})})
 
 
+def private_demo_receipts(folder: Path) -> None:
+    """The receipt pictures name the cashier and what was bought: their folder is 0700 and
+    each picture 0600, also those an older demo left readable to everyone."""
+    from local_db.private_files import private_folder, tighten_files
+
+    private_folder(folder)
+    tighten_files(folder, patterns=("*.png",))
+
+
 def demo_hub(settings: Settings, port: int) -> DemoHub:
     assert settings.database.path is not None
     return DemoHub(settings.database.path.parent / "hub", port)
@@ -70,7 +79,8 @@ def run_demo(args: argparse.Namespace, run_window) -> int:  # noqa: ANN001
     directory = settings.database.path.parent
     printer = args.printer or f"preview:{directory / 'receipts'}"
     settings = settings.model_copy(update={"printer": settings.printer.model_copy(update={"connection": printer})})
-    claim_database(settings.database.path)
+    claim_database(settings.database.path)  # the demo folder: 0700
+    private_demo_receipts(directory / "receipts")
     db = open_database(settings.database.path)
     create_demo_store(db, items=args.items)
     hub = None

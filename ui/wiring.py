@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import stat
 from datetime import datetime, timezone
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from local_db.cashiers import SqlCashiers
 from local_db.catalog import SqlCatalog
 from local_db.database import Database, default_database_path, open_database
 from local_db.journal import SqlJournal
+from local_db.private_files import private_folder, private_opener, tighten, tighten_files
 from local_db.problems import DatabaseInUse
 from pos.i18n import set_language
 from pos.ports import ReceiptPrinter, SaleJournal
@@ -47,10 +49,13 @@ def data_dir() -> Path:
 
 
 def setup_logging(directory: Path, verbose: bool = False) -> Path:
-    """Log to a rotating file in the data directory and to stderr."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Log to a rotating file in the data directory and to stderr.  The folder is 0700 and
+    the log files 0600 (they name cashiers and amounts); looser modes left by an older
+    install are tightened, and the log says so."""
+    if not directory.is_dir():
+        private_folder(directory)
     log_file = directory / "kassa.log"
-    handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+    handler = _PrivateLogFile(log_file, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if verbose else logging.CRITICAL)
@@ -59,7 +64,16 @@ def setup_logging(directory: Path, verbose: bool = False) -> Path:
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     root.handlers[:] = [handler, console]
+    private_folder(directory)
+    tighten_files(directory, patterns=("kassa.log*", "*.lock", "*.sqlite3*"))
     return log_file
+
+
+class _PrivateLogFile(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every new file (the first, and each one after a rotation) is 0600."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors, opener=private_opener)
 
 
 class _OneLine(logging.Formatter):
@@ -95,13 +109,27 @@ _held_locks: list[FileLock] = []
 def claim_database(path: Path) -> None:
     """One till process per database: a second copy would share the open basket.  The lock
     is held until the process ends (the OS frees it even after kill -9 or a power cut)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path) + ".lock")
+    folder = path.parent
+    if not folder.is_dir() or _own_folder(folder):
+        private_folder(folder)  # 0700: the database holds the PIN hashes
+    lock = FileLock(str(path) + ".lock", mode=0o600)
     try:
         lock.acquire(timeout=0.5)
     except Timeout:
         raise DatabaseInUse(reason=f"another copy of Kassa is running on {path}") from None
+    tighten(Path(str(path) + ".lock"), 0o600)
     _held_locks.append(lock)
+
+
+def _own_folder(folder: Path) -> bool:
+    """May the till make ``folder`` private?  Not a home folder nor a shared one such as
+    /tmp (sticky): a database set to live there keeps its files 0600, the folder as it is."""
+    try:
+        sticky = bool(folder.stat().st_mode & stat.S_ISVTX)
+        home = folder.resolve() == Path.home().resolve()
+    except (OSError, RuntimeError):
+        return False
+    return not (sticky or home)
 
 
 class WakingJournal:
