@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from pos.errors import PosError
 from pos.i18n import N_
+from pos.quantity import shown, typed_digits
 
 # Minor-unit exponents of the currencies the chain sells in (ISO 4217).
 CURRENCY_EXPONENTS: dict[str, int] = {
@@ -31,6 +32,13 @@ class CurrencyMismatch(PosError):
 
 class BadAmount(PosError):
     message = N_("“{text}” is not an amount of money.")
+
+
+class AmountTooLarge(PosError):
+    message = N_("“{text}” is too large an amount: at most {limit}.")
+
+
+MAX_AMOUNT_DIGITS = 9  # a typed amount is below 1 000 000 000 of the currency
 
 
 def exponent(currency: str) -> int:
@@ -142,6 +150,43 @@ def round_to_increment(money: Money, increment: Decimal) -> Money:
         raise ValueError("rounding increment must be positive")
     steps = (money.amount / increment).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return round_money(Money(steps * increment, money.currency))
+
+
+MAX_CASH_INCREMENT = Decimal(10)  # the largest coin cash may be rounded to
+COIN_DIGITS = (1, 2, 5)  # coins are 1, 2 or 5 times a power of ten
+
+
+def coin_problem(increment: Decimal, currency: str) -> str | None:
+    """Why ``increment`` cannot be the smallest coin of ``currency`` (None if it can): a coin
+    is 1, 2 or 5 times a power of ten, a whole number of minor units, at most 10."""
+    if not isinstance(increment, Decimal) or not increment.is_finite() or increment <= 0:
+        return "must be a positive amount"
+    if increment > MAX_CASH_INCREMENT:
+        return f"must be at most {MAX_CASH_INCREMENT}"
+    _sign, digits, power = increment.as_tuple()
+    significant = list(digits)
+    while significant and significant[-1] == 0:
+        significant.pop()
+        power += 1  # type: ignore[operator]
+    if power < -exponent(currency):  # type: ignore[operator]
+        return f"must be a whole number of {minor_unit(currency)} {currency}"
+    if len(significant) != 1 or significant[0] not in COIN_DIGITS:
+        return "must be a coin: 1, 2 or 5 times a power of ten (0.01, 0.05, 0.10, 0.50, 1...)"
+    return None
+
+
+def parse_amount(text: str, currency: str) -> Money:
+    """Read an amount the way a person types it (``100``, ``99.50``, ``99,5``, ``1 000``):
+    at most :data:`MAX_AMOUNT_DIGITS` digits before the point and the currency's minor
+    unit after it; anything else is refused naming what was typed."""
+    places = exponent(currency)
+    parts = typed_digits(text)
+    if parts is None or len(parts[1]) > places:
+        raise BadAmount(text=shown(text))
+    if len(parts[0]) > MAX_AMOUNT_DIGITS:
+        raise AmountTooLarge(text=shown(text), limit=str(Decimal(10) ** MAX_AMOUNT_DIGITS - minor_unit(currency)))
+    whole, fraction = parts
+    return Money(Decimal(f"{whole or 0}.{fraction}").quantize(minor_unit(currency)), currency)
 
 
 def money_sum(amounts: list[Money] | tuple[Money, ...], currency: str) -> Money:

@@ -9,6 +9,7 @@ crash or power cut reopens it; a completed sale is recorded before the call retu
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,9 +21,9 @@ from pos.catalog import Product
 from pos.codec import basket_from_dict, basket_to_dict
 from pos.errors import PosError
 from pos.i18n import N_
-from pos.money import Money
+from pos.money import BadAmount, Money, parse_amount
 from pos.ports import CashierDirectory, Catalog, Clock, OpenBasketStore, SaleJournal
-from pos.quantity import parse_decimal
+from pos.quantity import parse_decimal, shown
 from pos.receipt import StoreInfo
 from pos.sale import Cashier, Sale, sale_from_basket
 from pos.tax import TaxLine
@@ -31,6 +32,13 @@ from pos.tender import CashPolicy, pay_cash
 log = logging.getLogger(__name__)
 
 MAX_SEARCH_TEXT = 100
+# What a scanner types (digits) or a cashier types as "quantity*code" (3*1001, 0,350*20001).
+SCAN_TEXT = re.compile(r"(?:[0-9]+(?:[.,][0-9]+)?\*)?[0-9]+")
+
+
+def is_scan(text: str) -> bool:
+    """True for what goes to :meth:`Till.scan`; anything else is a search."""
+    return SCAN_TEXT.fullmatch(text.strip()) is not None
 
 
 class UnknownBarcode(PosError):
@@ -244,13 +252,9 @@ class Till:
     # -- helpers -----------------------------------------------------------------------
     def _parse_cash(self, text: str) -> Money:
         try:
-            value = parse_decimal(text)
-        except PosError:
-            raise BadCashAmount(text=text[:20]) from None
-        currency = self.settings.store.currency
-        if value < 0 or value != value.quantize(Decimal("0.01")):
-            raise BadCashAmount(text=text[:20])
-        return Money(value, currency)
+            return parse_amount(text, self.settings.store.currency)
+        except BadAmount:
+            raise BadCashAmount(text=shown(text)) from None
 
     def _change(self, change: Callable[[], BasketLine]) -> TillResult:
         """Apply a basket change and save the basket; undo the change if saving fails."""

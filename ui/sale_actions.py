@@ -5,14 +5,13 @@ results reach the screen through the session's ``changed`` signal, problems thro
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from pos.basket import BasketLine
 from pos.i18n import _
 from pos.sale import Sale
-from pos.till import TillResult
+from pos.till import TillResult, is_scan
 from ui.dialogs import ConfirmDialog, EntryDialog
 from ui.errors import show_problem
 from ui.payment_dialog import PaymentDialog
@@ -23,14 +22,6 @@ from ui.reprint_dialog import ReprintDialog
 from ui.sale_screen import SaleScreen
 from ui.search_dialog import SearchDialog
 from ui.session import TillSession
-
-# What a scanner types (digits) or a cashier types as "quantity*code" (3*1001, 0,350*20001).
-SCAN_PATTERN = re.compile(r"^(\d+([.,]\d+)?\*)?\d+$")
-
-
-def is_scan(text: str) -> bool:
-    return bool(SCAN_PATTERN.match(text.strip()))
-
 
 class SaleActions(QObject):
     def __init__(self, session: TillSession, screen: SaleScreen, printer: PrinterWatch, window: QWidget) -> None:
