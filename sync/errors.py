@@ -85,3 +85,15 @@ class RequestRefused(SyncError):
     """A 4xx other than 401: the request itself is wrong (a bug, or a too large batch)."""
 
     message = N_("The hub at {hub} refused the request: {reason}")
+
+
+class HubAddressInvalid(SyncError):
+    """The hub address (``hub_url``) is not one httpx can use: no ``http://`` or ``https://``,
+    a bad port, a control character.  Nothing was sent; IT must fix the setting.  (The
+    general message: its ``reason`` says what to do.)"""
+
+
+class RequestNotSent(SyncError):
+    """The till could not put its own request on the wire (a stored credential holding
+    characters an HTTP header cannot carry): not the hub's fault, and not a sale's.  (The
+    general message.)"""

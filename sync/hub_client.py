@@ -15,6 +15,15 @@ of sales, pull one page of a dataset, heartbeat.
 * An answer is read up to ``max_answer_bytes`` and checked against the protocol's schema
   (``sync.answers``); a 401 becomes ``CredentialRefused``; anything malformed, truncated,
   oversized or off-schema becomes ``BadAnswer`` with the reason logged.
+* No other exception leaves this client: every surprise of the transport is a ``SyncError``
+  with one clear line.  The link broke (refused, timeout, cut, the answer stopped half-way):
+  ``HubUnreachable``.  The answer cannot be decoded (a ``Content-Encoding`` its body does not
+  follow, broken chunks), too many redirects, JSON that is not JSON or nested too deep, a
+  body over the bound (also when its ``Content-Length`` says so up front): ``BadAnswer``.
+  A hub address httpx cannot use (no ``http(s)://``, a bad port, a control character):
+  ``HubAddressInvalid``, on every exchange (the till still starts).  A request that cannot
+  be put on the wire (a credential with characters a header cannot carry):
+  ``RequestNotSent``.
 """
 
 from __future__ import annotations
@@ -37,8 +46,10 @@ from sync.errors import (
     CredentialMissing,
     CredentialRefused,
     EnrolmentRefused,
+    HubAddressInvalid,
     HubNotTrusted,
     HubUnreachable,
+    RequestNotSent,
     RequestRefused,
     SyncError,
 )
@@ -84,21 +95,24 @@ class HubClient:
         self.credential = credential
         self.retry = retry
         self.max_answer_bytes = max_answer_bytes
-        self._unusable_bundle: HubNotTrusted | None = None
+        self._unusable: SyncError | None = None  # a setting that cannot work: said on every exchange
         verify: Any = True
         if ca_bundle is not None:
             try:
                 verify = ssl.create_default_context(cafile=str(ca_bundle))
             except (OSError, ssl.SSLError) as error:
                 log.error("the CA bundle %s cannot be used: %s", ca_bundle, error)
-                self._unusable_bundle = HubNotTrusted(
+                self._unusable = HubNotTrusted(
                     hub=self.base_url, code="ca_bundle",
                     reason=f"the CA bundle {ca_bundle} (ca_bundle in [sync]) cannot be used: {_ssl_text(error)}")
-        self._http = httpx.Client(
-            base_url=self.base_url, verify=verify,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            headers={"User-Agent": f"kassa-till/{APP_VERSION}"},
-        )
+        options: dict[str, Any] = dict(verify=verify, timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+                                       headers={"User-Agent": f"kassa-till/{APP_VERSION}"})
+        try:
+            self._http = httpx.Client(base_url=self.base_url, **options)
+        except (httpx.InvalidURL, ValueError) as error:
+            log.error("the hub address %r cannot be used: %s", self.base_url, error)
+            self._unusable = self._unusable or _bad_address(self.base_url, error)
+            self._http = httpx.Client(**options)
 
     # -- the protocol --------------------------------------------------------------------
     def enrol(self, code: str, device: str) -> Enrolment:
@@ -154,8 +168,8 @@ class HubClient:
     # -- one HTTP exchange, retried only when the transport broke ----------------------
     def _exchange(self, method: str, path: str, *, auth: bool = True, **kw: Any) -> tuple[int, bytes]:
         headers = dict(kw.pop("headers", {}))
-        if self._unusable_bundle is not None:
-            raise self._unusable_bundle
+        if self._unusable is not None:
+            raise self._unusable
         if auth:
             if not self.credential:
                 raise CredentialMissing(hub=self.base_url, code="no_credential",
@@ -174,12 +188,19 @@ class HubClient:
     def _once(self, method: str, path: str, **kw: Any) -> tuple[int, bytes]:
         try:
             with self._http.stream(method, path, **kw) as response:
+                status = response.status_code
+                self._check_declared_length(response, method, path)
                 body = bytearray()
                 for chunk in response.iter_bytes():
                     body += chunk
                     if len(body) > self.max_answer_bytes:
                         raise self._bad(f"the answer to {method} {path} is over {self.max_answer_bytes} bytes")
-                status = response.status_code
+        except SyncError:
+            raise
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as error:
+            raise _bad_address(self.base_url, error) from error
+        except httpx.LocalProtocolError as error:
+            raise self._not_sent(method, path, error) from error
         except httpx.TransportError as error:
             refused = _certificate_problem(error)
             if refused is not None:
@@ -187,12 +208,28 @@ class HubClient:
                     hub=self.base_url, code="untrusted_certificate",
                     reason=f"its TLS certificate is not trusted ({refused}); if the chain has its own CA, "
                            "set ca_bundle in the [sync] settings to that CA's certificate (PEM)") from error
-            raise HubUnreachable(hub=self.base_url, reason=f"{type(error).__name__}: {error}" if str(error)
-                                 else type(error).__name__, code="transport") from error
+            raise HubUnreachable(hub=self.base_url, reason=_text(error), code="transport") from error
+        except httpx.DecodingError as error:
+            raise self._bad(f"the answer to {method} {path} cannot be decoded ({_text(error)})") from error
+        except (httpx.HTTPError, httpx.StreamError) as error:  # too many redirects, and what a later httpx adds
+            raise self._bad(f"the answer to {method} {path} cannot be used ({_text(error)})") from error
+        except (UnicodeError, ValueError) as error:  # a header value httpx cannot encode
+            raise self._not_sent(method, path, error) from error
         if status >= 500 or status == 429:
             raise HubUnreachable(hub=self.base_url, status=status, code=_code(bytes(body)) or f"http_{status}",
                                  reason=f"HTTP {status} {_detail(bytes(body))}".strip())
         return status, bytes(body)
+
+    def _check_declared_length(self, response: httpx.Response, method: str, path: str) -> None:
+        """An answer that says up front it is over the bound is refused before it is read."""
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_answer_bytes:
+            raise self._bad(f"the answer to {method} {path} declares {declared} bytes, over {self.max_answer_bytes}")
+
+    def _not_sent(self, method: str, path: str, error: BaseException) -> SyncError:
+        log.error("%s %s could not be sent to %s: %s", method, path, self.base_url, error)
+        return RequestNotSent(hub=self.base_url, code="request_not_sent",
+                              reason=f"{method} {path} could not be sent ({_text(error)})")
 
     # -- answers -----------------------------------------------------------------------
     def _check_status(self, status: int, body: bytes, *, expected: int) -> None:
@@ -230,6 +267,18 @@ def _certificate_problem(error: BaseException) -> str | None:
             return str(cause.verify_message or cause.reason or cause)
         cause = cause.__cause__ or cause.__context__
     return None
+
+
+def _bad_address(hub: str, error: BaseException) -> SyncError:
+    return HubAddressInvalid(hub=hub[:200], code="invalid_hub_url",
+                             reason=f"its address cannot be used ({_text(error)}); check hub_url in the [sync] "
+                                    "settings, e.g. https://hub.example.com")
+
+
+def _text(error: BaseException) -> str:
+    """One line naming the error: its type and (cut) message; never a multi-line dump."""
+    message = " ".join(str(error).split())[:300]
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
 def _ssl_text(error: BaseException) -> str:
