@@ -19,7 +19,7 @@ from sync.errors import SyncError
 from sync.hub_client import HubClient, RetryPolicy
 from sync.link import LinkMonitor, SyncStatus
 from sync.pull import CatalogPuller, PullOutcome
-from sync.push import PushOutcome, SalePusher
+from sync.push import FAILURES_BEFORE_ISOLATING, Failure, PushOutcome, SalePusher, failure_kind
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ class SyncConfig:
     pull_interval_seconds: float = 300.0
     timeout: float = 10.0
     retry: RetryPolicy = RetryPolicy()
+    failures_before_isolating: int = FAILURES_BEFORE_ISOLATING  # see sync/push.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,8 @@ class TillSync:
         self.reference_data = ReferenceData(db)
         self.state = SyncStateStore(db)
         self.monitor = monitor or LinkMonitor(config.hub_url)
-        self.pusher = SalePusher(client, self.outbox, batch_size=config.push_batch_size)
+        self.pusher = SalePusher(client, self.outbox, batch_size=config.push_batch_size,
+                                 failures_before_isolating=config.failures_before_isolating)
         self.puller = CatalogPuller(client, self.reference_data, page_size=config.pull_page_size)
 
     def refresh_counts(self) -> SyncStatus:
@@ -99,9 +101,15 @@ class TillSync:
         return None
 
     def sync_now(self) -> SyncRound:
-        """One push, then one pull (``kassa sync``)."""
+        """One push, then one pull (``kassa sync``).  A push that fails in a way that may be
+        one sale's (see sync/push.py) is tried again at once, a bounded number of times, so
+        the good sales get through and a poison one reaches the quarantine in one run."""
         self.refresh_counts()
         pushed = self.push()
+        for _ in range(4 * self.config.failures_before_isolating):
+            if pushed.error is None or failure_kind(pushed.error) is Failure.WAIT:
+                break
+            pushed = pushed.then(self.push())
         pulled = self.pull()
         if isinstance(pulled, SyncError):
             return SyncRound(pushed, None, pulled)
