@@ -1,0 +1,72 @@
+"""``kassa sync``, ``kassa status`` and ``kassa enrol`` against a "hub" whose every answer
+claims ``Content-Encoding: gzip`` but is not gzip (httpx.DecodingError used to reach the
+terminal as a traceback): one clear line, no traceback, and the sale stays queued."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from local_db.database import open_database
+from local_db.journal import SqlJournal
+from local_db.outbox import SqlOutbox
+from sync.credentials import FileStore, account_name
+from tests.fakes import SHAMPOO, STORE
+from tests.local_db.conftest import make_sql_till, sell
+from tests.sync.scripted_hub import ScriptedHub, http_answer, scripted_hub
+from tests.sync.test_commands_and_credentials import kassa, settings_file
+
+NOT_GZIP = http_answer(200, [(b"Content-Type", b"application/json"), (b"Content-Encoding", b"gzip")],
+                       b'{"hub_time": "this is not gzip"}')
+CREDENTIAL = "kt1.AAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
+
+
+@pytest.fixture
+def gzip_liar() -> Iterator[ScriptedHub]:
+    with scripted_hub() as hub:
+        hub.answer = NOT_GZIP
+        yield hub
+
+
+def enrolled_till(folder: Path, hub_url: str) -> Path:
+    config = settings_file(folder, hub_url)
+    FileStore(folder).save(account_name(STORE.store_id, STORE.till_id), CREDENTIAL)
+    db = open_database(folder / "till.sqlite3")
+    sell(make_sql_till(SqlJournal(db, STORE.till_id)), SHAMPOO.barcode)
+    db.close()
+    return config
+
+
+def test_kassa_sync_against_a_hub_sending_gzip_that_is_not_says_so_in_one_line(gzip_liar: ScriptedHub,
+                                                                               tmp_path: Path) -> None:
+    config = enrolled_till(tmp_path, gzip_liar.url)
+
+    synced = kassa("sync", "--config", str(config), data_dir=tmp_path)
+
+    assert synced.returncode != 0
+    assert "Traceback" not in synced.stdout + synced.stderr and synced.stderr == ""
+    [line] = synced.stdout.splitlines()
+    assert "sent an answer the till cannot use" in line and "cannot be decoded" in line and "DecodingError" in line
+    assert gzip_liar.requests > 0
+    db = open_database(tmp_path / "till.sqlite3")
+    try:  # the hub never said it had the sale, and it was not the sale's fault: it waits
+        assert (SqlOutbox(db).unsent_count(), SqlOutbox(db).quarantined_count()) == (1, 0)
+    finally:
+        db.close()
+
+
+def test_kassa_status_and_kassa_enrol_against_that_hub_say_so_in_one_line(gzip_liar: ScriptedHub,
+                                                                         tmp_path: Path) -> None:
+    config = enrolled_till(tmp_path, gzip_liar.url)
+
+    shown = kassa("status", "--config", str(config), data_dir=tmp_path)
+    assert shown.returncode == 0 and shown.stderr == ""
+    assert "cannot be decoded" in shown.stdout and "waiting to send: 1" in shown.stdout
+    assert "Traceback" not in shown.stdout
+
+    enrolled = kassa("enrol", "--hub", gzip_liar.url, "--code", "CODE", "--config", str(config), data_dir=tmp_path)
+    assert enrolled.returncode == 2 and enrolled.stdout == ""
+    [line] = enrolled.stderr.splitlines()
+    assert line.startswith("kassa: ") and "cannot be decoded" in line
