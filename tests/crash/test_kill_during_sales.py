@@ -9,7 +9,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -25,23 +24,32 @@ ROOT = Path(__file__).resolve().parents[2]
 KILLS = 150 if os.environ.get("KASSA_SOAK") else int(os.environ.get("KASSA_CRASH_KILLS", "12"))
 
 
-def run_until_killed(db_path: Path, seed: int, rng: random.Random) -> list[list[str]]:
-    """Start the till, let it sell for a random while, SIGKILL it; return what it said."""
+def run_until_killed(db_path: Path, seed: int, events_before_kill: int) -> list[list[str]]:
+    """Start the till, let it sell until it has said ``events_before_kill`` things after
+    REOPENED, SIGKILL it; return what it said.  The kill lands wherever the till has got
+    to in its next scan or sale by then (mid-scan, mid-commit...); waiting on what the
+    till says, not on a clock, makes the test the same on a fast or a slow machine."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.crash.sale_loop", str(db_path), str(seed)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    # wait until it is selling (it says REOPENED), then a random extra while
-    first = proc.stdout.readline()
-    time.sleep(rng.uniform(0.0, 0.6))
+    assert proc.stdout is not None
+    heard = []
+    while len(heard) <= events_before_kill:  # REOPENED, then that many events
+        line = proc.stdout.readline()
+        if not line:
+            break  # the till died by itself: the checks below say why
+        heard.append(line)
     proc.send_signal(signal.SIGKILL)
-    out, err = proc.communicate(timeout=30)
-    said = out.splitlines()
-    if said and not out.endswith("\n"):
+    out, err = proc.communicate()
+    text = "".join(heard) + out
+    said = text.splitlines()
+    if said and not text.endswith("\n"):
         said.pop()  # a line cut short by the kill was never fully said
-    lines = [first.split()] + [line.split() for line in said]
-    assert lines[0] and lines[0][0] == "REOPENED", f"the till did not start: {first!r} {err[-2000:]}"
+    lines = [line.split() for line in said]
+    assert lines and lines[0] and lines[0][0] == "REOPENED", f"the till did not start: {text[:200]!r} {err[-2000:]}"
     assert "Traceback" not in err, err[-3000:]
+    assert len(lines) > events_before_kill, f"the till stopped by itself: {err[-2000:]}"
     return lines
 
 
@@ -52,8 +60,10 @@ def test_killing_the_till_at_random_never_loses_doubles_or_tears_a_sale(tmp_path
     rng = random.Random(20261124)
     completed: dict[str, int] = {}
     last_scan: tuple[str, int] | None = None  # basket id and lines of the last scan reported
+    killed_mid_basket = killed_after_sale = 0
     for round_no in range(KILLS):
-        events = run_until_killed(db_path, seed=round_no, rng=rng)
+        heard = rng.randint(0, 24)
+        events = run_until_killed(db_path, seed=round_no, events_before_kill=heard)
         reopened_id, reopened_lines = events[0][1], int(events[0][2])
         if last_scan is not None and last_scan[0] not in completed:
             basket_id, lines = last_scan
@@ -63,6 +73,8 @@ def test_killing_the_till_at_random_never_loses_doubles_or_tears_a_sale(tmp_path
                 assert SqlJournal(open_database(db_path), "T01").get_sale(uuid.UUID(basket_id)) is not None, \
                     "the basket being built was lost by the crash"
         last_scan = None
+        killed_mid_basket += events[heard][0] == "SCANNED"  # what the kill was sent after
+        killed_after_sale += events[heard][0] == "COMPLETED"
         for event in events[1:]:
             if event[0] == "SCANNED":
                 last_scan = (event[1], int(event[2]))
@@ -83,4 +95,5 @@ def test_killing_the_till_at_random_never_loses_doubles_or_tears_a_sale(tmp_path
     assert numbers == list(range(1, len(numbers) + 1)), "receipt numbers have a gap"
     assert len({s.sale_id for s in recorded}) == len(recorded)
     assert len(completed) >= KILLS // 3, "the till hardly sold anything: the test proves little"
+    assert killed_mid_basket and killed_after_sale, "the kills never fell both inside a basket and right after a sale"
     assert journal.unsent_count() == len(recorded)
