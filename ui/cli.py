@@ -192,6 +192,13 @@ def main(argv: list[str] | None = None) -> int:
         log.info("kassa %s refused: %s", args.command, error, exc_info=True)
         print(f"kassa: {error.user_message()}", file=sys.stderr)
         return 2
+    except Exception as error:  # a bug in a command that talks to the hub: one line, the traceback in the log
+        if args.command not in ("enrol", "sync", "status"):
+            raise
+        log.error("kassa %s failed unexpectedly", args.command, exc_info=True)
+        print(f"kassa: {args.command} failed unexpectedly ({type(error).__name__}: {error}); "
+              "the details are in kassa.log in the data folder", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

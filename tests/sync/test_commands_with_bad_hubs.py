@@ -4,6 +4,7 @@ terminal as a traceback): one clear line, no traceback, and the sale stays queue
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,3 +71,41 @@ def test_kassa_status_and_kassa_enrol_against_that_hub_say_so_in_one_line(gzip_l
     assert enrolled.returncode == 2 and enrolled.stdout == ""
     [line] = enrolled.stderr.splitlines()
     assert line.startswith("kassa: ") and "cannot be decoded" in line
+
+
+@pytest.mark.parametrize("hub_url", ["http://[::1", "ftp://hub.example", "hub.example:8080"])
+def test_kassa_enrol_with_a_hub_address_that_cannot_work_says_so_in_one_line(tmp_path: Path, hub_url: str) -> None:
+    config = settings_file(tmp_path, "https://hub.example")
+
+    enrolled = kassa("enrol", "--hub", hub_url, "--code", "CODE", "--config", str(config), data_dir=tmp_path)
+
+    assert enrolled.returncode == 2 and "Traceback" not in enrolled.stderr
+    [line] = enrolled.stderr.splitlines()
+    assert "its address cannot be used" in line and "hub_url" in line
+
+
+def test_a_bug_in_a_sync_command_is_one_line_with_the_traceback_in_the_log(tmp_path: Path, monkeypatch,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import ui.sync_commands
+    from ui.cli import main
+
+    def broken(settings: object) -> int:
+        raise RuntimeError("a bug nobody foresaw")
+
+    config = settings_file(tmp_path, "https://hub.example")
+    monkeypatch.setenv("KASSA_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(ui.sync_commands, "sync_now", broken)
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        assert main(["sync", "--config", str(config)]) == 3
+    finally:  # main set up the till's logging: give pytest its own back
+        for handler in root.handlers:
+            if handler not in handlers:
+                handler.close()
+        root.handlers[:], root.level = handlers, level
+
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("kassa: sync failed unexpectedly (RuntimeError: a bug nobody foresaw)")
+    assert "Traceback" in (tmp_path / "kassa.log").read_text(encoding="utf-8")
