@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field, StringConstraints
+
+from central.wire_types import INT_MAX, SEQ_MAX, CleanText, Time, whole
 
 Reason = Literal["schema", "wrong_till", "unknown_product", "totals", "seq_conflict"]
 
@@ -16,8 +18,8 @@ class ErrorBody(BaseModel):
 
 
 class EnrolmentRequest(BaseModel):
-    code: Annotated[str, Field(min_length=1, max_length=40, examples=["KQ7M-4XPD-93HF"])]
-    device: Annotated[str, Field(min_length=1, max_length=200, examples=["till-pc-014-1"])]
+    code: Annotated[CleanText, Field(min_length=1, max_length=40, examples=["KQ7M-4XPD-93HF"])]
+    device: Annotated[CleanText, Field(min_length=1, max_length=200, examples=["till-pc-014-1"])]
 
 
 class EnrolmentAnswer(BaseModel):
@@ -28,7 +30,8 @@ class EnrolmentAnswer(BaseModel):
 
 
 class BatchItem(BaseModel):
-    seq: Annotated[StrictInt, Field(ge=1, description="the till's gapless sequence: the receipt number")]
+    seq: whole(description="the till's gapless sequence: the receipt number.  Any integer is read; a seq "
+                           f"outside 1 to {SEQ_MAX} (2^53 - 1) rejects only its sale, as schema")
     sale: dict[str, Any] = Field(description="a kassa.sale.v1 document (pos.codec.sale_to_dict); "
                                              "validated one by one, so one bad sale rejects only itself")
 
@@ -49,19 +52,23 @@ class BatchAnswer(BaseModel):
     hub_time: str
 
 
+Version = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,18}$")]
+CURSOR_PATTERN = r"^[0-9]{0,18}$"  # the query's after=: a Version, or empty (= 0)
+
+
 class DatasetPage(BaseModel):
     dataset: str
     items: list[dict[str, Any]]
-    cursor: str = Field(description="version of the page's last item; pass it as after= for the next page")
+    cursor: Version = Field(description="version of the page's last item; pass it as after= for the next page")
     more: bool
-    snapshot: str = Field(description="the hub's global version when the page was read")
+    snapshot: Version = Field(description="the hub's global version when the page was read")
 
 
 class Heartbeat(BaseModel):
-    till_time: AwareDatetime
-    queue_length: Annotated[StrictInt, Field(ge=0)]
-    oldest_unsent_seconds: Annotated[StrictInt, Field(ge=0)] | None = None
-    app_version: Annotated[str, Field(max_length=40)]
+    till_time: Time
+    queue_length: whole(0, INT_MAX)
+    oldest_unsent_seconds: whole(0, INT_MAX) | None = None
+    app_version: Annotated[CleanText, Field(max_length=40)]
 
 
 class HeartbeatAnswer(BaseModel):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timezone
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from central import api_models as m
 from central.body_limit import MAX_BODY_BYTES, BodyLimit
 from central.database import HubDatabase, connect
-from central.datasets import parse_cursor, pull
+from central.datasets import MAX_PAGE, parse_cursor, pull
 from central.enrolment import enrol, till_for_credential
 from central.errors import HubError, TooLarge
 from central.sales_intake import MAX_SALES, receive_batch
@@ -81,7 +81,11 @@ def _add_routes(app: FastAPI) -> None:
 
     @app.get("/v1/datasets/{dataset}", response_model=m.DatasetPage, responses=m.errors(400, 401, 404),
              tags=["reference data"])
-    def get_dataset(dataset: str, request: Request, after: str | None = None, limit: int = 1000,
+    def get_dataset(dataset: str, request: Request,
+                    after: Annotated[str | None, Query(pattern=m.CURSOR_PATTERN, description=(
+                        "the cursor of the previous page (a whole number of at most 18 digits); "
+                        "absent or empty: from the start"))] = None,
+                    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
                     till: TillIdentity = Depends(current_till)) -> Response:
         """One page of a dataset's changes after a cursor, oldest first."""
         page = pull(_db(request), till, dataset, parse_cursor(after), limit)
@@ -112,6 +116,9 @@ def _add_routes(app: FastAPI) -> None:
 
 
 def _error(status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    # A detail may quote the request (a field's name, a dataset's): whatever it holds, the
+    # answer must encode as UTF-8, so a lone surrogate is written as its escape.
+    detail = detail.encode("utf-8", "backslashreplace").decode("utf-8")
     return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
 
 
@@ -132,7 +139,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        codes = {404: "not_found", 405: "method_not_allowed"}
+        codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
         return _error(error.status_code, codes.get(error.status_code, f"http_{error.status_code}"), str(error.detail),
                       getattr(error, "headers", None))
 

@@ -12,7 +12,9 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, ValidationError
+
+from central.wire_types import SEQ_MAX, SaleTime, bad_text_in, whole
 
 from pos.codec import SALE_SCHEMA, sale_from_dict
 from pos.errors import PosError
@@ -20,7 +22,7 @@ from pos.money import CURRENCY_EXPONENTS, Money, money_sum, round_money
 from pos.sale import Sale
 from pos.tax import tax_breakdown
 
-Amount = Annotated[str, StringConstraints(pattern=r"^-?\d{1,15}(\.\d{1,6})?$")]
+Amount = Annotated[str, StringConstraints(pattern=r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$")]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Text = Annotated[str, StringConstraints(max_length=500)]
 
@@ -74,10 +76,10 @@ class SaleDocument(_Part):
     sale_id: uuid.UUID
     store_id: Code
     till_id: Code
-    receipt_number: Annotated[StrictInt, Field(ge=1)]
+    receipt_number: whole(1, SEQ_MAX)
     cashier: CashierDocument
-    opened_at: AwareDatetime
-    completed_at: AwareDatetime
+    opened_at: SaleTime
+    completed_at: SaleTime
     currency: Literal[tuple(CURRENCY_EXPONENTS)]  # type: ignore[valid-type]
     total: Amount
     rounding: Amount
@@ -95,10 +97,17 @@ class SaleProblem(Exception):
         self.detail = detail
 
 
+# What the domain's own code raises for a document it cannot read: a rejection, never a 500.
+_UNREADABLE = (PosError, ValueError, ArithmeticError, TypeError, KeyError, AttributeError, IndexError)
+
+
 def read_sale(document: Any) -> Sale:
     """The Sale in a document; SaleProblem("schema" | "totals") when it is not a good one."""
     if not isinstance(document, dict) or document.get("schema") != SALE_SCHEMA:
         raise SaleProblem("schema", f"not a {SALE_SCHEMA} document")
+    if found := bad_text_in(document):
+        where, problem = found
+        raise SaleProblem("schema", f"{where}: the hub cannot store {problem}")
     try:
         SaleDocument.model_validate(document)
     except ValidationError as error:
@@ -107,9 +116,12 @@ def read_sale(document: Any) -> Sale:
         raise SaleProblem("schema", f"{where}: {first['msg']}") from None
     try:
         sale = sale_from_dict(document)
-    except (PosError, ValueError, ArithmeticError) as error:
-        raise SaleProblem("schema", str(error)) from None
-    check_sums(sale)
+    except _UNREADABLE as error:
+        raise SaleProblem("schema", f"the document cannot be read: {error}") from None
+    try:
+        check_sums(sale)
+    except _UNREADABLE as error:  # SaleProblem is not among them: it passes through
+        raise SaleProblem("totals", f"the sums cannot be worked out: {error}") from None
     return sale
 
 

@@ -6,6 +6,13 @@ unique constraints on ``sale_id`` and on (store, till, seq) are what make this e
 once, not any memory of the process: two hub processes inserting the same sale at the
 same moment both use ``INSERT ... ON CONFLICT DO NOTHING``, one stores it, the other
 finds it stored and answers ``duplicate``.
+
+A sale the database refuses although it passed every check (a ``DataError`` or
+``IntegrityError``, or a value the driver cannot encode) must not fail the whole batch
+over and over: the batch is stored again one sale per transaction, and the sale that
+still fails is answered ``rejected`` (``schema``) while the others are stored.  Problems
+of the database itself (``OperationalError``: unreachable, full, locked) are not about a
+sale: they fail the request with 503, and the till retries the batch later.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from central.database import HubDatabase
 from central.sale_document import SaleProblem, read_sale
 from central.stores import TillIdentity, now
 from central.tables import products, sales
+from central.wire_types import SEQ_MAX, text_problem
 from pos.sale import Sale
 
 log = logging.getLogger(__name__)
@@ -33,12 +41,29 @@ RETRIES = 5  # PostgreSQL deadlock or serialisation failure: the whole batch aga
 _RETRY_STATES = {"40P01", "40001"}
 
 
+class _Refused(Exception):
+    """The database refused the values of a sale (see ``_about_values``)."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _about_values(error: BaseException) -> bool:
+    """Is ``error`` about a sale's values rather than the database's state?  A value the
+    driver could not encode or convert (raised as is, or wrapped in a StatementError that
+    is no DBAPIError), or one the database refused (DataError, IntegrityError)."""
+    if isinstance(error, (sa_exc.DataError, sa_exc.IntegrityError, UnicodeEncodeError, OverflowError)):
+        return True
+    return isinstance(error, sa_exc.StatementError) and not isinstance(error, sa_exc.DBAPIError)
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     index: int
     seq: int
     sale: Sale
-    document: dict[str, Any]
+    payload: str  # the document as received, as JSON text
 
     @property
     def sale_id(self) -> str:
@@ -49,37 +74,95 @@ def _rejected(sale_id: str, reason: str, detail: str) -> dict[str, Any]:
     return {"sale_id": sale_id, "status": "rejected", "reason": reason, "detail": detail}
 
 
+def _sale_id_of(document: Any) -> str:
+    """The sale_id to answer with: the one sent, when the answer can carry it."""
+    sale_id = document.get("sale_id") if isinstance(document, dict) else None
+    if not isinstance(sale_id, str) or len(sale_id) > 100 or text_problem(sale_id):
+        return ""
+    return sale_id
+
+
+def _payload(document: dict[str, Any]) -> str:
+    try:
+        return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except ValueError as error:  # NaN or Infinity somewhere: not JSON any reader accepts
+        raise SaleProblem("schema", f"the document is not plain JSON: {error}") from None
+    except RecursionError:
+        raise SaleProblem("schema", "the document is nested too deeply") from None
+
+
 def receive_batch(db: HubDatabase, till: TillIdentity, items: Sequence[tuple[int, Any]]) -> list[dict[str, Any]]:
     """Answers for ``(seq, sale document)`` pairs, in their order."""
     results: list[dict[str, Any] | None] = [None] * len(items)
     candidates: list[Candidate] = []
     for index, (seq, document) in enumerate(items):
-        sale_id = document.get("sale_id") if isinstance(document, dict) else None
-        sale_id = sale_id if isinstance(sale_id, str) else ""
+        sale_id = _sale_id_of(document)
         try:
             sale = read_sale(document)
+            payload = _payload(document)
         except SaleProblem as problem:
             results[index] = _rejected(sale_id, problem.reason, problem.detail)
             continue
-        if (sale.store_id, sale.till_id) != (till.store_id, till.till_id):
+        if not 1 <= seq <= SEQ_MAX:
+            results[index] = _rejected(sale_id, "schema", f"seq: {seq} is not a receipt number (1 to {SEQ_MAX})")
+        elif (sale.store_id, sale.till_id) != (till.store_id, till.till_id):
             results[index] = _rejected(sale_id, "wrong_till", f"sale of {sale.store_id}/{sale.till_id} sent by {till}")
         elif seq != sale.receipt_number:
             results[index] = _rejected(sale_id, "schema", f"seq {seq} is not the receipt number {sale.receipt_number}")
         else:
-            candidates.append(Candidate(index, seq, sale, document))
+            candidates.append(Candidate(index, seq, sale, payload))
     if candidates:
-        for attempt in range(1, RETRIES + 1):
-            try:
-                with db.writing() as conn:
-                    stored = _store(conn, till, candidates, now())
-                break
-            except sa_exc.DBAPIError as error:
-                if getattr(error.orig, "sqlstate", None) not in _RETRY_STATES or attempt == RETRIES:
-                    raise
-                log.info("batch from %s met a concurrent one (%s); retrying", till, error.orig)
-        for candidate in candidates:
-            results[candidate.index] = stored[candidate.index]
+        for index, answer in _store_batch(db, till, candidates).items():
+            results[index] = answer
     return [result for result in results if result is not None]
+
+
+def _store_batch(db: HubDatabase, till: TillIdentity, candidates: list[Candidate]) -> dict[int, dict[str, Any]]:
+    """The candidates stored in one transaction or, if the database refuses one of them,
+    one transaction per sale, the refused ones answered ``rejected``."""
+    try:
+        return _store_retrying(db, till, candidates)
+    except _Refused as refused:
+        if len(candidates) == 1:
+            return {candidates[0].index: _refused(candidates[0], refused.error)}
+        log.warning("the database refused a sale of a batch from %s (%s); storing them one by one",
+                    till, _first_line(refused.error))
+    answers: dict[int, dict[str, Any]] = {}
+    for candidate in candidates:
+        try:
+            answers.update(_store_retrying(db, till, [candidate]))
+        except _Refused as refused:
+            answers[candidate.index] = _refused(candidate, refused.error)
+    return answers
+
+
+def _store_retrying(db: HubDatabase, till: TillIdentity, candidates: list[Candidate]) -> dict[int, dict[str, Any]]:
+    for attempt in range(1, RETRIES + 1):
+        try:
+            with db.writing() as conn:
+                return _store(conn, till, candidates, now())
+        except Exception as error:
+            if isinstance(error, sa_exc.DBAPIError) and getattr(error.orig, "sqlstate", None) in _RETRY_STATES:
+                if attempt < RETRIES:
+                    log.info("batch from %s met a concurrent one (%s); retrying", till, error.orig)
+                    continue
+                raise
+            if _about_values(error):
+                raise _Refused(error) from error
+            raise
+    raise AssertionError("unreachable")
+
+
+def _refused(candidate: Candidate, error: BaseException) -> dict[str, Any]:
+    log.error("the database refused sale %s of seq %d: %s", candidate.sale_id, candidate.seq, error)
+    kind = type(getattr(error, "orig", None) or error).__name__
+    return _rejected(candidate.sale_id, "schema",
+                     f"the hub's database cannot store this sale ({kind}: {_first_line(error)[:300]})")
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return (text.splitlines() or [""])[0].encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _store(conn: Connection, till: TillIdentity, candidates: list[Candidate], received: datetime) -> dict[int, dict[str, Any]]:
@@ -150,5 +233,5 @@ def _row(c: Candidate, till: TillIdentity, received: datetime) -> dict[str, Any]
         "sale_id": c.sale_id, "store_id": till.store_id, "till_id": till.till_id, "seq": c.seq,
         "receipt_number": sale.receipt_number, "total_minor": sale.total.minor_units(),
         "currency": sale.currency, "till_completed_at": sale.completed_at, "hub_received_at": received,
-        "payload": json.dumps(c.document, ensure_ascii=False, separators=(",", ":")),
+        "payload": c.payload,
     }
