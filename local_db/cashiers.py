@@ -4,20 +4,27 @@ PINs are kept only as argon2id hashes.  The parameters are modest on purpose (a 
 a small PC and sign-in must feel instant, ~20-40 ms); a hash made with other parameters
 is re-hashed with these at the next good sign-in.  An unknown cashier number costs the
 same time as a wrong PIN, so timing does not tell which cashier numbers exist.
+
+``guarded_cashiers`` adds the chain's sign-in rules (``pos.sign_in_policy``): a minimum PIN
+length and a lockout after repeated wrong PINs, every attempt recorded in ``sign_in_attempts``.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 
 from local_db.database import Database
 from local_db.problems import explain
 from pos.errors import StorageProblem
+from pos.ports import AttemptHistory, Clock
 from pos.sale import Cashier
+from pos.sign_in_policy import SIGNED_IN, WRONG_OUTCOMES, GuardedCashiers, SignInRules
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +32,15 @@ PIN_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _DUMMY_HASH = PIN_HASHER.hash("not a pin")
 
 
-def _check_pin(pin: str) -> None:
-    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 12):
-        raise ValueError("a PIN is 4 to 12 digits")
+def _check_pin(pin: str, min_length: int) -> None:
+    if not (pin.isascii() and pin.isdigit() and max(4, min_length) <= len(pin) <= 12):
+        raise ValueError(f"a PIN is {max(4, min_length)} to 12 digits")
 
 
-def add_cashier(db: Database, code: str, name: str, pin: str) -> None:
-    """Add a cashier, or give an existing one a new name and PIN."""
-    _check_pin(pin)
+def add_cashier(db: Database, code: str, name: str, pin: str, *, min_pin_length: int = 4) -> None:
+    """Add a cashier, or give an existing one a new name and PIN (at least
+    ``min_pin_length`` digits: the chain's ``[security] min_pin_length``)."""
+    _check_pin(pin, min_pin_length)
     if not code.strip() or not name.strip():
         raise ValueError("a cashier needs a number and a name")
     pin_hash = PIN_HASHER.hash(pin)
@@ -85,3 +93,39 @@ def _verify(pin_hash: str, pin: str) -> bool:
         return PIN_HASHER.verify(pin_hash, pin)
     except (VerificationError, InvalidHashError):
         return False
+
+
+class SqlSignInAttempts:
+    """``pos.ports.SignInAttempts`` over the ``sign_in_attempts`` table (migration 0005)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def history(self, cashier_code: str) -> AttemptHistory:
+        def read(conn: Connection) -> AttemptHistory:
+            count, last_id = conn.exec_driver_sql(
+                "SELECT COUNT(*), MAX(id) FROM sign_in_attempts WHERE cashier_code = ? AND outcome IN (?, ?) "
+                "AND id > COALESCE((SELECT MAX(id) FROM sign_in_attempts WHERE cashier_code = ? AND outcome = ?), 0)",
+                (cashier_code, *WRONG_OUTCOMES, cashier_code, SIGNED_IN),
+            ).one()
+            if not count:
+                return AttemptHistory()
+            at = conn.exec_driver_sql("SELECT at FROM sign_in_attempts WHERE id = ?", (last_id,)).scalar_one()
+            return AttemptHistory(int(count), datetime.fromisoformat(at))
+
+        return self.db.read(read, "reading the sign-in attempts")
+
+    def record(self, cashier_code: str, outcome: str, at: datetime, locked_until: datetime | None = None) -> None:
+        self.db.write(
+            lambda conn: conn.exec_driver_sql(
+                "INSERT INTO sign_in_attempts (at, cashier_code, outcome, locked_until) VALUES (?, ?, ?, ?)",
+                (at.isoformat(), cashier_code, outcome, locked_until.isoformat() if locked_until else None),
+            ),
+            "recording a sign-in attempt",
+        )
+
+
+def guarded_cashiers(db: Database, clock: Clock, rules: SignInRules) -> GuardedCashiers:
+    """The till's cashier directory: PINs checked against the database, with the chain's
+    minimum PIN length and the lockout after repeated wrong PINs, every attempt recorded."""
+    return GuardedCashiers(SqlCashiers(db), SqlSignInAttempts(db), clock, rules)

@@ -98,6 +98,24 @@ class CashierDirectory(Protocol):
     def sign_in(self, cashier_code: str, pin: str) -> Cashier | None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class AttemptHistory:
+    """The wrong PINs typed for one cashier number since its last good sign-in."""
+
+    wrong_in_a_row: int = 0
+    last_wrong_at: datetime | None = None
+
+
+class SignInAttempts(Protocol):
+    """The sign-in audit: every attempt by cashier number (typed, known or not), never the PIN."""
+
+    def history(self, cashier_code: str) -> AttemptHistory: ...
+
+    def record(self, cashier_code: str, outcome: str, at: datetime, locked_until: datetime | None = None) -> None:
+        """Raise a StorageProblem when the attempt cannot be written."""
+        ...
+
+
 class Clock(Protocol):
     def now(self) -> datetime:
         """Timezone-aware current time."""

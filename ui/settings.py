@@ -112,12 +112,21 @@ class SyncSettings(_Section):
         return value.rstrip("/")
 
 
+class SecuritySettings(_Section):
+    """Sign-in rules for the chain: longer PINs, and the lockout after repeated wrong PINs."""
+
+    min_pin_length: int = Field(default=4, ge=4, le=12, strict=True)
+    lockout_after: int = Field(default=3, ge=1, le=20, strict=True)  # wrong PINs in a row for one cashier number
+    lockout_seconds: int = Field(default=30, ge=1, le=900, strict=True)  # doubled per further wrong PIN, up to 15 min
+
+
 class Settings(_Section):
     store: StoreSettings
     till: TillSettingsSection = TillSettingsSection()
     printer: PrinterSettings = PrinterSettings()
     database: DatabaseSettings = DatabaseSettings()
     sync: SyncSettings | None = None
+    security: SecuritySettings = SecuritySettings()
 
 
 def default_settings_path() -> Path:
@@ -133,7 +142,7 @@ def _explain(error: ValidationError) -> str:
         if problem["type"] == "extra_forbidden":
             section, _, key = where.rpartition(".")
             model = {"store": StoreSettings, "till": TillSettingsSection, "printer": PrinterSettings,
-                     "database": DatabaseSettings, "sync": SyncSettings, "": Settings}.get(section, Settings)
+                     "database": DatabaseSettings, "sync": SyncSettings, "security": SecuritySettings, "": Settings}.get(section, Settings)
             guess = difflib.get_close_matches(key, list(model.model_fields), n=1)
             hint = f" (did you mean {guess[0]!r}?)" if guess else ""
             lines.append(f"[{section or 'top level'}] {key}: unknown setting{hint}")

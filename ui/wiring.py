@@ -3,18 +3,19 @@ builds the adapters and the use cases, and hands the window a ``TillServices``."
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import stat
 from datetime import datetime, timezone
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from filelock import FileLock, Timeout
 
 from hardware.printers import make_receipt_printer
-from local_db.cashiers import SqlCashiers
+from local_db.cashiers import guarded_cashiers
 from local_db.catalog import SqlCatalog
 from local_db.database import Database, default_database_path, open_database
 from local_db.journal import SqlJournal
@@ -27,6 +28,7 @@ from pos.receipt import StoreInfo
 from pos.tender import CashPolicy
 from pos.till import Till, TillSettings
 from pos.sale import Sale
+from pos.sign_in_policy import SignInRules
 from sync.credentials import credential_store, load_credential
 from sync.errors import SyncError
 from sync.hub_client import HubClient
@@ -72,8 +74,9 @@ def setup_logging(directory: Path, verbose: bool = False) -> Path:
 class _PrivateLogFile(logging.handlers.RotatingFileHandler):
     """A rotating log whose every new file (the first, and each one after a rotation) is 0600."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
-        return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors, opener=private_opener)
+    def _open(self) -> io.TextIOWrapper:
+        file = open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors, opener=private_opener)
+        return cast(io.TextIOWrapper, file)
 
 
 class _OneLine(logging.Formatter):
@@ -92,6 +95,11 @@ def store_info(settings: Settings) -> StoreInfo:
         till_id=settings.till.till_id, currency=s.currency, locale=s.locale,
         timezone=s.timezone, footer=s.footer,
     )
+
+
+def sign_in_rules(settings: Settings) -> SignInRules:
+    s = settings.security
+    return SignInRules(min_pin_length=s.min_pin_length, lockout_after=s.lockout_after, lockout_seconds=s.lockout_seconds)
 
 
 def database_path(settings: Settings) -> Path:
@@ -194,13 +202,14 @@ def build_services(settings: Settings, db: Database | None = None) -> TillServic
     journal = SqlJournal(db, store.till_id)
     sync = build_sync(settings, db)
     worker = SyncWorker(sync) if sync is not None else None
+    clock = SystemClock()
     till = Till(
         TillSettings(store, CashPolicy(settings.till.cash_rounding), tuple(settings.till.weight_barcode_prefixes)),
         catalog=SqlCatalog(db),
         journal=WakingJournal(journal, worker.wake) if worker else journal,
         baskets=journal,
-        cashiers=SqlCashiers(db),
-        clock=SystemClock(),
+        cashiers=guarded_cashiers(db, clock, sign_in_rules(settings)),
+        clock=clock,
     )
     printer = build_printer(settings)
     return TillServices(

@@ -48,7 +48,7 @@ def test_a_database_of_schema_0003_with_data_is_upgraded_and_keeps_it(tmp_path: 
                                  "plain_spelling, deleted) VALUES ('P8', 'Мило', '', 'C', 'Z', 0, 'milo', 0)")
 
     with open_database(path) as db:
-        assert schema_version(db) == SCHEMA_HEAD == "0004"
+        assert schema_version(db) == SCHEMA_HEAD  # "0004" or a later head
         assert SqlCatalog(db).by_barcode(SHAMPOO.barcode) == SHAMPOO
         assert SqlJournal(db, TILL_ID).get_sale(sale.sale_id) == sale
         assert _rows(db, "SELECT dataset, cursor, snapshot FROM sync_cursors") == [("barcodes", "40", "41")]
