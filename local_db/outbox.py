@@ -2,7 +2,8 @@
 
 A row is written by ``SqlJournal.record_sale`` in the sale's own transaction.  Here it is
 read in order, acknowledged once the hub has answered ``accepted`` or ``duplicate``, or
-moved to quarantine when the hub rejects it for good.  A quarantined row is never sent
+moved to quarantine when the hub rejects it for good (or the pusher finds that it alone
+keeps failing: ``sync/push.py``).  A quarantined row is never sent
 again until a manager retries it; it does not hold up the rows behind it.
 
 The ``seq`` the hub sees is the sale's receipt number (gapless per till), not the row id.

@@ -7,8 +7,10 @@ and acknowledges a row only after the hub has answered for it.  ``sale_id`` is t
 idempotency key: sending a row twice never makes a second sale at the hub.  ``seq`` is
 gapless per till (the receipt number), so the hub can tell a missing sale from a late one.
 
-A sale the hub rejects for good goes to quarantine: it is not sent again, does not hold
-up the sales behind it, and waits for a manager to retry or export it.  The SQLite
+A sale the hub rejects for good goes to quarantine - and so does one whose every request
+keeps failing when it is sent alone while the hub otherwise works (``sync/push.py`` says
+when) -: it is not sent again, does not hold up the sales behind it, and waits for a
+manager to retry or export it.  The SQLite
 implementation is ``local_db.outbox.SqlOutbox``.
 """
 
