@@ -6,7 +6,6 @@ state says what is going on."""
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 import pytest
@@ -63,19 +62,15 @@ def test_with_no_hub_listening_the_till_keeps_its_sales_goes_offline_and_drains_
 def test_a_hub_slower_than_the_read_timeout_is_given_up_on_and_the_retry_is_answered_duplicate(
         hub: Hub, till_db: Database, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="sync.hub_client")
-    timeout, slowness = 0.5, 5.0
     with proxy_to(hub.url) as link:
-        sync = till_sync(link.url, till_db, enrol(hub.url, hub.db, till_db), timeout=timeout)
+        sync = till_sync(link.url, till_db, enrol(hub.url, hub.db, till_db), timeout=0.5)
         record(till_db, 12)
-        link.delay_next_answers(1, slowness)  # the hub works at once; its answer comes 5 s late
+        link.delay_next_answers(1, 3600)  # the hub works at once; its answer is held back for an hour
 
-        started = time.monotonic()
-        outcome = sync.push()
-        took = time.monotonic() - started
+        outcome = sync.push()  # it returns only because the till stopped waiting: no clock needed
 
     assert outcome.error is None and outcome.acknowledged == 12
     assert outcome.duplicates == 12  # the hub had committed the batch the till gave up on
-    assert timeout <= took < slowness  # the till stopped waiting; it did not sit out the slow answer
     retries = [r.getMessage() for r in caplog.records if "trying again" in r.getMessage()]
     assert len(retries) == 1 and "ReadTimeout" in retries[0]
     assert sync.monitor.status().link is Link.ONLINE
