@@ -18,6 +18,7 @@ profile), ``timeout`` (seconds a network connect or send may stall) and ``check_
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -39,6 +40,9 @@ DEFAULT_WIDTH = 42
 DEFAULT_NETWORK_PORT = 9100
 DEFAULT_BAUDRATE = 9600
 DEFAULT_TIMEOUT = 5.0
+MAX_SETTING_LENGTH = 300  # a connection string is a short line
+SERIAL_SPEEDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+USB_ID = re.compile(r"(?:0x)?([0-9a-f]{1,4})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,10 @@ def parse_printer(
     """Parse a printer connection string; a wrong one raises ``PrinterNotConfigured``
     (a DeviceError) whose message lists the accepted forms."""
     text = (setting or "").strip()
+    if len(text) > MAX_SETTING_LENGTH:
+        raise _bad(text, f"longer than {MAX_SETTING_LENGTH} characters")
+    if not text.isprintable() or not _encodable(text):
+        raise _bad(text, "holds control characters or text that is not Unicode")
     kind, _, rest = text.partition(":")
     kind = kind.lower()
     _check_options(text, profile, width, dot_width, timeout)
@@ -112,7 +120,29 @@ def parse_printer(
 
 def _bad(setting: str, problem: str) -> PrinterNotConfigured:
     forms = ", ".join(ACCEPTED_FORMS)
-    return PrinterNotConfigured(address=setting or "(empty)", reason=f"{problem}; use one of: {forms}")
+    return PrinterNotConfigured(address=_shown(setting), reason=f"{problem}; use one of: {forms}")
+
+
+def _shown(setting: str) -> str:
+    """The setting as a message may quote it: one line, not too long."""
+    text = setting.encode("utf-8", "backslashreplace").decode("utf-8")
+    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return (text if len(text) <= 60 else text[:59] + "…") or "(empty)"
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _ascii_number(text: str, max_digits: int) -> int | None:
+    """``text`` as a number if it is 1 to ``max_digits`` ASCII digits."""
+    if not (text.isascii() and text.isdigit() and len(text) <= max_digits):
+        return None
+    return int(text)
 
 
 def _check_options(setting: str, profile: str, width: int, dot_width: int, timeout: float) -> None:
@@ -126,7 +156,7 @@ def _check_options(setting: str, profile: str, width: int, dot_width: int, timeo
 
     if profile not in CAPABILITIES["profiles"]:
         known = ", ".join(sorted(CAPABILITIES["profiles"]))
-        raise PrinterNotConfigured(address=setting or "(empty)", reason=f"unknown printer profile {profile!r}; known: {known}")
+        raise PrinterNotConfigured(address=_shown(setting), reason=f"unknown printer profile {profile!r}; known: {known}")
 
 
 def _host_port(setting: str, rest: str) -> tuple[str, int]:
@@ -142,31 +172,33 @@ def _host_port(setting: str, rest: str) -> tuple[str, int]:
         raise _bad(setting, f"{host or 'the host'!r} is not a host name or IP address")
     if not port_text:
         return host, DEFAULT_NETWORK_PORT
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise _bad(setting, f"{port_text!r} is not a TCP port (1-65535)")
-    return host, int(port_text)
+    port = _ascii_number(port_text, 5)
+    if port is None or not 0 < port < 65536:
+        raise _bad(setting, f"{port_text[:10]!r} is not a TCP port (1-65535)")
+    return host, port
 
 
 def _usb_ids(setting: str, rest: str) -> tuple[int, int]:
     parts = rest.split(":")
     if len(parts) != 2:
         raise _bad(setting, "a USB printer needs a vendor and a product id")
-    try:
-        ids = [int(p.strip().lower().removeprefix("0x"), 16) for p in parts]
-    except ValueError:
-        raise _bad(setting, f"{rest!r} are not hexadecimal USB ids") from None
+    found = [USB_ID.fullmatch(p.strip().lower()) for p in parts]
+    if not all(found):
+        raise _bad(setting, "USB ids are 1 to 4 hexadecimal digits each, e.g. usb:04b8:0202")
+    ids = [int(match.group(1), 16) for match in found if match]
     if not all(0 < i <= 0xFFFF for i in ids):
         raise _bad(setting, f"{rest!r} are not USB ids (0001-ffff)")
     return ids[0], ids[1]
 
 
 def _device_baud(setting: str, rest: str) -> tuple[str, int]:
-    device, sep, baud = rest.rpartition(":")
-    if not sep or not baud.isdigit():
-        device, baud = rest, str(DEFAULT_BAUDRATE)
+    device, sep, baud_text = rest.rpartition(":")
+    if not sep or not (baud_text.isascii() and baud_text.isdigit()):
+        device, baud_text = rest, str(DEFAULT_BAUDRATE)
     device = device.strip()
     if not device:
         raise _bad(setting, "a serial printer needs a device such as /dev/ttyUSB0 or COM3")
-    if int(baud) not in (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200):
-        raise _bad(setting, f"{baud} is not a serial speed (9600, 19200, 38400, 57600, 115200...)")
-    return device, int(baud)
+    baud = _ascii_number(baud_text, 6)
+    if baud not in SERIAL_SPEEDS:
+        raise _bad(setting, f"{baud_text[:10]} is not a serial speed (9600, 19200, 38400, 57600, 115200...)")
+    return device, baud
