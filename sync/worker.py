@@ -6,7 +6,9 @@ after ``record_sale``), and otherwise every ``push_interval_seconds``; a pull ru
 ``pull_interval_seconds`` or when asked (``pull_soon()``).  When the hub cannot be
 reached it backs off (doubling, up to the push interval) and wakes are held until the
 backoff ends.  When there was nothing to push it sends a heartbeat, which keeps the link
-state current.
+state current.  A push that failed is tried again after the backoff; if the failure may be
+one sale's, the pusher sends that batch's sales alone and quarantines one that keeps
+failing (``sync/push.py``), so the rounds drain the queue past it.
 """
 
 from __future__ import annotations
