@@ -8,14 +8,14 @@ import os
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pos.errors import PosError
 from pos.i18n import N_
-from pos.money import CURRENCY_EXPONENTS
+from pos.money import CURRENCY_EXPONENTS, coin_problem
 
 
 class SettingsProblem(PosError):
@@ -24,6 +24,18 @@ class SettingsProblem(PosError):
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_values(cls, value: Any) -> Any:
+        """TOML numbers arrive as exact Decimals (never binary floats): no NaN or infinity;
+        text holds no NUL byte nor lone surrogate (nothing could print or open it)."""
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, Decimal) and not item.is_finite():
+                raise ValueError("must be a number")
+            if isinstance(item, str) and ("\x00" in item or not _encodable(item)):
+                raise ValueError("holds a NUL byte or a character that is not Unicode text")
+        return value
 
 
 class StoreSettings(_Section):
@@ -72,11 +84,18 @@ class TillSettingsSection(_Section):
     cash_rounding: Decimal = Decimal("0.01")
     weight_barcode_prefixes: list[str] = ["22"]
 
-    @field_validator("cash_rounding")
+    @field_validator("cash_rounding", mode="before")
     @classmethod
-    def _positive(cls, value: Decimal) -> Decimal:
-        if value <= 0 or value > 100:
-            raise ValueError("cash_rounding is the smallest coin in use, e.g. \"0.10\"")
+    def _exact(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            raise ValueError('is the smallest coin in use, written as "0.10"')
+        return value
+
+    @field_validator("weight_barcode_prefixes")
+    @classmethod
+    def _two_digits(cls, value: list[str]) -> list[str]:
+        if len(value) > 10 or not all(len(p) == 2 and p.isascii() and p.isdigit() for p in value):
+            raise ValueError('scale labels start with two digits, e.g. ["22"] or ["21", "22"]')
         return value
 
 
@@ -88,8 +107,35 @@ class PrinterSettings(_Section):
     retry_seconds: float = Field(default=5.0, ge=1, le=600)
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _usable_path(path: Path | None, *, must_be: str) -> Path | None:
+    if path is None:
+        return None
+    if any(ord(ch) < 32 for ch in str(path)):
+        raise ValueError("a file name cannot hold control characters")
+    try:
+        folder = path.is_dir()
+    except OSError as err:  # a name too long, a folder on the way not readable...
+        raise ValueError(f"cannot be used ({err.strerror})") from None
+    if folder:
+        raise ValueError(f"is a folder; name {must_be}")
+    return path
+
+
 class DatabaseSettings(_Section):
     path: Path | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _a_file(cls, value: Path | None) -> Path | None:
+        return _usable_path(value, must_be='the database file, e.g. "/var/lib/kassa/till.sqlite3"')
 
 
 class SyncSettings(_Section):
@@ -111,6 +157,11 @@ class SyncSettings(_Section):
             raise ValueError("hub_url is a web address, e.g. \"https://hub.example.com\"")
         return value.rstrip("/")
 
+    @field_validator("ca_bundle")
+    @classmethod
+    def _a_pem_file(cls, value: Path | None) -> Path | None:
+        return _usable_path(value, must_be="the CA's certificate file (PEM)")
+
 
 class SecuritySettings(_Section):
     """Sign-in rules for the chain: longer PINs, and the lockout after repeated wrong PINs."""
@@ -128,6 +179,13 @@ class Settings(_Section):
     sync: SyncSettings | None = None
     security: SecuritySettings = SecuritySettings()
 
+    @model_validator(mode="after")
+    def _a_coin_of_the_currency(self) -> Settings:
+        problem = coin_problem(self.till.cash_rounding, self.store.currency)
+        if problem:
+            raise ValueError(f'[till] cash_rounding: {problem} (the currency is {self.store.currency}), e.g. "0.10"')
+        return self
+
 
 def default_settings_path() -> Path:
     if "KASSA_CONFIG" in os.environ:
@@ -138,35 +196,87 @@ def default_settings_path() -> Path:
 def _explain(error: ValidationError) -> str:
     lines = []
     for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"])
+        parts = [str(part) for part in problem["loc"]]
+        section = parts[0] if len(parts) > 1 else ""
+        key = parts[1] if len(parts) > 1 else (parts[0] if parts else "")
+        item = f" (item {int(parts[2]) + 1})" if len(parts) > 2 and parts[2].isdigit() else ""
         if problem["type"] == "extra_forbidden":
-            section, _, key = where.rpartition(".")
             model = {"store": StoreSettings, "till": TillSettingsSection, "printer": PrinterSettings,
                      "database": DatabaseSettings, "sync": SyncSettings, "security": SecuritySettings, "": Settings}.get(section, Settings)
             guess = difflib.get_close_matches(key, list(model.model_fields), n=1)
             hint = f" (did you mean {guess[0]!r}?)" if guess else ""
             lines.append(f"[{section or 'top level'}] {key}: unknown setting{hint}")
+            continue
+        message = str(problem.get("ctx", {}).get("error", "")) or problem["msg"]
+        if problem["type"] == "missing":
+            message = "required, but missing"
+        elif problem["type"] in ("model_type", "dict_type") and not section:
+            message = f"must be a section: a line [{key}] and its keys below it"
+        if not key:
+            lines.append(message)
+        elif not section:
+            lines.append(f"[{key}]: {message}")
         else:
-            lines.append(f"{where}: {problem['msg']}")
+            lines.append(f"[{section}] {key}{item}: {message}{_you_wrote(problem.get('input'))}")
     return "; ".join(lines)
 
 
+def _you_wrote(value: Any) -> str:
+    if isinstance(value, (dict, list)) or value is None:
+        return ""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return f" (not {text if len(text) <= 40 else text[:39] + '…'})"
+
+
+def _one_line(text: str) -> str:
+    """Control characters and lone surrogates shown as escapes: the message stays one line."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(ch if ord(ch) >= 32 and ord(ch) != 127 else repr(ch)[1:-1] for ch in text)
+
+
+MAX_FILE_BYTES = 100_000  # a settings file is a few hundred bytes
+MAX_LINE = 2000  # characters; tomllib takes quadratic time over a long dotted key
+
+
 def parse_settings(text: str, path: Path) -> Settings:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > MAX_LINE:
+            raise _problem(path, f"line {number} ({line[:30]}…) is longer than {MAX_LINE} characters: it is not a setting")
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text, parse_float=Decimal)  # 0.10 read exactly, never as a binary float
     except tomllib.TOMLDecodeError as err:
-        raise SettingsProblem(path=str(path), details=f"not valid TOML ({err})") from None
+        raise _problem(path, f"not valid TOML ({err})") from None
+    except RecursionError:
+        raise _problem(path, "not valid TOML (arrays or tables nested too deep)") from None
+    except ValueError:  # int() refuses an integer of thousands of digits
+        raise _problem(path, "a number has too many digits") from None
     try:
         return Settings.model_validate(data)
     except ValidationError as err:
-        raise SettingsProblem(path=str(path), details=_explain(err)) from None
+        raise _problem(path, _explain(err)) from None
+    except RecursionError:
+        raise _problem(path, "values nested too deep") from None
 
 
 def load_settings(path: Path) -> Settings:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise SettingsProblem(path=str(path), details="the file does not exist (see docs/configuration.md)") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise SettingsProblem(path=str(path), details=str(err)) from None
+        raise _problem(path, "the file does not exist (see docs/configuration.md)") from None
+    except IsADirectoryError:
+        raise _problem(path, "this is a folder, not a settings file") from None
+    except (OSError, ValueError) as err:  # no permission, a NUL byte in the name...
+        raise _problem(path, f"the file cannot be read ({err.strerror or err})" if isinstance(err, OSError)
+                       else f"the file cannot be read ({err})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _problem(path, f"the file is larger than {MAX_FILE_BYTES} bytes: it is not a settings file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise _problem(path, f"the file is not UTF-8 text (byte {raw[err.start]:#04x} at position {err.start})") from None
     return parse_settings(text, path)
+
+
+def _problem(path: Path, details: str) -> SettingsProblem:
+    return SettingsProblem(path=_one_line(str(path)), details=_one_line(details))
