@@ -9,7 +9,7 @@ from ui.main_window import MainWindow
 from ui.qt import QDialog, QLineEdit, Qt, QWidget
 from ui.services import TillServices
 
-WAIT_MS = 5000
+WAIT_MS = 60_000  # a safety net only: every wait is on a condition, never on a clock
 
 
 @dataclass

@@ -14,7 +14,7 @@ from local_db.demo_store import create_demo_store
 from local_db.journal import SqlJournal
 from local_db.journal_check import journal_check
 from pos.demo_catalog import generate_catalog
-from tests.ui.driver import TillDriver
+from tests.ui.driver import WAIT_MS, TillDriver
 from ui.qt import Qt
 from ui.settings import parse_settings
 from ui.wiring import build_services
@@ -81,7 +81,7 @@ def test_a_sale_scanned_changed_voided_and_paid_prints_escpos_on_a_network_print
         till.wait_idle()
         assert till.message == "Receipt 1 saved"
 
-        qtbot.waitUntil(lambda: b"\x1dV" in printer.received(), timeout=10000)
+        qtbot.waitUntil(lambda: b"\x1dV" in printer.received(), timeout=WAIT_MS)
         data = printer.received()
         assert data.startswith(b"\x1b@")
         assert "Шампунь".encode("cp866") in data or "Шампунь".encode("cp1251") in data
@@ -111,7 +111,7 @@ def test_a_printer_that_is_off_does_not_stop_selling_and_the_receipt_prints_when
     assert len(till.lines) == 1
     printer.switch_on()
     try:  # wait with the Qt event loop running: the retry timer lives there
-        qtbot.waitUntil(lambda: b"\x1dV" in printer.received(), timeout=15000)
+        qtbot.waitUntil(lambda: b"\x1dV" in printer.received(), timeout=WAIT_MS)
     finally:
         printer.stop()
     till.wait_until(lambda: "Printer problem" not in till.window.status.printer_label.text())

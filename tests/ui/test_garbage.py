@@ -37,4 +37,4 @@ def test_a_cycle_holding_a_qt_object_is_freed_by_the_gui_timer_not_by_a_worker(q
     assert freed_on == []
     timer = qapp.findChild(QTimer, "garbage-collector")
     timer.timeout.emit()
-    qtbot.waitUntil(lambda: freed_on == [threading.main_thread().name])
+    qtbot.waitUntil(lambda: freed_on == [threading.main_thread().name], timeout=60_000)

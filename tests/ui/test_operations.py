@@ -26,7 +26,7 @@ def test_ops_run_in_order_off_the_main_thread_and_report_on_it(worker, qtbot):
 
     for n in range(20):
         Op(lambda n=n: work(n), worker).success(lambda r: (results.append(r), reported_on.append(threading.current_thread()))).run()
-    qtbot.waitUntil(worker.is_idle)
+    qtbot.waitUntil(worker.is_idle, timeout=60_000)
     assert results == [n * 10 for n in range(20)]
     assert all(t is not main for t in ran_on)
     assert all(t is main for t in reported_on)
@@ -36,7 +36,7 @@ def test_a_failing_op_reports_its_exception_and_the_next_op_still_runs(worker, q
     failures, results = [], []
     Op(lambda: 1 / 0, worker).success(results.append).failure(failures.append).run()
     Op(lambda: "next", worker).success(results.append).run()
-    qtbot.waitUntil(worker.is_idle)
+    qtbot.waitUntil(worker.is_idle, timeout=60_000)
     assert isinstance(failures[0], ZeroDivisionError)
     assert results == ["next"]
 

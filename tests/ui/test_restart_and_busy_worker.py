@@ -23,7 +23,7 @@ def test_the_basket_reopens_after_a_restart(open_till, services, journal):
 
 def test_scans_typed_while_the_worker_is_busy_are_all_applied_in_order(till):
     gate = threading.Event()
-    till.window.session.query(lambda _till, _journal: gate.wait(10)).run()  # the worker is stuck
+    till.window.session.query(lambda _till, _journal: gate.wait(120)).run()  # the worker is stuck
     for code in ("1001", "1002", "1003", "1001"):
         till.enter(till.scan_field, code)
         assert till.scan_field.text() == ""  # the field is free for the next scan at once
@@ -34,14 +34,23 @@ def test_scans_typed_while_the_worker_is_busy_are_all_applied_in_order(till):
     assert till.selected_row() == 3
 
 
-def test_closing_the_window_finishes_queued_work_first(open_till, services, journal):
+def test_closing_the_window_finishes_queued_work_first(open_till, services, journal, monkeypatch):
     till = open_till(services)
     till.sign_in("1", "1234")
     gate = threading.Event()
-    till.window.session.query(lambda _till, _journal: gate.wait(10)).run()
+    till.window.session.query(lambda _till, _journal: gate.wait(120)).run()  # the worker is stuck
     till.enter(till.scan_field, "1001")
-    threading.Timer(0.05, gate.set).start()
+    worker = till.window.session.till_worker
+    shutdown, basket_at_close = worker.shutdown, []
+
+    def unstick_then_shut_down() -> None:  # the worker is freed only once the window is closing
+        basket_at_close.append(journal.basket)
+        gate.set()
+        shutdown()
+
+    monkeypatch.setattr(worker, "shutdown", unstick_then_shut_down)
     till.window.close()  # waits for the queued scan: the basket is saved
+    assert basket_at_close == [None]  # the scan was still queued when the window began closing
     assert journal.basket is not None and len(journal.basket["lines"]) == 1
     assert not till.window.session.till_worker.submit(lambda: None, print, print)
 
