@@ -22,7 +22,7 @@ from local_db.journal import SqlJournal
 from local_db.private_files import private_folder, private_opener, tighten, tighten_files
 from local_db.problems import DatabaseInUse
 from pos.i18n import set_language
-from pos.ports import ReceiptPrinter, SaleJournal
+from pos.ports import Clock, ReceiptPrinter, SaleJournal
 from pos.printing import ReceiptSpooler
 from pos.receipt import StoreInfo
 from pos.tender import CashPolicy
@@ -192,8 +192,9 @@ def build_sync(settings: Settings, db: Database) -> TillSync | None:
     return TillSync(db, client, config)
 
 
-def build_services(settings: Settings, db: Database | None = None) -> TillServices:
-    """Wire the till.  Raises StorageProblem or DeviceProblem (bad printer setting) with a clear message."""
+def build_services(settings: Settings, db: Database | None = None, clock: Clock | None = None) -> TillServices:
+    """Wire the till (``clock``: the system's, unless a test sets one).  Raises StorageProblem
+    or DeviceProblem (bad printer setting) with a clear message."""
     set_language(settings.till.ui_language)
     if db is None:
         claim_database(database_path(settings))
@@ -202,7 +203,7 @@ def build_services(settings: Settings, db: Database | None = None) -> TillServic
     journal = SqlJournal(db, store.till_id)
     sync = build_sync(settings, db)
     worker = SyncWorker(sync) if sync is not None else None
-    clock = SystemClock()
+    clock = clock or SystemClock()
     till = Till(
         TillSettings(store, CashPolicy(settings.till.cash_rounding), tuple(settings.till.weight_barcode_prefixes)),
         catalog=SqlCatalog(db),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -36,11 +37,26 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database.close()
 
 
+class SetClock:
+    """The till's clock, moved only by the test: nothing here depends on how fast it runs."""
+
+    def __init__(self) -> None:
+        self.t = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+
+    def now(self) -> datetime:
+        return self.t
+
+
 @pytest.fixture
-def till_with(open_till, db):  # noqa: ANN001, ANN201
+def clock() -> SetClock:
+    return SetClock()
+
+
+@pytest.fixture
+def till_with(open_till, db, clock):  # noqa: ANN001, ANN201
     def open_(min_pin_length: int = 4) -> TillDriver:
         settings = parse_settings(SETTINGS.format(min_pin_length=min_pin_length), Path("kassa.toml"))
-        return open_till(build_services(settings, db))
+        return open_till(build_services(settings, db, clock))
 
     return open_
 
@@ -50,7 +66,9 @@ def type_pin(till: TillDriver, pin: str) -> None:
     till.wait_idle()
 
 
-def test_three_wrong_pins_lock_the_cashier_number_out_with_a_clear_message(till_with, db: Database) -> None:  # noqa: ANN001
+def test_three_wrong_pins_lock_the_cashier_number_out_with_a_clear_message(
+    till_with, db: Database, clock: SetClock  # noqa: ANN001
+) -> None:
     till = till_with()
     screen = till.window.sign_in_screen
     till.sign_in("3", "1111")
@@ -59,9 +77,10 @@ def test_three_wrong_pins_lock_the_cashier_number_out_with_a_clear_message(till_
     type_pin(till, "3333")
     assert screen.message.text() == "Too many wrong PINs for cashier 3: try again in 0:30."
     assert screen.message.kind == "error" and screen.pin_field.text() == ""
+    clock.t += timedelta(seconds=12)
     type_pin(till, "135790")  # the right PIN, but the number is locked
     assert till.window.stack.currentWidget() is screen
-    assert screen.message.text().startswith("Too many wrong PINs for cashier 3: try again in 0:")
+    assert screen.message.text() == "Too many wrong PINs for cashier 3: try again in 0:18."
     with db.reading() as conn:
         outcomes = [r[0] for r in conn.exec_driver_sql("SELECT outcome FROM sign_in_attempts WHERE cashier_code = '3'")]
     assert outcomes == ["wrong_pin", "wrong_pin", "locked_out", "refused_locked"]
@@ -69,6 +88,17 @@ def test_three_wrong_pins_lock_the_cashier_number_out_with_a_clear_message(till_
     screen.cashier_field.clear()
     till.sign_in("4", "2468")  # another cashier is not held up
     assert till.window.on_sale_screen()
+
+
+def test_after_the_delay_the_right_pin_signs_in(till_with, clock: SetClock) -> None:  # noqa: ANN001
+    till = till_with()
+    till.sign_in("3", "1111")
+    type_pin(till, "2222")
+    type_pin(till, "3333")
+    clock.t += timedelta(seconds=30)
+    type_pin(till, "135790")
+    assert till.window.on_sale_screen()
+    assert till.window.status.cashier_label.text() == "Cashier: Taras"
 
 
 def test_the_screen_stays_responsive_while_a_pin_is_checked(till_with) -> None:  # noqa: ANN001
