@@ -114,7 +114,7 @@ def test_cash_below_the_total_is_refused_and_nothing_is_recorded():
     with pytest.raises(BasketNotOpen):
         till.scan(CREAM.barcode)  # still paying
     till.cancel_payment()
-    till.scan(CREAM.barcode)
+    assert till.scan(CREAM.barcode).view.total.amount == Decimal("144.40")
 
 
 def test_an_empty_basket_cannot_be_paid():
@@ -164,13 +164,8 @@ def test_a_basket_caught_mid_payment_reopens_for_scanning():
     assert basket_from_dict(journal.basket).state.value == "open"
 
 
-def test_receipt_numbers_are_gapless_over_many_sales():
-    journal = MemoryJournal()
-    till = signed_in(journal=journal)
-    for _ in range(5):
-        till.scan(SHAMPOO.barcode)
-        till.pay_cash("")
-    assert sorted(s.receipt_number for s in journal.sales.values()) == [1, 2, 3, 4, 5]
+# gapless receipt numbers are the journal's work: checked against the real SQLite journal in
+# tests/local_db/test_journal_reopening.py (the in-memory fake only counts)
 
 
 @settings(max_examples=40, deadline=None)
