@@ -34,11 +34,11 @@ def toml_value(value: object) -> str:
             return "inf" if value > 0 else "-inf"
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value)  # JSON escapes are TOML basic-string escapes (a lone surrogate is refused by TOML)
+        return json.dumps(value, ensure_ascii=False)  # its escapes are TOML basic-string escapes
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)} = {toml_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(value)
 
 
