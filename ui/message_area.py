@@ -10,6 +10,7 @@ class MessageArea(QLabel):
         super().__init__(parent)
         self.setObjectName("messageArea")
         self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed or sent: never markup
         self.setMinimumHeight(48)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)

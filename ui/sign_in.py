@@ -5,7 +5,7 @@ from __future__ import annotations
 from pos.i18n import _
 from ui.keypad import Keypad
 from ui.message_area import MessageArea
-from ui.qt import QEvent, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QObject, QVBoxLayout, QWidget, Signal, qconnect
+from ui.qt import QEvent, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QObject, QVBoxLayout, QWidget, Qt, Signal, qconnect
 
 
 class SignInScreen(QWidget):
@@ -18,6 +18,7 @@ class SignInScreen(QWidget):
         title.setObjectName("screenTitle")
         store = QLabel(store_title, self)
         store.setObjectName("subtleText")
+        store.setTextFormat(Qt.TextFormat.PlainText)
 
         self.cashier_field = QLineEdit(self)
         self.cashier_field.setObjectName("cashierField")

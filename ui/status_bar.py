@@ -12,7 +12,7 @@ from sync.link import Link, SyncStatus
 from ui.errors import log_problem
 from ui.link_state import LinkWatch, link_word, pull_words, waiting_words
 from ui.printing import PrinterHealth, PrinterState
-from ui.qt import QLabel, QSizePolicy, QStatusBar, QTimer, QWidget, qconnect
+from ui.qt import QLabel, QSizePolicy, QStatusBar, QTimer, QWidget, Qt, qconnect
 from ui.session import TillSession
 
 REFRESH_MS = 10_000
@@ -53,6 +53,7 @@ class TillStatusBar(QStatusBar):
     def _label(self, name: str, text: str) -> QLabel:
         label = QLabel(text, self)
         label.setObjectName(name)
+        label.setTextFormat(Qt.TextFormat.PlainText)  # store names and printer complaints are data, not markup
         if name == "storeTill":  # the least urgent: it gives way first on a narrow screen
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setMinimumWidth(0)
