@@ -68,7 +68,7 @@ class ReprintDialog(QDialog):
     def choose(self) -> None:
         typed = self.number_field.text().strip()
         if typed:
-            if typed.isdigit() and typed.isascii() and 0 < int(typed) < 10**9:
+            if typed.isdigit() and typed.isascii() and len(typed) <= 9 and 0 < int(typed):
                 self.number_requested.emit(int(typed))
                 self.accept()
             else:

@@ -54,3 +54,15 @@ def test_forty_digits_before_a_star_are_refused_on_the_sale_screen(till):
     assert till.lines == ()
     assert till.message == "“9999999999999999999…” is not a quantity the till can sell."
     assert till.message_kind == "error"
+
+
+def test_five_thousand_digits_typed_as_a_receipt_number_just_select_the_field(till, printer):
+    till.scan(SHAMPOO.barcode)
+    till.enter(till.open_dialog(Qt.Key.Key_F12).tendered_field, "")
+    till.wait_until(lambda: len(printer.receipts) == 1)
+    dialog = till.open_dialog(Qt.Key.Key_F9)
+    dialog.number_field.setText("1" * 5000)  # pasted: int() refuses more than 4300 digits
+    till.press(dialog.number_field, Qt.Key.Key_Return)
+    till.wait_idle()
+    assert dialog.isVisible() and dialog.number_field.selectedText() == "1" * 5000
+    assert len(printer.receipts) == 1
