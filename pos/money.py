@@ -39,6 +39,8 @@ class AmountTooLarge(PosError):
 
 
 MAX_AMOUNT_DIGITS = 9  # a typed amount is below 1 000 000 000 of the currency
+MAX_MINOR_DIGITS = 18  # an amount in minor units fits a 64-bit integer
+MAX_OF = Decimal(10) ** 15  # Money.of (amounts from files) refuses this much or more
 
 
 def exponent(currency: str) -> int:
@@ -75,7 +77,9 @@ class Money:
         except (InvalidOperation, ValueError):
             raise BadAmount(text=str(amount)) from None
         if not value.is_finite():
-            raise BadAmount(text=str(amount))
+            raise BadAmount(text=shown(str(amount)))
+        if value.copy_abs() >= MAX_OF:  # copy_abs: abs() would round (and overflow) in the context
+            raise AmountTooLarge(text=shown(str(amount)), limit=f"{MAX_OF - 1}")
         return cls(value, currency)
 
     @classmethod
@@ -87,11 +91,20 @@ class Money:
         return cls(Decimal(minor).scaleb(-exponent(currency)), currency)
 
     def minor_units(self) -> int:
-        """The amount in minor units (cents, kopiyky); the amount must already be rounded."""
-        scaled = self.amount.scaleb(exponent(self.currency))
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"{self} is not a whole number of minor units")
-        return int(scaled)
+        """The amount in minor units (cents, kopiyky); the amount must already be rounded.
+        Worked out on the digits, so no exponent over- or underflows and nothing is rounded."""
+        negative, digits, power = self.amount.as_tuple()
+        if not any(digits):
+            return 0
+        shift = int(power) + exponent(self.currency)  # the power of ten of the last digit, in minor units
+        if shift < 0:
+            if any(digits[shift:]):
+                raise ValueError(f"{self.amount} {self.currency} is not a whole number of minor units")
+            digits, shift = digits[:shift], 0
+        if len(digits) + shift > MAX_MINOR_DIGITS:
+            raise ValueError(f"an amount of {len(digits) + shift} digits in minor units is too large")
+        minor = int("".join(map(str, digits)) or "0") * 10**shift
+        return -minor if negative else minor
 
     def _check(self, other: Money) -> None:
         if not isinstance(other, Money):
