@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from central.datasets import DATASET_NAMES
 from central.wire_types import INT_MAX, SEQ_MAX, CleanText, Time, whole
 
 Reason = Literal["schema", "wrong_till", "unknown_product", "totals", "seq_conflict"]
@@ -52,6 +53,7 @@ class BatchAnswer(BaseModel):
     hub_time: str
 
 
+DatasetName = Literal[DATASET_NAMES]  # type: ignore[valid-type]
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,18}$")]
 CURSOR_PATTERN = r"^[0-9]{0,18}$"  # the query's after=: a Version, or empty (= 0)
 

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Path as FastApiPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -24,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from central import api_models as m
 from central.body_limit import MAX_BODY_BYTES, BodyLimit
 from central.database import HubDatabase, connect
-from central.datasets import MAX_PAGE, parse_cursor, pull
+from central.datasets import MAX_PAGE, parse_cursor, pull, unknown_dataset
 from central.enrolment import enrol, till_for_credential
 from central.errors import HubError, TooLarge
 from central.sales_intake import MAX_SALES, receive_batch
@@ -81,7 +82,8 @@ def _add_routes(app: FastAPI) -> None:
 
     @app.get("/v1/datasets/{dataset}", response_model=m.DatasetPage, responses=m.errors(400, 401, 404),
              tags=["reference data"])
-    def get_dataset(dataset: str, request: Request,
+    def get_dataset(dataset: Annotated[m.DatasetName, FastApiPath(description="an unknown name is 404 unknown_dataset")],
+                    request: Request,
                     after: Annotated[str | None, Query(pattern=m.CURSOR_PATTERN, description=(
                         "the cursor of the previous page (a whole number of at most 18 digits); "
                         "absent or empty: from the start"))] = None,
@@ -131,6 +133,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def bad_request(_request: Request, error: RequestValidationError) -> JSONResponse:
         problems = error.errors()
+        if any(tuple(problem["loc"]) == ("path", "dataset") for problem in problems):
+            return await hub_error(_request, unknown_dataset(str(_request.path_params.get("dataset", ""))))
         first = problems[0] if problems else {"loc": (), "msg": "bad request", "type": ""}
         if first.get("type") == "json_invalid":
             return _error(400, "bad_request", f"malformed JSON: {first.get('ctx', {}).get('error', first['msg'])}")

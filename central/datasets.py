@@ -75,6 +75,10 @@ class Page:
     snapshot: int
 
 
+def unknown_dataset(name: str) -> UnknownDataset:
+    return UnknownDataset(f"no dataset {name!r}; there are {', '.join(DATASET_NAMES)}")
+
+
 def parse_cursor(text: str | None) -> int:
     if text is None or text == "":
         return 0
@@ -85,7 +89,7 @@ def parse_cursor(text: str | None) -> int:
 
 def pull(db: HubDatabase, till: TillIdentity, name: str, after: int, limit: int) -> Page:
     if name not in DATASET_NAMES:
-        raise UnknownDataset(f"no dataset {name!r}; there are {', '.join(DATASET_NAMES)}")
+        raise unknown_dataset(name)
     if not 1 <= limit <= MAX_PAGE:
         raise BadRequest(f"limit must be 1 to {MAX_PAGE}")
     with db.reading() as conn:

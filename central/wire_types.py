@@ -6,9 +6,10 @@ named, whatever the database could not store or a JSON reader could not read bac
   string, ``1.5`` or a value outside ``ge..le`` are refused.  The bounds are the columns':
   ``SEQ_MAX`` (2^53 - 1, what every JSON reader reads exactly; BIGINT holds more) and
   ``INT_MAX`` (2^31 - 1, an INTEGER column).
-* ``Time`` - an RFC 3339 date-time string with its UTC offset (never a number), that
-  stays inside the years 1 to 9999 once converted to UTC, with a day to spare at either
-  end so that PostgreSQL can show it in any session time zone.
+* ``Time`` - an RFC 3339 date-time string with its UTC offset (never a number) in the
+  years 0002 to 9998, so that it stays a date once converted to UTC and PostgreSQL can
+  show it in any session time zone (9999-12-31T23:59:59-23:59 cannot be converted).  The
+  OpenAPI document states the same rule as a pattern; a leap second is not a time here.
 * ``clean(text)`` / ``CleanText`` - text without NUL (PostgreSQL text cannot hold it) or
   lone UTF-16 surrogates (no UTF-8 encoding exists for them); ``bad_text_in`` finds the
   first such string, or dictionary key, anywhere in a JSON document and names its path.
@@ -17,19 +18,20 @@ named, whatever the database could not store or a JSON reader could not read bac
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainValidator, Strict, WithJsonSchema
 
 SEQ_MAX = 2**53 - 1
 INT_MAX = 2**31 - 1
-_EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc)
-_LATEST = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=timezone.utc)
 _BAD_CHARACTER = re.compile("[\x00\ud800-\udfff]")
-_RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})",
-                      re.IGNORECASE)
-_ISOFORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})")
+_YEAR = r"(000[2-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+_DAY = r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_CLOCK = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+_OFFSET = r"[+-]([01][0-9]|2[0-3]):[0-5][0-9]"
+TIME_PATTERN = rf"^{_YEAR}{_DAY}[Tt]{_CLOCK}(\.[0-9]{{1,9}})?([Zz]|{_OFFSET})$"
+SALE_TIME_PATTERN = rf"^{_YEAR}{_DAY}T{_CLOCK}(\.[0-9]{{1,6}})?(Z|{_OFFSET})$"
 
 
 def _integral(value: Any) -> Any:
@@ -85,32 +87,30 @@ def bad_text_in(document: Any) -> tuple[str, str] | None:
     return None
 
 
-def _time(pattern: re.Pattern[str], shape: str) -> Any:
+def _time(pattern: str, shape: str) -> Any:
+    shape_of = re.compile(pattern)
+
     def parse(value: Any) -> datetime:
         if isinstance(value, datetime):  # built in Python (the tests, the admin commands)
             moment = value
-        elif not isinstance(value, str) or not pattern.fullmatch(value):
-            raise ValueError(f"Input should be a date and time as {shape}")
+        elif not isinstance(value, str) or not shape_of.match(value):
+            raise ValueError(f"Input should be a date and time in the years 0002 to 9998 as {shape}")
         else:
-            moment = datetime.fromisoformat(value.upper())
+            moment = datetime.fromisoformat(value.upper())  # ValueError for a day the month has not
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise ValueError("Input should have a UTC offset")
-        try:
-            in_utc = moment.astimezone(timezone.utc)
-        except OverflowError:
-            raise ValueError("Input is outside the years 1 to 9999 once converted to UTC") from None
-        if not _EARLIEST <= in_utc <= _LATEST:
-            raise ValueError("Input is outside 0001-01-02 to 9999-12-30 once converted to UTC")
+        if not 2 <= moment.year <= 9998:
+            raise ValueError("Input should be in the years 0002 to 9998")
         return moment
 
     return parse
 
 
-Time = Annotated[datetime, PlainValidator(_time(_RFC3339, "RFC 3339 text, e.g. 2026-12-02T09:30:00+02:00")),
-                 WithJsonSchema({"type": "string", "format": "date-time"})]
+Time = Annotated[datetime, PlainValidator(_time(TIME_PATTERN, "RFC 3339 text, e.g. 2026-12-02T09:30:00+02:00")),
+                 WithJsonSchema({"type": "string", "format": "date-time", "pattern": TIME_PATTERN})]
 """An RFC 3339 date-time (``T`` and ``Z`` in either case, as RFC 3339 allows)."""
 
-SaleTime = Annotated[datetime, PlainValidator(_time(_ISOFORMAT, "datetime.isoformat() writes it, "
-                                                                "e.g. 2026-12-02T09:30:00.123456+02:00")),
-                     WithJsonSchema({"type": "string", "format": "date-time"})]
+SaleTime = Annotated[datetime, PlainValidator(_time(SALE_TIME_PATTERN, "datetime.isoformat() writes it, "
+                                                                       "e.g. 2026-12-02T09:30:00.123456+02:00")),
+                     WithJsonSchema({"type": "string", "format": "date-time", "pattern": SALE_TIME_PATTERN})]
 """The sale's times exactly as the till writes them (the domain's codec reads them again)."""

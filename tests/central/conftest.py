@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,11 @@ def postgresql_url() -> str:
     return url
 
 
-@pytest.fixture
-def fresh_postgresql_url() -> Iterator[str]:
+@contextmanager
+def scratch_postgresql_url(prefix: str = "hub_test") -> Iterator[str]:
     """A URL whose connections use a new, empty schema (dropped afterwards)."""
     base = postgresql_url()
-    schema = f"hub_test_{uuid.uuid4().hex[:12]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
@@ -43,6 +44,13 @@ def fresh_postgresql_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         admin.dispose()
+
+
+@pytest.fixture
+def fresh_postgresql_url() -> Iterator[str]:
+    """A URL whose connections use a new, empty schema (dropped afterwards)."""
+    with scratch_postgresql_url() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -14,21 +14,21 @@ import os
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from central.app import create_app
 from central.database import open_hub_database
 from central.sale_document import read_sale
 from central.tables import sales, tills
 from tests.central.bad_values import document, post_raw, push_raw
-from tests.central.conftest import postgresql_url
+from tests.central.conftest import scratch_postgresql_url
 from tests.central.edge_values import edge_values, mutations, texts
 from tests.central.shop import Shop, make_sales
 
@@ -53,28 +53,16 @@ class FuzzHub:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def fuzz_hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzHub]:
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'hub.sqlite3'}"
-    else:
-        base = postgresql_url()
-        schema = f"hub_fuzz_{uuid.uuid4().hex[:12]}"
-        with create_engine(base, isolation_level="AUTOCOMMIT").connect() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-    db = open_hub_database(url, migrate_schema=True)
-    app = create_app(url)
-    try:
-        with TestClient(app) as client:
-            yield FuzzHub(Shop.set_up(db, client), client)
-    finally:
-        app.state.db.close()
-        db.close()
-        if schema is not None:
-            admin = create_engine(postgresql_url(), isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-            admin.dispose()
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'hub.sqlite3'}"
+        else:
+            url = stack.enter_context(scratch_postgresql_url("hub_fuzz"))
+        db = stack.enter_context(open_hub_database(url, migrate_schema=True))
+        app = create_app(url)
+        stack.callback(app.state.db.close)
+        client = stack.enter_context(TestClient(app))
+        yield FuzzHub(Shop.set_up(db, client), client)
 
 
 def report(what: str, tally: Counter[str]) -> None:
