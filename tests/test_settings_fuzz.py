@@ -70,6 +70,7 @@ def test_a_deeply_nested_document_is_one_clear_line(depth, kind):
     ('name2 = "\\u0007"\n', "[store] name2"),
     ('footer = "a\\u0000"\n', "[store] footer"),
     ('[printer]\nwidth = ' + "9" * 5000 + "\n", "line 5 (width = 999"),
+    ('address = "' + "x\u2028\x85" * 1000 + '"\n', "line 4 (address = "),  # TOML lines end at \\n only
     ("till = 5\n".replace("till", "x") + "[till]\ntill_id = [[[]]]\n", "[till] till_id"),
 ])
 def test_each_settings_mistake_is_one_line_naming_the_section_and_key(extra, named):

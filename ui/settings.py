@@ -239,7 +239,7 @@ MAX_LINE = 2000  # characters; tomllib takes quadratic time over a long dotted k
 
 
 def parse_settings(text: str, path: Path) -> Settings:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # TOML ends lines at \n only
         if len(line) > MAX_LINE:
             raise _problem(path, f"line {number} ({line[:30]}…) is longer than {MAX_LINE} characters: it is not a setting")
     try:
