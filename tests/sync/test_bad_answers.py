@@ -27,7 +27,9 @@ from tests.sync.scripted_hub import ScriptedHub, http_answer, scripted_hub
 
 FUZZ_EXAMPLES = 5000 if os.environ.get("KASSA_SOAK") else 300
 BOUND = 64 * 1024  # the client's max_answer_bytes here: a "huge" body is cheap to make
-ONCE = RetryPolicy(attempts=1)
+# As the till does, a broken link is tried again (here at once): the server closes each
+# connection after its answer, and a request may race that close on a reused connection.
+ONCE = RetryPolicy(attempts=2, first_wait=0.001, max_wait=0.001)
 CREDENTIAL = "kt1.AAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
 SALES = [(1, '{"sale_id": "a"}'), (2, '{"sale_id": "b"}')]
 CALLS = ("push", "heartbeat", "pull", "enrol")
@@ -40,15 +42,22 @@ def server() -> Iterator[ScriptedHub]:
         yield hub
 
 
-def call(hub: ScriptedHub, what: str) -> object:
-    with HubClient(hub.url, CREDENTIAL, timeout=10, retry=ONCE, max_answer_bytes=BOUND) as client:
-        if what == "push":
-            return client.push_sales(SALES)
-        if what == "heartbeat":
-            return client.heartbeat(3, 60)
-        if what == "pull":
-            return client.pull_page("products", "0", 100)
-        return client.enrol("CODE-1234", "till")
+@pytest.fixture(scope="module")
+def client(server: ScriptedHub) -> Iterator[HubClient]:
+    """One client for all examples, as the till has: a connection the last answer left
+    unusable must not spoil the next exchange either."""
+    with HubClient(server.url, CREDENTIAL, timeout=10, retry=ONCE, max_answer_bytes=BOUND) as shared:
+        yield shared
+
+
+def call(client: HubClient, what: str) -> object:
+    if what == "push":
+        return client.push_sales(SALES)
+    if what == "heartbeat":
+        return client.heartbeat(3, 60)
+    if what == "pull":
+        return client.pull_page("products", "0", 100)
+    return client.enrol("CODE-1234", "till")
 
 
 def check(result: object, what: str) -> None:
@@ -148,17 +157,18 @@ ODD_HEADERS = st.sampled_from([
 ])
 
 
-@st.composite
-def clean_answers(draw: st.DrawFn, what: str) -> bytes:
-    """The status the protocol says and plain framing: only the body is off (or not)."""
-    body = draw(st.just(json.dumps(valid_body(what)).encode()) | near_valid(what))
+def clean_answer(what: str, body: bytes) -> bytes:
+    """The status the protocol says and plain framing."""
     return http_answer(201 if what == "enrol" else 200, [(b"Content-Type", b"application/json")], body)
 
 
 @st.composite
 def raw_answers(draw: st.DrawFn, what: str) -> bytes:
-    if draw(st.integers(0, 3)) == 0:
-        return draw(clean_answers(what))
+    choice = draw(st.integers(0, 7))
+    if choice == 0:  # the right answer: it must be taken, whatever came before on the connection
+        return clean_answer(what, json.dumps(valid_body(what)).encode())
+    if choice == 1:
+        return clean_answer(what, draw(near_valid(what)))
     status = draw(STATUSES)
     body = draw(bodies(what))
     headers: list[tuple[bytes, bytes]] = [(b"Content-Type", b"application/json")]
@@ -199,13 +209,16 @@ def exchanges(draw: st.DrawFn) -> tuple[str, bytes]:
 @example(("heartbeat", http_answer(200, [], deep(10_000))))
 @example(("pull", http_answer(200, [(b"Transfer-Encoding", b"chunked")], b"zz\r\nabc", content_length=False)))
 @example(("enrol", http_answer(201, [(b"X-Nul", b"a\x00b")], b"{}")))
-def test_any_answer_is_either_a_valid_answer_or_a_sync_error(server: ScriptedHub, exchange: tuple[str, bytes]) -> None:
+@pytest.mark.timeout(3600 if os.environ.get("KASSA_SOAK") else 300)
+def test_any_answer_is_either_a_valid_answer_or_a_sync_error(server: ScriptedHub, client: HubClient,
+                                                             exchange: tuple[str, bytes]) -> None:
     what, raw = exchange
     server.answer = raw
     tried["inputs"] += 1
     try:
-        result = call(server, what)
+        result = call(client, what)
     except SyncError as error:
+        assert raw != clean_answer(what, json.dumps(valid_body(what)).encode()), f"a right answer refused: {error}"
         tried["refused"] += 1
         text = error.user_message()
         assert text and "\n" not in text and "Traceback" not in text
@@ -241,11 +254,11 @@ NAMED = {
 
 
 @pytest.mark.parametrize("name", sorted(NAMED))
-def test_each_transport_surprise_is_a_clear_sync_error(server: ScriptedHub, name: str) -> None:
+def test_each_transport_surprise_is_a_clear_sync_error(server: ScriptedHub, client: HubClient, name: str) -> None:
     raw, kind, words = NAMED[name]
     server.answer = raw
     with pytest.raises(kind) as raised:
-        call(server, "heartbeat")
+        call(client, "heartbeat")
     assert words in raised.value.user_message(), raised.value.user_message()
 
 
