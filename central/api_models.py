@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from central.datasets import DATASET_NAMES
-from central.wire_types import INT_MAX, SEQ_MAX, CleanText, Time, whole
+from central.wire_types import SEQ_MAX, CleanText, Count, Time, WholeNumber
 
 Reason = Literal["schema", "wrong_till", "unknown_product", "totals", "seq_conflict"]
 
@@ -31,8 +31,8 @@ class EnrolmentAnswer(BaseModel):
 
 
 class BatchItem(BaseModel):
-    seq: whole(description="the till's gapless sequence: the receipt number.  Any integer is read; a seq "
-                           f"outside 1 to {SEQ_MAX} (2^53 - 1) rejects only its sale, as schema")
+    seq: WholeNumber = Field(description="the till's gapless sequence: the receipt number.  Any integer is read; "
+                                         f"a seq outside 1 to {SEQ_MAX} (2^53 - 1) rejects only its sale, as schema")
     sale: dict[str, Any] = Field(description="a kassa.sale.v1 document (pos.codec.sale_to_dict); "
                                              "validated one by one, so one bad sale rejects only itself")
 
@@ -68,8 +68,8 @@ class DatasetPage(BaseModel):
 
 class Heartbeat(BaseModel):
     till_time: Time
-    queue_length: whole(0, INT_MAX)
-    oldest_unsent_seconds: whole(0, INT_MAX) | None = None
+    queue_length: Count
+    oldest_unsent_seconds: Count | None = None
     app_version: Annotated[CleanText, Field(max_length=40)]
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, ValidationError
 
-from central.wire_types import SEQ_MAX, SaleTime, bad_text_in, whole
+from central.wire_types import ReceiptNumber, SaleTime, bad_text_in
 
 from pos.codec import SALE_SCHEMA, sale_from_dict
 from pos.errors import PosError
@@ -76,7 +76,7 @@ class SaleDocument(_Part):
     sale_id: uuid.UUID
     store_id: Code
     till_id: Code
-    receipt_number: whole(1, SEQ_MAX)
+    receipt_number: ReceiptNumber
     cashier: CashierDocument
     opened_at: SaleTime
     completed_at: SaleTime

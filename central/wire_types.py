@@ -1,7 +1,7 @@
 """The protocol's value types as the hub accepts them: each one refuses, with the field
 named, whatever the database could not store or a JSON reader could not read back.
 
-* ``whole(ge, le)`` - a JSON integer.  ``26682439.0`` is an integer too (JSON Schema counts
+* ``WholeNumber``, ``ReceiptNumber``, ``Count`` - a JSON integer.  ``26682439.0`` is an integer too (JSON Schema counts
   numbers by value), so a number with no fraction is read as that integer; ``true``, a
   string, ``1.5`` or a value outside ``ge..le`` are refused.  The bounds are the columns':
   ``SEQ_MAX`` (2^53 - 1, what every JSON reader reads exactly; BIGINT holds more) and
@@ -40,9 +40,15 @@ def _integral(value: Any) -> Any:
     return value
 
 
-def whole(ge: int | None = None, le: int | None = None, description: str | None = None) -> Any:
-    """An integer ``ge <= n <= le`` (a float without a fraction counts as one)."""
-    return Annotated[int, Strict(), Field(ge=ge, le=le, description=description), BeforeValidator(_integral)]
+def _whole(ge: int | None = None, le: int | None = None) -> Any:
+    return Annotated[int, Strict(), Field(ge=ge, le=le), BeforeValidator(_integral)]
+
+
+WholeNumber = _whole()
+"""Any JSON integer (a float without a fraction counts as one)."""
+ReceiptNumber = _whole(1, SEQ_MAX)
+Count = _whole(0, INT_MAX)
+"""What an INTEGER column holds, from 0."""
 
 
 def text_problem(text: str) -> str | None:
