@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from pos.barcode import ScannedBarcode, TypedCode, WeighedBarcode, is_code_like, parse_scan
 from pos.basket import Basket, BasketLine, BasketState
@@ -23,7 +24,7 @@ from pos.errors import PosError
 from pos.i18n import N_
 from pos.money import BadAmount, Money, parse_amount
 from pos.ports import CashierDirectory, Catalog, Clock, OpenBasketStore, SaleJournal
-from pos.quantity import parse_decimal, shown
+from pos.quantity import check_quantity, parse_decimal, shown
 from pos.receipt import StoreInfo
 from pos.sale import Cashier, Sale, sale_from_basket
 from pos.tax import TaxLine
@@ -122,12 +123,25 @@ class Till:
         snapshot = self.baskets.load_basket()
         if snapshot:
             try:
-                self.basket = basket_from_dict(snapshot)
+                self.basket = self._restored(snapshot)
                 self.restored_lines = len(self.basket.active_lines())
                 log.info("reopened basket %s with %d lines", self.basket.basket_id, len(self.basket.lines))
-            except (KeyError, ValueError, TypeError, PosError):
+            except (KeyError, ValueError, TypeError, AttributeError, ArithmeticError, PosError):
                 log.exception("the saved basket could not be read; starting a new one")
         return self._result(basket_changed=True)
+
+    def _restored(self, snapshot: dict[str, Any]) -> Basket:
+        """The saved basket, if every number in it is one the till could have made."""
+        basket = basket_from_dict(snapshot)
+        if basket.currency != self.settings.store.currency:
+            raise ValueError(f"the saved basket is in {basket.currency}")
+        for line in basket.lines:
+            check_quantity(line.quantity, sold_by_weight=line.product.sold_by_weight, name=line.product.name)
+            if line.product.price.minor_units() < 0:
+                raise ValueError("a saved price is negative")
+        self.settings.cash.due(basket.total())  # every amount and tax can be worked out
+        basket.taxes()
+        return basket
 
     def sign_in(self, cashier_code: str, pin: str) -> TillResult:
         cashier = self.cashiers.sign_in(cashier_code.strip(), pin)
