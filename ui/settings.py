@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
+import urllib.parse
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -153,8 +154,18 @@ class SyncSettings(_Section):
     @field_validator("hub_url")
     @classmethod
     def _web_address(cls, value: str) -> str:
+        example = 'a web address, e.g. "https://hub.example.com"'
         if not value.startswith(("https://", "http://")):
-            raise ValueError("hub_url is a web address, e.g. \"https://hub.example.com\"")
+            raise ValueError(f"hub_url is {example}")
+        if not value.isprintable() or any(ch.isspace() for ch in value):
+            raise ValueError(f"holds spaces or control characters; it is {example}")
+        try:
+            parts = urllib.parse.urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not 1-65535 digits
+        except ValueError as err:
+            raise ValueError(f"{err}; it is {example}") from None
+        if not parts.hostname:
+            raise ValueError(f"names no host; it is {example}")
         return value.rstrip("/")
 
     @field_validator("ca_bundle")
