@@ -83,10 +83,11 @@ class PullOutcome:
 
 class CatalogPuller:
     def __init__(self, client: HubClient, data: ReferenceData, *, page_size: int = 2000,
-                 datasets: tuple[str, ...] = DATASETS) -> None:
+                 datasets: tuple[str, ...] = DATASETS, stage_rows: int = STAGE_ROWS) -> None:
         self.client = client
         self.data = data
         self.page_size = max(1, min(page_size, 5000))
+        self.stage_rows = max(1, stage_rows)
         self.datasets = datasets
         self._lock = threading.Lock()
         self._staging = threading.Lock()  # one batch staged at a time: the datasets queue here, not in SQLite
@@ -134,7 +135,7 @@ class CatalogPuller:
                     last = Cursor(page.cursor, page.snapshot)
                     pages += 1
                     items += len(page.items)
-                    if len(batch) >= STAGE_ROWS or not page.more:
+                    if len(batch) >= self.stage_rows or not page.more:
                         with self._staging:
                             staging.stage(dataset, batch, cursor=last, complete=not page.more)
                         batch, last = [], None

@@ -3,10 +3,12 @@ refuse connections, hold traffic back (delay), cut a connection right after the
 request went through to the hub - so the hub does the work but the answer is lost -,
 hold the next answers back (a slow hub), cut a request part-way through its body (the
 hub never sees it whole), or answer requests itself (an HTTP error from "the hub"
-without the hub hearing of them)."""
+without the hub hearing of them).  ``fail_requests`` makes a link that fails a share of its
+requests, one request per connection, each failing in one of three ways."""
 
 from __future__ import annotations
 
+import random
 import socket
 import threading
 import time
@@ -39,6 +41,9 @@ class Proxy:
         self._released = threading.Event()  # set on close: delayed answers go at once
         self._open: set[socket.socket] = set()
         self._closed = False
+        self._failing: tuple[float, random.Random, frozenset[int]] | None = None
+        self.requests_seen = 0  # while fail_requests is on
+        self.requests_failed: dict[str, int] = {"answered 503": 0, "cut before the hub": 0, "answer lost": 0}
         threading.Thread(target=self._accept, name="proxy-accept", daemon=True).start()
 
     # -- commands ----------------------------------------------------------------------
@@ -77,6 +82,20 @@ class Proxy:
             self._canned = [answer] * count
         self.drop_connections()
 
+    def fail_requests(self, rate: float, *, seed: int = 0, numbers: frozenset[int] = frozenset()) -> None:
+        """From now on every request goes on a connection of its own (``Connection: close``)
+        and fails with probability ``rate`` (a seeded draw), or when its number (0, 1, 2...) is
+        in ``numbers``: answered 503 by the proxy, cut before it reaches the hub, or passed to
+        the hub and its answer lost (a third each).  ``rate=0`` with no ``numbers`` passes all."""
+        with self._lock:
+            self._failing = (rate, random.Random(seed), frozenset(numbers))
+        self.drop_connections()
+
+    @property
+    def failed(self) -> int:
+        with self._lock:
+            return sum(self.requests_failed.values())
+
     def wait_forwarded(self, at_least: int, timeout: float) -> bool:
         """Until ``at_least`` bytes in all went to the hub (False if ``timeout`` passed first)."""
         with self._moved:
@@ -103,6 +122,9 @@ class Proxy:
                 return
             if self.refusing:
                 _close(client)
+                continue
+            if self._failing is not None:
+                threading.Thread(target=self._one_request, args=(client,), daemon=True).start()
                 continue
             canned = self._take(self._canned)
             if canned is not None:
@@ -155,27 +177,52 @@ class Proxy:
             _close(source)
             _close(target)
 
+    def _one_request(self, client: socket.socket) -> None:
+        """Read one request, then fail it or pass it to the hub on a connection of its own."""
+        upstream: socket.socket | None = None
+        try:
+            client.settimeout(10)
+            request = _read_request(client)
+            if request is None:
+                return
+            head, body = request
+            with self._lock:
+                assert self._failing is not None
+                rate, draw, numbers = self._failing
+                fails = self.requests_seen in numbers or draw.random() < rate
+                how = draw.choice(list(self.requests_failed))
+                self.requests_seen += 1
+                if fails:
+                    self.requests_failed[how] += 1
+            if fails and how == "answered 503":
+                body503 = b'{"error": "unavailable", "detail": "injected by the test proxy"}'
+                client.sendall(b"HTTP/1.1 503 Injected\r\nContent-Type: application/json\r\nContent-Length: "
+                               + str(len(body503)).encode() + b"\r\nConnection: close\r\n\r\n" + body503)
+                return
+            if fails and how == "cut before the hub":
+                return
+            lines = [line for line in head.split(b"\r\n") if not line.lower().startswith(b"connection:")]
+            upstream = socket.create_connection(self.upstream, timeout=10)
+            upstream.sendall(b"\r\n".join(lines) + b"\r\nConnection: close\r\n\r\n" + body)
+            while True:
+                data = upstream.recv(65536)
+                if not data:
+                    break
+                if not fails:  # an answer lost: the hub did the work, the till hears nothing
+                    client.sendall(data)
+        except OSError:
+            pass
+        finally:
+            if upstream is not None:
+                _close(upstream)
+            _close(client)
+
     def _answer_itself(self, client: socket.socket, answer: bytes) -> None:
         """Read one whole request (headers, then Content-Length bytes), send ``answer``, close."""
         try:
             client.settimeout(10)
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = client.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            head, _, body = data.partition(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value.strip())
-            while len(body) < length:
-                chunk = client.recv(65536)
-                if not chunk:
-                    return
-                body += chunk
+            if _read_request(client) is None:
+                return
             client.sendall(answer)
             with self._lock:
                 self.canned_answers += 1
@@ -197,6 +244,29 @@ class Proxy:
             if self._cuts == 0:
                 self.cut_done.set()
             return True
+
+
+def _read_request(client: socket.socket) -> tuple[bytes, bytes] | None:
+    """One whole request from ``client``: its head (without the blank line) and its body
+    (Content-Length bytes); None if the connection closed first."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = client.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(body) < length:
+        chunk = client.recv(65536)
+        if not chunk:
+            return None
+        body += chunk
+    return head, body
 
 
 def _close(sock: socket.socket) -> None:
