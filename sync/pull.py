@@ -118,7 +118,7 @@ class CatalogPuller:
 
     def _pull_dataset(self, dataset: str, cursor: str, staging: Staging) -> tuple[Cursor, int, int]:
         """Stage every page of ``dataset`` after ``cursor``: (new cursor, items, pages).
-        Pages are staged STAGE_ROWS rows at a time (see ``Staging``), each batch with the
+        Pages are staged ``stage_rows`` rows at a time (see ``Staging``), each batch with the
         cursor of its last page; when a page cannot be had, the pages before it are staged
         before the failure is raised."""
         items = pages = 0
