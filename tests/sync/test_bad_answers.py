@@ -237,7 +237,8 @@ def test_the_fuzzing_tried_what_it_says() -> None:
 
 # -- the named cases, one by one --------------------------------------------------------
 NAMED = {
-    "gzip that is not": (http_answer(200, [(b"Content-Encoding", b"gzip")], b"not gzip"), BadAnswer, "cannot be decoded"),
+    "gzip that is not": (http_answer(200, [(b"Content-Encoding", b"gzip")], b"not gzip"), BadAnswer,
+                         "cannot be decoded"),
     "deflate that is not": (http_answer(200, [(b"Content-Encoding", b"deflate")], b"nope"), BadAnswer, "decoded"),
     "broken chunks": (http_answer(200, [(b"Transfer-Encoding", b"chunked")], b"zz\r\nabc\r\n", content_length=False),
                       HubUnreachable, "RemoteProtocolError"),
