@@ -97,3 +97,9 @@ class RequestNotSent(SyncError):
     """The till could not put its own request on the wire (a stored credential holding
     characters an HTTP header cannot carry): not the hub's fault, and not a sale's.  (The
     general message.)"""
+
+
+class NetworkSettingsUnusable(SyncError):
+    """The computer's proxy or CA variables (``HTTPS_PROXY``, ``ALL_PROXY``, ``SSL_CERT_FILE``...)
+    are ones the HTTP client cannot use: nothing can be sent until IT fixes them; not a
+    sale's fault.  (The general message.)"""

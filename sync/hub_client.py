@@ -21,7 +21,8 @@ of sales, pull one page of a dataset, heartbeat.
   follow, broken chunks), too many redirects, JSON that is not JSON or nested too deep, a
   body over the bound (also when its ``Content-Length`` says so up front): ``BadAnswer``.
   A hub address httpx cannot use (no ``http(s)://``, a bad port, a control character):
-  ``HubAddressInvalid``, on every exchange (the till still starts).  A request that cannot
+  ``HubAddressInvalid``, on every exchange (the till still starts); so are proxy or CA
+  variables of the machine httpx cannot use (``NetworkSettingsUnusable``).  A request that cannot
   be put on the wire (a credential with characters a header cannot carry):
   ``RequestNotSent``.
 """
@@ -49,6 +50,7 @@ from sync.errors import (
     HubAddressInvalid,
     HubNotTrusted,
     HubUnreachable,
+    NetworkSettingsUnusable,
     RequestNotSent,
     RequestRefused,
     SyncError,
@@ -107,12 +109,22 @@ class HubClient:
                     reason=f"the CA bundle {ca_bundle} (ca_bundle in [sync]) cannot be used: {_ssl_text(error)}")
         options: dict[str, Any] = dict(verify=verify, timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
                                        headers={"User-Agent": f"kassa-till/{APP_VERSION}"})
+        base_url = self.base_url
         try:
-            self._http = httpx.Client(base_url=self.base_url, **options)
-        except (httpx.InvalidURL, ValueError) as error:
+            httpx.URL(base_url)
+        except (httpx.InvalidURL, ValueError, TypeError) as error:
             log.error("the hub address %r cannot be used: %s", self.base_url, error)
             self._unusable = self._unusable or _bad_address(self.base_url, error)
-            self._http = httpx.Client(**options)
+            base_url = ""
+        try:
+            self._http = httpx.Client(base_url=base_url, **options)
+        except Exception as error:  # noqa: BLE001 - the machine's proxy or CA variables: never crash the till
+            log.error("this computer's network settings cannot be used: %s", error)
+            self._unusable = self._unusable or NetworkSettingsUnusable(
+                hub=self.base_url, code="network_settings",
+                reason=f"this computer's network settings cannot be used ({_text(error)}); check the "
+                       "variables HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, SSL_CERT_FILE and SSL_CERT_DIR")
+            self._http = httpx.Client(**{**options, "verify": ssl.create_default_context()}, trust_env=False)
 
     # -- the protocol --------------------------------------------------------------------
     def enrol(self, code: str, device: str) -> Enrolment:

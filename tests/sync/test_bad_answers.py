@@ -21,7 +21,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sync import answers
-from sync.errors import BadAnswer, HubAddressInvalid, HubUnreachable, RequestNotSent, SyncError
+from sync.errors import (
+    BadAnswer,
+    HubAddressInvalid,
+    HubUnreachable,
+    NetworkSettingsUnusable,
+    RequestNotSent,
+    SyncError,
+)
 from sync.hub_client import HubClient, RetryPolicy
 from tests.sync.scripted_hub import ScriptedHub, http_answer, scripted_hub
 
@@ -279,3 +286,17 @@ def test_a_credential_a_header_cannot_carry_is_a_clear_error(server: ScriptedHub
     with HubClient(server.url, credential, retry=ONCE) as client, pytest.raises(RequestNotSent) as raised:
         client.heartbeat(0, None)
     assert "could not be sent" in raised.value.user_message()
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("SSL_CERT_FILE", "/nonexistent/ca.pem"), ("ALL_PROXY", "socks5://127.0.0.1:9"),
+    ("HTTPS_PROXY", "ht!tp://proxy"), ("HTTP_PROXY", "http://[::1"),
+])
+def test_proxy_or_ca_variables_the_client_cannot_use_are_a_clear_error_not_a_crash(
+        server: ScriptedHub, monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:
+    monkeypatch.setenv(variable, value)
+    client = HubClient(server.url, CREDENTIAL, retry=ONCE)  # the till starts all the same
+    with pytest.raises(NetworkSettingsUnusable) as raised:
+        client.heartbeat(0, None)
+    assert variable in raised.value.user_message() and "\n" not in raised.value.user_message()
+    client.close()

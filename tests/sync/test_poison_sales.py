@@ -15,6 +15,7 @@ from sync.errors import (
     HubAddressInvalid,
     HubNotTrusted,
     HubUnreachable,
+    NetworkSettingsUnusable,
     RequestNotSent,
     RequestRefused,
     SyncError,
@@ -234,6 +235,7 @@ def test_kassa_sync_style_one_call_isolates_the_poison_sale_in_one_run(hub: Hub,
     (CredentialMissing(reason="nothing stored"), Failure.WAIT),
     (HubAddressInvalid(reason="no http://"), Failure.WAIT),
     (RequestNotSent(reason="a newline"), Failure.WAIT),
+    (NetworkSettingsUnusable(reason="ALL_PROXY"), Failure.WAIT),
 ])
 def test_only_failures_that_can_be_a_sales_fault_ever_lead_to_quarantine(error: SyncError, kind: Failure) -> None:
     assert failure_kind(error) is kind
