@@ -18,6 +18,9 @@ from ui.settings import Settings
 from ui.wiring import data_dir, database_path, hub_client, sync_config
 
 
+SHOWN_QUARANTINED = 5
+
+
 def _need_sync(settings: Settings) -> SyncConfig:
     config = sync_config(settings)
     if config is None:
@@ -74,5 +77,10 @@ def status(settings: Settings) -> int:
     print(f"link: {link}" + (f" - {problem}" if problem and shown.link is not Link.ONLINE else ""))
     print(f"waiting to send: {shown.queue_length}" + (f" (oldest {int(age.total_seconds())} s)" if age else ""))
     print(f"quarantined: {shown.quarantined}")
+    for held in sync.outbox.quarantined()[:SHOWN_QUARANTINED]:  # the oldest first, each with the hub's answer
+        reason = " ".join(held.reason.split())
+        print(f"  receipt {held.seq}: {reason[:150]}{'...' if len(reason) > 150 else ''}")
+    if shown.quarantined > SHOWN_QUARANTINED:
+        print(f"  ... and {shown.quarantined - SHOWN_QUARANTINED} more (Ctrl+Q at the till lists them all)")
     print(f"last catalog update: {shown.last_pull_at.isoformat(timespec='seconds') if shown.last_pull_at else 'never'}")
     return 0

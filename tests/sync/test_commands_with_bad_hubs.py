@@ -109,3 +109,26 @@ def test_a_bug_in_a_sync_command_is_one_line_with_the_traceback_in_the_log(tmp_p
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith("kassa: sync failed unexpectedly (RuntimeError: a bug nobody foresaw)")
     assert "Traceback" in (tmp_path / "kassa.log").read_text(encoding="utf-8")
+
+
+def test_kassa_status_lists_the_quarantined_sales_with_the_hubs_answers(gzip_liar: ScriptedHub, tmp_path: Path) -> None:
+    config = enrolled_till(tmp_path, gzip_liar.url)
+    db = open_database(tmp_path / "till.sqlite3")
+    till = make_sql_till(SqlJournal(db, STORE.till_id))
+    for _ in range(6):
+        sell(till, SHAMPOO.barcode)
+    outbox = SqlOutbox(db)
+    outbox.quarantine(1, "internal: HTTP 500 the hub failed;\nthe request was not applied (failed alone 3 times)")
+    for seq in range(2, 8):
+        outbox.quarantine(seq, "unknown_product: product 1009 is not in the catalog " + "x" * 300)
+    db.close()
+
+    shown = kassa("status", "--config", str(config), data_dir=tmp_path)
+
+    assert shown.returncode == 0 and shown.stderr == ""
+    lines = shown.stdout.splitlines()
+    start = lines.index("quarantined: 7")
+    assert lines[start + 1] == ("  receipt 1: internal: HTTP 500 the hub failed; the request was not applied "
+                                "(failed alone 3 times)")
+    assert lines[start + 2].startswith("  receipt 2: unknown_product: product 1009") and lines[start + 2].endswith("...")
+    assert lines[start + 6] == "  ... and 2 more (Ctrl+Q at the till lists them all)"
