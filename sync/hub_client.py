@@ -102,7 +102,7 @@ class HubClient:
         if ca_bundle is not None:
             try:
                 verify = ssl.create_default_context(cafile=str(ca_bundle))
-            except (OSError, ssl.SSLError) as error:
+            except (OSError, ssl.SSLError, ValueError) as error:  # ValueError: a NUL in the path
                 log.error("the CA bundle %s cannot be used: %s", ca_bundle, error)
                 self._unusable = HubNotTrusted(
                     hub=self.base_url, code="ca_bundle",

@@ -15,6 +15,7 @@ import os
 import zlib
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -24,6 +25,7 @@ from sync import answers
 from sync.errors import (
     BadAnswer,
     HubAddressInvalid,
+    HubNotTrusted,
     HubUnreachable,
     NetworkSettingsUnusable,
     RequestNotSent,
@@ -299,4 +301,16 @@ def test_proxy_or_ca_variables_the_client_cannot_use_are_a_clear_error_not_a_cra
     with pytest.raises(NetworkSettingsUnusable) as raised:
         client.heartbeat(0, None)
     assert variable in raised.value.user_message() and "\n" not in raised.value.user_message()
+    client.close()
+
+
+@pytest.mark.parametrize("bundle", ["nul\x00in-the-path.pem", "folder", "not-a-certificate.pem"])
+def test_a_ca_bundle_that_cannot_be_used_is_a_clear_error_not_a_crash(server: ScriptedHub, tmp_path: Path,
+                                                                      bundle: str) -> None:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "not-a-certificate.pem").write_text("hello", encoding="utf-8")
+    client = HubClient(server.url, CREDENTIAL, ca_bundle=tmp_path / bundle, retry=ONCE)  # the till starts
+    with pytest.raises(HubNotTrusted) as raised:
+        client.heartbeat(0, None)
+    assert "ca_bundle" in raised.value.user_message()
     client.close()
