@@ -154,8 +154,9 @@ def _store_retrying(db: HubDatabase, till: TillIdentity, candidates: list[Candid
 
 
 def _refused(candidate: Candidate, error: BaseException) -> dict[str, Any]:
-    log.error("the database refused sale %s of seq %d: %s", candidate.sale_id, candidate.seq, error)
     kind = type(getattr(error, "orig", None) or error).__name__
+    log.warning("the database refused sale %s (seq %d): %s: %s", candidate.sale_id, candidate.seq, kind,
+                _first_line(error))
     return _rejected(candidate.sale_id, "schema",
                      f"the hub's database cannot store this sale ({kind}: {_first_line(error)[:300]})")
 
