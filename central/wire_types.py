@@ -99,7 +99,7 @@ def _time(pattern: str, shape: str) -> Any:
     def parse(value: Any) -> datetime:
         if isinstance(value, datetime):  # built in Python (the tests, the admin commands)
             moment = value
-        elif not isinstance(value, str) or not shape_of.match(value):
+        elif not isinstance(value, str) or not shape_of.fullmatch(value):  # ("$" allows a final newline)
             raise ValueError(f"Input should be a date and time in the years 0002 to 9998 as {shape}")
         else:
             moment = datetime.fromisoformat(value.upper())  # ValueError for a day the month has not

@@ -29,6 +29,7 @@ POISON_SALES: list[tuple[str, Any, str]] = [
     ("completed_at", "2026-12-02T09:30:00", "completed_at"),  # no UTC offset
     ("completed_at", "2026-02-30T09:30:00+02:00", "completed_at"),
     ("completed_at", "2026-12-02T23:59:60Z", "completed_at"),  # a leap second Python cannot hold
+    ("completed_at", "2026-12-02T09:30:00+00:00\n", "completed_at"),
     ("cashier.name", "\ud800", "cashier.name"),
     ("lines.0.name", "Shampoo\x00", "lines.0.name"),
     ("lines.0.barcode", "\udfff", "lines.0.barcode"),
@@ -106,6 +107,7 @@ HEARTBEAT = {"till_time": "2026-12-02T09:30:00+02:00", "queue_length": 3, "oldes
 BAD_HEARTBEATS: list[tuple[str, Any]] = [
     ("till_time", CALENDAR_END), ("till_time", CALENDAR_START), ("till_time", 0), ("till_time", "0"),
     ("till_time", "2026-12-02T09:30:00"), ("till_time", "yesterday"), ("till_time", None),
+    ("till_time", "2026-12-02T09:30:00Z\n"), ("till_time", "0001-12-31T23:59:59+00:00"),
     ("queue_length", BIG), ("queue_length", 2**31), ("queue_length", -1), ("queue_length", True),
     ("queue_length", "3"), ("queue_length", 2.5), ("queue_length", NAN),
     ("oldest_unsent_seconds", BIG), ("oldest_unsent_seconds", 1e300),
