@@ -35,6 +35,7 @@ def test_a_new_basket_is_open_and_empty():
     b = basket()
     assert b.state is BasketState.OPEN and b.lines == []
     assert b.total() == uah("0") and b.taxes() == () and b.item_count() == 0
+    assert isinstance(b.item_count(), Decimal)
     assert b.basket_id != basket().basket_id
 
 

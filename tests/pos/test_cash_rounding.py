@@ -54,7 +54,7 @@ def test_an_amount_is_rounded_half_up_to_the_cent(amount, rounded):
 
 @pytest.mark.parametrize("coin", ["0", "-0.10"])
 def test_a_coin_of_nothing_or_less_is_refused(coin):
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match="^rounding increment must be positive$"):
         round_to_increment(uah("1.00"), Decimal(coin))
 
 

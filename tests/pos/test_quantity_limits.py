@@ -49,8 +49,9 @@ def test_100_kilograms_are_sold_and_one_gram_more_is_too_much():
 
 @pytest.mark.parametrize("value", ["0", "-1", "-0.001", "0.000"])
 def test_nothing_or_less_is_not_a_quantity(value):
-    with pytest.raises(InvalidQuantity):
+    with pytest.raises(InvalidQuantity) as caught:
         counted(value)
+    assert caught.value.fields == {"text": value}
     with pytest.raises(InvalidQuantity):
         weighed(value)
 
