@@ -126,9 +126,9 @@ def test_a_second_copy_of_the_till_on_the_same_database_is_refused_with_a_clear_
 
     path = tmp_path / "till.sqlite3"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys,time; from ui.wiring import claim_database; from pathlib import Path; "
-         "claim_database(Path(sys.argv[1])); print('held', flush=True); time.sleep(60)", str(path)],
-        stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", "import sys; from ui.wiring import claim_database; from pathlib import Path; "
+         "claim_database(Path(sys.argv[1])); print('held', flush=True); sys.stdin.read()", str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,  # it holds the lock until it is killed
     )
     try:
         assert holder.stdout.readline().strip() == "held"
