@@ -1,11 +1,11 @@
 """The protocol's value types as the hub accepts them: each one refuses, with the field
 named, whatever the database could not store or a JSON reader could not read back.
 
-* ``WholeNumber``, ``ReceiptNumber``, ``Count`` - a JSON integer.  ``26682439.0`` is an integer too (JSON Schema counts
-  numbers by value), so a number with no fraction is read as that integer; ``true``, a
-  string, ``1.5`` or a value outside ``ge..le`` are refused.  The bounds are the columns':
-  ``SEQ_MAX`` (2^53 - 1, what every JSON reader reads exactly; BIGINT holds more) and
-  ``INT_MAX`` (2^31 - 1, an INTEGER column).
+* ``WholeNumber``, ``ReceiptNumber``, ``Count`` - a JSON integer.  ``26682439.0`` is an
+  integer too (JSON Schema counts numbers by value), so a number with no fraction is read
+  as that integer; ``true``, a string, ``1.5`` or a value out of bounds are refused.
+  The bounds are the columns': ``SEQ_MAX`` (2^53 - 1, what every JSON reader reads
+  exactly; BIGINT holds more) and ``INT_MAX`` (2^31 - 1, an INTEGER column).
 * ``Time`` - an RFC 3339 date-time string with its UTC offset (never a number) in the
   years 0002 to 9998, so that it stays a date once converted to UTC and PostgreSQL can
   show it in any session time zone (9999-12-31T23:59:59-23:59 cannot be converted).  The
