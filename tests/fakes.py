@@ -1,7 +1,10 @@
 """In-memory implementations of the domain's ports: real behaviour, no storage.
 
 They follow the port contracts (gapless numbers, idempotent record_sale, a print queue
-that keeps failed jobs pending) so domain and UI tests can run without SQLite."""
+that keeps failed jobs pending) so domain and UI tests can run without SQLite;
+tests/local_db/test_journal_contract.py runs the same scenarios on MemoryJournal and the
+SQLite journal to keep it so.  What the journal itself guarantees (gapless numbers across
+restarts, atomic recording) is tested on SQLite only, never on these fakes."""
 
 from __future__ import annotations
 
