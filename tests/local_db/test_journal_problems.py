@@ -131,3 +131,19 @@ def test_discarding_the_open_sale_empties_its_slot(journal: SqlJournal, db: Data
     journal.discard_basket()
     with db.lookup() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM open_basket").scalar_one() == 0
+
+
+def test_a_damaged_file_found_while_recording_names_the_file(journal: SqlJournal, db: Database) -> None:
+    from local_db.problems import DatabaseDamaged
+
+    till = make_sql_till(journal)
+    till.sign_in("1", "1234")
+    till.scan(SHAMPOO.barcode)
+    with db.writing() as conn:  # what SQLite says of a damaged page, at the last insert of the sale
+        conn.exec_driver_sql(
+            "CREATE TRIGGER damaged BEFORE INSERT ON print_jobs BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END"
+        )
+    with pytest.raises(DatabaseDamaged) as caught:
+        till.pay_cash("")
+    assert caught.value.fields["path"] == str(db.path)
+    assert journal.next_receipt_number() == 1

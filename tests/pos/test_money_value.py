@@ -134,3 +134,9 @@ def test_minor_units_fit_a_64_bit_integer_up_to_eighteen_digits():
     assert biggest.minor_units() == 10**18 - 1
     with pytest.raises(ValueError, match="^an amount of 19 digits in minor units is too large$"):
         Money.from_minor(10**18, "UAH").minor_units()
+
+
+def test_an_amount_written_with_an_exponent_counts_all_its_digits():
+    with pytest.raises(ValueError, match="^an amount of 20 digits in minor units is too large$"):
+        Money(Decimal("1E+17"), "UAH").minor_units()  # 1 followed by 17 zeros, and 2 decimals
+    assert Money(Decimal("1E+3"), "UAH").minor_units() == 100_000
