@@ -39,8 +39,8 @@ from pathlib import Path
 from ui.app import make_application
 from ui.main_window import MainWindow
 from ui.qt import QApplication
-from ui.settings import parse_settings
-from ui.wiring import build_services
+from shell.settings import parse_settings
+from shell.wiring import build_services
 settings = parse_settings(
     '[store]\\nstore_id = "B1"\\nname = "Bench"\\n[database]\\npath = "%s"\\n' % sys.argv[1].replace("\\\\", "/"),
     Path("bench.toml"),

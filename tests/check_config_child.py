@@ -10,7 +10,7 @@ import json
 import sys
 import traceback
 
-from ui.cli import main
+from shell.cli import main
 
 
 def check(path: str) -> dict:

@@ -10,7 +10,7 @@ import os
 
 from hypothesis import strategies as st
 
-from ui.settings import Settings
+from shell.settings import Settings
 
 SOAK = bool(os.environ.get("KASSA_SOAK"))
 EXAMPLES = 3000 if SOAK else 150

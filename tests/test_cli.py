@@ -9,15 +9,15 @@ import pytest
 from local_db.database import open_database
 from local_db.demo_store import create_demo_store
 from pos.demo_catalog import generate_catalog
-from ui.settings import parse_settings
-from ui.wiring import build_services
+from shell.settings import parse_settings
+from shell.wiring import build_services
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def kassa(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
     env = {"KASSA_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "shell.cli", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
 

@@ -11,9 +11,9 @@ from local_db.database import open_database
 from local_db.demo_store import create_demo_store
 from local_db.outbox import SqlOutbox
 from pos.demo_catalog import generate_catalog
-from ui.demo import connect_to_hub, demo_settings
-from ui.demo_hub import DemoHub
-from ui.wiring import build_services, build_sync
+from shell.demo import connect_to_hub, demo_settings
+from shell.demo_hub import DemoHub
+from shell.wiring import build_services, build_sync
 
 ITEMS = 200
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.settings import SettingsProblem, load_settings, parse_settings
+from shell.settings import SettingsProblem, load_settings, parse_settings
 
 MINIMAL = '[store]\nstore_id = "S1"\nname = "Shop"\n'
 
@@ -38,5 +38,5 @@ def test_a_missing_file_is_explained(tmp_path):
 
 
 def test_the_embedded_demo_settings_are_valid():
-    text = (Path(__file__).resolve().parents[1] / "ui" / "demo_settings.toml").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[1] / "shell" / "demo_settings.toml").read_text(encoding="utf-8")
     assert parse_settings(text, Path("demo")).store.currency == "UAH"

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from tests.settings_inputs import CLI_RUNS, EXAMPLES, MINIMAL, bombs, documents, nesting_bomb, raw_files
-from ui.settings import Settings, SettingsProblem, load_settings, parse_settings
+from shell.settings import Settings, SettingsProblem, load_settings, parse_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FILE = Path("/etc/kassa/kassa.toml")

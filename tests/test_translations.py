@@ -16,7 +16,7 @@ PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 def source_messages() -> set[str]:
     found = set()
-    for package in ("pos", "ui", "hardware", "local_db", "sync"):
+    for package in ("pos", "ui", "shell", "hardware", "local_db", "sync"):
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):

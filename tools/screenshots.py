@@ -20,9 +20,9 @@ from ui.main_window import MainWindow
 from PySide6.QtTest import QTest
 
 from ui.qt import QApplication, Qt
-from ui.demo import connect_to_hub, demo_settings
-from ui.demo_hub import DEMO_HUB_PORT, DemoHub
-from ui.wiring import build_services
+from shell.demo import connect_to_hub, demo_settings
+from shell.demo_hub import DEMO_HUB_PORT, DemoHub
+from shell.wiring import build_services
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 

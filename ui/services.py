@@ -1,4 +1,4 @@
-"""What the till window is given by the composition root (ui/cli.py): the use cases and the
+"""What the till window is given by the composition root (shell/wiring.py): the use cases and the
 read side of the journal, already wired to their adapters.  The window never builds adapters."""
 
 from __future__ import annotations

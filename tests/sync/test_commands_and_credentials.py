@@ -14,14 +14,14 @@ from sync.credentials import FileStore, KeyringStore, credential_store
 from sync.errors import CredentialMissing
 from tests.fakes import SHAMPOO, STORE
 from tests.sync.conftest import Hub
-from ui.settings import SettingsProblem, parse_settings
+from shell.settings import SettingsProblem, parse_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def kassa(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {"KASSA_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", **env}
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=ROOT, env=environment,
+    return subprocess.run([sys.executable, "-m", "shell.cli", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=120)
 
 

@@ -86,15 +86,15 @@ def test_kassa_enrol_with_a_hub_address_that_cannot_work_says_so_in_one_line(tmp
 
 def test_a_bug_in_a_sync_command_is_one_line_with_the_traceback_in_the_log(tmp_path: Path, monkeypatch,
                                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    import ui.sync_commands
-    from ui.cli import main
+    import shell.sync_commands
+    from shell.cli import main
 
     def broken(settings: object) -> int:
         raise RuntimeError("a bug nobody foresaw")
 
     config = settings_file(tmp_path, "https://hub.example")
     monkeypatch.setenv("KASSA_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(ui.sync_commands, "sync_now", broken)
+    monkeypatch.setattr(shell.sync_commands, "sync_now", broken)
 
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level

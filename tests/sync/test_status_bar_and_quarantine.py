@@ -23,7 +23,7 @@ from ui.app import make_application  # noqa: E402
 from ui.qt import Qt  # noqa: E402
 from ui.quarantine_dialog import QuarantineDialog, export_quarantine  # noqa: E402
 from ui.services import TillServices  # noqa: E402
-from ui.wiring import WakingJournal  # noqa: E402
+from shell.wiring import WakingJournal  # noqa: E402
 
 NOT_AT_THE_HUB = product("1009", "Парфум, пробник", "10.00")
 WAIT_MS = 15_000

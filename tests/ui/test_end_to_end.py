@@ -16,8 +16,8 @@ from local_db.journal_check import journal_check
 from pos.demo_catalog import generate_catalog
 from tests.ui.driver import WAIT_MS, TillDriver
 from ui.qt import Qt
-from ui.settings import parse_settings
-from ui.wiring import build_services
+from shell.settings import parse_settings
+from shell.wiring import build_services
 
 CATALOG = [p for p in generate_catalog(300) if not p.sold_by_weight]
 CYRILLIC = next(p for p in CATALOG if p.name.startswith("Шампунь"))
@@ -122,11 +122,11 @@ def test_a_second_copy_of_the_till_on_the_same_database_is_refused_with_a_clear_
     import sys
 
     from local_db.problems import DatabaseInUse
-    from ui.wiring import claim_database
+    from shell.wiring import claim_database
 
     path = tmp_path / "till.sqlite3"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from ui.wiring import claim_database; from pathlib import Path; "
+        [sys.executable, "-c", "import sys; from shell.wiring import claim_database; from pathlib import Path; "
          "claim_database(Path(sys.argv[1])); print('held', flush=True); sys.stdin.read()", str(path)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,  # it holds the lock until it is killed
     )

@@ -14,9 +14,9 @@ import pytest
 
 from hardware.printers import make_receipt_printer
 from tests.hardware.samples import sample_receipt
-from ui.demo import private_demo_receipts
-from ui.settings import parse_settings
-from ui.wiring import build_services, setup_logging
+from shell.demo import private_demo_receipts
+from shell.settings import parse_settings
+from shell.wiring import build_services, setup_logging
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
 

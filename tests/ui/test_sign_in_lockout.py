@@ -15,8 +15,8 @@ from local_db.cashiers import add_cashier
 from local_db.database import Database, open_database
 from tests.ui.driver import TillDriver
 from ui.qt import QTimer
-from ui.settings import parse_settings
-from ui.wiring import build_services
+from shell.settings import parse_settings
+from shell.wiring import build_services
 
 SETTINGS = """
 [store]

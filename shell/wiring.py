@@ -35,7 +35,7 @@ from sync.hub_client import HubClient
 from sync.service import SyncConfig, TillSync
 from sync.worker import SyncWorker
 from ui.services import TillServices
-from ui.settings import Settings
+from shell.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -13,14 +13,14 @@ from importlib import resources
 from pathlib import Path
 
 from pos.errors import PosError
-from ui.demo_hub import DEMO_HUB_PORT, DemoHub
-from ui.settings import Settings, SyncSettings, parse_settings
+from shell.demo_hub import DEMO_HUB_PORT, DemoHub
+from shell.settings import Settings, SyncSettings, parse_settings
 
 
 def demo_settings(folder: Path | None) -> Settings:
-    from ui.wiring import data_dir
+    from shell.wiring import data_dir
 
-    text = resources.files("ui").joinpath("demo_settings.toml").read_text(encoding="utf-8")
+    text = resources.files("shell").joinpath("demo_settings.toml").read_text(encoding="utf-8")
     settings = parse_settings(text, Path("<demo settings>"))
     directory = folder or data_dir() / "demo"
     return settings.model_copy(update={"database": settings.database.model_copy(update={"path": directory / "till.sqlite3"})})
@@ -53,7 +53,7 @@ def connect_to_hub(settings: Settings, db, hub: DemoHub, items: int) -> Settings
     from sync.credentials import account_name, credential_store
     from sync.enrolment import enrol_till
     from sync.hub_client import HubClient
-    from ui.wiring import data_dir
+    from shell.wiring import data_dir
 
     created = hub.prepare(settings.store.store_id, settings.store.name, items)
     hub.start()
@@ -72,7 +72,7 @@ def connect_to_hub(settings: Settings, db, hub: DemoHub, items: int) -> Settings
 def run_demo(args: argparse.Namespace, run_window) -> int:  # noqa: ANN001
     from local_db.database import open_database
     from local_db.demo_store import create_demo_store
-    from ui.wiring import build_services, claim_database
+    from shell.wiring import build_services, claim_database
 
     settings = demo_settings(args.data_dir)
     assert settings.database.path is not None

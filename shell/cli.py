@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to the console")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    from ui.demo import add_arguments
+    from shell.demo import add_arguments
 
     add_arguments(sub)
 
@@ -62,10 +62,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(config: Path | None, demo: bool = False, demo_dir: Path | None = None):  # noqa: ANN202
-    from ui.settings import default_settings_path, load_settings
+    from shell.settings import default_settings_path, load_settings
 
     if demo:
-        from ui.demo import demo_settings
+        from shell.demo import demo_settings
 
         return demo_settings(demo_dir)
     return load_settings(config or default_settings_path())
@@ -82,20 +82,20 @@ def _need_display() -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from ui.demo import run_demo
+    from shell.demo import run_demo
 
     _need_display()
     return run_demo(args, lambda services: _run_window(services, args.quit_after))
 
 
 def cmd_demo_hub(args: argparse.Namespace) -> int:
-    from ui.demo import run_demo_hub
+    from shell.demo import run_demo_hub
 
     return run_demo_hub(args)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from ui.wiring import build_services
+    from shell.wiring import build_services
 
     settings = _settings(args.config)
     _need_display()
@@ -110,7 +110,7 @@ def _run_window(services, quit_after: float | None) -> int:  # noqa: ANN001
 
 def cmd_check_config(args: argparse.Namespace) -> int:
     from hardware.printer_config import parse_printer
-    from ui.settings import default_settings_path
+    from shell.settings import default_settings_path
 
     path = args.config or default_settings_path()
     settings = _settings(path)
@@ -124,7 +124,7 @@ def cmd_check_journal(args: argparse.Namespace) -> int:
     from local_db.database import open_database
     from local_db.journal import SqlJournal
     from local_db.journal_check import journal_check
-    from ui.wiring import database_path
+    from shell.wiring import database_path
 
     settings = _settings(args.config, demo=args.demo)
     db = open_database(database_path(settings))
@@ -141,7 +141,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     from local_db.database import open_database
     from local_db.journal import SqlJournal
     from pos.receipt import build_receipt
-    from ui.wiring import database_path, store_info
+    from shell.wiring import database_path, store_info
 
     settings = _settings(args.config, demo=args.demo)
     journal = SqlJournal(open_database(database_path(settings)), settings.till.till_id)
@@ -159,19 +159,19 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
-    from ui.sync_commands import enrol
+    from shell.sync_commands import enrol
 
     return enrol(_settings(args.config), args.hub, args.code)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from ui.sync_commands import sync_now
+    from shell.sync_commands import sync_now
 
     return sync_now(_settings(args.config))
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from ui.sync_commands import status
+    from shell.sync_commands import status
 
     return status(_settings(args.config))
 
@@ -183,7 +183,7 @@ COMMANDS = {"demo": cmd_demo, "demo-hub": cmd_demo_hub, "run": cmd_run, "check-c
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from ui.wiring import data_dir, setup_logging
+    from shell.wiring import data_dir, setup_logging
 
     setup_logging(data_dir(), verbose=args.verbose)
     try:

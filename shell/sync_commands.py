@@ -1,6 +1,6 @@
 """``kassa enrol``, ``kassa sync`` and ``kassa status``: the sync commands IT runs at a till.
 Output is plain English for a terminal (like the other commands); errors arrive as a
-PosError, which ``ui.cli.main`` prints in one line."""
+PosError, which ``shell.cli.main`` prints in one line."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from sync.errors import SyncError
 from sync.hub_client import HubClient, RetryPolicy
 from sync.link import Link
 from sync.service import SyncConfig, TillSync
-from ui.settings import Settings
-from ui.wiring import data_dir, database_path, hub_client, sync_config
+from shell.settings import Settings
+from shell.wiring import data_dir, database_path, hub_client, sync_config
 
 
 SHOWN_QUARANTINED = 5
