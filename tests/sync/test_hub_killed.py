@@ -2,8 +2,9 @@
 same database (SQLite file, or PostgreSQL when KASSA_TEST_PG_URL is set): after the
 till's retry every sale is at the hub exactly once.
 
-Two moments: inside the hub's write transaction (caught by watching the database, then
-the process is frozen with SIGSTOP and the transaction seen still open before SIGKILL), and
+Two moments: inside the hub's write transaction (held open for seconds by a trigger that
+works before storing the batch's first sale, caught by watching the database, then the
+process is frozen with SIGSTOP and the transaction seen still open before SIGKILL), and
 after the commit with the answer held back by the proxy (the till never hears of it)."""
 
 from __future__ import annotations
@@ -80,6 +81,37 @@ def write_transaction_probe(hub_url: str, hub_db: HubDatabase) -> Iterator[Calla
         yield lambda: bool(conn.execute(query).scalar_one())
 
 
+HOLD_SECONDS = 3  # how long the trigger keeps the hub inside its transaction (SQLite: about as long)
+_PG_HOLD = (
+    f"CREATE FUNCTION kassa_test_hold() RETURNS trigger AS $$ BEGIN PERFORM pg_sleep({HOLD_SECONDS}); "
+    "RETURN NEW; END $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER kassa_test_hold BEFORE INSERT ON sales FOR EACH ROW WHEN (NEW.seq = 1) "
+    "EXECUTE FUNCTION kassa_test_hold()",
+)
+_PG_RELEASE = ("DROP TRIGGER IF EXISTS kassa_test_hold ON sales", "DROP FUNCTION IF EXISTS kassa_test_hold()")
+# SQLite has no sleep: counting to some millions in the trigger's condition takes seconds
+_SQLITE_HOLD = ("CREATE TRIGGER kassa_test_hold BEFORE INSERT ON sales WHEN NEW.seq = 1 AND (WITH RECURSIVE "
+                f"c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {HOLD_SECONDS * 7_000_000}) "
+                "SELECT count(*) FROM c) > 0 BEGIN SELECT 1; END",)
+_SQLITE_RELEASE = ("DROP TRIGGER IF EXISTS kassa_test_hold",)
+
+
+@contextmanager
+def the_first_insert_held(hub_db: HubDatabase) -> Iterator[None]:
+    """The hub stays seconds inside its write transaction before storing sale 1, so the
+    test sees it there without having to be fast (the batch alone commits in milliseconds)."""
+    hold, release = (_SQLITE_HOLD, _SQLITE_RELEASE) if hub_db.is_sqlite else (_PG_HOLD, _PG_RELEASE)
+    with hub_db.writing() as conn:
+        for statement in hold:
+            conn.exec_driver_sql(statement)
+    try:
+        yield
+    finally:
+        with hub_db.writing() as conn:
+            for statement in release:
+                conn.exec_driver_sql(statement)
+
+
 def kill_inside_the_write_transaction(hub: HubProcess, inside: Callable[[], bool], hub_db: HubDatabase) -> None:
     deadline = time.monotonic() + 120  # a safety net: a loaded machine may take long
     while time.monotonic() < deadline:
@@ -115,7 +147,8 @@ def test_a_hub_killed_while_storing_a_batch_and_restarted_ends_with_each_sale_st
         pushing.start()
         try:
             if moment == INSIDE:
-                kill_inside_the_write_transaction(first, inside, hub_db)
+                with the_first_insert_held(hub_db):
+                    kill_inside_the_write_transaction(first, inside, hub_db)
             else:
                 wait_for_the_commit(hub_db, SALES)
                 first.kill()
