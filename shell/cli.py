@@ -85,7 +85,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from shell.demo import run_demo
 
     _need_display()
-    return run_demo(args, lambda services: _run_window(services, args.quit_after))
+    return run_demo(args, lambda till: _run_window(till, args.quit_after))
 
 
 def cmd_demo_hub(args: argparse.Namespace) -> int:
@@ -95,17 +95,20 @@ def cmd_demo_hub(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from shell.wiring import build_services
+    from shell.till import open_till
 
     settings = _settings(args.config)
     _need_display()
-    return _run_window(build_services(settings), None)
+    with open_till(settings, writes=True) as till:
+        return _run_window(till, None)
 
 
-def _run_window(services, quit_after: float | None) -> int:  # noqa: ANN001
+def _run_window(till, quit_after: float | None) -> int:  # noqa: ANN001 - an OpenTill
+    """The only way into ui/ (and Qt): the window's commands call it, no other does."""
+    from shell.wiring import window_services
     from ui.app import run_till_window
 
-    return run_till_window(services, quit_after=quit_after)
+    return run_till_window(window_services(till), quit_after=quit_after)
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -121,16 +124,12 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_check_journal(args: argparse.Namespace) -> int:
-    from local_db.database import open_database
-    from local_db.journal import SqlJournal
     from local_db.journal_check import journal_check
-    from shell.wiring import database_path
+    from shell.till import open_till
 
-    settings = _settings(args.config, demo=args.demo)
-    db = open_database(database_path(settings))
-    problems = journal_check(db)
-    journal = SqlJournal(db, settings.till.till_id)
-    print(f"next receipt {journal.next_receipt_number()}, {journal.unsent_count()} sales waiting to be sent")
+    with open_till(_settings(args.config, demo=args.demo), writes=False) as till:  # reads only: beside a running till
+        problems = journal_check(till.db)
+        print(f"next receipt {till.journal.next_receipt_number()}, {till.journal.unsent_count()} sales waiting to be sent")
     for problem in problems:
         print("PROBLEM:", problem)
     return 1 if problems else 0
@@ -138,23 +137,21 @@ def cmd_check_journal(args: argparse.Namespace) -> int:
 
 def cmd_receipt(args: argparse.Namespace) -> int:
     from hardware.receipt_image import render_receipt_png
-    from local_db.database import open_database
-    from local_db.journal import SqlJournal
     from pos.receipt import build_receipt
-    from shell.wiring import database_path, store_info
+    from shell.till import open_till
 
     settings = _settings(args.config, demo=args.demo)
-    journal = SqlJournal(open_database(database_path(settings)), settings.till.till_id)
-    sale = journal.sale_by_receipt_number(args.number)
-    if sale is None:
-        print(f"kassa: no receipt number {args.number} in this till's journal", file=sys.stderr)
-        return 2
-    if args.png:
-        render_receipt_png(build_receipt(sale, store_info(settings), is_copy=True), args.png, width=settings.printer.width)
-        print(f"receipt {args.number} written to {args.png}")
-    if args.reprint:
-        journal.enqueue_copy(sale.sale_id)
-        print(f"a copy of receipt {args.number} will print when the till runs")
+    with open_till(settings, writes=args.reprint) as till:  # a reprint queues a print job: the till must be closed
+        sale = till.journal.sale_by_receipt_number(args.number)
+        if sale is None:
+            print(f"kassa: no receipt number {args.number} in this till's journal", file=sys.stderr)
+            return 2
+        if args.png:
+            render_receipt_png(build_receipt(sale, till.store, is_copy=True), args.png, width=settings.printer.width)
+            print(f"receipt {args.number} written to {args.png}")
+        if args.reprint:
+            till.journal.enqueue_copy(sale.sale_id)
+            print(f"a copy of receipt {args.number} will print when the till runs")
     return 0
 
 
@@ -183,7 +180,8 @@ COMMANDS = {"demo": cmd_demo, "demo-hub": cmd_demo_hub, "run": cmd_run, "check-c
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from shell.wiring import data_dir, setup_logging
+    from shell.logs import setup_logging
+    from shell.till import data_dir
 
     setup_logging(data_dir(), verbose=args.verbose)
     try:

@@ -18,7 +18,7 @@ from shell.settings import Settings, SyncSettings, parse_settings
 
 
 def demo_settings(folder: Path | None) -> Settings:
-    from shell.wiring import data_dir
+    from shell.till import data_dir
 
     text = resources.files("shell").joinpath("demo_settings.toml").read_text(encoding="utf-8")
     settings = parse_settings(text, Path("<demo settings>"))
@@ -52,8 +52,7 @@ def connect_to_hub(settings: Settings, db, hub: DemoHub, items: int) -> Settings
     that make the till sync.  Raises DemoHubProblem or SyncError if any of it fails."""
     from sync.credentials import account_name, credential_store
     from sync.enrolment import enrol_till
-    from sync.hub_client import HubClient
-    from shell.wiring import data_dir
+    from shell.till import data_dir, make_hub_client
 
     created = hub.prepare(settings.store.store_id, settings.store.name, items)
     hub.start()
@@ -64,44 +63,42 @@ def connect_to_hub(settings: Settings, db, hub: DemoHub, items: int) -> Settings
         store.forget(account)  # a new hub database does not know the old credential
     if store.load(account) is None:
         code = hub.enrolment_code(settings.store.store_id, settings.till.till_id)
-        with HubClient(hub.url) as client:
+        with make_hub_client(hub.url) as client:
             enrol_till(db, client, code, store, store_id=settings.store.store_id, till_id=settings.till.till_id)
     return settings
 
 
-def run_demo(args: argparse.Namespace, run_window) -> int:  # noqa: ANN001
-    from local_db.database import open_database
+def run_demo(args: argparse.Namespace, run_window) -> int:  # noqa: ANN001 - run_window(OpenTill) -> int
     from local_db.demo_store import create_demo_store
-    from shell.wiring import build_services, claim_database
+    from shell.till import open_till
 
     settings = demo_settings(args.data_dir)
     assert settings.database.path is not None
     directory = settings.database.path.parent
     printer = args.printer or f"preview:{directory / 'receipts'}"
     settings = settings.model_copy(update={"printer": settings.printer.model_copy(update={"connection": printer})})
-    claim_database(settings.database.path)  # the demo folder: 0700
-    private_demo_receipts(directory / "receipts")
-    db = open_database(settings.database.path)
-    create_demo_store(db, items=args.items)
-    hub = None
-    if not args.no_hub:
-        hub = demo_hub(settings, args.hub_port)
-        try:
-            settings = connect_to_hub(settings, db, hub, args.items)
-        except PosError as problem:
-            print(f"The demo hub is not available ({problem.user_message()}); the till sells offline.")
-            hub = None
-    print(f"Demo store: {settings.database.path}\nSign in as cashier 1 with PIN 1234. Receipts: {printer}")
-    if hub is not None:
-        print(f"Demo hub: {hub.url} (log {hub.log_file}).\n"
-              "  ./dev hub sales   the sales the hub has received\n"
-              "  ./dev hub stop    stop it: the till keeps selling and queues the sales\n"
-              "  ./dev hub start   start it again: the queue drains")
-    try:
-        return run_window(build_services(settings, db))
-    finally:
+    with open_till(settings, writes=True) as till:  # the demo folder: 0700
+        private_demo_receipts(directory / "receipts")
+        create_demo_store(till.db, items=args.items)
+        hub = None
+        if not args.no_hub:
+            hub = demo_hub(settings, args.hub_port)
+            try:
+                till.settings = connect_to_hub(settings, till.db, hub, args.items)
+            except PosError as problem:
+                print(f"The demo hub is not available ({problem.user_message()}); the till sells offline.")
+                hub = None
+        print(f"Demo store: {settings.database.path}\nSign in as cashier 1 with PIN 1234. Receipts: {printer}")
         if hub is not None:
-            hub.stop()
+            print(f"Demo hub: {hub.url} (log {hub.log_file}).\n"
+                  "  ./dev hub sales   the sales the hub has received\n"
+                  "  ./dev hub stop    stop it: the till keeps selling and queues the sales\n"
+                  "  ./dev hub start   start it again: the queue drains")
+        try:
+            return run_window(till)
+        finally:
+            if hub is not None:
+                hub.stop()
 
 
 def run_demo_hub(args: argparse.Namespace) -> int:

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from local_db.database import open_database
 from local_db.sync_state import HUB_URL, SyncStateStore
-from sync.credentials import credential_store
+from shell.settings import Settings
+from shell.till import OpenTill, open_till, sync_config
 from sync.enrolment import enrol_till
-from sync.errors import SyncError
-from sync.hub_client import HubClient, RetryPolicy
+from sync.hub_client import RetryPolicy
 from sync.link import Link
 from sync.service import SyncConfig, TillSync
-from shell.settings import Settings
-from shell.wiring import data_dir, database_path, hub_client, sync_config
 
 
 SHOWN_QUARANTINED = 5
@@ -30,11 +27,12 @@ def _need_sync(settings: Settings) -> SyncConfig:
 
 
 def enrol(settings: Settings, hub_url: str, code: str) -> int:
-    db = open_database(database_path(settings))
-    store = credential_store(settings.sync.credential_store if settings.sync else "keyring", data_dir())
-    ca_bundle = settings.sync.ca_bundle if settings.sync else None
-    with HubClient(hub_url, ca_bundle=ca_bundle) as client:
-        enrolment = enrol_till(db, client, code, store, store_id=settings.store.store_id,
+    """Writes the hub it is enrolled with: takes the one-till lock."""
+    with open_till(settings, writes=True) as till:
+        store = till.credentials
+        ca_bundle = settings.sync.ca_bundle if settings.sync else None
+        client = till.hub_client(SyncConfig(hub_url, ca_bundle), credential=False)
+        enrolment = enrol_till(till.db, client, code, store, store_id=settings.store.store_id,
                                till_id=settings.till.till_id)
     print(f"enrolled as till {enrolment.till_id} of store {enrolment.store_id} with {client.base_url}; "
           f"the credential is kept in {store.where}")
@@ -44,32 +42,32 @@ def enrol(settings: Settings, hub_url: str, code: str) -> int:
 
 
 def sync_now(settings: Settings) -> int:
+    """Acknowledges sales and applies pulls: takes the one-till lock (a running till syncs by itself)."""
     config = _need_sync(settings)
-    db = open_database(database_path(settings))
-    with hub_client(settings, config) as client:
-        done = TillSync(db, client, config).sync_now()
+    with open_till(settings, writes=True) as till:
+        done = TillSync(till.db, till.hub_client(config), config).sync_now()
     print(done.describe())
     return 1 if done.push.error or done.pull_error else 0
 
 
 def status(settings: Settings) -> int:
-    db = open_database(database_path(settings))
-    config = sync_config(settings)
-    if config is None:
-        from local_db.outbox import SqlOutbox
+    """Only reads (and says hello to the hub): runs beside a running till, without the lock."""
+    with open_till(settings, writes=False) as till:
+        return _status(till)
 
-        print(f"link: offline only (no [sync] settings); waiting to send: {SqlOutbox(db).unsent_count()}")
+
+def _status(till: OpenTill) -> int:
+    db = till.db
+    config = till.sync_config
+    if config is None:
+        print(f"link: offline only (no [sync] settings); waiting to send: {till.outbox.unsent_count()}")
         return 0
     quick = SyncConfig(config.hub_url, config.ca_bundle, timeout=min(config.timeout, 5.0),
                        retry=RetryPolicy(attempts=1))
-    try:
-        client = hub_client(settings, quick)
-    except SyncError:
-        client = HubClient(config.hub_url, None, ca_bundle=config.ca_bundle, timeout=quick.timeout)
-    with client:
-        sync = TillSync(db, client, quick)
-        problem = sync.heartbeat() if client.credential else None
-        shown = sync.refresh_counts()
+    client, _ = till.hub_client_or_problem(quick)
+    sync = TillSync(db, client, quick)
+    problem = sync.heartbeat() if client.credential else None
+    shown = sync.refresh_counts()
     now = datetime.now(timezone.utc)
     age = shown.oldest_unsent_age(now)
     link = shown.link.value if client.credential else "no credential (run kassa enrol)"

@@ -28,3 +28,13 @@ def test_the_domain_type_checks_with_every_function_annotated():
     mypy = Path(sys.executable).with_name("mypy")
     result = subprocess.run([str(mypy)], cwd=ROOT, capture_output=True, text=True)  # [tool.mypy] in pyproject
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_till_builds_its_hub_client_in_one_place():
+    builders = sorted(
+        str(path.relative_to(ROOT))
+        for package in ("shell", "ui", "sync", "hardware", "local_db")
+        for path in (ROOT / package).rglob("*.py")
+        if "HubClient(" in path.read_text(encoding="utf-8")
+    )
+    assert builders == ["shell/till.py"]  # make_hub_client: the window, the commands and the demo use it

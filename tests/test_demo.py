@@ -13,7 +13,8 @@ from local_db.outbox import SqlOutbox
 from pos.demo_catalog import generate_catalog
 from shell.demo import connect_to_hub, demo_settings
 from shell.demo_hub import DemoHub
-from shell.wiring import build_services, build_sync
+from shell.till import OpenTill
+from shell.wiring import build_services
 
 ITEMS = 200
 
@@ -53,7 +54,7 @@ def test_the_demo_till_sells_through_a_hub_outage_and_the_queue_drains(demo):
     till.start()
     till.sign_in("1", "1234")
     barcode = next(p.barcode for p in generate_catalog(ITEMS) if p.barcode)
-    sync = build_sync(settings, db)
+    sync = OpenTill(settings, db).sync
     assert sync is not None
 
     sell(till, barcode)

@@ -1,0 +1,89 @@
+"""The application shell as IT meets it: every command opens the till through one factory
+(shell.till.open_till); the commands that only read run beside a running till, those that
+write are refused while it runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from local_db.database import open_database
+from local_db.journal import SqlJournal
+from local_db.problems import DatabaseInUse
+from shell.settings import load_settings
+from shell.till import open_till
+from tests.fakes import SHAMPOO, STORE
+from tests.local_db.conftest import make_sql_till, sell
+from tests.sync.conftest import Hub
+from tests.sync.test_commands_and_credentials import settings_file
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Runs the kassa command's main in this fresh interpreter, then names on stderr the Qt and ui
+# modules it loaded ("-" for none).
+CHILD = """
+import sys
+from shell.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as stop:
+    code = stop.code
+finally:
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "ui"))
+    print("LOADED:", " ".join(loaded) or "-", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def kassa(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {"KASSA_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, "-c", CHILD, *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def enrolled(hub: Hub, tmp_path: Path) -> Path:
+    """An enrolled till with one sale in its journal; returns its settings file."""
+    config = settings_file(tmp_path, hub.url)
+    done = kassa("enrol", "--hub", hub.url, "--code", hub.enrolment_code(), "--config", str(config), data_dir=tmp_path)
+    assert done.returncode == 0, done.stderr
+    with open_database(tmp_path / "till.sqlite3") as db:
+        sell(make_sql_till(SqlJournal(db, STORE.till_id)), SHAMPOO.barcode)
+    return config
+
+
+def test_status_check_journal_and_a_png_run_beside_a_running_till_but_sync_enrol_and_reprint_wait(
+        enrolled: Path, tmp_path: Path, hub: Hub) -> None:
+    config = str(enrolled)
+    with open_till(load_settings(enrolled), writes=True):  # the till's window holds its database
+        for command in (("status",), ("check-journal",), ("receipt", "1", "--png", str(tmp_path / "r.png"))):
+            result = kassa(*command, "--config", config, data_dir=tmp_path)
+            assert result.returncode == 0, (command, result.stderr)
+        assert "waiting to send: 1" in kassa("status", "--config", config, data_dir=tmp_path).stdout
+        for command in (("sync",), ("receipt", "1", "--reprint"),
+                        ("enrol", "--hub", hub.url, "--code", hub.enrolment_code())):
+            result = kassa(*command, "--config", config, data_dir=tmp_path)
+            assert result.returncode == 2, (command, result.stdout)
+            assert "another copy of Kassa is running" in result.stderr and "Traceback" not in result.stderr
+        assert hub.sale_count() == 0
+    synced = kassa("sync", "--config", config, data_dir=tmp_path)  # the till closed: its lock is free
+    assert synced.returncode == 0, synced.stderr
+    assert hub.sale_count() == 1
+
+
+def test_an_open_till_holds_the_lock_until_it_is_closed(tmp_path: Path) -> None:
+    config = tmp_path / "kassa.toml"
+    config.write_text(f'[store]\nstore_id = "S1"\nname = "Shop"\n[database]\npath = "{tmp_path / "t.sqlite3"}"\n',
+                      encoding="utf-8")
+    settings = load_settings(config)
+    with open_till(settings, writes=True) as till:
+        with pytest.raises(DatabaseInUse):
+            open_till(settings, writes=True)
+        with open_till(settings, writes=False) as reader:  # a reader never waits for the lock
+            assert reader.journal.next_receipt_number() == till.journal.next_receipt_number() == 1
+    with open_till(settings, writes=True) as again:
+        assert again.lock is not None
+    assert again.lock is None
