@@ -1,6 +1,6 @@
 """The application shell as IT meets it: every command opens the till through one factory
 (shell.till.open_till); the commands that only read run beside a running till, those that
-write are refused while it runs."""
+write are refused while it runs; and no command but the window's loads Qt."""
 
 from __future__ import annotations
 
@@ -44,15 +44,45 @@ def kassa(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
+def loaded(result: subprocess.CompletedProcess[str]) -> str:
+    return next(line for line in result.stderr.splitlines() if line.startswith("LOADED: ")).removeprefix("LOADED: ")
+
+
 @pytest.fixture
 def enrolled(hub: Hub, tmp_path: Path) -> Path:
     """An enrolled till with one sale in its journal; returns its settings file."""
     config = settings_file(tmp_path, hub.url)
     done = kassa("enrol", "--hub", hub.url, "--code", hub.enrolment_code(), "--config", str(config), data_dir=tmp_path)
     assert done.returncode == 0, done.stderr
+    assert loaded(done) == "-"
     with open_database(tmp_path / "till.sqlite3") as db:
         sell(make_sql_till(SqlJournal(db, STORE.till_id)), SHAMPOO.barcode)
     return config
+
+
+def test_the_commands_that_need_no_window_never_import_qt_nor_ui(enrolled: Path, tmp_path: Path, hub: Hub) -> None:
+    config = str(enrolled)
+    png = tmp_path / "r1.png"
+    commands = [
+        ("check-config", "--config", config),
+        ("status", "--config", config),
+        ("check-journal", "--config", config),
+        ("receipt", "1", "--png", str(png), "--config", config),
+        ("receipt", "1", "--reprint", "--config", config),
+        ("sync", "--config", config),
+        ("status", "--config", config),
+    ]
+    for command in commands:
+        result = kassa(*command, data_dir=tmp_path)
+        assert result.returncode == 0, (command, result.stderr)
+        assert loaded(result) == "-", command
+    assert hub.sale_count() == 1 and png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_window_commands_do_load_qt_so_the_check_above_can_fail(tmp_path: Path) -> None:
+    result = kassa("demo", "--no-hub", "--items", "50", "--quit-after", "0", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "PySide6" in loaded(result).split()[0] and "ui.app" in loaded(result).split()
 
 
 def test_status_check_journal_and_a_png_run_beside_a_running_till_but_sync_enrol_and_reprint_wait(
