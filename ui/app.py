@@ -8,6 +8,7 @@ import sys
 from ui.garbage import collect_on_the_gui_thread
 from ui.main_window import MainWindow
 from ui.qt import QApplication, QTimer
+from ui.qt_translations import install_qt_translations
 from ui.services import TillServices
 from ui.style import STYLESHEET
 
@@ -15,14 +16,17 @@ log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1280, 800)
 
 
-def make_application(argv: list[str] | None = None) -> QApplication:
-    """The running QApplication, created (with the till's stylesheet) if there is none."""
+def make_application(argv: list[str] | None = None, ui_locale: str | None = None) -> QApplication:
+    """The running QApplication, created (with the till's stylesheet) if there is none; with
+    ``ui_locale``, Qt's own texts (context menus, standard buttons) are in that language."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Kassa")
     app.setStyleSheet(STYLESHEET)
+    if ui_locale is not None:
+        install_qt_translations(app, ui_locale)
     collect_on_the_gui_thread(app)
     return app
 
@@ -39,7 +43,7 @@ def run_till_window(
     On close the workers finish what is queued (the basket is saved, queued receipts get
     their chance to print) and then stop.  ``quit_after`` (seconds) closes the window by
     itself, for smoke tests of the shipped till."""
-    app = make_application(argv)
+    app = make_application(argv, services.ui_locale)
     window = MainWindow(services)
     window.resize(*DEFAULT_SIZE)
     if maximised:

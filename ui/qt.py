@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QEvent,
+    QLibraryInfo,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -20,6 +21,7 @@ from PySide6.QtCore import (
     Qt,
     QThread,
     QTimer,
+    QTranslator,
     Signal,
     Slot,
 )
@@ -48,9 +50,9 @@ from PySide6.QtWidgets import (
 __all__ = [
     "QAbstractItemView", "QAbstractTableModel", "QApplication", "QBrush", "QCloseEvent", "QColor",
     "QCoreApplication", "QDialog", "QEvent", "QFont", "QFrame", "QGridLayout", "QHBoxLayout",
-    "QHeaderView", "QKeyEvent", "QLabel", "QLineEdit", "QMainWindow", "QMessageBox", "QModelIndex",
+    "QHeaderView", "QKeyEvent", "QLabel", "QLibraryInfo", "QLineEdit", "QMainWindow", "QMessageBox", "QModelIndex",
     "QObject", "QPersistentModelIndex", "QPushButton", "QShowEvent", "QSize", "QSizePolicy",
-    "QStackedWidget", "QStatusBar", "QTableView", "QThread", "QTimer", "QVBoxLayout", "QWidget", "Qt",
+    "QStackedWidget", "QStatusBar", "QTableView", "QThread", "QTimer", "QTranslator", "QVBoxLayout", "QWidget", "Qt",
     "Signal", "Slot", "qconnect",
 ]
 
