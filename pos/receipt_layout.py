@@ -215,8 +215,7 @@ class _Layout:
             rows += self.payment(payment)
         if r.taxes:
             rows.append(self.rule())
-        for tax in r.taxes:
-            rows += self.tax(tax)
+            rows += self.taxes(r.taxes)
         rows.append(self.rule())
         if clean_text(r.store.footer):
             rows += self.text(r.store.footer, "center")
@@ -255,6 +254,29 @@ class _Layout:
         if not r.rounding.is_zero():
             rows += self.pair(self.label("rounding"), [self.amount(r.rounding)])
             rows += self.pair(self.label("to_pay"), [f"{self.amount(r.due)}{GLUE}{r.due.currency}"], bold=True)
+        return rows
+
+    def taxes(self, taxes: tuple[TaxLine, ...]) -> list[Row]:
+        """The VAT breakdown as a table: a heading row naming the two amount columns (the
+        words of the "net {amount}" and "VAT {amount}" labels), then one row per rate, its
+        amounts right-aligned under them.  The words are said once, so a row fits the paper
+        in every language ("დღგ-ის გარეშე", net in Georgian, is 13 characters); a table
+        that still does not fit falls back to one labelled row per rate."""
+        names = [self.label("vat_rate", code=t.vat.code, percent=self.percent(t.vat.percent)) for t in taxes]
+        nets = [self.amount(t.net) for t in taxes]
+        vats = [self.amount(t.tax) for t in taxes]
+        net_word = _unglue(clean_text(self.label("net", amount="")))
+        vat_word = _unglue(clean_text(self.label("vat", amount="")))
+        name_width = max(len(name) for name in names)
+        net_width = max(len(net_word), *(len(net) for net in nets))
+        vat_width = max(len(vat_word), *(len(vat) for vat in vats))
+        if not net_word or not vat_word or name_width + 1 + net_width + 2 + vat_width > self.width:
+            return [row for tax in taxes for row in self.tax(tax)]
+        columns = f"{net_word.rjust(net_width)}  {vat_word.rjust(vat_width)}"
+        rows = [Row(columns.rjust(self.width))]
+        for name, net, vat in zip(names, nets, vats, strict=True):
+            amounts = f"{net.rjust(net_width)}  {vat.rjust(vat_width)}"
+            rows.append(Row(_unglue(name.ljust(self.width - len(amounts)) + amounts)))
         return rows
 
     def tax(self, tax: TaxLine) -> list[Row]:
