@@ -9,7 +9,8 @@ open only while the bytes go out.
 Text goes out in the printer's own font, python-escpos's magic encoder switching code
 page per character (CP866/CP1251 for Ukrainian, CP857 for most Azerbaijani letters).  A
 row holding a character no code page of the printer has (Georgian, Azerbaijani ə, ₴) is
-drawn with DejaVu Sans Mono and sent as a raster image (GS v 0) instead.
+drawn by ``hardware.receipt_image`` (DejaVu Sans Mono, Georgian letters in Noto Sans
+Georgian) and sent as a raster image (GS v 0) instead, cut short after its last dot.
 
 Every row's text is cleaned of control characters right before it becomes bytes
 (``hardware.printer_text``): whatever a row holds, the only commands in the output are
@@ -19,8 +20,11 @@ the renderer's own (ESC @, ESC t, ESC a, ESC E, ESC !, GS v 0, ESC d, GS V).
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from typing import Any
+
+from PIL import Image, ImageOps
 
 from hardware.errors import DeviceError, PrinterFailed, PrinterNotConfigured
 from hardware.printer_config import PrinterSpec, parse_printer
@@ -66,7 +70,7 @@ class EscposRenderer:
             text = printer_safe(row.text)  # no byte of the data may be a printer command
             if row.kind == "text" and not self.printable(text):
                 style = self._style(p, style, ("left", False, False))
-                p.image(self.painter.bitmap(row), impl="bitImageRaster")
+                p.image(_trimmed(self.painter.bitmap(row)), impl="bitImageRaster")
                 continue
             style = self._style(p, style, (row.align, row.bold, row.double))
             p.textln(text)
@@ -101,6 +105,15 @@ class EscposRenderer:
             if not known:
                 return False
         return True
+
+
+def _trimmed(image: Image.Image) -> Image.Image:
+    """The row image without the blank dots right of its ink (to a whole byte): a raster
+    row costs a byte per 8 dots per line of dots, and most rows end well before the edge.
+    Printed left-aligned, the dots left keep their places."""
+    box = ImageOps.invert(image.convert("L")).getbbox()
+    right = min(image.width, max(8, math.ceil((box[2] if box else 0) / 8) * 8))
+    return image.crop((0, 0, right, image.height))
 
 
 class EscposReceiptPrinter:

@@ -4,6 +4,13 @@ characters no printer code page has (Georgian, Azerbaijani ə, ₴).
 
 The font is DejaVu Sans Mono, sized so that ``width`` characters fill ``dot_width`` dots,
 like the printer's own font A (12 x 24 dots, 42 characters on 80 mm paper at 512 dots).
+
+Georgian letters come from Noto Sans Georgian instead: DejaVu Sans Mono squeezes the wide
+ones into its narrow cell, and at 24 dots its ლ (l) is drawn like ღ (gh), so "სულ" (total)
+read as "სუღ".  A word holding Georgian is drawn in its own cells (the row stays aligned
+on the character grid, reaching a third of a cell into the spaces around it): at its
+natural width when that fits, else narrowed as a whole word to fit, so no single letter
+loses its shape.
 """
 
 from __future__ import annotations
@@ -21,6 +28,10 @@ from pos.receipt_layout import ReceiptDocument, Row, layout_receipt
 FONT_DIR = Path(__file__).parent / "fonts"
 REGULAR_FONT = FONT_DIR / "DejaVuSansMono.ttf"
 BOLD_FONT = FONT_DIR / "DejaVuSansMono-Bold.ttf"
+GEORGIAN_FONT = FONT_DIR / "NotoSansGeorgian-Regular.ttf"
+GEORGIAN_BOLD_FONT = FONT_DIR / "NotoSansGeorgian-Bold.ttf"
+GEORGIAN = ((0x10A0, 0x10FF), (0x1C90, 0x1CBF), (0x2D00, 0x2D2F))  # Mkhedruli, Mtavruli, Nuskhuri
+OVERSAMPLE = 4  # a narrowed word is drawn this many times larger, then scaled down
 DEFAULT_DOT_WIDTH = 512
 MONO_ADVANCE = 1233 / 2048  # DejaVu Sans Mono: every glyph is 0.602 em wide
 
@@ -32,6 +43,27 @@ TABLE = (206, 210, 216)
 @lru_cache(maxsize=32)
 def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(BOLD_FONT if bold else REGULAR_FONT), size)
+
+
+@lru_cache(maxsize=32)
+def _georgian_font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(GEORGIAN_BOLD_FONT if bold else GEORGIAN_FONT), size)
+
+
+def is_georgian(ch: str) -> bool:
+    return any(low <= ord(ch) <= high for low, high in GEORGIAN)
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    """(first column, word) for each run of characters between spaces."""
+    found, start = [], None
+    for column, ch in enumerate(text + " "):
+        if ch != " " and start is None:
+            start = column
+        elif ch == " " and start is not None:
+            found.append((start, text[start:column]))
+            start = None
+    return found
 
 
 class RowPainter:
@@ -73,7 +105,52 @@ class RowPainter:
         elif row.align == "right":
             x = left + self.text_width - text_width
         baseline = top + round(height * 0.8)
-        draw.text((max(left, x), baseline), text, font=font, fill=ink, anchor="ls")
+        if not any(is_georgian(ch) for ch in text):
+            draw.text((max(left, x), baseline), text, font=font, fill=ink, anchor="ls")
+            return
+        cell = font.getlength("M")
+        x = max(left, x)
+        for column, word in _words(text):
+            if any(is_georgian(ch) for ch in word):
+                # a Georgian word may reach a third of a cell into the space on either side
+                # of it (a gap of at least a third of a cell stays between two words)
+                before = cell / 3 if column > 0 else 0.0
+                word_left = x + column * cell - before
+                self._draw_georgian(draw, row, word, word_left, top, len(word) * cell + before + cell / 3, ink)
+            else:
+                draw.text((x + column * cell, baseline), word, font=font, fill=ink, anchor="ls")
+
+    def _draw_georgian(
+        self, draw: ImageDraw.ImageDraw, row: Row, word: str, x: float, top: int, cells: float, ink: int | tuple[int, ...]
+    ) -> None:
+        """``word`` inside ``cells`` dots from ``x``: Georgian letters in Noto Sans Georgian, the
+        rest (digits, punctuation) in the mono font; centred at its natural width when it fits,
+        else drawn larger and scaled down as a whole to the cells' width."""
+        size = self.font_size * (2 if row.double else 1)
+        height, baseline = self.height(row), round(self.height(row) * 0.8)
+        natural = sum(self._glyph_font(ch, size, row.bold).getlength(ch) for ch in word)
+        if natural <= cells:
+            pen = x + (cells - natural) / 2
+            for ch in word:
+                glyph_font = self._glyph_font(ch, size, row.bold)
+                draw.text((pen, top + baseline), ch, font=glyph_font, fill=ink, anchor="ls")
+                pen += glyph_font.getlength(ch)
+            return
+        fonts = [self._glyph_font(ch, size * OVERSAMPLE, row.bold) for ch in word]
+        advances = [font.getlength(ch) for font, ch in zip(fonts, word, strict=True)]
+        mask = Image.new("L", (max(1, math.ceil(sum(advances))), height * OVERSAMPLE), 0)
+        pen_draw, pen = ImageDraw.Draw(mask), 0.0
+        for glyph_font, ch, advance in zip(fonts, word, advances, strict=True):
+            pen_draw.text((pen, baseline * OVERSAMPLE), ch, font=glyph_font, fill=255, anchor="ls")
+            pen += advance
+        mask = mask.resize((max(1, math.floor(cells)), height), Image.Resampling.BOX)
+        if draw.im.mode == "1":  # the printer's dots: a dot wherever the scaled-down word is 40 % dark
+            mask = mask.point(lambda v: 255 if v >= 100 else 0).convert("1")
+        draw.bitmap((round(x), top), mask, fill=ink)
+
+    @staticmethod
+    def _glyph_font(ch: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
+        return _georgian_font(size, bold) if is_georgian(ch) else _font(size, bold)
 
     def bitmap(self, row: Row) -> Image.Image:
         """One row as a black-on-white 1-bit image, ``dot_width`` wide, for the printer."""

@@ -45,7 +45,7 @@ def test_a_georgian_line_is_printed_as_an_image(loopback: LoopbackPrinter) -> No
     assert data.count(RASTER) == 1  # the name; the price row below it is plain text
     header = data[data.index(RASTER) + 4 :]
     width_bytes = header[0] + 256 * header[1]
-    assert width_bytes * 8 == 512
+    assert 8 < width_bytes * 8 <= 512  # cut short after the last dot (hardware.escpos_printer._trimmed)
     assert "ხ".encode("utf-8") not in data
 
 

@@ -1,0 +1,84 @@
+"""What a receipt printer would put on paper for a stream of ESC/POS bytes, as a 1-bit image.
+
+Raster images (GS v 0) are pasted exactly as sent, dot for dot; text lines are decoded with
+the code page the stream selected (ESC t, read from the python-escpos profile) and drawn
+in the printer font's stand-in (a row of ``hardware.receipt_image.RowPainter``), bold and
+double size as the stream set them.  Only the commands the renderer sends are understood
+(see ``tests.hardware.escpos_scanner``, which checks there are no others).
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from PIL import Image
+
+from hardware.receipt_image import RowPainter
+from pos.receipt_layout import Row
+
+ESC, GS, LF = 0x1B, 0x1D, 0x0A
+ALIGN = {0: "left", 48: "left", 1: "center", 49: "center", 2: "right", 50: "right"}
+
+
+def _decoders(profile: str) -> dict[int, str]:
+    from escpos.printer import Dummy
+
+    pages = Dummy(profile=profile).profile.profile_data.get("codePages", {})
+    found = {}
+    for number, name in pages.items():
+        try:
+            found[int(number)] = codecs.lookup(name.lower().replace("_", "-")).name
+        except LookupError:
+            continue
+    return found
+
+
+def paper_image(data: bytes, *, width: int = 42, dot_width: int = 512, profile: str = "TM-T88V") -> Image.Image:
+    painter = RowPainter(width, dot_width)
+    pages = _decoders(profile)
+    strips: list[Image.Image] = []
+    line: list[str] = []
+    page, align, bold, double = 0, "left", False, False
+    i = 0
+    while i < len(data):
+        byte = data[i]
+        if byte == LF:
+            strips.append(painter.bitmap(Row("".join(line), align, bold, double)))  # type: ignore[arg-type]
+            line = []
+            i += 1
+        elif byte == ESC:
+            op, arg = data[i + 1], data[i + 2] if i + 2 < len(data) else 0
+            if op == ord("@"):
+                page, align, bold, double = 0, "left", False, False
+                i += 2
+                continue
+            if op == ord("t"):
+                page = arg
+            elif op == ord("a"):
+                align = ALIGN.get(arg, "left")
+            elif op == ord("E"):
+                bold = bool(arg)
+            elif op == ord("!"):
+                double, bold = arg & 0x30 == 0x30, bool(arg & 0x08)
+            elif op == ord("d"):
+                strips.append(Image.new("1", (dot_width, painter.line_height * arg), 1))
+            i += 3
+        elif byte == GS and data[i + 1] == ord("v"):
+            width_bytes, height = data[i + 4] + 256 * data[i + 5], data[i + 6] + 256 * data[i + 7]
+            size = width_bytes * height
+            raster = Image.frombytes("1", (8 * width_bytes, height), data[i + 8 : i + 8 + size])
+            strip = Image.new("1", (dot_width, height), 1)
+            strip.paste(Image.eval(raster.convert("L"), lambda v: 255 - v).convert("1"), (0, 0))  # 1 = ink in ESC/POS
+            strips.append(strip)
+            i += 8 + size
+        elif byte == GS:  # GS V: the cut, the end of the receipt
+            break
+        else:
+            line.append(bytes([byte]).decode(pages.get(page, "cp437"), errors="replace") if byte >= 0x80 else chr(byte))
+            i += 1
+    paper = Image.new("1", (dot_width, sum(s.height for s in strips) or 1), 1)
+    top = 0
+    for strip in strips:
+        paper.paste(strip, (0, top))
+        top += strip.height
+    return paper
