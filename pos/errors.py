@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pos.i18n import N_, Translator
+
+FieldFormatter = Callable[[Any], str]
 
 
 class PosError(Exception):
@@ -19,14 +22,17 @@ class PosError(Exception):
         self.fields = fields
         super().__init__(self.message.format(**fields) if fields else self.message)
 
-    def user_message(self, translate: Translator | None = None) -> str:
+    def user_message(self, translate: Translator | None = None, show: FieldFormatter | None = None) -> str:
+        """The message translated, its fields written by ``show`` (the UI passes its locale's
+        formatter: amounts, quantities and dates stay values until a person reads them)."""
         from pos.i18n import _
 
         text = translate.gettext(self.message) if translate else _(self.message)
+        fields = {name: show(value) for name, value in self.fields.items()} if show else self.fields
         try:
-            return text.format(**self.fields)
+            return text.format(**fields)
         except (KeyError, IndexError):  # a translation with a broken placeholder
-            return self.message.format(**self.fields)
+            return self.message.format(**fields)
 
 
 class DeviceProblem(PosError):

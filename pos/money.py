@@ -79,7 +79,7 @@ class Money:
         if not value.is_finite():
             raise BadAmount(text=shown(str(amount)))
         if value.copy_abs() >= MAX_OF:  # copy_abs: abs() would round (and overflow) in the context
-            raise AmountTooLarge(text=shown(str(amount)), limit=f"{MAX_OF - 1}")
+            raise AmountTooLarge(text=shown(str(amount)), limit=MAX_OF - 1)
         return cls(value, currency)
 
     @classmethod
@@ -197,7 +197,7 @@ def parse_amount(text: str, currency: str) -> Money:
     if parts is None or len(parts[1]) > places:
         raise BadAmount(text=shown(text))
     if len(parts[0]) > MAX_AMOUNT_DIGITS:
-        raise AmountTooLarge(text=shown(text), limit=str(Decimal(10) ** MAX_AMOUNT_DIGITS - minor_unit(currency)))
+        raise AmountTooLarge(text=shown(text), limit=Decimal(10) ** MAX_AMOUNT_DIGITS - minor_unit(currency))
     whole, fraction = parts
     return Money(Decimal(f"{whole or 0}.{fraction}").quantize(minor_unit(currency)), currency)
 

@@ -72,17 +72,18 @@ def parse_decimal(text: str) -> Decimal:
 
 
 def check_quantity(value: Decimal, *, sold_by_weight: bool, name: str) -> Decimal:
-    """Validate a quantity for a product; returns it normalised (weights to the gram)."""
+    """Validate a quantity for a product; returns it normalised (weights to the gram).  A refusal
+    carries the quantity as a Decimal, which the UI writes in its locale (``100,001``)."""
     if not value.is_finite() or value <= 0:
         raise InvalidQuantity(text=shown(str(value)))
     if sold_by_weight:
         if value > MAX_KILOGRAMS:
-            raise QuantityTooLarge(text=shown(str(value)), limit=MAX_KILOGRAMS)
+            raise QuantityTooLarge(text=value, limit=MAX_KILOGRAMS)
         if value != value.quantize(WEIGHT_STEP):
-            raise InvalidQuantity(text=shown(str(value)))
+            raise InvalidQuantity(text=value)
         return value.quantize(WEIGHT_STEP)
     if value != value.to_integral_value():
         raise QuantityNotWhole(name=name)
     if value > MAX_UNITS:
-        raise QuantityTooLarge(text=shown(str(value)), limit=MAX_UNITS)
+        raise QuantityTooLarge(text=value, limit=MAX_UNITS)
     return value.quantize(Decimal(1))

@@ -44,7 +44,7 @@ class Payment:
 
 def pay_cash(due: Money, tendered: Money) -> Payment:
     if tendered < due:
-        raise CashBelowTotal(tendered=str(tendered), due=str(due))
+        raise CashBelowTotal(tendered=tendered, due=due)
     if tendered.amount - due.amount > MAX_CASH_OVER_DUE:
-        raise AbsurdCash(tendered=str(tendered), due=str(due))
+        raise AbsurdCash(tendered=tendered, due=due)
     return Payment(uuid.uuid4(), CASH, due, tendered, tendered - due)

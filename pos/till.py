@@ -51,7 +51,10 @@ class UnknownProductCode(PosError):
 
 
 class NeedsWeight(PosError):
-    message = N_("{name} is sold by weight: weigh it, or type the weight then * then the code (0.350*{code}).")
+    message = N_("{name} is sold by weight: weigh it, or type the weight then * then the code ({weight}*{code}).")
+
+
+EXAMPLE_WEIGHT = Decimal("0.350")  # shown in the UI's locale (0,350 in uk, az, ka), which the till reads back
 
 
 class NotSignedIn(PosError):
@@ -182,7 +185,7 @@ class Till:
             code = scan.code
         if quantity is None:
             if product.sold_by_weight:
-                raise NeedsWeight(name=product.name, code=code)
+                raise NeedsWeight(name=product.name, code=code, weight=EXAMPLE_WEIGHT)
             quantity = Decimal(1)
         return self._change(lambda: self.basket.add(product, quantity, code))
 
@@ -191,7 +194,7 @@ class Till:
         self._require_cashier()
         if quantity is None:
             if product.sold_by_weight:
-                raise NeedsWeight(name=product.name, code=product.code)
+                raise NeedsWeight(name=product.name, code=product.code, weight=EXAMPLE_WEIGHT)
             quantity = Decimal(1)
         chosen = quantity
         return self._change(lambda: self.basket.add(product, chosen, product.barcode))

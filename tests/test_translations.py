@@ -44,3 +44,24 @@ def test_every_message_is_translated_with_the_same_placeholders(language):
 def test_the_ukrainian_catalog_is_used_for_the_ukrainian_locale():
     assert translator("uk_UA").gettext("Sign in first.") != "Sign in first."
     assert translator("xx").gettext("Sign in first.") == "Sign in first."
+
+
+DECIMAL_NUMBER = re.compile(r"\d[.,]\d")
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_a_number_written_in_a_translation_uses_the_languages_decimal_sign(language):
+    """An example such as "0.350" is written as the till shows numbers there ("0,350")."""
+    from babel.numbers import get_decimal_symbol
+
+    point = get_decimal_symbol(language)
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "kassa.po").open("rb") as fp:
+        catalog = read_po(fp)
+    wrong = [
+        text
+        for message in catalog
+        if message.id
+        for text in ([message.string] if isinstance(message.string, str) else message.string)
+        if any(found[1] != point for found in DECIMAL_NUMBER.findall(text))
+    ]
+    assert wrong == []

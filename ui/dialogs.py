@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pos.i18n import _
+from pos.i18n import _, active_locale
 from ui.errors import show_problem
+from ui.formatting import decimal_point
 from ui.keypad import Keypad
 from ui.message_area import MessageArea
 from ui.operations import Op
@@ -74,8 +75,16 @@ class EntryDialog(TillDialog):
     """One number to type (a quantity, a weight): Enter submits, Esc closes."""
 
     def __init__(
-        self, title: str, prompt: str, initial: str, submit: Callable[[str], Op[Any]], parent: QWidget | None = None
+        self,
+        title: str,
+        prompt: str,
+        initial: str,
+        submit: Callable[[str], Op[Any]],
+        parent: QWidget | None = None,
+        ui_locale: str | None = None,
     ) -> None:
+        """``initial`` is written as ``ui_locale`` (the UI's language if None) writes numbers;
+        the keypad's point key types that locale's decimal sign, which the till reads back."""
         super().__init__(title, parent)
         self.setObjectName("entryDialog")
         self._submit = submit
@@ -85,7 +94,7 @@ class EntryDialog(TillDialog):
         self.field.setObjectName("entryField")
         self.field.setMinimumHeight(56)
         self.field.selectAll()
-        keypad = Keypad(self, with_point=True)
+        keypad = Keypad(self, with_point=True, point=decimal_point(ui_locale or active_locale()))
         keypad.target = self.field
         qconnect(keypad.enter_pressed, self.submit)
         qconnect(self.field.returnPressed, self.submit)

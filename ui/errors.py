@@ -10,7 +10,8 @@ import logging
 from typing import Protocol, runtime_checkable
 
 from pos.errors import DeviceProblem, PosError
-from pos.i18n import _
+from pos.i18n import _, active_locale
+from ui.formatting import message_field
 from ui.qt import QMessageBox, QWidget
 
 log = logging.getLogger("kassa.ui.problems")
@@ -32,10 +33,12 @@ def log_problem(error: BaseException) -> None:
 
 
 def describe_problem(error: BaseException) -> str:
-    """Log ``error`` and return the sentence to show for it."""
+    """Log ``error`` and return the sentence to show for it, in the UI's language, its amounts,
+    quantities and dates written as the UI's locale writes them (``22 041,20 UAH`` in uk)."""
     log_problem(error)
     if isinstance(error, PosError):
-        return error.user_message()
+        ui_locale = active_locale()
+        return error.user_message(show=lambda value: message_field(value, ui_locale))
     return _("Unexpected error: see the log.")
 
 

@@ -11,16 +11,18 @@ KEYS = ("7", "8", "9", "4", "5", "6", "1", "2", "3")
 class Keypad(QWidget):
     enter_pressed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, with_point: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None, *, with_point: bool = False, point: str = ".") -> None:
+        """``point``: the decimal sign the point key shows and types (``,`` in uk, az and ka)."""
         super().__init__(parent)
         self.setObjectName("keypad")
         self.target: QLineEdit | None = None
         self._with_point = with_point
+        self.point = point
         grid = QGridLayout(self)
         grid.setSpacing(8)
         for i, key in enumerate(KEYS):
             grid.addWidget(self._button(key, lambda _c=False, k=key: self._type(k)), i // 3, i % 3)
-        bottom_left = "." if with_point else "C"
+        bottom_left = point if with_point else "C"
         grid.addWidget(self._button(bottom_left, self._bottom_left), 3, 0)
         grid.addWidget(self._button("0", lambda: self._type("0")), 3, 1)
         grid.addWidget(self._button("⌫", self._backspace, _("Delete the last digit")), 3, 2)
@@ -46,7 +48,7 @@ class Keypad(QWidget):
         if self.target is None:
             return
         if self._with_point:
-            self.target.insert(".")
+            self.target.insert(self.point)
         else:
             self.target.clear()
 

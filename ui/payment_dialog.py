@@ -80,13 +80,14 @@ class PaymentDialog(TillDialog):
         )
 
     def _quick_buttons(self, due: Money) -> QGridLayout:
+        ui_locale = self.session.services.ui_locale
         grid = QGridLayout()
         grid.setSpacing(8)
         exact = big_button(_("Exact"), self)
         qconnect(exact.clicked, lambda _c=False: self.pay_amount(""))
         grid.addWidget(exact, 0, 0)
         for i, note in enumerate(NOTES.get(due.currency, DEFAULT_NOTES), start=1):
-            button = big_button(note, self)
+            button = big_button(formatting.count(Decimal(note), ui_locale), self)  # 1 000 in uk
             button.setEnabled(Decimal(note) >= due.amount)  # a note smaller than the bill cannot pay it
             qconnect(button.clicked, lambda _c=False, amount=note: self.pay_amount(amount))
             grid.addWidget(button, i // 4, i % 4)
@@ -94,7 +95,8 @@ class PaymentDialog(TillDialog):
 
     # -- paying ------------------------------------------------------------------------
     def pay(self) -> None:
-        self.pay_amount(self.tendered_field.text())
+        """What was typed, read as the screen writes amounts (``1,234.50`` en, ``1.234,50`` az)."""
+        self.pay_amount(formatting.as_typed(self.tendered_field.text(), self.session.services.ui_locale))
 
     def pay_amount(self, text: str) -> None:
         self.run_then_close(self.session.change(lambda till: till.pay_cash(text)), self._paid)

@@ -12,6 +12,7 @@ from pos.basket import BasketLine
 from pos.i18n import _
 from pos.sale import Sale
 from pos.till import TillResult, is_scan
+from ui import formatting
 from ui.dialogs import ConfirmDialog, EntryDialog
 from ui.errors import show_problem
 from ui.payment_dialog import PaymentDialog
@@ -100,7 +101,9 @@ class SaleActions(QObject):
         def submit(text: str) -> Any:
             return self.session.change(lambda till: till.change_quantity(line_id, text))
 
-        self._open(EntryDialog(_("Quantity"), prompt, str(line.quantity), submit, self.window))
+        ui_locale = self.session.services.ui_locale
+        shown = formatting.quantity(line.quantity, line.product.sold_by_weight, ui_locale)  # 0,350 in uk
+        self._open(EntryDialog(_("Quantity"), prompt, shown, submit, self.window, ui_locale))
 
     def void_line(self) -> None:
         line = self._selected_line()

@@ -179,7 +179,7 @@ def test_a_weighed_product_typed_by_code_needs_its_weight_and_takes_a_typed_one(
     till = signed_in()
     with pytest.raises(NeedsWeight) as caught:
         till.scan(APPLES.code)
-    assert caught.value.fields == {"name": APPLES.name, "code": "20001"}
+    assert caught.value.fields == {"name": APPLES.name, "code": "20001", "weight": Decimal("0.350")}
     line = till.scan("0,350*20001").line
     assert (line.product, line.quantity, line.scanned_code) == (APPLES, Decimal("0.350"), "20001")
     assert line.total == uah("11.55")

@@ -81,7 +81,7 @@ def test_every_basket_change_is_reported_as_one_and_reading_calls_are_not():
 def test_a_weighed_product_picked_without_a_weight_is_named():
     with pytest.raises(NeedsWeight) as caught:
         signed_in().add_product(APPLES)
-    assert caught.value.fields == {"name": APPLES.name, "code": APPLES.code}
+    assert caught.value.fields == {"name": APPLES.name, "code": APPLES.code, "weight": Decimal("0.350")}
 
 
 def test_search_gives_at_most_fifty_names_unless_asked_for_more():

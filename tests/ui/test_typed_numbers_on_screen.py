@@ -15,7 +15,7 @@ FORTY_DIGITS = "9" * 40
 
 @pytest.mark.parametrize("typed,expected", [
     ("1e30", "“1e30” is not an amount of cash."),
-    (FORTY_DIGITS, "“9999999999999999999…” is too large an amount: at most 999999999.99."),
+    (FORTY_DIGITS, "“9999999999999999999…” is too large an amount: at most 999,999,999.99."),
     ("1e-999999", "“1e-999999” is not an amount of cash."),
     ("-5", "“-5” is not an amount of cash."),
 ])
