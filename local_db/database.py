@@ -46,7 +46,7 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-SCHEMA_HEAD = "0005"  # the newest migration in local_db/migrations/versions (a test checks it)
+SCHEMA_HEAD = "0006"  # the newest migration in local_db/migrations/versions (a test checks it)
 MIGRATIONS = Path(__file__).with_name("migrations")
 DATABASE_FILE = "till.sqlite3"
 DATA_DIR_VARIABLE = "KASSA_DATA_DIR"

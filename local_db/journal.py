@@ -23,6 +23,7 @@ from sqlalchemy import exc as sa_exc
 
 from local_db.database import Database
 from local_db.journal_check import journal_check
+from local_db.outbox import add_message, waiting_count
 from local_db.problems import explain
 from local_db.sale_rows import read_sale, sale_rows, write_sale
 from pos.codec import SALE_SCHEMA, sale_to_dict
@@ -71,10 +72,7 @@ class SqlJournal:
                 number = self._take_receipt_number(conn)
                 numbered = replace(sale, receipt_number=number)
                 write_sale(conn, rows, number)
-                conn.exec_driver_sql(
-                    "INSERT INTO outbox (sale_id, kind, payload, created_at) VALUES (?, ?, ?, ?)",
-                    (str(sale.sale_id), SALE_SCHEMA, json.dumps(sale_to_dict(numbered), ensure_ascii=False), now),
-                )
+                add_message(conn, sale.sale_id, SALE_SCHEMA, json.dumps(sale_to_dict(numbered), ensure_ascii=False), now)
                 conn.exec_driver_sql(
                     "INSERT INTO print_jobs (sale_id, is_copy, created_at) VALUES (?, 0, ?)", (str(sale.sale_id), now)
                 )
@@ -124,10 +122,8 @@ class SqlJournal:
         )
 
     def unsent_count(self) -> int:
-        return self.db.read(
-            lambda conn: int(conn.exec_driver_sql("SELECT count(*) FROM outbox WHERE acked_at IS NULL").scalar_one()),
-            "counting unsent sales",
-        )
+        """Sales waiting to be sent, as the outbox counts them (quarantined ones are not waiting)."""
+        return self.db.read(waiting_count, "counting unsent sales")
 
     # -- PrintQueue --------------------------------------------------------------------
     def pending_jobs(self) -> list[PrintJob]:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 
 from local_db.database import Database
+from local_db.outbox import MISSING_MESSAGE_CHECK
 from local_db.problems import explain
 
 MAX_REPORTED = 50  # per kind of problem
@@ -70,11 +71,7 @@ CHECKS: tuple[tuple[str, str], ...] = (
         "SELECT sale_id, amount_minor, tendered_minor, change_minor FROM sale_payments "
         "WHERE tendered_minor - amount_minor != change_minor",
     ),
-    (
-        "sale {0} (receipt {1}) has no outbox message for the hub",
-        "SELECT sale_id, receipt_number FROM sales s WHERE NOT EXISTS "
-        "(SELECT 1 FROM outbox o WHERE o.sale_id = s.sale_id)",
-    ),
+    MISSING_MESSAGE_CHECK,  # the outbox's own (local_db/outbox.py)
     (
         "sale {0} (receipt {1}) never had a receipt print job",
         "SELECT sale_id, receipt_number FROM sales s WHERE NOT EXISTS "

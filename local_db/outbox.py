@@ -1,12 +1,19 @@
-"""The outbox in SQLite: sync.outbox.Outbox over the ``outbox`` table the journal writes.
+"""The outbox in SQLite: sync.outbox.Outbox over the ``outbox`` table.  This module owns
+the table: every statement about it and every count of it is here.
 
-A row is written by ``SqlJournal.record_sale`` in the sale's own transaction.  Here it is
-read in order, acknowledged once the hub has answered ``accepted`` or ``duplicate``, or
+A row is written by ``add_message``, which ``SqlJournal.record_sale`` calls in the sale's
+own transaction.  Here it is read in order, acknowledged once the hub has answered ``accepted`` or ``duplicate``, or
 moved to quarantine when the hub rejects it for good (or the pusher finds that it alone
 keeps failing: ``sync/push.py``).  A quarantined row is never sent
 again until a manager retries it; it does not hold up the rows behind it.
 
-The ``seq`` the hub sees is the sale's receipt number (gapless per till), not the row id.
+The ``seq`` the hub sees is the sale's receipt number (gapless per till), not the row id
+(the table's ``row_id``, used only to keep rows in the order they were written; it was
+called ``seq`` until migration 0006).
+
+One meaning of each figure, for every screen and command: **waiting** is neither
+acknowledged nor quarantined; **quarantined** is not acknowledged and set aside; the two
+never overlap, and with **acknowledged** they add up to every row.
 """
 
 from __future__ import annotations
@@ -33,6 +40,43 @@ _MESSAGE = (
     "o.quarantined_at, o.quarantine_reason FROM outbox o JOIN sales s ON s.sale_id = o.sale_id "
 )
 _WAITING = "o.acked_at IS NULL AND o.quarantined_at IS NULL"
+_QUARANTINED = "o.acked_at IS NULL AND o.quarantined_at IS NOT NULL"
+_COUNTS = (
+    f"SELECT count(CASE WHEN {_WAITING} THEN 1 END), count(CASE WHEN {_QUARANTINED} THEN 1 END), "
+    "count(CASE WHEN o.acked_at IS NOT NULL THEN 1 END) FROM outbox o"
+)
+
+# For the journal audit (local_db/journal_check.py): a sale must have its outbox row.
+MISSING_MESSAGE_CHECK = (
+    "sale {0} (receipt {1}) has no outbox message for the hub",
+    "SELECT sale_id, receipt_number FROM sales s WHERE NOT EXISTS "
+    "(SELECT 1 FROM outbox o WHERE o.sale_id = s.sale_id)",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxCounts:
+    waiting: int  # neither acknowledged nor quarantined: what the worker will send
+    quarantined: int  # set aside for a manager; not waiting
+    acknowledged: int  # the hub has them
+
+
+def add_message(conn: Connection, sale_id: uuid.UUID, kind: str, payload: str, created_at: str) -> None:
+    """The hub message of a sale just recorded, in the caller's (the sale's) transaction."""
+    conn.exec_driver_sql(
+        "INSERT INTO outbox (sale_id, kind, payload, created_at) VALUES (?, ?, ?, ?)",
+        (str(sale_id), kind, payload, created_at),
+    )
+
+
+def waiting_count(conn: Connection) -> int:
+    """Sales waiting to be sent: neither acknowledged nor quarantined."""
+    return int(conn.exec_driver_sql(f"SELECT count(*) FROM outbox o WHERE {_WAITING}").scalar_one())
+
+
+def outbox_counts(conn: Connection) -> OutboxCounts:
+    waiting, quarantined, acknowledged = conn.exec_driver_sql(_COUNTS).one()
+    return OutboxCounts(int(waiting), int(quarantined), int(acknowledged))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +112,7 @@ class SqlOutbox:
     def pending_messages(self, limit: int = 100) -> list[OutboxMessage]:
         """Rows neither acknowledged nor quarantined, oldest first."""
         rows = self.db.read(
-            lambda c: c.exec_driver_sql(f"{_MESSAGE} WHERE {_WAITING} ORDER BY o.seq LIMIT ?", (max(0, limit),)).fetchall(),
+            lambda c: c.exec_driver_sql(f"{_MESSAGE} WHERE {_WAITING} ORDER BY o.row_id LIMIT ?", (max(0, limit),)).fetchall(),
             "reading the outbox",
         )
         return [_message(row) for row in rows]
@@ -120,7 +164,7 @@ class SqlOutbox:
     def quarantined(self) -> list[QuarantinedSale]:
         rows = self.db.read(
             lambda c: c.exec_driver_sql(
-                f"{_MESSAGE} WHERE o.acked_at IS NULL AND o.quarantined_at IS NOT NULL ORDER BY o.seq"
+                f"{_MESSAGE} WHERE {_QUARANTINED} ORDER BY o.row_id"
             ).fetchall(),
             "reading the quarantine",
         )
@@ -147,15 +191,19 @@ class SqlOutbox:
         return retried
 
     # -- figures -----------------------------------------------------------------------
+    def counts(self) -> OutboxCounts:
+        """Waiting, quarantined and acknowledged, read together (one snapshot)."""
+        return self.db.read(outbox_counts, "counting the outbox")
+
     def unsent_count(self) -> int:
         """Sales waiting to be sent (quarantined ones are counted by ``quarantined_count``)."""
-        return self._count(f"SELECT count(*) FROM outbox o WHERE {_WAITING}")
+        return self.db.read(waiting_count, "counting the outbox")
 
     def quarantined_count(self) -> int:
-        return self._count("SELECT count(*) FROM outbox WHERE acked_at IS NULL AND quarantined_at IS NOT NULL")
+        return self._count(f"SELECT count(*) FROM outbox o WHERE {_QUARANTINED}")
 
     def acknowledged_count(self) -> int:
-        return self._count("SELECT count(*) FROM outbox WHERE acked_at IS NOT NULL")
+        return self._count("SELECT count(*) FROM outbox o WHERE o.acked_at IS NOT NULL")
 
     def oldest_unsent_at(self) -> datetime | None:
         text = self.db.read(

@@ -129,7 +129,9 @@ def cmd_check_journal(args: argparse.Namespace) -> int:
 
     with open_till(_settings(args.config, demo=args.demo), writes=False) as till:  # reads only: beside a running till
         problems = journal_check(till.db)
-        print(f"next receipt {till.journal.next_receipt_number()}, {till.journal.unsent_count()} sales waiting to be sent")
+        counts = till.outbox.counts()  # the same figures as kassa status
+        print(f"next receipt {till.journal.next_receipt_number()}, {counts.waiting} sales waiting to be sent, "
+              f"{counts.quarantined} quarantined")
     for problem in problems:
         print("PROBLEM:", problem)
     return 1 if problems else 0

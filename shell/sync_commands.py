@@ -60,7 +60,9 @@ def _status(till: OpenTill) -> int:
     db = till.db
     config = till.sync_config
     if config is None:
-        print(f"link: offline only (no [sync] settings); waiting to send: {till.outbox.unsent_count()}")
+        counts = till.outbox.counts()  # the same figures as kassa check-journal
+        print(f"link: offline only (no [sync] settings); waiting to send: {counts.waiting}; "
+              f"quarantined: {counts.quarantined}")
         return 0
     quick = SyncConfig(config.hub_url, config.ca_bundle, timeout=min(config.timeout, 5.0),
                        retry=RetryPolicy(attempts=1))

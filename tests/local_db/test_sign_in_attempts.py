@@ -120,7 +120,7 @@ def test_a_database_of_the_previous_schema_with_data_is_upgraded_and_keeps_it(tm
         add_cashier(old, "7", "Nino", "2468")
         sale = sell(make_sql_till(SqlJournal(old, TILL_ID)), "1001")
     with open_database(path) as db:
-        assert schema_version(db) == SCHEMA_HEAD == "0005"
+        assert schema_version(db) == SCHEMA_HEAD  # "0005" or a later head
         assert SqlCashiers(db).sign_in("7", "2468") == Cashier("7", "Nino")
         assert SqlJournal(db, TILL_ID).get_sale(sale.sale_id) == sale
         assert rows(db) == []

@@ -117,3 +117,35 @@ def test_an_open_till_holds_the_lock_until_it_is_closed(tmp_path: Path) -> None:
     with open_till(settings, writes=True) as again:
         assert again.lock is not None
     assert again.lock is None
+
+
+def test_check_journal_status_and_the_status_bar_count_the_outbox_alike(tmp_path: Path) -> None:
+    """One meaning of "waiting" (neither acknowledged nor quarantined), quarantined apart."""
+    from local_db.outbox import OutboxCounts, SqlOutbox
+
+    path = tmp_path / "till.sqlite3"
+    with open_database(path) as db:
+        till = make_sql_till(SqlJournal(db, STORE.till_id))
+        for _ in range(5):
+            sell(till, SHAMPOO.barcode)
+        outbox = SqlOutbox(db)
+        outbox.acknowledge([1])
+        outbox.quarantine(2, "unknown_product: product 1009 is not in the catalog")
+        outbox.quarantine(4, "bad_total: the total does not add up")
+        assert outbox.counts() == OutboxCounts(waiting=2, quarantined=2, acknowledged=1)
+        assert SqlJournal(db, STORE.till_id).unsent_count() == outbox.unsent_count() == 2  # the status bar's figure
+    identity = f'[store]\nstore_id = "{STORE.store_id}"\nname = "Shop"\n[till]\ntill_id = "{STORE.till_id}"\n' \
+               f'[database]\npath = "{path}"\n'
+    offline, online = tmp_path / "offline.toml", tmp_path / "online.toml"
+    offline.write_text(identity, encoding="utf-8")
+    online.write_text(identity + '[sync]\nhub_url = "http://127.0.0.1:9"\ncredential_store = "file"\n', encoding="utf-8")
+
+    audit = kassa("check-journal", "--config", str(offline), data_dir=tmp_path)
+    assert audit.returncode == 0, audit.stderr
+    assert audit.stdout.splitlines()[0] == "next receipt 6, 2 sales waiting to be sent, 2 quarantined"
+    alone = kassa("status", "--config", str(offline), data_dir=tmp_path)
+    assert alone.stdout.splitlines() == ["link: offline only (no [sync] settings); waiting to send: 2; quarantined: 2"]
+    linked = kassa("status", "--config", str(online), data_dir=tmp_path)
+    assert linked.returncode == 0, linked.stderr
+    lines = linked.stdout.splitlines()
+    assert lines[2].startswith("waiting to send: 2 (oldest ") and lines[3] == "quarantined: 2"
