@@ -13,8 +13,10 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
+from pos.i18n import active_locale
 from pos.money import Money, exponent
 from pos.quantity import shown
 
@@ -52,13 +54,17 @@ def percent(value: Decimal, ui_locale: str = "en") -> str:
     return format_decimal(value, format="#,##0.##", locale=_locale(ui_locale)) + "%"
 
 
-def store_time(moment: datetime, timezone: str) -> str:
-    """Day, month and time as the shop's clock shows them (the local zone if ``timezone`` is unknown)."""
+def store_time(moment: datetime, timezone: str, ui_locale: str | None = None) -> str:
+    """Day, month and time as the shop's clock shows them (the local zone if ``timezone`` is
+    unknown), in the order and with the signs of ``ui_locale`` (the UI's language if None):
+    ``02.12 09:05`` in uk and az, ``2.12 09:05`` in ka, ``12/2 09:05`` in en."""
     try:
         zone: ZoneInfo | None = ZoneInfo(timezone)
     except (KeyError, ValueError, OSError):
         zone = None
-    return moment.astimezone(zone).strftime("%d.%m %H:%M")
+    local = moment.astimezone(zone)
+    locale = _locale(ui_locale if ui_locale is not None else active_locale())
+    return f"{format_skeleton('MMdd', local, locale=locale)} {format_skeleton('Hm', local, locale=locale)}"
 
 
 def number(value: Decimal, ui_locale: str = "en") -> str:
@@ -79,7 +85,7 @@ def message_field(value: object, ui_locale: str = "en") -> str:
     if isinstance(value, Decimal):
         return number(value, ui_locale)
     if isinstance(value, datetime):
-        return store_time(value, "")
+        return store_time(value, "", ui_locale)
     return str(value)
 
 

@@ -123,4 +123,13 @@ def test_a_moment_in_a_message_is_written_as_the_shops_clock_shows_it():
     from datetime import datetime, timezone
 
     moment = datetime(2026, 12, 2, 10, 5, tzinfo=timezone.utc)
-    assert formatting.message_field(moment, "uk") == formatting.store_time(moment, "")
+    assert formatting.message_field(moment, "uk") == formatting.store_time(moment, "", "uk")
+
+
+@pytest.mark.parametrize("ui_locale,shown", [("uk", "02.12 11:05"), ("az", "02.12 11:05"), ("ka", "2.12 11:05"),
+                                             ("en", "12/2 11:05"), ("en_GB", "02/12 11:05")])
+def test_a_moment_is_written_in_the_locales_day_month_order_on_the_shops_clock(ui_locale, shown):
+    from datetime import datetime, timezone
+
+    moment = datetime(2026, 12, 2, 9, 5, tzinfo=timezone.utc)
+    assert formatting.store_time(moment, "Europe/Kyiv", ui_locale) == shown
