@@ -17,6 +17,8 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
+    QRect,
     QSize,
     Qt,
     QThread,
@@ -25,9 +27,12 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QBrush, QCloseEvent, QColor, QFont, QKeyEvent, QShowEvent
+from PySide6.QtGui import (
+    QBrush, QCloseEvent, QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent, QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QApplication,
     QDialog,
     QFrame,
@@ -42,13 +47,17 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStackedWidget,
     QStatusBar,
+    QStyle,
+    QStyleOption,
+    QStyleOptionButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 __all__ = [
-    "QAbstractItemView", "QAbstractTableModel", "QApplication", "QBrush", "QCloseEvent", "QColor",
+    "QAbstractItemView", "QAbstractScrollArea", "QFontMetrics", "QPainter", "QPaintEvent", "QPalette", "QPoint", "QRect",
+    "QResizeEvent", "QStyle", "QStyleOption", "QStyleOptionButton", "QAbstractTableModel", "QApplication", "QBrush", "QCloseEvent", "QColor",
     "QCoreApplication", "QDialog", "QEvent", "QFont", "QFrame", "QGridLayout", "QHBoxLayout",
     "QHeaderView", "QKeyEvent", "QLabel", "QLibraryInfo", "QLineEdit", "QMainWindow", "QMessageBox", "QModelIndex",
     "QObject", "QPersistentModelIndex", "QPushButton", "QShowEvent", "QSize", "QSizePolicy",
