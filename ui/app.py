@@ -7,7 +7,7 @@ import sys
 
 from ui.garbage import collect_on_the_gui_thread
 from ui.main_window import MainWindow
-from ui.qt import QApplication, QTimer
+from ui.qt import QApplication, QTimer, QWidget
 from ui.qt_translations import install_qt_translations
 from ui.services import TillServices
 from ui.style import STYLESHEET
@@ -31,6 +31,25 @@ def make_application(argv: list[str] | None = None, ui_locale: str | None = None
     return app
 
 
+def show_on_screen(window: QWidget, *, maximised: bool = True) -> None:
+    """Show ``window`` on its screen, never larger than the screen's available area.
+
+    Maximised, it first takes the whole available area itself: in a kiosk session with no
+    window manager nobody honours "maximised", and the window would open at its default
+    size, partly off a 1024x768 or 1366x768 screen.  Not maximised, it opens at its
+    default size or the available area, whichever is smaller, centred."""
+    screen = window.screen() or QApplication.primaryScreen()
+    area = screen.availableGeometry()
+    if maximised:
+        window.setGeometry(area)
+        window.showMaximized()
+        return
+    width, height = min(DEFAULT_SIZE[0], area.width()), min(DEFAULT_SIZE[1], area.height())
+    window.resize(width, height)
+    window.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
+    window.show()
+
+
 def run_till_window(
     services: TillServices,
     argv: list[str] | None = None,
@@ -45,11 +64,7 @@ def run_till_window(
     itself, for smoke tests of the shipped till."""
     app = make_application(argv, services.ui_locale)
     window = MainWindow(services)
-    window.resize(*DEFAULT_SIZE)
-    if maximised:
-        window.showMaximized()
-    else:
-        window.show()
+    show_on_screen(window, maximised=maximised)
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), window.close)
     try:

@@ -17,6 +17,7 @@ from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, QPers
 
 COLUMNS = (N_("#"), N_("Item"), N_("Qty"), N_("Price"), N_("Total"), N_("VAT"))
 NUMBER_COLUMNS = frozenset({0, 2, 3, 4})
+NAME_COLUMN = 1
 VOIDED_COLOUR = QColor("#9a9a9a")
 
 Index = QModelIndex | QPersistentModelIndex
@@ -99,8 +100,9 @@ class BasketTableModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ForegroundRole and row.voided:
             return QBrush(VOIDED_COLOUR)
-        if role == Qt.ItemDataRole.ToolTipRole and row.voided:
-            return _("Voided")
+        if role == Qt.ItemDataRole.ToolTipRole:  # a long name is cut on a small screen: the tooltip has it whole
+            tip = [row.cells[index.column()]] if index.column() == NAME_COLUMN else []
+            return "\n".join(tip + ([_("Voided")] if row.voided else [])) or None
         return None
 
 

@@ -16,13 +16,14 @@ from ui.keypad import Keypad
 from ui.message_area import MessageArea
 from ui.operations import Op
 from ui.qt import QDialog, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout, QWidget, qconnect
+from ui.widgets.fitting_button import FittingButton
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 def big_button(text: str, parent: QWidget, name: str = "dialogButton") -> QPushButton:
     """A touch-sized button that never takes the keyboard or acts as the default button."""
-    button = QPushButton(text, parent)
+    button = FittingButton(text, parent)  # long words take a smaller font rather than lose letters
     button.setObjectName(name)
     button.setMinimumSize(120, 56)
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -106,7 +107,7 @@ class EntryDialog(TillDialog):
         column.addWidget(self.message)
         column.addWidget(keypad)
         column.addWidget(cancel)
-        self.resize(420, 560)
+        self.resize(480, 640)  # room for a two-line prompt above the keypad (768 px screens)
 
     def submit(self) -> None:
         self.run_then_close(self._submit(self.field.text()))

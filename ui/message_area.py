@@ -1,8 +1,18 @@
-"""One line (or two) of feedback under the basket: errors in red, notices in green."""
+"""One line (or two) of feedback under the basket: errors in red, notices in green.
+
+A message wraps at spaces; a run of characters too long to wrap (300 typed digits quoted
+back) may also break anywhere, so it never widens its window.  ``text()`` is the message
+as given."""
 
 from __future__ import annotations
 
+import re
+
 from ui.qt import QLabel, QSizePolicy, Qt, QWidget
+
+BREAK_EVERY = 16  # characters without a space after which a line may break
+ZERO_WIDTH_SPACE = "\u200b"
+_LONG_RUN = re.compile(r"\S{%d,}" % (BREAK_EVERY + 1))
 
 
 class MessageArea(QLabel):
@@ -15,7 +25,11 @@ class MessageArea(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._kind = ""
+        self._text = ""
         self.clear_message()
+
+    def text(self) -> str:  # the message as given, without the break opportunities added
+        return self._text
 
     @property
     def kind(self) -> str:
@@ -38,7 +52,15 @@ class MessageArea(QLabel):
 
     def _show(self, text: str, kind: str) -> None:
         self._kind = kind
-        self.setText(text)
+        self._text = text
+        self.setText(breakable(text))
         self.setProperty("kind", kind)
         self.style().unpolish(self)
         self.style().polish(self)
+
+
+def breakable(text: str) -> str:
+    """``text`` with a zero-width space every few characters of a run too long to wrap."""
+    return _LONG_RUN.sub(
+        lambda run: ZERO_WIDTH_SPACE.join(run[0][i : i + BREAK_EVERY] for i in range(0, len(run[0]), BREAK_EVERY)), text
+    )

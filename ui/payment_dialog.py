@@ -43,10 +43,12 @@ class PaymentDialog(TillDialog):
         self.rounding_label = QLabel(self._rounding_text(view, ui_locale), self)
         self.rounding_label.setObjectName("subtleText")
         self.rounding_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.rounding_label.setWordWrap(True)
 
         self.tendered_field = QLineEdit(self)
         self.tendered_field.setObjectName("tenderedField")
         self.tendered_field.setPlaceholderText(_("Cash received (empty = exact)"))
+        self.tendered_field.setToolTip(self.tendered_field.placeholderText())  # Qt elides a long placeholder
         self.tendered_field.setMinimumHeight(64)
         self.tendered_field.setAlignment(Qt.AlignmentFlag.AlignRight)
         qconnect(self.tendered_field.returnPressed, self.pay)

@@ -16,6 +16,7 @@ from ui.qt import (
     QVBoxLayout, QWidget, Signal, qconnect,
 )
 from ui.totals_panel import TotalsPanel
+from ui.widgets.fitting_button import FittingButton
 
 Key = Qt.Key
 # (action, key label on the button, what the button says, the key)
@@ -55,6 +56,7 @@ class SaleScreen(QWidget):
         self.scan_field = ScanField(self)
         self.scan_field.setObjectName("scanField")
         self.scan_field.setPlaceholderText(_("Scan a barcode, or type a code or a name, then Enter"))
+        self.scan_field.setToolTip(self.scan_field.placeholderText())  # Qt elides a long placeholder
         self.scan_field.setMinimumHeight(56)
         self.model = BasketTableModel(ui_locale, self)
         self.table = self._make_table()
@@ -86,17 +88,17 @@ class SaleScreen(QWidget):
         left.addWidget(self.message)
         top = QHBoxLayout()
         top.addLayout(left, 3)
-        self.totals.setMinimumWidth(360)
+        self.totals.setMinimumWidth(280)
         top.addWidget(self.totals, 1)
         column = QVBoxLayout(self)
         column.addLayout(top, 1)
         column.addLayout(keys)
 
     def _key_button(self, action: str, text: str) -> QPushButton:
-        button = QPushButton(text, self)
+        button = FittingButton(text, self)  # long words take a smaller font on a narrow screen
         button.setObjectName("payButton" if action == "pay" else "functionKey")
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.setMinimumSize(132, 72)
+        button.setMinimumSize(96, 72)
         button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         qconnect(button.clicked, lambda _checked=False: self.action_requested.emit(action))
         self.buttons[action] = button

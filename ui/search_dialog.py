@@ -17,6 +17,7 @@ from ui.qt import QKeyEvent, QLabel, QLineEdit, Qt, QTimer, QVBoxLayout, QWidget
 from ui.session import TillSession
 
 DEBOUNCE_MS = 150
+QUOTE_LIMIT = 40  # characters of the search text quoted back in a message
 HEADERS = (N_("Name"), N_("Brand"), N_("Code"), N_("Price"))
 
 
@@ -102,7 +103,7 @@ class SearchDialog(TillDialog):
             self.results.selectRow(0)
             self.message.clear_message()
         elif self.field.text().strip():
-            self.message.show_notice(_("Nothing found for “{text}”.").format(text=self.field.text().strip()))
+            self.message.show_notice(_("Nothing found for “{text}”.").format(text=_quoted(self.field.text().strip())))
         if self._add_when_found:
             self._add_when_found = False
             self.add_selected()
@@ -137,6 +138,11 @@ class SearchDialog(TillDialog):
         qconnect(dialog.accepted, self.accept)
         self.weight_dialog = dialog
         dialog.open()
+
+
+def _quoted(text: str) -> str:
+    """What was typed, as a message quotes it: 300 scanned digits are not read back whole."""
+    return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "…"
 
 
 def _weight(text: str) -> Decimal:

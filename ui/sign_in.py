@@ -6,6 +6,7 @@ from pos.i18n import _
 from ui.keypad import Keypad
 from ui.message_area import MessageArea
 from ui.qt import QEvent, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QObject, QVBoxLayout, QWidget, Qt, Signal, qconnect
+from ui.widgets.elided_label import ElidedLabel
 
 
 class SignInScreen(QWidget):
@@ -16,9 +17,8 @@ class SignInScreen(QWidget):
         self.setObjectName("signInScreen")
         title = QLabel(_("Sign in"), self)
         title.setObjectName("screenTitle")
-        store = QLabel(store_title, self)
+        store = ElidedLabel(store_title, self)  # a long store name or address elides, whole in the tooltip
         store.setObjectName("subtleText")
-        store.setTextFormat(Qt.TextFormat.PlainText)
 
         self.cashier_field = QLineEdit(self)
         self.cashier_field.setObjectName("cashierField")

@@ -13,6 +13,7 @@ from ui.errors import log_problem
 from ui.link_state import LinkWatch, link_word, pull_words, waiting_words
 from ui.printing import PrinterHealth, PrinterState
 from ui.qt import QLabel, QSizePolicy, QStatusBar, QTimer, QWidget, Qt, qconnect
+from ui.widgets.elided_label import ElidedLabel
 from ui.session import TillSession
 
 REFRESH_MS = 10_000
@@ -51,7 +52,9 @@ class TillStatusBar(QStatusBar):
             self.show_link(self.link.status())
 
     def _label(self, name: str, text: str) -> QLabel:
-        label = QLabel(text, self)
+        """Every label but the link state elides on a narrow screen (the whole text in its
+        tooltip), so none of them sets the window's width; the link state stays whole."""
+        label = QLabel(text, self) if name == "linkState" else ElidedLabel(text, self)
         label.setObjectName(name)
         label.setTextFormat(Qt.TextFormat.PlainText)  # store names and printer complaints are data, not markup
         if name == "storeTill":  # the least urgent: it gives way first on a narrow screen

@@ -7,6 +7,7 @@ from pos.money import Money
 from pos.till import BasketView
 from ui import formatting
 from ui.qt import QFrame, QGridLayout, QHBoxLayout, QLabel, Qt, QVBoxLayout, QWidget
+from ui.widgets.elided_label import ElidedLabel
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -21,12 +22,13 @@ class TotalsPanel(QFrame):
         self.currency_label = QLabel("", self)
         self.currency_label.setObjectName("totalCurrency")
         self.currency_label.setAlignment(RIGHT)
-        self.total_label = QLabel("0.00", self)
+        self.total_label = ElidedLabel("0.00", self, shrink=0.4)  # always whole: a smaller font, never cut
         self.total_label.setObjectName("totalAmount")
         self.total_label.setAlignment(RIGHT)
         self.due_label = QLabel("", self)  # cash rounding, when there is any
         self.due_label.setObjectName("subtleText")
         self.due_label.setAlignment(RIGHT)
+        self.due_label.setWordWrap(True)  # "Cash due: 1 234,50 UAH" is read whole, never clipped on the left
         self.count_label = QLabel("", self)
         self.count_label.setObjectName("itemCount")
         self.count_label.setAlignment(RIGHT)
@@ -90,7 +92,7 @@ class TotalsPanel(QFrame):
         self.vat_text = "\n".join(lines)
 
     def _cell(self, row: int, col: int, text: str, name: str) -> None:
-        label = QLabel(text, self)
+        label = ElidedLabel(text, self, shrink=0.7)  # a narrow panel: a smaller font, then "…" and a tooltip
         label.setObjectName(name)
         if col:
             label.setAlignment(RIGHT)
