@@ -13,13 +13,14 @@ from pos.till import TillResult
 from ui import formatting
 from ui.errors import show_problem
 from ui.printing import PrinterWatch
-from ui.qt import QCloseEvent, QMainWindow, QShowEvent, QStackedWidget, QWidget, qconnect
+from ui.qt import QCloseEvent, QMainWindow, QResizeEvent, QShowEvent, QStackedWidget, QWidget, qconnect
 from ui.sale_actions import SaleActions
 from ui.sale_screen import SaleScreen
 from ui.services import TillServices
 from ui.session import TillSession
 from ui.sign_in import SignInScreen
 from ui.status_bar import TillStatusBar
+from ui.style import stylesheet_for
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,13 @@ class MainWindow(QMainWindow):
         qconnect(self.printer.state_changed, self.status.show_printer)
         self.status.show_printer(self.printer.state)
         self.show_sign_in()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """A small screen gets slightly smaller fonts and paddings (the dialogs too)."""
+        look = stylesheet_for(event.size().width(), event.size().height())
+        if look != self.styleSheet():
+            self.setStyleSheet(look)
+        super().resizeEvent(event)
 
     # -- start and sign-in -------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802

@@ -46,3 +46,34 @@ QStatusBar QLabel#printerState[problem="true"] { color: #b42318; font-weight: bo
 QStatusBar QLabel#linkState { color: #8a4b00; font-weight: bold; }
 QStatusBar QLabel#linkState[online="true"] { color: #1e7a3c; }
 """
+
+# Screens below COMPACT_BELOW (1024x768, 1366x768): the same look, a little smaller, so the
+# basket shows more of each name.  Set on the main window, it reaches its dialogs too.
+COMPACT_BELOW = (1200, 800)  # width, height: either one smaller is a small screen
+COMPACT_STYLESHEET = """
+QWidget { font-size: 15pt; }
+QLineEdit { font-size: 17pt; padding: 4px 8px; }
+QPushButton { min-height: 48px; padding: 2px 8px; font-size: 13pt; }
+QTableView { font-size: 15pt; }
+QTableView::item { padding: 0px 6px; }
+QHeaderView::section { font-size: 12pt; padding: 4px 6px; }
+QLabel#totalCaption, QLabel#totalCurrency { font-size: 17pt; }
+QLabel#totalAmount { font-size: 38pt; }
+QLabel#dueAmount { font-size: 34pt; }
+QLabel#changeAmount { font-size: 28pt; }
+QLabel#itemCount { font-size: 15pt; }
+QLabel#sectionTitle, QLabel#vatHeader { font-size: 12pt; }
+QLabel#vatCell { font-size: 13pt; }
+QLabel#subtleText, QLabel#hint { font-size: 12pt; }
+QLabel#screenTitle { font-size: 24pt; }
+QLabel#question { font-size: 17pt; }
+QLabel#messageArea { font-size: 15pt; padding: 4px 8px; }
+QStatusBar { font-size: 11pt; }
+QStatusBar QLabel { font-size: 11pt; padding: 1px 6px; }
+"""
+
+
+def stylesheet_for(width: int, height: int) -> str:
+    """What the main window adds to the till's look at this size ("" on a large screen)."""
+    small = width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1]
+    return COMPACT_STYLESHEET if small else ""

@@ -121,12 +121,13 @@ def _lines_wider_than(text: str, widget: QWidget, room: int) -> list[str]:
 
 
 def _cell_problems(table: QTableView) -> list[str]:
-    model, metrics, found = table.model(), table.fontMetrics(), []
+    model, found = table.model(), []
     for row in range(model.rowCount()):
         for column in range(model.columnCount()):
             index = model.index(row, column)
             text = str(model.data(index) or "")
-            if metrics.horizontalAdvance(text) > table.columnWidth(column) - 20 and model.data(index, TOOLTIP) != text:
+            cut = table.sizeHintForIndex(index).width() > table.columnWidth(column)  # the delegate's own measure
+            if cut and text not in str(model.data(index, TOOLTIP) or ""):
                 found.append(f"cell {text[:30]!r} is cut and has no tooltip with it")
     return found[:3]
 
