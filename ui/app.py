@@ -44,10 +44,16 @@ def show_on_screen(window: QWidget, *, maximised: bool = True) -> None:
         window.setGeometry(area)
         window.showMaximized()
         return
-    width, height = min(DEFAULT_SIZE[0], area.width()), min(DEFAULT_SIZE[1], area.height())
-    window.resize(width, height)
-    window.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
+    window.resize(min(DEFAULT_SIZE[0], area.width()), min(DEFAULT_SIZE[1], area.height()))
     window.show()
+    frame, inside = window.frameGeometry(), window.geometry()  # the window manager's frame is known now
+    extra_width, extra_height = frame.width() - inside.width(), frame.height() - inside.height()
+    width = min(inside.width(), area.width() - extra_width)
+    height = min(inside.height(), area.height() - extra_height)
+    window.resize(width, height)
+    window.move(  # the frame's top-left corner: the whole frame centred on the available area
+        area.x() + (area.width() - width - extra_width) // 2, area.y() + (area.height() - height - extra_height) // 2
+    )
 
 
 def run_till_window(
