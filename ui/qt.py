@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import (
-    QBrush, QCloseEvent, QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent, QShowEvent,
+    QBrush, QCloseEvent, QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPaintEvent, QPalette, QPixmap, QResizeEvent, QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 __all__ = [
-    "QAbstractItemView", "QAbstractScrollArea", "QFontMetrics", "QPainter", "QPaintEvent", "QPalette", "QPoint", "QRect",
+    "QAbstractItemView", "QAbstractScrollArea", "QFontMetrics", "QPainter", "QPaintEvent", "QPalette", "QPixmap", "QPoint", "QRect",
     "QResizeEvent", "QStyle", "QStyleOption", "QStyleOptionButton", "QAbstractTableModel", "QApplication", "QBrush", "QCloseEvent", "QColor",
     "QCoreApplication", "QDialog", "QEvent", "QFont", "QFrame", "QGridLayout", "QHBoxLayout",
     "QHeaderView", "QKeyEvent", "QLabel", "QLibraryInfo", "QLineEdit", "QMainWindow", "QMessageBox", "QModelIndex",
