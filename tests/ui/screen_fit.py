@@ -24,7 +24,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 
 from local_db.outbox import QuarantinedSale  # noqa: E402
 from pos.demo_catalog import generate_catalog  # noqa: E402
-from pos.i18n import LANGUAGES, set_language  # noqa: E402
+from pos.i18n import LANGUAGES, active_locale, set_language  # noqa: E402
 from pos.ports import OutboxMessage  # noqa: E402
 from pos.printing import ReceiptSpooler  # noqa: E402
 from tests.fakes import STORE, MemoryCatalog, MemoryJournal, RecordingPrinter, make_till  # noqa: E402
@@ -175,7 +175,6 @@ def open_window(language: str, wm: bool) -> MainWindow:
         ui_locale=language, printer_description="network 192.0.2.10:9100",
     )
     window = MainWindow(services)
-    window.setProperty("language", language)  # for the names of the pictures
     show_on_screen(window, maximised=True) if wm else _show_as_in_a_kiosk(window)
     wait(lambda: window.started and window.is_idle())
     return window
@@ -192,7 +191,7 @@ def look(top: QWidget, what: str, screen: QRect, found: list[str]) -> None:
     QApplication.processEvents()
     picture = top.grab()  # painted now: the widgets that fit their text have decided how
     if SHOTS:
-        picture.save(str(Path(SHOTS) / f"{screen.width()}x{screen.height()}-{top.window().property('language') or top.parentWidget().property('language')}-{what}.png"))
+        picture.save(str(Path(SHOTS) / f"{screen.width()}x{screen.height()}-{active_locale()}-{what}.png"))
     found.extend(f"{what}: {p}" for p in problems_of(top, screen))
 
 
@@ -246,6 +245,11 @@ def walk(window: MainWindow, screen: QRect) -> list[str]:
     search.search_now()
     wait(lambda: not search.is_searching() and window.is_idle())
     look(search, "search", screen, found)
+    weighed = max((p for p in generate_catalog(400) if p.sold_by_weight), key=lambda p: len(p.name))
+    search.ask_weight(weighed)  # the weight prompt, over the search
+    wait(lambda: search.weight_dialog is not None and search.weight_dialog.isVisible())
+    look(search.weight_dialog, "weight", screen, found)
+    search.weight_dialog.reject()
     search.reject()
     wait(lambda: window.sale_actions.dialog is None)
     for dialog, what in quarantine_dialogs(window):
