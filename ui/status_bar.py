@@ -54,7 +54,14 @@ class TillStatusBar(QStatusBar):
     def _label(self, name: str, text: str) -> QLabel:
         """Every label but the link state elides on a narrow screen (the whole text in its
         tooltip), so none of them sets the window's width; the link state stays whole."""
-        label = QLabel(text, self) if name == "linkState" else ElidedLabel(text, self)
+        if name == "linkState":
+            label = QLabel(text, self)
+        else:  # a label that ends in a figure keeps it: "Очікують…ня: 3"
+            middle = name in ("waitingToSend", "nextReceipt", "cashierName")
+            label = ElidedLabel(
+                text, self, min_chars=9 if middle else 4,
+                elide=Qt.TextElideMode.ElideMiddle if middle else Qt.TextElideMode.ElideRight,
+            )
         label.setObjectName(name)
         label.setTextFormat(Qt.TextFormat.PlainText)  # store names and printer complaints are data, not markup
         if name == "storeTill":  # the least urgent: it gives way first on a narrow screen

@@ -30,6 +30,7 @@ from pos.printing import ReceiptSpooler  # noqa: E402
 from tests.fakes import STORE, MemoryCatalog, MemoryJournal, RecordingPrinter, make_till  # noqa: E402
 from ui.app import make_application, show_on_screen  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
+from ui.printing import PrinterHealth, PrinterState  # noqa: E402
 from ui.qt import (  # noqa: E402
     QAbstractScrollArea, QApplication, QDialog, QLabel, QLineEdit, QPoint, QPushButton, QRect, QStyle,
     QStyleOptionButton, Qt, QTableView, QWidget,
@@ -213,6 +214,9 @@ def walk(window: MainWindow, screen: QRect) -> list[str]:
     enter(scan, "77" * 10)  # an unknown code: an error message
     wait(window.is_idle)
     look(window, "long basket", screen, found)
+    window.status.show_printer(PrinterState(PrinterHealth.PROBLEM, "paper out: the cover of printer 192.0.2.10 is open"))
+    look(window, "printer problem", screen, found)
+    window.status.show_printer(PrinterState(PrinterHealth.READY))
     for key, what in ((Qt.Key.Key_F4, "quantity"), (Qt.Key.Key_F8, "void"), (Qt.Key.Key_F12, "payment")):
         QTest.keyClick(scan, key)
         wait(lambda: window.sale_actions.dialog is not None and window.is_idle())

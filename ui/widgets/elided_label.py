@@ -9,15 +9,25 @@ from ui.widgets.fitting import fit_text
 
 class ElidedLabel(QLabel):
     """``shrink``: how small the font may get before eliding (1.0: never smaller; 0.6: to 60 %).
-    ``min_chars``: roughly how many characters of room it asks for at least."""
+    ``min_chars``: roughly how many characters of room it asks for at least.  ``elide``: where
+    the "…" goes (in the middle for a label that ends in a figure)."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None, *, shrink: float = 1.0, min_chars: int = 4) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        parent: QWidget | None = None,
+        *,
+        shrink: float = 1.0,
+        min_chars: int = 4,
+        elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
+    ) -> None:
         super().__init__(text, parent)
         self.setProperty("adaptsText", True)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self._shrink = shrink
         self._min_chars = min_chars
+        self._elide = elide
         self._own_tooltip = ""
         self._cut = False
 
@@ -34,7 +44,7 @@ class ElidedLabel(QLabel):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         QFrame.paintEvent(self, event)  # the style sheet's background and frame
         room = self.contentsRect().adjusted(self.margin(), self.margin(), -self.margin(), -self.margin())
-        fitted = fit_text(self.text(), self.font(), room.width(), self._shrink)
+        fitted = fit_text(self.text(), self.font(), room.width(), self._shrink, self._elide)
         if fitted.cut != self._cut:
             self._cut = fitted.cut
             self._show_tooltip()

@@ -19,9 +19,12 @@ class Fitted:
     cut: bool  # some line was elided: the whole text belongs in a tooltip
 
 
-def fit_text(text: str, font: QFont, width: int, smallest_ratio: float = 1.0) -> Fitted:
+def fit_text(
+    text: str, font: QFont, width: int, smallest_ratio: float = 1.0, elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight
+) -> Fitted:
     """The largest font from ``font`` down to ``smallest_ratio`` of its size at which every
-    line of ``text`` fits ``width``; at the smallest, the lines that still do not fit elided."""
+    line of ``text`` fits ``width``; at the smallest, the lines that still do not fit elided
+    (``ElideMiddle`` keeps a label's figure at its end: "Waiting to…send: 3")."""
     lines = tuple(text.split("\n"))
     size = font.pointSizeF() if font.pointSizeF() > 0 else 12.0
     smallest = max(min(size, SMALLEST_POINTS), size * smallest_ratio)
@@ -35,5 +38,5 @@ def fit_text(text: str, font: QFont, width: int, smallest_ratio: float = 1.0) ->
         size = max(smallest, size - 1.0)
         candidate = QFont(font)
         candidate.setPointSizeF(size)
-    elided = tuple(metrics.elidedText(line, Qt.TextElideMode.ElideRight, max(0, width)) for line in lines)
+    elided = tuple(metrics.elidedText(line, elide, max(0, width)) for line in lines)
     return Fitted(candidate, elided, elided != lines)
