@@ -182,7 +182,7 @@ class Proxy:
         upstream: socket.socket | None = None
         try:
             client.settimeout(10)
-            request = _read_request(client)
+            request = read_request(client)
             if request is None:
                 return
             head, body = request
@@ -221,7 +221,7 @@ class Proxy:
         """Read one whole request (headers, then Content-Length bytes), send ``answer``, close."""
         try:
             client.settimeout(10)
-            if _read_request(client) is None:
+            if read_request(client) is None:
                 return
             client.sendall(answer)
             with self._lock:
@@ -246,7 +246,7 @@ class Proxy:
             return True
 
 
-def _read_request(client: socket.socket) -> tuple[bytes, bytes] | None:
+def read_request(client: socket.socket) -> tuple[bytes, bytes] | None:
     """One whole request from ``client``: its head (without the blank line) and its body
     (Content-Length bytes); None if the connection closed first."""
     data = b""

@@ -11,6 +11,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tests.sync.proxy import read_request
+
 
 class ScriptedHub:
     def __init__(self) -> None:
@@ -32,7 +34,7 @@ class ScriptedHub:
     def _serve(self, client: socket.socket, answer: bytes) -> None:
         try:
             client.settimeout(30)
-            if _read_request(client):
+            if read_request(client) is not None:
                 self.requests += 1
                 client.sendall(answer)
                 client.shutdown(socket.SHUT_WR)
@@ -46,27 +48,6 @@ class ScriptedHub:
     def close(self) -> None:
         self._closed = True
         self._server.close()
-
-
-def _read_request(client: socket.socket) -> bool:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = client.recv(65536)
-        if not chunk:
-            return False
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value.strip())
-    while len(body) < length:
-        chunk = client.recv(65536)
-        if not chunk:
-            return False
-        body += chunk
-    return True
 
 
 def http_answer(status: int | bytes, headers: list[tuple[bytes, bytes]], body: bytes, *,
