@@ -41,14 +41,14 @@ def _parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("check-journal", help="audit the local sales journal")
     audit.add_argument("--config", type=Path)
-    audit.add_argument("--demo", action="store_true", help="audit the demo store's journal")
+    _demo_arguments(audit, "audit the demo store's journal")
 
     receipt = sub.add_parser("receipt", help="render or reprint a past receipt")
     receipt.add_argument("number", type=int)
     receipt.add_argument("--png", type=Path, help="write the receipt to this PNG file")
     receipt.add_argument("--reprint", action="store_true", help="queue a copy for the till's printer")
     receipt.add_argument("--config", type=Path)
-    receipt.add_argument("--demo", action="store_true", help="use the demo store's journal")
+    _demo_arguments(receipt, "use the demo store's journal")
 
     enrol = sub.add_parser("enrol", help="enrol this till with the hub (once, with IT's code)")
     enrol.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.com")
@@ -58,7 +58,26 @@ def _parser() -> argparse.ArgumentParser:
                        ("status", "show the link to the hub and the queue")):
         command = sub.add_parser(name, help=text)
         command.add_argument("--config", type=Path)
+        _demo_arguments(command, "the demo store's till and its demo hub", hub=True)
     return parser
+
+
+def _demo_arguments(command: argparse.ArgumentParser, text: str, hub: bool = False) -> None:
+    from shell.demo_hub import DEMO_HUB_PORT
+
+    command.add_argument("--demo", action="store_true", help=text)
+    command.add_argument("--data-dir", type=Path, help="with --demo: the demo's folder (default: <data dir>/demo)")
+    if hub:
+        command.add_argument("--hub-port", type=int, default=DEMO_HUB_PORT, help="with --demo: the demo hub's port")
+
+
+def _log_folder(args: argparse.Namespace) -> Path:
+    """The demo logs into its own folder: it never touches the real till's files."""
+    from shell.till import data_dir
+
+    if args.command in ("demo", "demo-hub") or getattr(args, "demo", False):
+        return args.data_dir or data_dir() / "demo"
+    return data_dir()
 
 
 def _settings(config: Path | None, demo: bool = False, demo_dir: Path | None = None):  # noqa: ANN202
@@ -127,7 +146,7 @@ def cmd_check_journal(args: argparse.Namespace) -> int:
     from local_db.journal_check import journal_check
     from shell.till import open_till
 
-    with open_till(_settings(args.config, demo=args.demo), writes=False) as till:  # reads only: beside a running till
+    with open_till(_settings(args.config, demo=args.demo, demo_dir=args.data_dir), writes=False) as till:  # reads only: beside a running till
         problems = journal_check(till.db)
         counts = till.outbox.counts()  # the same figures as kassa status
         print(f"next receipt {till.journal.next_receipt_number()}, {counts.waiting} sales waiting to be sent, "
@@ -142,7 +161,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     from pos.receipt import build_receipt
     from shell.till import open_till
 
-    settings = _settings(args.config, demo=args.demo)
+    settings = _settings(args.config, demo=args.demo, demo_dir=args.data_dir)
     with open_till(settings, writes=args.reprint) as till:  # a reprint queues a print job: the till must be closed
         sale = till.journal.sale_by_receipt_number(args.number)
         if sale is None:
@@ -166,13 +185,23 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     from shell.sync_commands import sync_now
 
-    return sync_now(_settings(args.config))
+    return sync_now(_sync_settings(args))
+
+
+def _sync_settings(args: argparse.Namespace):  # noqa: ANN202
+    """The till's settings; with --demo, the demo till's with its demo hub and its credential."""
+    if not args.demo:
+        return _settings(args.config)
+    from shell.demo import demo_hub, with_hub
+
+    settings = _settings(None, demo=True, demo_dir=args.data_dir)
+    return with_hub(settings, demo_hub(settings, args.hub_port))
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     from shell.sync_commands import status
 
-    return status(_settings(args.config))
+    return status(_sync_settings(args))
 
 
 COMMANDS = {"demo": cmd_demo, "demo-hub": cmd_demo_hub, "run": cmd_run, "check-config": cmd_check_config,
@@ -183,9 +212,8 @@ COMMANDS = {"demo": cmd_demo, "demo-hub": cmd_demo_hub, "run": cmd_run, "check-c
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from shell.logs import setup_logging
-    from shell.till import data_dir
 
-    setup_logging(data_dir(), verbose=args.verbose)
+    setup_logging(_log_folder(args), verbose=args.verbose)
     try:
         return COMMANDS[args.command](args)
     except PosError as error:

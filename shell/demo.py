@@ -43,21 +43,23 @@ def demo_hub(settings: Settings, port: int) -> DemoHub:
 def with_hub(settings: Settings, hub: DemoHub) -> Settings:
     """The demo till talks to its hub often, and keeps its credential in a file (said so
     explicitly here: a demo machine often has no keyring)."""
-    sync = SyncSettings(hub_url=hub.url, credential_store="file", push_interval_seconds=2, pull_interval_seconds=30)
+    assert settings.database.path is not None
+    sync = SyncSettings(hub_url=hub.url, credential_store="file", credential_folder=settings.database.path.parent,
+                        push_interval_seconds=2, pull_interval_seconds=30)
     return settings.model_copy(update={"sync": sync})
 
 
 def connect_to_hub(settings: Settings, db, hub: DemoHub, items: int) -> Settings:  # noqa: ANN001
     """Prepare and start the demo hub and enrol the till with it once; returns the settings
     that make the till sync.  Raises DemoHubProblem or SyncError if any of it fails."""
-    from sync.credentials import account_name, credential_store
+    from sync.credentials import account_name
     from sync.enrolment import enrol_till
-    from shell.till import data_dir, make_hub_client
+    from shell.till import credential_store_of, make_hub_client
 
     created = hub.prepare(settings.store.store_id, settings.store.name, items)
     hub.start()
     settings = with_hub(settings, hub)
-    store = credential_store("file", data_dir())
+    store = credential_store_of(settings)  # in the demo folder, never the real till's
     account = account_name(settings.store.store_id, settings.till.till_id)
     if created:
         store.forget(account)  # a new hub database does not know the old credential

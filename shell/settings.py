@@ -145,6 +145,7 @@ class SyncSettings(_Section):
     hub_url: str = Field(min_length=8, max_length=300)
     ca_bundle: Path | None = None  # a private CA's certificates (PEM); default: the system's
     credential_store: Literal["keyring", "file"] = "keyring"
+    credential_folder: Path | None = None  # where the "file" store keeps it; default: the data folder
     push_batch_size: int = Field(default=200, ge=1, le=500)
     pull_page_size: int = Field(default=2000, ge=1, le=5000)
     push_interval_seconds: float = Field(default=10.0, ge=0.5, le=3600)
@@ -167,6 +168,13 @@ class SyncSettings(_Section):
         if not parts.hostname:
             raise ValueError(f"names no host; it is {example}")
         return value.rstrip("/")
+
+    @field_validator("credential_folder")
+    @classmethod
+    def _a_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and any(ord(ch) < 32 for ch in str(value)):
+            raise ValueError("a folder name cannot hold control characters")
+        return value
 
     @field_validator("ca_bundle")
     @classmethod

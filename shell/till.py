@@ -72,6 +72,15 @@ def build_printer(settings: Settings) -> ReceiptPrinter:
     return make_receipt_printer(p.connection, profile=p.profile, width=p.width, timeout=p.timeout)
 
 
+def credential_store_of(settings: Settings) -> CredentialStore:
+    """The till's credential store: the keyring, or a file in ``[sync] credential_folder``
+    (default: the data folder; the demo keeps its own in the demo folder)."""
+    sync = settings.sync
+    if sync is None:
+        return credential_store("keyring", data_dir())
+    return credential_store(sync.credential_store, sync.credential_folder or data_dir())
+
+
 def sync_config(settings: Settings) -> SyncConfig | None:
     s = settings.sync
     if s is None:
@@ -160,7 +169,7 @@ class OpenTill:
 
     @property
     def credentials(self) -> CredentialStore:
-        return credential_store(self.settings.sync.credential_store if self.settings.sync else "keyring", data_dir())
+        return credential_store_of(self.settings)
 
     @property
     def sync_config(self) -> SyncConfig | None:
