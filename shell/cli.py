@@ -5,7 +5,7 @@
   kassa run             start the till with the settings file (KASSA_CONFIG or the platform's config dir)
   kassa check-config    validate the settings file and say what is wrong
   kassa check-journal   audit the local journal (gapless receipts, complete sales)
-  kassa receipt N       render receipt number N to a PNG file (or print a copy)
+  kassa receipt N       show receipt number N as text, render it to a PNG file, or print a copy
   kassa enrol           exchange IT's one-time code for this till's hub credential
   kassa sync            push the queued sales and pull the catalog now; say what was done
   kassa status          the link to the hub, sales waiting, quarantine, last catalog update
@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--config", type=Path)
     _demo_arguments(audit, "audit the demo store's journal")
 
-    receipt = sub.add_parser("receipt", help="render or reprint a past receipt")
+    receipt = sub.add_parser("receipt", help="show (as text), render or reprint a past receipt")
     receipt.add_argument("number", type=int)
     receipt.add_argument("--png", type=Path, help="write the receipt to this PNG file")
     receipt.add_argument("--reprint", action="store_true", help="queue a copy for the till's printer")
@@ -159,6 +159,7 @@ def cmd_check_journal(args: argparse.Namespace) -> int:
 def cmd_receipt(args: argparse.Namespace) -> int:
     from hardware.receipt_image import render_receipt_png
     from pos.receipt import build_receipt
+    from pos.receipt_layout import layout_receipt
     from shell.till import open_till
 
     settings = _settings(args.config, demo=args.demo, demo_dir=args.data_dir)
@@ -167,9 +168,12 @@ def cmd_receipt(args: argparse.Namespace) -> int:
         if sale is None:
             print(f"kassa: no receipt number {args.number} in this till's journal", file=sys.stderr)
             return 2
+        copy = build_receipt(sale, till.store, is_copy=True)
         if args.png:
-            render_receipt_png(build_receipt(sale, till.store, is_copy=True), args.png, width=settings.printer.width)
+            render_receipt_png(copy, args.png, width=settings.printer.width)
             print(f"receipt {args.number} written to {args.png}")
+        if not args.png and not args.reprint:  # the receipt's rows, as the printer would lay them out
+            print(layout_receipt(copy, width=settings.printer.width).plain_text())
         if args.reprint:
             till.journal.enqueue_copy(sale.sale_id)
             print(f"a copy of receipt {args.number} will print when the till runs")

@@ -83,3 +83,13 @@ def test_the_demo_runs_offline_without_its_hub(tmp_path):
     result = kassa("demo", "--items", "200", "--no-hub", "--quit-after", "1", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Demo hub" not in result.stdout
+
+
+def test_a_receipt_asked_for_without_options_is_shown_as_text(sold_till, tmp_path):
+    shown = kassa("receipt", "1", "--config", str(sold_till), data_dir=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    rows = shown.stdout.splitlines()
+    assert len(rows) > 5 and "S h o p" in rows[0] and "Чек № 1" in shown.stdout  # a double-size name
+    assert all(len(row) <= 42 for row in rows)  # laid out at the printer's width
+    missing = kassa("receipt", "7", "--config", str(sold_till), data_dir=tmp_path)
+    assert missing.returncode == 2 and "no receipt number 7" in missing.stderr
