@@ -28,7 +28,7 @@ NEW_PRICES = (
     "AND (products.price_minor != pr.price_minor OR products.currency != pr.currency)"
 )
 # new and changed products, with their staged price or the one they had; a new one's main
-# barcode is its first staged one (MAIN_BARCODES checks it once the barcodes are in)
+# barcode is its smallest staged one (MAIN_BARCODES checks it once the barcodes are in)
 NEW_PRODUCTS = (
     "INSERT INTO {products} (code, name, brand, category, price_minor, currency, vat_code, barcode, "
     "sold_by_weight, plain_spelling) SELECT sp.code, sp.name, sp.brand, sp.category, "
@@ -41,6 +41,30 @@ NEW_PRODUCTS = (
     "price_minor = excluded.price_minor, currency = excluded.currency, vat_code = excluded.vat_code, "
     "sold_by_weight = excluded.sold_by_weight, plain_spelling = excluded.plain_spelling"
 )
+# A product's main barcode (``products.barcode``) is the one it had if it still has it, else
+# the smallest of its barcodes, else '' (it has none): whatever order its barcodes came in.
+#
+# A staged barcode leaves the product that has it when it is deleted, or when it goes to
+# another product that is in the catalog (NEW_BARCODES moves it only then); ``{owner}`` is
+# the product it leaves.
+LEAVES = ("({staged}.deleted = 1 OR ({staged}.product_code != {owner} AND EXISTS "
+          "(SELECT 1 FROM {products} np WHERE np.code = {staged}.product_code)))")
+# before DELETED_BARCODES and NEW_BARCODES: each product whose main barcode leaves it takes
+# the smallest of the barcodes it will have (those it keeps and those staged for it), else ''.
+# The products are found from the staged barcodes by the barcodes' key (gtin), not by
+# scanning the products (CROSS JOIN keeps SQLite to that order).  ``barcodes`` here is the catalog's barcodes before the pull: in
+# place nothing has changed them yet; when building, the live ones (not ``next_barcodes``,
+# whose index by product is built only after NEW_BARCODES).
+LOST_MAIN_BARCODES = (
+    "UPDATE {products} AS products SET barcode = COALESCE((SELECT min(gtin) FROM ("
+    "SELECT kept.gtin FROM barcodes kept WHERE kept.product_code = products.code AND NOT EXISTS "
+    "(SELECT 1 FROM staged_barcodes s WHERE s.gtin = kept.gtin AND "
+    + LEAVES.replace("{staged}", "s").replace("{owner}", "kept.product_code") + ") "
+    "UNION ALL SELECT s.gtin FROM staged_barcodes s WHERE s.product_code = products.code AND s.deleted = 0)), '') "
+    "WHERE code IN (SELECT b.product_code FROM staged_barcodes sb CROSS JOIN barcodes b CROSS JOIN {products} owner "
+    "WHERE b.gtin = sb.gtin AND owner.code = b.product_code AND owner.barcode = sb.gtin AND "
+    + LEAVES.replace("{staged}", "sb").replace("{owner}", "b.product_code") + " {part:sb.gtin})"
+)
 DELETED_BARCODES = ("DELETE FROM {barcodes} WHERE gtin IN "
                     "(SELECT gtin FROM staged_barcodes WHERE deleted = 1 {part:gtin})")
 # new barcodes of known products
@@ -49,7 +73,8 @@ NEW_BARCODES = (
     "WHERE sb.deleted = 0 AND EXISTS (SELECT 1 FROM {products} p WHERE p.code = sb.product_code) {part:sb.gtin} "
     "ON CONFLICT (gtin) DO UPDATE SET product_code = excluded.product_code"
 )
-# each product whose barcodes changed keeps its main barcode if it still has it, else takes its first
+# each product given barcodes keeps its main barcode if it still has it, else takes the
+# smallest of its barcodes (one that lost its main barcode got it from LOST_MAIN_BARCODES)
 MAIN_BARCODES = (
     "UPDATE {products} AS products SET barcode = COALESCE((SELECT min(b.gtin) FROM {barcodes} b "
     "WHERE b.product_code = products.code), '') "

@@ -188,6 +188,9 @@ STEPS = (
     Step(changes.sql(changes.NEW_PRICES, **_NEXT), "staged_prices", "product_code",
          "SELECT EXISTS (SELECT 1 FROM next_products)"),
     NEW_PRODUCTS,
+    # reads the live barcodes by product: before their index is lent to next_barcodes below
+    Step(changes.sql(changes.LOST_MAIN_BARCODES, **_NEXT), "staged_barcodes", "gtin",
+         "SELECT EXISTS (SELECT 1 FROM products)"),
     Step(changes.sql(changes.DELETED_BARCODES, **_NEXT), "staged_barcodes", "gtin",
          "SELECT EXISTS (SELECT 1 FROM staged_barcodes WHERE deleted = 1)"),
     NEW_BARCODES,

@@ -75,6 +75,7 @@ _APPLY = [changes.sql(statement) for statement in (
     changes.NEW_PRODUCTS,
     "DELETE FROM staged_products AS sp WHERE " + changes.APPLIED_PRODUCTS,
     "DELETE FROM staged_prices WHERE " + changes.APPLIED_PRICES,
+    changes.LOST_MAIN_BARCODES,  # before the barcodes it looks at change
     changes.DELETED_BARCODES,
     changes.NEW_BARCODES,
     changes.MAIN_BARCODES,
