@@ -9,6 +9,7 @@ keeps selling, so a newcomer sees the queue grow offline and drain when the link
 from __future__ import annotations
 
 import argparse
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def connect_to_hub(settings: Settings, db, hub: DemoHub, items: int) -> Settings
     from shell.till import credential_store_of, make_hub_client
 
     created = hub.prepare(settings.store.store_id, settings.store.name, items)
-    hub.start()
+    hub.start(owner=os.getpid())  # the hub stops with this demo, however it ends
     settings = with_hub(settings, hub)
     store = credential_store_of(settings)  # in the demo folder, never the real till's
     account = account_name(settings.store.store_id, settings.till.till_id)
@@ -80,6 +81,7 @@ def run_demo(args: argparse.Namespace, run_window) -> int:  # noqa: ANN001 - run
     printer = args.printer or f"preview:{directory / 'receipts'}"
     settings = settings.model_copy(update={"printer": settings.printer.model_copy(update={"connection": printer})})
     with open_till(settings, writes=True) as till:  # the demo folder: 0700
+        (directory / DEMO_PID).write_text(str(os.getpid()), encoding="ascii")  # a restarted hub stops with it
         private_demo_receipts(directory / "receipts")
         create_demo_store(till.db, items=args.items)
         hub = None
@@ -99,8 +101,25 @@ def run_demo(args: argparse.Namespace, run_window) -> int:  # noqa: ANN001 - run
         try:
             return run_window(till)
         finally:
+            (directory / DEMO_PID).unlink(missing_ok=True)
             if hub is not None:
                 hub.stop()
+
+
+DEMO_PID = "demo.pid"
+
+
+def running_demo(settings: Settings) -> int | None:
+    """The pid of the demo till running on this folder, if one is: a hub started beside it
+    stops with it."""
+    from shell.hub_watchdog import alive
+
+    assert settings.database.path is not None
+    try:
+        pid = int((settings.database.path.parent / DEMO_PID).read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
+    return pid if alive(pid) else None
 
 
 def run_demo_hub(args: argparse.Namespace) -> int:
@@ -108,7 +127,7 @@ def run_demo_hub(args: argparse.Namespace) -> int:
     hub = demo_hub(settings, args.hub_port)
     if args.action == "start":
         hub.prepare(settings.store.store_id, settings.store.name, args.items)
-        pid = hub.start()
+        pid = hub.start(owner=running_demo(settings))
         print(f"demo hub running at {hub.url} (pid {pid})")
     elif args.action == "stop":
         print("demo hub stopped" if hub.stop() else "the demo hub was not running")

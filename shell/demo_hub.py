@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import httpx
 
 from pos.errors import PosError
 from pos.i18n import N_
+from shell.hub_watchdog import alive
 
 DEMO_HUB_PORT = 8765
 STARTUP_SECONDS = 20.0
@@ -29,6 +32,20 @@ class DemoHubProblem(PosError):
     message = N_("The demo hub could not be used: {reason}")
 
 
+class HubPortTaken(DemoHubProblem):
+    message = N_("Port {port} is in use by another program: stop it, or run kassa demo --no-hub "
+                 "(offline) or kassa demo --hub-port N (another port).")
+
+
+def port_answers(port: int) -> bool:
+    """Does something accept connections on 127.0.0.1:``port``?"""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2.0):
+            return True
+    except OSError:
+        return False
+
+
 class DemoHub:
     def __init__(self, folder: Path, port: int = DEMO_HUB_PORT) -> None:
         self.folder = folder
@@ -36,6 +53,7 @@ class DemoHub:
         self.database = folder / "hub.sqlite3"
         self.pid_file = folder / "hub.pid"
         self.log_file = folder / "hub.log"
+        self._process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
@@ -89,17 +107,25 @@ class DemoHub:
         except httpx.HTTPError:
             return False
 
-    def start(self) -> int:
-        """Start the hub in the background (it outlives this command); returns its pid."""
-        if self.is_running():
-            return self._pid() or 0
+    def start(self, owner: int | None = None) -> int:
+        """Start the hub in the background; returns its pid.  With ``owner`` (a pid), the hub
+        stops by itself when that process ends (the demo); without, it outlives this command.
+        HubPortTaken if another program (not this demo's hub) holds the port."""
+        pid = self._pid()
+        if pid is not None and alive(pid) and self.is_running():
+            return pid
+        if port_answers(self.port):
+            raise HubPortTaken(port=self.port)
         self.folder.mkdir(parents=True, exist_ok=True)
+        serve = ["serve", "--database", self.database_url, "--host", "127.0.0.1", "--port", str(self.port),
+                 "--no-access-log"]
+        command = ["-m", "shell.hub_watchdog", str(owner), *serve] if owner else ["-m", "central.cli", *serve]
         with self.log_file.open("ab") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "central.cli", "serve", "--database", self.database_url,
-                 "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-            )
+            process = subprocess.Popen([sys.executable, *command], stdout=log, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL, start_new_session=True)
+        self._process = process
+        # reaps the hub whoever stops it (kassa demo-hub stop from another terminal): no defunct process
+        threading.Thread(target=process.wait, daemon=True, name="demo-hub-reaper").start()
         self.pid_file.write_text(str(process.pid), encoding="ascii")
         deadline = time.monotonic() + STARTUP_SECONDS
         while not self.is_running():
@@ -119,8 +145,15 @@ class DemoHub:
         except ProcessLookupError:
             pass
         deadline = time.monotonic() + 10
-        while self.is_running() and time.monotonic() < deadline:
+        while alive(pid) and time.monotonic() < deadline:  # a zombie counts as stopped: its parent reaps it
             time.sleep(0.1)
+        if alive(pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if self._process is not None and self._process.pid == pid:
+            self._process.wait()
         self.pid_file.unlink(missing_ok=True)
         return True
 
