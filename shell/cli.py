@@ -3,7 +3,8 @@
   kassa demo            start the till on the embedded demo store and its hub (created on first use)
   kassa demo-hub ACTION start, stop, status or sales of the demo store's hub
   kassa run             start the till with the settings file (KASSA_CONFIG or the platform's config dir)
-  kassa check-config    validate the settings file and say what is wrong
+  kassa check-config    validate the settings file: every mistake, one line each
+  kassa init-config     write a commented settings template (every key with its default)
   kassa check-journal   audit the local journal (gapless receipts, complete sales)
   kassa receipt N       show receipt number N as text, render it to a PNG file, or print a copy
   kassa enrol           exchange IT's one-time code for this till's hub credential
@@ -36,8 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="start the till with its settings file")
     run.add_argument("--config", type=Path, help="settings file (default: KASSA_CONFIG or the config dir)")
 
-    check = sub.add_parser("check-config", help="validate the settings file")
+    check = sub.add_parser("check-config", help="validate the settings file: every mistake, one line each")
     check.add_argument("--config", type=Path)
+    init = sub.add_parser("init-config", help="write a commented settings template (every key, its default)")
+    init.add_argument("path", type=Path, nargs="?", help="where (default: KASSA_CONFIG or the config dir)")
 
     audit = sub.add_parser("check-journal", help="audit the local sales journal")
     audit.add_argument("--config", type=Path)
@@ -131,14 +134,28 @@ def _run_window(till, quit_after: float | None) -> int:  # noqa: ANN001 - an Ope
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    from hardware.printer_config import parse_printer
+    from shell.config_check import check_config_file
     from shell.settings import default_settings_path
 
     path = args.config or default_settings_path()
-    settings = _settings(path)
-    parse_printer(settings.printer.connection, profile=settings.printer.profile,
-                  width=settings.printer.width, timeout=settings.printer.timeout)
+    settings, problems = check_config_file(path)
+    if problems:
+        print(f"kassa: {path}: {len(problems)} mistake{'s' if len(problems) > 1 else ''}:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    assert settings is not None
     print(f"{path}: OK (store {settings.store.store_id}, till {settings.till.till_id}, printer {settings.printer.connection})")
+    return 0
+
+
+def cmd_init_config(args: argparse.Namespace) -> int:
+    from shell.config_check import init_config
+    from shell.settings import default_settings_path
+
+    path = args.path or default_settings_path()
+    init_config(path)
+    print(f"{path}: a settings template; set store_id and name, then check it with kassa check-config --config {path}")
     return 0
 
 
@@ -209,6 +226,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "demo-hub": cmd_demo_hub, "run": cmd_run, "check-config": cmd_check_config,
+            "init-config": cmd_init_config,
             "check-journal": cmd_check_journal, "receipt": cmd_receipt,
             "enrol": cmd_enrol, "sync": cmd_sync, "status": cmd_status}
 

@@ -22,6 +22,16 @@ from pos.money import CURRENCY_EXPONENTS, coin_problem
 class SettingsProblem(PosError):
     message = N_("The settings file {path} is wrong: {details}")
 
+    @property
+    def problems(self) -> list[str]:
+        """Every mistake found, one line each (``details`` joins them with '; ')."""
+        return list(getattr(self, "lines", None) or [self.fields["details"]])
+
+
+class SettingsFileMissing(SettingsProblem):
+    message = N_("There is no settings file {path}: make one with kassa init-config {path}, or name yours "
+                 "with --config or KASSA_CONFIG.")
+
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -212,7 +222,48 @@ def default_settings_path() -> Path:
     return Path(platformdirs.user_config_dir("kassa", appauthor=False)) / "kassa.toml"
 
 
+PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def _plain(problem: Any) -> str:
+    """A pydantic complaint in plain words ("must be a whole number", not "Input should be...")."""
+    kind, ctx = problem["type"], problem.get("ctx", {})
+    given = problem.get("input")
+    plain = {
+        "string_too_short": "must not be empty" if ctx.get("min_length") == 1 else
+                            f"must be at least {ctx.get('min_length')} characters long",
+        "string_too_long": f"must be at most {ctx.get('max_length')} characters long",
+        "string_type": 'must be text in quotes, e.g. "text"',
+        "int_parsing": "must be a whole number, e.g. 42",
+        "int_type": "must be a whole number without quotes, e.g. 6" if isinstance(given, str) else "must be a whole number",
+        "int_from_float": "must be a whole number, e.g. 42",
+        "float_parsing": "must be a number, e.g. 5",
+        "float_type": "must be a number, e.g. 5",
+        "decimal_parsing": 'must be a number, e.g. "0.10"',
+        "decimal_type": 'must be a number, e.g. "0.10"',
+        "bool_parsing": "must be true or false",
+        "bool_type": "must be true or false",
+        "list_type": 'must be a list in brackets, e.g. ["22"]',
+        "greater_than_equal": f"must be at least {ctx.get('ge')}",
+        "less_than_equal": f"must be at most {ctx.get('le')}",
+        "greater_than": f"must be more than {ctx.get('gt')}",
+        "less_than": f"must be less than {ctx.get('lt')}",
+        "literal_error": f"must be one of {ctx.get('expected')}",
+        "path_type": 'must be a file name in quotes, e.g. "/var/lib/kassa/till.sqlite3"',
+    }.get(kind)
+    if plain:
+        return plain
+    message = str(ctx.get("error", "")) or problem["msg"]
+    for prefix in PYDANTIC_PREFIXES:
+        message = message.removeprefix(prefix)
+    return message
+
+
 def _explain(error: ValidationError) -> str:
+    return "; ".join(_explain_lines(error))
+
+
+def _explain_lines(error: ValidationError) -> list[str]:
     lines = []
     for problem in error.errors():
         parts = [str(part) for part in problem["loc"]]
@@ -226,7 +277,7 @@ def _explain(error: ValidationError) -> str:
             hint = f" (did you mean {guess[0]!r}?)" if guess else ""
             lines.append(f"[{section or 'top level'}] {key}: unknown setting{hint}")
             continue
-        message = str(problem.get("ctx", {}).get("error", "")) or problem["msg"]
+        message = _plain(problem)
         if problem["type"] == "missing":
             message = "required, but missing"
         elif problem["type"] in ("model_type", "dict_type") and not section:
@@ -237,7 +288,7 @@ def _explain(error: ValidationError) -> str:
             lines.append(f"[{key}]: {message}")
         else:
             lines.append(f"[{section}] {key}{item}: {message}{_you_wrote(problem.get('input'))}")
-    return "; ".join(lines)
+    return lines
 
 
 def _you_wrote(value: Any) -> str:
@@ -272,7 +323,8 @@ def parse_settings(text: str, path: Path) -> Settings:
     try:
         return Settings.model_validate(data)
     except ValidationError as err:
-        raise _problem(path, _explain(err)) from None
+        lines = _explain_lines(err)
+        raise _problem(path, *lines, *(line for line in _coin_apart(data) if line not in lines)) from None
     except RecursionError:
         raise _problem(path, "values nested too deep") from None
 
@@ -282,7 +334,7 @@ def load_settings(path: Path) -> Settings:
         with path.open("rb") as file:
             raw = file.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise _problem(path, "the file does not exist (see docs/configuration.md)") from None
+        raise SettingsFileMissing(path=_one_line(str(path))) from None
     except IsADirectoryError:
         raise _problem(path, "this is a folder, not a settings file") from None
     except (OSError, ValueError) as err:  # no permission, a NUL byte in the name...
@@ -297,5 +349,22 @@ def load_settings(path: Path) -> Settings:
     return parse_settings(text, path)
 
 
-def _problem(path: Path, details: str) -> SettingsProblem:
-    return SettingsProblem(path=_one_line(str(path)), details=_one_line(details))
+def _coin_apart(data: Any) -> list[str]:
+    """The cash rounding checked against the currency also when other keys are wrong (the
+    whole-file check runs only once every key is right): every mistake in one run."""
+    try:
+        currency = {"currency": data["store"]["currency"]} if "currency" in data["store"] else {}
+        store = StoreSettings.model_validate({"store_id": "-", "name": "-", **currency})
+        rounding = data.get("till", {})["cash_rounding"]
+        till = TillSettingsSection.model_validate({"cash_rounding": rounding})
+    except (ValidationError, KeyError, TypeError, AttributeError, RecursionError):
+        return []
+    problem = coin_problem(till.cash_rounding, store.currency)
+    return [f'[till] cash_rounding: {problem} (the currency is {store.currency}), e.g. "0.10"'] if problem else []
+
+
+def _problem(path: Path, *details: str) -> SettingsProblem:
+    lines = [_one_line(line) for line in details]
+    problem = SettingsProblem(path=_one_line(str(path)), details="; ".join(lines))
+    problem.lines = lines
+    return problem

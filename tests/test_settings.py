@@ -34,7 +34,8 @@ def test_a_file_that_is_not_toml_is_explained():
 def test_a_missing_file_is_explained(tmp_path):
     with pytest.raises(SettingsProblem) as err:
         load_settings(tmp_path / "nope.toml")
-    assert "does not exist" in err.value.user_message()
+    assert "There is no settings file" in err.value.user_message()
+    assert "kassa init-config" in err.value.user_message()
 
 
 def test_the_embedded_demo_settings_are_valid():

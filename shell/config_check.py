@@ -1,0 +1,125 @@
+"""``kassa check-config`` (every mistake of a settings file, one line each) and
+``kassa init-config`` (a commented template that itself passes the check)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from pos.errors import PosError
+from shell.settings import (
+    DatabaseSettings, PrinterSettings, SecuritySettings, Settings, SettingsProblem, StoreSettings, SyncSettings,
+    TillSettingsSection, load_settings,
+)
+
+SECTIONS: dict[str, type[BaseModel]] = {
+    "store": StoreSettings, "till": TillSettingsSection, "printer": PrinterSettings,
+    "database": DatabaseSettings, "sync": SyncSettings, "security": SecuritySettings,
+}
+ALLOWED: dict[str, str] = {  # what a key takes, said in the template beside its default
+    "store.store_id": "required: the store's id at the hub, up to 40 characters",
+    "store.name": "required: the receipt header, up to 80 characters",
+    "store.address": "printed under the name",
+    "store.tax_id": "printed on every receipt",
+    "store.footer": "the last line of every receipt",
+    "store.currency": "AZN, EUR, GEL, PLN, UAH or USD",
+    "store.locale": "receipts' language and number format: uk_UA, az_AZ, ka_GE, en_GB...",
+    "store.timezone": "Europe/Kyiv, Asia/Baku, Asia/Tbilisi...",
+    "till.till_id": "up to 20 characters; receipt numbers are gapless per till",
+    "till.ui_language": "en, uk, az or ka",
+    "till.cash_rounding": 'the smallest coin in use, e.g. "0.10"; "0.01": no cash rounding',
+    "till.weight_barcode_prefixes": 'two-digit prefixes of scale labels, e.g. ["21", "22"]',
+    "printer.connection": "none, dummy, file:/dev/usb/lp0, network:HOST[:PORT], usb:VENDOR:PRODUCT, "
+                          "serial:DEVICE[:BAUD], preview:DIRECTORY",
+    "printer.profile": "python-escpos profile, e.g. TM-T88V",
+    "printer.width": "characters per line, 24 to 64",
+    "printer.timeout": "seconds, more than 0, at most 60",
+    "printer.retry_seconds": "seconds between retries of a failed receipt, 1 to 600",
+    "database.path": 'the database file, e.g. "/var/lib/kassa/till.sqlite3"; default: the data directory',
+    "sync.hub_url": 'required in [sync]: the hub\'s address, e.g. "https://hub.example.com"',
+    "sync.ca_bundle": "the chain's private CA (PEM file); default: the system's CAs",
+    "sync.credential_store": '"keyring" or "file"',
+    "sync.credential_folder": 'with "file": the credential\'s folder; default: the data directory',
+    "sync.push_batch_size": "sales per request, 1 to 500",
+    "sync.pull_page_size": "items per page of a pull, 1 to 5000",
+    "sync.push_interval_seconds": "0.5 to 3600",
+    "sync.pull_interval_seconds": "5 to 86400",
+    "sync.timeout": "seconds for one request, more than 0, at most 120",
+    "security.min_pin_length": "4 to 12",
+    "security.lockout_after": "wrong PINs in a row before a lockout, 1 to 20",
+    "security.lockout_seconds": "the first lockout, 1 to 900 (doubled per further wrong PIN)",
+}
+EXAMPLES = {"store.store_id": "STORE-001", "store.name": "My shop", "sync.hub_url": "https://hub.example.com",
+            "database.path": "/var/lib/kassa/till.sqlite3", "sync.ca_bundle": "/etc/kassa/chain-ca.pem",
+            "sync.credential_folder": "/var/lib/kassa"}
+
+
+def check_config_file(path: Path) -> tuple[Settings | None, list[str]]:
+    """The settings of ``path`` and every mistake found in it (an empty list: all right).
+    A missing or unreadable file raises SettingsProblem (nothing to check line by line)."""
+    try:
+        settings = load_settings(path)
+    except SettingsProblem as problem:
+        if not getattr(problem, "lines", None):
+            raise
+        return None, problem.problems + _printer_problems(path)
+    return settings, _printer_problems(path)
+
+
+def _printer_problems(path: Path) -> list[str]:
+    """The printer connection is checked by the printer code: its mistake is one more line."""
+    from hardware.printer_config import parse_printer
+
+    try:
+        printer = PrinterSettings.model_validate(tomllib.loads(path.read_text(encoding="utf-8")).get("printer", {}))
+    except (ValidationError, ValueError, OSError, AttributeError, TypeError, RecursionError):
+        return []  # a broken [printer] section is already reported by the settings check
+    try:
+        parse_printer(printer.connection, profile=printer.profile, width=printer.width, timeout=printer.timeout)
+    except PosError as problem:
+        return [f"[printer] connection: {problem.user_message()}"]
+    return []
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return json.dumps(str(value))
+    if isinstance(value, (int, float)):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def template() -> str:
+    """Every section and key with its default and what it takes; store_id and name filled
+    with examples (they have no default), the rest commented out, [sync] too (a till
+    without it sells offline only)."""
+    out = ["# Kassa till settings (docs/configuration.md). Lines starting with # are comments:",
+           "# remove the # to change a value from its default. Check with: kassa check-config --config FILE", ""]
+    for name, model in SECTIONS.items():
+        optional = name == "sync"
+        out.append(("# " if optional else "") + f"[{name}]" + ("   # talking to the chain's hub; without it the till sells offline" if optional else ""))
+        for key, field in model.model_fields.items():
+            dotted = f"{name}.{key}"
+            required = field.is_required()
+            value = EXAMPLES[dotted] if required or field.default is None else field.default
+            line = ("" if required and not optional else "# ") + f"{key} = {_toml(value)}"
+            out.append(f"{line:<44} # {ALLOWED.get(dotted, '')}".rstrip())
+        out.append("")
+    return "\n".join(out)
+
+
+def init_config(path: Path) -> None:
+    if path.exists():
+        raise SystemExit(f"kassa: {path} already exists; it was left as it is (check it with kassa check-config "
+                         f"--config {path})")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(template(), encoding="utf-8")
