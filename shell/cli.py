@@ -19,8 +19,12 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pos.errors import PosError
+
+if TYPE_CHECKING:
+    from shell.settings import Settings
 
 log = logging.getLogger("kassa")
 
@@ -209,7 +213,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return sync_now(_sync_settings(args))
 
 
-def _sync_settings(args: argparse.Namespace):  # noqa: ANN202
+def _sync_settings(args: argparse.Namespace) -> Settings:
     """The till's settings; with --demo, the demo till's with its demo hub and its credential."""
     if not args.demo:
         return _settings(args.config)

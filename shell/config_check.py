@@ -65,7 +65,7 @@ def check_config_file(path: Path) -> tuple[Settings | None, list[str]]:
     try:
         settings = load_settings(path)
     except SettingsProblem as problem:
-        if not getattr(problem, "lines", None):
+        if not problem.lines:
             raise
         return None, problem.problems + _printer_problems(path)
     return settings, _printer_problems(path)

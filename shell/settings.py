@@ -21,11 +21,12 @@ from pos.money import CURRENCY_EXPONENTS, coin_problem
 
 class SettingsProblem(PosError):
     message = N_("The settings file {path} is wrong: {details}")
+    lines: tuple[str, ...] = ()  # every mistake, one line each, when the file was read and checked
 
     @property
     def problems(self) -> list[str]:
         """Every mistake found, one line each (``details`` joins them with '; ')."""
-        return list(getattr(self, "lines", None) or [self.fields["details"]])
+        return list(self.lines or [self.fields["details"]])
 
 
 class SettingsFileMissing(SettingsProblem):
@@ -366,5 +367,5 @@ def _coin_apart(data: Any) -> list[str]:
 def _problem(path: Path, *details: str) -> SettingsProblem:
     lines = [_one_line(line) for line in details]
     problem = SettingsProblem(path=_one_line(str(path)), details="; ".join(lines))
-    problem.lines = lines
+    problem.lines = tuple(lines)
     return problem
