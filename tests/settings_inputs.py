@@ -10,7 +10,7 @@ import os
 
 from hypothesis import strategies as st
 
-from shell.settings import Settings
+from shell.settings import Settings, SyncSettings
 
 SOAK = bool(os.environ.get("KASSA_SOAK"))
 EXAMPLES = 3000 if SOAK else 150
@@ -18,8 +18,7 @@ CLI_RUNS = 40 if SOAK else 2  # kassa processes, each checking 25 files
 MINIMAL = '[store]\nstore_id = "S1"\nname = "Shop"\n'
 SECTIONS = {name: list(field.annotation.model_fields) if hasattr(field.annotation, "model_fields") else []
             for name, field in Settings.model_fields.items()}
-SECTIONS["sync"] = ["hub_url", "ca_bundle", "credential_store", "push_batch_size", "pull_page_size",
-                    "push_interval_seconds", "pull_interval_seconds", "timeout"]
+SECTIONS["sync"] = list(SyncSettings.model_fields)  # optional section: its annotation is a union
 
 
 def toml_value(value: object) -> str:
