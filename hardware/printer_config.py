@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from hardware.errors import PrinterNotConfigured
+from pos.i18n import is_unicode_text
 
 PrinterKind = Literal["none", "dummy", "file", "network", "usb", "serial", "preview"]
 
@@ -89,7 +90,7 @@ def parse_printer(
     text = (setting or "").strip()
     if len(text) > MAX_SETTING_LENGTH:
         raise _bad(text, f"longer than {MAX_SETTING_LENGTH} characters")
-    if not text.isprintable() or not _encodable(text):
+    if not text.isprintable() or not is_unicode_text(text):
         raise _bad(text, "holds control characters or text that is not Unicode")
     kind, _, rest = text.partition(":")
     kind = kind.lower()
@@ -128,14 +129,6 @@ def _shown(setting: str) -> str:
     text = setting.encode("utf-8", "backslashreplace").decode("utf-8")
     text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
     return (text if len(text) <= 60 else text[:59] + "…") or "(empty)"
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _ascii_number(text: str, max_digits: int) -> int | None:

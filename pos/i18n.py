@@ -67,3 +67,13 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _active[0].ngettext(singular, plural, n)
+
+
+def is_unicode_text(text: str) -> bool:
+    """Whether ``text`` can be written out as UTF-8 (it holds no lone surrogate): what a
+    setting, a printer address or a message must be before anything stores or prints it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -15,7 +15,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pos.errors import PosError
-from pos.i18n import N_
+from pos.i18n import N_, is_unicode_text
 from pos.money import CURRENCY_EXPONENTS, coin_problem
 
 
@@ -45,7 +45,7 @@ class _Section(BaseModel):
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, Decimal) and not item.is_finite():
                 raise ValueError("must be a number")
-            if isinstance(item, str) and ("\x00" in item or not _encodable(item)):
+            if isinstance(item, str) and ("\x00" in item or not is_unicode_text(item)):
                 raise ValueError("holds a NUL byte or a character that is not Unicode text")
         return value
 
@@ -117,14 +117,6 @@ class PrinterSettings(_Section):
     width: int = Field(default=42, ge=24, le=64)
     timeout: float = Field(default=5.0, gt=0, le=60)
     retry_seconds: float = Field(default=5.0, ge=1, le=600)
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _usable_path(path: Path | None, *, must_be: str) -> Path | None:

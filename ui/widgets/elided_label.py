@@ -4,7 +4,7 @@ to its width, with the whole text in its tooltip while it is cut.  ``text()`` st
 from __future__ import annotations
 
 from ui.qt import QFrame, QLabel, QPainter, QPaintEvent, QPalette, QSize, QSizePolicy, Qt, QWidget
-from ui.widgets.fitting import fit_text
+from ui.widgets.fitting import fit_text, fitted_tooltip
 
 
 class ElidedLabel(QLabel):
@@ -60,7 +60,4 @@ class ElidedLabel(QLabel):
         return self._cut
 
     def _show_tooltip(self) -> None:
-        parts = [self.text()] if self._cut else []
-        if self._own_tooltip:
-            parts.append(self._own_tooltip)
-        super().setToolTip("\n".join(parts))
+        super().setToolTip(fitted_tooltip(self.text(), self._cut, self._own_tooltip))

@@ -40,3 +40,12 @@ def fit_text(
         candidate.setPointSizeF(size)
     elided = tuple(metrics.elidedText(line, elide, max(0, width)) for line in lines)
     return Fitted(candidate, elided, elided != lines)
+
+
+def fitted_tooltip(whole_text: str, cut: bool, own_tooltip: str) -> str:
+    """The tooltip of a widget that fits its text: the whole text while it is cut, then the
+    widget's own tooltip (a printer's address...), one per line."""
+    parts = [whole_text] if cut else []
+    if own_tooltip:
+        parts.append(own_tooltip)
+    return "\n".join(parts)

@@ -4,7 +4,7 @@ text in its tooltip.  Its width follows the layout, never its words (``text()`` 
 from __future__ import annotations
 
 from ui.qt import QPainter, QPaintEvent, QPalette, QPushButton, QSize, QStyle, QStyleOptionButton, Qt, QWidget
-from ui.widgets.fitting import fit_text
+from ui.widgets.fitting import fit_text, fitted_tooltip
 
 
 class FittingButton(QPushButton):
@@ -45,7 +45,4 @@ class FittingButton(QPushButton):
         return self._cut
 
     def _show_tooltip(self) -> None:
-        parts = [self.text()] if self._cut else []
-        if self._own_tooltip:
-            parts.append(self._own_tooltip)
-        super().setToolTip("\n".join(parts))
+        super().setToolTip(fitted_tooltip(self.text(), self._cut, self._own_tooltip))
