@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pos.errors import PosError
+from shell import commands
+from shell.command_args import demo_arguments, log_folder, settings_of
 
 if TYPE_CHECKING:
     from shell.settings import Settings
@@ -48,14 +50,14 @@ def _parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("check-journal", help="audit the local sales journal")
     audit.add_argument("--config", type=Path)
-    _demo_arguments(audit, "audit the demo store's journal")
+    demo_arguments(audit, "audit the demo store's journal")
 
     receipt = sub.add_parser("receipt", help="show (as text), render or reprint a past receipt")
     receipt.add_argument("number", type=int)
     receipt.add_argument("--png", type=Path, help="write the receipt to this PNG file")
     receipt.add_argument("--reprint", action="store_true", help="queue a copy for the till's printer")
     receipt.add_argument("--config", type=Path)
-    _demo_arguments(receipt, "use the demo store's journal")
+    demo_arguments(receipt, "use the demo store's journal")
 
     enrol = sub.add_parser("enrol", help="enrol this till with the hub (once, with IT's code)")
     enrol.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.com")
@@ -65,36 +67,9 @@ def _parser() -> argparse.ArgumentParser:
                        ("status", "show the link to the hub and the queue")):
         command = sub.add_parser(name, help=text)
         command.add_argument("--config", type=Path)
-        _demo_arguments(command, "the demo store's till and its demo hub", hub=True)
+        demo_arguments(command, "the demo store's till and its demo hub", hub=True)
+    commands.add_arguments(sub)
     return parser
-
-
-def _demo_arguments(command: argparse.ArgumentParser, text: str, hub: bool = False) -> None:
-    from shell.demo_hub import DEMO_HUB_PORT
-
-    command.add_argument("--demo", action="store_true", help=text)
-    command.add_argument("--data-dir", type=Path, help="with --demo: the demo's folder (default: <data dir>/demo)")
-    if hub:
-        command.add_argument("--hub-port", type=int, default=DEMO_HUB_PORT, help="with --demo: the demo hub's port")
-
-
-def _log_folder(args: argparse.Namespace) -> Path:
-    """The demo logs into its own folder: it never touches the real till's files."""
-    from shell.till import data_dir
-
-    if args.command in ("demo", "demo-hub") or getattr(args, "demo", False):
-        return args.data_dir or data_dir() / "demo"
-    return data_dir()
-
-
-def _settings(config: Path | None, demo: bool = False, demo_dir: Path | None = None):  # noqa: ANN202
-    from shell.settings import default_settings_path, load_settings
-
-    if demo:
-        from shell.demo import demo_settings
-
-        return demo_settings(demo_dir)
-    return load_settings(config or default_settings_path())
 
 
 def _need_display() -> None:
@@ -121,11 +96,15 @@ def cmd_demo_hub(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from shell.first_start import first_start
+    from shell.settings import default_settings_path
     from shell.till import open_till
 
-    settings = _settings(args.config)
+    path = args.config or default_settings_path()
+    settings = settings_of(path)
     _need_display()
     with open_till(settings, writes=True) as till:
+        first_start(till, path)
         return _run_window(till, None)
 
 
@@ -167,7 +146,7 @@ def cmd_check_journal(args: argparse.Namespace) -> int:
     from local_db.journal_check import journal_check
     from shell.till import open_till
 
-    with open_till(_settings(args.config, demo=args.demo, demo_dir=args.data_dir), writes=False) as till:  # reads only: beside a running till
+    with open_till(settings_of(args.config, demo=args.demo, demo_dir=args.data_dir), writes=False) as till:  # reads only: beside a running till
         problems = journal_check(till.db)
         counts = till.outbox.counts()  # the same figures as kassa status
         print(f"next receipt {till.journal.next_receipt_number()}, {counts.waiting} sales waiting to be sent, "
@@ -183,7 +162,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     from pos.receipt_layout import layout_receipt
     from shell.till import open_till
 
-    settings = _settings(args.config, demo=args.demo, demo_dir=args.data_dir)
+    settings = settings_of(args.config, demo=args.demo, demo_dir=args.data_dir)
     with open_till(settings, writes=args.reprint) as till:  # a reprint queues a print job: the till must be closed
         sale = till.journal.sale_by_receipt_number(args.number)
         if sale is None:
@@ -204,7 +183,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 def cmd_enrol(args: argparse.Namespace) -> int:
     from shell.sync_commands import enrol
 
-    return enrol(_settings(args.config), args.hub, args.code)
+    return enrol(settings_of(args.config), args.hub, args.code)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -216,10 +195,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def _sync_settings(args: argparse.Namespace) -> Settings:
     """The till's settings; with --demo, the demo till's with its demo hub and its credential."""
     if not args.demo:
-        return _settings(args.config)
+        return settings_of(args.config)
     from shell.demo import demo_hub, with_hub
 
-    settings = _settings(None, demo=True, demo_dir=args.data_dir)
+    settings = settings_of(None, demo=True, demo_dir=args.data_dir)
     return with_hub(settings, demo_hub(settings, args.hub_port))
 
 
@@ -229,7 +208,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     return status(_sync_settings(args))
 
 
-COMMANDS = {"demo": cmd_demo, "demo-hub": cmd_demo_hub, "run": cmd_run, "check-config": cmd_check_config,
+COMMANDS = {**commands.commands(), "demo": cmd_demo, "demo-hub": cmd_demo_hub, "run": cmd_run, "check-config": cmd_check_config,
             "init-config": cmd_init_config,
             "check-journal": cmd_check_journal, "receipt": cmd_receipt,
             "enrol": cmd_enrol, "sync": cmd_sync, "status": cmd_status}
@@ -239,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from shell.logs import setup_logging
 
-    setup_logging(_log_folder(args), verbose=args.verbose)
+    setup_logging(log_folder(args), verbose=args.verbose)
     try:
         return COMMANDS[args.command](args)
     except PosError as error:
@@ -247,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kassa: {error.user_message()}", file=sys.stderr)
         return 2
     except Exception as error:  # a bug in a command that talks to the hub: one line, the traceback in the log
-        if args.command not in ("enrol", "sync", "status"):
+        if args.command not in ("enrol", "sync", "status", *commands.one_line_on_failure()):
             raise
         log.error("kassa %s failed unexpectedly", args.command, exc_info=True)
         print(f"kassa: {args.command} failed unexpectedly ({type(error).__name__}: {error}); "
