@@ -13,13 +13,14 @@ from pydantic import BaseModel, ValidationError
 
 from pos.errors import PosError
 from shell.settings import (
-    DatabaseSettings, PrinterSettings, SecuritySettings, Settings, SettingsProblem, StoreSettings, SyncSettings,
-    TillSettingsSection, load_settings,
+    DatabaseSettings, OfflineSettings, PrinterSettings, SecuritySettings, Settings, SettingsProblem, StoreSettings,
+    SyncSettings, TillSettingsSection, load_settings,
 )
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "store": StoreSettings, "till": TillSettingsSection, "printer": PrinterSettings,
     "database": DatabaseSettings, "sync": SyncSettings, "security": SecuritySettings,
+    "offline": OfflineSettings,
 }
 ALLOWED: dict[str, str] = {  # what a key takes, said in the template beside its default
     "store.store_id": "required: the store's id at the hub, up to 40 characters",
@@ -53,6 +54,8 @@ ALLOWED: dict[str, str] = {  # what a key takes, said in the template beside its
     "security.min_pin_length": "4 to 12",
     "security.lockout_after": "wrong PINs in a row before a lockout, 1 to 20",
     "security.lockout_seconds": "the first lockout, 1 to 900 (doubled per further wrong PIN)",
+    "offline.warn_unsent_after_minutes": "kassa doctor warns when the oldest unsent sale is older, 1 to 10080",
+    "offline.warn_catalog_older_than_hours": "kassa doctor warns when the last catalog update is older, 1 to 8760",
 }
 EXAMPLES = {"store.store_id": "STORE-001", "store.name": "My shop", "sync.hub_url": "https://hub.example.com",
             "database.path": "/var/lib/kassa/till.sqlite3", "sync.ca_bundle": "/etc/kassa/chain-ca.pem",

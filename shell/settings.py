@@ -193,6 +193,16 @@ class SecuritySettings(_Section):
     lockout_seconds: int = Field(default=30, ge=1, le=900, strict=True)  # doubled per further wrong PIN, up to 15 min
 
 
+class OfflineSettings(_Section):
+    """What the chain allows while the till sells without its hub, and when ``kassa doctor``
+    says a till needs attention (exit code 1)."""
+
+    # the oldest sale not yet sent to the hub is older than this: someone should look
+    warn_unsent_after_minutes: int = Field(default=60, ge=1, le=10080, strict=True)
+    # the last successful catalog pull is older than this: prices may be stale
+    warn_catalog_older_than_hours: int = Field(default=48, ge=1, le=8760, strict=True)
+
+
 class Settings(_Section):
     store: StoreSettings
     till: TillSettingsSection = TillSettingsSection()
@@ -200,6 +210,7 @@ class Settings(_Section):
     database: DatabaseSettings = DatabaseSettings()
     sync: SyncSettings | None = None
     security: SecuritySettings = SecuritySettings()
+    offline: OfflineSettings = OfflineSettings()
 
     @model_validator(mode="after")
     def _a_coin_of_the_currency(self) -> Settings:
@@ -265,7 +276,8 @@ def _explain_lines(error: ValidationError) -> list[str]:
         item = f" (item {int(parts[2]) + 1})" if len(parts) > 2 and parts[2].isdigit() else ""
         if problem["type"] == "extra_forbidden":
             model = {"store": StoreSettings, "till": TillSettingsSection, "printer": PrinterSettings,
-                     "database": DatabaseSettings, "sync": SyncSettings, "security": SecuritySettings, "": Settings}.get(section, Settings)
+                     "database": DatabaseSettings, "sync": SyncSettings, "security": SecuritySettings,
+                     "offline": OfflineSettings, "": Settings}.get(section, Settings)
             guess = difflib.get_close_matches(key, list(model.model_fields), n=1)
             hint = f" (did you mean {guess[0]!r}?)" if guess else ""
             lines.append(f"[{section or 'top level'}] {key}: unknown setting{hint}")
