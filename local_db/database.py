@@ -40,7 +40,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import QueuePool
 
 from local_db.private_files import private_folder, private_umask, tighten_files
-from local_db.problems import DatabaseDamaged, DatabaseTooNew, FolderNotWritable, explain
+from local_db.problems import DatabaseDamaged, DatabaseMissing, DatabaseTooNew, FolderNotWritable, explain
 
 T = TypeVar("T")
 
@@ -198,10 +198,17 @@ class Database:
         self.close()
 
 
-def open_database(path: Path, *, busy_timeout_ms: int = 3000) -> Database:
+def open_database(path: Path, *, busy_timeout_ms: int = 3000, upgrade: bool = True) -> Database:
     """Open (or create) the till database at ``path`` and bring its schema to the newest
-    version.  Raises a StorageProblem that says what to do when it cannot."""
+    version.  Raises a StorageProblem that says what to do when it cannot.
+
+    With ``upgrade=False`` (a read-only inspector such as ``kassa doctor``) the file must
+    exist; it is opened as it is: no folder or file is created, no migration runs, its
+    journal mode is left alone and no quick check is made, so nothing is written to it and
+    :func:`schema_version` tells where it is (compare with :data:`SCHEMA_HEAD`)."""
     path = Path(path)
+    if not upgrade:
+        return _open_as_it_is(path, busy_timeout_ms)
     try:
         if not path.parent.is_dir():
             private_folder(path.parent)  # a new folder is 0700
@@ -229,12 +236,29 @@ def open_database(path: Path, *, busy_timeout_ms: int = 3000) -> Database:
     return db
 
 
+def _open_as_it_is(path: Path, busy_timeout_ms: int) -> Database:
+    if path.is_dir():
+        raise DatabaseDamaged(path=str(path), reason="it is a folder")
+    if not path.is_file():
+        raise DatabaseMissing(path=str(path))
+    engine = _make_engine(path, busy_timeout_ms, wal=False)
+    db = Database(engine, path)
+    try:
+        schema_version(db)  # a file that is not a database says so here
+    except BaseException as error:
+        engine.dispose()
+        if isinstance(error, (sa_exc.SQLAlchemyError, OSError)):
+            raise explain(error, path=path, doing="opening the database") from error
+        raise
+    return db
+
+
 def database_files(path: Path) -> tuple[str, ...]:
     """The names of the database file and of the files SQLite keeps beside it."""
     return (path.name, *(path.name + suffix for suffix in ("-wal", "-shm", "-journal")))
 
 
-def _make_engine(path: Path, busy_timeout_ms: int) -> Engine:
+def _make_engine(path: Path, busy_timeout_ms: int, *, wal: bool = True) -> Engine:
     engine = create_engine(
         f"sqlite+pysqlite:///{path}",
         connect_args={"check_same_thread": False},
@@ -249,9 +273,10 @@ def _make_engine(path: Path, busy_timeout_ms: int) -> Engine:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-            mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                log.warning("SQLite refused WAL mode for %s (got %s)", path, mode)
+            if wal:  # a file opened as it is (upgrade=False) keeps its journal mode
+                mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    log.warning("SQLite refused WAL mode for %s (got %s)", path, mode)
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:

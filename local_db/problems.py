@@ -74,3 +74,10 @@ def explain(error: BaseException, *, path: object = "", doing: str = "") -> Stor
         folder = getattr(path, "parent", path)
         return FolderNotWritable(folder=str(folder) or "?", reason=text)
     return StorageProblem(reason=reason)
+
+
+class DatabaseMissing(StorageProblem):
+    message = N_(
+        "There is no till database at {path}. "
+        "Check the [database] path in the settings, or start the till once to create it."
+    )
