@@ -21,12 +21,15 @@ def demo_arguments(command: argparse.ArgumentParser, text: str, hub: bool = Fals
 
 
 def log_folder(args: argparse.Namespace) -> Path:
-    """The demo logs into its own folder: it never touches the real till's files."""
+    """Where a command logs: the demo into its own folder (it never touches the real till's
+    files); every other command into ``shell.logs.default_log_folder()`` (KASSA_LOG_DIR,
+    else beside KASSA_DATA_DIR's database, else the platform's log folder)."""
+    from shell.logs import default_log_folder
     from shell.till import data_dir
 
     if args.command in ("demo", "demo-hub") or getattr(args, "demo", False):
         return args.data_dir or data_dir() / "demo"
-    return data_dir()
+    return default_log_folder()
 
 
 def settings_of(config: Path | None, demo: bool = False, demo_dir: Path | None = None) -> Settings:

@@ -35,6 +35,7 @@ from local_db.problems import DatabaseInUse
 from pos.ports import ReceiptPrinter
 from pos.receipt import StoreInfo
 from pos.sign_in_policy import SignInRules
+from shell.logs import never_log
 from shell.settings import Settings
 from sync.credentials import CredentialStore, credential_store, load_credential
 from sync.errors import SyncError
@@ -95,6 +96,7 @@ def make_hub_client(url: str, credential: str | None = None, *, ca_bundle: Path 
                     timeout: float = 10.0, retry: RetryPolicy = RetryPolicy()) -> HubClient:
     """The one place the till builds a hub client (the window's sync, ``kassa sync``,
     ``status``, ``enrol`` and the demo's enrolment all come here)."""
+    never_log(credential)
     return HubClient(url, credential, ca_bundle=ca_bundle, timeout=timeout, retry=retry)
 
 
@@ -181,6 +183,7 @@ class OpenTill:
         secret = None
         if credential:
             secret = load_credential(self.credentials, self.settings.store.store_id, self.settings.till.till_id)
+            never_log(secret)  # the log never holds it, whatever a message quotes
         client = make_hub_client(config.hub_url, secret, ca_bundle=config.ca_bundle, timeout=config.timeout,
                                  retry=config.retry)
         self._clients.append(client)

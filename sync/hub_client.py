@@ -1,5 +1,5 @@
 """The till's HTTP client for the hub protocol (docs/sync-protocol.md): enrol, push a batch
-of sales, pull one page of a dataset, heartbeat.
+of sales, pull one page of a dataset, heartbeat, health (the hub's clock).
 
 * TLS certificates are verified by default (certifi's CAs, or ``SSL_CERT_FILE``);
   ``ca_bundle`` names a private CA's PEM file (then only that file's CAs are trusted).
@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import logging
 import ssl
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -70,6 +71,21 @@ class RetryPolicy:
     attempts: int = 4
     first_wait: float = 0.25  # seconds; doubles each time, with random jitter
     max_wait: float = 4.0
+
+
+@dataclass(frozen=True, slots=True)
+class HubHealth:
+    """The hub's ``GET /v1/health`` answer and when it was asked: ``skew`` is the hub's
+    clock minus the till's at the round trip's midpoint (positive: the hub is ahead),
+    good to within half the ``round_trip``."""
+
+    hub_time: datetime
+    asked_at: datetime  # the till's clock when the request left
+    round_trip: timedelta
+
+    @property
+    def skew(self) -> timedelta:
+        return self.hub_time - (self.asked_at + self.round_trip / 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +183,21 @@ class HubClient:
         status, answer_body = self._exchange("POST", "/v1/heartbeat", json=body)
         self._check_status(status, answer_body, expected=200)
         return _time(self._parse(answers.HeartbeatAnswer, answer_body, "heartbeat answer").hub_time)
+
+    def health(self) -> HubHealth:
+        """``GET /v1/health`` (no credential): the hub's clock, for the skew against the till's."""
+        asked_at, started = datetime.now(timezone.utc), time.monotonic()
+        status, body = self._exchange("GET", "/v1/health", auth=False)
+        round_trip = timedelta(seconds=time.monotonic() - started)
+        self._check_status(status, body, expected=200)
+        answer = self._parse(answers.HeartbeatAnswer, body, "health answer")  # the same hub_time; status ignored
+        try:
+            hub_time = datetime.fromisoformat(answer.hub_time)
+        except ValueError:
+            raise self._bad(f"the health answer's hub_time {answer.hub_time[:40]!r} is not a time") from None
+        if hub_time.tzinfo is None:
+            raise self._bad(f"the health answer's hub_time {answer.hub_time[:40]!r} has no time zone")
+        return HubHealth(hub_time, asked_at, round_trip)
 
     def close(self) -> None:
         self._http.close()
