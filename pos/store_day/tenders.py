@@ -1,0 +1,179 @@
+"""Settling a due amount with one or several tenders: cash, card results, exchange credit.
+
+Rules:
+- Only cash gives change.  A card or credit tender settles at most what is left, exactly.
+- Cash is handed over in the shop's coins: the cash that settles the rest is the rest
+  rounded to the smallest coin (``CashPolicy``), and that rounding is its own line on the
+  sale (``rounding``).  A cash amount tendered must itself be a multiple of the smallest coin:
+  with 0.10 coins, 3082.55 is refused, so change is always a sum the drawer can give.
+- When settled, the payments' amounts add up exactly to ``total + rounding``.
+
+The card terminal (``pos.payment_terminal``, its own port) hands back a ``CardApproval``:
+an approval code and a masked reference, never card data; a tender records only that.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pos.errors import PosError
+from pos.i18n import N_
+from pos.money import Money, minor_unit, money_sum, round_to_increment
+from pos.tender import CASH, MAX_CASH_OVER_DUE, AbsurdCash, CashPolicy, Payment
+
+CARD = "card"
+EXCHANGE_CREDIT = "exchange_credit"  # the value of goods returned in an exchange
+APPROVAL_CODE = re.compile(r"[A-Za-z0-9]{1,12}")
+MAX_REFERENCE = 32
+LONGEST_DIGIT_RUN = 6  # a masked reference shows at most 6 digits in a row (a card number has 13+)
+
+
+class NothingLeftToPay(PosError):
+    message = N_("The sale is already paid: nothing is left to pay.")
+
+
+class TenderAboveRest(PosError):
+    message = N_("{amount} is more than the {rest} left to pay: only cash gives change.")
+
+
+class TenderNotPositive(PosError):
+    message = N_("A payment must be more than zero.")
+
+
+class CashNotHandable(PosError):
+    message = N_("{amount} cannot be handed over in cash here: the smallest coin is {coin}.")
+
+
+class NotSettled(PosError):
+    message = N_("{rest} is still to pay.")
+
+
+class BadCardApproval(PosError):
+    message = N_("“{text}” is not an approval code: type the letters and digits the terminal printed.")
+
+
+class CardDataRefused(PosError):
+    message = N_("The card reference must be masked (at most the last digits): the till never keeps card numbers.")
+
+
+@dataclass(frozen=True, slots=True)
+class CardApproval:
+    """What the terminal (or the cashier, in manual mode) reports for an approved card payment."""
+
+    approval_code: str
+    masked_reference: str  # e.g. "**** **** **** 1234"
+    terminal_reference: str = ""  # the terminal's own transaction id, to find it again
+
+    def __post_init__(self) -> None:
+        if not APPROVAL_CODE.fullmatch(self.approval_code):
+            raise BadCardApproval(text=self.approval_code[:20])
+        for text in (self.masked_reference, self.terminal_reference):
+            if len(text) > MAX_REFERENCE or re.search(r"\d{%d,}" % (LONGEST_DIGIT_RUN + 1), text.replace(" ", "")):
+                raise CardDataRefused()
+
+
+@dataclass(frozen=True, slots=True)
+class Tender:
+    payment: Payment
+    card: CardApproval | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SettledPayments:
+    total: Money
+    rounding: Money  # cash rounding: what the payments settle = total + rounding
+    tenders: tuple[Tender, ...]
+
+    @property
+    def payments(self) -> tuple[Payment, ...]:
+        return tuple(t.payment for t in self.tenders)
+
+    @property
+    def change(self) -> Money:
+        return money_sum([t.payment.change for t in self.tenders], self.total.currency)
+
+
+@dataclass(slots=True)
+class Settlement:
+    """Tenders added one by one until the total is settled (split payment)."""
+
+    total: Money
+    cash: CashPolicy = field(default_factory=CashPolicy)
+    tenders: list[Tender] = field(default_factory=list)
+    rounding: Money | None = None  # set when cash settles the rest
+
+    def paid(self) -> Money:
+        return money_sum([t.payment.amount for t in self.tenders], self.total.currency)
+
+    def rest(self) -> Money:
+        """What is left to pay exactly (before any cash rounding)."""
+        if self.rounding is not None:
+            return Money.zero(self.total.currency)
+        return self.total - self.paid()
+
+    def cash_due(self) -> Money:
+        """What cash would settle the rest: the rest rounded to the smallest coin."""
+        return self.cash.due(self.rest())
+
+    def is_settled(self) -> bool:
+        return self.rounding is not None or self.rest().is_zero()
+
+    def add_card(self, amount: Money, approval: CardApproval) -> Tender:
+        return self._exact(CARD, amount, approval)
+
+    def add_credit(self, amount: Money) -> Tender:
+        """Exchange credit: the returned goods pay for (part of) the new ones."""
+        return self._exact(EXCHANGE_CREDIT, amount, None)
+
+    def add_cash(self, tendered: Money) -> Tender:
+        """Cash handed over: settles the rest (with change) when it covers the rounded rest,
+        else pays part of it."""
+        if self.is_settled():
+            raise NothingLeftToPay()
+        due = self.cash_due()
+        coin = self.cash.rounding_increment
+        if tendered.amount % coin != 0 or tendered.amount % minor_unit(tendered.currency) != 0:
+            raise CashNotHandable(amount=tendered, coin=Money(coin, tendered.currency))
+        if tendered.amount < 0 or (tendered.is_zero() and not due.is_zero()):
+            raise TenderNotPositive()
+        if tendered.amount - due.amount > MAX_CASH_OVER_DUE:
+            raise AbsurdCash(tendered=tendered, due=due)
+        if tendered >= due:
+            self.rounding = due - self.rest()
+            tender = Tender(Payment(uuid.uuid4(), CASH, due, tendered, tendered - due))
+        else:
+            tender = Tender(Payment(uuid.uuid4(), CASH, tendered, tendered, Money.zero(tendered.currency)))
+        self.tenders.append(tender)
+        return tender
+
+    def settle(self) -> SettledPayments:
+        if not self.is_settled():
+            raise NotSettled(rest=self.rest())
+        zero = Money.zero(self.total.currency)
+        return SettledPayments(self.total, self.rounding or zero, tuple(self.tenders))
+
+    def _exact(self, method: str, amount: Money, card: CardApproval | None) -> Tender:
+        if self.is_settled():
+            raise NothingLeftToPay()
+        if amount.amount <= 0:
+            raise TenderNotPositive()
+        if amount.amount % minor_unit(amount.currency) != 0:
+            raise CashNotHandable(amount=amount, coin=Money(minor_unit(amount.currency), amount.currency))
+        if amount > self.rest():
+            raise TenderAboveRest(amount=amount, rest=self.rest())
+        tender = Tender(Payment(uuid.uuid4(), method, amount, amount, Money.zero(amount.currency)), card)
+        self.tenders.append(tender)
+        return tender
+
+
+def cash_refund(amount: Money, cash: CashPolicy) -> tuple[Money, Money]:
+    """Cash paid back for ``amount``: (what the drawer pays, the rounding line)."""
+    paid = round_to_increment(amount, cash.rounding_increment)
+    return paid, paid - amount
+
+
+def is_handable(amount: Money, coin: Decimal) -> bool:
+    return amount.amount % coin == 0
