@@ -31,6 +31,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -39,8 +40,17 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import QueuePool
 
+from local_db import backups
 from local_db.private_files import private_folder, private_umask, tighten_files
-from local_db.problems import DatabaseDamaged, DatabaseMissing, DatabaseTooNew, FolderNotWritable, explain
+from local_db.problems import (
+    DatabaseDamaged,
+    DatabaseMissing,
+    DatabaseTooNew,
+    FolderNotWritable,
+    UpgradeFailed,
+    UpgradeNotRolledBack,
+    explain,
+)
 
 T = TypeVar("T")
 
@@ -225,7 +235,10 @@ def open_database(path: Path, *, busy_timeout_ms: int = 3000, upgrade: bool = Tr
             version = schema_version(db)
         tighten_files(path.parent, files)
         if version != SCHEMA_HEAD:
-            upgrade_schema(db)
+            if version is not None and pending_migrations(version):
+                _upgrade_keeping_a_backup(db, version)
+            else:  # a new file is created; one of a newer Kassa is refused (DatabaseTooNew)
+                upgrade_schema(db)
         if path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
             _quick_check(db)
     except BaseException as error:
@@ -303,8 +316,50 @@ def schema_version(db: Database) -> str | None:
         return None if row is None else str(row[0])
 
 
+def migration_order() -> tuple[str, ...]:
+    """Every revision in ``local_db/migrations/versions``, oldest first (the last is SCHEMA_HEAD)."""
+    return _migration_order(str(MIGRATIONS))
+
+
+@lru_cache(maxsize=4)
+def _migration_order(location: str) -> tuple[str, ...]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(location)
+    order: list[str] = []
+    revision = script.get_revision("head")
+    while revision is not None:
+        order.append(revision.revision)
+        below = revision.down_revision
+        revision = script.get_revision(below) if isinstance(below, str) else None
+    return tuple(reversed(order))
+
+
+def pending_migrations(version: str | None) -> tuple[str, ...] | None:
+    """The migrations a file at schema ``version`` still needs, in order (empty at head);
+    every one for a new file (``None``); ``None`` for a schema this Kassa does not know (newer)."""
+    order = migration_order()
+    if version is None:
+        return order
+    if version not in order:
+        return None
+    return order[order.index(version) + 1:]
+
+
+class MigrationFailed(Exception):
+    """A migration raised: ``reached`` is the schema the file had reached in the failed
+    transaction (SQLite rolls the whole upgrade back), ``error`` what went wrong."""
+
+    def __init__(self, reached: str | None, error: BaseException) -> None:
+        super().__init__(f"migration after schema {reached} failed: {error}")
+        self.reached = reached
+        self.error = error
+
+
 def upgrade_schema(db: Database) -> None:
-    """Run the Alembic migrations up to head, in one transaction holding the write lock."""
+    """Run the Alembic migrations up to head, in one transaction holding the write lock.
+    DatabaseTooNew for a file of a newer Kassa; MigrationFailed when a migration raises (the
+    transaction is rolled back: the file stays at the schema it had)."""
     from alembic import command
     from alembic.config import Config
     from alembic.util.exc import CommandError
@@ -316,11 +371,47 @@ def upgrade_schema(db: Database) -> None:
         try:
             command.upgrade(config, "head")
         except CommandError as error:
-            row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
-            version = "?" if row is None else str(row[0])
+            version = _version_in(conn) or "?"
             log.error("cannot upgrade the database from %s: %s", version, error)
             raise DatabaseTooNew(version=version) from None
+        except Exception as error:
+            raise MigrationFailed(_version_in(conn), error) from error
     log.info("database %s upgraded to schema %s", db.path, SCHEMA_HEAD)
+
+
+def _version_in(conn: Connection) -> str | None:
+    try:
+        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    except sa_exc.SQLAlchemyError:
+        return None
+    return None if row is None else str(row[0])
+
+
+def _upgrade_keeping_a_backup(db: Database, version: str) -> None:
+    """Back the file up, then migrate it; if a migration fails, put the backup back and
+    refuse to go on (UpgradeFailed), so the till never runs on a half-upgraded file."""
+    copy = backups.backup_before_upgrade(db.path, SCHEMA_HEAD)
+    try:
+        upgrade_schema(db)
+    except MigrationFailed as failure:
+        pending = pending_migrations(failure.reached) or pending_migrations(version) or (SCHEMA_HEAD,)
+        fields = {"version": version, "migration": pending[0], "reason": _reason(failure.error),
+                  "backup": str(copy.path), "path": str(db.path)}
+        log.error("migration %s of %s failed; putting back the backup %s", pending[0], db.path, copy.path,
+                  exc_info=failure.error)
+        db.engine.dispose()
+        try:
+            backups.put_in_place(copy.path, db.path)
+        except Exception as error:  # noqa: BLE001 - said in the message, and logged
+            log.exception("could not put the backup %s back in place of %s", copy.path, db.path)
+            raise UpgradeNotRolledBack(restore_reason=_reason(error), **fields) from failure.error
+        raise UpgradeFailed(**fields) from failure.error
+
+
+def _reason(error: BaseException) -> str:
+    cause = error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig is not None else error
+    text = " ".join(str(cause).split())
+    return text[:300] or type(cause).__name__
 
 
 def _quick_check(db: Database) -> None:

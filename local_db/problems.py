@@ -81,3 +81,40 @@ class DatabaseMissing(StorageProblem):
         "There is no till database at {path}. "
         "Check the [database] path in the settings, or start the till once to create it."
     )
+
+
+class BackupWontFit(StorageProblem):
+    message = N_(
+        "There is not enough free disk space for a backup of the till's database at {path} "
+        "(it needs {needed}, {free} is free). Free some space and start the till again."
+    )
+
+
+class BackupDamaged(StorageProblem):
+    message = N_(
+        "The backup copy {path} failed its check ({reason}), so it was not kept. "
+        "The database may be damaged: call IT before going on."
+    )
+
+
+class UpgradeFailed(StorageProblem):
+    """A migration failed: the database was put back as it was and the till does not start."""
+
+    message = N_(
+        "Kassa could not upgrade the till's database from schema {version}: "
+        "migration {migration} failed ({reason}). "
+        "The database {path} is back exactly as it was before the upgrade (a copy is kept in {backup}), "
+        "and Kassa will not run on a half-upgraded file. "
+        "Tell IT: 'upgrade of the till database from schema {version} failed at {migration}' "
+        "and send them the log; until it is fixed, reinstall the previous version of Kassa to keep selling."
+    )
+
+
+class UpgradeNotRolledBack(StorageProblem):
+    """A migration failed and the backup could not be put back either."""
+
+    message = N_(
+        "Kassa could not upgrade the till's database from schema {version}: migration {migration} "
+        "failed ({reason}), and the backup could not be put back ({restore_reason}). "
+        "Do not use this till: call IT now. The backup made just before the upgrade is {backup}."
+    )
