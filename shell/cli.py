@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from pos.errors import PosError
 from shell import commands
 from shell.command_args import demo_arguments, log_folder, settings_of
+from shell.self_test import kassa_version
 
 if TYPE_CHECKING:
     from shell.settings import Settings
@@ -34,6 +35,7 @@ log = logging.getLogger("kassa")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kassa", description="Kassa: an offline-first till.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to the console")
+    parser.add_argument("--version", action="version", version=f"kassa {kassa_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     from shell.demo import add_arguments
