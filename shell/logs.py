@@ -145,15 +145,20 @@ def _extras(record: logging.LogRecord) -> dict[str, Any]:
     return {k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")}
 
 
-def _redacted_value(value: Any) -> Any:
+def _redacted_value(value: Any, depth: int = 0) -> Any:
     """An ``extra`` field as it may be written: numbers and flags as they are unless they
-    look like a card number, anything else as redacted text."""
+    look like a card number, lists and dicts item by item (a few levels deep), anything
+    else as redacted text."""
     if value is None or isinstance(value, (bool, float)):
         return value
-    text = redact(str(value))
-    if isinstance(value, int) and text == str(value):
-        return value
-    return text
+    if isinstance(value, int):
+        text = redact(str(value))
+        return value if text == str(value) else text
+    if isinstance(value, (list, tuple)) and depth < 4:
+        return [_redacted_value(item, depth + 1) for item in value]
+    if isinstance(value, dict) and depth < 4:
+        return {redact(str(key)): _redacted_value(item, depth + 1) for key, item in value.items()}
+    return redact(str(value))
 
 
 class Redaction(logging.Filter):
