@@ -59,7 +59,7 @@ class Denominations:
         found: dict[Decimal, Denomination] = {}
         for key, is_coin in (("notes", False), ("coins", True)):
             for text in data.get(key, ()):
-                value = Decimal(str(text)) if isinstance(text, (str, int)) and not isinstance(text, bool) else None
+                value = _decimal(text)
                 if value is None or not value.is_finite() or value <= 0 or value != value.quantize(Decimal(1).scaleb(-places)):
                     raise ValueError(f"{str(text)[:20]!r} is not a {currency} note or coin")
                 if value in found:
@@ -76,8 +76,18 @@ class Denominations:
         raise UnknownDenomination(denomination=value, currency=self.currency)
 
 
+def _decimal(text: object) -> Decimal | None:
+    if isinstance(text, bool) or not isinstance(text, (str, int)) or len(str(text)) > 20:
+        return None
+    try:
+        return Decimal(str(text))
+    except ArithmeticError:
+        return None
+
+
 DEFAULT_DENOMINATIONS: dict[str, dict[str, list[str]]] = {
-    "UAH": {"notes": ["1000", "500", "200", "100", "50", "20", "10", "5", "2", "1"],
+    # 1-10 hryvnia notes and coins of the same value are counted together, as coins
+    "UAH": {"notes": ["1000", "500", "200", "100", "50", "20"],
             "coins": ["10", "5", "2", "1", "0.50", "0.10"]},
     "AZN": {"notes": ["200", "100", "50", "20", "10", "5", "1"],
             "coins": ["0.50", "0.20", "0.10", "0.05", "0.03", "0.01"]},

@@ -1,0 +1,35 @@
+"""A sale paid with several tenders, built on the existing ``pos.sale.Sale``: its payments are
+the settlement's, its ``rounding`` the settlement's cash rounding, so ``sale.due`` is what the
+tenders settle.  Card approvals are not part of ``Sale`` (whose form ``kassa.sale.v1`` is
+fixed): they travel beside it, keyed by payment id (``card_approvals``), until the sale form
+grows a field for them (kassa.sale.v2, docs/store-day-design.md).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+
+from pos.basket import Basket
+from pos.sale import Cashier, Sale, sale_from_basket
+from pos.store_day.tenders import CardApproval, NotSettled, SettledPayments
+from pos.tender import CASH, Payment
+
+
+def sale_paid_with(basket: Basket, settled: SettledPayments, *, store_id: str, till_id: str,
+                   cashier: Cashier, completed_at: datetime) -> Sale:
+    if settled.total != basket.total():
+        raise NotSettled(rest=basket.total() - settled.total)
+    if not settled.tenders:  # a sale of nothing but zero-priced goods
+        zero = basket.total()
+        first = Payment(uuid.uuid4(), CASH, zero, zero, zero)
+    else:
+        first = settled.tenders[0].payment
+    sale = sale_from_basket(basket, store_id=store_id, till_id=till_id, cashier=cashier, payment=first,
+                            completed_at=completed_at)
+    return replace(sale, rounding=settled.rounding, payments=settled.payments)
+
+
+def card_approvals(settled: SettledPayments) -> dict[uuid.UUID, CardApproval]:
+    return {t.payment.payment_id: t.card for t in settled.tenders if t.card is not None}
