@@ -44,8 +44,9 @@ ALLOWED: dict[str, str] = {  # what a key takes, said in the template beside its
     "database.path": 'the database file, e.g. "/var/lib/kassa/till.sqlite3"; default: the data directory',
     "sync.hub_url": 'required in [sync]: the hub\'s address, e.g. "https://hub.example.com"',
     "sync.ca_bundle": "the chain's private CA (PEM file); default: the system's CAs",
-    "sync.credential_store": '"keyring" or "file"',
-    "sync.credential_folder": 'with "file": the credential\'s folder; default: the data directory',
+    "sync.credential_store": '"auto" (the keyring if this computer has one, else a private file), "keyring" or "file"',
+    "sync.credential_folder": 'the credential file\'s folder; default: the data directory',
+    "sync.enrolment_code": "IT's one-time code (kassa-hub enrol-code): used and removed at the first start",
     "sync.push_batch_size": "sales per request, 1 to 500",
     "sync.pull_page_size": "items per page of a pull, 1 to 5000",
     "sync.push_interval_seconds": "0.5 to 3600",
@@ -59,7 +60,7 @@ ALLOWED: dict[str, str] = {  # what a key takes, said in the template beside its
 }
 EXAMPLES = {"store.store_id": "STORE-001", "store.name": "My shop", "sync.hub_url": "https://hub.example.com",
             "database.path": "/var/lib/kassa/till.sqlite3", "sync.ca_bundle": "/etc/kassa/chain-ca.pem",
-            "sync.credential_folder": "/var/lib/kassa"}
+            "sync.credential_folder": "/var/lib/kassa", "sync.enrolment_code": "KQ7M-4XPD-93HF"}
 
 
 def check_config_file(path: Path) -> tuple[Settings | None, list[str]]:

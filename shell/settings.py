@@ -6,13 +6,15 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
+import re
 import urllib.parse
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from pos.errors import PosError
 from pos.i18n import N_, is_unicode_text
@@ -31,6 +33,11 @@ class SettingsProblem(PosError):
 
 class SettingsFileMissing(SettingsProblem):
     message = N_("There is no settings file {path}: make one with kassa init-config {path}, or name yours "
+                 "with --config or KASSA_CONFIG.")
+
+
+class NoSettingsFile(SettingsFileMissing):
+    message = N_("There is no settings file in {places}: make one with kassa init-config {path}, or name yours "
                  "with --config or KASSA_CONFIG.")
 
 
@@ -142,13 +149,21 @@ class DatabaseSettings(_Section):
         return _usable_path(value, must_be='the database file, e.g. "/var/lib/kassa/till.sqlite3"')
 
 
+ENROLMENT_CODE_RULE = ('is the one-time code from kassa-hub enrol-code, e.g. "KQ7M-4XPD-93HF": 4 to 40 '
+                       "letters, digits and dashes")
+SECRET_KEYS = frozenset({("sync", "enrolment_code")})  # never shown: not in a message, a log, a bundle
+
+
 class SyncSettings(_Section):
     """Talking to the chain's hub; without this section the till works offline only."""
 
     hub_url: str = Field(min_length=8, max_length=300)
     ca_bundle: Path | None = None  # a private CA's certificates (PEM); default: the system's
-    credential_store: Literal["keyring", "file"] = "keyring"
-    credential_folder: Path | None = None  # where the "file" store keeps it; default: the data folder
+    credential_store: Literal["auto", "keyring", "file"] = "auto"  # auto: the keyring when usable, else the file
+    credential_folder: Path | None = None  # where the file store keeps it; default: the data folder
+    # IT's one-time code (kassa-hub enrol-code): exchanged at the first start, then removed from
+    # the file; a secret, never shown (not in a message, a log line or repr)
+    enrolment_code: SecretStr | None = Field(default=None, repr=False)
     push_batch_size: int = Field(default=200, ge=1, le=500)
     pull_page_size: int = Field(default=2000, ge=1, le=5000)
     push_interval_seconds: float = Field(default=10.0, ge=0.5, le=3600)
@@ -171,6 +186,16 @@ class SyncSettings(_Section):
         if not parts.hostname:
             raise ValueError(f"names no host; it is {example}")
         return value.rstrip("/")
+
+    @field_validator("enrolment_code")
+    @classmethod
+    def _a_code(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        code = value.get_secret_value().strip()
+        if not 4 <= len(code) <= 40 or not all(ch.isascii() and (ch.isalnum() or ch in "- ") for ch in code):
+            raise ValueError(f"{ENROLMENT_CODE_RULE} (what was written is not shown: it is a secret)")
+        return SecretStr(code)
 
     @field_validator("credential_folder")
     @classmethod
@@ -220,10 +245,56 @@ class Settings(_Section):
         return self
 
 
-def default_settings_path() -> Path:
-    if "KASSA_CONFIG" in os.environ:
-        return Path(os.environ["KASSA_CONFIG"])
+CONFIG_VARIABLE = "KASSA_CONFIG"
+
+
+def user_settings_path() -> Path:
+    """The till user's own settings file (``~/.config/kassa/kassa.toml``, ``%LOCALAPPDATA%\\kassa\\kassa.toml``)."""
     return Path(platformdirs.user_config_dir("kassa", appauthor=False)) / "kassa.toml"
+
+
+def site_settings_path() -> Path:
+    """The machine's settings file that IT's package installs: ``/etc/kassa/settings.toml``,
+    ``%PROGRAMDATA%\\Kassa\\settings.toml`` on Windows."""
+    if os.name == "nt":
+        return Path(os.environ.get("PROGRAMDATA") or r"C:\ProgramData") / "Kassa" / "settings.toml"
+    return Path("/etc/kassa/settings.toml")
+
+
+@dataclass(frozen=True)
+class SettingsLocation:
+    """Which settings file the till uses, and why (said by check-config and in the log)."""
+
+    path: Path
+    why: str
+    looked: tuple[Path, ...] = ()  # every place looked at, in order, when none had a file
+
+    @property
+    def found(self) -> bool:
+        return not self.looked
+
+
+def find_settings(config: Path | None = None) -> SettingsLocation:
+    """The one lookup order: ``--config``, else ``KASSA_CONFIG``, else the user's settings
+    file, else the site's (IT's package puts it there).  When neither of the last two exists,
+    the user's path (where ``kassa init-config`` writes), with every place looked at."""
+    if config is not None:
+        return SettingsLocation(Path(config), "named with --config")
+    if os.environ.get(CONFIG_VARIABLE):
+        return SettingsLocation(Path(os.environ[CONFIG_VARIABLE]), f"named by {CONFIG_VARIABLE}")
+    user, site = user_settings_path(), site_settings_path()
+    for path, why in ((user, "the user's settings file"), (site, "the computer's settings file")):
+        try:
+            if path.is_file():
+                return SettingsLocation(path, why)
+        except OSError:  # a folder on the way that may not be read: as if there were no file
+            continue
+    return SettingsLocation(user, "no settings file found", looked=(user, site))
+
+
+def default_settings_path() -> Path:
+    """The settings file when none is named with --config (see ``find_settings``)."""
+    return find_settings().path
 
 
 PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
@@ -292,7 +363,8 @@ def _explain_lines(error: ValidationError) -> list[str]:
         elif not section:
             lines.append(f"[{key}]: {message}")
         else:
-            lines.append(f"[{section}] {key}{item}: {message}{_you_wrote(problem.get('input'))}")
+            shown = "" if (section, key) in SECRET_KEYS else _you_wrote(problem.get("input"))
+            lines.append(f"[{section}] {key}{item}: {message}{shown}")
     return lines
 
 
@@ -316,7 +388,8 @@ MAX_LINE = 2000  # characters; tomllib takes quadratic time over a long dotted k
 def parse_settings(text: str, path: Path) -> Settings:
     for number, line in enumerate(text.split("\n"), start=1):  # TOML ends lines at \n only
         if len(line) > MAX_LINE:
-            raise _problem(path, f"line {number} ({line[:30]}…) is longer than {MAX_LINE} characters: it is not a setting")
+            raise _problem(path, f"line {number} ({_start_of(line)}…) is longer than {MAX_LINE} characters: "
+                                 "it is not a setting")
     try:
         data = tomllib.loads(text, parse_float=Decimal)  # 0.10 read exactly, never as a binary float
     except tomllib.TOMLDecodeError as err:
@@ -334,12 +407,21 @@ def parse_settings(text: str, path: Path) -> Settings:
         raise _problem(path, "values nested too deep") from None
 
 
+_SECRET_LINE = re.compile(r"\s*[\"']?(?:sync[\"']?\s*\.\s*[\"']?)?(" + "|".join(key for _, key in SECRET_KEYS) + ")")
+
+
+def _start_of(line: str) -> str:
+    """The start of a line for a message; a secret's line shows its key only."""
+    secret = _SECRET_LINE.match(line)
+    return f"{secret[1]} = " if secret else line[:30]
+
+
 def load_settings(path: Path) -> Settings:
     try:
         with path.open("rb") as file:
             raw = file.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise SettingsFileMissing(path=_one_line(str(path))) from None
+        raise _missing(path) from None
     except IsADirectoryError:
         raise _problem(path, "this is a folder, not a settings file") from None
     except (OSError, ValueError) as err:  # no permission, a NUL byte in the name...
@@ -352,6 +434,14 @@ def load_settings(path: Path) -> Settings:
     except UnicodeDecodeError as err:
         raise _problem(path, f"the file is not UTF-8 text (byte {raw[err.start]:#04x} at position {err.start})") from None
     return parse_settings(text, path)
+
+
+def _missing(path: Path) -> SettingsFileMissing:
+    """A missing file; when it is the one the lookup fell back on, every place looked at is named."""
+    location = find_settings()
+    if not location.found and location.path == path:
+        return NoSettingsFile(path=_one_line(str(path)), places=", ".join(_one_line(str(p)) for p in location.looked))
+    return SettingsFileMissing(path=_one_line(str(path)))
 
 
 def _coin_apart(data: Any) -> list[str]:

@@ -1,21 +1,31 @@
 """Where the till keeps its hub credential (``kt1.<id>.<secret>``).
 
-By default in the OS keyring (``keyring``: Windows Credential Manager, macOS Keychain,
-Secret Service on Linux), service ``kassa``, user ``<store>/<till>``.  A machine with no
-keyring backend (a kiosk Linux without a desktop session) may instead keep it in a file
-in the data directory, readable by the till's user only (0600) - but only when IT says so
-explicitly, with ``credential_store = "file"`` in ``[sync]`` or ``KASSA_CREDENTIAL_STORE=file``.
-The till never falls back to the file silently.  See docs/configuration.md.
+``credential_store`` in ``[sync]`` (or the variable ``KASSA_CREDENTIAL_STORE``) chooses:
+
+- ``"auto"`` (the default): the OS keyring (``keyring``: Windows Credential Manager, macOS
+  Keychain, Secret Service on Linux) when this computer has a usable keyring backend, else a
+  file readable by the till's user only.  A credential file already in the folder is kept
+  using (a till enrolled without a keyring still finds its credential when a desktop session
+  later brings one).  The choice is logged once per process.
+- ``"keyring"``: the OS keyring only; a machine without one is refused with advice.
+- ``"file"``: the protected file only.
+
+In the keyring: service ``kassa``, user ``<store>/<till>``.  In a file:
+``hub-credential-<store>_<till>``, mode 0600, in a 0700 folder (``local_db.private_files``),
+in the data directory or ``credential_folder``.  See docs/configuration.md.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import stat
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from local_db.private_files import private_folder
 from sync.errors import CredentialMissing
 
 log = logging.getLogger(__name__)
@@ -23,11 +33,12 @@ log = logging.getLogger(__name__)
 SERVICE = "kassa"
 STORE_VARIABLE = "KASSA_CREDENTIAL_STORE"
 CREDENTIAL_FILE = "hub-credential"
+CHOICES = ("auto", "keyring", "file")
 NO_KEYRING_ADVICE = (
     "this computer has no keyring service ({backend}). Either start one (e.g. gnome-keyring or "
     "KWallet on Linux), or let the till keep the credential in a file readable only by its user: "
-    'set credential_store = "file" in the [sync] section of the settings (or KASSA_CREDENTIAL_STORE=file), '
-    "then enrol again. See docs/configuration.md."
+    'set credential_store = "file" (or "auto") in the [sync] section of the settings (or '
+    "KASSA_CREDENTIAL_STORE=file), then enrol again. See docs/configuration.md."
 )
 
 
@@ -112,9 +123,9 @@ class FileStore:
         return path.read_text(encoding="utf-8").strip() or None
 
     def save(self, account: str, credential: str) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        _private(self.folder)
         path = self._path(account)
-        temporary = path.with_suffix(".new")
+        temporary = path.with_name(path.name + ".new")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             os.write(fd, credential.encode("utf-8"))
@@ -128,14 +139,77 @@ class FileStore:
         self._path(account).unlink(missing_ok=True)
 
 
+def _private(folder: Path) -> None:
+    """The credential's folder is 0700: made so when the till creates it, tightened when it
+    exists, unless it is a home folder or a shared one such as /tmp (there only the file,
+    0600, is private)."""
+    if not folder.is_dir():
+        private_folder(folder)
+        return
+    try:
+        shared = bool(folder.stat().st_mode & stat.S_ISVTX) or folder.resolve() == Path.home().resolve()
+    except (OSError, RuntimeError):
+        return
+    if not shared:
+        private_folder(folder)
+
+
+def usable_keyring() -> str | None:
+    """The keyring backend's name when this computer has one the till can use, else None
+    (no backend at all, or the ``null`` one that a kiosk sets to switch keyrings off)."""
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        backend = keyring.get_keyring()
+    except Exception as error:  # noqa: BLE001 - a broken keyring installation is no keyring
+        log.info("no usable keyring: %s", error)
+        return None
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    if isinstance(backend, fail.Keyring) or type(backend).__module__.endswith(".null"):
+        return None
+    return name
+
+
+_told: set[tuple[str, str]] = set()
+_told_lock = threading.Lock()
+
+
+def _tell_once(where: str, why: str) -> None:
+    with _told_lock:
+        if (where, why) in _told:
+            return
+        _told.add((where, why))
+    log.info('the hub credential is kept in %s (credential_store "auto": %s)', where, why)
+
+
 def credential_store(setting: str, data_dir: Path) -> CredentialStore:
-    """The store the settings ask for: ``keyring`` (default) or ``file`` (explicitly)."""
-    choice = (os.environ.get(STORE_VARIABLE) or setting or "keyring").strip().lower()
+    """The store the settings ask for: ``auto`` (default: the keyring when usable, else the
+    file), ``keyring`` or ``file``; ``KASSA_CREDENTIAL_STORE`` overrides the setting."""
+    choice = (os.environ.get(STORE_VARIABLE) or setting or "auto").strip().lower()
     if choice == "file":
         return FileStore(data_dir)
-    if choice != "keyring":
-        raise CredentialMissing(reason=f'credential_store is "{choice}"; it must be "keyring" or "file"')
-    return KeyringStore()
+    if choice == "keyring":
+        return KeyringStore()
+    if choice != "auto":
+        raise CredentialMissing(reason=f'credential_store is "{choice}"; it must be "auto", "keyring" or "file"')
+    files = FileStore(data_dir)
+    if _has_credential_file(data_dir):
+        _tell_once(files.where, "a credential file is already there")
+        return files
+    backend = usable_keyring()
+    if backend is not None:
+        _tell_once(KeyringStore.where, f"this computer's keyring is {backend}")
+        return KeyringStore()
+    _tell_once(files.where, "this computer has no usable keyring")
+    return files
+
+
+def _has_credential_file(folder: Path) -> bool:
+    try:
+        return any(path.is_file() for path in folder.glob(f"{CREDENTIAL_FILE}-*") if not path.name.endswith(".new"))
+    except OSError:
+        return False
 
 
 def load_credential(store: CredentialStore, store_id: str, till_id: str) -> str:

@@ -103,7 +103,7 @@ def test_a_sync_section_is_optional_and_checked_strictly() -> None:
     base = '[store]\nstore_id = "S1"\nname = "Shop"\n'
     assert parse_settings(base, Path("k.toml")).sync is None
     synced = parse_settings(base + '[sync]\nhub_url = "https://hub.example.com/"\n', Path("k.toml")).sync
-    assert synced is not None and synced.hub_url == "https://hub.example.com" and synced.credential_store == "keyring"
+    assert synced is not None and synced.hub_url == "https://hub.example.com" and synced.credential_store == "auto"
     with pytest.raises(SettingsProblem, match="did you mean 'hub_url'"):
         parse_settings(base + '[sync]\nhub_ur = "https://hub"\n', Path("k.toml"))
     with pytest.raises(SettingsProblem, match="credential_store"):
