@@ -29,6 +29,7 @@ from central.datasets import MAX_PAGE, parse_cursor, pull, unknown_dataset
 from central.enrolment import enrol, till_for_credential
 from central.errors import HubError, TooLarge
 from central.sales_intake import MAX_SALES, receive_batch
+from central.status_page import add_status_page
 from central.stores import TillIdentity
 from central.tables import tills
 
@@ -41,13 +42,15 @@ def hub_time() -> str:
     return datetime.now(timezone.utc).isoformat()
 
 
-def create_app(database_url: str) -> FastAPI:
+def create_app(database_url: str, *, status_password: str | None = None) -> FastAPI:
+    """The hub's app; ``status_password`` turns on the status page (central/status_page.py)."""
     app = FastAPI(title="Kassa hub", version=API_VERSION,
                   description="The chain's central system: tills push sales and pull reference data.")
     app.state.db = connect(database_url)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     _add_error_handlers(app)
     _add_routes(app)
+    add_status_page(app, status_password)
     return app
 
 

@@ -1,6 +1,6 @@
 """``kassa-hub``: run the hub and administer it.
 
-    kassa-hub serve --database URL [--host 127.0.0.1 --port 8700]
+    kassa-hub serve --database URL [--host 127.0.0.1 --port 8700] [--status-page]
     kassa-hub migrate --database URL
     kassa-hub add-store --store S --name NAME
     kassa-hub import-catalog FILE [--full]          (CSV or JSON)
@@ -10,6 +10,8 @@
     kassa-hub revoke --store S --till T
     kassa-hub sales [--store S [--till T]] [--limit N]
     kassa-hub gaps
+    kassa-hub tills [--store S] [--json]
+    kassa-hub export FILE [--store S] [--hub-url URL]   (a catalog file to seed a till from a USB stick)
 
 The database URL is ``--database`` or else ``$KASSA_HUB_DATABASE``: ``sqlite:///hub.sqlite3``
 or ``postgresql+psycopg://user:password@host/db``.  Every command first brings the schema
@@ -24,6 +26,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
@@ -34,7 +37,11 @@ from central.database import DATABASE_VARIABLE, HubDatabase, open_hub_database, 
 from central.enrolment import make_enrolment_code, revoke
 from central.errors import AdminProblem, HubError
 from central.sales_report import gaps, received_sales
+from central.status_page import STATUS_PASSWORD_VARIABLE, STATUS_USER, check_password
 from central.stores import TillIdentity, add_cashier, add_store
+from central.tills_report import as_json as tills_json
+from central.tills_report import as_text as tills_text
+from central.tills_report import till_states
 
 Command = Callable[[HubDatabase, argparse.Namespace], None]
 
@@ -48,7 +55,8 @@ def _serve(db: HubDatabase, args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         raise SystemExit("kassa-hub: --ssl-certfile and --ssl-keyfile go together")
-    uvicorn.run(create_app(args.database), host=args.host, port=args.port, log_level=args.log_level,
+    password = check_password(os.environ.get(STATUS_PASSWORD_VARIABLE)) if args.status_page else None
+    uvicorn.run(create_app(args.database, status_password=password), host=args.host, port=args.port, log_level=args.log_level,
                 access_log=args.access_log, ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
                 timeout_graceful_shutdown=5)
 
@@ -115,6 +123,27 @@ def _gaps(db: HubDatabase, args: argparse.Namespace) -> None:
         print("no sales received yet")
 
 
+def _tills(db: HubDatabase, args: argparse.Namespace) -> None:
+    now = datetime.now(timezone.utc)
+    states = till_states(db, args.store, now=now)
+    if args.json:
+        print(tills_json(states, now))
+        return
+    for line in tills_text(states, now):
+        print(line)
+
+
+def _export(db: HubDatabase, args: argparse.Namespace) -> None:
+    from central.catalog_export import HUB_URL_VARIABLE, export_catalog
+
+    hub_url = args.hub_url or os.environ.get(HUB_URL_VARIABLE)
+    if not hub_url:
+        raise AdminProblem(f"pass --hub-url (or set ${HUB_URL_VARIABLE}): the hub's address as the tills know it "
+                           "(their [sync] hub_url); a till refuses a file from another hub")
+    written = export_catalog(db, Path(args.file), hub_url=hub_url, store_id=args.store)
+    print(written.describe())
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kassa-hub", description="The Kassa hub: serve tills and administer it.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -133,6 +162,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-access-log", dest="access_log", action="store_false")
     serve.add_argument("--ssl-certfile", help="serve HTTPS with this certificate chain (PEM)")
     serve.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
+    serve.add_argument("--status-page", action="store_true",
+                       help=f"serve the read-only status page at /status (HTTP Basic, user {STATUS_USER!r}, "
+                            f"password from ${STATUS_PASSWORD_VARIABLE})")
     command("migrate", _migrate, "create or upgrade the hub's tables")
     store = command("add-store", _add_store, "add a store (or rename one)")
     store.add_argument("--store", required=True)
@@ -158,6 +190,14 @@ def _parser() -> argparse.ArgumentParser:
     sales.add_argument("--till")
     sales.add_argument("--limit", type=int)
     command("gaps", _gaps, "list each till's missing seqs")
+    till_list = command("tills", _tills, "every till: last heartbeat, version, queue, clock skew, verdict")
+    till_list.add_argument("--store", help="only this store's tills")
+    till_list.add_argument("--json", action="store_true", help="machine-readable output")
+    export = command("export", _export, "write the catalog (and a store's cashiers) to a file that seeds a new "
+                                        "till with no link (kassa seed FILE)")
+    export.add_argument("file")
+    export.add_argument("--store", help="the store whose till is seeded: adds its cashiers (their PIN hashes)")
+    export.add_argument("--hub-url", help="the hub's address as the tills know it (default: $KASSA_HUB_URL)")
     return parser
 
 
