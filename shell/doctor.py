@@ -253,10 +253,10 @@ def _guarded(name: str, check: Callable[[], Check]) -> Check:
 
 
 def check_migrations(db: Any, settings: Any) -> Check:
-    from local_db.database import MIGRATIONS, SCHEMA_HEAD, schema_version
+    from local_db.database import SCHEMA_HEAD, migration_order, schema_version
 
     version = schema_version(db)
-    known = sorted(p.name[:4] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    known = migration_order()
     details = {"schema": version, "head": SCHEMA_HEAD}
     if version == SCHEMA_HEAD:
         return Check("migrations", OK, f"schema {version}, the newest this Kassa knows", details=details)
