@@ -78,6 +78,8 @@ def decode(frame: bytes) -> dict[str, Any]:
         message = json.loads(text, parse_constant=_refuse_constant, parse_float=_refuse_float)
     except UnicodeDecodeError:
         raise FrameProblem("not UTF-8 text") from None
+    except FrameProblem:
+        raise
     except (ValueError, RecursionError):
         raise FrameProblem("not JSON") from None
     if not isinstance(message, dict):
@@ -89,11 +91,11 @@ def decode(frame: bytes) -> dict[str, Any]:
 
 
 def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed")
+    raise FrameProblem(f"{name} is not a number this protocol uses")
 
 
 def _refuse_float(text: str) -> Any:
-    raise ValueError("fractional numbers are not used: amounts are in minor units")
+    raise FrameProblem("a fractional number (amounts are whole minor units)")
 
 
 # -- fields ---------------------------------------------------------------------------------
