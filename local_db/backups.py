@@ -108,15 +108,17 @@ class Copy:
     size: int
 
 
-def copy_database(source: Path, target: Path, *, full_check: bool = False, busy_timeout_ms: int = 10_000) -> Copy:
+def copy_database(source: Path, target: Path, *, full_check: bool = False, busy_timeout_ms: int = 10_000,
+                  read_only: bool = False) -> Copy:
     """Copy the SQLite database ``source`` to ``target`` with the online backup API, check
     the copy, flush it and rename it into place (0600).  The source may be in use: a till
-    selling meanwhile is not blocked (WAL) and the copy is one consistent moment."""
+    selling meanwhile is not blocked (WAL) and the copy is one consistent moment.  With
+    ``read_only`` the source is opened read-only (a file that is not the till's own)."""
     partial = Path(str(target) + PARTIAL)
     remove_quietly(partial)
     try:
         with private_umask():
-            _backup(source, partial, busy_timeout_ms)
+            _backup(source, partial, busy_timeout_ms, "ro" if read_only else "rw")
         problems = copy_problems(partial, full=full_check)
         if problems:
             raise BackupDamaged(path=str(partial), reason="; ".join(problems[:3]))
@@ -132,8 +134,8 @@ def copy_database(source: Path, target: Path, *, full_check: bool = False, busy_
     return Copy(target, target.stat().st_size)
 
 
-def _backup(source: Path, target: Path, busy_timeout_ms: int) -> None:
-    src = sqlite3.connect(_uri(source, "rw"), uri=True, timeout=busy_timeout_ms / 1000, isolation_level=None)
+def _backup(source: Path, target: Path, busy_timeout_ms: int, mode: str) -> None:
+    src = sqlite3.connect(_uri(source, mode), uri=True, timeout=busy_timeout_ms / 1000, isolation_level=None)
     try:
         dst = sqlite3.connect(target, isolation_level=None)
         try:
@@ -150,16 +152,23 @@ def _uri(path: Path, mode: str) -> str:
     return f"{Path(path).resolve().as_uri()}?mode={mode}"
 
 
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
 def copy_problems(path: Path, *, full: bool = False) -> list[str]:
     """What ``PRAGMA quick_check`` (or ``integrity_check``) finds wrong with ``path``."""
     try:
         conn = sqlite3.connect(_uri(path, "ro"), uri=True, isolation_level=None)
     except sqlite3.Error as error:
         return [str(error)]
+    conn.text_factory = _lenient_text  # a damaged page's text is reported, not raised
     try:
         rows = [str(r[0]) for r in conn.execute(f"PRAGMA {'integrity_check' if full else 'quick_check'}")]
     except sqlite3.Error as error:
         return [str(error)]
+    except UnicodeDecodeError:  # SQLite's own error message quoted the damaged bytes
+        return ["its structure is damaged (unreadable schema or page)"]
     finally:
         conn.close()
     return [] if rows == ["ok"] else rows
@@ -243,5 +252,46 @@ def checkpoint_and_close(database: Path) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.Error as error:
         log.warning("could not checkpoint %s before replacing it: %s", database, error)
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class CopyFacts:
+    """What a database file says about itself (read without changing it)."""
+
+    schema: str | None  # None: no schema recorded (not a till database)
+    tables: frozenset[str]
+    sales: int
+    last_receipt: int
+    store_ids: frozenset[str]  # from its sales and from the hub enrolment it recorded
+    till_ids: frozenset[str]
+
+    @property
+    def is_till_database(self) -> bool:
+        return self.schema is not None and {"sales", "outbox", "till_counter"} <= self.tables
+
+
+def inspect_copy(path: Path) -> CopyFacts:
+    """The schema, sales and store/till a database file records; sqlite3.Error if it is not
+    a database SQLite can read."""
+    conn = sqlite3.connect(_uri(path, "ro"), uri=True, isolation_level=None)
+    conn.text_factory = _lenient_text
+    try:
+        tables = frozenset(str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+        schema = None
+        if "alembic_version" in tables:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            schema = None if row is None else str(row[0])
+        sales, last, stores, tills = 0, 0, set(), set()
+        if "sales" in tables:
+            sales, last = conn.execute("SELECT COUNT(*), COALESCE(MAX(receipt_number), 0) FROM sales").fetchone()
+            for store_id, till_id in conn.execute("SELECT DISTINCT store_id, till_id FROM sales"):
+                stores.add(str(store_id))
+                tills.add(str(till_id))
+        if "sync_state" in tables:
+            for key, value in conn.execute("SELECT key, value FROM sync_state WHERE key IN ('store_id', 'till_id')"):
+                (stores if key == "store_id" else tills).add(str(value))
+        return CopyFacts(schema, tables, int(sales), int(last), frozenset(stores), frozenset(tills))
     finally:
         conn.close()
