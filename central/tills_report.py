@@ -106,9 +106,11 @@ def duration(seconds: float | None) -> str:
     sign = "-" if seconds < 0 else ""
     whole = int(abs(seconds))
     if whole >= 3_600:
-        return f"{sign}{whole // 3_600} h {whole % 3_600 // 60} min"
+        hours, minutes = divmod(whole // 60, 60)
+        return f"{sign}{hours} h" + (f" {minutes} min" if minutes else "")
     if whole >= 60:
-        return f"{sign}{whole // 60} min {whole % 60} s"
+        minutes, rest = divmod(whole, 60)
+        return f"{sign}{minutes} min" + (f" {rest} s" if rest else "")
     return f"{sign}{whole} s"
 
 
