@@ -81,6 +81,15 @@ def test_a_weighed_line_is_returned_by_the_gram_and_the_parts_add_up_to_what_was
     assert first.total + second.total == line.total
 
 
+def test_three_returns_of_one_gram_give_back_what_three_grams_cost():
+    sale = paid_sale(basket_of([(APPLES, Decimal("0.003"))]))  # 0.10 (0.09897)
+    line, returned, back = sale.lines[0], Decimal(0), money("0")
+    for _ in range(3):
+        document = give_back(sale, {line.line_id: Decimal("0.001")}, returned={line.line_id: returned})
+        returned, back = returned + Decimal("0.001"), back + document.total
+    assert back == line.total == money("0.10")
+
+
 def test_voided_lines_unknown_lines_and_nothing_at_all_are_refused():
     sale = paid_sale(basket_of([(SHAMPOO, Decimal(1)), (CREAM, Decimal(1))], voided=1))
     with pytest.raises(LineNotInSale):
@@ -192,14 +201,16 @@ ASKS = st.lists(st.tuples(st.sampled_from([TILL, OTHER_TILL]), st.integers(0, 3)
 @settings(max_examples=EXAMPLES)
 @given(items=ITEMS, asks=ASKS, card=st.booleans())
 def test_returned_never_exceeds_sold_under_partial_returns_at_two_tills(items, asks, card):
-    basket = basket_of([(p, Decimal(n) / 1000 * 337 if p.sold_by_weight else Decimal(n)) for p, n in items])
+    weights = [Decimal("0.003"), Decimal("0.007"), Decimal("0.337"), Decimal("1.337"), Decimal("2.5")]
+    basket = basket_of([(p, weights[n - 1] if p.sold_by_weight else Decimal(n)) for p, n in items])
     sale = paid_sale(basket, card="10.00" if card and basket.total() > money("10") else None, cash=TEN)
     hub_returned: dict[uuid.UUID, Decimal] = {}
     hub_refunded: dict[uuid.UUID, Money] = {}
     documents = []
     for till, index, thousandths in asks:
         line = sale.lines[index % len(sale.lines)]
-        quantity = Decimal(thousandths) / 1000 if line.sold_by_weight else Decimal(thousandths % 4 + 1)
+        grams = thousandths if thousandths > 2000 else thousandths % 3 + 1  # a few grams, or up to 4 kg
+        quantity = Decimal(grams) / 1000 if line.sold_by_weight else Decimal(thousandths % 4 + 1)
         ctx = ReturnContext(STORE, till, SENIOR, at(90), TEN)
         try:
             document = give_back(sale, {line.line_id: quantity}, ctx, returned=dict(hub_returned),
@@ -214,13 +225,18 @@ def test_returned_never_exceeds_sold_under_partial_returns_at_two_tills(items, a
             if refund.original_payment_id is not None and refund.payment.method != CASH:
                 key = refund.original_payment_id
                 hub_refunded[key] = hub_refunded.get(key, money("0")) + refund.payment.amount
+    for line in sale.lines:  # at last the rest of every line comes back
+        left = returnable(sale, hub_returned).get(line.line_id, Decimal(0))
+        if left > 0:
+            documents.append(give_back(sale, {line.line_id: left}, returned=dict(hub_returned)))
+            hub_returned[line.line_id] = line.quantity
     for line in sale.lines:
         back = [r for d in documents for r in d.lines if r.sold_line_id == line.line_id]
         assert sum((r.quantity for r in back), Decimal(0)) <= line.quantity
         refunded = money_sum([r.total for r in back], "UAH")
         assert refunded <= line.total
-        if sum((r.quantity for r in back), Decimal(0)) == line.quantity:
-            assert refunded == line.total
+        if not line.voided:
+            assert sum((r.quantity for r in back), Decimal(0)) == line.quantity and refunded == line.total
     assert all(v >= 0 for v in returnable(sale, hub_returned).values())
     for payment in sale.payments:
         if payment.method == CARD:
