@@ -47,10 +47,11 @@ class MemoryCardTerminal:
         if step == "unseen":
             return CardCheckTerminal(payment_id, amount, "no answer within 1 s")
         approved = CardApproved(payment_id, amount, str(next(self._codes)), "**** 4242", "MEM-1")
-        outcome: CardResult = {
+        outcomes: dict[str, CardResult] = {
             "approve": approved, "lost": approved, "decline": CardDeclined(payment_id, "insufficient funds"),
             "cancel": CardCancelled(payment_id),
-        }[step]
+        }
+        outcome = outcomes[step]
         self.outcomes[payment_id] = outcome
         return CardCheckTerminal(payment_id, amount, "no answer within 1 s") if step == "lost" else outcome
 
