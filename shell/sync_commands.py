@@ -5,8 +5,10 @@ PosError, which ``shell.cli.main`` prints in one line."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 from local_db.sync_state import HUB_URL, SyncStateStore
+from shell.first_start import remove_enrolment_code
 from shell.settings import Settings
 from shell.till import OpenTill, open_till, sync_config
 from sync.enrolment import enrol_till
@@ -26,8 +28,21 @@ def _need_sync(settings: Settings) -> SyncConfig:
     return config
 
 
-def enrol(settings: Settings, hub_url: str, code: str) -> int:
-    """Writes the hub it is enrolled with: takes the one-till lock."""
+def enrol(settings: Settings, hub_url: str | None, code: str | None, settings_path: Path | None = None) -> int:
+    """Writes the hub it is enrolled with: takes the one-till lock.  Without ``hub_url`` the
+    settings' ``hub_url``; without ``code`` the settings' ``enrolment_code``, removed from
+    ``settings_path`` once it is used (the code is never printed)."""
+    where = f" of {settings_path}" if settings_path else ""
+    hub_url = hub_url or (settings.sync.hub_url if settings.sync else None)
+    if not hub_url:
+        raise SystemExit(f"kassa: name the hub with --hub URL, or set hub_url in the [sync] section{where}")
+    in_file = settings.sync.enrolment_code.get_secret_value() if settings.sync and settings.sync.enrolment_code else None
+    from_file = code is None or code.strip() == in_file
+    if code is None:
+        if settings.sync is None or settings.sync.enrolment_code is None:
+            raise SystemExit(f"kassa: no enrolment code: give it with --code CODE, or set enrolment_code in the "
+                             f"[sync] section{where}")
+        code = settings.sync.enrolment_code.get_secret_value()
     with open_till(settings, writes=True) as till:
         store = till.credentials
         ca_bundle = settings.sync.ca_bundle if settings.sync else None
@@ -36,6 +51,12 @@ def enrol(settings: Settings, hub_url: str, code: str) -> int:
                                till_id=settings.till.till_id)
     print(f"enrolled as till {enrolment.till_id} of store {enrolment.store_id} with {client.base_url}; "
           f"the credential is kept in {store.where}")
+    if from_file and settings_path is not None:
+        if remove_enrolment_code(settings_path):
+            print(f"the used enrolment code was removed from {settings_path}")
+        else:
+            print(f"the used enrolment code is still in {settings_path} (harmless: it cannot be used again); "
+                  "remove its line when convenient (see kassa.log)")
     if settings.sync is None or settings.sync.hub_url != client.base_url:
         print(f'add to the settings file:\n[sync]\nhub_url = "{client.base_url}"')
     return 0
