@@ -193,7 +193,7 @@ def test_the_browser_shows_every_till_with_its_verdict_and_a_script_in_a_store_n
     for till, (verdict, cells) in page.rows.items():
         assert cells[1] == verdict, till  # the verdict the support desk reads
     healthy = page.rows["S001/T01"][1]
-    assert healthy[2].endswith(" ago") and page.rows["S001/T03"][1][2] == "12 min ago"
+    assert healthy[2].endswith(" ago") and page.rows["S001/T03"][1][2].endswith(" min ago")
     assert healthy[3] == "0.1.0" and healthy[7].startswith("#1,") and healthy[8] == "live"
     assert page.rows["S001/T02"][1][4] == "640" and "1 h 30 min" in page.rows["S001/T02"][1][9]
     assert "ahead of the hub" in page.rows["L003/K1"][1][9]
