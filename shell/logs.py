@@ -95,7 +95,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bkt1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"), "kt1." + REMOVED),
     (re.compile(r"\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b"), REMOVED),
 )
-_CARD = re.compile(r"(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])")
+_DIGIT_RUN = re.compile(r"(?<![\d])\d+(?:[ -]\d+)*(?![\d])")  # digits in groups parted by one space or dash
 
 
 def luhn_valid(digits: str) -> bool:
@@ -114,14 +114,32 @@ def _gtin_valid(digits: str) -> bool:
     return (10 - weighted % 10) % 10 == check
 
 
-def _card(match: re.Match[str]) -> str:
-    text = match.group(0)
-    digits = text.replace(" ", "").replace("-", "")
-    if not 13 <= len(digits) <= 19 or not luhn_valid(digits):
-        return text
-    if len(digits) in (13, 14) and digits == text and _gtin_valid(digits):
-        return text  # a product barcode (EAN-13, GTIN-14)
-    return "<card number removed>"
+def _cards(match: re.Match[str]) -> str:
+    """Every run of whole groups holding 13 to 19 digits that pass the Luhn check is removed
+    ("receipt 5 4111 1111 1111 1111": the card after the 5 too).  A single group of 13 or 14
+    digits with a valid GTIN check digit is a product barcode and stays."""
+    parts = re.split(r"([ -])", match.group(0))
+    groups = parts[0::2]
+    hit = [False] * len(groups)
+    for first in range(len(groups)):
+        digits = ""
+        for last in range(first, len(groups)):
+            digits += groups[last]
+            if len(digits) > 19:
+                break
+            if len(digits) >= 13 and luhn_valid(digits) and not (
+                    first == last and len(digits) in (13, 14) and _gtin_valid(digits)):
+                hit[first:last + 1] = [True] * (last - first + 1)
+    if not any(hit):
+        return match.group(0)
+    out: list[str] = []
+    for index, group in enumerate(groups):
+        if hit[index] and index and hit[index - 1]:
+            continue  # the card's next group: already replaced
+        if index:
+            out.append(parts[2 * index - 1])
+        out.append("<card number removed>" if hit[index] else group)
+    return "".join(out)
 
 
 def redact(text: str) -> str:
@@ -135,7 +153,7 @@ def redact(text: str) -> str:
             text = text.replace(value, REMOVED)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
-    return _CARD.sub(_card, text)
+    return _DIGIT_RUN.sub(_cards, text)
 
 
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
