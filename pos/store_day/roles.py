@@ -48,7 +48,31 @@ class Action(enum.Enum):
 
 
 class NotPermitted(PosError):
-    message = N_("{name} may not do this ({action}): ask a manager to approve it.")
+    message = N_("{name} may not do this: a manager must approve it.")  # fields: name, action
+
+
+# What an approval prompt and the audit screens call each action.
+ACTION_NAMES: dict[Action, str] = {
+    Action.VOID_LINE: N_("Void a line"),
+    Action.CANCEL_SALE: N_("Cancel the whole sale"),
+    Action.PRICE_OVERRIDE: N_("Change a price"),
+    Action.WEIGHT_OVERRIDE: N_("Change a weight from a scale label"),
+    Action.MANUAL_DISCOUNT: N_("Give a discount"),
+    Action.RETURN_WITH_RECEIPT: N_("Return with a receipt"),
+    Action.RETURN_WITHOUT_RECEIPT: N_("Return without a receipt"),
+    Action.RETURN_OTHER_TILL_OFFLINE: N_("Return a sale of another till while offline"),
+    Action.NO_SALE: N_("Open the drawer without a sale"),
+    Action.CASH_IN: N_("Put cash in"),
+    Action.CASH_OUT: N_("Take cash out"),
+    Action.OPEN_SHIFT: N_("Open the shift"),
+    Action.CLOSE_SHIFT: N_("Close the shift"),
+    Action.X_REPORT: N_("X report"),
+    Action.Z_REPORT: N_("Z report"),
+    Action.REPRINT: N_("Reprint a receipt"),
+    Action.QUARANTINE: N_("See the quarantine"),
+    Action.QUARANTINE_EXPORT: N_("Export the quarantine"),
+    Action.PARK_SALE: N_("Park a sale"),
+}
 
 
 class BadPermissionTable(PosError):
