@@ -27,7 +27,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-from pos.errors import PosError
+from pos.errors import FieldFormatter, PosError
 from pos.i18n import N_, Translator
 from pos.money import Money
 
@@ -99,14 +99,16 @@ class _Result:
     def fields(self) -> dict[str, Any]:
         return {}
 
-    def user_message(self, translate: Translator | None = None) -> str:
+    def user_message(self, translate: Translator | None = None, show: FieldFormatter | None = None) -> str:
+        """As ``PosError.user_message``: translated, the amount written by the UI's ``show``."""
         from pos.i18n import _
 
         text = translate.gettext(self.message) if translate else _(self.message)
+        fields = {name: show(value) for name, value in self.fields().items()} if show else self.fields()
         try:
-            return text.format(**self.fields())
+            return text.format(**fields)
         except (KeyError, IndexError):  # a translation with a broken placeholder
-            return self.message.format(**self.fields())
+            return self.message.format(**fields)
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,6 +106,12 @@ def test_long_or_unprintable_reasons_are_cut_and_cleaned() -> None:
     assert CardDeclined(uuid.uuid4(), "  ").reason == "no reason given"
 
 
+def test_the_amount_in_a_message_is_written_as_the_ui_writes_it() -> None:
+    unknown = CardCheckTerminal(uuid.uuid4(), AMOUNT, "no answer within 120 s")
+    shown = unknown.user_message(translator("uk"), lambda value: f"<{value.amount}>" if isinstance(value, Money) else value)
+    assert "<249.90>" in shown and "no answer within 120 s" in shown
+
+
 @pytest.mark.parametrize("language", ["uk", "az", "ka"])
 def test_each_result_is_told_in_the_cashiers_language(language: str) -> None:
     translate = translator(language)
