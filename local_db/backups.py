@@ -243,6 +243,14 @@ def put_in_place(copy: Path, database: Path) -> None:
     tighten(database, FILE_MODE)
 
 
+def open_elsewhere(database: Path) -> bool:
+    """Has another connection (another program) the database open?  Call it once this
+    process has closed its own: SQLite removes the ``-wal`` file when the last connection
+    to a database closes (after recovering one a killed program left), so one still there
+    means another connection is open."""
+    return Path(str(database) + "-wal").exists()
+
+
 def checkpoint_and_close(database: Path) -> None:
     """Write the database's ``-wal`` into it and empty the log (nothing else may be using it)."""
     if not database.exists() or not Path(str(database) + "-wal").exists():

@@ -401,11 +401,24 @@ def _upgrade_keeping_a_backup(db: Database, version: str) -> None:
                   exc_info=failure.error)
         db.engine.dispose()
         try:
-            backups.put_in_place(copy.path, db.path)
+            if backups.open_elsewhere(db.path):
+                _leave_the_rolled_back_file(db.path, version)
+            else:
+                backups.put_in_place(copy.path, db.path)
         except Exception as error:  # noqa: BLE001 - said in the message, and logged
             log.exception("could not put the backup %s back in place of %s", copy.path, db.path)
             raise UpgradeNotRolledBack(restore_reason=_reason(error), **fields) from failure.error
         raise UpgradeFailed(**fields) from failure.error
+
+
+def _leave_the_rolled_back_file(path: Path, version: str) -> None:
+    """Another program has the file open (a till of the older Kassa still running): putting
+    the backup in its place would lose what that program writes.  SQLite rolled the failed
+    upgrade back, so the file is as it was: it stays, and the backup is kept beside it."""
+    found = backups.inspect_copy(path).schema
+    if found != version:
+        raise OSError(f"another program has the database open, and it is at schema {found}")
+    log.warning("%s is open in another program: left as SQLite rolled it back (schema %s), not replaced", path, version)
 
 
 def _reason(error: BaseException) -> str:

@@ -169,10 +169,12 @@ def test_a_failed_migration_after_the_head_leaves_every_row_as_it_was(tmp_path: 
     old = make_old_till(path, EARLIER_SCHEMAS[-1])
     migrate_to_real_head(path)
     before, shape = table_rows(path), schema_text(path)
+    inode = path.stat().st_ino
 
     with pytest.raises(UpgradeFailed) as caught:
         open_database(path)
 
+    assert path.stat().st_ino != inode  # the backup was put in the file's place
     message = str(caught.value)
     assert f"from schema {SCHEMA_HEAD}: migration 0999 failed (the loyalty import found no cards file)" in message
     assert schema_text(path) == shape and table_rows(path) == before
@@ -223,3 +225,27 @@ def test_an_inspector_is_told_when_there_is_no_database_and_none_is_made(tmp_pat
         open_database(tmp_path / "nothing" / "till.sqlite3", upgrade=False)
     assert "There is no till database at" in str(caught.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_migration_leaves_a_file_another_program_has_open_where_it_is(tmp_path: Path,
+                                                                              migrations_with_a_bad_one: Path) -> None:
+    """Replacing the file would cut that program (an older till still running) off from it:
+    what it writes next would be lost.  SQLite rolled the upgrade back, so the file stays."""
+    import sqlite3
+
+    path = tmp_path / "till.sqlite3"
+    make_old_till(path, EARLIER_SCHEMAS[-1])
+    migrate_to_real_head(path)
+    before, inode = table_rows(path), path.stat().st_ino
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        assert other.execute("SELECT COUNT(*) FROM sales").fetchone() == (4,)
+        with pytest.raises(UpgradeFailed) as caught:
+            open_database(path)
+        assert "is back exactly as it was" in str(caught.value)
+        assert path.stat().st_ino == inode and table_rows(path) == before
+        other.execute("INSERT INTO sync_state (key, value) VALUES ('written_meanwhile', 'yes')")
+    finally:
+        other.close()
+    assert ("written_meanwhile", "yes") in table_rows(path)["sync_state"]
+    assert len(backups.upgrade_backups(path)) == 1
