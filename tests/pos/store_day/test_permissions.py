@@ -90,3 +90,13 @@ def test_a_table_with_an_unknown_name_is_refused_not_guessed(data, said):
     with pytest.raises(BadPermissionTable) as refused:
         PermissionTable.from_data(data)
     assert said in str(refused.value)
+
+
+def test_every_action_has_a_name_a_person_reads_in_every_language():
+    from pos.i18n import translator
+    from pos.store_day.roles import ACTION_NAMES
+
+    assert set(ACTION_NAMES) == set(Action)
+    for language in ("uk", "az", "ka"):
+        names = [translator(language).gettext(ACTION_NAMES[a]) for a in Action]
+        assert len(set(names)) == len(names) and not set(names) & set(ACTION_NAMES.values())
