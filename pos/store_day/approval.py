@@ -22,7 +22,7 @@ from typing import Any
 from pos.errors import PosError
 from pos.i18n import N_
 from pos.money import Money
-from pos.store_day.roles import DEFAULT_TABLE, Action, PermissionTable, StaffMember
+from pos.store_day.roles import DEFAULT_TABLE, Action, PermissionTable, Role, StaffMember
 
 APPROVAL_VALID_FOR = timedelta(minutes=5)
 MAX_REASON_CODE = 20
@@ -34,6 +34,10 @@ class ApprovalNotNeeded(PosError):
 
 class OwnRequest(PosError):
     message = N_("{name} asked for this: another manager must approve it.")
+
+
+class NotAManager(PosError):
+    message = N_("{name} is not a manager: only a manager can approve.")
 
 
 class ApproverMayNot(PosError):
@@ -169,13 +173,16 @@ class ApprovalDesk:
         return request
 
     def approve(self, request_id: uuid.UUID, approver: StaffMember, reason_code: str, now: datetime) -> Approval:
-        """The manager's code and PIN were checked by the caller; here: their role, that the
-        request is theirs to approve, still pending and fresh, and the reason is on the list."""
+        """The manager's code and PIN were checked by the caller; here: that they are a manager
+        whose role may do the action, not the one who asked, the request is still pending and
+        fresh, and the reason is on the list."""
         request = self.pending.get(request_id)
         if request is None or request_id in self.spent:
             raise ApprovalUnknown()
         if approver.cashier.cashier_id == request.requested_by.cashier.cashier_id:
             raise OwnRequest(name=approver.cashier.name)
+        if approver.role is not Role.MANAGER:
+            raise NotAManager(name=approver.cashier.name)
         if not self.table.may(approver.role, request.action):
             raise ApproverMayNot(name=approver.cashier.name)
         if not timedelta(0) <= now - request.requested_at <= APPROVAL_VALID_FOR:

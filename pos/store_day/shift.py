@@ -107,6 +107,14 @@ def authorise(table: PermissionTable, who: StaffMember, action: Action, *approva
         raise NotPermitted(name=who.cashier.name, action=action.value)
 
 
+def require_open_shift(shift: Shift | None) -> Shift:
+    """The shift a sale may be made in; raise when there is none open."""
+    if shift is None:
+        raise NoOpenShift()
+    shift.require_selling()
+    return shift
+
+
 @dataclass(slots=True)
 class Shift:
     shift_id: uuid.UUID

@@ -13,6 +13,7 @@ from pos.store_day.approval import (
     ApprovalNotNeeded,
     ApprovalUnknown,
     ApproverMayNot,
+    NotAManager,
     OwnRequest,
     ReasonCodes,
     RequestExpired,
@@ -84,11 +85,20 @@ def test_nobody_approves_their_own_request():
     desk.approve(request.request_id, MANAGER_2, "other", at(1))
 
 
-def test_a_manager_is_needed_to_approve_a_managers_action():
+def test_only_a_manager_approves_even_an_action_a_senior_cashier_may_do():
     desk = ApprovalDesk()
-    request = desk.ask(CASHIER, Action.Z_REPORT, at(0))
-    with pytest.raises(ApproverMayNot):
+    request = desk.ask(CASHIER, Action.CANCEL_SALE, at(0))
+    with pytest.raises(NotAManager):
         desk.approve(request.request_id, SENIOR, "other", at(1))
+    desk.approve(request.request_id, MANAGER, "other", at(1))
+
+
+def test_a_manager_whose_role_the_chain_refused_an_action_cannot_approve_it():
+    table = PermissionTable({Action.PRICE_OVERRIDE: frozenset()})
+    desk = ApprovalDesk(table=table)
+    request = desk.ask(CASHIER, Action.PRICE_OVERRIDE, at(0))
+    with pytest.raises(ApproverMayNot):
+        desk.approve(request.request_id, MANAGER, "other", at(1))
 
 
 def test_an_action_the_role_may_do_needs_no_approval():

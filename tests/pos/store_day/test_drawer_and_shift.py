@@ -31,6 +31,7 @@ from pos.store_day.shift import (
     Shift,
     ShiftNotOpen,
     ShiftState,
+    require_open_shift,
 )
 from tests.pos.store_day.day import CASHIER, EXAMPLES, MANAGER, SENIOR, STORE, TILL, at, money
 
@@ -171,3 +172,10 @@ def test_no_close_with_a_sale_open_or_the_previous_z_unsent():
     assert shift.state is ShiftState.OPEN
     with pytest.raises(NotPermitted):
         shift.begin_close(CASHIER, DEFAULT_TABLE, sale_open=False, unsent_z_number=None)
+
+
+def test_no_sale_without_a_shift_at_all():
+    with pytest.raises(NoOpenShift):
+        require_open_shift(None)
+    shift = open_shift()
+    assert require_open_shift(shift) is shift
