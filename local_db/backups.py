@@ -34,7 +34,7 @@ UPGRADE_BACKUPS_KEPT = 3
 SPARE_BYTES = 16 * 1024 * 1024  # left free on the disk beyond the copy itself
 PARTIAL = ".partial"
 _STAMP = "%Y%m%dT%H%M%SZ"
-_UPGRADE_BACKUP = re.compile(r"\.before-(\d{4})-(\d{8}T\d{6}Z)(?:-\d+)?\.bak$")
+_UPGRADE_BACKUP = re.compile(r"\.before-(\d{4})-(\d{8}T\d{6}Z)(?:-(\d+))?\.bak$")
 
 
 def utc_stamp(now: datetime | None = None) -> str:
@@ -71,8 +71,8 @@ def upgrade_backups(database: Path) -> list[Path]:
     for path in database.parent.glob(f"{glob_escape(database.name)}.before-*.bak"):
         match = _UPGRADE_BACKUP.search(path.name)
         if match and path.name.startswith(database.name):
-            found.append((match.group(2), path.stat().st_mtime_ns, path))
-    return [path for _stamp, _mtime, path in sorted(found)]
+            found.append((match.group(2), int(match.group(3) or 1), path))
+    return [path for _stamp, _number, path in sorted(found)]
 
 
 def glob_escape(name: str) -> str:
