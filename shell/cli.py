@@ -62,8 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     demo_arguments(receipt, "use the demo store's journal")
 
     enrol = sub.add_parser("enrol", help="enrol this till with the hub (once, with IT's code)")
-    enrol.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.com")
-    enrol.add_argument("--code", required=True, help="the one-time code from kassa-hub enrol-code")
+    enrol.add_argument("--hub", help="the hub's address, e.g. https://hub.example.com (default: hub_url in [sync])")
+    enrol.add_argument("--code", help="the one-time code from kassa-hub enrol-code (default: enrolment_code in "
+                                      "[sync], removed from the file once used)")
     enrol.add_argument("--config", type=Path)
     for name, text in (("sync", "push queued sales and pull the catalog now"),
                        ("status", "show the link to the hub and the queue")):
@@ -183,9 +184,11 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
+    from shell.settings import default_settings_path
     from shell.sync_commands import enrol
 
-    return enrol(settings_of(args.config), args.hub, args.code)
+    path = args.config or default_settings_path()
+    return enrol(settings_of(path), args.hub, args.code, path)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
