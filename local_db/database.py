@@ -323,11 +323,11 @@ def migration_order() -> tuple[str, ...]:
 
 @lru_cache(maxsize=4)
 def _migration_order(location: str) -> tuple[str, ...]:
-    from alembic.script import ScriptDirectory
+    from alembic.script import Script, ScriptDirectory
 
     script = ScriptDirectory(location)
     order: list[str] = []
-    revision = script.get_revision("head")
+    revision: Script | None = script.get_revision("head")
     while revision is not None:
         order.append(revision.revision)
         below = revision.down_revision

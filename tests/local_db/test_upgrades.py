@@ -249,3 +249,22 @@ def test_a_failed_migration_leaves_a_file_another_program_has_open_where_it_is(t
         other.close()
     assert ("written_meanwhile", "yes") in table_rows(path)["sync_state"]
     assert len(backups.upgrade_backups(path)) == 1
+
+
+@pytest.mark.skipif(SCHEMA_HEAD != "0006", reason="breaks migration 0006 in particular")
+def test_kassa_refuses_to_start_on_a_database_whose_upgrade_fails_with_one_clear_line(tmp_path: Path) -> None:
+    from tests.test_cli import kassa
+
+    old = make_old_till(tmp_path / "till.sqlite3", "0005")
+    _break_the_last_migration(old.path)
+    before = table_rows(old.path)
+    config = tmp_path / "kassa.toml"
+    config.write_text(f'[store]\nstore_id = "S001"\nname = "Shop"\n[database]\npath = "{old.path}"\n',
+                      encoding="utf-8")
+    for _start in range(2):
+        result = kassa("check-journal", "--config", str(config), data_dir=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+        assert "could not upgrade the till's database from schema 0005: migration 0006 failed" in result.stderr
+        assert "will not run on a half-upgraded file" in result.stderr and "Traceback" not in result.stderr
+        assert table_rows(old.path) == before
