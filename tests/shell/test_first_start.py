@@ -353,3 +353,49 @@ def test_kassa_enrol_without_a_code_anywhere_says_where_to_put_one(data: Path, t
     with pytest.raises(SystemExit) as stopped:
         enrol(load_settings(path), None, None, path)
     assert "--code CODE" in str(stopped.value) and "enrolment_code" in str(stopped.value) and str(path) in str(stopped.value)
+
+
+# -- through the kassa command ----------------------------------------------------------------
+def kassa_env(data: Path) -> dict[str, str]:
+    return {"KASSA_DATA_DIR": str(data), "PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen",
+            "XDG_CONFIG_HOME": str(data.parent / "no-config"), "HOME": str(data.parent)}
+
+
+def test_kassa_enrol_from_the_command_line_takes_the_files_code(hub_db: HubDb, tmp_path: Path) -> None:
+    data, code = tmp_path / "data", hub_db.code()
+    with hub_process(hub_db.url) as hub:
+        path = settings_file(tmp_path / "etc", hub.url, code, data)
+        before = path.read_bytes()
+        run = subprocess.run([sys.executable, "-m", "shell.cli", "enrol", "--config", str(path)], cwd=ROOT,
+                             env=kassa_env(data), capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "enrolled as till T01 of store S001" in run.stdout and f"removed from {path}" in run.stdout
+    assert path.read_bytes() == without_line(before, b"enrolment_code = ")
+    secrets_nowhere([code, str(stored(data))], [data, path.parent], run.stdout, run.stderr)
+
+
+def test_kassa_run_enrols_at_its_first_start_then_shows_the_window(hub_db: HubDb, tmp_path: Path) -> None:
+    """The whole path: `kassa run` (Qt offscreen) enrols before the window; stopped once the
+    code's line is gone (the file is the evidence; the wait ends as soon as it is)."""
+    import time
+
+    data, code = tmp_path / "data", hub_db.code()
+    with hub_process(hub_db.url) as hub:
+        path = settings_file(tmp_path / "etc", hub.url, code, data)
+        before = path.read_bytes()
+        with open(tmp_path / "out.txt", "w") as out, open(tmp_path / "err.txt", "w") as err:
+            till = subprocess.Popen([sys.executable, "-m", "shell.cli", "run", "--config", str(path)], cwd=ROOT,
+                                    env=kassa_env(data), stdout=out, stderr=err)
+            try:
+                deadline = time.monotonic() + JOIN_TIMEOUT
+                while path.read_bytes() == before and till.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.1)  # nothing to wait on but the file: the till is another process
+                assert till.poll() is None, (tmp_path / "err.txt").read_text()
+            finally:
+                till.terminate()
+                till.wait(30)
+    assert path.read_bytes() == without_line(before, b"enrolment_code = ")
+    log = (data / "kassa.log").read_text(encoding="utf-8")
+    assert f"settings from {path}" in log and "enrolled as till T01 of store S001" in log
+    output = (tmp_path / "out.txt").read_text() + (tmp_path / "err.txt").read_text()
+    secrets_nowhere([code, str(stored(data))], [data, path.parent], output)
