@@ -280,7 +280,7 @@ def _replace(payment: Payment, **changes: Any) -> Payment:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hardware.card_terminal_emulator", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m hardware.card_terminal_emulator", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="TCP port (0: any free port, printed)")
     parser.add_argument("--script", default="", help=f"steps for the next payments, comma separated: {', '.join(STEPS)}")
