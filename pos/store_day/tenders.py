@@ -8,8 +8,9 @@ Rules:
   with 0.10 coins, 3082.55 is refused, so change is always a sum the drawer can give.
 - When settled, the payments' amounts add up exactly to ``total + rounding``.
 
-The card terminal (``pos.payment_terminal``, its own port) hands back a ``CardApproval``:
-an approval code and a masked reference, never card data; a tender records only that.
+The card terminal (``pos.payment_terminal``, its own port) answers ``CardApproved``; a tender
+keeps a ``CardApproval`` of it (approval code, masked reference, terminal id: never card data)
+and the payment id the till sent the terminal (``Settlement.add_approved_card``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from decimal import Decimal
 from pos.errors import PosError
 from pos.i18n import N_
 from pos.money import Money, minor_unit, money_sum, round_to_increment
+from pos.payment_terminal import CARD_NUMBER, CardApproved
 from pos.tender import CASH, MAX_CASH_OVER_DUE, AbsurdCash, CashPolicy, Payment
 
 CARD = "card"
@@ -47,6 +49,10 @@ class CashNotHandable(PosError):
     message = N_("{amount} cannot be handed over in cash here: the smallest coin is {coin}.")
 
 
+class CardAlreadyCounted(PosError):
+    message = N_("That card payment is already in this sale.")
+
+
 class NotSettled(PosError):
     message = N_("{rest} is still to pay.")
 
@@ -65,14 +71,16 @@ class CardApproval:
 
     approval_code: str
     masked_reference: str  # e.g. "**** **** **** 1234"
-    terminal_reference: str = ""  # the terminal's own transaction id, to find it again
+    terminal_reference: str = ""  # the terminal's id ("manual" when keyed in)
 
     def __post_init__(self) -> None:
         if not APPROVAL_CODE.fullmatch(self.approval_code):
             raise BadCardApproval(text=self.approval_code[:20])
-        for text in (self.masked_reference, self.terminal_reference):
-            if len(text) > MAX_REFERENCE or re.search(r"\d{%d,}" % (LONGEST_DIGIT_RUN + 1), text.replace(" ", "")):
-                raise CardDataRefused()
+        if len(self.masked_reference) > MAX_REFERENCE or re.search(
+                r"\d{%d,}" % (LONGEST_DIGIT_RUN + 1), self.masked_reference.replace(" ", "")):
+            raise CardDataRefused()
+        if len(self.terminal_reference) > MAX_REFERENCE or CARD_NUMBER.search(self.terminal_reference):
+            raise CardDataRefused()  # a terminal's id may hold digits, never a card number
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +129,14 @@ class Settlement:
     def is_settled(self) -> bool:
         return self.rounding is not None or self.rest().is_zero()
 
-    def add_card(self, amount: Money, approval: CardApproval) -> Tender:
-        return self._exact(CARD, amount, approval)
+    def add_card(self, amount: Money, approval: CardApproval, payment_id: uuid.UUID | None = None) -> Tender:
+        """A card payment the terminal approved; ``payment_id`` is the id the till sent the
+        terminal (kept, so the sale's payment and the terminal's record are the same id)."""
+        return self._exact(CARD, amount, approval, payment_id)
+
+    def add_approved_card(self, result: CardApproved) -> Tender:
+        """The terminal's answer (``pos.payment_terminal``) as a tender of this settlement."""
+        return self.add_card(result.amount, card_approval_from(result), result.payment_id)
 
     def add_credit(self, amount: Money) -> Tender:
         """Exchange credit: the returned goods pay for (part of) the new ones."""
@@ -155,18 +169,26 @@ class Settlement:
         zero = Money.zero(self.total.currency)
         return SettledPayments(self.total, self.rounding or zero, tuple(self.tenders))
 
-    def _exact(self, method: str, amount: Money, card: CardApproval | None) -> Tender:
+    def _exact(self, method: str, amount: Money, card: CardApproval | None,
+               payment_id: uuid.UUID | None = None) -> Tender:
+        if payment_id is not None and any(t.payment.payment_id == payment_id for t in self.tenders):
+            raise CardAlreadyCounted()
         if self.is_settled():
             raise NothingLeftToPay()
         if amount.amount <= 0:
             raise TenderNotPositive()
-        if amount.amount % minor_unit(amount.currency) != 0:
-            raise CashNotHandable(amount=amount, coin=Money(minor_unit(amount.currency), amount.currency))
+        if amount.amount % minor_unit(amount.currency) != 0:  # amounts typed or from a terminal are whole
+            raise ValueError(f"{amount} is not a whole number of minor units")
         if amount > self.rest():
             raise TenderAboveRest(amount=amount, rest=self.rest())
-        tender = Tender(Payment(uuid.uuid4(), method, amount, amount, Money.zero(amount.currency)), card)
+        tender = Tender(Payment(payment_id or uuid.uuid4(), method, amount, amount, Money.zero(amount.currency)), card)
         self.tenders.append(tender)
         return tender
+
+
+def card_approval_from(result: CardApproved) -> CardApproval:
+    """What a tender keeps of the terminal's approval: code, masked reference, terminal id."""
+    return CardApproval(result.approval_code, result.card_reference, result.terminal_id)
 
 
 def cash_refund(amount: Money, cash: CashPolicy) -> tuple[Money, Money]:

@@ -1,6 +1,7 @@
 """Cash, card and split payments: only cash gives change, cash is what the shop can hand over,
 and the tenders settle the due amount exactly."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from pos.store_day.paid_sale import card_approvals, sale_paid_with
 from pos.store_day.tenders import (
     CARD,
     BadCardApproval,
+    CardAlreadyCounted,
     CardApproval,
     CardDataRefused,
     CashNotHandable,
@@ -21,6 +23,7 @@ from pos.store_day.tenders import (
     TenderAboveRest,
     TenderNotPositive,
 )
+from pos.payment_terminal import CardApproved
 from pos.tender import CASH, AbsurdCash, CashPolicy
 from tests.pos.store_day.day import CARD_OK, CASHIER, EXAMPLES, SHAMPOO, STORE, T0, TILL, basket_of, money
 
@@ -93,12 +96,31 @@ def test_an_approval_code_is_letters_and_digits(code):
         CardApproval(code, "**** 4242")
 
 
-@pytest.mark.parametrize("reference", ["4242424242424242", "4242 4242 4242 4242", "1234567", "x" * 33])
+@pytest.mark.parametrize("reference", ["4242424242424242", "4242 4242 4242 4242", "x" * 33])
 def test_a_card_number_is_never_kept_as_a_reference(reference):
     with pytest.raises(CardDataRefused):
         CardApproval("123456", reference)
     with pytest.raises(CardDataRefused):
         CardApproval("123456", "**** 4242", terminal_reference=reference)
+
+
+def test_a_masked_reference_shows_no_more_than_six_digits_in_a_row_a_terminal_id_may_have_more():
+    with pytest.raises(CardDataRefused):
+        CardApproval("123456", "1234567")
+    assert CardApproval("123456", "424242******4242", terminal_reference="T-12345678")
+
+
+def test_the_terminals_approval_becomes_a_tender_under_the_payment_id_the_till_sent():
+    result = CardApproved(uuid.uuid4(), money("60.00"), "AB12CD", "**** 4242", "term-1")
+    settlement = Settlement(money("100"), TEN)
+    tender = settlement.add_approved_card(result)
+    assert tender.payment.payment_id == result.payment_id and tender.payment.amount == money("60.00")
+    assert tender.card == CardApproval("AB12CD", "**** 4242", "term-1")
+    with pytest.raises(CardAlreadyCounted):
+        settlement.add_approved_card(result)
+    manual = CardApproved(uuid.uuid4(), money("40.00"), "7777", "", "manual")
+    settlement.add_approved_card(manual)
+    assert settlement.is_settled()
 
 
 def test_a_sale_paid_by_split_tenders_keeps_them_and_its_card_approvals_beside_it():
