@@ -138,6 +138,8 @@ def read_header(path: Path) -> tuple[Header, str]:
             start = data.read(40)
     except OSError as error:
         raise _refuse(path, f"the file cannot be read: {error.strerror or error}") from None
+    if not start:
+        raise _damaged(path, "it is empty")
     if not start.startswith(b'{"format":"' + FORMAT.encode() + b'"'):
         raise _refuse(path, "it is not a Kassa catalog export (kassa-hub export makes them), or its beginning is "
                             "damaged")
