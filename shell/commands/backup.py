@@ -92,6 +92,10 @@ def _restore(args: argparse.Namespace) -> int:
         raise Refused(f"the till is running on {database} (or another kassa command that writes): "
                       "close it first, then restore; nothing was changed") from None
     try:
+        lost = _sales_only_in(database, facts)
+        if lost and not args.force:
+            raise Refused(f"{lost}. Restore all the same with --force (the current database is kept as a backup); "
+                          "nothing was changed")
         _check_room(database, source)
         kept = _keep_current(database, restore_backup_path(database)) if database.is_file() else None
         staged = database.with_name(database.name + ".incoming")
@@ -136,6 +140,27 @@ def _checked_copy(source: Path, settings: Settings, *, force: bool) -> CopyFacts
         raise Refused(f"{source} is not this till's database: {'; '.join(differences)}. "
                       "If you mean to restore it here all the same, add --force; nothing was changed")
     return facts
+
+
+def _sales_only_in(database: Path, restored: CopyFacts) -> str:
+    """What the current database holds that the restored copy lacks (sales and receipt
+    numbers the till would hand out again), or '' when nothing (or it cannot be read)."""
+    import sqlite3
+
+    from local_db.backups import inspect_copy
+
+    if not database.is_file():
+        return ""
+    try:
+        current = inspect_copy(database)
+    except (sqlite3.Error, UnicodeDecodeError):
+        return ""  # a damaged database, often the reason to restore: nothing to compare
+    if current.last_receipt <= restored.last_receipt and current.sales <= restored.sales:
+        return ""
+    return (f"the current database {database} has {current.sales} sales up to receipt {current.last_receipt}, "
+            f"the backup only {restored.sales} up to receipt {restored.last_receipt}: the newer sales would be "
+            f"left only in the kept copy, and the till would number new sales from {restored.last_receipt + 1} "
+            "again; send the newer sales to the hub first (kassa sync)")
 
 
 def _check_room(database: Path, source: Path) -> None:
@@ -195,6 +220,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     restore = sub.add_parser("restore", help="put a backup in place of the till's database (the till must be closed)")
     restore.add_argument("file", type=Path, help="the backup file to restore")
     restore.add_argument("--force", action="store_true",
-                         help="restore even if the backup records another store or till than the settings")
+                         help="restore even if the backup records another store or till than the settings, "
+                              "or lacks sales the current database has")
     restore.add_argument("--config", type=Path, help="settings file (default: KASSA_CONFIG or the config dir)")
     demo_arguments(restore, "restore the demo store's database")

@@ -130,7 +130,14 @@ def test_kassa_restore_puts_a_backup_back_and_keeps_the_database_it_replaces(tmp
     _sell(till_db, 2)
     newer = table_rows(till_db)
 
-    result = kassa("restore", str(monday), "--config", str(config), data_dir=tmp_path)
+    refused = kassa("restore", str(monday), "--config", str(config), data_dir=tmp_path)
+    assert refused.returncode == 2
+    assert (f"the current database {till_db} has 5 sales up to receipt 5, the backup only 3 up to receipt 3"
+            in refused.stderr)
+    assert "would number new sales from 4 again" in refused.stderr and "--force" in refused.stderr
+    assert table_rows(till_db) == newer and list(till_db.parent.glob("*.bak")) == []
+
+    result = kassa("restore", str(monday), "--force", "--config", str(config), data_dir=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert f"{till_db}: restored from {monday} (schema {SCHEMA_HEAD}, 3 sales, last receipt 3)" in result.stdout
