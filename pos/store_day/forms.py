@@ -117,7 +117,7 @@ def return_to_dict(r: ReturnDocument) -> dict[str, Any]:
             {"payment": _payment(f.payment), "original_payment_id": _uuid(f.original_payment_id), "card": _card(f.card)}
             for f in r.refunds
         ],
-        "approval_ids": [str(a) for a in r.approval_ids], "reason": r.reason, "exchange_id": _uuid(r.exchange_id),
+        "approval_ids": [str(a) for a in r.approval_ids], "reason": r.reason, "exchange_sale_id": _uuid(r.exchange_sale_id),
     }
 
 
@@ -142,7 +142,7 @@ def return_from_dict(d: dict[str, Any]) -> ReturnDocument:
             for f in d["refunds"]
         ),
         approval_ids=tuple(uuid.UUID(a) for a in d["approval_ids"]), reason=d["reason"],
-        exchange_id=_uuid_from(d["exchange_id"]),
+        exchange_sale_id=_uuid_from(d["exchange_sale_id"]),
     )
 
 

@@ -78,6 +78,14 @@ class ReturnContext:
 
 
 @dataclass(frozen=True, slots=True)
+class NewGoods:
+    """The sale an exchange makes: its id (the basket's) and its total."""
+
+    sale_id: uuid.UUID
+    total: Money
+
+
+@dataclass(frozen=True, slots=True)
 class ReturnLine:
     line_id: uuid.UUID
     sold_line_id: uuid.UUID | None  # None without a receipt
@@ -117,7 +125,7 @@ class ReturnDocument:
     refunds: tuple[Refund, ...]
     approval_ids: tuple[uuid.UUID, ...]  # the managers' approvals it needed
     reason: str
-    exchange_id: uuid.UUID | None = None
+    exchange_sale_id: uuid.UUID | None = None  # the new sale of an exchange, recorded with it
 
     @property
     def refunded(self) -> Money:
@@ -186,11 +194,11 @@ def return_from_sale(
     hub_confirmed: bool,
     approvals: tuple[ApprovalRecord, ...] = (),
     reason: str = "",
-    exchange_for: Money | None = None,
+    exchange_for: NewGoods | None = None,
 ) -> ReturnDocument:
     """A return of part or all of ``sale``.  ``hub_confirmed``: the hub answered for this
     sale's returns (needed for a sale of another till, else a manager approves).
-    ``exchange_for``: the new goods' total in an exchange (the return pays for them first)."""
+    ``exchange_for``: the new sale of an exchange (the returned goods pay for it first)."""
     if sale.store_id != ctx.store_id:
         raise OtherStoreSale(store=sale.store_id)
     authorise(ctx.table, ctx.who, Action.RETURN_WITH_RECEIPT, *approvals)
@@ -217,7 +225,7 @@ def return_from_sale(
 
 def return_without_receipt(items: Sequence[tuple[Product, Decimal]], ctx: ReturnContext, *,
                            approvals: tuple[ApprovalRecord, ...], reason: str,
-                           exchange_for: Money | None = None) -> ReturnDocument:
+                           exchange_for: NewGoods | None = None) -> ReturnDocument:
     """Goods brought back without a receipt: at today's price, paid back in cash."""
     authorise(ctx.table, ctx.who, Action.RETURN_WITHOUT_RECEIPT, *approvals)
     if not reason:
@@ -235,10 +243,10 @@ def return_without_receipt(items: Sequence[tuple[Product, Decimal]], ctx: Return
 
 def _document(lines: tuple[ReturnLine, ...], ctx: ReturnContext, sale: Sale | None,
               already_refunded: Mapping[uuid.UUID, Money], approvals: tuple[ApprovalRecord, ...],
-              reason: str, exchange_for: Money | None) -> ReturnDocument:
+              reason: str, exchange_for: NewGoods | None) -> ReturnDocument:
     currency = lines[0].total.currency
     total = money_sum([line.total for line in lines], currency)
-    credit = exchange_credit(total, exchange_for) if exchange_for is not None else Money.zero(currency)
+    credit = exchange_credit(total, exchange_for.total) if exchange_for is not None else Money.zero(currency)
     refunds, rounding = plan_refunds(total - credit, sale, already_refunded, ctx.refunds, ctx.cash)
     if credit.amount > 0:
         zero = Money.zero(currency)
@@ -250,7 +258,7 @@ def _document(lines: tuple[ReturnLine, ...], ctx: ReturnContext, sale: Sale | No
         original_receipt_number=sale.receipt_number if sale else 0, lines=lines,
         taxes=tax_breakdown(((line.vat, line.total) for line in lines), currency), total=total,
         rounding=rounding, refunds=refunds, approval_ids=tuple(a.approval_id for a in approvals),
-        reason=reason, exchange_id=uuid.uuid4() if exchange_for is not None else None,
+        reason=reason, exchange_sale_id=exchange_for.sale_id if exchange_for is not None else None,
     )
 
 

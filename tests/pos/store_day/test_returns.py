@@ -13,6 +13,7 @@ from pos.money import Money, money_sum
 from pos.store_day.approval import ApprovalDesk
 from pos.store_day.returns import (
     LineNotInSale,
+    NewGoods,
     NothingToReturn,
     OtherStoreSale,
     ReasonNeeded,
@@ -171,10 +172,10 @@ def test_a_cash_refund_is_rounded_to_the_coin_as_its_own_line():
 
 def test_an_exchange_for_dearer_goods_uses_the_credit_and_the_customer_pays_the_difference():
     sale = paid_sale(basket_of([(CREAM, Decimal(1))]))  # 54.50
-    new_total = money("89.90")
-    document = give_back(sale, {sale.lines[0].line_id: Decimal(1)}, exchange_for=new_total)
+    new_total, new_sale = money("89.90"), uuid.uuid4()
+    document = give_back(sale, {sale.lines[0].line_id: Decimal(1)}, exchange_for=NewGoods(new_sale, new_total))
     assert [(r.payment.method, r.payment.amount) for r in document.refunds] == [(EXCHANGE_CREDIT, money("54.50"))]
-    assert document.exchange_id is not None and net_due(document, new_total) == money("35.40")
+    assert document.exchange_sale_id == new_sale and net_due(document, new_total) == money("35.40")
     settlement = exchange_settlement(document, new_total, TEN)
     assert settlement.cash_due() == money("35.40")
     settlement.add_cash(money("40"))
@@ -185,7 +186,7 @@ def test_an_exchange_for_dearer_goods_uses_the_credit_and_the_customer_pays_the_
 def test_an_exchange_for_cheaper_goods_refunds_the_difference():
     sale = paid_sale(basket_of([(VITAMINS, Decimal(1))]), card="120.00")
     new_total = money("54.50")
-    document = give_back(sale, {sale.lines[0].line_id: Decimal(1)}, exchange_for=new_total)
+    document = give_back(sale, {sale.lines[0].line_id: Decimal(1)}, exchange_for=NewGoods(uuid.uuid4(), new_total))
     assert net_due(document, new_total) == money("-65.50")
     assert [(r.payment.method, r.payment.amount) for r in document.refunds] == [
         (EXCHANGE_CREDIT, money("54.50")), (CARD, money("65.50"))]
