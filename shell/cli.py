@@ -221,21 +221,21 @@ COMMANDS = {**commands.commands(), "demo": cmd_demo, "demo-hub": cmd_demo_hub, "
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from shell.logs import setup_logging
+    from shell.logs import redact, setup_logging
 
-    setup_logging(log_folder(args), verbose=args.verbose)
+    log_file = setup_logging(log_folder(args), verbose=args.verbose)
     try:
         return COMMANDS[args.command](args)
     except PosError as error:
         log.info("kassa %s refused: %s", args.command, error, exc_info=True)
-        print(f"kassa: {error.user_message()}", file=sys.stderr)
+        print(redact(f"kassa: {error.user_message()}"), file=sys.stderr)
         return 2
     except Exception as error:  # a bug in a command that talks to the hub: one line, the traceback in the log
         if args.command not in ("enrol", "sync", "status", *commands.one_line_on_failure()):
             raise
         log.error("kassa %s failed unexpectedly", args.command, exc_info=True)
-        print(f"kassa: {args.command} failed unexpectedly ({type(error).__name__}: {error}); "
-              "the details are in kassa.log in the data folder", file=sys.stderr)
+        print(redact(f"kassa: {args.command} failed unexpectedly ({type(error).__name__}: {error}); "
+                     f"the details are in {log_file}"), file=sys.stderr)
         return 3
 
 
