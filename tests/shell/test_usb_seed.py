@@ -37,6 +37,8 @@ from sync.seed import SeedRefused, seed_till
 from tests.central.hub_process import ROOT
 from tests.fakes import DEMO_PRODUCTS, SHAMPOO, STORE, StepClock
 from tests.sync.conftest import Hub, hub  # noqa: F401 - the fixture: a hub process with store S001
+from tests.sync.test_shell_commands import kassa as kassa_reporting_qt
+from tests.sync.test_shell_commands import loaded
 
 CASHIER, PIN = "7", "4321"
 
@@ -95,9 +97,10 @@ def test_a_till_seeded_from_a_usb_export_sells_then_pulls_only_what_changed(hub:
     stick = export(hub.db, tmp_path / "stick" / "catalog.kassa", hub.url, "--store", STORE.store_id)
     config = till_settings(tmp_path / "till", hub.url)
 
-    seeded = kassa("seed", str(stick), "--config", str(config), data_dir=tmp_path / "till")
+    seeded = kassa_reporting_qt("seed", str(stick), "--config", str(config), data_dir=tmp_path / "till")
 
     assert seeded.returncode == 0, seeded.stderr
+    assert loaded(seeded) == "-"  # a command without a window: no Qt
     assert seeded.stdout.startswith("seeded 3 taxes, 4 products, 4 prices, 3 barcodes, 1 cashiers from the export of")
     db = open_database(tmp_path / "till" / "till.sqlite3")
     assert sell_one(db, SHAMPOO.barcode) == Money.of("89.90", "UAH")  # no link: the seeded catalog and cashier
