@@ -85,13 +85,16 @@ def never_log(value: str | None) -> None:
 
 
 _KEYS = r"pin|pin_?code|password|passwd|passphrase|secret|credential|token|api_?key|enrol+ment_?code"
+_COLON_KEYS = r"pin|pin_?code|password|passwd|passphrase|api_?key|enrol+ment_?code"  # not 'credential: <prose>'
+_VALUE = r"[^\s\"',;&}]+"
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Authorization: Bearer kt1.x.y / "authorization": "Basic abc"
-    (re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(?:(?:bearer|basic|token)\s+)?[^\s\"',;}]+"),
-     r"\1" + REMOVED),
+    (re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(?:(?:bearer|basic|token)\s+)?" + _VALUE), r"\1" + REMOVED),
     (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+"), r"\1 " + REMOVED),
-    # pin=1234, "pin": "1234", password: x, enrolment_code = "ABCD-..."
-    (re.compile(rf"(?i)\b({_KEYS})([\"']?\s*[:=]\s*[\"']?)[^\s\"',;&}}]+"), r"\1\2" + REMOVED),
+    # pin=1234, token = abc, "pin": "1234", {'secret': 'x'}, password: x, enrolment_code: ABCD-...
+    (re.compile(rf"(?i)\b({_KEYS})(\s*=\s*[\"']?){_VALUE}"), r"\1\2" + REMOVED),
+    (re.compile(rf"(?i)([\"'](?:{_KEYS})[\"']\s*:\s*[\"']?){_VALUE}"), r"\1" + REMOVED),
+    (re.compile(rf"(?i)\b({_COLON_KEYS})(\s*:\s*[\"']?){_VALUE}"), r"\1\2" + REMOVED),
     (re.compile(r"\bkt1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"), "kt1." + REMOVED),
     (re.compile(r"\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b"), REMOVED),
 )
