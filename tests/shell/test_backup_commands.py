@@ -79,6 +79,11 @@ def test_kassa_backup_writes_a_checked_private_copy_beside_the_database_and_says
     assert table_rows(named) == table_rows(till_db)
     again = kassa("backup", str(named), "--config", str(config), data_dir=tmp_path)
     assert again.returncode == 2 and f"{named} already exists" in again.stderr
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    assert kassa("backup", str(stick), "--config", str(config), data_dir=tmp_path).returncode == 0
+    [on_stick] = stick.glob("till.sqlite3.backup-*.bak")
+    assert table_rows(on_stick) == table_rows(till_db)
 
 
 def test_kassa_backup_of_a_till_with_no_database_says_there_is_none(tmp_path: Path) -> None:
