@@ -160,9 +160,8 @@ def _settings(config: Path | None, demo: bool, demo_dir: Path | None, hub_port: 
         from shell.demo import demo_hub, with_hub
         from shell.demo_hub import DEMO_HUB_PORT
 
-        settings = settings_of(None, demo=True, demo_dir=demo_dir)
-        settings = with_hub(settings, demo_hub(settings, hub_port or DEMO_HUB_PORT))
-        return settings, Check("settings", OK, "the demo store's settings", details={"path": None})
+        demo_store = settings_of(None, demo=True, demo_dir=demo_dir)
+        return with_hub(demo_store, demo_hub(demo_store, hub_port or DEMO_HUB_PORT)), Check("settings", OK, "the demo store's settings", details={"path": None})
     path = config or default_settings_path()
     _forget_secrets_in(path)
     try:
