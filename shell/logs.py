@@ -87,18 +87,20 @@ def never_log(value: str | None) -> None:
 _KEYS = r"pin|pin_?code|password|passwd|passphrase|secret|credential|token|api_?key|enrol+ment_?code"
 _COLON_KEYS = r"pin|pin_?code|password|passwd|passphrase|api_?key|enrol+ment_?code"  # not 'credential: <prose>'
 _VALUE = r"[^\s\"',;&}]+"
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+_KEY_HINTS = ("pin", "pass", "secret", "credential", "token", "api", "enrol")
+_PATTERNS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
     # Authorization: Bearer kt1.x.y / "authorization": "Basic abc"
-    (re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(?:(?:bearer|basic|token)\s+)?" + _VALUE), r"\1" + REMOVED),
-    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+"), r"\1 " + REMOVED),
+    (re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(?:(?:bearer|basic|token)\s+)?" + _VALUE), r"\1" + REMOVED,
+     ("authorization",)),
+    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+"), r"\1 " + REMOVED, ("bearer",)),
     # pin=1234, token = abc, "pin": "1234", {'secret': 'x'}, password: x, enrolment_code: ABCD-...
-    (re.compile(rf"(?i)\b({_KEYS})(\s*=\s*[\"']?){_VALUE}"), r"\1\2" + REMOVED),
-    (re.compile(rf"(?i)([\"'](?:{_KEYS})[\"']\s*:\s*[\"']?){_VALUE}"), r"\1" + REMOVED),
-    (re.compile(rf"(?i)\b({_COLON_KEYS})(\s*:\s*[\"']?){_VALUE}"), r"\1\2" + REMOVED),
-    (re.compile(r"\bkt1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"), "kt1." + REMOVED),
-    (re.compile(r"\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b"), REMOVED),
+    (re.compile(rf"(?i)\b({_KEYS})(\s*=\s*[\"']?){_VALUE}"), r"\1\2" + REMOVED, _KEY_HINTS),
+    (re.compile(rf"(?i)([\"'](?:{_KEYS})[\"']\s*:\s*[\"']?){_VALUE}"), r"\1" + REMOVED, _KEY_HINTS),
+    (re.compile(rf"(?i)\b({_COLON_KEYS})(\s*:\s*[\"']?){_VALUE}"), r"\1\2" + REMOVED, _KEY_HINTS),
+    (re.compile(r"\bkt1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"), "kt1." + REMOVED, ("kt1.",)),
+    (re.compile(r"\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b"), REMOVED, ("-",)),
 )
-_DIGIT_RUN = re.compile(r"(?<![\d])\d+(?:[ -]\d+)*(?![\d])")  # digits in groups parted by one space or dash
+_DIGIT_RUN = re.compile(r"(?<![\d])\d(?:[ -]?\d){12,}(?![\d])")
 
 
 def luhn_valid(digits: str) -> bool:
@@ -154,8 +156,10 @@ def redact(text: str) -> str:
     for value in registered:
         if value in text:
             text = text.replace(value, REMOVED)
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
+    lowered = text.lower()
+    for pattern, replacement, hints in _PATTERNS:
+        if any(hint in lowered for hint in hints):  # most lines hold none of the words: no regex runs
+            text = pattern.sub(replacement, text)
     return _DIGIT_RUN.sub(_cards, text)
 
 
@@ -189,6 +193,8 @@ class Redaction(logging.Filter):
     records, not those of the ``kassa.*``/``sync.*`` loggers that propagate to it)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "_redacted", False):  # the file's handler did it; the terminal's need not
+            return True
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a wrong format string must not lose the record
@@ -202,6 +208,7 @@ class Redaction(logging.Filter):
             record.stack_info = redact(record.stack_info)
         for key, value in _extras(record).items():
             setattr(record, key, _redacted_value(value))
+        setattr(record, "_redacted", True)  # noqa: B010
         return True
 
 
@@ -214,7 +221,7 @@ class JsonLines(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "thread": record.threadName,
-            "message": redact(record.getMessage()),
+            "message": record.getMessage() if getattr(record, "_redacted", False) else redact(record.getMessage()),
         }
         exception = record.exc_text or (self.formatException(record.exc_info) if record.exc_info else "")
         if exception:
