@@ -383,7 +383,7 @@ def check_clock(settings: Any) -> Check:
         try:
             health = client.health()
         except SyncError as error:
-            return Check("clock", ATTENTION, f"the hub does not answer, so the clock was not compared: {error.user_message()}",
+            return Check("clock", ATTENTION, f"the clock could not be compared with the hub's: {error.user_message()}",
                          "the till sells offline meanwhile; check the network and the hub (kassa status)", details)
     skew = health.skew.total_seconds()
     details.update(skew_seconds=round(skew, 3), round_trip_seconds=round(health.round_trip.total_seconds(), 3))
