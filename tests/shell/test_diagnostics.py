@@ -14,6 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from shell.diagnostics import settings_without_secrets
 from shell.logs import luhn_valid
@@ -155,3 +157,16 @@ def test_diagnostics_for_a_till_with_wrong_settings_still_makes_the_bundle(tmp_p
     doctor = json.loads(files["doctor.json"])
     assert doctor["exit_code"] == 2 and doctor["checks"][0]["verdict"] == "problem"
     assert "hub_url = 42" in files["settings.toml"]
+
+
+@settings(max_examples=200 if os.environ.get("KASSA_SOAK") else 40, deadline=None)
+@given(key=st.sampled_from(["enrolment_code", "api_token", "password", "db_password", "hub_secret", "pin"]),
+       value=st.text(alphabet=st.characters(min_codepoint=48, max_codepoint=122), min_size=6, max_size=30),
+       spaces=st.sampled_from(["", " ", "  "]), quote=st.sampled_from(['"', "'"]),
+       before=st.lists(st.text(max_size=40), max_size=4), after=st.lists(st.text(max_size=40), max_size=4))
+def test_a_secret_key_loses_its_value_among_any_other_lines(key: str, value: str, spaces: str, quote: str,
+                                                            before: list[str], after: list[str]) -> None:
+    assume(value not in "\n".join(before + after) and value not in "<removed>")
+    line = f"{spaces}{key}{spaces}={spaces}{quote}{value}{quote}"
+    cleaned = settings_without_secrets("\n".join([*before, line, *after]))
+    assert value not in cleaned and f'{key}{spaces}={spaces}"<removed>"' in cleaned

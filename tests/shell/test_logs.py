@@ -171,3 +171,12 @@ def test_kassa_logs_into_KASSA_LOG_DIR_when_it_is_set_and_beside_the_data_otherw
     assert (tmp_path / "data" / LOG_FILE).is_file()
     for line in (chosen / LOG_FILE).read_text(encoding="utf-8").splitlines():
         json.loads(line)
+
+
+@settings(max_examples=EXAMPLES * 3, deadline=None)
+@given(text=st.text(max_size=300) | st.lists(st.sampled_from(
+    ["pin", "=", ":", " ", "-", "4111", "1111", "Bearer", "kt1.", "a", "\"", "'", "Authorization", "KQ7M", "7", "\n"]),
+    max_size=40).map("".join))
+def test_redaction_takes_any_text_and_a_second_pass_changes_nothing(text: str) -> None:
+    once = redact(text)
+    assert isinstance(once, str) and redact(once) == once
