@@ -118,12 +118,44 @@ class TillSettingsSection(_Section):
         return value
 
 
+PAPER_CHARACTERS = {80: 42, 58: 32}  # font A (12 dots) on 512 and 384 printable dots
+
+
 class PrinterSettings(_Section):
+    """One receipt printer: how to reach it and what it is (hardware/printer_profiles.py)."""
+
     connection: str = "none"
     profile: str = "TM-T88V"
+    paper: Literal[80, 58] = 80  # roll width in mm; sets width and dot_width unless they are given
     width: int = Field(default=42, ge=24, le=64)
+    dot_width: int = Field(default=0, ge=0, le=2048)  # printable dots per line; 0: from paper
+    cutter: bool = True  # false: the receipt ends with a feed to the tear bar, no cut
+    logo: str = Field(default="", max_length=300)  # a PNG printed at the top of every receipt
+    status: bool = True  # ask the printer's status (DLE EOT) before and after every receipt
     timeout: float = Field(default=5.0, gt=0, le=60)
     retry_seconds: float = Field(default=5.0, ge=1, le=600)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _width_from_paper(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "width" not in data and data.get("paper") in PAPER_CHARACTERS:
+            data = {**data, "width": PAPER_CHARACTERS[data["paper"]]}
+        return data
+
+    @model_validator(mode="after")
+    def _fits_the_paper(self) -> PrinterSettings:
+        if self.paper == 58 and self.width > 32:
+            raise ValueError(f"width = {self.width} does not fit 58 mm paper: at most 32 characters a line")
+        if self.dot_width and self.dot_width < 192:
+            raise ValueError(f"dot_width = {self.dot_width}: a receipt printer has 192 to 2048 dots a line (0: from paper)")
+        return self
+
+    @field_validator("logo")
+    @classmethod
+    def _a_picture(cls, value: str) -> str:
+        if value and not Path(value).is_file():
+            raise ValueError("is not a file: name a PNG picture of the logo, e.g. \"/etc/kassa/logo.png\"")
+        return value
 
 
 def _usable_path(path: Path | None, *, must_be: str) -> Path | None:
