@@ -244,10 +244,14 @@ def setup_logging(directory: Path, verbose: bool = False) -> Path:
     """Log JSON lines to a rotating file in ``directory`` and one line to stderr.  The
     folder is 0700 and the log files 0600; looser modes left by an older install are
     tightened, and the log says so."""
-    if not directory.is_dir():
-        private_folder(directory)
     log_file = directory / LOG_FILE
-    handler = _PrivateLogFile(log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+    try:
+        if not directory.is_dir():
+            private_folder(directory)
+        handler = _PrivateLogFile(log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+    except OSError as error:
+        raise SystemExit(f"kassa: cannot write the log {log_file}: {error.strerror or error}. Make the folder "
+                         f"writable for this user, or name another with {LOG_DIR_VARIABLE}.") from None
     handler.setFormatter(JsonLines())
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if verbose else logging.CRITICAL)

@@ -180,3 +180,13 @@ def test_kassa_logs_into_KASSA_LOG_DIR_when_it_is_set_and_beside_the_data_otherw
 def test_redaction_takes_any_text_and_a_second_pass_changes_nothing(text: str) -> None:
     once = redact(text)
     assert isinstance(once, str) and redact(once) == once
+
+
+def test_a_log_folder_that_cannot_be_made_is_one_clear_line_naming_KASSA_LOG_DIR(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = kassa("check-config", "--config", str(tmp_path / "k.toml"), data_dir=tmp_path,
+                   KASSA_LOG_DIR=str(blocker / "logs"))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"kassa: cannot write the log {blocker / 'logs' / LOG_FILE}:") and "KASSA_LOG_DIR" in line
