@@ -76,6 +76,8 @@ def make_bundle(target: Path | None, *, config: Path | None, demo: bool, demo_di
     path = target or Path.cwd() / default_bundle_name(report.store_id, report.till_id)
     if path.is_dir():
         path = path / default_bundle_name(report.store_id, report.till_id)
+    if not path.parent.is_dir():
+        raise SystemExit(f"kassa: there is no folder {path.parent}: name a file in a folder that exists")
     schema = next((c["details"].get("schema") for c in doctor["checks"] if c["name"] == "migrations"), None)
     about = {
         "kassa_version": doctor["kassa_version"], "schema_version": schema, "made_at": doctor["checked_at"],

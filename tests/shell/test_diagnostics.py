@@ -170,3 +170,13 @@ def test_a_secret_key_loses_its_value_among_any_other_lines(key: str, value: str
     line = f"{spaces}{key}{spaces}={spaces}{quote}{value}{quote}"
     cleaned = settings_without_secrets("\n".join([*before, line, *after]))
     assert value not in cleaned and f'{key}{spaces}={spaces}"<removed>"' in cleaned
+
+
+def test_a_bundle_into_a_folder_that_does_not_exist_is_refused_in_one_line(tmp_path: Path) -> None:
+    config = write_settings(tmp_path, None)
+    made = run_diagnostics(str(tmp_path / "no-such-folder" / "out.zip"), "--config", str(config), cwd=tmp_path,
+                           data_dir=tmp_path)
+    assert made.returncode != 0 and made.stderr.splitlines() == [
+        f"kassa: there is no folder {tmp_path / 'no-such-folder'}: name a file in a folder that exists"]
+    into_folder = run_diagnostics(str(tmp_path), "--config", str(config), cwd=ROOT, data_dir=tmp_path)
+    assert into_folder.returncode == 0 and len(list(tmp_path.glob("kassa-diagnostics-*.zip"))) == 1
