@@ -245,34 +245,36 @@ def _stage(path: Path, header: Header, data: ReferenceData, sha: str) -> tuple[d
                 dataset = json.loads(line).get("dataset")
             except (ValueError, AttributeError):
                 raise _damaged(path, f"{where} is not a page") from None
+            if not isinstance(dataset, str):
+                raise _damaged(path, f"{where} is not a page")
             if dataset != current:
                 if current is not None and current not in done:
                     raise _damaged(path, f"{where}: the {current} pages stop before their last page")
                 if dataset not in order or dataset in done or order.index(dataset) != len(done):
                     raise _damaged(path, f"{where}: a {dataset!r} page out of place")
                 current, after = dataset, "0"
-            elif current in done:
-                raise _damaged(path, f"{where}: a {current} page after its last page")
+            elif dataset in done:
+                raise _damaged(path, f"{where}: a {dataset} page after its last page")
             try:
-                page = answers.PAGE_MODELS[current].model_validate_json(line)
-                rows = [ROWS[current](item) for item in page.items]
+                page = answers.PAGE_MODELS[dataset].model_validate_json(line)
+                rows = [ROWS[dataset](item) for item in page.items]
             except ValidationError as error:
                 raise _damaged(path, f"{where} does not follow the protocol: {_first_problem(error)}") from None
             except ValueError as error:
                 raise _damaged(path, f"{where}: {error}") from None
             if page.snapshot != header.snapshot or (page.items and int(page.cursor) <= int(after)):
-                raise _damaged(path, f"{where}: the {current} page's cursor or snapshot does not follow")
+                raise _damaged(path, f"{where}: the {dataset} page's cursor or snapshot does not follow")
             after = page.cursor
-            items[current] += len(page.items)
-            pages[current] += 1
+            items[dataset] += len(page.items)
+            pages[dataset] += 1
             batch.extend(rows)
             if page.more and len(batch) < STAGE_ROWS:
                 continue
             cursor = Cursor(page.cursor, page.snapshot)
-            staging.stage(current, batch, cursor=cursor, complete=not page.more)
+            staging.stage(dataset, batch, cursor=cursor, complete=not page.more)
             batch = []
             if not page.more:
-                done[current] = cursor
+                done[dataset] = cursor
     missing = [d for d in order if d not in done]
     if missing:
         raise _damaged(path, f"no last page of {', '.join(missing)}")
