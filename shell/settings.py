@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pos.errors import PosError
 from pos.i18n import N_, is_unicode_text
 from pos.money import CURRENCY_EXPONENTS, coin_problem
+from shell.settings_devices import CustomerDisplaySettings, ScaleSettings
 
 
 class SettingsProblem(PosError):
@@ -268,6 +269,8 @@ class Settings(_Section):
     sync: SyncSettings | None = None
     security: SecuritySettings = SecuritySettings()
     offline: OfflineSettings = OfflineSettings()
+    scale: ScaleSettings = ScaleSettings()
+    customer_display: CustomerDisplaySettings = CustomerDisplaySettings()
 
     @model_validator(mode="after")
     def _a_coin_of_the_currency(self) -> Settings:
@@ -380,7 +383,7 @@ def _explain_lines(error: ValidationError) -> list[str]:
         if problem["type"] == "extra_forbidden":
             model = {"store": StoreSettings, "till": TillSettingsSection, "printer": PrinterSettings,
                      "database": DatabaseSettings, "sync": SyncSettings, "security": SecuritySettings,
-                     "offline": OfflineSettings, "": Settings}.get(section, Settings)
+                     "offline": OfflineSettings, "": Settings}.get(section) or _section_model(section)
             guess = difflib.get_close_matches(key, list(model.model_fields), n=1)
             hint = f" (did you mean {guess[0]!r}?)" if guess else ""
             lines.append(f"[{section or 'top level'}] {key}: unknown setting{hint}")
@@ -398,6 +401,13 @@ def _explain_lines(error: ValidationError) -> list[str]:
             shown = "" if (section, key) in SECRET_KEYS else _you_wrote(problem.get("input"))
             lines.append(f"[{section}] {key}{item}: {message}{shown}")
     return lines
+
+
+def _section_model(section: str) -> type[BaseModel]:
+    """The model of a section not in the map above (a device's own module): its field's type."""
+    field = Settings.model_fields.get(section)
+    model = field.annotation if field is not None else None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else Settings
 
 
 def _you_wrote(value: Any) -> str:

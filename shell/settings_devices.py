@@ -1,0 +1,81 @@
+"""The settings of the scale (``[scale]``) and of the customer display (``[customer_display]``):
+both optional; without them the till has no scale and no customer screen."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SERIAL_SPEEDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+GEOMETRY = re.compile(r"(-?[0-9]{1,5}),(-?[0-9]{1,5}),([0-9]{1,5})x([0-9]{1,5})")
+PORT_EXAMPLE = 'a serial port, e.g. "/dev/ttyUSB0", "/dev/serial/by-id/..." or "COM3"'
+
+
+class _Section(BaseModel):  # as shell.settings' sections (not imported from there: that module imports this one)
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _a_port(value: str) -> str:
+    if value and (not value.isprintable() or value != value.strip() or len(value) > 200):
+        raise ValueError(f"holds spaces at an end or control characters; it is {PORT_EXAMPLE}")
+    return value
+
+
+def _a_speed(value: int) -> int:
+    if value not in SERIAL_SPEEDS:
+        raise ValueError(f"must be a serial speed: {', '.join(map(str, SERIAL_SPEEDS))}")
+    return value
+
+
+class ScaleSettings(_Section):
+    """A retail scale on a serial port (Toledo 8217 protocol): F6 puts its weight into the sale."""
+
+    port: str = ""  # "": no scale
+    speed: int = Field(default=9600, strict=True)
+    protocol: Literal["toledo-8217"] = "toledo-8217"
+    framing: str = "7E1"  # data bits, parity, stop bits
+    timeout: float = Field(default=1.0, gt=0, le=10)
+
+    _port = field_validator("port")(classmethod(lambda cls, value: _a_port(value)))
+    _speed = field_validator("speed")(classmethod(lambda cls, value: _a_speed(value)))
+
+    @field_validator("framing")
+    @classmethod
+    def _a_framing(cls, value: str) -> str:
+        if not re.fullmatch(r"[78][NEO][12]", value):
+            raise ValueError('must be data bits, parity and stop bits, e.g. "7E1" (Toledo 8217) or "8N1"')
+        return value
+
+
+class CustomerDisplaySettings(_Section):
+    """A second screen facing the customer, and/or a pole display (two-line serial VFD)."""
+
+    enabled: bool = False  # the customer window on a second screen
+    screen: int = Field(default=1, ge=0, le=9, strict=True)  # which screen: 0 is the first
+    geometry: str = ""  # "X,Y,WxH" in pixels: where the window goes instead of a whole screen
+    pole_port: str = ""  # a CD5220 pole display's serial port; "": none
+    pole_speed: int = Field(default=9600, strict=True)
+
+    _port = field_validator("pole_port")(classmethod(lambda cls, value: _a_port(value)))
+    _speed = field_validator("pole_speed")(classmethod(lambda cls, value: _a_speed(value)))
+
+    @field_validator("geometry")
+    @classmethod
+    def _a_geometry(cls, value: str) -> str:
+        if value and not GEOMETRY.fullmatch(value.replace(" ", "")):
+            raise ValueError('must be "X,Y,WIDTHxHEIGHT" in pixels, e.g. "1920,0,1024x768", or "" for a whole screen')
+        return value.replace(" ", "")
+
+    @model_validator(mode="after")
+    def _sizes(self) -> CustomerDisplaySettings:
+        match = GEOMETRY.fullmatch(self.geometry)
+        if match and (int(match[3]) < 200 or int(match[4]) < 150):
+            raise ValueError(f"geometry: the window must be at least 200x150 pixels (not {self.geometry!r})")
+        return self
+
+    def geometry_box(self) -> tuple[int, int, int, int] | None:
+        """(x, y, width, height), or None for a whole screen."""
+        match = GEOMETRY.fullmatch(self.geometry)
+        return (int(match[1]), int(match[2]), int(match[3]), int(match[4])) if match else None
