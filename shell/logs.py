@@ -14,7 +14,8 @@ The terminal gets one clear line (``kassa: ...``), the file keeps the traceback.
 Never: a secret.  Every record passes ``redact`` before any handler writes it: values
 registered with ``never_log`` (the hub credential when it is loaded, an enrolment code when
 it is read), ``Authorization``/``Bearer`` values, ``pin=...``-like pairs, hub credentials
-(``kt1.…``), enrolment codes (``XXXX-XXXX-XXXX``) and anything that looks like a card number
+(``kt1.…``), enrolment codes (``XXXX-XXXX-XXXX``), PIN hashes (``$argon2id$…``, which a
+database error may quote) and anything that looks like a card number
 (13 to 19 digits passing the Luhn check; a 13- or 14-digit product barcode with a valid GTIN
 check digit is kept: barcodes are the till's everyday data).
 """
@@ -98,6 +99,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
     (re.compile(rf"(?i)([\"'](?:{_KEYS})[\"']\s*:\s*[\"']?){_VALUE}"), r"\1" + REMOVED, _KEY_HINTS),
     (re.compile(rf"(?i)\b({_COLON_KEYS})(\s*:\s*[\"']?){_VALUE}"), r"\1\2" + REMOVED, _KEY_HINTS),
     (re.compile(r"\bkt1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"), "kt1." + REMOVED, ("kt1.",)),
+    # a PIN hash quoted by a database error's parameters: a 4-digit PIN is found from it in minutes
+    (re.compile(r"\$argon2(?:id|i|d)\$[A-Za-z0-9$=,+/.-]+"), REMOVED, ("$argon2",)),
     (re.compile(r"\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b"), REMOVED, ("-",)),
 )
 _DIGIT_RUN = re.compile(r"(?<![\d])\d(?:[ -]?\d){12,}(?![\d])")

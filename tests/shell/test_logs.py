@@ -190,3 +190,21 @@ def test_a_log_folder_that_cannot_be_made_is_one_clear_line_naming_KASSA_LOG_DIR
     assert result.returncode != 0 and "Traceback" not in result.stderr
     [line] = result.stderr.splitlines()
     assert line.startswith(f"kassa: cannot write the log {blocker / 'logs' / LOG_FILE}:") and "KASSA_LOG_DIR" in line
+
+
+def test_a_database_error_quoting_a_pin_hash_leaves_no_hash_in_the_log(logged: Path, tmp_path: Path) -> None:
+    from sqlalchemy import exc as sa_exc
+
+    from local_db.cashiers import PIN_HASHER
+    from local_db.database import open_database
+    from local_db.problems import explain
+
+    pin_hash = PIN_HASHER.hash("4931")
+    with open_database(tmp_path / "till.sqlite3") as db:
+        with pytest.raises(sa_exc.SQLAlchemyError) as raised, db.writing() as conn:
+            conn.exec_driver_sql("UPDATE cashiers SET pin_hash = ? WHERE codee = ?", (pin_hash, "7"))
+    assert pin_hash in str(raised.value)  # SQLAlchemy quotes the parameters...
+    explain(raised.value, path=tmp_path / "till.sqlite3", doing="updating a PIN")  # ...and logs them
+    text = "".join(p.read_text(encoding="utf-8") for p in log_files(logged))
+    assert "storage problem while updating a PIN" in text and "codee" in text
+    assert pin_hash not in text and pin_hash.rpartition("$")[2] not in text
