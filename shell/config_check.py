@@ -16,11 +16,12 @@ from shell.settings import (
     DatabaseSettings, OfflineSettings, PrinterSettings, SecuritySettings, Settings, SettingsProblem, StoreSettings,
     SyncSettings, TillSettingsSection, load_settings,
 )
+from shell.settings_devices import CustomerDisplaySettings, ScaleSettings
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "store": StoreSettings, "till": TillSettingsSection, "printer": PrinterSettings,
     "database": DatabaseSettings, "sync": SyncSettings, "security": SecuritySettings,
-    "offline": OfflineSettings,
+    "offline": OfflineSettings, "scale": ScaleSettings, "customer_display": CustomerDisplaySettings,
 }
 ALLOWED: dict[str, str] = {  # what a key takes, said in the template beside its default
     "store.store_id": "required: the store's id at the hub, up to 40 characters",
@@ -57,6 +58,16 @@ ALLOWED: dict[str, str] = {  # what a key takes, said in the template beside its
     "security.lockout_seconds": "the first lockout, 1 to 900 (doubled per further wrong PIN)",
     "offline.warn_unsent_after_minutes": "kassa doctor warns when the oldest unsent sale is older, 1 to 10080",
     "offline.warn_catalog_older_than_hours": "kassa doctor warns when the last catalog update is older, 1 to 8760",
+    "scale.port": 'the scale\'s serial port, e.g. "/dev/ttyUSB0" or "COM3"; "": no scale',
+    "scale.speed": "1200 to 115200, as set on the scale",
+    "scale.protocol": "toledo-8217 (docs/hardware.md)",
+    "scale.framing": '"7E1" (Toledo 8217) or as set on the scale, e.g. "8N1"',
+    "scale.timeout": "seconds to wait for the scale's answer, more than 0, at most 10",
+    "customer_display.enabled": "true: a window for the customer on a second screen",
+    "customer_display.screen": "which screen: 0 is the first, 1 the second",
+    "customer_display.geometry": '"X,Y,WIDTHxHEIGHT" instead of a whole screen; "": the whole screen',
+    "customer_display.pole_port": 'a CD5220 pole display\'s serial port, e.g. "/dev/ttyUSB1"; "": none',
+    "customer_display.pole_speed": "the pole display's speed, e.g. 9600",
 }
 EXAMPLES = {"store.store_id": "STORE-001", "store.name": "My shop", "sync.hub_url": "https://hub.example.com",
             "database.path": "/var/lib/kassa/till.sqlite3", "sync.ca_bundle": "/etc/kassa/chain-ca.pem",
