@@ -199,13 +199,15 @@ def summary(states: list[TillState]) -> str:
 
 def as_text(states: list[TillState], now: datetime) -> list[str]:
     """The ``kassa-hub tills`` table (one line per till), then the summary line."""
-    header = (f"{'store':<14} {'till':<6} {'verdict':<8} {'last heartbeat':<16} {'version':<9} {'queue':>5} "
+    header = (f"{'store':<14} {'till':<6} {'verdict':<8} {'last heartbeat (UTC)':<32} {'version':<9} {'queue':>5} "
               f"{'oldest unsent':>13} {'clock skew':>12} {'last sale':<18} {'credential':<10} why")
     lines = [header]
     for s in states:
         sale = "none" if s.last_sale_seq is None else f"#{s.last_sale_seq} {ago(s.last_sale_at, now)}"
+        seen = "never" if s.last_seen_at is None else (
+            f"{s.last_seen_at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S} ({ago(s.last_seen_at, now)})")
         lines.append(
-            f"{s.store_id:<14} {s.till_id:<6} {s.verdict:<8} {ago(s.last_seen_at, now):<16} "
+            f"{s.store_id:<14} {s.till_id:<6} {s.verdict:<8} {seen:<32} "
             f"{s.app_version or '-':<9} {'-' if s.queue_length is None else s.queue_length:>5} "
             f"{duration(s.oldest_unsent_seconds):>13} {duration(s.clock_skew_seconds):>12} {sale:<18} "
             f"{s.credential:<10} {'; '.join(s.reasons)}".rstrip())
