@@ -4,6 +4,9 @@
 * In-store weight barcodes: EAN-13 starting with a configured prefix (``22`` by default),
   laid out ``PP IIIII WWWWW C``: a 5-digit PLU and the weight in grams.
 * Short numbers (1 to 6 digits): a product code or PLU typed by hand.
+
+The till reads a scan through ``pos.scan.read_scan`` (which also reads UPC-E, price labels and
+GS1 element strings); this module keeps the check-digit rule and the older ``parse_scan``.
 """
 
 from __future__ import annotations
@@ -68,16 +71,21 @@ def parse_scan(text: str, weight_prefixes: tuple[str, ...] = ("22",)) -> Scan:
         return TypedCode(code)
     if len(code) not in GTIN_LENGTHS:
         raise MalformedBarcode(code=code[:40])
+    check_gtin(code)
+    if len(code) == 13 and code[:2] in weight_prefixes:
+        grams = int(code[7:12])
+        return WeighedBarcode(plu=code[2:7], weight_kg=Decimal(grams) / 1000, gtin=code)
+    return ScannedBarcode(code)
+
+
+def check_gtin(code: str) -> None:
+    """Raise unless ``code`` is a GTIN (8, 12, 13 or 14 digits) with a right check digit."""
     try:
         ean.validate(code)
     except InvalidChecksum:
         raise WrongCheckDigit(code=code) from None
     except ValidationError:
-        raise MalformedBarcode(code=code) from None
-    if len(code) == 13 and code[:2] in weight_prefixes:
-        grams = int(code[7:12])
-        return WeighedBarcode(plu=code[2:7], weight_kg=Decimal(grams) / 1000, gtin=code)
-    return ScannedBarcode(code)
+        raise MalformedBarcode(code=code[:40]) from None
 
 
 def with_check_digit(digits: str) -> str:

@@ -9,14 +9,15 @@ crash or power cut reopens it; a completed sale is recorded before the call retu
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pos.barcode import ScannedBarcode, TypedCode, WeighedBarcode, is_code_like, parse_scan
+from pos.barcode import MalformedBarcode, is_code_like
 from pos.basket import Basket, BasketLine, BasketState
 from pos.catalog import Product
 from pos.codec import basket_from_dict, basket_to_dict
@@ -26,6 +27,7 @@ from pos.money import BadAmount, Money, parse_amount
 from pos.ports import CashierDirectory, Catalog, Clock, OpenBasketStore, SaleJournal
 from pos.quantity import check_quantity, parse_decimal, shown
 from pos.receipt import StoreInfo
+from pos.scan import CodeScan, MeasureLayout, Words, read_scan
 from pos.sale import Cashier, Sale, sale_from_basket
 from pos.tax import TaxLine
 from pos.tender import CashPolicy, pay_cash
@@ -33,13 +35,14 @@ from pos.tender import CashPolicy, pay_cash
 log = logging.getLogger(__name__)
 
 MAX_SEARCH_TEXT = 100
-# What a scanner types (digits) or a cashier types as "quantity*code" (3*1001, 0,350*20001).
-SCAN_TEXT = re.compile(r"(?:[0-9]+(?:[.,][0-9]+)?\*)?[0-9]+")
 
 
 def is_scan(text: str) -> bool:
-    """True for what goes to :meth:`Till.scan`; anything else is a search."""
-    return SCAN_TEXT.fullmatch(text.strip()) is not None
+    """True for what goes to :meth:`Till.scan` (``pos.scan.read_scan`` decides); anything else is a search."""
+    try:
+        return not isinstance(read_scan(text), Words)
+    except PosError:
+        return True  # a code that cannot be read: the till says why
 
 
 class UnknownBarcode(PosError):
@@ -55,6 +58,12 @@ class NeedsWeight(PosError):
 
 
 EXAMPLE_WEIGHT = Decimal("0.350")  # shown in the UI's locale (0,350 in uk, az, ka), which the till reads back
+
+
+class ExpiredItem(PosError):
+    """The domain's fact; the window asks the cashier, then scans again with ``sell_expired``."""
+
+    message = N_("{name} expired on {date}.")
 
 
 class NotSignedIn(PosError):
@@ -74,6 +83,11 @@ class TillSettings:
     store: StoreInfo
     cash: CashPolicy = field(default_factory=CashPolicy)
     weight_prefixes: tuple[str, ...] = ("22",)
+    scan_layout: MeasureLayout | None = None  # None: weight labels with ``weight_prefixes``, 5-digit items
+
+    @property
+    def layout(self) -> MeasureLayout:
+        return self.scan_layout or MeasureLayout(weight_prefixes=self.weight_prefixes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,35 +173,48 @@ class Till:
         return self._result()
 
     # -- building the basket -----------------------------------------------------------
-    def scan(self, text: str) -> TillResult:
-        """What the scanner or keyboard typed: ``code`` or ``quantity*code``."""
+    def scan(self, text: str, *, sell_expired: bool = False) -> TillResult:
+        """What the scanner or keyboard typed: a code, a label, a GS1 element string or
+        ``quantity*code``.  An item past its GS1 expiry date raises ``ExpiredItem`` unless
+        ``sell_expired`` (the cashier was asked)."""
         self._require_cashier()
-        quantity: Decimal | None = None
-        if "*" in text:
-            qty_text, _, text = text.partition("*")
-            quantity = parse_decimal(qty_text)
-        scan = parse_scan(text, self.settings.weight_prefixes)
-        if isinstance(scan, ScannedBarcode):
-            product = self.catalog.by_barcode(scan.gtin)
-            if product is None:
-                raise UnknownBarcode(code=scan.gtin)
-            code = scan.gtin
-        elif isinstance(scan, WeighedBarcode):
-            product = self.catalog.by_code(scan.plu)
-            if product is None:
-                raise UnknownProductCode(code=scan.plu)
-            quantity, code = scan.weight_kg, scan.gtin
-        else:
-            assert isinstance(scan, TypedCode)
-            product = self.catalog.by_code(scan.code)
-            if product is None:
-                raise UnknownProductCode(code=scan.code)
-            code = scan.code
+        reading = read_scan(text, self.settings.layout)
+        if isinstance(reading, Words):
+            if "*" in text:  # "1e30*code": the quantity is what is wrong
+                parse_decimal(text.partition("*")[0])
+            raise MalformedBarcode(code=reading.text[:40])
+        product = self._product_for(reading)
+        if reading.expiry is not None and not sell_expired and reading.expiry < self._today():
+            raise ExpiredItem(name=product.name, date=reading.expiry)
+        quantity = reading.quantity
+        if reading.price is not None:  # a price label: one item at the label's price
+            product = replace(product, price=Money.of(reading.price, product.price.currency), sold_by_weight=False)
+            quantity = Decimal(1)
         if quantity is None:
             if product.sold_by_weight:
-                raise NeedsWeight(name=product.name, code=code, weight=EXAMPLE_WEIGHT)
+                raise NeedsWeight(name=product.name, code=reading.codes[0], weight=EXAMPLE_WEIGHT)
             quantity = Decimal(1)
-        return self._change(lambda: self.basket.add(product, quantity, code))
+        if reading.batch:
+            log.info("scanned %s batch %s", reading.scanned, reading.batch)
+        chosen = quantity
+        return self._change(lambda: self.basket.add(product, chosen, reading.scanned))
+
+    def _product_for(self, reading: CodeScan) -> Product:
+        for code in reading.codes:
+            found = self.catalog.by_code(code) if reading.by_product_code else self.catalog.by_barcode(code)
+            if found is not None:
+                return found
+        if reading.by_product_code:
+            raise UnknownProductCode(code=reading.codes[0])
+        raise UnknownBarcode(code=reading.scanned)
+
+    def _today(self) -> date:
+        """The store's date now (an item expires at the end of its day where the store is)."""
+        now = self.clock.now()
+        try:
+            return now.astimezone(ZoneInfo(self.settings.store.timezone)).date()
+        except (ZoneInfoNotFoundError, ValueError):
+            return now.date()
 
     def add_product(self, product: Product, quantity: Decimal | None = None) -> TillResult:
         """Add a product picked from the search list; weighed goods need their weight."""
