@@ -20,6 +20,7 @@ from pos.errors import PosError
 from pos.i18n import N_, is_unicode_text
 from pos.money import CURRENCY_EXPONENTS, coin_problem
 from shell.settings_devices import CustomerDisplaySettings, ScaleSettings
+from shell.settings_scanner import ScannerSettings
 
 
 class SettingsProblem(PosError):
@@ -271,6 +272,7 @@ class Settings(_Section):
     offline: OfflineSettings = OfflineSettings()
     scale: ScaleSettings = ScaleSettings()
     customer_display: CustomerDisplaySettings = CustomerDisplaySettings()
+    scanner: ScannerSettings = ScannerSettings()
 
     @model_validator(mode="after")
     def _a_coin_of_the_currency(self) -> Settings:
