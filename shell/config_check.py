@@ -17,11 +17,13 @@ from shell.settings import (
     SyncSettings, TillSettingsSection, load_settings,
 )
 from shell.settings_devices import CustomerDisplaySettings, ScaleSettings
+from shell.settings_scanner import ScannerSettings
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "store": StoreSettings, "till": TillSettingsSection, "printer": PrinterSettings,
     "database": DatabaseSettings, "sync": SyncSettings, "security": SecuritySettings,
     "offline": OfflineSettings, "scale": ScaleSettings, "customer_display": CustomerDisplaySettings,
+    "scanner": ScannerSettings,
 }
 ALLOWED: dict[str, str] = {  # what a key takes, said in the template beside its default
     "store.store_id": "required: the store's id at the hub, up to 40 characters",
@@ -68,10 +70,20 @@ ALLOWED: dict[str, str] = {  # what a key takes, said in the template beside its
     "customer_display.geometry": '"X,Y,WIDTHxHEIGHT" instead of a whole screen; "": the whole screen',
     "customer_display.pole_port": 'a CD5220 pole display\'s serial port, e.g. "/dev/ttyUSB1"; "": none',
     "customer_display.pole_speed": "the pole display's speed, e.g. 9600",
+    "scanner.max_key_gap_ms": "keys of a keyboard-wedge scan come at most this far apart, 5 to 500",
+    "scanner.min_length": "characters a scan has at least, 3 to 48 (a typed PLU has at most 6)",
+    "scanner.terminator": "what the scanner sends after a code: enter, tab or none",
+    "scanner.serial_port": 'a serial scanner\'s port, e.g. "/dev/ttyACM0" or "COM4"; "": none',
+    "scanner.serial_speed": "the serial scanner's speed, e.g. 9600",
+    "scanner.serial_terminator": "what the serial scanner sends after a code: cr, lf or crlf",
+    "scanner.weight_prefixes": 'weight labels\' prefixes, 20 to 29; unset: [till] weight_barcode_prefixes',
+    "scanner.price_prefixes": 'price labels\' prefixes, 20 to 29, e.g. ["23"]',
+    "scanner.item_digits": "digits of the item code after the prefix, 4 to 6 (the rest is grams or price)",
 }
 EXAMPLES = {"store.store_id": "STORE-001", "store.name": "My shop", "sync.hub_url": "https://hub.example.com",
             "database.path": "/var/lib/kassa/till.sqlite3", "sync.ca_bundle": "/etc/kassa/chain-ca.pem",
-            "sync.credential_folder": "/var/lib/kassa", "sync.enrolment_code": "KQ7M-4XPD-93HF"}
+            "sync.credential_folder": "/var/lib/kassa", "sync.enrolment_code": "KQ7M-4XPD-93HF",
+            "scanner.weight_prefixes": ["22"]}
 
 
 def check_config_file(path: Path) -> tuple[Settings | None, list[str]]:
