@@ -4,12 +4,16 @@ both optional; without them the till has no scale and no customer screen."""
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SERIAL_SPEEDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 GEOMETRY = re.compile(r"(-?[0-9]{1,5}),(-?[0-9]{1,5}),([0-9]{1,5})x([0-9]{1,5})")
+if TYPE_CHECKING:
+    from hardware.scale import SerialScale
+    from ui.customer_display import CustomerDisplayOptions
+
 PORT_EXAMPLE = 'a serial port, e.g. "/dev/ttyUSB0", "/dev/serial/by-id/..." or "COM3"'
 
 
@@ -79,3 +83,25 @@ class CustomerDisplaySettings(_Section):
         """(x, y, width, height), or None for a whole screen."""
         match = GEOMETRY.fullmatch(self.geometry)
         return (int(match[1]), int(match[2]), int(match[3]), int(match[4])) if match else None
+
+
+def scale_for(settings: ScaleSettings) -> SerialScale | None:
+    """The till's scale, or None when ``[scale] port`` is empty (opened at the first weighing)."""
+    if not settings.port:
+        return None
+    from hardware.scale import SerialScale
+
+    return SerialScale(settings.port, baudrate=settings.speed, timeout=settings.timeout,
+                       protocol=settings.protocol, framing=settings.framing)
+
+
+def customer_display_for(settings: CustomerDisplaySettings) -> CustomerDisplayOptions | None:
+    """The customer window's placement and the pole display, or None when neither is set."""
+    if not settings.enabled and not settings.pole_port:
+        return None
+    from hardware.pole_display import SerialPoleDisplay
+    from ui.customer_display import CustomerDisplayOptions
+
+    pole = SerialPoleDisplay(settings.pole_port, baudrate=settings.pole_speed) if settings.pole_port else None
+    return CustomerDisplayOptions(enabled=settings.enabled, screen=settings.screen, geometry=settings.geometry_box(),
+                                  pole=pole)

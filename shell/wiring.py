@@ -19,6 +19,7 @@ from pos.tender import CashPolicy
 from pos.till import Till, TillSettings
 from shell.logs import setup_logging
 from shell.settings import Settings
+from shell.settings_devices import customer_display_for, scale_for
 from shell.till import OpenTill, claim_database, data_dir, open_till, sign_in_rules
 from sync.worker import SyncWorker
 from ui.services import TillServices
@@ -79,6 +80,8 @@ def window_services(till: OpenTill, clock: Clock | None = None) -> TillServices:
         sync=sync,
         sync_worker=worker,
         export_folder=data_dir(),
+        scale=scale_for(settings.scale),
+        customer_display=customer_display_for(settings.customer_display),
     )
 
 

@@ -11,6 +11,7 @@ import logging
 from pos.i18n import _, ngettext
 from pos.till import TillResult
 from ui import formatting
+from ui.customer_display import CustomerFacing
 from ui.errors import show_problem
 from ui.printing import PrinterWatch
 from ui.qt import QCloseEvent, QMainWindow, QResizeEvent, QShowEvent, QStackedWidget, QWidget, qconnect
@@ -21,6 +22,7 @@ from ui.session import TillSession
 from ui.sign_in import SignInScreen
 from ui.status_bar import TillStatusBar
 from ui.style import stylesheet_for
+from ui.weighing import Weighing
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,8 @@ class MainWindow(QMainWindow):
         qconnect(self.printer.state_changed, self.status.show_printer)
         self.status.show_printer(self.printer.state)
         self.show_sign_in()
+        self.weighing = Weighing(self)  # F6: the scale's weight into the sale
+        self.customer_facing = CustomerFacing.for_window(self.session, self)  # None without [customer_display]
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         """A small screen gets slightly smaller fonts and paddings (the dialogs too)."""
@@ -156,6 +160,9 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self.status.stop()
         self.printer.stop()
+        self.weighing.stop()
+        if self.customer_facing is not None:
+            self.customer_facing.stop()
         self.session.shutdown()
         if self.services.sync_worker is not None:
             self.services.sync_worker.stop()

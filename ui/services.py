@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from hardware.scale import Scale
 from pos.ports import SaleJournal
 from pos.printing import ReceiptSpooler
 from pos.receipt import StoreInfo
 from pos.till import Till
 from sync.service import TillSync
 from sync.worker import SyncWorker
+from ui.customer_display.options import CustomerDisplayOptions
 
 
 @dataclass
@@ -27,3 +29,5 @@ class TillServices:
     sync: TillSync | None = None  # None: an offline-only till (no [sync] settings)
     sync_worker: SyncWorker | None = None  # started and stopped by the window
     export_folder: Path | None = None  # where the quarantine is exported (the data directory)
+    scale: Scale | None = None  # [scale]: F6 weighs (ui.weighing); None: no scale
+    customer_display: CustomerDisplayOptions | None = None  # [customer_display] (ui.customer_display)

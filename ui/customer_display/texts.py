@@ -1,0 +1,100 @@
+"""What the customer sees, as plain text, in the store's language (``StoreInfo.locale``), not the
+cashier's: the lines of the sale, the total, and after payment what was paid and the change.
+The same texts feed the customer window and the pole display."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pos.i18n import N_, Translator, translator
+from pos.money import Money
+from pos.sale import Sale
+from pos.till import BasketView
+from ui import formatting
+
+TOTAL = N_("TOTAL")
+PAID = N_("Paid")
+CHANGE = N_("Change")
+WELCOME = N_("Welcome!")
+THANK_YOU = N_("Thank you for your purchase!")
+KILOGRAMS = N_("{quantity} kg")
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerLine:
+    name: str
+    quantity: str  # "2 × 89,90" or "0,350 kg × 32,99"
+    amount: str  # the line's total
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerScreen:
+    """One picture of the customer's screen (every text already in the store's language)."""
+
+    lines: tuple[CustomerLine, ...] = ()
+    total_caption: str = ""
+    total: str = ""  # "1 234,50 UAH"
+    paid: str = ""  # after payment: "Paid 1 300,00 UAH"
+    change: str = ""  # after payment: "Change 65,50 UAH"
+    greeting: str = ""  # "Welcome!" before the first line, "Thank you..." after payment
+    pole_upper: str = ""  # the two lines of a 20-character pole display
+    pole_lower: str = ""
+
+
+class CustomerTexts:
+    """Builds ``CustomerScreen`` pictures in ``locale`` (the store's)."""
+
+    def __init__(self, locale: str, store_name: str = "") -> None:
+        self.locale = locale
+        self.store_name = store_name
+        self._t: Translator = translator(locale)
+
+    def word(self, message: str) -> str:
+        return self._t.gettext(message)
+
+    def money(self, amount: Money) -> str:
+        return formatting.money_with_currency(amount, self.locale)
+
+    def _quantity(self, quantity: Decimal, price: Money, weighed: bool) -> str:
+        shown = formatting.quantity(quantity, weighed, self.locale)
+        if weighed:
+            shown = self.word(KILOGRAMS).format(quantity=shown)
+        return f"{shown} × {formatting.money(price, self.locale)}"
+
+    def basket(self, view: BasketView) -> CustomerScreen:
+        lines = tuple(
+            CustomerLine(line.product.name, self._quantity(line.quantity, line.product.price, line.product.sold_by_weight),
+                         formatting.money(line.total, self.locale))
+            for line in view.lines if not line.voided
+        )
+        if not lines:
+            return self.welcome()
+        total = self.money(view.cash_due)
+        last = lines[-1]
+        return CustomerScreen(lines, self.word(TOTAL), total, pole_upper=_row(last.name, last.amount),
+                              pole_lower=_row(self.word(TOTAL), total))
+
+    def paid(self, sale: Sale) -> CustomerScreen:
+        lines = tuple(
+            CustomerLine(line.name, self._quantity(line.quantity, line.unit_price, line.sold_by_weight),
+                         formatting.money(line.total, self.locale))
+            for line in sale.lines if not line.voided
+        )
+        tendered = sum((p.tendered.amount for p in sale.payments), Decimal(0))
+        paid = self.money(Money(tendered, sale.currency))
+        change = self.money(sale.change)
+        total = self.money(sale.due)
+        return CustomerScreen(
+            lines, self.word(TOTAL), total, paid=f"{self.word(PAID)} {paid}", change=f"{self.word(CHANGE)} {change}",
+            greeting=self.word(THANK_YOU), pole_upper=_row(self.word(TOTAL), total), pole_lower=_row(self.word(CHANGE), change),
+        )
+
+    def welcome(self) -> CustomerScreen:
+        return CustomerScreen(greeting=self.word(WELCOME), pole_upper=self.store_name, pole_lower=self.word(WELCOME))
+
+
+def _row(label: str, amount: str, width: int = 20) -> str:
+    """``label`` and ``amount`` on one pole line: the amount whole at the right, the label cut."""
+    room = max(width - len(amount) - 1, 0)
+    return f"{label[:room]:<{room}} {amount}"[-width:] if room else amount[-width:]

@@ -1,0 +1,109 @@
+"""The customer's window: large type, read-only, never takes the keyboard.  It shows a
+``CustomerScreen`` (ui.customer_display.texts) and nothing else."""
+
+from __future__ import annotations
+
+import logging
+
+from ui.customer_display.options import CustomerDisplayOptions
+from ui.customer_display.texts import CustomerScreen
+from ui.qt import QApplication, QFrame, QGridLayout, QLabel, QRect, Qt, QVBoxLayout, QWidget
+from ui.widgets.elided_label import ElidedLabel
+
+log = logging.getLogger(__name__)
+
+SHOWN_LINES = 8  # the latest lines; a long sale scrolls by itself
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+LOOK = """
+#customerDisplay { background: #10202b; }
+#customerDisplay QLabel { color: #f4f7f9; font-size: 26px; }
+#customerDisplay QLabel#customerStore { color: #9fb6c6; font-size: 22px; }
+#customerDisplay QLabel#customerQuantity { color: #9fb6c6; font-size: 20px; }
+#customerDisplay QLabel#customerTotalCaption { font-size: 30px; font-weight: bold; }
+#customerDisplay QLabel#customerTotal { font-size: 64px; font-weight: bold; color: #ffffff; }
+#customerDisplay QLabel#customerChange { font-size: 44px; font-weight: bold; color: #7fe08a; }
+#customerDisplay QLabel#customerGreeting { font-size: 34px; color: #ffd479; }
+#customerDisplay QFrame#customerRule { background: #34505f; max-height: 2px; }
+"""
+
+
+class CustomerWindow(QWidget):
+    def __init__(self, store_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("customerDisplay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)  # the cashier keeps the keyboard
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setWindowTitle(store_name)
+        self.setStyleSheet(LOOK)
+        self.store_label = self._label(store_name, "customerStore")
+        self.lines_grid = QGridLayout()
+        self.lines_grid.setHorizontalSpacing(24)
+        self.total_caption = self._label("", "customerTotalCaption")
+        self.total_label = ElidedLabel("", self, shrink=0.4)
+        self.total_label.setObjectName("customerTotal")
+        self.total_label.setAlignment(RIGHT)
+        self.paid_label = self._label("", "customerPaid", RIGHT)
+        self.change_label = self._label("", "customerChange", RIGHT)
+        self.greeting_label = self._label("", "customerGreeting", Qt.AlignmentFlag.AlignCenter)
+        self.line_texts: list[tuple[str, str, str]] = []  # what the lines say (for tests and screenshots)
+        rule = QFrame(self)
+        rule.setObjectName("customerRule")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(32, 24, 32, 24)
+        column.addWidget(self.store_label)
+        column.addLayout(self.lines_grid)
+        column.addStretch(1)
+        column.addWidget(rule)
+        column.addWidget(self.total_caption)
+        column.addWidget(self.total_label)
+        column.addWidget(self.paid_label)
+        column.addWidget(self.change_label)
+        column.addWidget(self.greeting_label)
+
+    def _label(self, text: str, name: str, align: Qt.AlignmentFlag | None = None) -> QLabel:
+        label = QLabel(text, self)
+        label.setObjectName(name)
+        if align is not None:
+            label.setAlignment(align)
+        return label
+
+    def show_screen(self, screen: CustomerScreen) -> None:
+        while self.lines_grid.count():
+            item = self.lines_grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        shown = screen.lines[-SHOWN_LINES:]
+        self.line_texts = [(line.name, line.quantity, line.amount) for line in shown]
+        for row, line in enumerate(shown):
+            name = ElidedLabel(line.name, self, shrink=0.7)
+            self.lines_grid.addWidget(name, row * 2, 0)
+            self.lines_grid.addWidget(self._label(line.quantity, "customerQuantity"), row * 2 + 1, 0)
+            self.lines_grid.addWidget(self._label(line.amount, "customerAmount", RIGHT), row * 2, 1)
+        self.lines_grid.setColumnStretch(0, 1)
+        self.total_caption.setText(screen.total_caption)
+        self.total_label.setText(screen.total)
+        self.paid_label.setText(screen.paid)
+        self.change_label.setText(screen.change)
+        self.greeting_label.setText(screen.greeting)
+        for label in (self.total_caption, self.paid_label, self.change_label, self.greeting_label):
+            label.setVisible(bool(label.text()))
+
+    def place(self, options: CustomerDisplayOptions) -> None:
+        """On its own screen (whole), or where the settings put it; without that screen, a
+        window on the first one (a till with one monitor still shows it, e.g. for testing)."""
+        screens = QApplication.screens()
+        if options.geometry is not None:
+            self.setGeometry(QRect(*options.geometry))
+            self.show()
+        elif 0 <= options.screen < len(screens):
+            screen = screens[options.screen]
+            self.setScreen(screen)
+            self.setGeometry(screen.geometry())
+            self.showFullScreen()
+        else:
+            log.warning("the customer display's screen %d is not attached (%d screens): shown as a window",
+                        options.screen, len(screens))
+            self.resize(1024, 600)
+            self.show()
