@@ -14,6 +14,7 @@ class DeviceError(DeviceProblem):
     """A device did not do what was asked; ``address`` says which one."""
 
     message = N_("The device at {address} is not available: {reason}")
+    interrupted = False  # a receipt printer: part of a receipt may already be on paper
 
     def __init__(self, message: str | None = None, /, **fields: Any) -> None:
         fields.setdefault("address", "?")
@@ -44,3 +45,36 @@ class PrinterOutOfPaper(DeviceError):
 
 class PrinterFailed(DeviceError):
     message = N_("The receipt printer at {address} failed while printing ({reason}); the receipt stays queued.")
+
+
+class PrinterCoverOpen(DeviceError):
+    message = N_("The receipt printer's cover is open ({address}). Close it firmly; the receipt stays queued.")
+
+
+class PrinterOfflineStatus(DeviceError):
+    message = N_(
+        "The receipt printer at {address} is offline. Check its paper and cover, and press its FEED button if "
+        "it is waiting; the receipt stays queued."
+    )
+
+
+class PrinterError(DeviceError):
+    message = N_(
+        "The receipt printer at {address} reports an error ({reason}). Switch it off and on again; if the error "
+        "stays, call support. The receipt stays queued."
+    )
+
+
+class PrinterPaperLow(DeviceError):
+    message = N_("The receipt printer's paper is running low ({address}). Have a new roll ready.")
+
+
+class PrinterInterrupted(PrinterFailed):
+    """The connection broke after part of a receipt went out: the retry prints it marked COPY."""
+
+    interrupted = True
+
+    message = N_(
+        "The receipt printer at {address} stopped in the middle of a receipt ({reason}). Check it; the receipt "
+        "stays queued and prints again marked COPY."
+    )

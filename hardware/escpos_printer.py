@@ -12,6 +12,10 @@ row holding a character no code page of the printer has (Georgian, Azerbaijani É
 drawn by ``hardware.receipt_image`` (DejaVu Sans Mono, Georgian letters in Noto Sans
 Georgian) and sent as a raster image (GS v 0) instead, cut short after its last dot.
 
+The profile (``hardware.printer_profiles``) sets the dots a line (80 or 58 mm paper), the
+logo printed first (centred, as a raster image) and the end: a cut on a printer with a
+cutter, else a feed to the tear bar.
+
 Every row's text is cleaned of control characters right before it becomes bytes
 (``hardware.printer_text``): whatever a row holds, the only commands in the output are
 the renderer's own (ESC @, ESC t, ESC a, ESC E, ESC !, GS v 0, ESC d, GS V).
@@ -22,12 +26,16 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import uuid
+from dataclasses import replace
 from typing import Any
 
 from PIL import Image, ImageOps
 
 from hardware.errors import DeviceError, PrinterFailed, PrinterNotConfigured
 from hardware.printer_config import PrinterSpec, parse_printer
+from hardware.printer_profiles import dot_width, printer_profile
+from hardware.printer_status import PrinterStatus
 from hardware.printer_text import printer_safe
 from hardware.receipt_image import RowPainter
 from hardware.transports import MemoryTransport, Transport, open_transport
@@ -36,7 +44,8 @@ from pos.receipt_layout import ReceiptDocument, layout_receipt
 
 log = logging.getLogger(__name__)
 
-DOTS_PER_CHARACTER = 12  # font A on nearly every 80 mm and 58 mm receipt printer
+LOGO_MAX_HEIGHT = 240  # dots (about 3 cm): a logo is a header, not a poster
+TEAR_FEED = 4  # lines fed after the last row on a printer without a cutter, past the tear bar
 
 
 class EscposRenderer:
@@ -49,23 +58,19 @@ class EscposRenderer:
         self._dummy_class = Dummy
         probe = Dummy(profile=spec.profile)  # its encoder answers "which code page has this?"
         self._encoder = probe.magic.encoder
-        self.dot_width = self._dot_width(spec, probe.profile.profile_data)
+        self.profile = printer_profile(spec)
+        self.dot_width = dot_width(spec)
         self.painter = RowPainter(spec.width, self.dot_width)
         self._printable: dict[str, bool] = {}
-
-    @staticmethod
-    def _dot_width(spec: PrinterSpec, profile_data: dict[str, Any]) -> int:
-        try:
-            paper = int(profile_data["media"]["width"]["pixels"])
-        except (KeyError, TypeError, ValueError):
-            paper = 0
-        wanted = spec.dot_width or paper or spec.width * DOTS_PER_CHARACTER
-        return min(wanted, paper) if paper else wanted
+        self.logo = _logo(spec.logo, self.dot_width) if spec.logo else None
 
     def render(self, document: ReceiptDocument) -> bytes:
         p = self._dummy_class(profile=self.spec.profile)
         p.hw("INIT")  # ESC @: left aligned, normal size, not bold
         style = ("left", False, False)
+        if self.logo is not None:
+            style = self._style(p, style, ("center", False, False))
+            p.image(self.logo, impl="bitImageRaster")
         for row in document.rows:
             text = printer_safe(row.text)  # no byte of the data may be a printer command
             if row.kind == "text" and not self.printable(text):
@@ -75,7 +80,10 @@ class EscposRenderer:
             style = self._style(p, style, (row.align, row.bold, row.double))
             p.textln(text)
         self._style(p, style, ("left", False, False))
-        p.cut()
+        if self.profile.cutter:
+            p.cut()
+        else:
+            p._raw(b"\x1bd" + bytes([TEAR_FEED]))  # ESC d n: past the tear bar
         return bytes(p.output)
 
     @staticmethod
@@ -107,6 +115,19 @@ class EscposRenderer:
         return True
 
 
+def _logo(path: str, dots: int) -> Image.Image:
+    """The logo as 1-bit dots, no wider than the paper nor higher than ``LOGO_MAX_HEIGHT``."""
+    try:
+        with Image.open(path) as picture:
+            image = picture.convert("L")
+    except (OSError, ValueError) as error:
+        raise PrinterNotConfigured(address=path, reason=f"the logo cannot be read: {error}") from error
+    scale = min(1.0, dots / image.width, LOGO_MAX_HEIGHT / image.height)
+    if scale < 1.0:
+        image = image.resize((max(8, int(image.width * scale)), max(1, int(image.height * scale))))
+    return image.convert("1")
+
+
 def _trimmed(image: Image.Image) -> Image.Image:
     """The row image without the blank dots right of its ink (to a whole byte): a raster
     row costs a byte per 8 dots per line of dots, and most rows end well before the edge.
@@ -128,6 +149,8 @@ class EscposReceiptPrinter:
         self.renderer = EscposRenderer(self.spec)
         self.transport: Transport = open_transport(self.spec)
         self._lock = threading.Lock()
+        self._interrupted: set[uuid.UUID] = set()  # sales whose receipt stopped half way
+        self.warning: DeviceError | None = None  # after the last receipt: paper low...
 
     @property
     def address(self) -> str:
@@ -141,6 +164,8 @@ class EscposReceiptPrinter:
         if self.spec.kind == "none":
             log.info("printing is disabled; receipt %d not printed", receipt.receipt_number)
             return
+        if receipt.sale_id in self._interrupted and not receipt.is_copy:
+            receipt = replace(receipt, is_copy=True)  # part of the original may be on paper already
         try:
             data = self.receipt_bytes(receipt)
         except DeviceError:
@@ -151,11 +176,26 @@ class EscposReceiptPrinter:
         with self._lock:
             try:
                 self.transport.send(data)
-            except DeviceError:
+            except DeviceError as error:
+                if error.interrupted:
+                    self._interrupted.add(receipt.sale_id)
                 raise
             except Exception as error:  # a driver error no transport foresaw
+                self._interrupted.add(receipt.sale_id)
                 raise PrinterFailed(address=self.address, reason=str(error)[:160]) from error
+            self._interrupted.discard(receipt.sale_id)
+            self.warning = self.status_after().warning(self.address)
         log.info("receipt %d sent to %s (%d bytes)", receipt.receipt_number, self.address, len(data))
+
+    def status_after(self) -> PrinterStatus:
+        """What the printer said after the last receipt (unknown if it was not asked)."""
+        report = getattr(self.transport, "status", None)
+        return report.after if report is not None else PrinterStatus.unknown()
+
+    def query_status(self) -> PrinterStatus:
+        """Ask the printer now (``kassa printer status``); unknown where it cannot be asked."""
+        query = getattr(self.transport, "query", None)
+        return query() if query is not None else PrinterStatus.unknown()
 
     @property
     def output(self) -> bytes:

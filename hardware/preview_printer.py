@@ -9,6 +9,7 @@ from pathlib import Path
 
 from hardware.errors import PrinterFailed
 from hardware.printer_config import PrinterSpec
+from hardware.printer_profiles import dot_width
 from hardware.receipt_image import render_receipt_image
 from pos.receipt import Receipt
 
@@ -32,7 +33,7 @@ class PreviewReceiptPrinter:
         path = self.path_for(receipt)
         try:
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            image = render_receipt_image(receipt, self.spec.width)
+            image = render_receipt_image(receipt, self.spec.width, dot_width=dot_width(self.spec))
             with open(path, "wb", opener=_private) as file:  # 0600: it names the cashier and the sale
                 image.save(file, "PNG", optimize=True)
         except OSError as error:

@@ -12,8 +12,11 @@ Accepted forms (``ACCEPTED_FORMS``)::
     preview:DIRECTORY           every receipt saved as a PNG in DIRECTORY (demo, training)
 
 Options travel beside the string: ``profile`` (a python-escpos capabilities profile),
-``width`` (characters per line), ``dot_width`` (printable dots per line; 0 = from the
-profile), ``timeout`` (seconds a network connect or send may stall) and ``check_paper``.
+``paper`` (80 or 58 mm roll), ``width`` (characters per line), ``dot_width`` (printable dots
+per line; 0 = from the paper and the profile), ``cutter`` (false: no cut, a feed to the tear
+bar), ``logo`` (a picture printed at the top), ``timeout`` (seconds a network connect or send
+may stall) and ``status`` (ask the printer's real-time status before and after a receipt;
+``check_paper`` is its older name).  See ``hardware.printer_profiles``.
 """
 
 from __future__ import annotations
@@ -58,7 +61,10 @@ class PrinterSpec:
     width: int = DEFAULT_WIDTH
     dot_width: int = 0  # 0: the profile's paper width in dots, else 12 dots a character
     timeout: float = DEFAULT_TIMEOUT
-    check_paper: bool = False  # ask a network printer for its paper sensor before printing
+    check_paper: bool = False  # ask the printer's status (DLE EOT) before and after each receipt
+    paper: int = 80  # roll width in mm: 80 or 58
+    cutter: bool = True  # cut at the end (when the profile has a cutter), else feed to the tear bar
+    logo: str = ""  # a picture file printed at the top of every receipt
     setting: str = field(default="", compare=False)  # the string as the user wrote it
 
     @property
@@ -84,6 +90,10 @@ def parse_printer(
     dot_width: int = 0,
     timeout: float = DEFAULT_TIMEOUT,
     check_paper: bool = False,
+    status: bool | None = None,
+    paper: int = 80,
+    cutter: bool = True,
+    logo: str = "",
 ) -> PrinterSpec:
     """Parse a printer connection string; a wrong one raises ``PrinterNotConfigured``
     (a DeviceError) whose message lists the accepted forms."""
@@ -95,8 +105,11 @@ def parse_printer(
     kind, _, rest = text.partition(":")
     kind = kind.lower()
     _check_options(text, profile, width, dot_width, timeout)
+    if paper not in (80, 58):
+        raise _bad(text, f"paper must be 80 or 58 (mm), not {paper}")
     base = PrinterSpec(
-        "none", profile=profile, width=width, dot_width=dot_width, timeout=timeout, check_paper=check_paper, setting=text
+        "none", profile=profile, width=width, dot_width=dot_width, timeout=timeout,
+        check_paper=check_paper if status is None else status, paper=paper, cutter=cutter, logo=logo, setting=text,
     )
     if kind == "dummy" and not rest:
         return replace(base, kind="dummy")

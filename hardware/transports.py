@@ -14,20 +14,46 @@ import logging
 import socket
 from typing import Any, Protocol
 
-from hardware.errors import DeviceError, PrinterFailed, PrinterNotConfigured, PrinterOffline, PrinterOutOfPaper
+from hardware.errors import (
+    DeviceError, PrinterFailed, PrinterInterrupted, PrinterNotConfigured, PrinterOffline,
+)
 from hardware.printer_config import PrinterSpec
+from hardware.printer_status import STATUS_QUERY, PrinterStatus, decode
 
 log = logging.getLogger(__name__)
 
-PAPER_STATUS_QUERY = b"\x10\x04\x04"  # DLE EOT 4: real-time paper sensor status
-PAPER_END_BITS = 0x60  # bits 5 and 6: the roll is out
-PAPER_STATUS_WAIT = 1.0  # seconds to wait for a status byte; many printers never answer
+STATUS_WAIT = 1.0  # seconds to wait for the four status bytes; many printers never answer
 
 
 class Transport(Protocol):
     address: str
 
     def send(self, data: bytes) -> None: ...
+
+
+class StatusReport:
+    """What the last receipt's status queries found (``before`` and ``after`` it).  A printer
+    that did not answer once is not asked again: many never answer, and each question
+    would cost ``STATUS_WAIT`` seconds per receipt."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.answers = True
+        self.before = self.after = PrinterStatus.unknown()
+
+    @property
+    def asking(self) -> bool:
+        return self.enabled and self.answers
+
+    def heard(self, status: PrinterStatus) -> PrinterStatus:
+        if not status.known:
+            self.answers = False
+            log.info("the printer does not answer status queries; printing without them")
+        return status
+
+
+def _interrupted(address: str, error: BaseException, timeout: float | None = None) -> PrinterInterrupted:
+    return PrinterInterrupted(address=address, reason=_describe(error, timeout))
 
 
 class DiscardTransport:
@@ -73,43 +99,88 @@ class FileTransport:
             with stream:
                 stream.write(data)
         except OSError as error:
-            raise PrinterFailed(address=self.address, reason=_describe(error)) from error
+            raise _interrupted(self.address, error) from error
 
 
 class NetworkTransport:
     """``network:HOST:PORT``: raw TCP (port 9100).  Connecting, and every send or status
-    read, gives up after ``timeout`` seconds without progress."""
+    read, gives up after ``timeout`` seconds without progress.  With ``status`` on, the
+    printer is asked DLE EOT 1-4 before the receipt (a problem: nothing is sent) and after
+    it (a problem: the receipt may be cut short, so it stays queued)."""
 
     def __init__(self, spec: PrinterSpec) -> None:
         self.address = spec.address
         self.host, self.port, self.timeout = spec.target, spec.port, spec.timeout
-        self.check_paper = spec.check_paper
+        self.status = StatusReport(spec.check_paper)
 
-    def send(self, data: bytes) -> None:
+    def _connect(self) -> socket.socket:
         try:
-            connection = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            return socket.create_connection((self.host, self.port), timeout=self.timeout)
         except OSError as error:
             raise PrinterOffline(address=self.address, reason=_describe(error, self.timeout)) from error
-        with connection:
+
+    def query(self) -> PrinterStatus:
+        """The printer's status now, on a connection of its own (``kassa printer status``)."""
+        with self._connect() as connection:
             try:
-                if self.check_paper:
-                    self._check_paper(connection)
-                connection.sendall(data)
-                connection.shutdown(socket.SHUT_WR)
+                return _ask(connection, self.timeout)
             except OSError as error:
                 raise PrinterFailed(address=self.address, reason=_describe(error, self.timeout)) from error
 
-    def _check_paper(self, connection: socket.socket) -> None:
-        connection.sendall(PAPER_STATUS_QUERY)
-        connection.settimeout(min(PAPER_STATUS_WAIT, self.timeout))
-        try:
-            status = connection.recv(1)
-        except TimeoutError:
-            status = b""  # the printer does not report status over the network: print anyway
-        finally:
-            connection.settimeout(self.timeout)
-        if status and status[0] & PAPER_END_BITS == PAPER_END_BITS:
-            raise PrinterOutOfPaper(address=self.address)
+    def send(self, data: bytes) -> None:
+        with self._connect() as connection:
+            if self.status.asking:
+                try:
+                    before = self.status.before = self.status.heard(_ask(connection, self.timeout))
+                except OSError as error:
+                    raise PrinterFailed(address=self.address, reason=_describe(error, self.timeout)) from error
+                problem = before.problem(self.address)
+                if problem is not None:
+                    raise problem
+            try:
+                connection.sendall(data)
+            except OSError as error:
+                raise _interrupted(self.address, error, self.timeout) from error
+            if self.status.asking:
+                try:
+                    after = self.status.after = self.status.heard(_ask(connection, self.timeout))
+                except OSError as error:
+                    raise _interrupted(self.address, error, self.timeout) from error
+                problem = after.problem(self.address)
+                if problem is not None:
+                    problem.interrupted = True  # the end of the receipt may not be on paper
+                    raise problem
+            try:
+                connection.shutdown(socket.SHUT_WR)
+            except OSError as error:
+                raise _interrupted(self.address, error, self.timeout) from error
+
+
+def _ask(connection: socket.socket, timeout: float) -> PrinterStatus:
+    """Send DLE EOT 1-4 and read the four answers; fewer within ``STATUS_WAIT``: unknown.
+    Bytes already waiting are dropped first: a printer may have taken a DLE EOT inside the
+    dots of a picture for a query and answered it."""
+    connection.setblocking(False)
+    try:
+        while connection.recv(64):
+            pass
+    except (BlockingIOError, InterruptedError):
+        pass
+    connection.settimeout(timeout)
+    connection.sendall(STATUS_QUERY)
+    connection.settimeout(min(STATUS_WAIT, timeout))
+    answers = b""
+    try:
+        while len(answers) < 4:
+            chunk = connection.recv(4 - len(answers))
+            if not chunk:
+                break
+            answers += chunk
+    except TimeoutError:
+        pass  # the printer does not report its status: print anyway
+    finally:
+        connection.settimeout(timeout)
+    return decode(answers)
 
 
 class EscposDeviceTransport:
@@ -145,7 +216,7 @@ class EscposDeviceTransport:
         try:
             device._raw(data)
         except (Error, OSError, ValueError) as error:  # pyusb's USBError is an OSError
-            raise PrinterFailed(address=self.address, reason=_describe(error)) from error
+            raise _interrupted(self.address, error) from error
         finally:
             try:
                 device.close()
