@@ -23,7 +23,6 @@ docs/sync-protocol.md, "The hub's view of the tills"):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -148,8 +147,12 @@ def till_states(db: HubDatabase, store_id: str | None = None, *, now: datetime |
     moment = now or datetime.now(timezone.utc)
     t = tills
     same_till = and_(sales.c.store_id == t.c.store_id, sales.c.till_id == t.c.till_id)
-    # the highest seq through the (store_id, till_id, seq) index: one short look per till
+    # the highest seq through the (store_id, till_id, seq) index, and when it came: short looks per till
     last_seq = select(func.max(sales.c.seq)).where(same_till).scalar_subquery()
+    newest = sales.alias("newest")
+    last_at = (select(newest.c.hub_received_at)
+               .where(newest.c.store_id == t.c.store_id, newest.c.till_id == t.c.till_id)
+               .order_by(newest.c.seq.desc()).limit(1).scalar_subquery())
     live = (select(func.count()).select_from(till_credentials)
             .where(till_credentials.c.store_id == t.c.store_id, till_credentials.c.till_id == t.c.till_id,
                    till_credentials.c.revoked_at.is_(None)).scalar_subquery())
@@ -158,7 +161,7 @@ def till_states(db: HubDatabase, store_id: str | None = None, *, now: datetime |
               .scalar_subquery())
     query = (select(t.c.store_id, stores.c.name, t.c.till_id, t.c.last_seen_at, t.c.last_till_time,
                     t.c.queue_length, t.c.oldest_unsent_seconds, t.c.app_version,
-                    last_seq.label("last_seq"), live.label("live"), issued.label("issued"))
+                    last_seq.label("last_seq"), last_at.label("last_at"), live.label("live"), issued.label("issued"))
              .join(stores, stores.c.store_id == t.c.store_id)
              .order_by(t.c.store_id, t.c.till_id))
     with db.reading() as conn:
@@ -166,28 +169,16 @@ def till_states(db: HubDatabase, store_id: str | None = None, *, now: datetime |
             require_store(conn, store_id)
             query = query.where(t.c.store_id == store_id)
         rows = conn.execute(query).all()
-        received = _received_at(conn, [(r.store_id, r.till_id, r.last_seq) for r in rows if r.last_seq is not None])
     found = []
     for r in rows:
         skew = None
         if r.last_seen_at is not None and r.last_till_time is not None:
             skew = round((r.last_till_time - r.last_seen_at).total_seconds(), 1)
-        sale_at = received.get((r.store_id, r.till_id))
+        sale_at = r.last_at
         verdict, reasons = judge(r.last_seen_at, sale_at, r.queue_length, r.oldest_unsent_seconds, skew, moment, limits)
         credential = "live" if r.live else ("revoked" if r.issued else "none")
         found.append(TillState(r.store_id, r.name, r.till_id, credential, r.last_seen_at, r.app_version,
                                r.queue_length, r.oldest_unsent_seconds, skew, r.last_seq, sale_at, verdict, reasons))
-    return found
-
-
-def _received_at(conn: Any, keys: Iterable[tuple[str, str, int]]) -> dict[tuple[str, str], datetime]:
-    """When each till's highest seq arrived: one lookup by the unique (store, till, seq) key each."""
-    found = {}
-    for store, till, seq in keys:
-        at = conn.execute(select(sales.c.hub_received_at).where(
-            sales.c.store_id == store, sales.c.till_id == till, sales.c.seq == seq)).scalar()
-        if at is not None:
-            found[(store, till)] = at
     return found
 
 

@@ -82,6 +82,7 @@ def test_durations_and_ages_read_as_a_person_says_them() -> None:
 def test_every_till_is_listed_with_what_its_last_heartbeat_said(shop: Shop) -> None:
     healthy, behind = shop.enrol("T01"), shop.enrol("T02")
     shop.push(healthy, *make_sales(3, healthy))
+    shop.push(behind, *make_sales(2, behind))
     heartbeat(shop, healthy)
     heartbeat(shop, behind, queue=40, oldest=3600, clock=-5 * MIN)
     retired = shop.enrol("T03")
@@ -98,6 +99,7 @@ def test_every_till_is_listed_with_what_its_last_heartbeat_said(shop: Shop) -> N
     assert ok.last_sale_at is not None and ok.clock_skew_seconds is not None and abs(ok.clock_skew_seconds) < 60
     late = states[f"{STORE_ID}/T02"]
     assert late.verdict == "backlog" and late.oldest_unsent_seconds == 3600
+    assert late.last_sale_seq == 2 and late.last_sale_at is not None  # its own last sale, not the other till's
     assert late.clock_skew_seconds is not None and -310 < late.clock_skew_seconds < -290
     assert any("behind the hub" in reason for reason in late.reasons)
     assert states[f"{STORE_ID}/T03"].credential == "revoked"
