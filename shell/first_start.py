@@ -190,6 +190,7 @@ class EnrolmentRetry:
 
 
 # -- removing the code from the settings file ------------------------------------------------
+_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _TABLE = re.compile(r"""^[ \t]*\[(?!\[)(?P<name>[^\]#]*)\][ \t]*(#.*)?\r?$""")
 _ARRAY_TABLE = re.compile(r"^[ \t]*\[\[")
 _KEY = r"""(?:enrolment_code|"enrolment_code"|'enrolment_code')"""
@@ -202,10 +203,10 @@ def without_enrolment_code(text: str) -> str | None:
     """``text`` without its ``enrolment_code`` line, every other byte as it was; None when
     there is none or when removing a line would change anything else (a code written over
     several lines, in an inline table...): then the file is better left alone."""
-    lines = text.split("\n")
     table: str | None = ""
     kept, removed = [], 0
-    for line in lines:
+    for unit in _LINE.findall(text):  # each line with its own line ending: removing one leaves the rest as it was
+        line = unit.rstrip("\n")
         header = _TABLE.match(line)
         if header:
             table = ".".join(part.strip().strip("\"'") for part in header["name"].split("."))
@@ -214,10 +215,10 @@ def without_enrolment_code(text: str) -> str | None:
         if (table == "sync" and _IN_SYNC.match(line)) or (table == "" and _AT_ROOT.match(line)):
             removed += 1
             continue
-        kept.append(line)
+        kept.append(unit)
     if removed != 1:
         return None
-    result = "\n".join(kept)
+    result = "".join(kept)
     try:
         before = tomllib.loads(text, parse_float=Decimal)
         after = tomllib.loads(result, parse_float=Decimal)
