@@ -42,6 +42,7 @@ NEEDED = (
     "local_db/migrations/versions/0001_first_schema.py",
     "hardware/fonts/DejaVuSansMono.ttf", "hardware/fonts/NotoSansGeorgian-Regular.ttf",
     "shell/demo_settings.toml", "escpos/capabilities.json",
+    "biip/gs1_application_identifiers/_application_identifiers.json",
 )
 QT_PLATFORMS = ("qwindows.dll", "qoffscreen.dll") if WINDOWS else ("libqxcb.so", "libqoffscreen.so")
 LEFT_OUT = ("central", "fastapi", "starlette", "uvicorn", "psycopg", "pytest", "_pytest", "hypothesis",
