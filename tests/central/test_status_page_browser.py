@@ -21,13 +21,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from central.app import create_app
 from central.database import HubDatabase, open_hub_database
+from central.status_page import render
 from central.stores import TillIdentity, add_store
 from central.tables import tills
+from central.tills_report import TillState
 from local_db.database import open_database
 from local_db.journal import SqlJournal
 from sync.hub_client import HubClient
@@ -266,3 +270,19 @@ def test_serve_refuses_to_start_the_page_without_a_long_password(tmp_path: Path)
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
         assert done.returncode == 1
         assert "KASSA_HUB_STATUS_PASSWORD" in done.stderr and "16 characters" in done.stderr
+
+
+@settings(max_examples=1000 if os.environ.get("KASSA_SOAK") else 150, deadline=None)
+@given(name=st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00\r"), max_size=60),
+       till=st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00\r"), min_size=1,
+                    max_size=20),
+       reason=st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00\r"), max_size=40))
+def test_whatever_a_name_holds_the_page_shows_it_as_text_and_nothing_else(name: str, till: str, reason: str) -> None:
+    now = datetime(2026, 12, 2, 9, 30, tzinfo=timezone.utc)
+    state = TillState("S-1", name, till, "live", now, "0.1.0", 0, None, 0.0, None, None, "late", (reason,))
+    page = parsed(render([state], now, None, [("S-1", name)]))
+    assert page.scripts == 0
+    assert page.store_rows == [f"S-1 \u2014 {name}".strip()]
+    (shown_till, (verdict, cells)), = page.rows.items()
+    assert shown_till == f"S-1/{till}" and verdict == "late"
+    assert cells[0] == till.strip() and cells[-1] == (reason.strip() if reason else "-")
