@@ -32,7 +32,7 @@ from typing import Any
 
 from PIL import Image, ImageOps
 
-from hardware.errors import DeviceError, PrinterFailed, PrinterNotConfigured
+from hardware.errors import DeviceError, PrinterInterrupted, PrinterNotConfigured
 from hardware.printer_config import PrinterSpec, parse_printer
 from hardware.printer_profiles import dot_width, printer_profile
 from hardware.printer_status import PrinterStatus
@@ -173,19 +173,26 @@ class EscposReceiptPrinter:
         except Exception as error:  # an escpos or Pillow failure: a setting, not the sale
             log.exception("receipt %d could not be rendered for %s", receipt.receipt_number, self.address)
             raise PrinterNotConfigured(address=self.address, reason=f"cannot render: {error}") from error
+        try:
+            self.send(data)
+        except DeviceError as error:
+            if error.interrupted:
+                self._interrupted.add(receipt.sale_id)
+            raise
+        self._interrupted.discard(receipt.sale_id)
+        log.info("receipt %d sent to %s (%d bytes)", receipt.receipt_number, self.address, len(data))
+
+    def send(self, data: bytes) -> None:
+        """Send rendered bytes (a receipt, the test page); a ``DeviceError`` if they did not
+        all reach a printer that could print them (``interrupted`` when some did)."""
         with self._lock:
             try:
                 self.transport.send(data)
-            except DeviceError as error:
-                if error.interrupted:
-                    self._interrupted.add(receipt.sale_id)
+            except DeviceError:
                 raise
             except Exception as error:  # a driver error no transport foresaw
-                self._interrupted.add(receipt.sale_id)
-                raise PrinterFailed(address=self.address, reason=str(error)[:160]) from error
-            self._interrupted.discard(receipt.sale_id)
+                raise PrinterInterrupted(address=self.address, reason=str(error)[:160]) from error
             self.warning = self.status_after().warning(self.address)
-        log.info("receipt %d sent to %s (%d bytes)", receipt.receipt_number, self.address, len(data))
 
     def status_after(self) -> PrinterStatus:
         """What the printer said after the last receipt (unknown if it was not asked)."""

@@ -128,6 +128,7 @@ class NetworkTransport:
                 raise PrinterFailed(address=self.address, reason=_describe(error, self.timeout)) from error
 
     def send(self, data: bytes) -> None:
+        self.status.before = self.status.after = PrinterStatus.unknown()
         with self._connect() as connection:
             if self.status.asking:
                 try:
