@@ -8,6 +8,8 @@ import logging
 import os
 import re
 import stat
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
 from decimal import Decimal
@@ -25,11 +27,17 @@ from shell.settings import Settings, SettingsProblem, find_settings, load_settin
 from sync.credentials import FileStore, KeyringStore, credential_store
 from sync.errors import CredentialMissing
 from tests.settings_inputs import EXAMPLES, MINIMAL, toml_value, values
-from tests.test_cli import kassa
 
+ROOT = Path(__file__).resolve().parents[2]
 FILE = Path("/etc/kassa/settings.toml")
 SYNC = '[sync]\nhub_url = "https://hub.example.com"\n'
 CODE = "ZX3P-4XPD-93HF"  # not the example the messages show
+
+
+def kassa(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {"KASSA_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", "HOME": str(data_dir)}
+    return subprocess.run([sys.executable, "-m", "shell.cli", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
 
 
 # -- where the settings file is found --------------------------------------------------------
