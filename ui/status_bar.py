@@ -121,6 +121,8 @@ class TillStatusBar(QStatusBar):
             text = _("Printer problem: {reason} — retrying").format(reason=reason)
         elif state.health is PrinterHealth.DISABLED:
             text = _("Printing disabled")
+        elif state.reason:  # ready, with a warning (paper low)
+            text = _("Printer ready; {reason}").format(reason=state.reason)
         else:
             text = _("Printer ready")
         self.printer_label.setText(text)
