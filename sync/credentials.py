@@ -23,6 +23,7 @@ import stat
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Protocol
 
 from local_db.private_files import private_folder
@@ -43,7 +44,8 @@ NO_KEYRING_ADVICE = (
 
 
 class CredentialStore(Protocol):
-    where: str
+    @property
+    def where(self) -> str: ...
 
     def load(self, account: str) -> str | None: ...
 
@@ -61,7 +63,7 @@ class KeyringStore:
 
     where = "the OS keyring"
 
-    def _keyring(self):  # noqa: ANN202 - the keyring module
+    def _keyring(self) -> ModuleType:
         import keyring
         from keyring.backends import fail
 
