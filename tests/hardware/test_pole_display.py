@@ -54,7 +54,7 @@ def test_ukrainian_georgian_and_azerbaijani_are_spelt_in_latin_letters():
 def test_control_bytes_in_a_product_name_never_reach_the_display():
     data = screen_bytes("Evil\x1b@\x0cname\r\n", "\x1bQB1")
     assert data.count(b"\x1b") == 2  # the two line commands, nothing from the text
-    assert data == b"\x1bQAEvil @ name          \r\x1bQBQB1                 \r"
+    assert data == b"\x1bQA" + b"Evil @ name".ljust(20) + b"\r\x1bQB" + b"QB1".ljust(20) + b"\r"
 
 
 def test_a_long_text_is_cut_to_twenty_characters():
