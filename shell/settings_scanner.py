@@ -7,7 +7,8 @@ set); a file with both, different, is refused with a message saying which one to
 
 from __future__ import annotations
 
-from typing import Literal
+import logging
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -87,3 +88,23 @@ def old_and_new_prefixes_problem(scanner: ScannerSettings, till_weight_prefixes:
         return ("[till] weight_barcode_prefixes and [scanner] weight_prefixes differ: keep only "
                 "[scanner] weight_prefixes (the [till] key is the old place)")
     return None
+
+
+def scan_layout_for(settings: Any) -> MeasureLayout:
+    """The labels of a whole ``shell.settings.Settings``; a conflict of the old and new keys is logged."""
+    problem = old_and_new_prefixes_problem(settings.scanner, settings.till.weight_barcode_prefixes)
+    if problem:
+        logging.getLogger(__name__).warning("%s; using [scanner] weight_prefixes", problem)
+    return measure_layout(settings.scanner, settings.till.weight_barcode_prefixes, settings.store.currency)
+
+
+def serial_scanner_for(scanner: ScannerSettings) -> Any:
+    """A ``hardware.serial_scanner.SerialScanner`` (not started) for ``serial_port``, or None."""
+    if not scanner.serial_port:
+        return None
+    from hardware.serial_scanner import SerialScanner
+
+    def nobody(_value: object) -> None:  # the window sets the real callbacks (ui.scanning.serial)
+        return None
+
+    return SerialScanner(scanner.serial_port, scanner.serial_speed, scanner.serial_end(), on_code=nobody, on_state=nobody)

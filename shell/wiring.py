@@ -20,6 +20,7 @@ from pos.till import Till, TillSettings
 from shell.logs import setup_logging
 from shell.settings import Settings
 from shell.settings_devices import customer_display_for, scale_for
+from shell.settings_scanner import scan_layout_for, serial_scanner_for
 from shell.till import OpenTill, claim_database, data_dir, open_till, sign_in_rules
 from sync.worker import SyncWorker
 from ui.services import TillServices
@@ -61,7 +62,8 @@ def window_services(till: OpenTill, clock: Clock | None = None) -> TillServices:
     worker = SyncWorker(sync) if sync is not None else None
     clock = clock or SystemClock()
     use_case = Till(
-        TillSettings(store, CashPolicy(settings.till.cash_rounding), tuple(settings.till.weight_barcode_prefixes)),
+        TillSettings(store, CashPolicy(settings.till.cash_rounding), tuple(settings.till.weight_barcode_prefixes),
+                     scan_layout=scan_layout_for(settings)),
         catalog=till.catalog,
         journal=WakingJournal(journal, worker.wake) if worker else journal,
         baskets=journal,
@@ -82,6 +84,8 @@ def window_services(till: OpenTill, clock: Clock | None = None) -> TillServices:
         export_folder=data_dir(),
         scale=scale_for(settings.scale),
         customer_display=customer_display_for(settings.customer_display),
+        wedge_timing=settings.scanner.wedge_timing(),
+        serial_scanner=serial_scanner_for(settings.scanner),
     )
 
 

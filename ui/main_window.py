@@ -17,6 +17,7 @@ from ui.printing import PrinterWatch
 from ui.qt import QCloseEvent, QMainWindow, QResizeEvent, QShowEvent, QStackedWidget, QWidget, qconnect
 from ui.sale_actions import SaleActions
 from ui.sale_screen import SaleScreen
+from ui.scanning.setup import Scanning
 from ui.services import TillServices
 from ui.session import TillSession
 from ui.sign_in import SignInScreen
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.show_sign_in()
         self.weighing = Weighing(self)  # F6: the scale's weight into the sale
         self.customer_facing = CustomerFacing.for_window(self.session, self)  # None without [customer_display]
+        self.scanning = Scanning(services, self.sale_actions, self.status.show_scanner, self)  # scans wherever the focus is
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         """A small screen gets slightly smaller fonts and paddings (the dialogs too)."""
@@ -161,6 +163,7 @@ class MainWindow(QMainWindow):
         self.status.stop()
         self.printer.stop()
         self.weighing.stop()
+        self.scanning.stop()
         if self.customer_facing is not None:
             self.customer_facing.stop()
         self.session.shutdown()

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from pos.basket import BasketLine
+from pos.errors import PosError
 from pos.i18n import _
 from pos.sale import Sale
-from pos.till import TillResult, is_scan
+from pos.scan import Words, read_scan
+from pos.till import ExpiredItem, TillResult
 from ui import formatting
 from ui.dialogs import ConfirmDialog, EntryDialog
 from ui.errors import show_problem
@@ -68,10 +70,63 @@ class SaleActions(QObject):
     # -- scanning and searching --------------------------------------------------------
     def scan_or_search(self, text: str) -> None:
         """Codes go to the till in the order typed (the worker queues them); words open the search."""
-        if is_scan(text):
-            self.session.change(lambda till: till.scan(text)).failure(self.problem).run()
-        else:
+        try:
+            reading = read_scan(text)
+        except PosError as error:  # a code that cannot be read: said at once, quoting it
+            self.problem(error)
+            return
+        if isinstance(reading, Words):
             self.search(text)
+        else:
+            self.sell(text)
+
+    def sell(self, text: str, sell_expired: bool = False) -> None:
+        (
+            self.session.change(lambda till: till.scan(text, sell_expired=sell_expired))
+            .failure(lambda error: self._not_sold(text, error))
+            .run()
+        )
+
+    def _not_sold(self, text: str, error: BaseException) -> None:
+        """An expired item is the cashier's call: asked, and sold only if they say so."""
+        if not isinstance(error, ExpiredItem) or self.dialog is not None:
+            self.problem(error)
+            return
+        ui_locale = self.session.services.ui_locale
+        fact = error.user_message(show=lambda value: formatting.message_field(value, ui_locale))
+        dialog = ConfirmDialog(
+            _("Expired item"), fact + " " + _("Sell it anyway?"), _("Sell"), _("Do not sell"), self.window
+        )
+        dialog.setObjectName("expiredDialog")
+        qconnect(dialog.accepted, lambda: self.sell(text, sell_expired=True))
+        self._open(dialog)
+
+    # -- scanners (ui.scanning) --------------------------------------------------------
+    def scan_may_come_from(self, widget: QWidget) -> bool:
+        """Whether keys in ``widget`` may be a keyboard-wedge scan for the basket: anywhere on
+        the sale screen but its scan field; in the search dialog (a scan sells, it is not
+        searched for); in a yes/no question (a scan must not answer it: it is dropped)."""
+        if isinstance(self.dialog, (SearchDialog, ConfirmDialog)):
+            return widget.window() is self.dialog
+        if self.dialog is not None or widget is self.screen.scan_field:
+            return False
+        return widget.window() is self.window and self.screen.isVisible()
+
+    def scanned_anywhere(self, code: str) -> None:
+        if isinstance(self.dialog, ConfirmDialog):
+            self.screen.message.show_error(_("Answer the question first, then scan again."))
+            return
+        if isinstance(self.dialog, SearchDialog):
+            self.dialog.reject()  # the scanner answered the search
+        self.sell(code)
+
+    def scanned_by_serial(self, code: str) -> None:
+        if self.dialog is not None and not isinstance(self.dialog, SearchDialog):
+            self.screen.message.show_error(_("Close the open window first, then scan again."))
+            return
+        if not self.screen.isVisible():
+            return  # nobody signed in: nothing is sold
+        self.scanned_anywhere(code)
 
     def search(self, text: str = "") -> None:
         self.screen.scan_field.clear()

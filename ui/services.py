@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hardware.scale import Scale
+from hardware.serial_scanner import SerialScanner
 from pos.ports import SaleJournal
 from pos.printing import ReceiptSpooler
 from pos.receipt import StoreInfo
+from pos.scan_timing import WedgeTiming
 from pos.till import Till
 from sync.service import TillSync
 from sync.worker import SyncWorker
@@ -31,3 +33,5 @@ class TillServices:
     export_folder: Path | None = None  # where the quarantine is exported (the data directory)
     scale: Scale | None = None  # [scale]: F6 weighs (ui.weighing); None: no scale
     customer_display: CustomerDisplayOptions | None = None  # [customer_display] (ui.customer_display)
+    wedge_timing: WedgeTiming | None = None  # [scanner]: keyboard-wedge scans (ui.scanning); None: the defaults
+    serial_scanner: SerialScanner | None = None  # [scanner] serial_port; started and stopped by the window

@@ -37,6 +37,7 @@ class TillStatusBar(QStatusBar):
         self.printer_label = self._label("printerState", "")
         self.cashier_label = self._label("cashierName", _("Nobody signed in"))
         self.receipt_label = self._label("nextReceipt", "")
+        self.scanner_label: QLabel | None = None  # a serial scanner's state (show_scanner)
         self.store_label = self._label("storeTill", _("Store {store} / Till {till}").format(store=store.store_id, till=store.till_id))
         self.show_counts("…", "…")  # until the journal answers
         self.show_printer(PrinterState(PrinterHealth.READY))
@@ -131,6 +132,17 @@ class TillStatusBar(QStatusBar):
         self.printer_label.style().polish(self.printer_label)
         description = self.session.services.printer_description
         self.printer_label.setToolTip(f"{description}: {state.reason}" if state.reason else description)
+
+    def show_scanner(self, state: object) -> None:
+        """A serial scanner's state (``hardware.serial_scanner.ScannerState``), in plain words;
+        the port and the system's reason in the tooltip.  No label on a till without one."""
+        from ui.scanning.serial import scanner_words
+
+        if self.scanner_label is None:
+            self.scanner_label = self._label("scannerState", "")
+        self.scanner_label.setText(scanner_words(state))  # type: ignore[arg-type]
+        port, reason = getattr(state, "port", ""), getattr(state, "reason", "")
+        self.scanner_label.setToolTip(f"{port}: {reason}" if reason else port)
 
     def stop(self) -> None:
         self._timer.stop()
