@@ -8,8 +8,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
+from contextlib import closing
 from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
@@ -271,3 +275,50 @@ def test_a_damaged_or_cut_file_is_always_refused_clearly_and_never_half_seeds(
     assert message.startswith(f"cannot seed from {path}: ")
     assert "damaged or incomplete" in message or "not a Kassa catalog export" in message
     assert catalog_state(till) == ((),) * 11
+
+
+def _count(path: Path, sql: str) -> int | None:
+    """A figure read beside the seeding process (read-only; None while the file is not ready)."""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
+            return int(conn.execute(sql).fetchone()[0])
+    except sqlite3.Error:
+        return None
+
+
+def test_a_seed_killed_part_way_leaves_the_old_catalog_or_the_whole_new_one(tmp_path: Path) -> None:
+    """SIGKILL while the file is staged, built beside the live catalog or swapped in: the
+    till has no catalog or all of it, never part; the next seed completes."""
+    from pos.demo_catalog import generate_catalog
+
+    count = 25_000  # a big pull: built beside the live catalog and swapped in
+    with open_hub_database(f"sqlite:///{tmp_path / 'hub.sqlite3'}", migrate_schema=True) as db:
+        add_store(db, STORE.store_id, "Kyiv")
+        import_catalog(db, rows_from_products(generate_catalog(count, seed=42, currency="UAH")))
+        add_cashier(db, STORE.store_id, CASHIER, "Olha", PIN)
+        stick = export(db, tmp_path / "catalog.kassa", HUB_URL, "--store", STORE.store_id)
+    config = till_settings(tmp_path / "till", HUB_URL)
+    till = tmp_path / "till" / "till.sqlite3"
+    env = {"KASSA_DATA_DIR": str(tmp_path / "till"), "PATH": "/usr/bin:/bin"}
+    seen: set[tuple[object, ...]] = set()
+    staged = ("SELECT (SELECT count(*) FROM staged_products) + (SELECT count(*) FROM staged_prices) + "
+              "(SELECT count(*) FROM staged_barcodes)")
+    kill_points = (("staging", staged, 1), ("staged", staged, 40_000),
+                   ("building", "SELECT count(*) FROM next_products", 5_000),
+                   ("built", "SELECT count(*) FROM next_barcodes", 1))
+    for phase, progress, reached in kill_points:
+        child = subprocess.Popen([sys.executable, "-m", "shell.cli", "seed", str(stick), "--config", str(config)],
+                                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while child.poll() is None and (_count(till, progress) or 0) < reached:
+            time.sleep(0.005)  # watching another process's progress: nothing to wait on
+        alive = child.poll() is None
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        products = _count(till, "SELECT count(*) FROM products")
+        assert products in (None, 0, count), products  # none of it, or all of it
+        seen.add((phase, "killed" if alive else "had finished", products))
+    finished = kassa("seed", str(stick), "--config", str(config), data_dir=tmp_path / "till")
+    assert finished.returncode == 0, finished.stderr
+    assert _count(till, "SELECT count(*) FROM products") == count
+    assert _count(till, "SELECT count(*) FROM staged_products") == 0
+    print(f"kills (phase, child, products after): {sorted(seen, key=str)}")
