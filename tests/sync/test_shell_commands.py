@@ -71,6 +71,7 @@ def test_the_commands_that_need_no_window_never_import_qt_nor_ui(enrolled: Path,
         ("receipt", "1", "--reprint", "--config", config),
         ("sync", "--config", config),
         ("status", "--config", config),
+        ("self-test",),  # a sale into a file printer in a temporary folder: no window
     ]
     for command in commands:
         result = kassa(*command, data_dir=tmp_path)
