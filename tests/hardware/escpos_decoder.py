@@ -1,0 +1,111 @@
+"""An ESC/POS decoder for tests: reads a receipt's byte stream back to printed lines (text
+decoded through the code page the stream selected, with its alignment, bold and size; or
+a picture and its size in dots) and the commands around them.
+
+Independent of python-escpos: the code page numbers are Epson's (ESC/POS reference, "ESC t",
+the TM-T88 and TM-T20 tables), and every byte is checked by ``tests.hardware.escpos_scanner``
+first, so a control byte hidden in the text fails the decoding.  The status queries the till
+sends a network printer around a receipt (DLE EOT 1-4) are taken off the ends first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tests.hardware.escpos_scanner import Command, scan
+
+ESC, GS, LF = 0x1B, 0x1D, 0x0A
+STATUS_QUERY = b"\x10\x04\x01\x10\x04\x02\x10\x04\x03\x10\x04\x04"
+EPSON_CODE_PAGES = {  # ESC t n -> Python codec
+    0: "cp437", 2: "cp850", 3: "cp860", 4: "cp863", 5: "cp865", 13: "cp857", 14: "cp737", 15: "iso8859-7",
+    16: "cp1252", 17: "cp866", 18: "cp852", 19: "cp858", 32: "cp720", 33: "cp775", 34: "cp855", 35: "cp861",
+    36: "cp862", 37: "cp864", 38: "cp869", 39: "iso8859-2", 40: "iso8859-15", 44: "cp1125", 45: "cp1250",
+    46: "cp1251", 47: "cp1253", 48: "cp1254", 49: "cp1255", 50: "cp1256", 51: "cp1257", 52: "cp1258", 53: "kz1048",
+}
+ALIGN = {0: "left", 48: "left", 1: "center", 49: "center", 2: "right", 50: "right"}
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str  # "" for a picture
+    align: str = "left"
+    bold: bool = False
+    double: bool = False
+    picture: tuple[int, int] | None = None  # (width, height) in dots
+
+
+@dataclass
+class Decoded:
+    lines: list[Line] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)
+    code_pages: set[str] = field(default_factory=set)
+
+    @property
+    def texts(self) -> list[str]:
+        return [line.text for line in self.lines if line.picture is None]
+
+    @property
+    def pictures(self) -> list[Line]:
+        return [line for line in self.lines if line.picture is not None]
+
+    @property
+    def cut(self) -> bool:
+        return bool(self.commands) and self.commands[-1].name == "cut"
+
+
+def receipts_in(data: bytes) -> list[bytes]:
+    """The receipts in what a printer received (status queries taken off)."""
+    found = []
+    for part in data.split(b"\x1b@")[1:]:
+        body = b"\x1b@" + part
+        while body.endswith(STATUS_QUERY):
+            body = body[: -len(STATUS_QUERY)]
+        found.append(body)
+    return found
+
+
+def decode(data: bytes) -> Decoded:
+    """One receipt's bytes (starting with ESC @) as lines and commands."""
+    while data.startswith(STATUS_QUERY):
+        data = data[len(STATUS_QUERY) :]
+    while data.endswith(STATUS_QUERY):
+        data = data[: -len(STATUS_QUERY)]
+    commands, _text = scan(data)  # raises on any byte that is neither text nor the renderer's command
+    out = Decoded(commands=commands)
+    page, align, bold, double = 0, "left", False, False
+    pending: list[str] = []  # each byte decoded with the code page selected when it came
+    i = 0
+    while i < len(data):
+        byte = data[i]
+        if byte == LF:
+            out.lines.append(Line("".join(pending), align, bold, double))
+            pending.clear()
+            i += 1
+        elif byte == ESC:
+            op, arg = data[i + 1], data[i + 2] if i + 2 < len(data) else 0
+            if op == ord("@"):
+                page, align, bold, double = 0, "left", False, False
+                i += 2
+                continue
+            if op == ord("t"):
+                page = arg
+                out.code_pages.add(EPSON_CODE_PAGES.get(arg, f"unknown {arg}"))
+            elif op == ord("a"):
+                align = ALIGN[arg]
+            elif op == ord("E"):
+                bold = bool(arg)
+            elif op == ord("!"):
+                double, bold = arg & 0x30 == 0x30, bool(arg & 0x08)
+            i += 3
+        elif byte == GS and data[i + 1] == ord("v"):
+            width_bytes, height = data[i + 4] + 256 * data[i + 5], data[i + 6] + 256 * data[i + 7]
+            out.lines.append(Line("", align, bold, double, picture=(8 * width_bytes, height)))
+            i += 8 + width_bytes * height
+        elif byte == GS:  # GS V m: the cut
+            i += 3
+        else:
+            codec = EPSON_CODE_PAGES.get(page, "cp437")
+            pending.append(chr(byte) if byte < 0x80 else bytes([byte]).decode(codec, errors="replace"))
+            i += 1
+    return out
+

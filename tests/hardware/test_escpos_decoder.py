@@ -1,0 +1,131 @@
+"""Every receipt layout's ESC/POS bytes, read back by the test decoder (tests.hardware.
+escpos_decoder, independent of python-escpos), say what the layout says: the same lines in
+the same order, each as text in the right code page with its alignment, bold and size, or
+as a picture where no code page has its letters; one reset first, a cut (or a feed where
+the printer has no cutter) last.  Planted printer commands in the data come out as text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from hardware.escpos_printer import EscposReceiptPrinter
+from hardware.printer_text import printer_safe
+from pos.receipt import Receipt
+from pos.receipt_layout import layout_receipt
+from tests.hardware.escpos_decoder import EPSON_CODE_PAGES, Decoded, decode
+from tests.hardware.samples import UKRAINIAN_STORE, sample_receipt
+from tests.hardware.world_receipts import LANGUAGES, world_receipt
+
+PAPERS = {80: 42, 58: 32}
+NBSP = "\u00a0"
+
+
+def check_against_layout(printer: EscposReceiptPrinter, receipt: Receipt, decoded: Decoded) -> None:
+    rows = layout_receipt(receipt, printer.spec.width).rows
+    lines = [line for line in decoded.lines]
+    if printer.renderer.logo is not None:
+        assert lines[0].picture is not None and lines[0].align == "center"
+        lines = lines[1:]
+    assert len(lines) == len(rows)
+    for row, line in zip(rows, lines, strict=True):
+        text = printer_safe(row.text)
+        if row.kind == "text" and not printer.renderer.printable(text):
+            assert line.picture is not None, row
+            assert line.picture[1] == printer.renderer.painter.height(row)
+            assert line.picture[0] <= printer.renderer.dot_width
+        else:
+            assert line.picture is None
+            assert line.text.replace(NBSP, " ") == text.replace(NBSP, " ")
+            assert (line.align, line.bold, line.double) == (row.align, row.bold, row.double)
+
+
+@pytest.mark.parametrize("paper", list(PAPERS))
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("is_copy", [False, True])
+def test_every_layout_reads_back_to_its_rows_in_every_script_and_paper(language: str, paper: int, is_copy: bool) -> None:
+    printer = EscposReceiptPrinter("dummy", paper=paper, width=PAPERS[paper])
+    receipt = world_receipt(language, is_copy=is_copy)
+    decoded = decode(printer.receipt_bytes(receipt))
+    check_against_layout(printer, receipt, decoded)
+    names = [c.name for c in decoded.commands]
+    assert names[0] == "initialise" and names.count("initialise") == 1
+    assert names[-2:] == ["feed lines", "cut"]
+    assert all(p.picture and p.picture[0] <= {80: 512, 58: 384}[paper] for p in decoded.pictures)
+
+
+def test_ukrainian_reads_back_through_a_cyrillic_code_page_and_english_through_none() -> None:
+    uk = decode(EscposReceiptPrinter("dummy").receipt_bytes(world_receipt("uk")))
+    assert uk.code_pages & {"cp866", "cp1251", "cp855"} and not uk.pictures
+    assert any("Шампунь Herbal 250 мл" in text for text in uk.texts)
+    en = decode(EscposReceiptPrinter("dummy").receipt_bytes(world_receipt("en")))
+    assert not en.pictures and any("Herbal shampoo 250 ml" in text for text in en.texts)
+
+
+def test_azerbaijani_letters_read_back_through_cp857_and_only_rows_with_schwa_are_pictures() -> None:
+    printer = EscposReceiptPrinter("dummy")
+    receipt = world_receipt("az")
+    decoded = decode(printer.receipt_bytes(receipt))
+    assert "cp857" in decoded.code_pages or "cp1254" in decoded.code_pages
+    assert any("Ağ pendir" in text for text in decoded.texts)
+    rows = [r for r in layout_receipt(receipt, 42).rows if r.kind == "text"]
+    assert len(decoded.pictures) == sum("ə" in r.text or "Ə" in r.text for r in rows)
+
+
+def test_the_decoders_code_pages_are_the_printer_profiles_own() -> None:
+    from escpos.printer import Dummy
+
+    profile = Dummy(profile="TM-T88V").profile.profile_data["codePages"]
+    for number, codec in EPSON_CODE_PAGES.items():
+        if str(number) in profile and codec not in ("cp1125", "kz1048"):
+            assert profile[str(number)].lower().replace("_", "-").replace("iso-", "iso") == codec
+
+
+def test_a_printer_without_a_cutter_feeds_the_receipt_out_instead_of_cutting() -> None:
+    printer = EscposReceiptPrinter("dummy", profile="POS-5890", paper=58, width=32)
+    decoded = decode(printer.receipt_bytes(world_receipt("uk")))
+    assert not decoded.cut and decoded.commands[-1].name == "feed lines"
+    told_not_to = EscposReceiptPrinter("dummy", cutter=False)
+    assert not decode(told_not_to.receipt_bytes(world_receipt("en"))).cut
+
+
+def test_a_logo_is_printed_first_centred_and_never_wider_than_the_paper(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    Image.new("L", (1200, 300), 0).save(logo)
+    printer = EscposReceiptPrinter("dummy", paper=58, width=32, logo=str(logo))
+    receipt = world_receipt("en")
+    decoded = decode(printer.receipt_bytes(receipt))
+    check_against_layout(printer, receipt, decoded)
+    assert decoded.lines[0].picture is not None and decoded.lines[0].picture[0] <= 384
+
+
+PLANTS = {
+    "drawer kick": "\x1bp\x00\x19\xfa",
+    "cut": "\x1dV\x00",
+    "status query": "\x10\x04\x01",
+    "real-time drawer pulse": "\x10\x14\x01\x00\x05",
+    "kanji mode": "\x1c&",
+    "reset": "\x1b@",
+    "raster header": "\x1dv0\x00\xff\xff\xff\xff",
+}
+
+
+@pytest.mark.parametrize("what", list(PLANTS))
+def test_printer_commands_planted_in_product_names_the_store_name_and_the_footer_print_as_text(what: str) -> None:
+    attack = PLANTS[what]
+    original = sample_receipt(("1001", "1002", "1005"))
+    store = replace(UKRAINIAN_STORE, name=f"Крамниця{attack}", footer=f"Дякуємо{attack}!", address=f"вул.{attack}1")
+    lines = tuple(replace(line, name=f"{line.name[:10]}{attack}x") for line in original.lines)
+    receipt = replace(original, store=store, lines=lines, cashier_name=f"Олена{attack}")
+    printer = EscposReceiptPrinter("dummy")
+    data = printer.receipt_bytes(receipt)
+    decoded = decode(data)  # raises on any command the renderer did not send itself
+    check_against_layout(printer, receipt, decoded)
+    names = [c.name for c in decoded.commands]
+    assert names.count("initialise") == 1 and names.count("cut") == 1
+    for control in "\x1b\x1d\x10\x1c":
+        assert all(control not in text for text in decoded.texts)
+    assert any(text.startswith("Крамниця") for text in decoded.texts)
