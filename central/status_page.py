@@ -29,7 +29,7 @@ from fastapi.security import HTTPBasic
 
 from central.database import HubDatabase
 from central.errors import AdminProblem, NotFound
-from central.tills_report import THRESHOLDS, TillState, ago, duration, summary, till_states
+from central.tills_report import THRESHOLDS, TillState, ago, duration, store_names, summary, till_states
 
 STATUS_PASSWORD_VARIABLE = "KASSA_HUB_STATUS_PASSWORD"
 STATUS_USER = "status"
@@ -106,9 +106,7 @@ def add_status_page(app: FastAPI, password: str | None) -> None:
             states = till_states(db, store, now=now)
         except AdminProblem as problem:
             raise NotFound(problem.detail) from None
-        every = till_states(db, now=now) if store is not None else states
-        return HTMLResponse(render(states, now, store, sorted({(s.store_id, s.store_name) for s in every})),
-                            headers=_HEADERS)
+        return HTMLResponse(render(states, now, store, store_names(db)), headers=_HEADERS)
 
 
 _STYLE = """

@@ -182,6 +182,13 @@ def till_states(db: HubDatabase, store_id: str | None = None, *, now: datetime |
     return found
 
 
+def store_names(db: HubDatabase) -> list[tuple[str, str]]:
+    """Every store: (id, name), by id."""
+    with db.reading() as conn:
+        return [(str(i), str(n)) for i, n in conn.execute(select(stores.c.store_id, stores.c.name)
+                                                          .order_by(stores.c.store_id))]
+
+
 def summary(states: list[TillState]) -> str:
     counts = {verdict: sum(1 for s in states if s.verdict == verdict) for verdict in reversed(VERDICTS)}
     shown = ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n)
