@@ -152,7 +152,19 @@ def _write(path: Path, header: bytes, body: Any) -> int:
             out.flush()
             os.fsync(out.fileno())
         os.replace(partial, path)
+        _sync_folder(path.parent)
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise AdminProblem(f"cannot write {path}: {error.strerror or error}") from None
     return path.stat().st_size
+
+
+def _sync_folder(folder: Path) -> None:
+    """The rename itself on disk (a USB stick pulled out right after): POSIX only."""
+    if os.name != "posix":
+        return
+    handle = os.open(folder if str(folder) else ".", os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
