@@ -121,9 +121,10 @@ def _run_window(till, quit_after: float | None) -> int:  # noqa: ANN001 - an Ope
 
 def cmd_check_config(args: argparse.Namespace) -> int:
     from shell.config_check import check_config_file
-    from shell.settings import default_settings_path
+    from shell.settings import find_settings
 
-    path = args.config or default_settings_path()
+    location = find_settings(args.config)
+    path = location.path
     settings, problems = check_config_file(path)
     if problems:
         print(f"kassa: {path}: {len(problems)} mistake{'s' if len(problems) > 1 else ''}:", file=sys.stderr)
@@ -131,7 +132,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 2
     assert settings is not None
-    print(f"{path}: OK (store {settings.store.store_id}, till {settings.till.till_id}, printer {settings.printer.connection})")
+    print(f"{path}: OK (store {settings.store.store_id}, till {settings.till.till_id}, printer {settings.printer.connection}; "
+          f"{location.why})")
     return 0
 
 

@@ -140,7 +140,8 @@ class PrinterSettings(_Section):
     @model_validator(mode="before")
     @classmethod
     def _width_from_paper(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "width" not in data and data.get("paper") in PAPER_CHARACTERS:
+        paper = data.get("paper") if isinstance(data, dict) else None
+        if isinstance(paper, (int, str, Decimal)) and "width" not in data and paper in PAPER_CHARACTERS:  # a list: no
             data = {**data, "width": PAPER_CHARACTERS[data["paper"]]}
         return data
 

@@ -79,7 +79,7 @@ def credential_store_of(settings: Settings) -> CredentialStore:
     (default: the data folder; the demo keeps its own in the demo folder)."""
     sync = settings.sync
     if sync is None:
-        return credential_store("keyring", data_dir())
+        return credential_store("auto", data_dir())
     return credential_store(sync.credential_store, sync.credential_folder or data_dir())
 
 

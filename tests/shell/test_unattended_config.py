@@ -94,7 +94,13 @@ def test_check_config_says_which_file_it_checked_found_by_the_lookup(
         user, site = places
         write(site, "SITE")
         assert main(["check-config"]) == 0
-        assert f"{site}: OK (store SITE" in capsys.readouterr().out
+        assert f"{site}: OK (store SITE" in capsys.readouterr().out.replace("\n", "")
+        write(user, "USER")
+        assert main(["check-config"]) == 0
+        assert re.search(rf"{re.escape(str(user))}: OK \(store USER.*; the user's settings file\)", capsys.readouterr().out)
+        user.unlink()
+        assert main(["check-config"]) == 0
+        assert "the computer's settings file" in capsys.readouterr().out
         site.write_text('[store]\nstore_id = "SITE"\nname = "Shop"\n[offline]\nwarn_unsent_after_minutes = 0\n',
                         encoding="utf-8")
         assert main(["check-config"]) == 2
