@@ -48,7 +48,9 @@ scalars = st.one_of(
     st.text(max_size=30), st.text(st.characters(codec="utf-8"), max_size=5).map(lambda t: t + "\x00"),
     st.sampled_from(["", "0.10", "0.3", "1e-999999", "1E+999999999", "NaN", "/", "/tmp", "a\x00b", "\x7f",
                      "network:h:²", "usb:0_4b8:0202", "serial:/dev/ttyUSB0:" + "9" * 5000, "x" * 10000,
-                     "https://hub.example", "Europe/Kyiv", "uk_UA", "UAH"]),
+                     "https://hub.example", "Europe/Kyiv", "uk_UA", "UAH",
+                     "auto", "keyring", "file", "KQ7M-4XPD-93HF", "kq7m 4xpd", "ABC", "A" * 41]),  # [sync] store, code
+    st.sampled_from([1, 60, 10080, 10081, 48, 8760, 8761]),  # [offline] bounds
 )
 values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
                                                                                           max_size=3), max_leaves=6)
