@@ -56,9 +56,9 @@ def _serve(db: HubDatabase, args: argparse.Namespace) -> None:
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         raise SystemExit("kassa-hub: --ssl-certfile and --ssl-keyfile go together")
     password = check_password(os.environ.get(STATUS_PASSWORD_VARIABLE)) if args.status_page else None
-    uvicorn.run(create_app(args.database, status_password=password), host=args.host, port=args.port, log_level=args.log_level,
-                access_log=args.access_log, ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
-                timeout_graceful_shutdown=5)
+    uvicorn.run(create_app(args.database, status_password=password), host=args.host, port=args.port,
+                log_level=args.log_level, access_log=args.access_log, ssl_certfile=args.ssl_certfile,
+                ssl_keyfile=args.ssl_keyfile, timeout_graceful_shutdown=5)
 
 
 def _migrate(db: HubDatabase, args: argparse.Namespace) -> None:

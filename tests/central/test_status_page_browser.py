@@ -108,7 +108,8 @@ def set_up_tills(hub: StatusHub, tmp_path: Path) -> dict[str, str]:
     skewed = shop.enrol("K1", "L003")
     ahead = (datetime.now(timezone.utc) + timedelta(minutes=7)).isoformat()
     answer = httpx.post(f"{hub.url}/v1/heartbeat", headers=shop.auth(skewed), timeout=10,
-                        json={"till_time": ahead, "queue_length": 1, "oldest_unsent_seconds": 4, "app_version": "0.1.0"})
+                        json={"till_time": ahead, "queue_length": 1, "oldest_unsent_seconds": 4,
+                              "app_version": "0.1.0"})
     assert answer.status_code == 200, answer.text
     from central.enrolment import make_enrolment_code
 

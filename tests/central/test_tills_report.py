@@ -95,7 +95,8 @@ def test_every_till_is_listed_with_what_its_last_heartbeat_said(shop: Shop) -> N
 
     assert list(states) == ["B-02/K1", f"{STORE_ID}/T01", f"{STORE_ID}/T02", f"{STORE_ID}/T03", f"{STORE_ID}/T04"]
     ok = states[f"{STORE_ID}/T01"]
-    assert (ok.verdict, ok.credential, ok.app_version, ok.queue_length, ok.last_sale_seq) == ("OK", "live", "0.1.0", 0, 3)
+    assert (ok.verdict, ok.credential, ok.app_version, ok.queue_length, ok.last_sale_seq) == (
+        "OK", "live", "0.1.0", 0, 3)
     assert ok.last_sale_at is not None and ok.clock_skew_seconds is not None and abs(ok.clock_skew_seconds) < 60
     late = states[f"{STORE_ID}/T02"]
     assert late.verdict == "backlog" and late.oldest_unsent_seconds == 3600
@@ -124,7 +125,8 @@ def test_the_command_prints_a_table_or_json_and_names_an_unknown_store(
     shown = json.loads(capsys.readouterr().out)
     assert shown["thresholds"]["late_after_seconds"] == THRESHOLDS.late_after.total_seconds() == 300
     first = shown["tills"][0]
-    assert (first["till_id"], first["verdict"], first["queue_length"], first["credential"]) == ("T01", "backlog", 600, "live")
+    assert (first["till_id"], first["verdict"], first["queue_length"], first["credential"]) == (
+        "T01", "backlog", 600, "live")
     assert "credential" in first and not any("kt1." in str(value) for value in first.values())
 
     assert main(["tills", "--database", database_url, "--store", "NOWHERE"]) == 1

@@ -95,7 +95,8 @@ def sell_one(db: Database, barcode: str) -> Money:
     return sale.total
 
 
-def test_a_till_seeded_from_a_usb_export_sells_then_pulls_only_what_changed(hub: Hub, tmp_path: Path) -> None:  # noqa: F811
+def test_a_till_seeded_from_a_usb_export_sells_then_pulls_only_what_changed(
+        hub: Hub, tmp_path: Path) -> None:  # noqa: F811 - the fixture
     add_cashier(hub.db, STORE.store_id, CASHIER, "Olha", PIN)
     (tmp_path / "stick").mkdir()
     stick = export(hub.db, tmp_path / "stick" / "catalog.kassa", hub.url, "--store", STORE.store_id)
