@@ -279,6 +279,36 @@ def test_a_refused_code_says_what_to_do_and_the_till_still_starts(
     secrets_nowhere([code], [data], out.out, out.err)  # the settings file keeps it: IT replaces it
 
 
+def test_a_keyring_that_this_computer_lacks_is_named_and_the_code_waits(
+        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = settings_file(tmp_path / "etc", "http://127.0.0.1:9", "ABCD-EFGH-JKMN", data)
+    path.write_bytes(path.read_bytes().replace(b'credential_store = "auto"', b'credential_store = "keyring"'))
+    before = path.read_bytes()
+    outcome, till = start(path)
+    till.close()
+    assert outcome.enrolment is Enrolment.NO_CREDENTIAL_STORE and path.read_bytes() == before
+    err = capsys.readouterr().err
+    assert "enrolment waits" in err and 'credential_store = "file" (or "auto")' in err
+    secrets_nowhere(["ABCD-EFGH-JKMN"], [data], err)
+
+
+def test_a_hub_certificate_that_cannot_be_checked_stops_the_enrolment_until_the_next_start(
+        hub_db: HubDb, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = hub_db.code()
+    with hub_process(hub_db.url) as hub:
+        (tmp_path / "ca.pem").write_text("not a certificate", encoding="utf-8")
+        path = settings_file(tmp_path / "etc", hub.url, code, data)
+        path.write_bytes(path.read_bytes().replace(b"[offline]", f'ca_bundle = "{tmp_path / "ca.pem"}"\n[offline]'.encode()))
+        before = path.read_bytes()
+        outcome, till = start(path)
+        till.close()
+    assert outcome.enrolment is Enrolment.FAILED and outcome.retry is None
+    assert path.read_bytes() == before and hub_db.used_codes() == 0  # nothing was sent
+    err = capsys.readouterr().err
+    assert "enrolment did not succeed" in err and "ca_bundle" in err and "next start" in err
+    secrets_nowhere([code], [data], err)
+
+
 # -- a settings file the till may not change ---------------------------------------------------
 CHILD = """
 import sys
