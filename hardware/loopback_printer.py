@@ -12,6 +12,8 @@ Faults a shop meets:
 - ``stall()`` / ``resume()``: accepts connections but reads nothing (a jammed printer, a
   cable pulled with the connection still up): the sender blocks once the buffers are full;
 - ``unplug_after(n)``: the next receipt's connection is dropped after ``n`` bytes of it;
+- ``go_silent_after(n)``: the next connection goes silent after ``n`` bytes: nothing more is
+  read or answered on it (a cable pulled with the connection still up);
 - ``paper_out_after(n)``: the roll ends after ``n`` more bytes (later status says so);
 - ``bytes_per_second``: a slow printer that takes its time to read a receipt.
 """
@@ -50,6 +52,7 @@ class LoopbackPrinter:
         self._thread: threading.Thread | None = None
         self._stalled = threading.Event()
         self._unplug_after: int | None = None
+        self._silent_after: int | None = None
         self._paper_left: int | None = None
         self.bytes_per_second: float | None = None
 
@@ -73,6 +76,10 @@ class LoopbackPrinter:
     def unplug_after(self, count: int) -> None:
         """Drop the next connection after ``count`` bytes of receipt (status queries aside)."""
         self._unplug_after = count
+
+    def go_silent_after(self, count: int) -> None:
+        """The next connection reads and answers nothing more after ``count`` bytes."""
+        self._silent_after = count
 
     def paper_out_after(self, count: int) -> None:
         self._paper_left = count
@@ -170,6 +177,7 @@ class LoopbackPrinter:
 
     def _receive(self, connection: socket.socket) -> None:
         unplug_after, self._unplug_after = self._unplug_after, None
+        silent_after, self._silent_after = self._silent_after, None
         received = 0
         pending = b""  # the end of the last chunk, in case a query was split
         with connection:
@@ -191,6 +199,11 @@ class LoopbackPrinter:
                     self._keep(chunk)
                     connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     return  # pulled out: the connection is reset
+                if silent_after is not None and received + len(chunk) > silent_after:
+                    self._keep(chunk[: max(0, silent_after - received)])
+                    while self._server is not None:
+                        time.sleep(0.05)  # silent: nothing more is read or answered here
+                    return
                 received += len(chunk)
                 self._use_paper(chunk)
                 answers, pending = self._answers(pending + chunk)

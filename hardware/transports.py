@@ -144,9 +144,11 @@ class NetworkTransport:
                 raise _interrupted(self.address, error, self.timeout) from error
             if self.status.asking:
                 try:
-                    after = self.status.after = self.status.heard(_ask(connection, self.timeout))
+                    after = self.status.after = _ask(connection, self.timeout)
                 except OSError as error:
                     raise _interrupted(self.address, error, self.timeout) from error
+                if not after.known:  # it answered before the receipt: it went silent during it
+                    raise PrinterInterrupted(address=self.address, reason="it stopped answering during the receipt")
                 problem = after.problem(self.address)
                 if problem is not None:
                     problem.interrupted = True  # the end of the receipt may not be on paper
