@@ -86,9 +86,16 @@ def _plain(ch: str) -> str:
 
 
 def display_line(text: str) -> bytes:
-    """One line as the display shows it: 20 ASCII characters, padded with spaces."""
-    shown = " ".join(transliterate(text).split())  # runs of spaces (and former controls) made one
-    return shown[:WIDTH].ljust(WIDTH).encode("ascii")
+    """One line as the display shows it: 20 ASCII characters, padded with spaces.  A tab splits
+    it in two: the part after the tab (an amount) is kept whole at the right, the part before cut."""
+    left, _tab, right = text.partition("\t")
+    left, right = (" ".join(transliterate(part).split()) for part in (left, right))  # runs of spaces made one
+    if not right:
+        return left[:WIDTH].ljust(WIDTH).encode("ascii")
+    right = right[-WIDTH:]
+    room = WIDTH - len(right) - 1
+    shown = f"{left[:room]:<{room}} {right}" if room > 0 else right.rjust(WIDTH)
+    return shown.encode("ascii")
 
 
 def screen_bytes(upper: str, lower: str) -> bytes:

@@ -38,7 +38,7 @@ class CustomerScreen:
     paid: str = ""  # after payment: "Paid 1 300,00 UAH"
     change: str = ""  # after payment: "Change 65,50 UAH"
     greeting: str = ""  # "Welcome!" before the first line, "Thank you..." after payment
-    pole_upper: str = ""  # the two lines of a 20-character pole display
+    pole_upper: str = ""  # the two lines of a 20-character pole display ("label\tamount")
     pole_lower: str = ""
 
 
@@ -94,7 +94,7 @@ class CustomerTexts:
         return CustomerScreen(greeting=self.word(WELCOME), pole_upper=self.store_name, pole_lower=self.word(WELCOME))
 
 
-def _row(label: str, amount: str, width: int = 20) -> str:
-    """``label`` and ``amount`` on one pole line: the amount whole at the right, the label cut."""
-    room = max(width - len(amount) - 1, 0)
-    return f"{label[:room]:<{room}} {amount}"[-width:] if room else amount[-width:]
+def _row(label: str, amount: str) -> str:
+    """``label`` and ``amount`` on one pole line: the display keeps the amount whole at the
+    right and cuts the label (hardware.pole_display.display_line)."""
+    return f"{label.replace(chr(9), ' ')}\t{amount}"
