@@ -6,6 +6,7 @@ bar itself only shows what it is told."""
 
 from __future__ import annotations
 
+from hardware.serial_scanner import ScannerState
 from pos.i18n import _
 from pos.sale import Cashier
 from sync.link import Link, SyncStatus
@@ -133,16 +134,15 @@ class TillStatusBar(QStatusBar):
         description = self.session.services.printer_description
         self.printer_label.setToolTip(f"{description}: {state.reason}" if state.reason else description)
 
-    def show_scanner(self, state: object) -> None:
+    def show_scanner(self, state: ScannerState) -> None:
         """A serial scanner's state (``hardware.serial_scanner.ScannerState``), in plain words;
         the port and the system's reason in the tooltip.  No label on a till without one."""
         from ui.scanning.serial import scanner_words
 
         if self.scanner_label is None:
             self.scanner_label = self._label("scannerState", "")
-        self.scanner_label.setText(scanner_words(state))  # type: ignore[arg-type]
-        port, reason = getattr(state, "port", ""), getattr(state, "reason", "")
-        self.scanner_label.setToolTip(f"{port}: {reason}" if reason else port)
+        self.scanner_label.setText(scanner_words(state))
+        self.scanner_label.setToolTip(f"{state.port}: {state.reason}" if state.reason else state.port)
 
     def stop(self) -> None:
         self._timer.stop()

@@ -99,3 +99,34 @@ def test_an_expired_gs1_item_is_asked_about_and_sold_only_when_the_cashier_agree
     dialog.accept()
     till.wait_idle()
     till.wait_until(lambda: [line.product for line in till.lines] == [SHAMPOO])
+
+
+def test_a_key_held_down_is_a_person_even_at_a_scanners_speed(till):
+    from ui.qt import QEvent, QKeyEvent
+
+    clock = with_clock(till)
+    dialog = till.open_dialog(Qt.Key.Key_F2)
+    field = dialog.findChild(QLineEdit, "searchField")
+    field.setFocus()
+    till.wait_until(lambda: QApplication.focusWidget() is field)
+    for _ in range(8):  # the keyboard repeats a held "4" every 30 ms
+        clock.ms += 30
+        QApplication.sendEvent(field, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_4, Qt.KeyboardModifier.NoModifier,
+                                                "4", True))
+    assert field.text() == "4" * 8 and till.lines == ()
+
+
+def test_a_scan_does_not_answer_a_question(till):
+    clock = with_clock(till)
+    till.scan(SHAMPOO.barcode)
+    dialog = till.open_dialog(Qt.Key.Key_F8)  # void line 1? Enter would say yes
+    from ui.qt import QPushButton
+
+    target = dialog.findChildren(QPushButton)[0]  # "Enter  Void": what the scanner's Enter would press
+    target.setFocus()
+    till.wait_until(lambda: QApplication.focusWidget() is target)
+    keys(till, target, VITAMINS.barcode, 5, clock)
+    till.wait_idle()
+    assert till.window.sale_actions.dialog is dialog and dialog.isVisible()
+    assert [line.voided for line in till.lines] == [False] and [line.product for line in till.lines] == [SHAMPOO]
+    assert till.message == "Answer the question first, then scan again."

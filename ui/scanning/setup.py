@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hardware.serial_scanner import ScannerState
 from pos.scan_timing import WedgeTiming
 from ui.qt import QObject, QWidget, qconnect
+from ui.sale_actions import SaleActions
 from ui.scanning.serial import SerialScannerWatch
 from ui.scanning.wedge import WedgeFilter, monotonic_ms
 from ui.services import TillServices
@@ -16,21 +18,21 @@ class Scanning(QObject):
     def __init__(
         self,
         services: TillServices,
-        actions: object,
-        show_state: Callable[[object], None],
+        actions: SaleActions,
+        show_state: Callable[[ScannerState], None],
         parent: QWidget,
         clock: Callable[[], float] = monotonic_ms,
     ) -> None:
         super().__init__(parent)
         timing = getattr(services, "wedge_timing", None) or WedgeTiming()
-        self.wedge = WedgeFilter(actions.scan_may_come_from, timing, clock, self)  # type: ignore[attr-defined]
-        qconnect(self.wedge.scanned, actions.scanned_anywhere)  # type: ignore[attr-defined]
+        self.wedge = WedgeFilter(actions.scan_may_come_from, timing, clock, self)
+        qconnect(self.wedge.scanned, actions.scanned_anywhere)
         self.wedge.install()
         self.serial: SerialScannerWatch | None = None
         scanner = getattr(services, "serial_scanner", None)
         if scanner is not None:
             self.serial = SerialScannerWatch(scanner, self)
-            qconnect(self.serial.code_read, actions.scanned_by_serial)  # type: ignore[attr-defined]
+            qconnect(self.serial.code_read, actions.scanned_by_serial)
             qconnect(self.serial.state_changed, show_state)
             show_state(scanner.state)
             self.serial.start()

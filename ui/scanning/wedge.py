@@ -50,7 +50,9 @@ class WedgeFilter(QObject):
         qconnect(self._idle.timeout, self._check_idle)
 
     def install(self) -> None:
-        QApplication.instance().installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
 
     def remove(self) -> None:
         self._idle.stop()
@@ -64,7 +66,7 @@ class WedgeFilter(QObject):
         target = QApplication.focusWidget()
         if target is None or watched is not target:
             return False  # seen once, at the focused widget (not again as it propagates)
-        char = _char(event, self.timing.terminator)
+        char = None if event.isAutoRepeat() else _char(event, self.timing.terminator)  # a key held down is a person
         if char is None or not self.wants(target):
             self._give_back_all()  # an arrow, a function key, another widget: what was held goes first
             return False
