@@ -357,7 +357,9 @@ def _push(till, client) -> str:  # noqa: ANN001
         raise _Failed(f"the push failed: {outcome.error}")
     held = till.outbox.quarantined()
     if held:
-        raise _Failed(f"the hub refused the sale: {held[0].reason}")
+        hint = (" (the hub holds a sale of this till already, from an earlier self-test or a real till: "
+                "make a code for a new till id)") if "seq_conflict" in held[0].reason else ""
+        raise _Failed(f"the hub refused the sale: {held[0].reason}{hint}")
     if outcome.acknowledged != 1 or outcome.duplicates:
         raise _Failed(outcome.describe())
     return f"the sale acknowledged by the hub ({outcome.describe()})"

@@ -41,7 +41,10 @@ class LoopbackHub:
         """A one-time code for a till of the self-test store that has never been used."""
         self.tills += 1
         till = f"T{self.tills:02d}"
-        return till, make_enrolment_code(self.db, TillIdentity(SELF_TEST_STORE, till))
+        return till, self.code_for(till)
+
+    def code_for(self, till: str) -> str:
+        return make_enrolment_code(self.db, TillIdentity(SELF_TEST_STORE, till))
 
     def sales_of(self, till: str) -> int:
         with self.db.reading() as conn:

@@ -58,6 +58,18 @@ def test_a_used_enrolment_code_fails_the_self_test_with_the_hubs_reason(bundle: 
     assert "refused" in enrolment["detail"], enrolment
 
 
+def test_a_second_self_test_as_the_same_till_fails_its_push_and_asks_for_a_new_till_id(
+        bundle: Path, hub: LoopbackHub, tmp_path: Path) -> None:
+    till, code = hub.code_for_a_new_till()
+    first, _ = self_test(bundle, tmp_path / "first", "--hub", hub.url, "--enrolment-code", code)
+    assert first.returncode == 0
+    again, report = self_test(bundle, tmp_path / "again", "--hub", hub.url, "--enrolment-code", hub.code_for(till))
+    assert again.returncode == 1
+    push = next(check for check in report["checks"] if check["name"] == "push")
+    assert push["status"] == "failed" and "seq_conflict" in push["detail"] and "a new till id" in push["detail"]
+    assert hub.sales_of(till) == 1
+
+
 def test_a_bundle_without_a_catalog_or_a_font_fails_its_self_test_naming_the_file(bundle: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken"
     shutil.copytree(bundle.parent, broken, symlinks=True)
