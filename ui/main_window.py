@@ -11,7 +11,7 @@ import logging
 from pos.i18n import _, ngettext
 from pos.till import TillResult
 from ui import formatting
-from ui.customer_display import CustomerFacing
+from ui.customer_display.follower import CustomerFacing
 from ui.errors import show_problem
 from ui.printing import PrinterWatch
 from ui.qt import QCloseEvent, QMainWindow, QResizeEvent, QShowEvent, QStackedWidget, QWidget, qconnect

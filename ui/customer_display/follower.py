@@ -5,6 +5,7 @@ display on a worker thread of its own (a slow or unplugged display never holds t
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from pos.receipt import StoreInfo
 from pos.till import TillResult
@@ -13,7 +14,9 @@ from ui.customer_display.texts import CustomerScreen, CustomerTexts
 from ui.customer_display.window import CustomerWindow
 from ui.operations import Op, Worker
 from ui.qt import QObject, QWidget, qconnect
-from ui.session import TillSession
+
+if TYPE_CHECKING:
+    from ui.session import TillSession
 
 log = logging.getLogger(__name__)
 

@@ -49,6 +49,7 @@ class CustomerWindow(QWidget):
         self.line_texts: list[tuple[str, str, str]] = []  # what the lines say (for tests and screenshots)
         rule = QFrame(self)
         rule.setObjectName("customerRule")
+        rule.setFixedHeight(2)
         column = QVBoxLayout(self)
         column.setContentsMargins(32, 24, 32, 24)
         column.addWidget(self.store_label)
@@ -77,10 +78,10 @@ class CustomerWindow(QWidget):
         shown = screen.lines[-SHOWN_LINES:]
         self.line_texts = [(line.name, line.quantity, line.amount) for line in shown]
         for row, line in enumerate(shown):
-            name = ElidedLabel(line.name, self, shrink=0.7)
-            self.lines_grid.addWidget(name, row * 2, 0)
-            self.lines_grid.addWidget(self._label(line.quantity, "customerQuantity"), row * 2 + 1, 0)
-            self.lines_grid.addWidget(self._label(line.amount, "customerAmount", RIGHT), row * 2, 1)
+            name = ElidedLabel(line.name, self, shrink=0.7)  # a long name: a smaller font, then "…"
+            self.lines_grid.addWidget(name, row, 0)
+            self.lines_grid.addWidget(self._label(line.quantity, "customerQuantity", RIGHT), row, 1)
+            self.lines_grid.addWidget(self._label(line.amount, "customerAmount", RIGHT), row, 2)
         self.lines_grid.setColumnStretch(0, 1)
         self.total_caption.setText(screen.total_caption)
         self.total_label.setText(screen.total)
