@@ -170,7 +170,7 @@ class SerialScale:
         import serial
 
         if self._serial is None:
-            bits, parity, stop = self.framing
+            bits, parity, stop = self.framing[0], self.framing[1], self.framing[2]
             self._serial = serial.Serial(
                 self.port, self.baudrate, bytesize=int(bits), parity=parity, stopbits=int(stop),
                 timeout=self.timeout, write_timeout=self.timeout,

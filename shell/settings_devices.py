@@ -56,7 +56,7 @@ class ScaleSettings(_Section):
 class CustomerDisplaySettings(_Section):
     """A second screen facing the customer, and/or a pole display (two-line serial VFD)."""
 
-    enabled: bool = False  # the customer window on a second screen
+    enabled: bool = Field(default=False, strict=True)  # the customer window on a second screen (true or false, no quotes)
     screen: int = Field(default=1, ge=0, le=9, strict=True)  # which screen: 0 is the first
     geometry: str = ""  # "X,Y,WxH" in pixels: where the window goes instead of a whole screen
     pole_port: str = ""  # a CD5220 pole display's serial port; "": none

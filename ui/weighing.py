@@ -97,7 +97,7 @@ class Weighing(QObject):
             assert line_id is not None
             chosen = line_id
             change = self.session.change(lambda till: self._mark(till.change_quantity(chosen, typed), weight))
-        change.failure(lambda error: show_problem(self.screen.message, error)).run()
+        change.failure(self._refused).run()
 
     def _mark(self, result: TillResult, weight: Decimal) -> TillResult:
         """On the till worker, before the result is announced: this line's weight is the scale's."""

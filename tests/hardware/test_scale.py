@@ -125,3 +125,46 @@ def test_any_answer_is_a_weight_a_refusal_or_a_problem_never_a_crash(answer):
         return
     assert Decimal("0.001") <= weight <= Decimal("99999")
     assert weight == weight.quantize(Decimal("0.001"))
+
+
+SETTINGS_HEAD = '[store]\nstore_id = "S1"\nname = "Shop"\n'
+
+
+def test_the_scale_and_customer_display_settings_name_every_mistake(tmp_path):
+    from shell.settings import SettingsProblem, parse_settings
+
+    text = SETTINGS_HEAD + (
+        '[scale]\nport = "/dev/ttyUSB0\\n"\nsped = 9600\nspeed = 9601\nprotocol = "cas"\nframing = "8X1"\ntimeout = 0\n'
+        '[customer_display]\nenabled = "yes"\nscreen = 12\ngeometry = "0,0,100x100"\n'
+    )
+    with pytest.raises(SettingsProblem) as caught:
+        parse_settings(text, tmp_path / "kassa.toml")
+    lines = caught.value.problems
+    assert "[scale] sped: unknown setting (did you mean 'speed'?)" in lines
+    assert any(line.startswith("[scale] port: holds spaces at an end or control characters") for line in lines)
+    assert any(line.startswith("[scale] speed: must be a serial speed: 1200, 2400") for line in lines)
+    assert any(line.startswith("[scale] protocol: must be one of 'toledo-8217'") for line in lines)
+    assert any(line.startswith('[scale] framing: must be data bits, parity and stop bits, e.g. "7E1"') for line in lines)
+    assert any(line.startswith("[scale] timeout: must be more than 0") for line in lines)
+    assert any(line.startswith("[customer_display] enabled: must be true or false") for line in lines)
+    assert any(line.startswith("[customer_display] screen: must be at most 9") for line in lines)
+
+
+def test_a_customer_window_smaller_than_200x150_is_refused(tmp_path):
+    from shell.settings import SettingsProblem, parse_settings
+
+    with pytest.raises(SettingsProblem, match="at least 200x150 pixels"):
+        parse_settings(SETTINGS_HEAD + '[customer_display]\nenabled = true\ngeometry = "0,0,100x100"\n', tmp_path / "k.toml")
+
+
+def test_the_scale_setting_makes_the_scale_and_no_port_makes_none(tmp_path):
+    from shell.settings import parse_settings
+    from shell.settings_devices import scale_for
+
+    settings = parse_settings(SETTINGS_HEAD, tmp_path / "k.toml")
+    assert scale_for(settings.scale) is None
+    settings = parse_settings(SETTINGS_HEAD + '[scale]\nport = "/dev/ttyUSB0"\nspeed = 4800\nframing = "8N1"\ntimeout = 2.5\n',
+                              tmp_path / "k.toml")
+    scale = scale_for(settings.scale)
+    assert isinstance(scale, SerialScale)
+    assert (scale.port, scale.baudrate, scale.framing, scale.timeout) == ("/dev/ttyUSB0", 4800, "8N1", 2.5)
