@@ -456,9 +456,13 @@ _SECRET_LINE = re.compile(r"\s*[\"']?(?:sync[\"']?\s*\.\s*[\"']?)?(" + "|".join(
 
 
 def _start_of(line: str) -> str:
-    """The start of a line for a message; a secret's line shows its key only."""
+    """The start of a line for a message (its key and '=' when they are short); a secret's
+    line shows its key only."""
     secret = _SECRET_LINE.match(line)
-    return f"{secret[1]} = " if secret else line[:30]
+    if secret:
+        return f"{secret[1]} = "
+    equals = line.find("=")
+    return line[:max(30, equals + 2)] if 0 <= equals < 60 else line[:30]  # the whole key when it is short
 
 
 def load_settings(path: Path) -> Settings:
