@@ -21,7 +21,7 @@ scanned; nothing raises anything else (tests/pos/test_scan_fuzz.py)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -88,6 +88,7 @@ class CodeScan:
     price: Decimal | None = None  # the label's price for the whole item (major units)
     batch: str | None = None
     expiry: date | None = None  # GS1 (17): do not sell after this day without asking
+    net_weight: Decimal | None = None  # GS1 (310n), kg: the quantity of an item sold by weight
 
 
 ScanReading = Words | CodeScan
@@ -206,13 +207,11 @@ def _element_string(code: str, quoted: str) -> CodeScan:
         check_gtin(gtin)
     except PosError:
         raise WrongCheckDigit(code=gtin) from None
-    return CodeScan(_stored_forms(gtin), gtin, quantity=weight, price=price, batch=batch, expiry=expiry)
+    return CodeScan(_stored_forms(gtin), gtin, price=price, batch=batch, expiry=expiry, net_weight=weight)
 
 
 def _with_quantity(reading: CodeScan, quantity: Decimal) -> CodeScan:
-    return CodeScan(
-        reading.codes, reading.scanned, reading.by_product_code, quantity, reading.price, reading.batch, reading.expiry
-    )
+    return replace(reading, quantity=quantity)
 
 
 def _reason(error: Exception) -> str:

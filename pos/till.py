@@ -187,6 +187,8 @@ class Till:
         if reading.expiry is not None and not sell_expired and reading.expiry < self._today():
             raise ExpiredItem(name=product.name, date=reading.expiry)
         quantity = reading.quantity
+        if quantity is None and reading.net_weight is not None and product.sold_by_weight:
+            quantity = reading.net_weight  # a GS1 code's net weight; a packed item's is only information
         if reading.price is not None:  # a price label: one item at the label's price
             product = replace(product, price=Money.of(reading.price, product.price.currency), sold_by_weight=False)
             quantity = Decimal(1)

@@ -82,9 +82,18 @@ def test_a_gs1_element_string_with_fnc1_gives_gtin_batch_expiry_and_weight(prefi
     text = f"{prefix}{SHAMPOO_14}17301231" + f"10LOT-7{GS}3103000350"
     reading = read_scan(text)
     assert isinstance(reading, CodeScan)
-    assert (reading.scanned, reading.batch, reading.expiry, reading.quantity) == (
+    assert (reading.scanned, reading.batch, reading.expiry, reading.net_weight) == (
         SHAMPOO_14, "LOT-7", date(2030, 12, 31), Decimal("0.350"))
     assert SHAMPOO.barcode in reading.codes
+
+
+def test_a_gs1_net_weight_is_the_quantity_of_a_weighed_item_only():
+    till = till_with()
+    till.catalog.products.append(replace(APPLES, barcode=with_check_digit("482999000001")))  # type: ignore[attr-defined]
+    till.scan(f"]C101{'0' + with_check_digit('482999000001')}3103001250")
+    till.scan(f"]C101{SHAMPOO_14}3103000250")  # a packed 250 g shampoo: one of it
+    assert [(line.product.code, line.quantity) for line in till.view().lines] == [
+        ("20001", Decimal("1.250")), ("1001", 1)]
 
 
 def test_the_printed_form_of_an_element_string_is_read_too():

@@ -52,5 +52,5 @@ def test_a_gs1_string_reads_back_as_it_was_built(digits, expiry, batch, grams, s
     text = f"{symbology}01{gtin}17{expiry:%y%m%d}3103{grams:06d}10{batch}"
     reading = read_scan(text, LAYOUT)
     assert isinstance(reading, CodeScan)
-    assert (reading.scanned, reading.expiry, reading.quantity, reading.batch) == (
+    assert (reading.scanned, reading.expiry, reading.net_weight, reading.batch) == (
         gtin, expiry, Decimal(grams) / 1000, batch)
