@@ -115,3 +115,33 @@ def test_f6_without_a_scale_says_how_to_weigh(till):
     till.scan(f"0.200*{APPLES.code}")
     till.key(F6)
     assert till.message == "No scale is set up on this till: type the weight (F4), or ask IT to set up [scale]."
+
+
+def test_the_settings_wire_the_scale_and_the_customer_window_into_the_real_till(open_till, tmp_path, simulator):
+    """Through the composition root, on a real till database: [scale] and [customer_display]."""
+    from local_db.database import open_database
+    from local_db.demo_store import create_demo_store
+    from pos.demo_catalog import generate_catalog
+    from shell.settings import parse_settings
+    from shell.wiring import build_services
+
+    text = (f'[store]\nstore_id = "S1"\nname = "Kassa Demo"\nlocale = "uk_UA"\n'
+            f'[scale]\nport = "{simulator.path}"\nframing = "8N1"\ntimeout = 0.5\n'
+            f'[customer_display]\nenabled = true\ngeometry = "0,0,800x480"\n')
+    settings = parse_settings(text, tmp_path / "kassa.toml")
+    db = open_database(tmp_path / "till.sqlite3")
+    create_demo_store(db, items=100)
+    weighed = next(p for p in generate_catalog(100) if p.sold_by_weight)
+    try:
+        till = open_till(build_services(settings, db))
+        till.sign_in("1", "1234")
+        simulator.weight(735)
+        till.type_into(till.scan_field, weighed.code)
+        _weigh(till)
+        assert [(line.product.code, line.quantity) for line in till.lines] == [(weighed.code, Decimal("0.735"))]
+        customer = till.window.customer_facing.window
+        assert customer.line_texts[0][1].startswith("0,735 кг × ")
+        assert customer.total_caption.text() == "СУМА"
+        till.window.close()
+    finally:
+        db.close()
