@@ -89,7 +89,8 @@ def first_start(till: OpenTill, settings_path: Path, *, retry_first: float = RET
         return FirstStart(Enrolment.ALREADY_ENROLLED, remove_enrolment_code(settings_path))
     config = till.sync_config
     assert config is not None
-    first = SyncConfig(config.hub_url, config.ca_bundle, timeout=min(config.timeout, FIRST_TRY_TIMEOUT), retry=FIRST_TRY)
+    first = SyncConfig(config.hub_url, config.ca_bundle, timeout=min(config.timeout, FIRST_TRY_TIMEOUT),
+                       retry=FIRST_TRY)
     outcome = _try_enrol(till, till.hub_client(first, credential=False), code, credentials, settings_path)
     if outcome.enrolment is not Enrolment.WAITING:
         return outcome

@@ -36,7 +36,8 @@ def enrol(settings: Settings, hub_url: str | None, code: str | None, settings_pa
     hub_url = hub_url or (settings.sync.hub_url if settings.sync else None)
     if not hub_url:
         raise SystemExit(f"kassa: name the hub with --hub URL, or set hub_url in the [sync] section{where}")
-    in_file = settings.sync.enrolment_code.get_secret_value() if settings.sync and settings.sync.enrolment_code else None
+    written = settings.sync.enrolment_code if settings.sync else None
+    in_file = written.get_secret_value() if written else None
     from_file = code is None or code.strip() == in_file
     if code is None:
         if settings.sync is None or settings.sync.enrolment_code is None:

@@ -298,7 +298,8 @@ def test_a_hub_certificate_that_cannot_be_checked_stops_the_enrolment_until_the_
     with hub_process(hub_db.url) as hub:
         (tmp_path / "ca.pem").write_text("not a certificate", encoding="utf-8")
         path = settings_file(tmp_path / "etc", hub.url, code, data)
-        path.write_bytes(path.read_bytes().replace(b"[offline]", f'ca_bundle = "{tmp_path / "ca.pem"}"\n[offline]'.encode()))
+        ca_line = f'ca_bundle = "{tmp_path / "ca.pem"}"\n'.encode()
+        path.write_bytes(path.read_bytes().replace(b"[offline]", ca_line + b"[offline]"))
         before = path.read_bytes()
         outcome, till = start(path)
         till.close()
@@ -382,7 +383,8 @@ def test_kassa_enrol_without_a_code_anywhere_says_where_to_put_one(data: Path, t
     path = settings_file(tmp_path / "etc", "http://127.0.0.1:9", None, data)
     with pytest.raises(SystemExit) as stopped:
         enrol(load_settings(path), None, None, path)
-    assert "--code CODE" in str(stopped.value) and "enrolment_code" in str(stopped.value) and str(path) in str(stopped.value)
+    said = str(stopped.value)
+    assert "--code CODE" in said and "enrolment_code" in said and str(path) in said
 
 
 # -- through the kassa command ----------------------------------------------------------------

@@ -97,7 +97,8 @@ def test_check_config_says_which_file_it_checked_found_by_the_lookup(
         assert f"{site}: OK (store SITE" in capsys.readouterr().out.replace("\n", "")
         write(user, "USER")
         assert main(["check-config"]) == 0
-        assert re.search(rf"{re.escape(str(user))}: OK \(store USER.*; the user's settings file\)", capsys.readouterr().out)
+        said = capsys.readouterr().out
+        assert re.search(rf"{re.escape(str(user))}: OK \(store USER.*; the user's settings file\)", said)
         user.unlink()
         assert main(["check-config"]) == 0
         assert "the computer's settings file" in capsys.readouterr().out
@@ -191,10 +192,12 @@ def test_the_choice_of_auto_is_logged_once(tmp_path: Path, caplog: pytest.LogCap
     assert len(told) == 1 and str(tmp_path / "once") in told[0].getMessage()
 
 
-def test_a_wrong_credential_store_names_the_three_allowed_values(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_wrong_credential_store_names_the_three_allowed_values(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
     with pytest.raises(SettingsProblem) as wrong:
         parse_settings(MINIMAL + SYNC + 'credential_store = "vault"\n', FILE)
-    assert "[sync] credential_store: must be one of 'auto', 'keyring' or 'file' (not 'vault')" in wrong.value.user_message()
+    expected = "[sync] credential_store: must be one of 'auto', 'keyring' or 'file' (not 'vault')"
+    assert expected in wrong.value.user_message()
     monkeypatch.setenv("KASSA_CREDENTIAL_STORE", "vault")
     with pytest.raises(CredentialMissing, match='"auto", "keyring" or "file"'):
         credential_store("auto", tmp_path)
@@ -241,7 +244,8 @@ def test_check_config_names_each_wrong_new_key_with_what_it_takes_and_never_show
 
 @pytest.mark.parametrize("line", [
     f'enrolment_code = 1{"2" * 11}', f'enrolment_code = ["{CODE}"]', f'enrolment_code = "{CODE}\\u0000"',
-    f'enrolment_code = "{CODE}{"X" * 40}"', f'enrolment_code = "{CODE}" "x"', f'enrolment_code = "{CODE}' + "Y" * 3000 + '"',
+    f'enrolment_code = "{CODE}{"X" * 40}"', f'enrolment_code = "{CODE}" "x"',
+    f'enrolment_code = "{CODE}' + "Y" * 3000 + '"',
     f'"enrolment_code" = "{CODE}ß"',
 ])
 def test_a_wrong_enrolment_code_is_named_without_showing_it(line: str) -> None:
@@ -279,8 +283,8 @@ def test_the_template_documents_the_new_keys_and_passes_the_check(tmp_path: Path
 NEW_KEYS = [("offline", "warn_unsent_after_minutes"), ("offline", "warn_catalog_older_than_hours"),
             ("sync", "credential_store"), ("sync", "enrolment_code")]
 MARK = "QZ9"  # planted in every generated code: never in a message
-planted = st.one_of(st.text(max_size=45).map(lambda t: MARK + t), st.text("ABCDEFGHJKMNPQRSTUVWXYZ23456789-", min_size=1,
-                                                                         max_size=40).map(lambda t: MARK + t))
+planted = st.one_of(st.text(max_size=45).map(lambda t: MARK + t),
+                    st.text("ABCDEFGHJKMNPQRSTUVWXYZ23456789-", min_size=1, max_size=40).map(lambda t: MARK + t))
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -317,8 +321,10 @@ comment = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"), 
 blank_or_comment = st.one_of(comment, st.just(""), st.just("   "))
 KEY_LINES = ['push_batch_size = 50', 'timeout = 2.5', "credential_store = 'file'", 'ca_bundle = "/etc/ca.pem"',
              '"pull_page_size" = 100', 'push_interval_seconds = 10 # often']
-code_line = st.builds(lambda indent, quote, spaces, tail: f'{indent}{quote}enrolment_code{quote}{spaces}= "{CODE}"{tail}',
-                      st.sampled_from(["", "  ", "\t"]), st.sampled_from(["", '"', "'"]), st.sampled_from(["", " ", "  "]),
+code_line = st.builds(lambda indent, quote, spaces, tail: f'{indent}{quote}enrolment_code{quote}{spaces}= "{CODE}"'
+                                                         + tail,
+                      st.sampled_from(["", "  ", "\t"]), st.sampled_from(["", '"', "'"]),
+                      st.sampled_from(["", " ", "  "]),
                       st.one_of(st.just(""), comment.map(lambda c: "   " + c)))
 
 
