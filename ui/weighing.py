@@ -91,7 +91,8 @@ class Weighing(QObject):
         self.busy = False
         typed = str(weight)  # "0.350": the till reads a point in every language
         if code:
-            self.screen.scan_field.clear()
+            if self.screen.scan_field.text().strip() == code:  # not what was typed while the scale answered
+                self.screen.scan_field.clear()
             change = self.session.change(lambda till: self._mark(till.scan(f"{typed}*{code}"), weight))
         else:
             assert line_id is not None
