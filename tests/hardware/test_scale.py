@@ -29,7 +29,7 @@ def simulator(tmp_path: Path) -> Iterator[ScaleSimulator]:
 
 @pytest.fixture
 def scale(simulator: ScaleSimulator) -> Iterator[SerialScale]:
-    scale = SerialScale(str(simulator.path), timeout=0.5, framing="8N1")  # a pty refuses 7E1 when reopened
+    scale = SerialScale(str(simulator.path), timeout=5, framing="8N1")  # a pty refuses 7E1 when reopened
     yield scale
     scale.close()
 
@@ -75,13 +75,16 @@ def test_a_zero_weight_is_refused(simulator, scale):
         scale.weigh()
 
 
-def test_a_silent_scale_is_a_problem_that_names_the_port(simulator, scale):
+def test_a_silent_scale_is_a_problem_that_names_the_port(simulator):
+    scale = SerialScale(str(simulator.path), timeout=0.3, framing="8N1")
     simulator.answer = None
-    with pytest.raises(ScaleProblem, match="no answer in 0.5 s") as caught:
+    with pytest.raises(ScaleProblem, match="no answer in 0.3 s") as caught:
         scale.weigh()
     assert str(simulator.path) in caught.value.user_message()
     simulator.weight(1000)  # it wakes up: the next weighing works, nothing left over
+    scale.timeout = 5  # (the port is opened anew with it)
     assert scale.weigh() == Decimal("1.000")
+    scale.close()
 
 
 def test_an_answer_the_till_cannot_read_says_so(simulator, scale):

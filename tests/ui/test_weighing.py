@@ -27,7 +27,7 @@ def simulator(tmp_path: Path) -> Iterator[ScaleSimulator]:
 
 @pytest.fixture
 def weighing_till(open_till, services, simulator):  # noqa: ANN001, ANN201
-    scale = SerialScale(str(simulator.path), timeout=0.5, framing="8N1")
+    scale = SerialScale(str(simulator.path), timeout=5, framing="8N1")  # a safety net: the simulator answers at once
     driver = open_till(replace(services, scale=scale))
     driver.sign_in("1", "1234")
     return driver
@@ -126,7 +126,7 @@ def test_the_settings_wire_the_scale_and_the_customer_window_into_the_real_till(
     from shell.wiring import build_services
 
     text = (f'[store]\nstore_id = "S1"\nname = "Kassa Demo"\nlocale = "uk_UA"\n'
-            f'[scale]\nport = "{simulator.path}"\nframing = "8N1"\ntimeout = 0.5\n'
+            f'[scale]\nport = "{simulator.path}"\nframing = "8N1"\ntimeout = 5\n'
             f'[customer_display]\nenabled = true\ngeometry = "0,0,800x480"\n')
     settings = parse_settings(text, tmp_path / "kassa.toml")
     db = open_database(tmp_path / "till.sqlite3")
