@@ -118,3 +118,24 @@ def test_the_settings_make_the_options_and_nothing_when_both_are_off(tmp_path):
     assert options == CustomerDisplayOptions(enabled=True, screen=2, geometry=(1920, 0, 1024, 768))
     with_pole = customer_display_for(CustomerDisplaySettings(pole_port=str(tmp_path / "ttyPole")))
     assert with_pole is not None and not with_pole.enabled and with_pole.pole is not None
+
+
+@pytest.mark.parametrize(
+    ("locale", "total", "change", "welcome"),
+    [
+        ("uk_UA", "СУМА", "Решта 10,10 UAH", "Ласкаво просимо!"),
+        ("az_AZ", "CƏMİ", "Qaytarılan 10,10 UAH", "Xoş gəlmisiniz!"),
+        ("ka_GE", "სულ", "ხურდა 10,10 UAH", "კეთილი იყოს თქვენი მობრძანება!"),
+        ("en_GB", "TOTAL", "Change 10.10 UAH", "Welcome!"),
+    ],
+)
+def test_each_stores_language_is_spoken_to_the_customer(open_till, services, locale, total, change, welcome):
+    store = replace(services.store, locale=locale)
+    till = open_till(replace(services, store=store, customer_display=WINDOW))
+    window = till.window.customer_facing.window
+    assert window.greeting_label.text() == welcome
+    till.sign_in("1", "1234")
+    till.scan(SHAMPOO.barcode)
+    assert window.total_caption.text() == total
+    _pay(till, "100")
+    assert window.change_label.text() == change
