@@ -55,6 +55,7 @@ def connect_to_hub(settings: Settings, db, hub: DemoHub, items: int) -> Settings
     that make the till sync.  Raises DemoHubProblem or SyncError if any of it fails."""
     from sync.credentials import account_name
     from sync.enrolment import enrol_till
+    from shell.logs import never_log
     from shell.till import credential_store_of, make_hub_client
 
     created = hub.prepare(settings.store.store_id, settings.store.name, items)
@@ -66,8 +67,10 @@ def connect_to_hub(settings: Settings, db, hub: DemoHub, items: int) -> Settings
         store.forget(account)  # a new hub database does not know the old credential
     if store.load(account) is None:
         code = hub.enrolment_code(settings.store.store_id, settings.till.till_id)
+        never_log(code)
         with make_hub_client(hub.url) as client:
-            enrol_till(db, client, code, store, store_id=settings.store.store_id, till_id=settings.till.till_id)
+            never_log(enrol_till(db, client, code, store, store_id=settings.store.store_id,
+                                 till_id=settings.till.till_id).credential)
     return settings
 
 

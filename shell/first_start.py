@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from shell.till import OpenTill
+from shell.logs import never_log
 from sync.credentials import CredentialStore, account_name
 from sync.enrolment import enrol_till
 from sync.errors import EnrolmentRefused, SyncError
@@ -76,6 +77,7 @@ def first_start(till: OpenTill, settings_path: Path, *, retry_first: float = RET
     if sync is None or sync.enrolment_code is None:
         return FirstStart(Enrolment.NO_CODE)
     code = sync.enrolment_code.get_secret_value()
+    never_log(code)  # whatever a message or a library quotes, the log never holds it
     store_id, till_id = till.settings.store.store_id, till.settings.till.till_id
     try:
         credentials = till.credentials
@@ -105,7 +107,7 @@ def _try_enrol(till: OpenTill, client: HubClient, code: str, credentials: Creden
                settings_path: Path, *, again: bool = False) -> FirstStart:
     store_id, till_id = till.settings.store.store_id, till.settings.till.till_id
     try:
-        enrol_till(till.db, client, code, credentials, store_id=store_id, till_id=till_id)
+        never_log(enrol_till(till.db, client, code, credentials, store_id=store_id, till_id=till_id).credential)
     except EnrolmentRefused as refused:
         _refused(till, refused, code, settings_path)
         return FirstStart(Enrolment.REFUSED)

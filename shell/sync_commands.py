@@ -9,6 +9,7 @@ from pathlib import Path
 
 from local_db.sync_state import HUB_URL, SyncStateStore
 from shell.first_start import remove_enrolment_code
+from shell.logs import never_log
 from shell.settings import Settings
 from shell.till import OpenTill, open_till, sync_config
 from sync.enrolment import enrol_till
@@ -48,8 +49,10 @@ def enrol(settings: Settings, hub_url: str | None, code: str | None, settings_pa
         store = till.credentials
         ca_bundle = settings.sync.ca_bundle if settings.sync else None
         client = till.hub_client(SyncConfig(hub_url, ca_bundle), credential=False)
+        never_log(code)
         enrolment = enrol_till(till.db, client, code, store, store_id=settings.store.store_id,
                                till_id=settings.till.till_id)
+        never_log(enrolment.credential)
     print(f"enrolled as till {enrolment.till_id} of store {enrolment.store_id} with {client.base_url}; "
           f"the credential is kept in {store.where}")
     if from_file and settings_path is not None:
