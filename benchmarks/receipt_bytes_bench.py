@@ -1,48 +1,63 @@
-"""How many bytes a receipt is on the wire to the printer, per language.
+"""How many bytes a receipt is on the wire to the printer, per language, before and after
+Georgian words became pictures within their text lines.
 
     python -m benchmarks.receipt_bytes_bench
 
-For the receipts of tests/hardware/world_receipts.py (en, uk, az, ka; 42 characters on
-80 mm paper, 512 dots, and 32 characters on 58 mm paper, 384 dots) prints the ESC/POS
-bytes, how many rows went as raster images (rows holding a character no code page of the
-printer has: Georgian, Azerbaijani ə) and the bytes those images take.  Text rows cost a
-byte a character; a raster row costs up to dot_width / 8 x 24 bytes (double rows 48), and
-is sent cut short after its last dot: the last column shows what the same images would
-take at full width.
+For 25 receipts per language (tests/hardware/world_receipts.py: each shop's own products,
+1 to 8 lines drawn from them with a fixed seed; en, uk, az, ka) on 80 mm paper (42
+characters, 512 dots) and 58 mm paper (32 characters, 384 dots), prints the median bytes:
 
-Measured 2026-12-02 (issue 10), ka receipt, bytes on the wire:
-    80 mm: 34,308 (20 raster rows, DejaVu Sans Mono, full width, VAT row wrapped)
-        -> 27,660 (20 raster rows, Noto Sans Georgian letters, VAT table, rows cut short)
-    58 mm: 30,276 (24 raster rows) -> 21,673 (21 raster rows)
-At 9,600 baud (a serial printer) 27,660 bytes take about 29 s; over USB or Ethernet, well
-under a second.
+- "rows": every row holding a character no code page has (Georgian, Azerbaijani ə) sent
+  as one raster image (GS v 0), double rows at full size: how Kassa printed until
+  2026-12-02 and still does on a profile without column images (POS-5890...);
+- "words": only those words sent as 24-dot pictures within the text line (ESC * 33), 12
+  dots a cell; double rows drawn at normal size and printed 2 x 2 (GS v 0 mode 3);
+
+and the seconds the median "words" receipt takes at 9,600 baud (a serial printer).
+
+Measured 2026-12-02 (issue 13), median bytes of 25 receipts, rows -> words:
+    ka 80 mm: 26,997 -> 10,238 (-62 %)      ka 58 mm: 21,749 -> 9,913 (-54 %)
+    az 80 mm: 15,425 ->  4,618 (-70 %)      az 58 mm: 11,456 -> 4,044 (-65 %)
+    en, uk: unchanged (all text), 770 to 1,050 bytes
+At 9,600 baud the median Georgian receipt now takes about 11 s instead of 28 s; over USB
+or Ethernet, well under a second either way.  (The one demo receipt of issue 10, 27,660
+bytes on 80 mm, is 9,958 now.)
 """
 
 from __future__ import annotations
 
+import random
+import statistics
+
 from hardware.escpos_printer import EscposReceiptPrinter
-from tests.hardware.escpos_scanner import scan
-from tests.hardware.world_receipts import LANGUAGES, world_receipt
+from tests.hardware.world_receipts import LANGUAGES, SHOPS, world_receipt
+
+RECEIPTS = 25
+PAPERS = {"80 mm": (80, 42), "58 mm": (58, 32)}
 
 
-def measure(language: str, width: int, dot_width: int) -> tuple[int, int, int, int]:
-    """Bytes of the receipt, raster rows, bytes of those rows, and their bytes at full width."""
-    printer = EscposReceiptPrinter("dummy", width=width, dot_width=dot_width)
-    data = printer.receipt_bytes(world_receipt(language))
-    commands, _ = scan(data)
-    images = [c for c in commands if c.name == "raster image"]
-    heights = [c.args[2] + 256 * c.args[3] for c in images]
-    sent = sum(8 + (c.args[0] + 256 * c.args[1]) * h for c, h in zip(images, heights, strict=True))
-    full = sum(8 + dot_width // 8 * h for h in heights)
-    return len(data), len(images), sent, full
+def receipts(language: str) -> list:
+    own = SHOPS[language][-1]
+    pick = random.Random(f"kassa-{language}")
+    return [world_receipt(language, products=tuple(pick.choice(own) for _ in range(pick.randint(1, 8))))
+            for _ in range(RECEIPTS)]
+
+
+def median_bytes(language: str, paper: int, width: int, *, words: bool) -> float:
+    printer = EscposReceiptPrinter("dummy", paper=paper, width=width)
+    printer.renderer.inline_pictures = words and printer.renderer.inline_pictures
+    printer.renderer.quadruple = words
+    return statistics.median(len(printer.receipt_bytes(receipt)) for receipt in receipts(language))
 
 
 def main() -> None:
-    print(f"{'receipt':<9}{'paper':>8}{'bytes':>9}{'raster rows':>13}{'raster bytes':>14}{'full width':>12}")
+    print(f"{'receipt':<9}{'paper':>7}{'rows':>9}{'words':>9}{'change':>9}{'9600 baud':>11}")
     for language in LANGUAGES:
-        for width, dots in ((42, 512), (32, 384)):
-            total, rows, sent, full = measure(language, width, dots)
-            print(f"{language:<9}{f'{width}/{dots}':>8}{total:>9,}{rows:>13}{sent:>14,}{full:>12,}")
+        for name, (paper, width) in PAPERS.items():
+            before = median_bytes(language, paper, width, words=False)
+            after = median_bytes(language, paper, width, words=True)
+            change = f"{(after - before) / before:+.0%}" if before != after else "same"
+            print(f"{language:<9}{name:>7}{before:>9,.0f}{after:>9,.0f}{change:>9}{after * 10 / 9600:>10.1f}s")
 
 
 if __name__ == "__main__":

@@ -8,9 +8,15 @@ open only while the bytes go out.
 
 Text goes out in the printer's own font, python-escpos's magic encoder switching code
 page per character (CP866/CP1251 for Ukrainian, CP857 for most Azerbaijani letters).  A
-row holding a character no code page of the printer has (Georgian, Azerbaijani ə, ₴) is
-drawn by ``hardware.receipt_image`` (DejaVu Sans Mono, Georgian letters in Noto Sans
-Georgian) and sent as a raster image (GS v 0) instead, cut short after its last dot.
+word holding a character no code page of the printer has (Georgian, Azerbaijani ə, ₴) is
+drawn by ``hardware.receipt_image`` (Georgian letters in Noto Sans Georgian) into exactly
+its character cells (12 dots each, 24 high) and sent in the line as a column bit image
+(ESC * 33), the rest of the row staying text: a Georgian row costs 36 bytes a letter
+instead of a whole row of dots.  A double-size row goes as one raster image drawn at normal
+size and printed with each dot doubled (GS v 0, mode 3: a quarter of the bytes); on a
+printer whose profile has no column images (``bitImageColumn``) every such row goes as a
+raster image.  Raster images are cut short after their last dot.  No real-time command (DLE EOT, DLE ENQ, DLE DC4) is left in the
+dots of a picture: a printer would obey it even there (``_defused``).
 
 The profile (``hardware.printer_profiles``) sets the dots a line (80 or 58 mm paper), the
 logo printed first (centred, as a raster image) and the end: a cut on a printer with a
@@ -34,13 +40,13 @@ from PIL import Image, ImageOps
 
 from hardware.errors import DeviceError, PrinterInterrupted, PrinterNotConfigured
 from hardware.printer_config import PrinterSpec, parse_printer
-from hardware.printer_profiles import dot_width, printer_profile
+from hardware.printer_profiles import DOTS_PER_CHARACTER, dot_width, printer_profile
 from hardware.printer_status import PrinterStatus
 from hardware.printer_text import printer_safe
-from hardware.receipt_image import RowPainter
+from hardware.receipt_image import RowPainter, word_spans
 from hardware.transports import MemoryTransport, Transport, open_transport
 from pos.receipt import Receipt
-from pos.receipt_layout import ReceiptDocument, layout_receipt
+from pos.receipt_layout import ReceiptDocument, Row, layout_receipt
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +67,12 @@ class EscposRenderer:
         self.profile = printer_profile(spec)
         self.dot_width = dot_width(spec)
         self.painter = RowPainter(spec.width, self.dot_width)
+        self.half_painter = RowPainter(spec.width // 2, self.dot_width // 2)  # double rows, before doubling
         self._printable: dict[str, bool] = {}
         self.logo = _logo(spec.logo, self.dot_width) if spec.logo else None
+        features = probe.profile.profile_data.get("features", {})
+        self.inline_pictures = bool(features.get("bitImageColumn", True)) and spec.inline_pictures
+        self.quadruple = True  # double rows as normal-size pictures printed 2 x 2 (GS v 0 mode 3)
 
     def render(self, document: ReceiptDocument) -> bytes:
         p = self._dummy_class(profile=self.spec.profile)
@@ -70,12 +80,19 @@ class EscposRenderer:
         style = ("left", False, False)
         if self.logo is not None:
             style = self._style(p, style, ("center", False, False))
-            p.image(self.logo, impl="bitImageRaster")
+            p._raw(raster(self.logo))
         for row in document.rows:
             text = printer_safe(row.text)  # no byte of the data may be a printer command
             if row.kind == "text" and not self.printable(text):
+                if self.inline_pictures and not row.double:
+                    style = self._style(p, style, (row.align, row.bold, row.double))
+                    self._mixed_line(p, row, text)
+                    continue
                 style = self._style(p, style, ("left", False, False))
-                p.image(_trimmed(self.painter.bitmap(row)), impl="bitImageRaster")
+                if row.double and self.quadruple:  # drawn at normal size, printed with every dot doubled
+                    p._raw(raster(_trimmed(self.half_painter.bitmap(replace(row, double=False))), QUADRUPLE))
+                else:
+                    p._raw(raster(_trimmed(self.painter.bitmap(row))))
                 continue
             style = self._style(p, style, (row.align, row.bold, row.double))
             p.textln(text)
@@ -85,6 +102,25 @@ class EscposRenderer:
         else:
             p._raw(b"\x1bd" + bytes([TEAR_FEED]))  # ESC d n: past the tear bar
         return bytes(p.output)
+
+    def _mixed_line(self, p: Any, row: Row, text: str) -> None:
+        """One row as text with its unprintable words as pictures in their own cells."""
+        column = 0  # the first character not sent yet
+        for start, word in word_spans(text):
+            if self.printable(word):
+                continue
+            if start > column:
+                p.text(text[column:start])
+            end = start + len(word)
+            # the picture may reach into the space after the word (as the preview draws it):
+            # room for a wide letter such as ლ, which one 12-dot cell would squeeze
+            space_after = end < len(text) and text[end] == " "
+            room = space_after or (end == len(text) and row.align == "left" and end < self.spec.width)
+            cells = len(word) + (1 if room else 0)
+            dots = len(word) * DOTS_PER_CHARACTER + (ROOM_DOTS if room else 0)
+            p._raw(column_image(self.painter.word_bitmap(row, word, dots, cells * DOTS_PER_CHARACTER)))
+            column = end + (1 if space_after else 0)
+        p.textln(text[column:].rstrip() if row.align == "left" else text[column:])
 
     @staticmethod
     def _style(p: Any, current: tuple[str, bool, bool], wanted: tuple[str, bool, bool]) -> tuple[str, bool, bool]:
@@ -113,6 +149,47 @@ class EscposRenderer:
             if not known:
                 return False
         return True
+
+
+REALTIME = (0x04, 0x05, 0x14)  # DLE EOT (status), DLE ENQ (recover), DLE DC4 (drawer pulse, power off)
+
+
+def _defused(data: bytearray) -> bytes:
+    """Picture data with no DLE followed by a real-time command's second byte: the DLE loses
+    a dot (0x10 -> 0x00), which no one sees, and the printer can never take it for a command."""
+    at = data.find(0x10)
+    while at != -1:
+        if at + 1 < len(data) and data[at + 1] in REALTIME:
+            data[at] = 0x00
+        at = data.find(0x10, at + 1)
+    return bytes(data)
+
+
+def _ink(image: Image.Image) -> bytearray:
+    """A 1-bit image's packed rows with 1 for a dot of ink (Pillow packs 1 for white)."""
+    return bytearray(b ^ 0xFF for b in image.convert("1").tobytes())
+
+
+ROOM_DOTS = 8  # two thirds of the cell after a word that its picture may use
+QUADRUPLE = 3  # GS v 0 mode: each dot printed 2 x 2
+
+
+def raster(image: Image.Image, mode: int = 0) -> bytes:
+    """GS v 0: a raster image, each row padded to whole bytes; ``mode`` 3 doubles every dot."""
+    width = math.ceil(image.width / 8) * 8
+    if width != image.width:
+        padded = Image.new("1", (width, image.height), 1)
+        padded.paste(image.convert("1"), (0, 0))
+        image = padded
+    x, y = width // 8, image.height
+    return b"\x1dv0" + bytes([mode, x & 0xFF, x >> 8, y & 0xFF, y >> 8]) + _defused(_ink(image))
+
+
+def column_image(image: Image.Image) -> bytes:
+    """ESC * 33: a 24-dot column bit image printed within the line, ``image.width`` dots wide."""
+    columns = image.convert("1").transpose(Image.Transpose.TRANSPOSE)  # each column becomes a row of 24 dots
+    width = image.width
+    return b"\x1b*\x21" + bytes([width & 0xFF, width >> 8]) + _defused(_ink(columns))
 
 
 def _logo(path: str, dots: int) -> Image.Image:

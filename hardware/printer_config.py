@@ -65,6 +65,7 @@ class PrinterSpec:
     paper: int = 80  # roll width in mm: 80 or 58
     cutter: bool = True  # cut at the end (when the profile has a cutter), else feed to the tear bar
     logo: str = ""  # a picture file printed at the top of every receipt
+    inline_pictures: bool = True  # unprintable words as pictures within a text line (ESC *)
     setting: str = field(default="", compare=False)  # the string as the user wrote it
 
     @property

@@ -16,6 +16,7 @@ loses its shape.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def is_georgian(ch: str) -> bool:
     return any(low <= ord(ch) <= high for low, high in GEORGIAN)
 
 
-def _words(text: str) -> list[tuple[int, str]]:
+def word_spans(text: str) -> list[tuple[int, str]]:
     """(first column, word) for each run of characters between spaces."""
     found, start = [], None
     for column, ch in enumerate(text + " "):
@@ -110,7 +111,7 @@ class RowPainter:
             return
         cell = font.getlength("M")
         x = max(left, x)
-        for column, word in _words(text):
+        for column, word in word_spans(text):
             if any(is_georgian(ch) for ch in word):
                 # a Georgian word may reach a third of a cell into the space on either side
                 # of it (a gap of at least a third of a cell stays between two words)
@@ -151,6 +152,17 @@ class RowPainter:
     @staticmethod
     def _glyph_font(ch: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
         return _georgian_font(size, bold) if is_georgian(ch) else _font(size, bold)
+
+    def word_bitmap(self, row: Row, word: str, dots: int, width: int = 0) -> Image.Image:
+        """``word`` alone in ``dots`` (narrowed as a whole if it does not fit), on a picture
+        24 dots high and ``width`` wide (its character cells on the printer; default ``dots``),
+        for a column bit image within a line."""
+        image = Image.new("1", (max(width, dots), 24), 1)
+        draw = ImageDraw.Draw(image)
+        draw.fontmode = "1"
+        top = max(0, (24 - self.height(row)) // 2)
+        self._draw_georgian(draw, replace(row, double=False), word, 0, top, dots, 0)
+        return image
 
     def bitmap(self, row: Row) -> Image.Image:
         """One row as a black-on-white 1-bit image, ``dot_width`` wide, for the printer."""

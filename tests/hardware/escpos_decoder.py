@@ -1,6 +1,7 @@
 """An ESC/POS decoder for tests: reads a receipt's byte stream back to printed lines (text
-decoded through the code page the stream selected, with its alignment, bold and size; or
-a picture and its size in dots) and the commands around them.
+decoded through the code page the stream selected, with its alignment, bold and size, a
+picture within a line (ESC *) shown as U+FFFC in each character cell it covers; or a
+raster picture line and its size in dots) and the commands around them.
 
 Independent of python-escpos: the code page numbers are Epson's (ESC/POS reference, "ESC t",
 the TM-T88 and TM-T20 tables), and every byte is checked by ``tests.hardware.escpos_scanner``
@@ -31,7 +32,8 @@ class Line:
     align: str = "left"
     bold: bool = False
     double: bool = False
-    picture: tuple[int, int] | None = None  # (width, height) in dots
+    picture: tuple[int, int] | None = None  # (width, height) in dots: a raster image line
+    inline: tuple[tuple[int, int], ...] = ()  # (column, width in dots) of each bit image in a text line
 
 
 @dataclass
@@ -46,7 +48,12 @@ class Decoded:
 
     @property
     def pictures(self) -> list[Line]:
+        """Raster picture lines."""
         return [line for line in self.lines if line.picture is not None]
+
+    @property
+    def with_inline_pictures(self) -> list[Line]:
+        return [line for line in self.lines if line.inline]
 
     @property
     def cut(self) -> bool:
@@ -74,13 +81,20 @@ def decode(data: bytes) -> Decoded:
     out = Decoded(commands=commands)
     page, align, bold, double = 0, "left", False, False
     pending: list[str] = []  # each byte decoded with the code page selected when it came
+    inline: list[tuple[int, int]] = []
     i = 0
     while i < len(data):
         byte = data[i]
         if byte == LF:
-            out.lines.append(Line("".join(pending), align, bold, double))
+            out.lines.append(Line("".join(pending), align, bold, double, inline=tuple(inline)))
             pending.clear()
+            inline.clear()
             i += 1
+        elif byte == ESC and data[i + 1] == ord("*"):  # a bit image within the line
+            mode, width = data[i + 2], data[i + 3] + 256 * data[i + 4]
+            inline.append((sum(len(part) for part in pending), width))
+            pending.append("\ufffc" * max(1, width // 12))  # one object mark a character cell it covers
+            i += 5 + width * (3 if mode >= 32 else 1)
         elif byte == ESC:
             op, arg = data[i + 1], data[i + 2] if i + 2 < len(data) else 0
             if op == ord("@"):
@@ -99,7 +113,8 @@ def decode(data: bytes) -> Decoded:
             i += 3
         elif byte == GS and data[i + 1] == ord("v"):
             width_bytes, height = data[i + 4] + 256 * data[i + 5], data[i + 6] + 256 * data[i + 7]
-            out.lines.append(Line("", align, bold, double, picture=(8 * width_bytes, height)))
+            scale = 2 if data[i + 3] in (3, 51) else 1  # mode 3: each dot printed 2 x 2
+            out.lines.append(Line("", align, bold, double, picture=(8 * width_bytes * scale, height * scale)))
             i += 8 + width_bytes * height
         elif byte == GS:  # GS V m: the cut
             i += 3

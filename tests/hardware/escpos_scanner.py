@@ -75,6 +75,14 @@ def _walk(data: bytes) -> tuple[list[Command], bytes]:
         elif 0x20 <= byte <= 0x7E or byte >= 0x80:
             text.append(byte)
             i += 1
+        elif byte == ESC and need(2, "ESC command")[1] == ord("*"):  # ESC * m nL nH d1...dk: a bit image in the line
+            header = need(5, "ESC * header")
+            if header[2] not in (0, 1, 32, 33):
+                raise UnexpectedBytes(f"ESC * {header[2]} at byte {i}: not a bit image mode")
+            size = (header[3] + 256 * header[4]) * (3 if header[2] >= 32 else 1)
+            need(5 + size, "bit image data")
+            commands.append(Command("bit image", header[2:5], i))
+            i += 5 + size
         elif byte == ESC:
             op = need(2, "ESC command")[1]
             if op not in _ESC_COMMANDS:

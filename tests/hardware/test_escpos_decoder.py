@@ -6,6 +6,7 @@ the printer has no cutter) last.  Planted printer commands in the data come out 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from PIL import Image
 
 from hardware.escpos_printer import EscposReceiptPrinter
 from hardware.printer_text import printer_safe
+from hardware.receipt_image import word_spans
 from pos.receipt import Receipt
 from pos.receipt_layout import layout_receipt
 from tests.hardware.escpos_decoder import EPSON_CODE_PAGES, Decoded, decode
@@ -22,10 +24,12 @@ from tests.hardware.world_receipts import LANGUAGES, world_receipt
 
 PAPERS = {80: 42, 58: 32}
 NBSP = "\u00a0"
+OBJECT = "\ufffc"  # the decoder's mark for a character cell covered by a picture
 
 
 def check_against_layout(printer: EscposReceiptPrinter, receipt: Receipt, decoded: Decoded) -> None:
     rows = layout_receipt(receipt, printer.spec.width).rows
+    inline = printer.renderer.inline_pictures
     lines = [line for line in decoded.lines]
     if printer.renderer.logo is not None:
         assert lines[0].picture is not None and lines[0].align == "center"
@@ -33,10 +37,21 @@ def check_against_layout(printer: EscposReceiptPrinter, receipt: Receipt, decode
     assert len(lines) == len(rows)
     for row, line in zip(rows, lines, strict=True):
         text = printer_safe(row.text)
-        if row.kind == "text" and not printer.renderer.printable(text):
+        if row.kind == "text" and not printer.renderer.printable(text) and (row.double or not inline):
             assert line.picture is not None, row
             assert line.picture[1] == printer.renderer.painter.height(row)
             assert line.picture[0] <= printer.renderer.dot_width
+        elif row.kind == "text" and not printer.renderer.printable(text):  # pictures of words within the text
+            # each word no code page has is pictured in its cells, and maybe the space after it
+            pattern, column = [], 0
+            for start, word in word_spans(text):
+                if not printer.renderer.printable(word):
+                    pattern += [re.escape(text[column:start]), f"{OBJECT}{{{len(word)}}}[{OBJECT} ]?"]
+                    column = start + len(word) + (1 if text[start + len(word) : start + len(word) + 1] == " " else 0)
+            rest = text[column:].rstrip() if row.align == "left" else text[column:]
+            assert re.fullmatch("".join(pattern) + re.escape(rest) + f"{OBJECT}?", line.text), row
+            assert all(width % 12 == 0 for _column, width in line.inline)
+            assert (line.align, line.bold, line.double) == (row.align, row.bold, row.double)
         else:
             assert line.picture is None
             assert line.text.replace(NBSP, " ") == text.replace(NBSP, " ")
@@ -72,7 +87,10 @@ def test_azerbaijani_letters_read_back_through_cp857_and_only_rows_with_schwa_ar
     assert "cp857" in decoded.code_pages or "cp1254" in decoded.code_pages
     assert any("Ağ pendir" in text for text in decoded.texts)
     rows = [r for r in layout_receipt(receipt, 42).rows if r.kind == "text"]
-    assert len(decoded.pictures) == sum("ə" in r.text or "Ə" in r.text for r in rows)
+    with_schwa = sum("ə" in r.text or "Ə" in r.text for r in rows)
+    assert len(decoded.pictures) + len(decoded.with_inline_pictures) == with_schwa
+    assert sum(len(line.inline) for line in decoded.with_inline_pictures) == sum(
+        sum(("ə" in w or "Ə" in w) for _s, w in word_spans(r.text)) for r in rows if not r.double)
 
 
 def test_the_decoders_code_pages_are_the_printer_profiles_own() -> None:

@@ -23,6 +23,7 @@ INIT = b"\x1b@"
 CUT = b"\x1dV"
 RASTER = b"\x1dv0"
 CODE_PAGE = b"\x1bt"
+BIT_IMAGE = b"\x1b*\x21"  # ESC * 33: 24-dot column image within a line
 
 
 def in_a_cyrillic_code_page(text: str, data: bytes) -> bool:
@@ -39,14 +40,21 @@ def test_a_receipt_reaches_a_network_printer_as_escpos_bytes(loopback: LoopbackP
     assert data.endswith(CUT + b"\x00") or data.endswith(CUT + b"\x01")  # full or partial cut
 
 
-def test_a_georgian_line_is_printed_as_an_image(loopback: LoopbackPrinter) -> None:
+def test_georgian_words_are_printed_as_pictures_in_their_cells_within_the_line(loopback: LoopbackPrinter) -> None:
     EscposReceiptPrinter(loopback.setting).print_receipt(sample_receipt(("1004",)))
     data = loopback.wait_for(lambda d: CUT in d)
-    assert data.count(RASTER) == 1  # the name; the price row below it is plain text
-    header = data[data.index(RASTER) + 4 :]
-    width_bytes = header[0] + 256 * header[1]
-    assert 8 < width_bytes * 8 <= 512  # cut short after the last dot (hardware.escpos_printer._trimmed)
+    assert data.count(RASTER) == 0 and data.count(BIT_IMAGE) == 3  # the name's three words; the price row is text
+    for word in ("ხაჭაპური", "იმერული", "ყველით"):  # 12 dots a cell, like the printer's font A, and the space after
+        assert BIT_IMAGE + bytes([12 * (len(word) + 1), 0]) in data
     assert "ხ".encode("utf-8") not in data
+
+
+def test_a_printer_without_column_images_gets_georgian_rows_as_raster_images() -> None:
+    printer = EscposReceiptPrinter("dummy", profile="POS-5890", paper=58, width=32)
+    printer.print_receipt(sample_receipt(("1004",)))
+    assert printer.output.count(BIT_IMAGE) == 0 and printer.output.count(RASTER) == 1
+    header = printer.output[printer.output.index(RASTER) + 4 :]
+    assert 8 < (header[0] + 256 * header[1]) * 8 <= 384  # cut short after the last dot
 
 
 def test_ukrainian_and_most_azerbaijani_letters_are_text_but_schwa_is_an_image() -> None:
@@ -60,7 +68,8 @@ def test_ukrainian_and_most_azerbaijani_letters_are_text_but_schwa_is_an_image()
 def test_every_row_of_an_azerbaijani_receipt_is_either_encoded_or_drawn() -> None:
     printer = EscposReceiptPrinter("dummy")
     printer.print_receipt(sample_receipt(("1005", "1001")))
-    assert printer.output.count(RASTER) == 1  # the halva (ə); the shampoo is CP866 text
+    assert printer.output.count(BIT_IMAGE) == 1  # the word with ə; the shampoo is CP866 text
+    assert printer.output.count(RASTER) == 0
 
 
 def test_a_printer_that_is_off_raises_a_clear_device_error_quickly(receipt: Receipt) -> None:

@@ -4,6 +4,7 @@ one line in every language on 80 mm and 58 mm paper."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -108,25 +109,47 @@ def _said_vat(receipt: Receipt) -> str:
 
 
 def test_the_printer_prints_the_georgian_receipt_as_the_preview_draws_it(tmp_path: Path) -> None:
-    """Decoded from the ESC/POS bytes, the Georgian rows are the painter's 1-bit rows, cut
-    short after their last dot: the paper shows what was tested above."""
+    """Decoded from the ESC/POS bytes, the Georgian words are the painter's 1-bit words in
+    their cells, and a double row is the painter's row at normal size with every dot doubled."""
     receipt = world_receipt("ka")
-    data = EscposReceiptPrinter("dummy").receipt_bytes(receipt)
+    printer = EscposReceiptPrinter("dummy")
+    data = printer.receipt_bytes(receipt)
     commands, _ = scan(data)
+    words = [c for c in commands if c.name == "bit image"]
+    assert len(words) >= 30 and all(c.args[0] == 33 and (c.args[1] + 256 * c.args[2]) % 12 == 0 for c in words)
     images = [c for c in commands if c.name == "raster image"]
-    assert len(images) >= 10 and all(c.args[0] + 256 * c.args[1] <= 512 // 8 for c in images)
+    assert len(images) == 2 and all(c.args[0] + 256 * c.args[1] <= 256 // 8 for c in images)  # doubled on paper
     paper = paper_image(data)
     document = layout_receipt(receipt, 42)
     total = next(row for row in document.rows if row.double and "GEL" in row.text)
-    expected = dots(total)
-    found = [y for y in range(paper.height - expected.height) if paper.crop((0, y, 512, y + expected.height)).tobytes() == expected.tobytes()]
+    half = printer.renderer.half_painter.bitmap(replace(total, double=False))
+    expected = half.resize((2 * half.width, 2 * half.height), Image.Resampling.NEAREST)
+    found = [y for y in range(paper.height - expected.height)
+             if paper.crop((0, y, 512, y + expected.height)).tobytes() == expected.tobytes()]
     assert found, "the total row is not on the decoded paper dot for dot"
+    word = printer.renderer.painter.word_bitmap(Row("ლობიანი"), "ლობიანი", 7 * 12 + 8, 8 * 12)
+    found = [(x, y) for y in range(paper.height - 24) for x in (0,)
+             if paper.crop((x, y, x + word.width, y + 24)).tobytes() == word.tobytes()]
+    assert found, "the word ლობიანი is not on the decoded paper dot for dot"
 
 
-def test_trimming_raster_rows_makes_a_georgian_receipt_smaller_than_full_width_rows() -> None:
-    data = EscposReceiptPrinter("dummy").receipt_bytes(world_receipt("ka"))
-    commands, _ = scan(data)
+@pytest.mark.parametrize(("word", "look_alike"), [("სულ", "სუღ"), ("ლ", "ღ"), ("ლელა", "ღეღა")])
+def test_l_and_gh_stay_apart_in_a_word_printed_in_its_own_cells(word: str, look_alike: str) -> None:
+    painter = PRINTER_80MM
+    a = painter.word_bitmap(Row(word), word, 12 * len(word) + 8, 12 * len(word) + 12)  # its cells and 2/3 of the next
+    b = painter.word_bitmap(Row(look_alike), look_alike, 12 * len(look_alike) + 8, 12 * len(word) + 12)
+    assert differing_dots(a, b) > 40 * word.count("ლ")
+
+
+def test_pictures_of_words_make_a_georgian_receipt_less_than_half_of_what_whole_raster_rows_take() -> None:
+    """Whole raster rows: the profiles without column images (benchmarks/receipt_bytes_bench.py)."""
+    inline = EscposReceiptPrinter("dummy").receipt_bytes(world_receipt("ka"))
+    rows = EscposReceiptPrinter("dummy", profile="TM-T88V")
+    rows.renderer.inline_pictures = False
+    whole_rows = rows.receipt_bytes(world_receipt("ka"))
+    assert len(inline) < 0.5 * len(whole_rows)
+    commands, _ = scan(whole_rows)
     images = [c for c in commands if c.name == "raster image"]
     full_width = sum(8 + 64 * (c.args[2] + 256 * c.args[3]) for c in images)
     sent = sum(8 + (c.args[0] + 256 * c.args[1]) * (c.args[2] + 256 * c.args[3]) for c in images)
-    assert sent < 0.9 * full_width
+    assert sent < 0.9 * full_width  # raster rows are cut short after their last dot

@@ -37,7 +37,7 @@ def test_the_test_page_prints_the_profile_a_ruler_and_every_script(tmp_path: Pat
     decoded = decode(page)
     assert "12345678901234567890123456789012" in decoded.texts  # the ruler, one line of 32
     assert "Шампунь, Ґанок, Їжак, Єнот" in decoded.texts and "Крамниця біля дому" in decoded.texts
-    assert decoded.pictures  # Georgian (and ə) as pictures
+    assert decoded.with_inline_pictures  # Georgian words (and ə) as pictures within their lines
     assert (tmp_path / "page.png").stat().st_size > 1000
 
 

@@ -6,10 +6,10 @@ use the same receipts as the tests:
 
     python -m tests.hardware.world_receipts docs/screenshots/receipts
 
-writes ``receipt-<lang>.png`` (the paper preview) for each language, and
-``receipt-ka-printer-1bit.png``: the Georgian receipt as the printer prints it, decoded
-from the ESC/POS bytes the printer receives (text rows drawn in the printer's font
-stand-in, raster rows exactly as sent).
+writes ``receipt-<lang>.png`` (the paper preview, 80 mm) and ``receipt-<lang>-58mm.png`` for
+each language, and ``receipt-<lang>[-58mm]-printer-1bit.png``: the receipt as the printer
+prints it, decoded from the ESC/POS bytes the printer receives (text rows drawn in the
+printer's font stand-in, raster rows exactly as sent).
 """
 
 from __future__ import annotations
@@ -52,8 +52,13 @@ SHOPS: dict[str, tuple[str, str, str, str, str, str, str, str, tuple[tuple[str, 
 LANGUAGES = tuple(SHOPS)
 
 
-def world_receipt(language: str, *, is_copy: bool = False) -> Receipt:
-    locale, currency, zone, name, address, tax_id, cashier, footer, products = SHOPS[language]
+Product = tuple[str, str, str, VatRate, bool]
+
+
+def world_receipt(language: str, *, is_copy: bool = False, products: tuple[Product, ...] = ()) -> Receipt:
+    """The shop's receipt; ``products`` instead of its own, if given."""
+    locale, currency, zone, name, address, tax_id, cashier, footer, own = SHOPS[language]
+    products = products or own
     store = StoreInfo("S001", name, address, tax_id, "T01", currency, locale, zone, footer)
     lines, vats = [], []
     for item, quantity, price, vat, weighed in products:
@@ -79,17 +84,28 @@ def world_receipt(language: str, *, is_copy: bool = False) -> Receipt:
     )
 
 
+PAPERS = {"": (42, 512), "-58mm": (32, 384)}  # file suffix: (characters, dots); 80 mm has no suffix
+
+
 def write_screenshots(directory: Path) -> list[Path]:
+    """For each language and both papers: the paper preview (``receipt-uk.png``,
+    ``receipt-uk-58mm.png``) and the receipt as the printer prints it, decoded from the
+    ESC/POS bytes it receives (``receipt-uk-printer-1bit.png``, ``receipt-uk-58mm-printer-1bit.png``)."""
     from hardware.escpos_printer import EscposReceiptPrinter
     from hardware.receipt_image import render_receipt_png
     from tests.hardware.escpos_paper import paper_image
 
     directory.mkdir(parents=True, exist_ok=True)
-    paths = [render_receipt_png(world_receipt(lang), directory / f"receipt-{lang}.png") for lang in LANGUAGES]
-    data = EscposReceiptPrinter("dummy").receipt_bytes(world_receipt("ka"))
-    path = directory / "receipt-ka-printer-1bit.png"
-    paper_image(data).save(path, "PNG", optimize=True)
-    return [*paths, path]
+    paths = []
+    for lang in LANGUAGES:
+        for suffix, (width, dots) in PAPERS.items():
+            receipt = world_receipt(lang)
+            paths.append(render_receipt_png(receipt, directory / f"receipt-{lang}{suffix}.png", width, dot_width=dots))
+            printer = EscposReceiptPrinter("dummy", width=width, paper=80 if dots == 512 else 58)
+            path = directory / f"receipt-{lang}{suffix}-printer-1bit.png"
+            paper_image(printer.receipt_bytes(receipt), width=width, dot_width=dots).save(path, "PNG", optimize=True)
+            paths.append(path)
+    return paths
 
 
 if __name__ == "__main__":
