@@ -146,6 +146,7 @@ AUTOSTART = """[Desktop Entry]
 Type=Application
 Name=Kassa till
 Comment=Starts the till at login for the members of the kassa group only
+TryExec=/usr/lib/kassa/kassa-autostart
 Exec=/usr/lib/kassa/kassa-autostart
 Terminal=false
 NoDisplay=true
@@ -192,8 +193,26 @@ Comment: The bundle in /opt/kassa also holds Python, Qt (PySide6, LGPLv3) and th
  Vera licence) and Noto Sans Georgian (SIL Open Font License 1.1): /opt/kassa/_internal/hardware/fonts/.
 
 Files: *
-Copyright: the Kassa authors
+Copyright: 2026 the Kassa authors
 License: proprietary
+"""
+
+# What lintian says of any PyInstaller bundle, and /opt asked for on purpose (installer/README.md)
+LINTIAN_OVERRIDES = """\
+# the bundle lives in /opt/kassa on purpose: one self-contained folder, apart from the system's Python
+kassa: dir-or-file-in-opt
+# PyInstaller's bundle: its own copies of libraries (Python, Qt, SQLite...), found through its rpath,
+# left unstripped (stripping Qt's libraries can break them), some loaded only by other libraries
+kassa: embedded-library
+kassa: unstripped-binary-or-object
+kassa: custom-library-search-path
+kassa: shared-library-lacks-prerequisites
+kassa: library-not-linked-against-libc
+kassa: hardening-no-pie
+kassa: missing-depends-on-sensible-utils
+# the receipt fonts are read from the bundle, whatever fonts the system has
+kassa: duplicate-font-file
+kassa: no-manual-page
 """
 
 
@@ -206,7 +225,10 @@ def build_deb(if_stale: bool) -> Path:
     shutil.rmtree(stage.parent, ignore_errors=True)
     shutil.copytree(DIST, stage / "opt" / "kassa", symlinks=True)
     (stage / "usr" / "bin").mkdir(parents=True)
-    (stage / "usr" / "bin" / "kassa").symlink_to("../../opt/kassa/kassa")
+    (stage / "usr" / "bin" / "kassa").symlink_to("/opt/kassa/kassa")
+    for library in (stage / "opt" / "kassa").rglob("*.so*"):  # a shared library needs no execute bit
+        if library.is_file() and not library.is_symlink():
+            library.chmod(0o644)
     _write(stage / "usr/lib/kassa/kassa-autostart", AUTOSTART_SCRIPT, 0o755)
     _write(stage / "usr/share/applications/kassa.desktop", DESKTOP)
     _write(stage / "etc/xdg/autostart/kassa.desktop", AUTOSTART)
@@ -228,6 +250,8 @@ def build_deb(if_stale: bool) -> Path:
         " journal before the cashier is told it is done, and is sent to the chain's hub\n"
         " when the link is up. This package holds the till as a self-contained bundle.\n"))
     _write(stage / "DEBIAN/postinst", POSTINST, 0o755)
+    _write(stage / "DEBIAN/conffiles", "/etc/xdg/autostart/kassa.desktop\n")  # IT may edit it: kept on upgrade
+    _write(stage / "usr/share/lintian/overrides/kassa", LINTIAN_OVERRIDES)
     target = BUILD / f"{name}.deb"
     target.unlink(missing_ok=True)
     subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", str(stage), str(target)],
