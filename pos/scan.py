@@ -44,7 +44,8 @@ QUOTE_LIMIT = 40  # characters of a scan quoted back in a message
 MAX_SCAN_LENGTH = 200  # a GS1 DataMatrix holds at most ~100 characters for a product; more is noise
 GROUP_SEPARATOR = "\x1d"  # FNC1 inside an element string, as scanners send it
 SYMBOLOGY_ID = re.compile(r"\][A-Za-z][0-9A-Za-z]")  # ]C1 GS1-128, ]d2 GS1 DataMatrix, ]Q3 GS1 QR, ]E0 EAN
-QUANTITY_TIMES = re.compile(r"([^*\s]{1,40})\*([0-9]+)")  # 3*1001, 0,350*20001
+QUANTITY_TIMES = re.compile(r"([^*\s]+)\*([0-9]+)")  # 3*1001, 0,350*20001
+NUMBER_LIKE = re.compile(r"[0-9.,]+")  # a quantity as typed: refused with its reason when it is not one
 
 
 class MalformedScan(PosError):
@@ -102,7 +103,9 @@ def read_scan(text: str, layout: MeasureLayout = MeasureLayout()) -> ScanReading
         try:
             typed = parse_decimal(times.group(1))
         except PosError:
-            return Words(code)  # "1e3*1001": not a quantity (Till.scan says what is wrong with it)
+            if NUMBER_LIKE.fullmatch(times.group(1)):
+                raise  # forty digits, "1.2.3": a quantity the till cannot sell
+            return Words(code)  # "1e3*1001", "шампунь*2": words to search for
         reading = _digits(times.group(2), layout)
         if reading.quantity is None:  # a label's own weight wins over a typed quantity
             return _with_quantity(reading, typed)

@@ -104,11 +104,11 @@ class SaleActions(QObject):
     # -- scanners (ui.scanning) --------------------------------------------------------
     def scan_may_come_from(self, widget: QWidget) -> bool:
         """Whether keys in ``widget`` may be a keyboard-wedge scan for the basket: anywhere on
-        the sale screen but its scan field; in the search dialog (a scan sells, it is not
+        the sale screen, its scan field too (a field drops a GS1 code's group separators); in the search dialog (a scan sells, it is not
         searched for); in a yes/no question (a scan must not answer it: it is dropped)."""
         if isinstance(self.dialog, (SearchDialog, ConfirmDialog)):
             return widget.window() is self.dialog
-        if self.dialog is not None or widget is self.screen.scan_field:
+        if self.dialog is not None:
             return False
         return widget.window() is self.window and self.screen.isVisible()
 
@@ -118,7 +118,11 @@ class SaleActions(QObject):
             return
         if isinstance(self.dialog, SearchDialog):
             self.dialog.reject()  # the scanner answered the search
-        self.sell(code)
+        typed = self.screen.scan_field.text().strip()
+        if typed.endswith("*"):  # "3*" typed, then the item scanned: three of it
+            code = typed + code
+        self.screen.scan_field.clear()
+        self.scan_or_search(code)
 
     def scanned_by_serial(self, code: str) -> None:
         if self.dialog is not None and not isinstance(self.dialog, SearchDialog):

@@ -130,3 +130,51 @@ def test_a_scan_does_not_answer_a_question(till):
     assert till.window.sale_actions.dialog is dialog and dialog.isVisible()
     assert [line.voided for line in till.lines] == [False] and [line.product for line in till.lines] == [SHAMPOO]
     assert till.message == "Answer the question first, then scan again."
+
+
+def gs1_keys(till, widget, text: str, gap_ms: float, clock: KeyClock) -> None:  # noqa: ANN001
+    """As a scanner types a GS1 code: FNC1 as Ctrl+] (the GS character), then Enter."""
+    from ui.qt import QEvent, QKeyEvent
+
+    for char in text:
+        clock.ms += gap_ms
+        if char == GS:
+            QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_BracketRight,
+                                                     Qt.KeyboardModifier.ControlModifier, GS))
+        else:
+            till.qtbot.keyClick(widget, char)
+    clock.ms += gap_ms
+    till.qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_a_gs1_code_scanned_into_the_scan_field_keeps_its_group_separators(till):
+    """A line edit drops the GS character; the scan is read before it reaches the field."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from pos.barcode import with_check_digit
+    from tests.fakes import APPLES
+
+    clock = with_clock(till)
+    field = till.scan_field
+    field.setFocus()
+    till.wait_until(lambda: QApplication.focusWidget() is field)
+    barcode = with_check_digit("482999000001")
+    till.window.services.till.catalog.products.append(replace(APPLES, barcode=barcode))  # type: ignore[attr-defined]
+    gs1_keys(till, field, f"]C101{'0' + barcode}10LOT7{GS}3103001250", 4, clock)  # batch (variable length), weight
+    till.wait_until(lambda: len(till.lines) == 1)
+    assert (till.lines[0].product.code, till.lines[0].quantity) == ("20001", Decimal("1.250"))
+    assert field.text() == "" and till.message_kind != "error"
+
+
+def test_a_quantity_typed_before_a_scan_in_the_scan_field_still_counts(till):
+    clock = with_clock(till)
+    field = till.scan_field
+    field.setFocus()
+    till.wait_until(lambda: QApplication.focusWidget() is field)
+    keys(till, field, "3*", 200, clock, enter=False)  # a person
+    clock.ms += 10_000
+    till.wait_until(lambda: field.text() == "3*")
+    keys(till, field, SHAMPOO.barcode, 5, clock)  # the scanner
+    till.wait_until(lambda: [(line.product, line.quantity) for line in till.lines] == [(SHAMPOO, 3)])
+    assert field.text() == ""

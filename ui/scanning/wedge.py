@@ -5,10 +5,12 @@ widget's keys may be a scan, it holds each key press back and feeds ``pos.scan_t
 with the time it came (``clock``: milliseconds; tests pass a clock they move).  A burst the rule
 calls a scan is emitted as ``scanned`` and its keys are dropped; anything else is given back to
 the widget it was meant for, in order, as if never held (a person's keys are late by at most
-``max_gap_ms``).  Which widgets: the sale screen's widgets but its scan field (which reads a scan
-itself) and, by decision, the search dialog's field (a scan there sells the item instead of
-being searched for); every other dialog's field gets the scan as typed (a quantity, cash, a
-receipt number, a PIN)."""
+``max_gap_ms``).  Which widgets (``SaleActions.scan_may_come_from``): every widget of the sale
+screen, its scan field too (a line edit drops a GS1 code's group separators, so the scan is
+read before it gets there; "3*" typed before still counts); by decision the search dialog's
+field (a scan there sells the item instead of being searched for); a yes/no question's buttons
+(a scan's Enter must not answer it: the scan is dropped with a message).  Every other dialog's
+field gets the scan as typed (a quantity, cash, a receipt number)."""
 
 from __future__ import annotations
 
