@@ -206,13 +206,13 @@ class LoopbackPrinter:
                     return
                 received += len(chunk)
                 self._use_paper(chunk)
+                self._keep(chunk)  # before answering: whoever hears the answer finds the query received
                 answers, pending = self._answers(pending + chunk)
                 if answers and not self.silent:
                     try:
                         connection.sendall(answers)
                     except OSError:
                         return
-                self._keep(chunk)
 
     def _answers(self, data: bytes) -> tuple[bytes, bytes]:
         """The answers to every DLE EOT n in ``data``, and the bytes to keep for the next chunk."""
