@@ -25,6 +25,7 @@ MAX_CODE = 512  # bytes without a terminator: noise on the line (a wrong speed),
 
 
 class ScannerLink(enum.Enum):
+    OPENING = "opening"  # the first try has not answered yet
     CONNECTED = "connected"
     WAITING = "waiting"  # not there (yet, or any more): retrying
     STOPPED = "stopped"
@@ -58,7 +59,7 @@ class SerialScanner:
         self.read_timeout = read_timeout
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.state = ScannerState(ScannerLink.WAITING, port, "not opened yet")
+        self.state = ScannerState(ScannerLink.OPENING, port)
 
     def start(self) -> None:
         if self._thread is None:
@@ -97,6 +98,7 @@ class SerialScanner:
                     pass
 
     def _read(self, line: serial.Serial) -> None:
+        """Codes until the line fails; STX/ETX framing some scanners add is dropped."""
         pending = b""
         while not self._stop.is_set():
             chunk = line.read(256)
@@ -105,7 +107,7 @@ class SerialScanner:
             pending += chunk
             *codes, pending = pending.split(self.terminator)
             for raw in codes:
-                code = raw.decode("latin-1").strip("\r\n\x00 ")
+                code = raw.decode("latin-1").strip("\r\n\x00\x02\x03 ")
                 if code:
                     self.on_code(code)
             if len(pending) > MAX_CODE:

@@ -30,4 +30,6 @@ def scanner_words(state: ScannerState) -> str:
         return _("Scanner ready")
     if state.link is ScannerLink.STOPPED:
         return _("Scanner off")
+    if state.link is ScannerLink.OPENING:
+        return _("Scanner: connecting…")
     return _("Scanner not connected: check its cable")
