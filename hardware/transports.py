@@ -22,7 +22,7 @@ from hardware.printer_status import STATUS_QUERY, PrinterStatus, decode
 
 log = logging.getLogger(__name__)
 
-STATUS_WAIT = 1.0  # seconds to wait for the four status bytes; many printers never answer
+STATUS_WAIT = 2.0  # seconds to wait for the four status bytes; many printers never answer
 
 
 class Transport(Protocol):

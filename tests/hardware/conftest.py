@@ -18,3 +18,12 @@ def loopback() -> Iterator[LoopbackPrinter]:
 @pytest.fixture
 def receipt() -> Receipt:
     return sample_receipt()
+
+
+@pytest.fixture(autouse=True)
+def patient_status_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A loopback printer answers within milliseconds, but a busy test machine may take its
+    thread longer than the till's two seconds: wait as long as the printer's timeout here."""
+    import hardware.transports
+
+    monkeypatch.setattr(hardware.transports, "STATUS_WAIT", 30.0)

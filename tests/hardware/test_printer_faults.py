@@ -106,7 +106,7 @@ def test_paper_running_out_during_a_receipt_keeps_the_job_and_the_next_one_is_a_
 
 def test_a_printer_that_goes_silent_mid_receipt_keeps_the_job_and_the_reprint_works(db: Database) -> None:
     with LoopbackPrinter() as loopback:
-        printer = EscposReceiptPrinter(loopback.setting, status=True, timeout=1)
+        printer = EscposReceiptPrinter(loopback.setting, status=True, timeout=3)
         sale, spooler = one_sale(db, printer)
         sell(make_sql_till(spooler.journal), "1003")  # a second sale queued behind the first
         loopback.go_silent_after(300)

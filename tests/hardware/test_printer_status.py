@@ -98,7 +98,7 @@ def test_paper_running_low_prints_the_receipt_and_warns(loopback: LoopbackPrinte
 def test_a_printer_that_never_answers_status_is_printed_to_and_not_asked_again(loopback: LoopbackPrinter,
                                                                                 receipt: Receipt) -> None:
     loopback.silent = True
-    printer = EscposReceiptPrinter(loopback.setting, status=True)
+    printer = EscposReceiptPrinter(loopback.setting, status=True, timeout=0.5)  # it waits this long for an answer
     printer.print_receipt(receipt)
     loopback.wait_for(lambda d: b"\x1dV" in d)
     assert not printer.status_after().known
