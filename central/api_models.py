@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from central.datasets import DATASET_NAMES
 from central.wire_types import SEQ_MAX, CleanText, Count, Time, WholeNumber
@@ -86,3 +86,52 @@ class Health(BaseModel):
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` for error statuses answered with an ErrorBody."""
     return {status: {"model": ErrorBody} for status in statuses}
+
+
+# -- the store's day documents (POST /v1/documents) --------------------------------------------
+DocumentReason = Literal["schema", "wrong_till", "conflict", "number_conflict", "other_store", "not_in_sale",
+                         "over_return", "sale_unknown"]
+
+
+class DocumentItem(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    schema_: str = Field(alias="schema", description=(
+        "kassa.return.v1, kassa.cash_movement.v1, kassa.approval.v1, kassa.sale_cancelled.v1, kassa.shift.v1 "
+        "or kassa.z_report.v1; another rejects only its document, as schema"))
+    document_id: str = Field(description="the body's own id, a UUID (the return_id, movement_id, approval_id, "
+                                         "cancelled sale_id, the Z report's shift_id; uuid5(shift_id, event) for a "
+                                         "shift event): stored once, forever")
+    series: str = Field(description="return, cash_movement, approval, sale_cancelled, shift or z_report")
+    number: WholeNumber = Field(description="the gapless number of a return, cash movement or Z report "
+                                            "(from 1, per till); 0 for the others")
+    body: dict[str, Any] = Field(description="the JSON form of pos.store_day.forms for that schema; "
+                                             "validated one by one, so one bad document rejects only itself")
+
+
+class DocumentsBatch(BaseModel):
+    documents: list[DocumentItem] = Field(description="at most 500 documents; the request at most 8 MB")
+
+
+class DocumentResult(BaseModel):
+    document_id: str
+    status: Literal["accepted", "duplicate", "rejected"]
+    reason: DocumentReason | None = Field(default=None, description=(
+        "why rejected; on an accepted return, sale_unknown: the hub does not hold its sale yet"))
+    detail: str | None = None
+
+
+class DocumentsAnswer(BaseModel):
+    results: list[DocumentResult]
+    hub_time: str
+
+
+class ReturnedLineAnswer(BaseModel):
+    sold_line_id: str
+    quantity: str = Field(description="a decimal string: how much of the line is back, at every till", examples=["1"])
+    refunded: str = Field(description="a decimal string: what those returns paid back for it", examples=["12.34"])
+
+
+class ReturnedAnswer(BaseModel):
+    sale_id: str
+    lines: list[ReturnedLineAnswer]

@@ -26,6 +26,8 @@ from central import api_models as m
 from central.body_limit import MAX_BODY_BYTES, BodyLimit
 from central.database import HubDatabase, connect
 from central.datasets import MAX_PAGE, parse_cursor, pull, unknown_dataset
+from central.documents_intake import MAX_DOCUMENTS, Envelope, receive_documents
+from central.documents_report import returned_of_sale
 from central.enrolment import enrol, till_for_credential
 from central.errors import HubError, TooLarge
 from central.sales_intake import MAX_SALES, receive_batch
@@ -82,6 +84,28 @@ def _add_routes(app: FastAPI) -> None:
             raise TooLarge(f"{len(batch.sales)} sales in one batch; at most {MAX_SALES}")
         results = receive_batch(_db(request), till, [(item.seq, item.sale) for item in batch.sales])
         return {"results": results, "hub_time": hub_time()}
+
+    @app.post("/v1/documents", response_model=m.DocumentsAnswer, response_model_exclude_none=True,
+              responses=m.errors(400, 401, 413), tags=["store day"])
+    def push_documents(batch: m.DocumentsBatch, request: Request,
+                       till: TillIdentity = Depends(current_till)) -> dict[str, Any]:
+        """Store the till's store-day documents (returns, cash movements, approvals, cancelled sales,
+        shift openings and closings, Z reports), exactly once each, in one transaction."""
+        if len(batch.documents) > MAX_DOCUMENTS:
+            raise TooLarge(f"{len(batch.documents)} documents in one request; at most {MAX_DOCUMENTS}")
+        envelopes = [Envelope(d.schema_, d.document_id, d.series, d.number, d.body) for d in batch.documents]
+        return {"results": receive_documents(_db(request), till, envelopes), "hub_time": hub_time()}
+
+    @app.get("/v1/sales/{sale_id}/returned", response_model=m.ReturnedAnswer, responses=m.errors(400, 401, 404),
+             tags=["store day"])
+    def get_returned(sale_id: Annotated[str, FastApiPath(max_length=100, description=(
+                         "the sale's id; a sale of another store, or one the hub does not hold, is 404"))],
+                     request: Request, till: TillIdentity = Depends(current_till)) -> m.ReturnedAnswer:
+        """What has been returned of a sale of the till's store so far, at every till: the arbiter of returns."""
+        lines = returned_of_sale(_db(request), till, sale_id)
+        return m.ReturnedAnswer(sale_id=sale_id, lines=[
+            m.ReturnedLineAnswer(sold_line_id=line.sold_line_id, quantity=str(line.quantity),
+                                 refunded=str(line.refunded.amount)) for line in lines])
 
     @app.get("/v1/datasets/{dataset}", response_model=m.DatasetPage, responses=m.errors(400, 401, 404),
              tags=["reference data"])

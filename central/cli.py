@@ -10,6 +10,8 @@
     kassa-hub revoke --store S --till T
     kassa-hub sales [--store S [--till T]] [--limit N]
     kassa-hub gaps
+    kassa-hub zreports [--store S [--till T]]
+    kassa-hub shifts [--store S]
     kassa-hub tills [--store S] [--json]
     kassa-hub export FILE [--store S] [--hub-url URL]   (a catalog file to seed a till from a USB stick)
 
@@ -34,6 +36,7 @@ from sqlalchemy import exc as sa_exc
 from central.catalog_files import read_catalog_file, rows_from_products
 from central.catalog_import import import_catalog
 from central.database import DATABASE_VARIABLE, HubDatabase, open_hub_database, unavailable
+from central.documents_report import received_z_reports, shift_states
 from central.enrolment import make_enrolment_code, revoke
 from central.errors import AdminProblem, HubError
 from central.sales_report import gaps, received_sales
@@ -123,6 +126,37 @@ def _gaps(db: HubDatabase, args: argparse.Namespace) -> None:
         print("no sales received yet")
 
 
+def _zreports(db: HubDatabase, args: argparse.Namespace) -> None:
+    if args.till and not args.store:
+        raise AdminProblem("--till needs --store")
+    listed = received_z_reports(db, args.store, args.till)
+    first = next(listed, None)  # checks the store and till before anything is printed
+    print(f"{'store':<14} {'till':<6} {'Z':>5}  {'shift_id':<36} {'sales':>6} {'sales total':>14} "
+          f"{'returns':>7} {'returns total':>14} {'expected cash':>14}  hub time")
+    count = 0
+    for z in itertools.chain([first] if first else [], listed):
+        count += 1
+        print(f"{z.till.store_id:<14} {z.till.till_id:<6} {z.z_number:>5}  {z.shift_id:<36} {z.sales_count:>6} "
+              f"{z.sales_total!s:>14} {z.returns_count:>7} {z.returns_total!s:>14} {z.expected_cash!s:>14}  "
+              f"{z.received_at.isoformat(timespec='seconds')}")
+    print(f"{count} Z report(s)")
+
+
+def _shifts(db: HubDatabase, args: argparse.Namespace) -> None:
+    states = shift_states(db, args.store)
+    for s in states:
+        if s.opened_at is not None and s.closed_at is None:
+            shift = f"open since {s.opened_at.isoformat(timespec='seconds')} (by {s.opened_by})"
+        elif s.closed_at is not None:
+            shift = f"closed {s.closed_at.isoformat(timespec='seconds')} (by {s.closed_by})"
+        else:
+            shift = "no shift received"
+        last_z = "none" if s.last_z is None else str(s.last_z)
+        print(f"{s.till}: {shift}; last Z {last_z}; missing Z: {s.describe_missing() or 'none'}")
+    if not states:
+        print("no tills")
+
+
 def _tills(db: HubDatabase, args: argparse.Namespace) -> None:
     now = datetime.now(timezone.utc)
     states = till_states(db, args.store, now=now)
@@ -190,6 +224,11 @@ def _parser() -> argparse.ArgumentParser:
     sales.add_argument("--till")
     sales.add_argument("--limit", type=int)
     command("gaps", _gaps, "list each till's missing seqs")
+    zreports = command("zreports", _zreports, "list received Z reports in Z number order")
+    zreports.add_argument("--store")
+    zreports.add_argument("--till")
+    shifts = command("shifts", _shifts, "each till's shift (open since / closed), last Z number and missing Z numbers")
+    shifts.add_argument("--store", help="only this store's tills")
     till_list = command("tills", _tills, "every till: last heartbeat, version, queue, clock skew, verdict")
     till_list.add_argument("--store", help="only this store's tills")
     till_list.add_argument("--json", action="store_true", help="machine-readable output")

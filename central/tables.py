@@ -178,3 +178,67 @@ cashiers = _versioned(
     Column("pin_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False),
 )
+
+# -- the store's day documents (POST /v1/documents; central/documents_intake.py) -----------------
+# Every document as received, idempotent by document_id forever; a numbered series (return,
+# cash_movement, z_report) holds each number once per till.  ``number`` is NULL for the
+# unnumbered series (approval, sale_cancelled, shift): NULLs never collide in a unique key.
+documents = Table(
+    "documents", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),  # arrival order
+    Column("document_id", String(36), nullable=False, unique=True),
+    Column("schema", String(40), nullable=False),
+    Column("store_id", String(64), nullable=False),
+    Column("till_id", String(64), nullable=False),
+    Column("series", String(20), nullable=False),
+    Column("number", BigInteger),
+    Column("body", Text, nullable=False),  # the JSON form as received
+    Column("flag", String(40)),  # e.g. sale_unknown: a return of a sale the hub did not hold yet
+    Column("received_at", UtcDateTime, nullable=False),
+    UniqueConstraint("store_id", "till_id", "series", "number"),
+    _till_key(),
+)
+
+# What each return took back, per line of the original sale: the arbiter across tills.
+returned_lines = Table(
+    "returned_lines", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("return_id", String(36), nullable=False),
+    Column("line_id", String(36), nullable=False, unique=True),
+    Column("store_id", String(64), nullable=False),
+    Column("till_id", String(64), nullable=False),  # the till that took the goods back
+    Column("sale_id", String(36), nullable=False, index=True),
+    Column("sold_line_id", String(36), nullable=False),
+    Column("quantity", String(24), nullable=False),  # a decimal as text: "1", "0.375"
+    Column("refunded_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+)
+
+shift_events = Table(
+    "shift_events", metadata,
+    Column("shift_id", String(36), primary_key=True),
+    Column("event", String(8), primary_key=True),  # opened or closed
+    Column("store_id", String(64), nullable=False),
+    Column("till_id", String(64), nullable=False),
+    Column("by", String(64), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("document_id", String(36), nullable=False),
+    Index("ix_shift_events_store_id_till_id", "store_id", "till_id"),
+)
+
+z_reports = Table(
+    "z_reports", metadata,
+    Column("document_id", String(36), primary_key=True),
+    Column("store_id", String(64), nullable=False),
+    Column("till_id", String(64), nullable=False),
+    Column("z_number", BigInteger, nullable=False),
+    Column("shift_id", String(36), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("sales_count", Integer, nullable=False),
+    Column("sales_total_minor", BigInteger, nullable=False),
+    Column("returns_count", Integer, nullable=False),
+    Column("returns_total_minor", BigInteger, nullable=False),
+    Column("expected_cash_minor", BigInteger, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    UniqueConstraint("store_id", "till_id", "z_number"),
+)
