@@ -147,3 +147,35 @@ def test_printer_commands_planted_in_product_names_the_store_name_and_the_footer
     for control in "\x1b\x1d\x10\x1c":
         assert all(control not in text for text in decoded.texts)
     assert any(text.startswith("Крамниця") for text in decoded.texts)
+
+
+REALTIME = (b"\x10\x04", b"\x10\x05", b"\x10\x14")  # DLE EOT, DLE ENQ, DLE DC4: obeyed even inside picture dots
+
+
+@pytest.mark.parametrize("paper", list(PAPERS))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_real_time_command_hides_in_the_dots_of_any_picture(language: str, paper: int) -> None:
+    printer = EscposReceiptPrinter("dummy", paper=paper, width=PAPERS[paper])
+    for copy in (False, True):
+        data = printer.receipt_bytes(world_receipt(language, is_copy=copy))
+        assert not any(sequence in data for sequence in REALTIME)
+
+
+def test_a_picture_whose_dots_spell_a_drawer_pulse_loses_one_dot_instead() -> None:
+    from hardware.escpos_printer import column_image, raster
+
+    # a 24-dot column whose bytes are DLE DC4 1 (10 14 01): pulse the drawer, on most printers
+    picture = Image.new("1", (8, 24), 1)
+    for y, bits in enumerate((0x10, 0x14, 0x01)):
+        for bit in range(8):
+            if bits & (0x80 >> bit):
+                picture.putpixel((0, 8 * y + bit), 0)
+    data = column_image(picture)
+    assert data.startswith(b"\x1b*\x21\x08\x00") and b"\x10\x14" not in data
+    assert data[5:8] == b"\x00\x14\x01"  # the DLE's one dot dropped, the rest of the picture kept
+    rows = Image.new("1", (16, 1), 1)
+    for x, bits in enumerate((0x10, 0x04)):
+        for bit in range(8):
+            if bits & (0x80 >> bit):
+                rows.putpixel((8 * x + bit, 0), 0)
+    assert raster(rows).endswith(b"\x00\x04")
