@@ -87,9 +87,9 @@ def _status(printer: Any) -> int:
         print(f"status: not asked ({printer.spec.kind} printers are printed to without a status check)")
         return 0
     print(f"status: {status.words()}")
-    problem = status.problem(printer.address)
-    if problem is not None:
-        print(f"kassa printer: {problem.user_message()}", file=sys.stderr)
+    stopping = status.problem(printer.address)
+    if stopping is not None:
+        print(f"kassa printer: {stopping.user_message()}", file=sys.stderr)
         return 1
     return 0
 
