@@ -187,11 +187,14 @@ def _ask(connection: socket.socket, timeout: float) -> PrinterStatus:
 
 
 class EscposDeviceTransport:
-    """``usb:`` and ``serial:``: a python-escpos device, opened for one receipt at a time."""
+    """``usb:`` and ``serial:``: a python-escpos device, opened for one receipt at a time.
+    A serial printer is asked its status (DLE EOT 1-4) before and after the receipt, as a
+    network one is; a USB printer is printed to without."""
 
     def __init__(self, spec: PrinterSpec) -> None:
         self.address = spec.address
         self.spec = spec
+        self.status = StatusReport(spec.check_paper and spec.kind == "serial")
 
     def _device(self) -> Any:
         from escpos import printer
@@ -206,25 +209,78 @@ class EscposDeviceTransport:
             raise PrinterNotConfigured(address=self.address, reason="serial printing needs the pyserial package")
         return printer.Serial(spec.target, baudrate=spec.baudrate, timeout=spec.timeout, profile=spec.profile)
 
-    def send(self, data: bytes) -> None:
-        from escpos.exceptions import DeviceNotFoundError, Error
+    def _open(self) -> Any:
+        from escpos.exceptions import DeviceNotFoundError
 
         device = self._device()
         try:
             device.open()
             if hasattr(device.device, "write_timeout"):  # pyserial: never block on a dead line
                 device.device.write_timeout = self.spec.timeout
-        except (DeviceNotFoundError, OSError) as error:
+        except (DeviceNotFoundError, OSError, ValueError) as error:
             raise PrinterOffline(address=self.address, reason=_describe(error)) from error
+        return device
+
+    def _close(self, device: Any) -> None:
         try:
-            device._raw(data)
-        except (Error, OSError, ValueError) as error:  # pyusb's USBError is an OSError
-            raise _interrupted(self.address, error) from error
+            device.close()
+        except Exception:  # closing a device that went away must not hide the real error
+            log.debug("closing %s failed", self.address, exc_info=True)
+
+    def query(self) -> PrinterStatus:
+        """The printer's status now (``kassa printer status``); unknown for USB."""
+        if self.spec.kind != "serial":
+            return PrinterStatus.unknown()
+        device = self._open()
+        try:
+            return _ask_serial(device.device, self.spec.timeout)
+        except OSError as error:
+            raise PrinterFailed(address=self.address, reason=_describe(error)) from error
         finally:
+            self._close(device)
+
+    def send(self, data: bytes) -> None:
+        from escpos.exceptions import Error
+
+        self.status.before = self.status.after = PrinterStatus.unknown()
+        device = self._open()
+        try:
+            if self.status.asking:
+                try:
+                    before = self.status.before = self.status.heard(_ask_serial(device.device, self.spec.timeout))
+                except OSError as error:
+                    raise PrinterFailed(address=self.address, reason=_describe(error)) from error
+                problem = before.problem(self.address)
+                if problem is not None:
+                    raise problem
             try:
-                device.close()
-            except Exception:  # closing a device that went away must not hide the real error
-                log.debug("closing %s failed", self.address, exc_info=True)
+                device._raw(data)
+                if self.status.asking:
+                    self.status.after = _ask_serial(device.device, self.spec.timeout)
+            except (Error, OSError, ValueError) as error:  # pyusb's USBError is an OSError
+                raise _interrupted(self.address, error) from error
+            after = self.status.after
+            if self.status.asking and not after.known:
+                raise PrinterInterrupted(address=self.address, reason="it stopped answering during the receipt")
+            problem = after.problem(self.address)
+            if problem is not None:
+                problem.interrupted = True
+                raise problem
+        finally:
+            self._close(device)
+
+
+def _ask_serial(port: Any, timeout: float) -> PrinterStatus:
+    """DLE EOT 1-4 on a serial line (pyserial); fewer than four answers within ``STATUS_WAIT``: unknown."""
+    port.reset_input_buffer()
+    port.write(STATUS_QUERY)
+    port.flush()
+    saved = port.timeout
+    port.timeout = min(STATUS_WAIT, timeout)
+    try:
+        return decode(port.read(4))
+    finally:
+        port.timeout = saved
 
 
 def open_transport(spec: PrinterSpec) -> Transport:
