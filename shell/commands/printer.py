@@ -7,8 +7,9 @@ printer's status before and after, as a receipt does.  ``--demo`` prints to a lo
 printer started for the purpose (no hardware needed); ``--png`` also saves the page as the
 printer would print it.
 
-``kassa printer status [--config FILE | --demo]`` asks the printer (DLE EOT 1-4) and says
-what it found: ready, paper low, paper out, cover open, offline, an error, drawer open.
+``kassa printer status [--config FILE | --demo]`` asks the printer (DLE EOT 1-4; network
+and serial printers) and says what it found: ready, paper low, paper out, cover open,
+offline, an error, drawer open.
 
 Output is plain English for IT.  Exit 0: printed / ready (also when the printer does not
 report its status); 1: the printer answered with a problem (paper out, cover open...);
@@ -83,7 +84,7 @@ def _status(printer: Any) -> int:
     except DeviceError as problem:
         print(f"kassa printer: {problem.user_message()}", file=sys.stderr)
         return 2
-    if printer.spec.kind != "network" and not status.known:
+    if printer.spec.kind not in ("network", "serial") and not status.known:
         print(f"status: not asked ({printer.spec.kind} printers are printed to without a status check)")
         return 0
     print(f"status: {status.words()}")
