@@ -99,7 +99,14 @@ def _scripts(renderer: Any) -> dict[str, str]:
     from hardware.printer_profiles import SCRIPTS
     from hardware.printer_test_page import SAMPLES
 
-    return {script: "text" if renderer.printable(SAMPLES[script]) else "picture" for script in SCRIPTS}
+    def how(sample: str) -> str:
+        if renderer.printable(sample):
+            return "text"
+        if renderer.inline_pictures and any(renderer.printable(word) for word in sample.split()):
+            return "text, its other words as pictures"
+        return "pictures"
+
+    return {script: how(SAMPLES[script]) for script in SCRIPTS}
 
 
 def _test(printer: Any, settings: Settings, png: Path | None) -> int:
