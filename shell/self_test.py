@@ -330,11 +330,12 @@ class _Clock:
 
 
 def _a_product(till):  # noqa: ANN001, ANN202 - a pos.catalog.Product or None
-    """The first product sold by the piece with a price, scanned by its barcode when it has one."""
+    """The first product sold by the piece with a price, scanned by its barcode when it has one
+    (rather one whose barcode does not start with 2, which a store may use for scale labels)."""
     with till.db.lookup() as conn:
         row = conn.exec_driver_sql(
             "SELECT code FROM products WHERE sold_by_weight = 0 AND price_minor > 0 "
-            "ORDER BY barcode = '', code LIMIT 1").first()
+            "ORDER BY barcode = '', barcode LIKE '2%', code LIMIT 1").first()
     return None if row is None else till.catalog.by_code(str(row[0]))
 
 
