@@ -158,8 +158,9 @@ def _return(body: dict[str, Any], till: TillIdentity) -> tuple[Any, str, int]:
     _text(r.reason, "reason", empty=True)
     _require(len(r.lines) > 0, "a return has at least one line")
     for n, line in enumerate(r.lines):
-        _require(line.quantity.is_finite() and line.quantity > 0 and line.quantity.as_tuple().exponent >= -3
-                 and line.quantity < 1_000_000, f"lines.{n}.quantity must be more than 0 with at most 3 decimals")
+        places = line.quantity.as_tuple().exponent
+        _require(isinstance(places, int) and places >= -3 and 0 < line.quantity < 1_000_000,
+                 f"lines.{n}.quantity must be more than 0 with at most 3 decimals")
         _minor(line.total, f"lines.{n}.total")
         _require((line.sold_line_id is None) == (r.original_sale_id is None),
                  f"lines.{n}.sold_line_id must be given exactly when original_sale_id is")

@@ -123,7 +123,7 @@ def shift_states(db: HubDatabase, store_id: str | None = None) -> list[ShiftStat
         till_list = [TillIdentity(r.store_id, r.till_id) for r in conn.execute(query)]
         events = conn.execute(select(shift_events).order_by(shift_events.c.at)).all()
         numbers = conn.execute(select(z_reports.c.store_id, z_reports.c.till_id, z_reports.c.z_number)).all()
-    by_till: dict[TillIdentity, dict[str, dict[str, object]]] = {}
+    by_till: dict[TillIdentity, dict[str, dict[str, tuple[str | None, datetime | None]]]] = {}
     latest: dict[TillIdentity, str] = {}
     for e in events:
         till = TillIdentity(e.store_id, e.till_id)
@@ -136,8 +136,9 @@ def shift_states(db: HubDatabase, store_id: str | None = None) -> list[ShiftStat
     for till in till_list:
         shift_id = latest.get(till)
         shift = by_till.get(till, {}).get(shift_id or "", {})
-        opened = shift.get("opened", (None, None))
-        closed = shift.get("closed", (None, None))
+        opened_by, opened_at = shift.get("opened", (None, None))
+        closed_by, closed_at = shift.get("closed", (None, None))
         zs = z_of.get(till, [])
-        found.append(ShiftState(till, shift_id, *opened, *closed, max(zs) if zs else None, _holes(zs)))  # type: ignore[misc]
+        found.append(ShiftState(till, shift_id, opened_by, opened_at, closed_by, closed_at, max(zs) if zs else None,
+                                _holes(zs)))
     return found
