@@ -103,7 +103,7 @@ def _scripts(renderer: Any) -> dict[str, str]:
         if renderer.printable(sample):
             return "text"
         if renderer.inline_pictures and any(renderer.printable(word) for word in sample.split()):
-            return "text, its other words as pictures"
+            return "text with some words as pictures"
         return "pictures"
 
     return {script: how(SAMPLES[script]) for script in SCRIPTS}
@@ -128,7 +128,7 @@ def _test(printer: Any, settings: Settings, png: Path | None) -> int:
     for line in renderer.profile.lines():
         print(line)
     how = _scripts(renderer)
-    print("scripts: " + ", ".join(f"{script} as {way}" for script, way in how.items()))
+    print("scripts: " + "; ".join(f"{script} as {way}" for script, way in how.items()))
     page = test_page(renderer.profile, printer.address, settings.store.name, now, how)
     data = renderer.render(page)
     if png is not None:

@@ -78,7 +78,8 @@ def test_a_printer_that_is_off_is_one_line_and_exit_2(tmp_path: Path) -> None:
 def test_the_demo_test_page_needs_no_printer(tmp_path: Path) -> None:
     result = kassa("printer", "test", "--demo", "--data-dir", str(tmp_path / "demo"), data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "scripts: English as text, Ukrainian as text" in result.stdout and "sent " in result.stdout
+    assert "scripts: English as text; Ukrainian as text; Azerbaijani as text with some words as pictures" in result.stdout
+    assert "sent " in result.stdout
 
 
 def test_printer_settings_are_checked_with_plain_messages(tmp_path: Path) -> None:
