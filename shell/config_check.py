@@ -41,7 +41,12 @@ ALLOWED: dict[str, str] = {  # what a key takes, said in the template beside its
     "printer.connection": "none, dummy, file:/dev/usb/lp0, network:HOST[:PORT], usb:VENDOR:PRODUCT, "
                           "serial:DEVICE[:BAUD], preview:DIRECTORY",
     "printer.profile": "python-escpos profile, e.g. TM-T88V",
-    "printer.width": "characters per line, 24 to 64",
+    "printer.paper": "roll width in mm: 80 or 58 (sets width and dot_width)",
+    "printer.width": "characters per line, 24 to 64 (32 at most on 58 mm); default 42 on 80 mm, 32 on 58 mm",
+    "printer.dot_width": "printable dots per line, 192 to 2048; 0: 512 on 80 mm, 384 on 58 mm",
+    "printer.cutter": "false: no cut, the receipt is fed out to the tear bar",
+    "printer.logo": 'a picture printed at the top of every receipt, e.g. "/etc/kassa/logo.png"',
+    "printer.status": "ask the printer's status (paper, cover) before and after each receipt",
     "printer.timeout": "seconds, more than 0, at most 60",
     "printer.retry_seconds": "seconds between retries of a failed receipt, 1 to 600",
     "database.path": 'the database file, e.g. "/var/lib/kassa/till.sqlite3"; default: the data directory',
