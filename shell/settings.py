@@ -158,6 +158,14 @@ class PrinterSettings(_Section):
     def _a_picture(cls, value: str) -> str:
         if value and not Path(value).is_file():
             raise ValueError("is not a file: name a PNG picture of the logo, e.g. \"/etc/kassa/logo.png\"")
+        if value:
+            from PIL import Image, UnidentifiedImageError
+
+            try:
+                with Image.open(value) as picture:
+                    picture.verify()
+            except (OSError, UnidentifiedImageError, ValueError):
+                raise ValueError("is not a picture Kassa can read: save the logo as PNG") from None
         return value
 
 

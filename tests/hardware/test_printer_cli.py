@@ -91,3 +91,10 @@ def test_printer_settings_are_checked_with_plain_messages(tmp_path: Path) -> Non
     narrow = config_for(tmp_path, "paper = 58\nwidth = 40")
     result = kassa("check-config", "--config", str(narrow), data_dir=tmp_path)
     assert result.returncode == 2 and "does not fit 58 mm paper: at most 32 characters" in result.stderr
+
+
+def test_a_logo_that_is_not_a_picture_is_named_by_check_config(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_text("not a picture", encoding="utf-8")
+    result = kassa("check-config", "--config", str(config_for(tmp_path, f'logo = "{logo}"')), data_dir=tmp_path)
+    assert result.returncode == 2 and "[printer] logo: is not a picture Kassa can read" in result.stderr
