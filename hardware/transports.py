@@ -33,12 +33,14 @@ class Transport(Protocol):
 
 class StatusReport:
     """What the last receipt's status queries found (``before`` and ``after`` it).  A printer
-    that did not answer once is not asked again: many never answer, and each question
-    would cost ``STATUS_WAIT`` seconds per receipt."""
+    that has never answered is not asked again after its first silence: many never answer,
+    and each question would cost ``STATUS_WAIT`` seconds per receipt.  One that has
+    answered before is asked again next time."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.answers = True
+        self.answered = False  # at least once since the till started
         self.before = self.after = PrinterStatus.unknown()
 
     @property
@@ -46,7 +48,9 @@ class StatusReport:
         return self.enabled and self.answers
 
     def heard(self, status: PrinterStatus) -> PrinterStatus:
-        if not status.known:
+        if status.known:
+            self.answered = True
+        elif not self.answered:
             self.answers = False
             log.info("the printer does not answer status queries; printing without them")
         return status
@@ -147,7 +151,7 @@ class NetworkTransport:
                     after = self.status.after = _ask(connection, self.timeout)
                 except OSError as error:
                     raise _interrupted(self.address, error, self.timeout) from error
-                if not after.known:  # it answered before the receipt: it went silent during it
+                if self.status.before.known and not after.known:  # it answered before the receipt, not after
                     raise PrinterInterrupted(address=self.address, reason="it stopped answering during the receipt")
                 problem = after.problem(self.address)
                 if problem is not None:
@@ -260,7 +264,7 @@ class EscposDeviceTransport:
             except (Error, OSError, ValueError) as error:  # pyusb's USBError is an OSError
                 raise _interrupted(self.address, error) from error
             after = self.status.after
-            if self.status.asking and not after.known:
+            if self.status.asking and self.status.before.known and not after.known:
                 raise PrinterInterrupted(address=self.address, reason="it stopped answering during the receipt")
             problem = after.problem(self.address)
             if problem is not None:

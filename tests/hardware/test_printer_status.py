@@ -120,3 +120,19 @@ def test_the_status_query_split_across_packets_is_still_answered() -> None:
             while len(answers) < 4:
                 answers += connection.recv(4)
         assert decode(answers).cover_open
+
+
+def test_a_printer_that_answered_before_is_asked_again_after_one_silence(loopback: LoopbackPrinter,
+                                                                          receipt: Receipt) -> None:
+    import hardware.transports
+
+    printer = EscposReceiptPrinter(loopback.setting, status=True, timeout=0.5)
+    printer.print_receipt(receipt)
+    assert printer.status_after().known
+    loopback.silent = True
+    hardware.transports.STATUS_WAIT = 0.2  # restored by the autouse fixture
+    printer.print_receipt(receipt)  # no answer before it: printed anyway
+    loopback.silent = False
+    loopback.paper = "out"
+    with pytest.raises(PrinterOutOfPaper):
+        printer.print_receipt(receipt)  # asked again, and heard
