@@ -257,11 +257,17 @@ def _insert(conn: Connection, till: TillIdentity, to_insert: list[tuple[Checked,
             for c, flag in to_insert]
     inserted = set(conn.execute(_insert_skipping_conflicts(conn).values(rows).returning(documents.c.document_id))
                    .scalars())
+    lost = [c.document_id for c, _ in to_insert if c.document_id not in inserted]
+    again = {row.document_id: row for row in conn.execute(
+        select(documents.c.document_id, documents.c.store_id, documents.c.till_id, documents.c.schema,
+               documents.c.number, documents.c.body).where(documents.c.document_id.in_(lost)))} if lost else {}
     for c, flag in to_insert:
-        if c.document_id not in inserted:  # another hub process stored it (or its number) a moment ago
+        if c.document_id in again:  # another hub process stored it a moment ago
+            answers[c.index] = _duplicate_or_not(c, again[c.document_id], None, till)
+            continue
+        if c.document_id not in inserted:
             answers[c.index] = _rejected(c.document_id, "number_conflict",
-                                         f"{c.series} {c.number} or document {c.document_id} was just stored by "
-                                         "another request: send it again to know which")
+                                         f"{c.series} {c.number} was just taken by another document")
             continue
         _insert_parts(conn, till, c, received)
         answers[c.index] = {"document_id": c.document_id, "status": "accepted"}

@@ -92,14 +92,6 @@ class ShiftState:
     last_z: int | None
     missing_z: list[tuple[int, int]]  # inclusive ranges of Z numbers below the last never received
 
-    @property
-    def state(self) -> str:
-        if self.shift_id is None:
-            return "no shift received"
-        if self.closed_at is not None:
-            return "closed"
-        return "open"
-
     def describe_missing(self) -> str:
         return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in self.missing_z)
 

@@ -32,24 +32,41 @@ def test_two_tills_returning_the_same_pieces_at_once_through_two_hubs_get_them_o
             line = next(line.line_id for line in sale.lines if not line.voided)
             sent = [(http_a, till, of_return(give_back(sale, {line: Decimal(2)}, n + 1))),
                     (http_b, other, of_return(give_back(sale, {line: Decimal(2)}, n + 1, till=OTHER_TILL)))]
-            start = threading.Barrier(2)
-            answers: list[Any] = [None, None]
-
-            def post(k: int) -> None:
-                http, who, document = sent[k]
-                start.wait()
-                answers[k] = http.post("/v1/documents", json={"documents": [document]}, headers=shop.auth(who))
-
-            threads = [threading.Thread(target=post, args=(k,)) for k in (0, 1)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            answers = at_once(*[lambda http=http, who=who, document=document: http.post(
+                "/v1/documents", json={"documents": [document]}, headers=shop.auth(who)) for http, who, document in sent])
             results = [a.json()["results"][0] for a in answers]
             assert sorted((r["status"], r.get("reason")) for r in results) == [
                 ("accepted", None), ("rejected", "over_return")], results
             back = http_b.get(f"/v1/sales/{sale.sale_id}/returned", headers=shop.auth(other)).json()
             assert back["lines"][0]["quantity"] == "2"
+
+
+def at_once(*calls: Any) -> list[Any]:
+    """Run the calls in threads released together; their results in order."""
+    start, answers = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(k: int) -> None:
+        start.wait()
+        answers[k] = calls[k]()
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_one_document_sent_through_two_hubs_at_once_is_stored_once(database_url: str, hub_db: HubDatabase) -> None:
+    with running_hub(database_url) as first, running_hub(database_url) as second, \
+            httpx.Client(base_url=first, timeout=60) as http_a, httpx.Client(base_url=second, timeout=60) as http_b:
+        shop = Shop.set_up(hub_db, http_a)
+        till, _ = set_up_tills(shop)
+        for _round in range(ROUNDS):
+            body = {"documents": [of_approval(approval())]}
+            answers = at_once(*[lambda http=http: http.post("/v1/documents", json=body, headers=shop.auth(till))
+                                for http in (http_a, http_b)])
+            assert sorted(a.json()["results"][0]["status"] for a in answers) == ["accepted", "duplicate"]
 
 
 def test_a_document_the_database_refuses_is_rejected_alone(shop: Shop) -> None:
