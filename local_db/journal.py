@@ -25,7 +25,7 @@ from local_db.database import Database
 from local_db.journal_check import journal_check
 from local_db.outbox import add_message, waiting_count
 from local_db.problems import explain
-from local_db.sale_rows import read_sale, sale_rows, write_sale
+from local_db.sale_rows import SaleRows, read_sale, sale_rows, write_sale
 from pos.codec import SALE_SCHEMA, sale_to_dict
 from pos.errors import StorageProblem
 from pos.ports import PrintJob
@@ -65,21 +65,26 @@ class SqlJournal:
         rows = sale_rows(sale, recorded_at=now)  # checks every amount before taking the lock
         try:
             with self.db.writing() as conn:
-                recorded = read_sale(conn, sale.sale_id)
-                if recorded is not None:
-                    log.info("sale %s was already recorded as receipt %d", sale.sale_id, recorded.receipt_number)
-                    return recorded
-                number = self._take_receipt_number(conn)
-                numbered = replace(sale, receipt_number=number)
-                write_sale(conn, rows, number)
-                add_message(conn, sale.sale_id, SALE_SCHEMA, json.dumps(sale_to_dict(numbered), ensure_ascii=False), now)
-                conn.exec_driver_sql(
-                    "INSERT INTO print_jobs (sale_id, is_copy, created_at) VALUES (?, 0, ?)", (str(sale.sale_id), now)
-                )
-                conn.exec_driver_sql("DELETE FROM open_basket")
-            return numbered
+                return self.record_sale_in(conn, sale, rows, now)
         except sa_exc.SQLAlchemyError as error:
             raise explain(error, path=self.db.path, doing=f"recording sale {sale.sale_id}") from error
+
+    def record_sale_in(self, conn: Connection, sale: Sale, rows: SaleRows, now: str) -> Sale:
+        """``record_sale``'s work inside the caller's write transaction (an exchange records
+        its return in the same one): the sale as numbered, or as recorded before."""
+        recorded = read_sale(conn, sale.sale_id)
+        if recorded is not None:
+            log.info("sale %s was already recorded as receipt %d", sale.sale_id, recorded.receipt_number)
+            return recorded
+        number = self._take_receipt_number(conn)
+        numbered = replace(sale, receipt_number=number)
+        write_sale(conn, rows, number)
+        add_message(conn, sale.sale_id, SALE_SCHEMA, json.dumps(sale_to_dict(numbered), ensure_ascii=False), now)
+        conn.exec_driver_sql(
+            "INSERT INTO print_jobs (sale_id, is_copy, created_at) VALUES (?, 0, ?)", (str(sale.sale_id), now)
+        )
+        conn.exec_driver_sql("DELETE FROM open_basket")
+        return numbered
 
     def _take_receipt_number(self, conn: Connection) -> int:
         conn.exec_driver_sql(_START_COUNTER, (self.till_id, self.till_id))
