@@ -245,7 +245,7 @@ def _shift(body: dict[str, Any], till: TillIdentity) -> tuple[Any, str, int]:
 
 def _z_report(body: dict[str, Any], _till: TillIdentity) -> tuple[Any, str, int]:
     r: ShiftReport = forms.z_report_from_dict(body)
-    _require(r.kind is ReportKind.Z, "an X report is not sent: kind must be 'z'")
+    _require(r.kind is ReportKind.Z, "an X report is not sent: kind must be 'Z'")
     _whole(body["z_number"], "z_number", 1)
     for name in ("sales_count", "returns_count", "voided_lines_count", "cancelled_count"):
         _whole(body[name], name, highest=INT_MAX)

@@ -4,10 +4,12 @@ only itself."""
 
 from __future__ import annotations
 
+import copy
 import json
 import uuid
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from central.database import HubDatabase
@@ -117,3 +119,64 @@ def test_a_document_id_that_is_not_the_bodys_own_is_refused(shop: Shop) -> None:
     result = post(shop, till, renamed)[0]
     assert (result["status"], result["reason"]) == ("rejected", "schema")
     assert "own id" in result["detail"]
+
+
+def _set(path: str, value: Any) -> Any:
+    def change(e: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        target: Any = e
+        for key in parents:
+            target = target[int(key)] if isinstance(target, list) else target[key]
+        target[last] = value
+    return change
+
+
+BROKEN = [  # (which document, what is changed, words the detail holds)
+    ("return", _set("body.total", "1.00"), "is not the sum of the lines"),
+    ("return", _set("body.rounding", "0.05"), "are not the total plus its rounding"),
+    ("return", _set("body.lines.0.quantity", "0"), "lines.0.quantity must be more than 0"),
+    ("return", _set("body.lines.0.quantity", "0.0001"), "at most 3 decimals"),
+    ("return", _set("body.lines.0.sold_line_id", None), "sold_line_id must be given exactly when"),
+    ("return", _set("body.return_number", 2), "is not the body's number 2"),
+    ("return", _set("body.returned_at", "yesterday"), "cannot be read"),
+    ("return", _set("number", 0), "is not a number of the return series"),
+    ("cash_movement", _set("body.direction", "sideways"), "direction must be"),
+    ("cash_movement", _set("body.amount", "0.00"), "amount must be more than zero"),
+    ("cash_movement", _set("body.amount", "1.001"), "not a whole number of minor units"),
+    ("approval", _set("body.approved_by", "c1"), "nobody approves their own request"),
+    ("approval", _set("number", 1), "not numbered: send 0"),
+    ("approval", _set("body.action", "give_away"), "cannot be read"),
+    ("sale_cancelled", _set("body.line_count", -1), "line_count must be a whole number from 0"),
+    ("opened", _set("body.float_total", "499.00"), "float_total is not the sum of the float"),
+    ("opened", _set("body.float", {"100": -5}), "float.100 must be a whole number from 0"),
+    ("opened", _set("body.float", {"abc": 5}), "cannot be read"),
+    ("opened", _set("body.event", "paused"), "event must be one of opened, closed"),
+    ("closed", _set("body.variance", "0.00"), "variance is not counted_total minus expected"),
+    ("closed", _set("body.event", "opened"), "float"),
+    ("z_report", _set("body.kind", "X"), "kind must be 'Z'"),
+    ("z_report", _set("body.expected_cash", "0.01"), "expected_cash is not the float plus"),
+    ("z_report", _set("body.sales_total", "0.00"), "the tenders taken are not the sales total"),
+    ("z_report", _set("body.z_number", 0), "z_number must be a whole number from 1"),
+    ("z_report", _set("series", "zreport"), "series: 'zreport' is not 'z_report'"),
+    ("z_report", _set("body.schema", "kassa.z_report.v2"), "body.schema: 'kassa.z_report.v2'"),
+    ("z_report", _set("body.currency", "XYZ"), "cannot be read"),
+    ("z_report", lambda e: e.update(document_id=e["document_id"].upper()), "lower-case text form"),
+    ("closed", lambda e: e.update(document_id=str(uuid.uuid4())), "is not the document's own id"),
+]
+
+
+def _which(e: dict[str, Any]) -> str:
+    return str(e["body"]["event"]) if e["series"] == "shift" else str(e["series"])
+
+
+@pytest.mark.parametrize(("which", "change", "words"), BROKEN, ids=[f"{w}-{n}" for n, (w, _, _) in enumerate(BROKEN)])
+def test_a_document_whose_body_does_not_add_up_is_rejected_naming_what_is_wrong(
+        shop: Shop, which: str, change: Any, words: str) -> None:
+    till, _ = set_up_tills(shop)
+    day = a_day()
+    shop.push(till, *day.sales)
+    document = copy.deepcopy(next(e for e in day.envelopes() if _which(e) == which))
+    change(document)
+    result = post(shop, till, document)[0]
+    assert (result["status"], result["reason"]) == ("rejected", "schema"), result
+    assert words in result["detail"], result["detail"]
