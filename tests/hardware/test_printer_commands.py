@@ -100,6 +100,7 @@ def test_a_planted_drawer_kick_reaches_a_network_printer_as_text(loopback: Loopb
     printer = EscposReceiptPrinter(loopback.setting)
     planted = printer.renderer.render(ReceiptDocument(planted_rows(DRAWER_KICK), 42))
     printer.transport.send(planted)
+    loopback.wait_for(len(planted), timeout=60)  # each connection is read by its own thread: one at a time
     normal = sample_receipt(("1001",))
     printer.print_receipt(normal)  # and the next receipt prints as usual
     expected = len(planted) + len(printer.receipt_bytes(normal))
