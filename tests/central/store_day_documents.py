@@ -135,3 +135,11 @@ def statuses(results: list[dict[str, Any]]) -> list[str]:
     return [r["status"] if r["status"] != "rejected" else f"rejected:{r['reason']}" for r in results]
 
 
+
+
+def at_till(day: HubDay, till_id: str) -> HubDay:
+    """The same day made at ``till_id`` (a Hypothesis example per till: each till numbers from 1)."""
+    day.sales = [replace(s, till_id=till_id, receipt_number=n) for n, s in enumerate(day.sales, 1)]
+    day.returns = [replace(r, till_id=till_id, original_till_id=till_id) for r in day.returns]
+    day.shift.till_id = till_id
+    return day

@@ -180,3 +180,18 @@ def test_a_document_whose_body_does_not_add_up_is_rejected_naming_what_is_wrong(
     result = post(shop, till, document)[0]
     assert (result["status"], result["reason"]) == ("rejected", "schema"), result
     assert words in result["detail"], result["detail"]
+
+
+def test_documents_need_a_till_credential_and_at_most_500_in_a_request(shop: Shop) -> None:
+    till, _ = set_up_tills(shop)
+    day = a_day()
+    one = day.envelopes()[4]
+    refused = shop.http.post("/v1/documents", json={"documents": [one]})
+    assert (refused.status_code, refused.json()["error"]) == (401, "unauthorized")
+    too_many = shop.http.post("/v1/documents", json={"documents": [one] * 501}, headers=shop.auth(till))
+    assert (too_many.status_code, too_many.json()["error"]) == (413, "too_large")
+    assert "at most 500" in too_many.json()["detail"]
+    assert post(shop, till) == []
+    shaped = shop.http.post("/v1/documents", json={"documents": [{**one, "number": "one"}]}, headers=shop.auth(till))
+    assert (shaped.status_code, shaped.json()["error"]) == (400, "bad_request")
+    assert "number" in shaped.json()["detail"]
