@@ -141,7 +141,8 @@ class _Sold:
     back: dict[str, Decimal]
 
 
-def _store(conn: Connection, till: TillIdentity, candidates: list[Checked], received: datetime) -> dict[int, dict[str, Any]]:
+def _store(conn: Connection, till: TillIdentity, candidates: list[Checked],
+           received: datetime) -> dict[int, dict[str, Any]]:
     answers: dict[int, dict[str, Any]] = {}
     stored = {row.document_id: row for row in conn.execute(
         select(documents.c.document_id, documents.c.store_id, documents.c.till_id, documents.c.schema,
@@ -200,7 +201,8 @@ def _sales_of(conn: Connection, candidates: list[Checked]) -> dict[str, _Sold]:
     return found
 
 
-def _returns_problem(c: Checked, sold: dict[str, _Sold], till: TillIdentity) -> tuple[dict[str, Any] | None, str | None]:
+def _returns_problem(c: Checked, sold: dict[str, _Sold],
+                     till: TillIdentity) -> tuple[dict[str, Any] | None, str | None]:
     """(a rejection, None) or (None, the flag to store): the arbiter's word on a return."""
     r = c.returned
     if r is None or r.original_sale_id is None:

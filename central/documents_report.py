@@ -62,7 +62,8 @@ class ZReportRow:
     received_at: datetime
 
 
-def received_z_reports(db: HubDatabase, store_id: str | None = None, till_id: str | None = None) -> Iterator[ZReportRow]:
+def received_z_reports(db: HubDatabase, store_id: str | None = None,
+                       till_id: str | None = None) -> Iterator[ZReportRow]:
     """Z reports by store, till and Z number."""
     query = select(z_reports)
     with db.reading() as conn:

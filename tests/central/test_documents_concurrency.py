@@ -33,7 +33,8 @@ def test_two_tills_returning_the_same_pieces_at_once_through_two_hubs_get_them_o
             sent = [(http_a, till, of_return(give_back(sale, {line: Decimal(2)}, n + 1))),
                     (http_b, other, of_return(give_back(sale, {line: Decimal(2)}, n + 1, till=OTHER_TILL)))]
             answers = at_once(*[lambda http=http, who=who, document=document: http.post(
-                "/v1/documents", json={"documents": [document]}, headers=shop.auth(who)) for http, who, document in sent])
+                "/v1/documents", json={"documents": [document]}, headers=shop.auth(who))
+                for http, who, document in sent])
             results = [a.json()["results"][0] for a in answers]
             assert sorted((r["status"], r.get("reason")) for r in results) == [
                 ("accepted", None), ("rejected", "over_return")], results

@@ -127,5 +127,6 @@ def test_a_mutated_document_never_gets_a_5xx_and_the_documents_beside_it_are_acc
             READERS[stored.schema](json.loads(stored.body))
 
     send()
-    print(f"\ndocuments: {sum(tally.values())} inputs tried: " + ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))
+    print(f"\ndocuments: {sum(tally.values())} inputs tried: "
+          + ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))
     assert tally["rejected schema"] and (tally["accepted"] or tally["accepted sale_unknown"])

@@ -3,7 +3,6 @@ was sold, whichever till takes it back; GET /v1/sales/{id}/returned says how muc
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import replace
 from decimal import Decimal
