@@ -47,6 +47,7 @@ from pos.money import Money
 from pos.sale import Sale
 from pos.store_day import forms
 from pos.store_day.approval import ApprovalRecord
+from pos.store_day.drawer import Denominations, count_from_data
 from pos.store_day.report import CancelledSale, DayDocuments, ReportKind, ShiftReport, compute_report, reconcile
 from pos.store_day.returns import ReturnDocument, ReturnTooMuch
 from pos.store_day.shift import CashMovement, Shift, ShiftClose
@@ -135,6 +136,25 @@ class SqlStoreDay:
             "(SELECT 1 FROM shifts c WHERE c.shift_id = o.shift_id AND c.event = 'closed') "
             "ORDER BY o.recorded_at DESC LIMIT 1", (self.till_id,)).scalar(), "reading the open shift")
         return None if found is None else uuid.UUID(found)
+
+    def current_shift(self, denominations: Denominations) -> Shift | None:
+        """The open shift of this till rebuilt from the journal (after a restart), with its
+        cash movements; None when no shift is open."""
+        shift_id = self.open_shift_id()
+        if shift_id is None:
+            return None
+
+        def read(conn: Connection) -> Shift:
+            opened = self._shift_event(conn, shift_id, "opened")
+            assert opened is not None
+            body = json.loads(opened[1])
+            movements = [forms.cash_movement_from_dict(json.loads(b)) for b in conn.exec_driver_sql(
+                "SELECT body FROM cash_movements WHERE shift_id = ? ORDER BY number", (str(shift_id),)).scalars()]
+            return Shift(shift_id, body["store_id"], body["till_id"], body["currency"], body["by"],
+                         datetime.fromisoformat(body["at"]), count_from_data(denominations, body["float"]),
+                         movements=movements)
+
+        return self.db.read(read, "reading the open shift")
 
     def record_cash_movement(self, movement: CashMovement) -> CashMovement:
         """The movement with its number (cash in or out of the open shift)."""

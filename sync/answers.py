@@ -46,6 +46,33 @@ class BatchAnswer(_Answer):
     hub_time: str
 
 
+class DocumentResult(_Answer):
+    """The hub's answer for one store's day document (POST /v1/documents), like SaleResult."""
+
+    document_id: str
+    status: Literal["accepted", "duplicate", "rejected"]
+    reason: str | None = None  # on an accepted return, "sale_unknown": the hub does not hold its sale yet
+    detail: str | None = None
+
+
+class DocumentsAnswer(_Answer):
+    results: list[DocumentResult]
+    hub_time: str
+
+
+class ReturnedLine(_Answer):
+    sold_line_id: str
+    quantity: Annotated[str, StringConstraints(pattern=r"^\d{1,12}(\.\d{1,6})?$")]  # decimal string
+    refunded: Amount
+
+
+class ReturnedAnswer(_Answer):
+    """GET /v1/sales/{sale_id}/returned: what every till has returned of a sale so far."""
+
+    sale_id: str
+    lines: list[ReturnedLine]
+
+
 class HeartbeatAnswer(_Answer):
     hub_time: str
 

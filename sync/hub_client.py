@@ -1,5 +1,6 @@
 """The till's HTTP client for the hub protocol (docs/sync-protocol.md): enrol, push a batch
-of sales, pull one page of a dataset, heartbeat, health (the hub's clock).
+of sales, push the store's day documents, ask what was returned of a sale, pull one page of
+a dataset, heartbeat, health (the hub's clock).
 
 * TLS certificates are verified by default (certifi's CAs, or ``SSL_CERT_FILE``);
   ``ca_bundle`` names a private CA's PEM file (then only that file's CAs are trusted).
@@ -29,12 +30,15 @@ of sales, pull one page of a dataset, heartbeat, health (the hub's clock).
 
 from __future__ import annotations
 
+import json
 import logging
 import ssl
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,6 +46,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
+from local_db.outbox import DocumentRow
 from sync import answers
 from sync.errors import (
     BadAnswer,
@@ -94,6 +99,15 @@ class Enrolment:
     till_id: str
     credential: str
     hub_time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedAtHub:
+    """One sold line of a sale and how much of it the store's tills have returned (at the hub)."""
+
+    sold_line_id: uuid.UUID
+    quantity: Decimal
+    refunded: Decimal  # in the sale's currency
 
 
 class HubClient:
@@ -165,6 +179,42 @@ class HubClient:
         if len(answer.results) != len(items):
             raise self._bad(f"the batch answer has {len(answer.results)} results for {len(items)} sales")
         return list(answer.results)
+
+    def push_documents(self, items: Sequence[DocumentRow]) -> list[answers.DocumentResult]:
+        """Send store's day documents (returns, cash movements, approvals, cancelled sales, shift
+        events, Z reports) as one ``POST /v1/documents``; the hub's answer per document, in the
+        order sent.  Each body is the outbox's JSON text, sent as it is."""
+        parts = []
+        for item in items:
+            head = json.dumps({"schema": item.kind, "document_id": str(item.document_id), "series": item.series,
+                               "number": int(item.number)}, ensure_ascii=False)
+            parts.append(f'{head[:-1]},"body":{item.payload}}}')
+        body = ('{"documents":[' + ",".join(parts) + "]}").encode("utf-8")
+        status, answer_body = self._exchange(
+            "POST", "/v1/documents", content=body, headers={"Content-Type": "application/json"}
+        )
+        self._check_status(status, answer_body, expected=200)
+        answer = self._parse(answers.DocumentsAnswer, answer_body, "documents answer")
+        if len(answer.results) != len(items):
+            raise self._bad(f"the documents answer has {len(answer.results)} results for {len(items)} documents")
+        return list(answer.results)
+
+    def returned_of(self, sale_id: uuid.UUID) -> list[ReturnedAtHub] | None:
+        """What every till of the store has returned of ``sale_id``, per sold line, as the hub
+        knows it (the arbiter for another till's sale); None when the hub does not hold that
+        sale of this store (404)."""
+        status, body = self._exchange("GET", f"/v1/sales/{sale_id}/returned")
+        if status == 404:
+            return None
+        self._check_status(status, body, expected=200)
+        answer = self._parse(answers.ReturnedAnswer, body, "returned answer")
+        if answer.sale_id != str(sale_id):
+            raise self._bad(f"asked what was returned of sale {sale_id}, the answer is of {answer.sale_id[:40]}")
+        try:
+            return [ReturnedAtHub(uuid.UUID(line.sold_line_id), Decimal(line.quantity), Decimal(line.refunded))
+                    for line in answer.lines]
+        except ValueError:
+            raise self._bad("the returned answer names a line that is not a UUID") from None
 
     def pull_page(self, dataset: str, after: str, limit: int) -> answers.DatasetPage:
         status, body = self._exchange("GET", f"/v1/datasets/{dataset}", params={"after": after, "limit": limit})

@@ -12,15 +12,19 @@ keeps failing when it is sent alone while the hub otherwise works (``sync/push.p
 when) -: it is not sent again, does not hold up the sales behind it, and waits for a
 manager to retry or export it.  The SQLite
 implementation is ``local_db.outbox.SqlOutbox``.
+
+The store's day documents are rows of the same outbox, written in their own transactions
+(``local_db.store_day_journal``) and pushed through ``POST /v1/documents`` by row order
+(``DocumentOutbox``); ``unsent_count`` and the quarantine count cover every document.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from local_db.outbox import QuarantinedSale
+from local_db.outbox import DocumentMessage, QuarantinedDocument, QuarantinedSale
 from pos.ports import OutboxMessage
 
 
@@ -56,4 +60,22 @@ class QuarantiningOutbox(Outbox, Protocol):
     def oldest_unsent_age(self, now: datetime | None = None) -> timedelta | None: ...
 
 
-__all__ = ["Outbox", "OutboxMessage", "QuarantinedSale", "QuarantiningOutbox"]
+@runtime_checkable
+class DocumentOutbox(Protocol):
+    """The store's day documents in the outbox (returns, cash movements, approvals, cancelled
+    sales, shift events, Z reports), by outbox ``row_id``; idempotent at the hub by document_id."""
+
+    def pending_documents(self, limit: int = 100) -> list[DocumentMessage]: ...
+
+    def acknowledge_documents(self, row_ids: Sequence[int]) -> None: ...
+
+    def note_document_failure(self, row_ids: Sequence[int], error: str) -> None: ...
+
+    def quarantine_document(self, row_id: int, reason: str) -> None: ...
+
+    def quarantined_documents(self) -> list[QuarantinedDocument]: ...
+
+    def retry_quarantined_document(self, row_id: int) -> bool: ...
+
+
+__all__ = ["DocumentOutbox", "Outbox", "OutboxMessage", "QuarantinedSale", "QuarantiningOutbox"]

@@ -21,8 +21,8 @@ from tests.pos.store_day.day import CARD_OK, CASHIER, MANAGER, SENIOR, STORE, TI
 UAH = default_denominations("UAH")
 
 
-def open_shift(store: SqlStoreDay, hundreds: str = "5") -> Shift:
-    shift = Shift.open(store_id=STORE, till_id=TILL, currency="UAH", who=SENIOR,
+def open_shift(store: SqlStoreDay, hundreds: str = "5", store_id: str = STORE) -> Shift:
+    shift = Shift.open(store_id=store_id, till_id=store.till_id, currency="UAH", who=SENIOR,
                        float_count=count_drawer(UAH, {Decimal(100): hundreds}), now=at(0), table=DEFAULT_TABLE)
     store.open_shift(shift)
     return shift
@@ -38,20 +38,20 @@ def settle(basket: Basket, *, card: str | None = None, credit_from: ReturnDocume
     return settlement
 
 
-def sell(store: SqlStoreDay, basket: Basket, *, card: str | None = None) -> Sale:
+def sell(store: SqlStoreDay, basket: Basket, *, card: str | None = None, store_id: str = STORE) -> Sale:
     settled = settle(basket, card=card).settle()
-    sale = sale_paid_with(basket, settled, store_id=STORE, till_id=TILL, cashier=CASHIER.cashier, completed_at=at(5))
+    sale = sale_paid_with(basket, settled, store_id=store_id, till_id=store.till_id, cashier=CASHIER.cashier, completed_at=at(5))
     return store.record_paid_sale(sale, card_approvals(settled))
 
 
-def context() -> ReturnContext:
-    return ReturnContext(STORE, TILL, MANAGER, at(30))
+def context(store_id: str = STORE, till_id: str = TILL) -> ReturnContext:
+    return ReturnContext(store_id, till_id, MANAGER, at(30))
 
 
 def give_back(store: SqlStoreDay, sale: Sale, wanted: dict[uuid.UUID, Decimal],
               exchange_for: NewGoods | None = None) -> ReturnDocument:
     """A return made from what the journal says is left (not yet recorded)."""
-    return return_from_sale(sale, wanted, context(), already_returned=store.already_returned(sale.sale_id),
+    return return_from_sale(sale, wanted, context(sale.store_id, store.till_id), already_returned=store.already_returned(sale.sale_id),
                             already_refunded=store.already_refunded(sale.sale_id), hub_confirmed=True,
                             exchange_for=exchange_for)
 
@@ -60,7 +60,7 @@ def exchange(store: SqlStoreDay, sale: Sale, wanted: dict[uuid.UUID, Decimal], n
              ) -> tuple[ReturnDocument, Sale]:
     returned = give_back(store, sale, wanted, NewGoods(new_goods.basket_id, new_goods.total()))
     settled = settle(new_goods, credit_from=returned).settle()
-    new_sale = sale_paid_with(new_goods, settled, store_id=STORE, till_id=TILL, cashier=CASHIER.cashier,
+    new_sale = sale_paid_with(new_goods, settled, store_id=sale.store_id, till_id=store.till_id, cashier=CASHIER.cashier,
                               completed_at=at(31))
     return returned, new_sale
 
