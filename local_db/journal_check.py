@@ -1,4 +1,5 @@
-"""An audit of the sale journal: what a crash, a bug or a hand edit could have broken.
+"""An audit of the sale journal and the store's day documents: what a crash, a bug or a hand
+edit could have broken.
 
 ``journal_check(db)`` returns one plain sentence per problem (an empty list when the
 journal is sound).  It is used after the crash soak test and can back a maintenance screen.
@@ -10,7 +11,7 @@ from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 
 from local_db.database import Database
-from local_db.outbox import MISSING_MESSAGE_CHECK
+from local_db.outbox import MISSING_DOCUMENT_CHECKS, MISSING_MESSAGE_CHECK
 from local_db.problems import explain
 
 MAX_REPORTED = 50  # per kind of problem
@@ -80,6 +81,28 @@ CHECKS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _gapless(what: str, table: str, column: str) -> tuple[str, str]:
+    return (
+        f"till {{0}}: {what} {{1}} follows {what} {{2}} (numbers must have no gaps)",
+        f"SELECT till_id, {column}, prev FROM (SELECT till_id, {column}, "
+        f"LAG({column}, 1, 0) OVER (PARTITION BY till_id ORDER BY {column}) AS prev FROM {table}) "
+        f"WHERE {column} != prev + 1",
+    )
+
+
+# The store's day documents (schema 0007 and later; a file opened as it is may be older).
+DOCUMENT_CHECKS: tuple[tuple[str, str], ...] = (
+    _gapless("return", "returns", "return_number"),
+    _gapless("cash movement", "cash_movements", "number"),
+    _gapless("Z report", "z_reports", "z_number"),
+    ("return {0} has no lines", "SELECT return_id FROM returns r WHERE NOT EXISTS "
+                                "(SELECT 1 FROM return_lines l WHERE l.return_id = r.return_id)"),
+    ("shift {0} was closed without its Z report", "SELECT shift_id FROM shifts s WHERE event = 'closed' AND NOT EXISTS "
+                                                  "(SELECT 1 FROM z_reports z WHERE z.shift_id = s.shift_id)"),
+    *MISSING_DOCUMENT_CHECKS,
+)
+
+
 def journal_check(db: Database) -> list[str]:
     """Every problem found in the journal, as sentences; [] when all is well."""
     try:
@@ -91,7 +114,9 @@ def journal_check(db: Database) -> list[str]:
 
 def _run_checks(conn: Connection) -> list[str]:
     problems: list[str] = []
-    for sentence, query in CHECKS:
+    has_documents = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'returns'").first() is not None
+    for sentence, query in CHECKS + (DOCUMENT_CHECKS if has_documents else ()):
         rows = conn.exec_driver_sql(f"{query} LIMIT {MAX_REPORTED + 1}").fetchall()
         problems.extend(sentence.format(*row) for row in rows[:MAX_REPORTED])
         if len(rows) > MAX_REPORTED:

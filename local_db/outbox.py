@@ -66,6 +66,21 @@ MISSING_MESSAGE_CHECK = (
 )
 
 
+# For the journal audit: each store's day document must have its outbox row (shift events'
+# ids are uuid5(shift_id, event), made in Python, so they are counted instead).
+MISSING_DOCUMENT_CHECKS = tuple(
+    (f"{what} {{0}} has no outbox message for the hub",
+     f"SELECT {key} FROM {table} d WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.document_id = d.{key})")
+    for what, table, key in (("return", "returns", "return_id"), ("cash movement", "cash_movements", "movement_id"),
+                             ("approval", "approvals", "approval_id"), ("cancelled sale", "cancelled_sales", "sale_id"),
+                             ("Z report of shift", "z_reports", "shift_id"))
+) + (
+    ("{0} shift events but {1} outbox messages of shifts",
+     "SELECT (SELECT count(*) FROM shifts), (SELECT count(*) FROM outbox WHERE series = 'shift') "
+     "WHERE (SELECT count(*) FROM shifts) != (SELECT count(*) FROM outbox WHERE series = 'shift')"),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentRow:
     """A store's day document as the outbox holds it (``kind`` is its schema)."""

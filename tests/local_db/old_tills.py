@@ -1,12 +1,15 @@
 """Till databases as an older Kassa left them: a file migrated only up to an earlier schema,
 then used the way a till uses it (a catalog, cashiers, sales in the journal with their
 outbox rows and print jobs, an open basket; from 0002 the hub's sync state, an acknowledged
-and a quarantined sale; from 0005 the sign-in audit), and ways to compare every row."""
+and a quarantined sale; from 0005 the sign-in audit; from 0007 a store's day: a shift, a cash
+movement, a return, a card payment in flight), and ways to compare every row."""
 
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from alembic import command
@@ -72,7 +75,27 @@ def make_old_till(path: Path, schema: str) -> OldTill:
             if schema >= "0005":
                 conn.exec_driver_sql("INSERT INTO sign_in_attempts (at, cashier_code, outcome) "
                                      "VALUES ('2026-12-02T08:00:00+00:00', '7', 'wrong_pin')")
+        if schema >= "0007":
+            store_day(db, sales)
     return OldTill(path, schema, sales)
+
+
+def store_day(db: Database, sales: tuple[Sale, ...]) -> None:
+    """From 0007: a shift with a cash movement, a return of the first sale, an approval and a
+    card payment still in flight (the Z is not made: the shift is left open, as at a crash)."""
+    from local_db.card_payment_log import SqlCardPaymentLog
+    from local_db.store_day_journal import SqlStoreDay
+    from pos.card_payments import PendingCardPayment
+    from pos.store_day.roles import DEFAULT_TABLE
+    from pos.store_day.shift import CASH_IN
+    from tests.local_db.store_day_builders import give_back, open_shift
+    from tests.pos.store_day.day import MANAGER, at, money
+
+    store = SqlStoreDay(db, TILL_ID)
+    shift = open_shift(store, store_id=STORE.store_id)
+    store.record_cash_movement(shift.move_cash(CASH_IN, money("50"), "change", MANAGER, at(1), DEFAULT_TABLE))
+    store.record_return(give_back(store, sales[0], {sales[0].lines[0].line_id: Decimal(1)}))
+    SqlCardPaymentLog(db).remember(PendingCardPayment(uuid.UUID(int=7), money("12.00")))
 
 
 Rows = dict[str, list[tuple[object, ...]]]

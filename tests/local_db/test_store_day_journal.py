@@ -226,9 +226,13 @@ def test_a_card_payment_in_flight_survives_a_restart_until_it_is_settled(db_path
             conn.execute("DELETE FROM card_payments")
 
 
-def test_a_document_of_another_till_is_refused(db: Database) -> None:
+def test_a_document_of_another_till_is_refused(db: Database, store: SqlStoreDay) -> None:
+    shift = open_shift(store)
     with pytest.raises(StorageProblem):
-        open_shift(SqlStoreDay(db, "T9"))
+        SqlStoreDay(db, "T9").open_shift(shift)
+    sale = sell(store, basket_of([(SHAMPOO, Decimal(1))]))
+    with pytest.raises(StorageProblem):
+        SqlStoreDay(db, "T9").record_return(give_back(store, sale, {sale.lines[0].line_id: Decimal(1)}))
 
 
 @settings(max_examples=EXAMPLES // 3, deadline=None)
@@ -254,3 +258,23 @@ def test_returned_quantities_never_exceed_the_sold_ones_under_random_partial_ret
         returned = store.already_returned(sale.sale_id)
         assert all(returned.get(line.line_id, Decimal(0)) <= line.quantity for line in sale.lines)
         assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_the_journal_audit_names_a_document_without_its_outbox_row_or_a_gap_in_a_series(
+        db: Database, store: SqlStoreDay) -> None:
+    shift = open_shift(store)
+    sale = sell(store, basket_of([(SHAMPOO, Decimal(3))]))
+    for _ in range(2):
+        store.record_return(give_back(store, sale, {sale.lines[0].line_id: Decimal(1)}))
+    close(store, shift)
+    assert journal_check(db) == []
+    with db.writing() as conn:  # what a hand edit past the triggers could leave
+        for table in ("returns", "return_lines", "refunds", "outbox"):
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        conn.exec_driver_sql("DELETE FROM outbox WHERE series = 'z_report'")
+        first = conn.exec_driver_sql("SELECT return_id FROM returns WHERE return_number = 1").scalar_one()
+        for table in ("refunds", "return_lines", "returns"):
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE return_id = ?", (first,))
+    problems = journal_check(db)
+    assert f"till {TILL}: return 2 follows return 0 (numbers must have no gaps)" in problems
+    assert f"Z report of shift {shift.shift_id} has no outbox message for the hub" in problems

@@ -268,3 +268,39 @@ def test_kassa_refuses_to_start_on_a_database_whose_upgrade_fails_with_one_clear
         assert "could not upgrade the till's database from schema 0005: migration 0006 failed" in result.stderr
         assert "will not run on a half-upgraded file" in result.stderr and "Traceback" not in result.stderr
         assert table_rows(old.path) == before
+
+
+def _break_migration_0007(path: Path) -> None:
+    """A hand-edited file: a table named like one migration 0007 creates is already there."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE z_reports (note TEXT)")
+    conn.commit()
+    conn.close()
+
+
+def test_a_failed_migration_0007_puts_the_0006_file_back_and_kassa_refuses_with_one_clear_line(
+        tmp_path: Path) -> None:
+    from tests.test_cli import kassa
+
+    old = make_old_till(tmp_path / "till.sqlite3", "0006")
+    _break_migration_0007(old.path)
+    before, shape = table_rows(old.path), schema_text(old.path)
+
+    with pytest.raises(UpgradeFailed) as caught:
+        open_database(old.path)
+    message = str(caught.value)
+    for words in ("from schema 0006", "migration 0007 failed", "table z_reports already exists",
+                  f"The database {old.path} is back exactly as it was"):
+        assert words in message
+    assert schema_text(old.path) == shape and table_rows(old.path) == before  # the outbox as 0006 had it
+    assert _schema_of(old.path) == "0006"
+
+    config = tmp_path / "kassa.toml"
+    config.write_text(f'[store]\nstore_id = "S001"\nname = "Shop"\n[database]\npath = "{old.path}"\n',
+                      encoding="utf-8")
+    result = kassa("check-journal", "--config", str(config), data_dir=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "could not upgrade the till's database from schema 0006: migration 0007 failed" in result.stderr
+    assert table_rows(old.path) == before
