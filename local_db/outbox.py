@@ -286,7 +286,8 @@ class SqlOutbox:
     def pending_documents(self, limit: int = 100) -> list[DocumentMessage]:
         """Documents neither acknowledged nor quarantined, in the order they were written."""
         rows = self.db.read(
-            lambda c: c.exec_driver_sql(f"{_DOCUMENT} {_WAITING} ORDER BY o.row_id LIMIT ?", (max(0, limit),)).fetchall(),
+            lambda c: c.exec_driver_sql(f"{_DOCUMENT} {_WAITING} ORDER BY o.row_id LIMIT ?",
+                                        (max(0, limit),)).fetchall(),
             "reading the outbox",
         )
         return [_document(row) for row in rows]

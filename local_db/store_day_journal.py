@@ -254,7 +254,8 @@ class SqlStoreDay:
         """An exchange: the return and the new sale it pays for, numbered and recorded together."""
         self._check_till(returned.till_id, "return", returned.return_id)
         if returned.exchange_sale_id != sale.sale_id:
-            raise StorageProblem(reason=f"return {returned.return_id} does not name sale {sale.sale_id} as its exchange")
+            raise StorageProblem(
+                reason=f"return {returned.return_id} does not name sale {sale.sale_id} as its exchange")
         rows = sale_rows(sale, recorded_at=_now())
 
         def work(conn: Connection, now: str) -> tuple[ReturnDocument, Sale]:
@@ -311,7 +312,8 @@ class SqlStoreDay:
             raise StorageProblem(reason=f"the report is not the Z report of shift {shift.shift_id}")
 
         def work(conn: Connection, now: str) -> ShiftReport:
-            done = conn.exec_driver_sql("SELECT body FROM z_reports WHERE shift_id = ?", (str(shift.shift_id),)).scalar()
+            done = conn.exec_driver_sql("SELECT body FROM z_reports WHERE shift_id = ?",
+                                        (str(shift.shift_id),)).scalar()
             if done is not None:
                 return forms.z_report_from_dict(json.loads(done))
             self._require_open(conn, shift.shift_id)
@@ -392,7 +394,8 @@ class SqlStoreDay:
             raise ShiftAlreadyClosed()
         return opened[0]
 
-    def _card_approvals(self, conn: Connection, document_id: uuid.UUID, cards: Mapping[uuid.UUID, CardApproval]) -> None:
+    def _card_approvals(self, conn: Connection, document_id: uuid.UUID,
+                        cards: Mapping[uuid.UUID, CardApproval]) -> None:
         for payment_id, card in cards.items():
             conn.exec_driver_sql(
                 "INSERT INTO card_approvals (payment_id, document_id, approval_code, masked_reference, "

@@ -40,7 +40,8 @@ def settle(basket: Basket, *, card: str | None = None, credit_from: ReturnDocume
 
 def sell(store: SqlStoreDay, basket: Basket, *, card: str | None = None, store_id: str = STORE) -> Sale:
     settled = settle(basket, card=card).settle()
-    sale = sale_paid_with(basket, settled, store_id=store_id, till_id=store.till_id, cashier=CASHIER.cashier, completed_at=at(5))
+    sale = sale_paid_with(basket, settled, store_id=store_id, till_id=store.till_id, cashier=CASHIER.cashier,
+                          completed_at=at(5))
     return store.record_paid_sale(sale, card_approvals(settled))
 
 
@@ -51,7 +52,8 @@ def context(store_id: str = STORE, till_id: str = TILL) -> ReturnContext:
 def give_back(store: SqlStoreDay, sale: Sale, wanted: dict[uuid.UUID, Decimal],
               exchange_for: NewGoods | None = None) -> ReturnDocument:
     """A return made from what the journal says is left (not yet recorded)."""
-    return return_from_sale(sale, wanted, context(sale.store_id, store.till_id), already_returned=store.already_returned(sale.sale_id),
+    return return_from_sale(sale, wanted, context(sale.store_id, store.till_id),
+                            already_returned=store.already_returned(sale.sale_id),
                             already_refunded=store.already_refunded(sale.sale_id), hub_confirmed=True,
                             exchange_for=exchange_for)
 
@@ -60,7 +62,8 @@ def exchange(store: SqlStoreDay, sale: Sale, wanted: dict[uuid.UUID, Decimal], n
              ) -> tuple[ReturnDocument, Sale]:
     returned = give_back(store, sale, wanted, NewGoods(new_goods.basket_id, new_goods.total()))
     settled = settle(new_goods, credit_from=returned).settle()
-    new_sale = sale_paid_with(new_goods, settled, store_id=sale.store_id, till_id=store.till_id, cashier=CASHIER.cashier,
+    new_sale = sale_paid_with(new_goods, settled, store_id=sale.store_id, till_id=store.till_id,
+                              cashier=CASHIER.cashier,
                               completed_at=at(31))
     return returned, new_sale
 

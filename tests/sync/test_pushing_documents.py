@@ -22,7 +22,10 @@ from pos.store_day.shift import CASH_OUT
 from tests.fakes import CREAM, SHAMPOO, STORE
 from tests.local_db.store_day_builders import close, give_back, open_shift, sell
 from tests.pos.store_day.day import CASHIER, MANAGER, at, basket_of, money
+from sync.errors import RequestRefused
+from sync.push import Failure, failure_kind
 from tests.sync.conftest import Hub, connect
+from tests.sync.proxy import proxy_to
 
 
 def _day(till_db: Database) -> SqlStoreDay:
@@ -113,3 +116,21 @@ def test_the_hub_says_what_was_returned_of_a_sale_and_knows_no_unknown_sale(hub:
     assert line.refunded == returned.total.amount
     assert store.already_returned(sale.sale_id) == {line.sold_line_id: line.quantity}
     assert sync.client.returned_of(uuid.uuid4()) is None
+
+
+def test_a_hub_that_does_not_know_the_documents_endpoint_is_waited_for_and_nothing_is_quarantined(
+        hub: Hub, till_db: Database) -> None:
+    with proxy_to(hub.url) as link:
+        sync = connect(link.url, till_db, hub, enrol_through=hub.url)
+        store = SqlStoreDay(till_db, STORE.till_id)
+        shift = open_shift(store, store_id=STORE.store_id)
+        store.record_cash_movement(shift.move_cash(CASH_OUT, money("100"), "bank", MANAGER, at(40), DEFAULT_TABLE))
+        for _ in range(2 * sync.pusher.failures_before_isolating + 1):  # an older hub: 404 for /v1/documents
+            link.answer_next_requests(1, status=404, body=b'{"error": "not_found", "detail": "Not Found"}')
+            pushed = sync.push()
+            assert isinstance(pushed.error, RequestRefused) and pushed.error.status == 404
+            assert failure_kind(pushed.error) is Failure.WAIT
+        assert SqlOutbox(till_db).counts() == OutboxCounts(waiting=2, quarantined=0, acknowledged=0)
+
+        back = sync.push()  # the hub is upgraded: the documents go, once
+    assert back.error is None and back.acknowledged == 2 and len(_at_hub(hub)) == 2
