@@ -38,7 +38,7 @@ from pos.store_day.roles import DEFAULT_TABLE, Action
 from pos.store_day.shift import CASH_IN, CASH_OUT, CashMovement
 from tests.fakes import APPLES, CREAM, SHAMPOO, VITAMINS
 from tests.local_db.store_day_builders import close, context, exchange, give_back, open_shift, sell, z_report
-from tests.pos.store_day.day import CASHIER, EXAMPLES, MANAGER, TILL, at, basket_of, money
+from tests.pos.store_day.day import CARD_OK, CASHIER, EXAMPLES, MANAGER, TILL, at, basket_of, money
 
 
 @pytest.fixture
@@ -84,8 +84,9 @@ def test_a_whole_day_is_recorded_document_by_document_with_gapless_numbers_and_a
     assert store.already_returned(first.sale_id) == {shampoo: Decimal(1)}
     assert store.get_return(returned.return_id) == returned
     assert store.z_report(shift.shift_id) == z
-    assert store.card_approval(first.payments[0].payment_id) is not None or store.card_approval(
-        first.payments[1].payment_id) is not None
+    card = next(p for p in first.payments if p.method == "card")
+    assert store.card_approval(card.payment_id) == CARD_OK
+    assert [store.card_approval(p.payment_id) for p in first.payments if p.method != "card"] == [None]
     assert _outbox_rows(db) == [
         ("kassa.shift.v1", "shift", 0), ("kassa.cash_movement.v1", "cash_movement", 1),
         ("kassa.sale.v1", "receipt", 1), ("kassa.sale.v1", "receipt", 2), ("kassa.approval.v1", "approval", 0),

@@ -8,6 +8,7 @@ import json
 import uuid
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from central.tables import documents
@@ -22,7 +23,7 @@ from pos.store_day.shift import CASH_OUT
 from tests.fakes import CREAM, SHAMPOO, STORE
 from tests.local_db.store_day_builders import close, give_back, open_shift, sell
 from tests.pos.store_day.day import CASHIER, MANAGER, at, basket_of, money
-from sync.errors import RequestRefused
+from sync.errors import BadAnswer, RequestRefused
 from sync.push import Failure, failure_kind
 from tests.sync.conftest import Hub, connect
 from tests.sync.proxy import proxy_to
@@ -134,3 +135,31 @@ def test_a_hub_that_does_not_know_the_documents_endpoint_is_waited_for_and_nothi
 
         back = sync.push()  # the hub is upgraded: the documents go, once
     assert back.error is None and back.acknowledged == 2 and len(_at_hub(hub)) == 2
+
+
+def test_an_answer_that_does_not_name_the_documents_sent_acknowledges_nothing(hub: Hub, till_db: Database) -> None:
+    with proxy_to(hub.url) as link:
+        sync = connect(link.url, till_db, hub, enrol_through=hub.url)
+        store = SqlStoreDay(till_db, STORE.till_id)
+        open_shift(store, store_id=STORE.store_id)
+        other = json.dumps({"results": [{"document_id": str(uuid.uuid4()), "status": "accepted"}],
+                            "hub_time": "2026-12-02T10:00:00+00:00"}).encode()
+        link.answer_next_requests(1, status=200, body=other)
+        pushed = sync.push()
+        assert isinstance(pushed.error, BadAnswer) and failure_kind(pushed.error) is Failure.CONTENT
+        assert SqlOutbox(till_db).counts() == OutboxCounts(waiting=1, quarantined=0, acknowledged=0)
+        assert sync.push().acknowledged == 1  # the real hub's answer next time
+    assert len(_at_hub(hub)) == 1
+
+
+def test_a_returned_answer_that_is_not_the_protocols_is_a_bad_answer(hub: Hub, till_db: Database) -> None:
+    with proxy_to(hub.url) as link:
+        sync = connect(link.url, till_db, hub, enrol_through=hub.url)
+        sale_id = uuid.uuid4()
+        for body in ({"sale_id": str(sale_id), "lines": [{"sold_line_id": "x", "quantity": "1", "refunded": "2"}]},
+                     {"sale_id": str(sale_id), "lines": [{"sold_line_id": str(uuid.uuid4()), "quantity": 1.5,
+                                                          "refunded": "2"}]},
+                     {"sale_id": str(uuid.uuid4()), "lines": []}):
+            link.answer_next_requests(1, status=200, body=json.dumps(body).encode())
+            with pytest.raises(BadAnswer):
+                sync.client.returned_of(sale_id)
