@@ -17,8 +17,8 @@ none of it is.
 | ``record_exchange``    | a return and a sale, together       | return and receipt    |
 | ``close_shift``        | kassa.shift.v1 (closed) + kassa.z_report.v1 | shift 0, z_report 1... |
 
-A shift's documents are those this till recorded since the shift opened (its cash
-movements by ``shift_id``); ``close_shift`` recomputes the Z from them and refuses, with
+A shift's documents are those this till recorded after the shift opened, in outbox row
+order (its cash movements by ``shift_id``); ``close_shift`` recomputes the Z from them and refuses, with
 the figures, when ``reconcile`` finds a total the documents do not bear out.
 """
 
@@ -444,26 +444,35 @@ class SqlStoreDay:
         return numbered
 
     def _documents(self, conn: Connection, shift: Shift) -> DayDocuments:
-        since = self._shift_event(conn, shift.shift_id, "opened")
+        """The shift's documents: those whose outbox rows come after its opening's row (and
+        before its closing's): the outbox row order is the order of the transactions, which
+        a clock (coarse on some systems, or set back) cannot be trusted for."""
+        since = self._outbox_row(conn, shift_document_id(shift.shift_id, "opened"))
         if since is None:
             raise ShiftNotRecorded()
-        closed = self._shift_event(conn, shift.shift_id, "closed")
-        until = closed[0] if closed else "9999"
-        window = (self.till_id, since[0], until)
+        until = self._outbox_row(conn, shift_document_id(shift.shift_id, "closed"))
+        window = (since, until if until is not None else 1 << 62)
         sale_ids = conn.exec_driver_sql(
-            "SELECT sale_id FROM sales WHERE till_id = ? AND recorded_at >= ? AND recorded_at <= ? "
-            "ORDER BY receipt_number", window).scalars().all()
+            "SELECT o.sale_id FROM outbox o JOIN sales s ON s.sale_id = o.sale_id WHERE o.series = 'receipt' "
+            "AND o.row_id > ? AND o.row_id < ? AND s.till_id = ? ORDER BY s.receipt_number",
+            (*window, self.till_id)).scalars().all()
         sales = tuple(s for s in (read_sale(conn, uuid.UUID(i)) for i in sale_ids) if s is not None)
         returns = tuple(forms.return_from_dict(json.loads(b)) for b in conn.exec_driver_sql(
-            "SELECT body FROM returns WHERE till_id = ? AND recorded_at >= ? AND recorded_at <= ? "
-            "ORDER BY return_number", window).scalars())
+            "SELECT r.body FROM returns r JOIN outbox o ON o.document_id = r.return_id WHERE o.row_id > ? "
+            "AND o.row_id < ? AND r.till_id = ? ORDER BY r.return_number", (*window, self.till_id)).scalars())
         cancelled = tuple(forms.cancelled_sale_from_dict(json.loads(b)) for b in conn.exec_driver_sql(
-            "SELECT body FROM cancelled_sales WHERE recorded_at >= ? AND recorded_at <= ? ORDER BY recorded_at",
-            window[1:]).scalars())
+            "SELECT c.body FROM cancelled_sales c JOIN outbox o ON o.document_id = c.sale_id "
+            "WHERE o.series = 'sale_cancelled' AND o.row_id > ? AND o.row_id < ? ORDER BY o.row_id",
+            window).scalars())
         movements = tuple(forms.cash_movement_from_dict(json.loads(b)) for b in conn.exec_driver_sql(
             "SELECT body FROM cash_movements WHERE shift_id = ? ORDER BY number", (str(shift.shift_id),)).scalars())
         return DayDocuments(shift.shift_id, shift.currency, shift.opening_float.total, sales, returns, cancelled,
                             movements)
+
+    @staticmethod
+    def _outbox_row(conn: Connection, document_id: uuid.UUID) -> int | None:
+        found = conn.exec_driver_sql("SELECT row_id FROM outbox WHERE document_id = ?", (str(document_id),)).scalar()
+        return None if found is None else int(found)
 
 
 def _text(value: uuid.UUID | None) -> str | None:

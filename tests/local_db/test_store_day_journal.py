@@ -279,3 +279,45 @@ def test_the_journal_audit_names_a_document_without_its_outbox_row_or_a_gap_in_a
     problems = journal_check(db)
     assert f"till {TILL}: return 2 follows return 0 (numbers must have no gaps)" in problems
     assert f"Z report of shift {shift.shift_id} has no outbox message for the hub" in problems
+
+
+OPERATIONS = st.lists(st.sampled_from(("sell", "sell_card", "return", "cash_in", "cash_out", "cancel", "close")),
+                      min_size=1, max_size=14)
+
+
+@settings(max_examples=EXAMPLES // 3, deadline=None)
+@given(OPERATIONS)
+def test_each_z_counts_exactly_its_own_shifts_documents_and_always_reconciles(
+        tmp_path_factory: pytest.TempPathFactory, operations: list[str]) -> None:
+    with open_database(tmp_path_factory.mktemp("days") / "till.sqlite3") as db:
+        store = SqlStoreDay(db, TILL)
+        shift, sales, counts, zs = open_shift(store), [], {"sales": 0, "returns": 0, "cancelled": 0}, []
+        for step in [*operations, "close"]:
+            if step.startswith("sell"):
+                sales.append(sell(store, basket_of([(CREAM, Decimal(2)), (APPLES, Decimal("0.250"))]),
+                                  card="10" if step == "sell_card" else None))
+                counts["sales"] += 1
+            elif step == "return" and sales:
+                sale = sales[-1]
+                left = sale.lines[0].quantity - store.already_returned(sale.sale_id).get(sale.lines[0].line_id, 0)
+                if left > 0:
+                    store.record_return(give_back(store, sale, {sale.lines[0].line_id: Decimal(1)}))
+                    counts["returns"] += 1
+            elif step in ("cash_in", "cash_out"):
+                direction = CASH_IN if step == "cash_in" else CASH_OUT
+                store.record_cash_movement(shift.move_cash(direction, money("5"), "change", MANAGER, at(1),
+                                                           DEFAULT_TABLE))
+            elif step == "cancel":
+                store.record_cancelled_sale(CancelledSale(uuid.uuid4(), "c1", at(2), money("1"), 1))
+                counts["cancelled"] += 1
+            elif step == "close":
+                z = close(store, shift)
+                assert (z.sales_count, z.returns_count, z.cancelled_count) == (
+                    counts["sales"], counts["returns"], counts["cancelled"])
+                assert reconcile(z, store.day_documents(shift)) == ()
+                zs.append(z.z_number)
+                shift, counts = open_shift(store), {"sales": 0, "returns": 0, "cancelled": 0}
+                with db.writing() as conn:  # the hub acknowledged the Z (the next close needs it)
+                    conn.exec_driver_sql("UPDATE outbox SET acked_at = 'x' WHERE series = 'z_report'")
+        assert zs == list(range(1, len(zs) + 1))
+        assert journal_check(db) == []
