@@ -147,6 +147,19 @@ def add_document(conn: Connection, document: DocumentRow, created_at: str) -> No
     )
 
 
+def row_of(conn: Connection, document_id: uuid.UUID) -> int | None:
+    """The outbox row of a document (its place in the order of the till's transactions)."""
+    found = conn.exec_driver_sql("SELECT row_id FROM outbox WHERE document_id = ?", (str(document_id),)).scalar()
+    return None if found is None else int(found)
+
+
+def documents_between(conn: Connection, series: str, after_row: int, before_row: int | None) -> list[str]:
+    """The ids of ``series``' documents written after ``after_row`` (and before ``before_row``), in order."""
+    return [str(d) for d in conn.exec_driver_sql(
+        "SELECT document_id FROM outbox WHERE series = ? AND row_id > ? AND row_id < ? ORDER BY row_id",
+        (series, after_row, 1 << 62 if before_row is None else before_row)).scalars()]
+
+
 def unacknowledged_number(conn: Connection, series: str) -> int | None:
     """The newest number of ``series`` the hub has not acknowledged yet (e.g. the previous Z), or None."""
     found = conn.exec_driver_sql(

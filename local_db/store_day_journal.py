@@ -38,7 +38,7 @@ from sqlalchemy import exc as sa_exc
 
 from local_db.database import Database
 from local_db.journal import SqlJournal
-from local_db.outbox import DocumentRow, add_document, unacknowledged_number
+from local_db.outbox import DocumentRow, add_document, documents_between, row_of, unacknowledged_number
 from local_db.problems import explain
 from local_db.sale_rows import read_sale, sale_rows
 from pos.errors import PosError, StorageProblem
@@ -447,32 +447,29 @@ class SqlStoreDay:
         """The shift's documents: those whose outbox rows come after its opening's row (and
         before its closing's): the outbox row order is the order of the transactions, which
         a clock (coarse on some systems, or set back) cannot be trusted for."""
-        since = self._outbox_row(conn, shift_document_id(shift.shift_id, "opened"))
+        since = row_of(conn, shift_document_id(shift.shift_id, "opened"))
         if since is None:
             raise ShiftNotRecorded()
-        until = self._outbox_row(conn, shift_document_id(shift.shift_id, "closed"))
-        window = (since, until if until is not None else 1 << 62)
-        sale_ids = conn.exec_driver_sql(
-            "SELECT o.sale_id FROM outbox o JOIN sales s ON s.sale_id = o.sale_id WHERE o.series = 'receipt' "
-            "AND o.row_id > ? AND o.row_id < ? AND s.till_id = ? ORDER BY s.receipt_number",
-            (*window, self.till_id)).scalars().all()
-        sales = tuple(s for s in (read_sale(conn, uuid.UUID(i)) for i in sale_ids) if s is not None)
-        returns = tuple(forms.return_from_dict(json.loads(b)) for b in conn.exec_driver_sql(
-            "SELECT r.body FROM returns r JOIN outbox o ON o.document_id = r.return_id WHERE o.row_id > ? "
-            "AND o.row_id < ? AND r.till_id = ? ORDER BY r.return_number", (*window, self.till_id)).scalars())
-        cancelled = tuple(forms.cancelled_sale_from_dict(json.loads(b)) for b in conn.exec_driver_sql(
-            "SELECT c.body FROM cancelled_sales c JOIN outbox o ON o.document_id = c.sale_id "
-            "WHERE o.series = 'sale_cancelled' AND o.row_id > ? AND o.row_id < ? ORDER BY o.row_id",
-            window).scalars())
+        until = row_of(conn, shift_document_id(shift.shift_id, "closed"))
+
+        def bodies(table: str, key: str, series: str) -> list[Any]:
+            found = []
+            for document_id in documents_between(conn, series, since, until):
+                body = conn.exec_driver_sql(f"SELECT body FROM {table} WHERE {key} = ?", (document_id,)).scalar()
+                if body is not None:
+                    found.append(json.loads(body))
+            return found
+
+        sale_ids = documents_between(conn, "receipt", since, until)
+        sales = tuple(s for s in (read_sale(conn, uuid.UUID(i)) for i in sale_ids)
+                      if s is not None and s.till_id == self.till_id)
+        returns = tuple(r for r in map(forms.return_from_dict, bodies("returns", "return_id", RETURN_SERIES))
+                        if r.till_id == self.till_id)
+        cancelled = tuple(map(forms.cancelled_sale_from_dict, bodies("cancelled_sales", "sale_id", CANCELLED_SERIES)))
         movements = tuple(forms.cash_movement_from_dict(json.loads(b)) for b in conn.exec_driver_sql(
             "SELECT body FROM cash_movements WHERE shift_id = ? ORDER BY number", (str(shift.shift_id),)).scalars())
         return DayDocuments(shift.shift_id, shift.currency, shift.opening_float.total, sales, returns, cancelled,
                             movements)
-
-    @staticmethod
-    def _outbox_row(conn: Connection, document_id: uuid.UUID) -> int | None:
-        found = conn.exec_driver_sql("SELECT row_id FROM outbox WHERE document_id = ?", (str(document_id),)).scalar()
-        return None if found is None else int(found)
 
 
 def _text(value: uuid.UUID | None) -> str | None:
