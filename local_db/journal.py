@@ -127,7 +127,8 @@ class SqlJournal:
         )
 
     def unsent_count(self) -> int:
-        """Sales waiting to be sent, as the outbox counts them (quarantined ones are not waiting)."""
+        """Documents (sales, returns, shift events...) waiting to be sent, as the outbox counts
+        them (quarantined ones are not waiting)."""
         return self.db.read(waiting_count, "counting unsent sales")
 
     # -- PrintQueue --------------------------------------------------------------------
