@@ -51,7 +51,7 @@ from pos.store_day.drawer import Denominations, count_from_data
 from pos.store_day.report import CancelledSale, DayDocuments, ReportKind, ShiftReport, compute_report, reconcile
 from pos.store_day.returns import ReturnDocument, ReturnTooMuch
 from pos.store_day.shift import CashMovement, Shift, ShiftClose
-from pos.store_day.tenders import CardApproval
+from pos.store_day.tenders import EXCHANGE_CREDIT, CardApproval
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +256,11 @@ class SqlStoreDay:
         if returned.exchange_sale_id != sale.sale_id:
             raise StorageProblem(
                 reason=f"return {returned.return_id} does not name sale {sale.sale_id} as its exchange")
+        credit = sum((f.payment.amount.amount for f in returned.refunds if f.payment.method == EXCHANGE_CREDIT),
+                     Decimal(0))
+        paid = sum((p.amount.amount for p in sale.payments if p.method == EXCHANGE_CREDIT), Decimal(0))
+        if credit != paid:
+            raise StorageProblem(reason=f"exchange {returned.return_id} credits {credit} but its sale takes {paid}")
         rows = sale_rows(sale, recorded_at=_now())
 
         def work(conn: Connection, now: str) -> tuple[ReturnDocument, Sale]:

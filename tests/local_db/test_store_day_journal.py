@@ -321,3 +321,13 @@ def test_each_z_counts_exactly_its_own_shifts_documents_and_always_reconciles(
                     conn.exec_driver_sql("UPDATE outbox SET acked_at = 'x' WHERE series = 'z_report'")
         assert zs == list(range(1, len(zs) + 1))
         assert journal_check(db) == []
+
+
+def test_an_exchange_whose_credit_and_sale_disagree_is_refused(db: Database, store: SqlStoreDay) -> None:
+    open_shift(store)
+    sale = sell(store, basket_of([(CREAM, Decimal(1))]))
+    back, new_sale = exchange(store, sale, {sale.lines[0].line_id: Decimal(1)}, basket_of([(SHAMPOO, Decimal(1))]))
+    paid_in_cash = replace(new_sale, payments=tuple(replace(p, method="cash") for p in new_sale.payments))
+    with pytest.raises(StorageProblem, match="credits"):
+        store.record_exchange(back, paid_in_cash)
+    assert store.get_return(back.return_id) is None and store.sales.get_sale(new_sale.sale_id) is None
