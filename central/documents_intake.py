@@ -34,12 +34,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, select
-from sqlalchemy import exc as sa_exc
 
+from central.batch_storing import first_line, store_batch
 from central.database import HubDatabase
 from central.document_checks import Checked, DocumentProblem, check_document
-from central.sales_intake import RETRIES, _about_values, _first_line, _RETRY_STATES
-from central.stores import TillIdentity, now
+from central.stores import TillIdentity
 from central.tables import documents, returned_lines, sales, shift_events, z_reports
 from central.wire_types import text_problem
 
@@ -56,12 +55,6 @@ class Envelope:
     series: Any
     number: int
     body: Any
-
-
-class _Refused(Exception):
-    def __init__(self, error: BaseException) -> None:
-        super().__init__(str(error))
-        self.error = error
 
 
 def _rejected(document_id: str, reason: str, detail: str) -> dict[str, Any]:
@@ -85,50 +78,16 @@ def receive_documents(db: HubDatabase, till: TillIdentity, items: Sequence[Envel
         except DocumentProblem as problem:
             results[index] = _rejected(_id_to_answer(item.document_id), problem.reason, problem.detail)
     if candidates:
-        for index, answer in _store_batch(db, till, candidates).items():
+        for index, answer in store_batch(db, till, candidates, "document", _store, _refused).items():
             results[index] = answer
     return [result for result in results if result is not None]
 
 
-def _store_batch(db: HubDatabase, till: TillIdentity, candidates: list[Checked]) -> dict[int, dict[str, Any]]:
-    try:
-        return _store_retrying(db, till, candidates)
-    except _Refused as refused:
-        if len(candidates) == 1:
-            return {candidates[0].index: _refused(candidates[0], refused.error)}
-        log.warning("the database refused a document of a batch from %s (%s); storing them one by one",
-                    till, _first_line(refused.error))
-    answers: dict[int, dict[str, Any]] = {}
-    for candidate in candidates:
-        try:
-            answers.update(_store_retrying(db, till, [candidate]))
-        except _Refused as refused:
-            answers[candidate.index] = _refused(candidate, refused.error)
-    return answers
-
-
-def _store_retrying(db: HubDatabase, till: TillIdentity, candidates: list[Checked]) -> dict[int, dict[str, Any]]:
-    for attempt in range(1, RETRIES + 1):
-        try:
-            with db.writing() as conn:
-                return _store(conn, till, candidates, now())
-        except Exception as error:
-            if isinstance(error, sa_exc.DBAPIError) and getattr(error.orig, "sqlstate", None) in _RETRY_STATES:
-                if attempt < RETRIES:
-                    log.info("documents from %s met a concurrent batch (%s); retrying", till, error.orig)
-                    continue
-                raise
-            if _about_values(error):
-                raise _Refused(error) from error
-            raise
-    raise AssertionError("unreachable")
-
-
 def _refused(c: Checked, error: BaseException) -> dict[str, Any]:
     kind = type(getattr(error, "orig", None) or error).__name__
-    log.warning("the database refused document %s (%s): %s: %s", c.document_id, c.schema, kind, _first_line(error))
+    log.warning("the database refused document %s (%s): %s: %s", c.document_id, c.schema, kind, first_line(error))
     return _rejected(c.document_id, "schema",
-                     f"the hub's database cannot store this document ({kind}: {_first_line(error)[:300]})")
+                     f"the hub's database cannot store this document ({kind}: {first_line(error)[:300]})")
 
 
 @dataclass

@@ -25,11 +25,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
-from sqlalchemy import exc as sa_exc
 
+from central.batch_storing import first_line, store_batch
 from central.database import HubDatabase
 from central.sale_document import SaleProblem, read_sale
-from central.stores import TillIdentity, now
+from central.stores import TillIdentity
 from central.tables import products, sales
 from central.wire_types import SEQ_MAX, text_problem
 from pos.sale import Sale
@@ -37,27 +37,6 @@ from pos.sale import Sale
 log = logging.getLogger(__name__)
 
 MAX_SALES = 500
-RETRIES = 5  # PostgreSQL deadlock or serialisation failure: the whole batch again
-_RETRY_STATES = {"40P01", "40001"}
-
-
-class _Refused(Exception):
-    """The database refused the values of a sale (see ``_about_values``)."""
-
-    def __init__(self, error: BaseException) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-def _about_values(error: BaseException) -> bool:
-    """Is ``error`` about a sale's values rather than the database's state?  A value the
-    driver could not encode or convert (raised as is, or wrapped in a StatementError that
-    is no DBAPIError), or one the database refused (DataError, IntegrityError)."""
-    if isinstance(error, (sa_exc.DataError, sa_exc.IntegrityError, UnicodeEncodeError, OverflowError)):
-        return True
-    return isinstance(error, sa_exc.StatementError) and not isinstance(error, sa_exc.DBAPIError)
-
-
 @dataclass(frozen=True, slots=True)
 class Candidate:
     index: int
@@ -112,58 +91,17 @@ def receive_batch(db: HubDatabase, till: TillIdentity, items: Sequence[tuple[int
         else:
             candidates.append(Candidate(index, seq, sale, payload))
     if candidates:
-        for index, answer in _store_batch(db, till, candidates).items():
+        for index, answer in store_batch(db, till, candidates, "sale", _store, _refused).items():
             results[index] = answer
     return [result for result in results if result is not None]
-
-
-def _store_batch(db: HubDatabase, till: TillIdentity, candidates: list[Candidate]) -> dict[int, dict[str, Any]]:
-    """The candidates stored in one transaction or, if the database refuses one of them,
-    one transaction per sale, the refused ones answered ``rejected``."""
-    try:
-        return _store_retrying(db, till, candidates)
-    except _Refused as refused:
-        if len(candidates) == 1:
-            return {candidates[0].index: _refused(candidates[0], refused.error)}
-        log.warning("the database refused a sale of a batch from %s (%s); storing them one by one",
-                    till, _first_line(refused.error))
-    answers: dict[int, dict[str, Any]] = {}
-    for candidate in candidates:
-        try:
-            answers.update(_store_retrying(db, till, [candidate]))
-        except _Refused as refused:
-            answers[candidate.index] = _refused(candidate, refused.error)
-    return answers
-
-
-def _store_retrying(db: HubDatabase, till: TillIdentity, candidates: list[Candidate]) -> dict[int, dict[str, Any]]:
-    for attempt in range(1, RETRIES + 1):
-        try:
-            with db.writing() as conn:
-                return _store(conn, till, candidates, now())
-        except Exception as error:
-            if isinstance(error, sa_exc.DBAPIError) and getattr(error.orig, "sqlstate", None) in _RETRY_STATES:
-                if attempt < RETRIES:
-                    log.info("batch from %s met a concurrent one (%s); retrying", till, error.orig)
-                    continue
-                raise
-            if _about_values(error):
-                raise _Refused(error) from error
-            raise
-    raise AssertionError("unreachable")
 
 
 def _refused(candidate: Candidate, error: BaseException) -> dict[str, Any]:
     kind = type(getattr(error, "orig", None) or error).__name__
     log.warning("the database refused sale %s (seq %d): %s: %s", candidate.sale_id, candidate.seq, kind,
-                _first_line(error))
+                first_line(error))
     return _rejected(candidate.sale_id, "schema",
-                     f"the hub's database cannot store this sale ({kind}: {_first_line(error)[:300]})")
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(getattr(error, "orig", None) or error).strip()
-    return (text.splitlines() or [""])[0].encode("utf-8", "backslashreplace").decode("utf-8")
+                     f"the hub's database cannot store this sale ({kind}: {first_line(error)[:300]})")
 
 
 def _store(conn: Connection, till: TillIdentity, candidates: list[Candidate], received: datetime) -> dict[int, dict[str, Any]]:
