@@ -38,7 +38,7 @@ from hardware.card_terminal_frames import (
     text_field,
     whole_field,
 )
-from hardware.errors import DeviceError
+from hardware.errors import DeviceError, describe_os_error
 from pos.i18n import N_
 from pos.money import Money
 from pos.payment_terminal import (
@@ -171,13 +171,4 @@ def _error_reason(code: str, answer: dict[str, Any]) -> str:
 
 def describe(error: BaseException, timeout: float | None = None) -> str:
     """A short reason a person can act on, from a socket error."""
-    if isinstance(error, TimeoutError):
-        return f"no answer within {timeout:g} s" if timeout else "timed out"
-    if isinstance(error, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(error, socket.gaierror):
-        return "unknown host name"
-    if isinstance(error, (BrokenPipeError, ConnectionResetError)):
-        return "the terminal closed the connection"
-    text = " ".join(str(error).split())
-    return text[:160] or type(error).__name__
+    return describe_os_error(error, timeout, device="the terminal")

@@ -78,3 +78,24 @@ class PrinterInterrupted(PrinterFailed):
         "The receipt printer at {address} stopped in the middle of a receipt ({reason}). Check it; the receipt "
         "stays queued and prints again marked COPY."
     )
+
+
+def describe_os_error(error: BaseException, timeout: float | None = None, device: str = "the device") -> str:
+    """A short reason a person can act on, from an OS, socket or driver error; ``device``
+    names who closed a connection ("the printer", "the terminal")."""
+    import socket
+
+    if isinstance(error, TimeoutError):
+        return f"no answer within {timeout:g} s" if timeout else "timed out"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, socket.gaierror):
+        return "unknown host name"
+    if isinstance(error, (BrokenPipeError, ConnectionResetError)):
+        return f"{device} closed the connection"
+    if isinstance(error, FileNotFoundError):
+        return "no such device or file"
+    if isinstance(error, DeviceError):
+        return str(error)
+    text = " ".join(str(error).split())
+    return text[:160] or type(error).__name__

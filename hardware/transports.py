@@ -15,7 +15,7 @@ import socket
 from typing import Any, Protocol
 
 from hardware.errors import (
-    DeviceError, PrinterFailed, PrinterInterrupted, PrinterNotConfigured, PrinterOffline,
+    PrinterFailed, PrinterInterrupted, PrinterNotConfigured, PrinterOffline, describe_os_error,
 )
 from hardware.printer_config import PrinterSpec
 from hardware.printer_status import STATUS_QUERY, PrinterStatus, decode
@@ -303,19 +303,6 @@ def open_transport(spec: PrinterSpec) -> Transport:
 
 def _describe(error: BaseException, timeout: float | None = None) -> str:
     """A short reason a person can act on, from an OS or driver error."""
-    if isinstance(error, TimeoutError):
-        return f"no answer within {timeout:g} s" if timeout else "timed out"
-    if isinstance(error, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(error, socket.gaierror):
-        return "unknown host name"
-    if isinstance(error, (BrokenPipeError, ConnectionResetError)):
-        return "the printer closed the connection"
-    if isinstance(error, FileNotFoundError):
-        return "no such device or file"
     if isinstance(error, PermissionError):
         return "permission denied (is the user in the lp group?)"
-    if isinstance(error, DeviceError):
-        return str(error)
-    text = " ".join(str(error).split())
-    return text[:160] or type(error).__name__
+    return describe_os_error(error, timeout, device="the printer")
