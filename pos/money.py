@@ -188,6 +188,24 @@ def coin_problem(increment: Decimal, currency: str) -> str | None:
     return None
 
 
+class CashNotHandable(PosError):
+    message = N_("{amount} cannot be handed over in cash here: the smallest coin is {coin}.")
+
+
+def is_handable(amount: Money, coin: Decimal) -> bool:
+    """True when ``amount`` is a sum of the shop's coins: a multiple of the smallest coin
+    ``coin`` (and a whole number of minor units)."""
+    return amount.amount % coin == 0 and amount.amount % minor_unit(amount.currency) == 0
+
+
+def require_handable(amount: Money, coin: Decimal) -> Money:
+    """The one rule for cash handed over (tendered in a sale or a split payment): with 0.10
+    coins, 3082.55 is refused naming the smallest coin, so change is always a sum of coins."""
+    if not is_handable(amount, coin):
+        raise CashNotHandable(amount=amount, coin=Money(coin, amount.currency))
+    return amount
+
+
 def parse_amount(text: str, currency: str) -> Money:
     """Read an amount the way a person types it (``100``, ``99.50``, ``99,5``, ``1 000``):
     at most :data:`MAX_AMOUNT_DIGITS` digits before the point and the currency's minor

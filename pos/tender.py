@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from pos.errors import PosError
 from pos.i18n import N_
-from pos.money import Money, round_to_increment
+from pos.money import Money, require_handable, round_to_increment
 
 CASH = "cash"
 MAX_CASH_OVER_DUE = Decimal(100000)
@@ -42,7 +42,10 @@ class Payment:
     change: Money  # what went back
 
 
-def pay_cash(due: Money, tendered: Money) -> Payment:
+def pay_cash(due: Money, tendered: Money, cash: CashPolicy = CashPolicy()) -> Payment:
+    """Cash for a sale: ``tendered`` must be a sum the shop's coins make (``cash``), so the
+    change handed back (``tendered - due``, ``due`` being rounded to the same coin) is one too."""
+    require_handable(tendered, cash.rounding_increment)
     if tendered < due:
         raise CashBelowTotal(tendered=tendered, due=due)
     if tendered.amount - due.amount > MAX_CASH_OVER_DUE:

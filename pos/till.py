@@ -266,7 +266,7 @@ class Till:
             self.basket.begin_payment()
         due = self.settings.cash.due(self.basket.total())
         tendered = due if not tendered_text.strip() else self._parse_cash(tendered_text)
-        payment = pay_cash(due, tendered)
+        payment = pay_cash(due, tendered, self.settings.cash)
         sale = sale_from_basket(
             self.basket,
             store_id=self.settings.store.store_id,

@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from pos.errors import PosError
 from pos.i18n import N_
-from pos.money import Money, minor_unit, money_sum, round_to_increment
+from pos.money import CashNotHandable as CashNotHandable  # add_cash raises it: the one rule is pos.money's
+from pos.money import Money, minor_unit, money_sum, require_handable, round_to_increment
 from pos.payment_terminal import CARD_NUMBER, CardApproved
 from pos.tender import CASH, MAX_CASH_OVER_DUE, AbsurdCash, CashPolicy, Payment
 
@@ -43,10 +43,6 @@ class TenderAboveRest(PosError):
 
 class TenderNotPositive(PosError):
     message = N_("A payment must be more than zero.")
-
-
-class CashNotHandable(PosError):
-    message = N_("{amount} cannot be handed over in cash here: the smallest coin is {coin}.")
 
 
 class CardAlreadyCounted(PosError):
@@ -148,9 +144,7 @@ class Settlement:
         if self.is_settled():
             raise NothingLeftToPay()
         due = self.cash_due()
-        coin = self.cash.rounding_increment
-        if tendered.amount % coin != 0 or tendered.amount % minor_unit(tendered.currency) != 0:
-            raise CashNotHandable(amount=tendered, coin=Money(coin, tendered.currency))
+        require_handable(tendered, self.cash.rounding_increment)
         if tendered.amount < 0 or (tendered.is_zero() and not due.is_zero()):
             raise TenderNotPositive()
         if tendered.amount - due.amount > MAX_CASH_OVER_DUE:
@@ -195,7 +189,3 @@ def cash_refund(amount: Money, cash: CashPolicy) -> tuple[Money, Money]:
     """Cash paid back for ``amount``: (what the drawer pays, the rounding line)."""
     paid = round_to_increment(amount, cash.rounding_increment)
     return paid, paid - amount
-
-
-def is_handable(amount: Money, coin: Decimal) -> bool:
-    return amount.amount % coin == 0
