@@ -34,6 +34,12 @@ class QuantityTooLarge(PosError):
     message = N_("{text} is too many: at most {limit} at once.")
 
 
+class WeightTooLarge(QuantityTooLarge):
+    """A weighed item's limit, in kilograms (a QuantityTooLarge, so whoever catches one catches both)."""
+
+    message = N_("{text} kg is too much for one line: at most {limit} kg at once.")
+
+
 def shown(text: str) -> str:
     """What a person typed, cut short enough to quote in a message, unprintable characters as �."""
     text = "".join(ch if ch.isprintable() else "\ufffd" for ch in text.strip()[:21])
@@ -78,7 +84,7 @@ def check_quantity(value: Decimal, *, sold_by_weight: bool, name: str) -> Decima
         raise InvalidQuantity(text=shown(str(value)))
     if sold_by_weight:
         if value > MAX_KILOGRAMS:
-            raise QuantityTooLarge(text=value, limit=MAX_KILOGRAMS)
+            raise WeightTooLarge(text=value, limit=MAX_KILOGRAMS)
         if value != value.quantize(WEIGHT_STEP):
             raise InvalidQuantity(text=value)
         return value.quantize(WEIGHT_STEP)

@@ -13,7 +13,11 @@ to sell or search, and ``Till.scan`` asks it what to sell.  It answers:
   - a GS1-128 or GS1 DataMatrix element string (``]C1``/``]d2``/``]Q3`` or none, FNC1 sent as
     the group separator, or the printed ``(01)...(17)...`` form), read by biip: GTIN (01),
     batch (10), expiry (17), net weight in kg (310n) and price (392n),
-  - a product code or PLU typed by hand (1 to 6 digits), or ``quantity*code``.
+  - a product code or PLU typed by hand (1 to 6 digits), or ``quantity*code`` (spaces around
+    the ``*`` are allowed: ``3 * 4820317811818`` is ``3*4820317811818``).
+
+A negative quantity before ``*`` (``-1*code``) is refused with its own message: an item is
+taken off by voiding its line, never by selling minus one.
 
 Anything else that looks like a code but is not one raises a ``PosError`` quoting what was
 scanned; nothing raises anything else (tests/pos/test_scan_fuzz.py)."""
@@ -38,18 +42,23 @@ from pos.barcode import (
 )
 from pos.errors import PosError
 from pos.i18n import N_
-from pos.quantity import parse_decimal
+from pos.quantity import parse_decimal, typed_digits
 
 QUOTE_LIMIT = 40  # characters of a scan quoted back in a message
 MAX_SCAN_LENGTH = 200  # a GS1 DataMatrix holds at most ~100 characters for a product; more is noise
 GROUP_SEPARATOR = "\x1d"  # FNC1 inside an element string, as scanners send it
 SYMBOLOGY_ID = re.compile(r"\][A-Za-z][0-9A-Za-z]")  # ]C1 GS1-128, ]d2 GS1 DataMatrix, ]Q3 GS1 QR, ]E0 EAN
-QUANTITY_TIMES = re.compile(r"([^*\s]+)\*([0-9]+)")  # 3*1001, 0,350*20001
+QUANTITY_TIMES = re.compile(r"([^*\s]+)\s*\*\s*([0-9]+)")  # 3*1001, 0,350*20001, 3 * 4820317811818
+MINUS_SIGNS = "-\u2212\u2013"  # hyphen-minus, the minus sign, the en dash a keyboard layout may give
 NUMBER_LIKE = re.compile(r"[0-9.,]+")  # a quantity as typed: refused with its reason when it is not one
 
 
 class MalformedScan(PosError):
     message = N_("“{code}” could not be read as a GS1 code ({reason}): scan it again, or type the barcode under it.")
+
+
+class NegativeQuantity(PosError):
+    message = N_("“{text}” is a negative quantity: type how many to sell, then * then the code (3*code); to take an item off, void its line (F8).")
 
 
 class NoProductNumber(PosError):
@@ -105,6 +114,10 @@ def read_scan(text: str, layout: MeasureLayout = MeasureLayout()) -> ScanReading
         except PosError:
             if NUMBER_LIKE.fullmatch(times.group(1)):
                 raise  # forty digits, "1.2.3": a quantity the till cannot sell
+            if times.group(1)[0] in MINUS_SIGNS and NUMBER_LIKE.fullmatch(times.group(1)[1:]):
+                if typed_digits(times.group(1)[1:]) in (None, ("", "")):
+                    raise  # "-0", "-.": not a quantity at all
+                raise NegativeQuantity(text=_quoted(code)) from None
             return Words(code)  # "1e3*1001", "шампунь*2": words to search for
         reading = _digits(times.group(2), layout)
         if reading.quantity is None:  # a label's own weight wins over a typed quantity

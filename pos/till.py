@@ -29,6 +29,7 @@ from pos.quantity import check_quantity, parse_decimal, shown
 from pos.receipt import StoreInfo
 from pos.scan import CodeScan, MeasureLayout, Words, read_scan
 from pos.sale import Cashier, Sale, sale_from_basket
+from pos.store_day.lock import SwitchWithOpenSale
 from pos.tax import TaxLine
 from pos.tender import CashPolicy, pay_cash
 
@@ -169,6 +170,10 @@ class Till:
         return self._result()
 
     def sign_out(self) -> TillResult:
+        """Refused while the basket has lines: the next cashier would complete the sale under
+        their name (the same rule as another cashier signing in, ``SwitchWithOpenSale``)."""
+        if self.cashier is not None and self.basket.active_lines():
+            raise SwitchWithOpenSale(name=self.cashier.name)
         self.cashier = None
         return self._result()
 
