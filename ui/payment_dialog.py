@@ -1,21 +1,26 @@
-"""Taking cash: the amount due (and its cash rounding), what the customer hands over, quick
-buttons for exact money and the usual notes.  Enter pays; a refused amount keeps the dialog
-open with the reason; Esc cancels the payment and the sale goes back to scanning."""
+"""Taking cash: the amount due (and its cash rounding), what the customer hands over, typed or
+given by touch alone: an on-screen keypad, note buttons that each add that note to the cash
+received (Clear starts again) and Exact for exact money.  Enter pays; a refused amount (too
+little, or one the shop's coins cannot make) keeps the dialog open with the reason; Esc
+cancels the payment and the sale goes back to scanning."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from pos.errors import PosError
 from pos.i18n import _
-from pos.money import Money
+from pos.money import Money, parse_amount
 from pos.till import BasketView, TillResult
 from ui import formatting
 from ui.dialogs import TillDialog, big_button
+from ui.keypad import Keypad
+from ui.errors import show_problem
 from ui.qt import QGridLayout, QHBoxLayout, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget, qconnect
 from ui.session import TillSession
 
 NOTES = {
-    "UAH": ("50", "100", "200", "500", "1000"),
+    "UAH": ("10", "20", "50", "100", "200", "500", "1000"),
     "EUR": ("5", "10", "20", "50", "100", "200"),
     "USD": ("5", "10", "20", "50", "100"),
     "PLN": ("10", "20", "50", "100", "200", "500"),
@@ -53,14 +58,28 @@ class PaymentDialog(TillDialog):
         self.tendered_field.setAlignment(Qt.AlignmentFlag.AlignRight)
         qconnect(self.tendered_field.returnPressed, self.pay)
 
+        self.keypad = Keypad(self, with_point=True, point=formatting.decimal_point(ui_locale))
+        self.keypad.target = self.tendered_field
+        qconnect(self.keypad.enter_pressed, self.pay)
+
+        left = QVBoxLayout()
+        left.addWidget(caption)
+        left.addWidget(self.due_label)
+        left.addWidget(self.rounding_label)
+        left.addWidget(QLabel(_("Cash received"), self))
+        left.addWidget(self.tendered_field)
+        notes_hint = QLabel(_("Each note adds to the cash received"), self)
+        notes_hint.setObjectName("subtleText")
+        notes_hint.setWordWrap(True)
+        left.addWidget(notes_hint)
+        left.addLayout(self._quick_buttons(due))
+        left.addWidget(self.message)
+        left.addStretch(1)
+        top = QHBoxLayout()
+        top.addLayout(left, 3)
+        top.addWidget(self.keypad, 2)
         column = QVBoxLayout(self)
-        column.addWidget(caption)
-        column.addWidget(self.due_label)
-        column.addWidget(self.rounding_label)
-        column.addWidget(QLabel(_("Cash received"), self))
-        column.addWidget(self.tendered_field)
-        column.addLayout(self._quick_buttons(due))
-        column.addWidget(self.message)
+        column.addLayout(top)
         pay = big_button(_("Enter  Pay"), self, "primaryButton")
         qconnect(pay.clicked, self.pay)
         cancel = big_button(_("Esc  Cancel payment"), self)
@@ -69,7 +88,7 @@ class PaymentDialog(TillDialog):
         buttons.addWidget(pay)
         buttons.addWidget(cancel)
         column.addLayout(buttons)
-        self.resize(560, 560)
+        self.resize(880, 600)  # the keypad beside the amounts: fits a 1024×768 screen
         self.tendered_field.setFocus()
 
     @staticmethod
@@ -88,12 +107,37 @@ class PaymentDialog(TillDialog):
         exact = big_button(_("Exact"), self)
         qconnect(exact.clicked, lambda _c=False: self.pay_amount(""))
         grid.addWidget(exact, 0, 0)
-        for i, note in enumerate(NOTES.get(due.currency, DEFAULT_NOTES), start=1):
+        notes = NOTES.get(due.currency, DEFAULT_NOTES)
+        for i, note in enumerate(notes, start=1):
             button = big_button(formatting.count(Decimal(note), ui_locale), self)  # 1 000 in uk
-            button.setEnabled(Decimal(note) >= due.amount)  # a note smaller than the bill cannot pay it
-            qconnect(button.clicked, lambda _c=False, amount=note: self.pay_amount(amount))
+            button.setObjectName("noteButton")
+            qconnect(button.clicked, lambda _c=False, amount=note: self.add_note(Money.of(amount, due.currency)))
             grid.addWidget(button, i // 4, i % 4)
+        clear = big_button(_("Clear"), self)
+        clear.setObjectName("clearButton")
+        qconnect(clear.clicked, self.clear_tendered)
+        end = len(notes) + 1
+        grid.addWidget(clear, end // 4, end % 4)
         return grid
+
+    # -- touch -------------------------------------------------------------------------
+    def add_note(self, note: Money) -> None:
+        """A note handed over: added to the cash received so far (an empty field is nothing yet)."""
+        ui_locale = self.session.services.ui_locale
+        text = formatting.as_typed(self.tendered_field.text(), ui_locale)
+        try:
+            so_far = parse_amount(text, note.currency) if text.strip() else Money.zero(note.currency)
+        except PosError as error:
+            show_problem(self.message, error)
+            return
+        self.tendered_field.setText(formatting.money(so_far + note, ui_locale))
+        self.message.clear_message()
+
+    def clear_tendered(self) -> None:
+        """Start the cash received again (from nothing: an empty field pays the exact amount)."""
+        self.tendered_field.clear()
+        self.message.clear_message()
+        self.tendered_field.setFocus()
 
     # -- paying ------------------------------------------------------------------------
     def pay(self) -> None:
