@@ -1,6 +1,7 @@
-"""The manager's quarantine (Ctrl+Q): sales the hub refused for good, with its reasons.
-A sale can be put back in the queue (after the hub or the catalog was fixed) or all of
-them exported to a JSON file for head office.  Reads and writes run on the till worker."""
+"""The manager's quarantine (Ctrl+Q): what the hub refused for good, with its reasons: sales
+and the store's day documents (returns, cash movements, Z reports...), the sales first in
+receipt order, then the documents in the order they were written.  One can be put back in the queue (after the hub or the catalog was fixed) or
+all of them exported to a JSON file for head office.  Reads and writes run on the till worker."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from local_db.outbox import QuarantinedSale
+from local_db.outbox import QuarantinedDocument, QuarantinedSale
 from pos.i18n import N_, _
 from sync.service import TillSync
 from ui.dialogs import big_button
@@ -22,22 +23,46 @@ from ui.qt import QDialog, QHBoxLayout, QKeyEvent, QLabel, Qt, QVBoxLayout, QWid
 from ui.session import TillSession
 
 HEADERS = (N_("Receipt"), N_("Quarantined"), N_("Reason"))
+Held = QuarantinedSale | QuarantinedDocument
+
+# what the list calls a document of each series (a sale is its receipt number)
+_SERIES_NAMES = {
+    "return": N_("Return {number}"),
+    "cash_movement": N_("Cash movement {number}"),
+    "z_report": N_("Z report {number}"),
+    "shift": N_("Shift"),
+    "approval": N_("Manager approval"),
+    "sale_cancelled": N_("Cancelled sale"),
+}
 
 
-def export_quarantine(sales: list[QuarantinedSale], folder: Path) -> Path:
-    """Write the quarantined sales (with their full documents) to a new JSON file in ``folder``."""
+def held_name(held: Held) -> str:
+    """A sale's receipt number, or what the document is ("Return 3", "Z report 12")."""
+    if isinstance(held, QuarantinedSale):
+        return str(held.seq)
+    row = held.message.document
+    return _(_SERIES_NAMES.get(row.series, row.kind)).format(number=row.number)
+
+
+def export_quarantine(held: list[Held], folder: Path) -> Path:
+    """Write the quarantined sales and documents (each in full) to a new JSON file in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"quarantine-{datetime.now(timezone.utc).strftime('%Y%m%d-%H%M%S')}.json"
-    document: list[dict[str, Any]] = [
-        {"seq": q.seq, "sale_id": str(q.message.sale_id), "reason": q.reason, "attempts": q.attempts,
-         "quarantined_at": q.quarantined_at.isoformat(), "sale": json.loads(q.message.payload)}
-        for q in sales
-    ]
+    document: list[dict[str, Any]] = [_exported(q) for q in held]
     # written beside it, then renamed: whoever opens quarantine-*.json never finds it half written
     part = path.with_name(f".{path.name}.part")
     part.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(part, path)
     return path
+
+
+def _exported(q: Held) -> dict[str, Any]:
+    common = {"reason": q.reason, "attempts": q.attempts, "quarantined_at": q.quarantined_at.isoformat()}
+    if isinstance(q, QuarantinedSale):
+        return {"seq": q.seq, "sale_id": str(q.message.sale_id), **common, "sale": json.loads(q.message.payload)}
+    row = q.message.document
+    return {"kind": row.kind, "series": row.series, "number": row.number, "document_id": str(row.document_id),
+            **common, "document": json.loads(row.payload)}
 
 
 class QuarantineDialog(QDialog):
@@ -48,8 +73,8 @@ class QuarantineDialog(QDialog):
         self.setModal(True)
         self.session, self.sync, self.export_folder = session, sync, export_folder
         zone = session.services.store.timezone
-        self.model: RowsModel[QuarantinedSale] = RowsModel(
-            HEADERS, lambda q: (str(q.seq), formatting.store_time(q.quarantined_at, zone), q.reason), frozenset({0}), self)
+        self.model: RowsModel[Held] = RowsModel(
+            HEADERS, lambda q: (held_name(q), formatting.store_time(q.quarantined_at, zone), q.reason), frozenset({0}), self)
         self.table = list_table(self.model, 2, self)
         self.message = MessageArea(self)
         hint = QLabel(_("R: send the chosen sale again · E: export all to a file · Esc: close"), self)
@@ -72,15 +97,23 @@ class QuarantineDialog(QDialog):
         self.loaded = False
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, notice: str | None = None) -> None:
+        """Read the quarantine again; ``notice`` (what was just done) is shown once it is read."""
         outbox = self.sync.outbox
-        self.session.query(lambda _t, _j: outbox.quarantined()).success(self._show).failure(self._problem).run()
 
-    def _show(self, sales: list[QuarantinedSale]) -> None:
+        def held() -> list[Held]:  # the sales in receipt order, then the documents in the order written
+            return [*outbox.quarantined(), *outbox.quarantined_documents()]
+
+        self.session.query(lambda _t, _j: held()).success(lambda found: self._show(found, notice)).failure(
+            self._problem).run()
+
+    def _show(self, sales: list[Held], notice: str | None = None) -> None:
         self.model.set_items(sales)
         if sales:
             self.table.selectRow(0)
-        else:
+        if notice is not None:
+            self.message.show_notice(notice)
+        elif not sales:
             self.message.show_notice(_("No sales in quarantine."))
         self.loaded = True
 
@@ -89,13 +122,20 @@ class QuarantineDialog(QDialog):
         chosen = self.model.item(row) if row is not None else None
         if chosen is None:
             return
-        seq, sync = chosen.seq, self.sync
+        outbox, name = self.sync.outbox, held_name(chosen)
+
+        def retry() -> bool:
+            if isinstance(chosen, QuarantinedSale):
+                return outbox.retry_quarantined(chosen.seq)
+            return outbox.retry_quarantined_document(chosen.message.row_id)
 
         def done(_retried: bool) -> None:
-            self.message.show_notice(_("Receipt {number} goes back in the queue.").format(number=seq))
-            self.reload()
+            if isinstance(chosen, QuarantinedSale):
+                self.reload(_("Receipt {number} goes back in the queue.").format(number=name))
+            else:
+                self.reload(_("{document} goes back in the queue.").format(document=name))
 
-        self.session.query(lambda _t, _j: sync.outbox.retry_quarantined(seq)).success(done).failure(self._problem).run()
+        self.session.query(lambda _t, _j: retry()).success(done).failure(self._problem).run()
 
     def export(self) -> None:
         sales, folder = list(self.model.items), self.export_folder

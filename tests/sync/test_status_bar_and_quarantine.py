@@ -90,3 +90,44 @@ def test_a_refused_sale_shows_in_the_quarantine_and_can_be_exported(qtbot, qapp,
     assert exported[0]["seq"] == 1 and exported[0]["sale"]["lines"][0]["product_code"] == "1009"
     assert export_quarantine([], tmp_path / "empty").exists()
     till.window.shutdown()
+
+
+def test_a_store_day_document_the_hub_refused_shows_in_the_quarantine_and_goes_back_in_the_queue(
+        qtbot, qapp, hub: Hub, till_db: Database, tmp_path: Path) -> None:  # noqa: ANN001
+    """The status bar counts every quarantined document: Ctrl+Q lists each one too, by what it is."""
+    from local_db.outbox import DocumentRow, add_document
+    from local_db.store_day_journal import SqlStoreDay
+    from pos.store_day import forms
+    from pos.store_day.roles import DEFAULT_TABLE
+    from pos.store_day.shift import CASH_OUT
+    from tests.local_db.store_day_builders import open_shift
+    from tests.pos.store_day.day import MANAGER, at, money
+
+    make_application()
+    store = SqlStoreDay(till_db, STORE.till_id)
+    shift = open_shift(store, store_id=STORE.store_id)
+    movement = shift.move_cash(CASH_OUT, money("100"), "bank", MANAGER, at(40), DEFAULT_TABLE)
+    form = forms.cash_movement_to_dict(movement) | {"amount": "-5", "number": 7}
+    with till_db.writing() as conn:  # a document this till's code would never write: the hub refuses it
+        add_document(conn, DocumentRow(movement.movement_id, forms.CASH_MOVEMENT_SCHEMA, "cash_movement", 7,
+                                       json.dumps(form)), "2026-12-02T10:00:00+00:00")
+    till = TillDriver.open(qtbot, linked_services(till_db, hub, hub.url, tmp_path))
+    till.sign_in("1", "1234")
+    status = till.window.status
+    qtbot.waitUntil(lambda: "Quarantined: 1" in status.waiting_label.text(), timeout=WAIT_MS)
+
+    till.press(till.scan_field, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    dialog = till.window.sale_actions.dialog
+    assert isinstance(dialog, QuarantineDialog)
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT_MS)
+    assert [row[0] for row in dialog.model.cells] == ["Cash movement 7"]
+    assert dialog.model.cells[0][2].startswith("schema")
+
+    till.press(dialog, Qt.Key.Key_E)
+    qtbot.waitUntil(lambda: any(tmp_path.glob("quarantine-*.json")), timeout=WAIT_MS)
+    [exported] = json.loads(next(tmp_path.glob("quarantine-*.json")).read_text(encoding="utf-8"))
+    assert (exported["series"], exported["number"], exported["document"]["amount"]) == ("cash_movement", 7, "-5")
+
+    till.press(dialog, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: dialog.message.text() == "Cash movement 7 goes back in the queue.", timeout=WAIT_MS)
+    till.window.shutdown()

@@ -22,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtTest import QTest  # noqa: E402
 
-from local_db.outbox import QuarantinedSale  # noqa: E402
+from local_db.outbox import DocumentMessage, DocumentRow, QuarantinedDocument, QuarantinedSale  # noqa: E402
 from pos.demo_catalog import generate_catalog  # noqa: E402
 from pos.i18n import LANGUAGES, active_locale, set_language  # noqa: E402
 from pos.ports import OutboxMessage  # noqa: E402
@@ -270,6 +270,11 @@ class _Outbox:
         reason = "unknown_product: product 1009 is not in the catalog of store S001; " * 3
         return [QuarantinedSale(OutboxMessage(seq, __import__("uuid").uuid4(), "kassa.sale.v1", "{}", now), now, reason, 3)
                 for seq in range(1, 6)]
+
+    def quarantined_documents(self) -> list[QuarantinedDocument]:
+        now = datetime(2026, 12, 1, 9, 45, tzinfo=timezone.utc)
+        row = DocumentRow(__import__("uuid").uuid4(), "kassa.cash_movement.v1", "cash_movement", 12, "{}")
+        return [QuarantinedDocument(DocumentMessage(7, row, now), now, "schema: amount: must be above 0", 3)]
 
 
 class _Sync:
