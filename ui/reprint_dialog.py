@@ -1,11 +1,16 @@
-"""Reprinting a receipt: the till's recent sales, newest first; Enter reprints the chosen one."""
+"""Reprinting a receipt: the till's recent sales, newest first; Enter reprints the chosen one.
+
+A receipt number typed in is looked up while the dialog stays open: a number that is not one,
+or that no receipt has, is said under the field with the text selected, to be typed again."""
 
 from __future__ import annotations
 
 from pos.i18n import N_, _
+from pos.quantity import shown
 from pos.sale import Sale
 from ui import formatting
 from ui.dialogs import big_button
+from ui.message_area import MessageArea
 from ui.list_model import RowsModel, list_table, move_selection, selected_row
 from ui.qt import QDialog, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget, Signal, qconnect
 
@@ -14,7 +19,7 @@ HEADERS = (N_("Receipt"), N_("Time"), N_("Cashier"), N_("Total"))
 
 class ReprintDialog(QDialog):
     reprint_requested = Signal(object)  # the Sale to print a copy of
-    number_requested = Signal(int)  # a receipt number typed in, older than the list shows
+    number_requested = Signal(int)  # a receipt number typed in: the dialog stays open until it is found
 
     def __init__(self, sales: list[Sale], ui_locale: str, timezone: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +46,7 @@ class ReprintDialog(QDialog):
         self.number_field = QLineEdit(self)
         self.number_field.setObjectName("receiptNumberField")
         self.number_field.setPlaceholderText(_("Or type a receipt number, then Enter"))
+        self.message = MessageArea(self)
         ok = big_button(_("Enter  Print copy"), self, "primaryButton")
 
         cancel = big_button(_("Esc  Close"), self)
@@ -52,6 +58,7 @@ class ReprintDialog(QDialog):
         column = QVBoxLayout(self)
         column.addWidget(hint)
         column.addWidget(self.number_field)
+        column.addWidget(self.message)
         column.addWidget(self.table, 1)
         column.addLayout(buttons)
         self.resize(720, 520)
@@ -69,10 +76,12 @@ class ReprintDialog(QDialog):
         typed = self.number_field.text().strip()
         if typed:
             if typed.isdigit() and typed.isascii() and len(typed) <= 9 and 0 < int(typed):
+                self.message.clear_message()
                 self.number_requested.emit(int(typed))
-                self.accept()
             else:
-                self.number_field.selectAll()
+                self.refuse_number(
+                    _("“{text}” is not a receipt number: type the number printed on the receipt.").format(text=shown(typed))
+                )
             return
         row = selected_row(self.table)
         sale = self.model.item(row) if row is not None else None
@@ -80,3 +89,9 @@ class ReprintDialog(QDialog):
             self.reprint_requested.emit(sale)
             self.accept()
 
+
+    def refuse_number(self, text: str) -> None:
+        """The typed number cannot be reprinted: say why under the field, ready to be typed again."""
+        self.message.show_error(text)
+        self.number_field.setFocus()
+        self.number_field.selectAll()

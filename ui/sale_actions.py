@@ -197,15 +197,21 @@ class SaleActions(QObject):
         services = self.session.services
         dialog = ReprintDialog(sales, services.ui_locale, services.store.timezone, self.window)
         qconnect(dialog.reprint_requested, self._reprint)
-        qconnect(dialog.number_requested, self._reprint_number)
+        qconnect(dialog.number_requested, lambda number: self._reprint_number(number, dialog))
         self._open(dialog)
 
-    def _reprint_number(self, number: int) -> None:
+    def _reprint_number(self, number: int, dialog: ReprintDialog) -> None:
+        """Looked up with the dialog open: it closes once the receipt is found, and otherwise
+        says so under the field for the cashier to correct the number."""
+
         def found(sale: Sale | None) -> None:
+            if self.dialog is not dialog:
+                return  # closed meanwhile (Esc): nothing is printed
             if sale is None:
-                self.screen.message.show_error(_("There is no receipt {number} in this till's journal.").format(number=number))
+                dialog.refuse_number(_("There is no receipt {number} in this till's journal.").format(number=number))
             else:
                 self._reprint(sale)
+                dialog.accept()
 
         self.session.query(lambda _till, journal: journal.sale_by_receipt_number(number)).success(found).failure(
             self.problem

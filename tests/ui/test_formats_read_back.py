@@ -101,7 +101,7 @@ def test_a_quantity_too_large_and_the_weight_example_follow_the_locale():
     with pytest.raises(QuantityTooLarge) as caught:
         check_quantity(Decimal("100.001"), sold_by_weight=True, name="Яблука")
     assert caught.value.user_message(show=lambda v: formatting.message_field(v, "uk")) == (
-        "100,001 is too many: at most 100 at once.")
+        "100,001 kg is too much for one line: at most 100 kg at once.")
     hint = NeedsWeight(name="Яблука", code="20001", weight=EXAMPLE_WEIGHT)
     assert hint.user_message(show=lambda v: formatting.message_field(v, "ka")).endswith("(0,350*20001).")
     assert hint.user_message().endswith("(0.350*20001).")
