@@ -95,7 +95,7 @@ def test_only_the_last_three_upgrade_backups_are_kept(tmp_path: Path) -> None:
     assert _schema_of(kept[2]) == EARLIER_SCHEMAS[-1]
 
 
-def _break_the_last_migration(path: Path) -> None:
+def _break_migration_0006(path: Path) -> None:
     """A hand-edited file: the outbox already has the column migration 0006 renames to."""
     import sqlite3
 
@@ -105,10 +105,9 @@ def _break_the_last_migration(path: Path) -> None:
     conn.close()
 
 
-@pytest.mark.skipif(SCHEMA_HEAD != "0006", reason="breaks migration 0006 in particular")
 def test_a_failed_real_migration_puts_the_old_file_back_and_the_till_refuses_to_start(tmp_path: Path) -> None:
     old = make_old_till(tmp_path / "till.sqlite3", "0004")
-    _break_the_last_migration(old.path)
+    _break_migration_0006(old.path)
     before, shape = table_rows(old.path), schema_text(old.path)
 
     with pytest.raises(UpgradeFailed) as caught:
@@ -251,12 +250,11 @@ def test_a_failed_migration_leaves_a_file_another_program_has_open_where_it_is(t
     assert len(backups.upgrade_backups(path)) == 1
 
 
-@pytest.mark.skipif(SCHEMA_HEAD != "0006", reason="breaks migration 0006 in particular")
 def test_kassa_refuses_to_start_on_a_database_whose_upgrade_fails_with_one_clear_line(tmp_path: Path) -> None:
     from tests.test_cli import kassa
 
     old = make_old_till(tmp_path / "till.sqlite3", "0005")
-    _break_the_last_migration(old.path)
+    _break_migration_0006(old.path)
     before = table_rows(old.path)
     config = tmp_path / "kassa.toml"
     config.write_text(f'[store]\nstore_id = "S001"\nname = "Shop"\n[database]\npath = "{old.path}"\n',
