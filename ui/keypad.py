@@ -11,8 +11,10 @@ KEYS = ("7", "8", "9", "4", "5", "6", "1", "2", "3")
 class Keypad(QWidget):
     enter_pressed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, with_point: bool = False, point: str = ".") -> None:
-        """``point``: the decimal sign the point key shows and types (``,`` in uk, az and ka)."""
+    def __init__(self, parent: QWidget | None = None, *, with_point: bool = False, point: str = ".",
+                 with_enter: bool = True) -> None:
+        """``point``: the decimal sign the point key shows and types (``,`` in uk, az and ka);
+        ``with_enter=False`` leaves out the Enter key for a dialog whose own button submits."""
         super().__init__(parent)
         self.setObjectName("keypad")
         self.target: QLineEdit | None = None
@@ -26,9 +28,10 @@ class Keypad(QWidget):
         grid.addWidget(self._button(bottom_left, self._bottom_left), 3, 0)
         grid.addWidget(self._button("0", lambda: self._type("0")), 3, 1)
         grid.addWidget(self._button("⌫", self._backspace, _("Delete the last digit")), 3, 2)
-        enter = self._button(_("Enter"), self.enter_pressed.emit)
-        enter.setObjectName("primaryButton")
-        grid.addWidget(enter, 4, 0, 1, 3)
+        if with_enter:
+            enter = self._button(_("Enter"), self.enter_pressed.emit)
+            enter.setObjectName("primaryButton")
+            grid.addWidget(enter, 4, 0, 1, 3)
 
     def _button(self, text: str, slot: object, tip: str = "") -> QPushButton:
         button = QPushButton(text, self)

@@ -58,9 +58,8 @@ class PaymentDialog(TillDialog):
         self.tendered_field.setAlignment(Qt.AlignmentFlag.AlignRight)
         qconnect(self.tendered_field.returnPressed, self.pay)
 
-        self.keypad = Keypad(self, with_point=True, point=formatting.decimal_point(ui_locale))
-        self.keypad.target = self.tendered_field
-        qconnect(self.keypad.enter_pressed, self.pay)
+        self.keypad = Keypad(self, with_point=True, point=formatting.decimal_point(ui_locale), with_enter=False)
+        self.keypad.target = self.tendered_field  # the dialog's own Enter button pays
 
         left = QVBoxLayout()
         left.addWidget(caption)

@@ -36,7 +36,7 @@ def test_a_sale_above_a_thousand_is_paid_by_touch_alone_with_notes_that_add_up(t
     dialog = _pay_dialog(till)
     _touch(qtbot, dialog, "1,000", "500", "200", "50", "50")
     assert dialog.tendered_field.text() == "1,800.00"
-    _touch(qtbot, dialog, "Enter")
+    _touch(qtbot, dialog, "Enter  Pay")
     assert _paid(till) == "Change: 2.00 UAH"
     assert [sale.payments[0].tendered.amount for sale in journal.sales.values()] == [1800]
 
@@ -52,7 +52,7 @@ def test_clear_starts_the_cash_received_again_and_the_keypad_types_it(till, qtbo
     assert dialog.tendered_field.text() == "95.5"
     _touch(qtbot, dialog, "100")  # a note after typed coins adds to them
     assert dialog.tendered_field.text() == "195.50"
-    _touch(qtbot, dialog, "Enter")
+    _touch(qtbot, dialog, "Enter  Pay")
     assert _paid(till) == "Change: 105.60 UAH"
 
 
@@ -62,12 +62,12 @@ def test_cash_the_shop_cannot_hand_over_is_refused_and_the_dialog_stays_open(ope
     till.sign_in("1", "1234")
     till.scan("1001")  # 89.90
     dialog = _pay_dialog(till)
-    _touch(qtbot, dialog, "8", "9", ".", "9", "5", "Enter")
+    _touch(qtbot, dialog, "8", "9", ".", "9", "5", "Enter  Pay")
     till.wait_idle()
     assert dialog.isVisible() and dialog.message.kind == "error"
     assert dialog.message.text() == "89.95 UAH cannot be handed over in cash here: the smallest coin is 0.10 UAH."
     assert journal.sales == {}
-    _touch(qtbot, dialog, "Clear", "50", "20", "20", "Enter")  # 90.00: change 0.10, a coin the shop has
+    _touch(qtbot, dialog, "Clear", "50", "20", "20", "Enter  Pay")  # 90.00: change 0.10, a coin the shop has
     assert _paid(till) == "Change: 0.10 UAH"
     assert len(journal.sales) == 1
 
