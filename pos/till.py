@@ -157,7 +157,8 @@ class Till:
             check_quantity(line.quantity, sold_by_weight=line.product.sold_by_weight, name=line.product.name)
             if line.product.price.minor_units() < 0:
                 raise ValueError("a saved price is negative")
-        self.settings.cash.due(basket.total())  # every amount and tax can be worked out
+        self.settings.cash.due(basket.total()).minor_units()  # every amount and tax can be worked out and stored
+        basket.total().minor_units()
         basket.taxes()
         return basket
 

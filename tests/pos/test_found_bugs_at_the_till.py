@@ -3,6 +3,7 @@ a weighed line's limit in words for pieces, and a negative or spaced ``quantity*
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from pos.scan import CodeScan, NegativeQuantity, Words, read_scan
 from pos.store_day.lock import SwitchWithOpenSale
 from pos.till import Till, is_scan
 from tests.fakes import APPLES, SHAMPOO, make_till
+from tests.pos.test_saved_basket import SNAPSHOT, restart_with
 
 
 def signed_in() -> Till:
@@ -145,3 +147,13 @@ def test_any_negative_quantity_before_a_code_is_refused(quantity, spaces):
 def test_minus_nothing_before_a_code_is_not_a_quantity_rather_than_a_search(typed):
     with pytest.raises(InvalidQuantity):
         read_scan(typed)
+
+
+def test_a_saved_basket_whose_total_is_too_large_to_record_starts_a_new_basket():
+    """Found by the saved-basket Hypothesis test: 999 × 999 999 999 999 999.00 reopened, then
+    the screen could not work out the total in minor units (more than 18 digits)."""
+    snapshot = copy.deepcopy(SNAPSHOT)
+    snapshot["lines"][0]["quantity"] = "999"
+    snapshot["lines"][0]["product"]["price"] = "999999999999999.00"
+    view = restart_with(snapshot).view
+    assert view.lines == () and view.total.is_zero()
