@@ -118,10 +118,6 @@ class OutboxCounts:
 
 def add_message(conn: Connection, sale_id: uuid.UUID, kind: str, payload: str, created_at: str) -> None:
     """The hub message of a sale just recorded, in the caller's (the sale's) transaction."""
-    if not _names_documents(conn):  # a file of schema 0006 or older (the upgrade tests make them with this code)
-        conn.exec_driver_sql("INSERT INTO outbox (sale_id, kind, payload, created_at) VALUES (?, ?, ?, ?)",
-                             (str(sale_id), kind, payload, created_at))
-        return
     added = conn.exec_driver_sql(
         "INSERT INTO outbox (document_id, kind, series, number, sale_id, payload, created_at) "
         "SELECT ?, ?, 'receipt', receipt_number, sale_id, ?, ? FROM sales WHERE sale_id = ?",
@@ -129,12 +125,6 @@ def add_message(conn: Connection, sale_id: uuid.UUID, kind: str, payload: str, c
     )
     if added.rowcount != 1:
         raise ValueError(f"sale {sale_id} must be recorded before its outbox message")
-
-
-def _names_documents(conn: Connection) -> bool:
-    return conn.exec_driver_sql(
-        "SELECT 1 FROM pragma_table_info('outbox') WHERE name = 'document_id'"
-    ).first() is not None
 
 
 def add_document(conn: Connection, document: DocumentRow, created_at: str) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +20,7 @@ from alembic.config import Config
 from local_db.catalog import load_products
 from local_db.cashiers import add_cashier
 from local_db.database import MIGRATIONS, Database, _make_engine, migration_order
+import local_db.journal
 from local_db.journal import SqlJournal
 from pos.sale import Sale
 from tests.fakes import APPLES, CREAM, SHAMPOO, STORE, VAT_A, VAT_B, VAT_E, VITAMINS
@@ -42,9 +45,29 @@ class OldTill:
     sales: tuple[Sale, ...]
 
 
+@contextmanager
+def journal_of_schema(schema: str) -> Iterator[None]:
+    """Today's journal, writing its outbox rows as the Kassa of ``schema`` did: before 0007 a
+    row named only its sale (``sale_id, kind, payload, created_at``)."""
+    if schema >= "0007":
+        yield
+        return
+
+    def add_message(conn, sale_id: uuid.UUID, kind: str, payload: str, created_at: str) -> None:  # noqa: ANN001
+        conn.exec_driver_sql("INSERT INTO outbox (sale_id, kind, payload, created_at) VALUES (?, ?, ?, ?)",
+                             (str(sale_id), kind, payload, created_at))
+
+    today = local_db.journal.add_message
+    local_db.journal.add_message = add_message
+    try:
+        yield
+    finally:
+        local_db.journal.add_message = today
+
+
 def make_old_till(path: Path, schema: str) -> OldTill:
     """A till database at ``schema`` with a day's worth of realistic data in it."""
-    with Database(_make_engine(path, 3000), path) as db:
+    with Database(_make_engine(path, 3000), path) as db, journal_of_schema(schema):
         migrate(db, schema)
         load_products(db, PRODUCTS, [VAT_A, VAT_B, VAT_E])
         add_cashier(db, "7", "Олена", "4321")

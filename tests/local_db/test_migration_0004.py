@@ -16,6 +16,7 @@ from local_db.journal import SqlJournal
 from local_db.reference_data import Cursor, ReferenceData
 from tests.fakes import CREAM, SHAMPOO, VAT_A, VAT_B
 from tests.local_db.conftest import TILL_ID, make_sql_till, sell
+from tests.local_db.old_tills import journal_of_schema
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -40,7 +41,8 @@ def test_a_database_of_schema_0003_with_data_is_upgraded_and_keeps_it(tmp_path: 
     with _database_at(path, "0003") as old:
         assert schema_version(old) == "0003"
         load_products(old, [SHAMPOO, CREAM], [VAT_A, VAT_B])
-        sale = sell(make_sql_till(SqlJournal(old, TILL_ID)), SHAMPOO.barcode)
+        with journal_of_schema("0003"):
+            sale = sell(make_sql_till(SqlJournal(old, TILL_ID)), SHAMPOO.barcode)
         with old.writing() as conn:  # what a 0003 till leaves: cursors, a barcode waiting for its product
             conn.exec_driver_sql("INSERT INTO sync_cursors VALUES ('barcodes', '40', '41', ?)", (NOW.isoformat(),))
             conn.exec_driver_sql("INSERT INTO staged_barcodes (gtin, product_code, deleted) VALUES ('G1', 'P9', 0)")

@@ -14,6 +14,7 @@ from local_db.journal import SqlJournal
 from local_db.outbox import OutboxCounts, SqlOutbox
 from tests.fakes import SHAMPOO
 from tests.local_db.conftest import TILL_ID, make_sql_till, sell
+from tests.local_db.old_tills import journal_of_schema
 
 
 def _migrate(db: Database, revision: str, *, down: bool = False) -> None:
@@ -34,8 +35,9 @@ def test_an_outbox_of_schema_0005_keeps_its_rows_and_their_order_under_row_id(tm
     with Database(_make_engine(path, 3000), path) as old:
         _migrate(old, "0005")
         till = make_sql_till(SqlJournal(old, TILL_ID))
-        for _ in range(4):
-            sell(till, SHAMPOO.barcode)
+        with journal_of_schema("0005"):
+            for _ in range(4):
+                sell(till, SHAMPOO.barcode)
         with old.writing() as conn:  # as a 0005 till leaves them: receipt 1 sent, receipt 3 quarantined
             conn.exec_driver_sql("UPDATE outbox SET acked_at = '2026-12-02T09:00:00+00:00' WHERE seq = 1")
             conn.exec_driver_sql("UPDATE outbox SET quarantined_at = '2026-12-02T09:01:00+00:00', "

@@ -18,6 +18,7 @@ from pos.ports import AttemptHistory
 from pos.sale import Cashier
 from pos.sign_in_policy import PinTooShort, SignInRules, TooManyWrongPins
 from tests.local_db.conftest import TILL_ID, make_sql_till, sell
+from tests.local_db.old_tills import journal_of_schema
 
 START = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -118,7 +119,8 @@ def test_a_database_of_the_previous_schema_with_data_is_upgraded_and_keeps_it(tm
     with _database_at(path, "0004") as old:
         assert schema_version(old) == "0004"
         add_cashier(old, "7", "Nino", "2468")
-        sale = sell(make_sql_till(SqlJournal(old, TILL_ID)), "1001")
+        with journal_of_schema("0004"):
+            sale = sell(make_sql_till(SqlJournal(old, TILL_ID)), "1001")
     with open_database(path) as db:
         assert schema_version(db) == SCHEMA_HEAD  # "0005" or a later head
         assert SqlCashiers(db).sign_in("7", "2468") == Cashier("7", "Nino")
