@@ -10,6 +10,9 @@
   kassa enrol           exchange IT's one-time code for this till's hub credential
   kassa sync            push the queued sales and pull the catalog now; say what was done
   kassa status          the link to the hub, sales waiting, quarantine, last catalog update
+
+and the commands IT and support run, one module each in ``shell/commands/``: doctor,
+diagnostics, backup, restore, self-test, seed, printer.
 """
 
 from __future__ import annotations
