@@ -53,8 +53,6 @@ CLOCK_ATTENTION = timedelta(seconds=60)  # receipts carry the time; the hub's ti
 DISK_PROBLEM_BYTES = 100 * 1024 * 1024  # a sale may no longer commit
 DISK_ATTENTION_BYTES = 500 * 1024 * 1024
 DISK_ATTENTION_SHARE = 0.05
-DEFAULT_WARN_UNSENT_MINUTES = 60
-DEFAULT_WARN_CATALOG_HOURS = 48
 _RANK = {OK: 0, SKIPPED: 0, ATTENTION: 1, PROBLEM: 2}
 
 
@@ -271,9 +269,8 @@ def check_migrations(db: Any, settings: Any) -> Check:
 
 
 def _offline_policy(settings: Any) -> tuple[int, int]:
-    offline = getattr(settings, "offline", None)
-    return (getattr(offline, "warn_unsent_after_minutes", DEFAULT_WARN_UNSENT_MINUTES),
-            getattr(offline, "warn_catalog_older_than_hours", DEFAULT_WARN_CATALOG_HOURS))
+    """The [offline] thresholds of the settings (their defaults when the file leaves them out)."""
+    return settings.offline.warn_unsent_after_minutes, settings.offline.warn_catalog_older_than_hours
 
 
 def check_queue(db: Any, settings: Any) -> Check:
