@@ -20,11 +20,10 @@ display unplugged and plugged back shows the sale again at the next change.
 from __future__ import annotations
 
 import logging
-import threading
 import unicodedata
-from typing import Any
 
 from hardware.errors import DeviceError
+from hardware.serial_line import SerialLine
 from pos.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -103,7 +102,7 @@ def screen_bytes(upper: str, lower: str) -> bytes:
     return UPPER_LINE + display_line(upper) + CR + LOWER_LINE + display_line(lower) + CR
 
 
-class SerialPoleDisplay:
+class SerialPoleDisplay(SerialLine):
     """A CD5220 pole display on a serial port (8N1); one write at a time."""
 
     def __init__(self, port: str, *, baudrate: int = 9600, timeout: float = 1.0) -> None:
@@ -111,8 +110,7 @@ class SerialPoleDisplay:
         self.baudrate = baudrate
         self.timeout = timeout
         self.description = f"{port} (CD5220, {baudrate} baud)"
-        self._serial: Any = None
-        self._lock = threading.Lock()
+        super().__init__()
 
     def show(self, upper: str, lower: str) -> None:
         """Put two lines on the display; raises PoleDisplayProblem (the port is reopened next time)."""
@@ -131,14 +129,3 @@ class SerialPoleDisplay:
                 self._drop()
                 raise PoleDisplayProblem(address=self.port, reason=str(getattr(err, "strerror", None) or err)[:120]) from None
 
-    def _drop(self) -> None:
-        line, self._serial = self._serial, None
-        if line is not None:
-            try:
-                line.close()
-            except (OSError, ValueError):
-                pass
-
-    def close(self) -> None:
-        with self._lock:
-            self._drop()

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from hardware.errors import DeviceError
+from hardware.serial_line import SerialLine
 from pos.errors import PosError
 from pos.i18n import N_
 
@@ -125,7 +125,7 @@ def _refuse_status(status: int) -> None:
         raise WeightZero()
 
 
-class SerialScale:
+class SerialScale(SerialLine):
     """A Toledo 8217 scale on a serial port; one weighing at a time (a lock), reopened after a failure."""
 
     def __init__(self, port: str, *, baudrate: int = 9600, timeout: float = 1.0, protocol: str = "toledo-8217",
@@ -141,8 +141,7 @@ class SerialScale:
         self.baudrate = baudrate
         self.timeout = timeout
         self.description = f"{port} ({protocol}, {baudrate} baud {framing})"
-        self._serial: Any = None
-        self._lock = threading.Lock()
+        super().__init__()
 
     def weigh(self) -> Decimal:
         """The steady weight on the pan in kg; raises WeightRefused or ScaleProblem."""
@@ -176,18 +175,6 @@ class SerialScale:
                 timeout=self.timeout, write_timeout=self.timeout,
             )
         return self._serial
-
-    def _drop(self) -> None:
-        line, self._serial = self._serial, None
-        if line is not None:
-            try:
-                line.close()
-            except (OSError, ValueError):
-                pass
-
-    def close(self) -> None:
-        with self._lock:
-            self._drop()
 
 
 def _terminal_errors() -> tuple[type[BaseException], ...]:
