@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pos.barcode import MalformedBarcode, is_code_like
-from pos.basket import Basket, BasketLine, BasketState
+from pos.basket import Basket, BasketLine, BasketState, EmptyBasket
 from pos.catalog import Product
 from pos.codec import basket_from_dict, basket_to_dict
 from pos.errors import PosError
@@ -29,7 +29,10 @@ from pos.quantity import check_quantity, parse_decimal, shown
 from pos.receipt import StoreInfo
 from pos.scan import CodeScan, MeasureLayout, Words, read_scan
 from pos.sale import Cashier, Sale, sale_from_basket
-from pos.store_day.lock import SwitchWithOpenSale
+from pos.store_day.day import StoreDay
+from pos.store_day.lock import SwitchWithOpenSale, UnlockRefused, check_unlock
+from pos.store_day.report import CancelledSale
+from pos.store_day.roles import Action, Role, StaffMember
 from pos.tax import TaxLine
 from pos.tender import CashPolicy, pay_cash
 
@@ -73,6 +76,10 @@ class NotSignedIn(PosError):
 
 class WrongPin(PosError):
     message = N_("Wrong cashier number or PIN.")
+
+
+class TillLocked(PosError):
+    message = N_("The till is locked: {name} or a manager signs in to unlock it.")
 
 
 class BadCashAmount(PosError):
@@ -124,8 +131,11 @@ class Till:
         baskets: OpenBasketStore,
         cashiers: CashierDirectory,
         clock: Clock,
+        day: StoreDay | None = None,
     ) -> None:
         self.settings = settings
+        self.day = day  # the store's day (shifts, roles, approvals); None: a till without one (tests, tools)
+        self.locked_by: StaffMember | None = None  # the inactivity lock is on
         self.catalog = catalog
         self.journal = journal
         self.baskets = baskets
@@ -146,6 +156,8 @@ class Till:
                 log.info("reopened basket %s with %d lines", self.basket.basket_id, len(self.basket.lines))
             except (KeyError, ValueError, TypeError, AttributeError, ArithmeticError, PosError):
                 log.exception("the saved basket could not be read; starting a new one")
+        if self.day is not None:
+            self.day.start()
         return self._result(basket_changed=True)
 
     def _restored(self, snapshot: dict[str, Any]) -> Basket:
@@ -166,7 +178,10 @@ class Till:
         cashier = self.cashiers.sign_in(cashier_code.strip(), pin)
         if cashier is None:
             raise WrongPin()
+        if self.cashier is not None and self.cashier.cashier_id != cashier.cashier_id and self.basket.active_lines():
+            raise SwitchWithOpenSale(name=self.cashier.name)
         self.cashier = cashier
+        self.locked_by = None
         log.info("cashier %s signed in", cashier.cashier_id)
         return self._result()
 
@@ -176,6 +191,42 @@ class Till:
         if self.cashier is not None and self.basket.active_lines():
             raise SwitchWithOpenSale(name=self.cashier.name)
         self.cashier = None
+        self.locked_by = None
+        return self._result()
+
+    def staff(self) -> StaffMember:
+        """The signed-in person with their role (a till without a store's day: a plain cashier)."""
+        cashier = self._require_cashier()
+        if self.day is None:
+            return StaffMember(cashier, Role.CASHIER)
+        return self.day.member(cashier)
+
+    def lock(self) -> TillResult:
+        """The inactivity lock: the basket stays; only the same cashier or a manager unlocks."""
+        if self.cashier is not None and self.locked_by is None:
+            self.locked_by = self.staff()
+            log.info("till locked for %s", self.cashier.cashier_id)
+        return self._result()
+
+    def unlock(self, cashier_code: str, pin: str) -> TillResult:
+        """The same cashier, or a manager (who then carries on under their own name only when
+        no sale is open; with a sale open the cashier of the sale stays signed in)."""
+        locked_by = self.locked_by
+        if locked_by is None:
+            return self._result()
+        cashier = self.cashiers.sign_in(cashier_code.strip(), pin)
+        if cashier is None:
+            raise WrongPin()
+        who = self.day.member(cashier) if self.day is not None else None
+        if who is None:
+            if cashier.cashier_id != locked_by.cashier.cashier_id:
+                raise UnlockRefused(name=locked_by.cashier.name)
+        else:
+            check_unlock(locked_by, who)
+        if cashier.cashier_id != locked_by.cashier.cashier_id and not self.basket.active_lines():
+            self.cashier = cashier
+        self.locked_by = None
+        log.info("till unlocked by %s", cashier.cashier_id)
         return self._result()
 
     # -- building the basket -----------------------------------------------------------
@@ -183,7 +234,7 @@ class Till:
         """What the scanner or keyboard typed: a code, a label, a GS1 element string or
         ``quantity*code``.  An item past its GS1 expiry date raises ``ExpiredItem`` unless
         ``sell_expired`` (the cashier was asked)."""
-        self._require_cashier()
+        self._require_selling()
         reading = read_scan(text, self.settings.layout)
         if isinstance(reading, Words):
             if "*" in text:  # "1e30*code": the quantity is what is wrong
@@ -226,7 +277,7 @@ class Till:
 
     def add_product(self, product: Product, quantity: Decimal | None = None) -> TillResult:
         """Add a product picked from the search list; weighed goods need their weight."""
-        self._require_cashier()
+        self._require_selling()
         if quantity is None:
             if product.sold_by_weight:
                 raise NeedsWeight(name=product.name, code=product.code, weight=EXAMPLE_WEIGHT)
@@ -249,9 +300,39 @@ class Till:
         quantity = parse_decimal(text)
         return self._change(lambda: self.basket.set_quantity(line_id, quantity))
 
-    def void_line(self, line_id: uuid.UUID) -> TillResult:
+    def void_line(self, line_id: uuid.UUID, approval_id: uuid.UUID | None = None) -> TillResult:
+        """Void a line, under the role's permission or a manager's approval bound to this line
+        and its amount (``NeedsApproval`` says which)."""
         self._require_cashier()
+        if self.day is not None:
+            line = next((x for x in self.basket.lines if x.line_id == line_id and not x.voided), None)
+            if line is not None:
+                self.day.authorise(self.staff(), Action.VOID_LINE, approval_id=approval_id, amount=line.total,
+                                   sale_id=self.basket.basket_id, line_id=line_id)
         return self._change(lambda: self.basket.void_line(line_id))
+
+    def cancel_sale(self, approval_id: uuid.UUID | None = None) -> TillResult:
+        """Cancel the whole open sale (under its permission or an approval bound to this sale and
+        its total).  With a store's day it is recorded in the journal as a cancelled sale; then a
+        new basket opens."""
+        cashier = self._require_cashier()
+        basket = self.basket
+        if not basket.lines:
+            raise EmptyBasket()
+        if basket.state is BasketState.PAYING:
+            basket.cancel_payment()
+        total = basket.total()
+        if self.day is not None:
+            record = self.day.authorise(self.staff(), Action.CANCEL_SALE, approval_id=approval_id, amount=total,
+                                        sale_id=basket.basket_id)
+            self.day.journal.record_cancelled_sale(CancelledSale(
+                basket.basket_id, cashier.cashier_id, self.clock.now(), total, len(basket.active_lines()),
+                record.approval_id if record else None))
+        log.info("sale %s cancelled by %s", basket.basket_id, cashier.cashier_id)
+        self.basket = self._new_basket()
+        self.restored_lines = 0
+        self.baskets.discard_basket()
+        return self._result(basket_changed=True, journal_changed=self.day is not None)
 
     # -- paying ------------------------------------------------------------------------
     def begin_payment(self) -> TillResult:
@@ -267,7 +348,7 @@ class Till:
     def pay_cash(self, tendered_text: str = "") -> TillResult:
         """Settle the basket in cash; ``""`` means the exact amount.  The sale is durable
         in the journal before this returns; then a new basket opens."""
-        cashier = self._require_cashier()
+        cashier = self._require_selling()
         if self.basket.state is BasketState.OPEN:
             self.basket.begin_payment()
         due = self.settings.cash.due(self.basket.total())
@@ -322,7 +403,16 @@ class Till:
     def _require_cashier(self) -> Cashier:
         if self.cashier is None:
             raise NotSignedIn()
+        if self.locked_by is not None:
+            raise TillLocked(name=self.locked_by.cashier.name)
         return self.cashier
+
+    def _require_selling(self) -> Cashier:
+        """A signed-in cashier and, with a store's day, an open shift (no sale without one)."""
+        cashier = self._require_cashier()
+        if self.day is not None:
+            self.day.require_selling()
+        return cashier
 
     def _new_basket(self) -> Basket:
         return Basket(currency=self.settings.store.currency, opened_at=self.clock.now())

@@ -11,16 +11,21 @@ from typing import Any
 
 from local_db.cashiers import guarded_cashiers
 from local_db.database import Database
+from local_db.card_payment_log import SqlCardPaymentLog
+from local_db.staff import SqlStaff
+from local_db.store_day_journal import SqlStoreDay
 from pos.i18n import set_language
 from pos.ports import Clock, SaleJournal
 from pos.printing import ReceiptSpooler
 from pos.sale import Sale
+from pos.store_day.day import StoreDay
 from pos.tender import CashPolicy
 from pos.till import Till, TillSettings
 from shell.logs import setup_logging
 from shell.settings import Settings
 from shell.settings_devices import customer_display_for, scale_for
 from shell.settings_scanner import scan_layout_for, serial_scanner_for
+from shell.store_day_settings import store_day_rules
 from shell.till import OpenTill, claim_database, data_dir, open_till, sign_in_rules
 from sync.worker import SyncWorker
 from ui.services import TillServices
@@ -61,14 +66,18 @@ def window_services(till: OpenTill, clock: Clock | None = None) -> TillServices:
     sync = till.sync
     worker = SyncWorker(sync) if sync is not None else None
     clock = clock or SystemClock()
+    cashiers = guarded_cashiers(till.db, clock, sign_in_rules(settings))
+    day = StoreDay(SqlStoreDay(till.db, store.till_id), SqlStaff(till.db, cashiers), store_day_rules(settings, till.db),
+                   clock, store_id=store.store_id, till_id=store.till_id, currency=store.currency)
     use_case = Till(
         TillSettings(store, CashPolicy(settings.till.cash_rounding), tuple(settings.till.weight_barcode_prefixes),
                      scan_layout=scan_layout_for(settings)),
         catalog=till.catalog,
         journal=WakingJournal(journal, worker.wake) if worker else journal,
         baskets=journal,
-        cashiers=guarded_cashiers(till.db, clock, sign_in_rules(settings)),
+        cashiers=cashiers,
         clock=clock,
+        day=day,
     )
     return TillServices(
         till=use_case,
@@ -86,6 +95,8 @@ def window_services(till: OpenTill, clock: Clock | None = None) -> TillServices:
         customer_display=customer_display_for(settings.customer_display),
         wedge_timing=settings.scanner.wedge_timing(),
         serial_scanner=serial_scanner_for(settings.scanner),
+        store_day=day,
+        card_log=SqlCardPaymentLog(till.db),
     )
 
 

@@ -25,6 +25,7 @@ from ui.reprint_dialog import ReprintDialog
 from ui.sale_screen import SaleScreen
 from ui.search_dialog import SearchDialog
 from ui.session import TillSession
+from ui.store_menu import StoreMenu, run_entry
 
 class SaleActions(QObject):
     def __init__(self, session: TillSession, screen: SaleScreen, printer: PrinterWatch, window: QWidget) -> None:
@@ -59,6 +60,7 @@ class SaleActions(QObject):
             "void": self.void_line,
             "reprint": self.reprint,
             "pay": self.pay,
+            "menu": self.menu,
         }
         handler = handlers.get(action)
         if handler is not None and self.dialog is None:
@@ -238,7 +240,22 @@ class SaleActions(QObject):
         folder = services.export_folder or Path.home()
         self._open(QuarantineDialog(self.session, services.sync, folder, self.window))
 
+    def menu(self) -> None:
+        """F10: the store's day menu (ui.store_menu); the chosen entry runs once it closed."""
+        menu = StoreMenu(self.window)
+
+        def chosen(_code: int) -> None:
+            if menu.chosen is not None:
+                run_entry(menu.chosen, self)
+
+        self._open(menu)
+        qconnect(menu.finished, chosen)  # after _open's own: the menu is closed when the entry runs
+
     # -- dialogs -----------------------------------------------------------------------
+    def open_dialog(self, dialog: QDialog) -> None:
+        """Open a dialog of the sale screen (one at a time; the scan field gets the keys back after)."""
+        self._open(dialog)
+
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
         qconnect(dialog.finished, lambda _code: self._closed(dialog))

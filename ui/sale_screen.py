@@ -25,7 +25,8 @@ FUNCTION_KEYS = (
     ("quantity", "F4", lambda: _("Quantity"), Key.Key_F4),
     ("void", "F8", lambda: _("Void line"), Key.Key_F8),
     ("reprint", "F9", lambda: _("Reprint"), Key.Key_F9),
-    ("pay", "F12", lambda: _("Pay cash"), Key.Key_F12),
+    ("menu", "F10", lambda: _("Menu"), Key.Key_F10),
+    ("pay", "F12", lambda: _("Pay"), Key.Key_F12),
 )
 
 

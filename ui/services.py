@@ -9,9 +9,12 @@ from pathlib import Path
 from hardware.scale import Scale
 from hardware.serial_scanner import SerialScanner
 from pos.ports import SaleJournal
+from pos.card_payments import CardPaymentLog
+from pos.payment_terminal import PaymentTerminal
 from pos.printing import ReceiptSpooler
 from pos.receipt import StoreInfo
 from pos.scan_timing import WedgeTiming
+from pos.store_day.day import StoreDay
 from pos.till import Till
 from sync.service import TillSync
 from sync.worker import SyncWorker
@@ -35,3 +38,6 @@ class TillServices:
     customer_display: CustomerDisplayOptions | None = None  # [customer_display] (ui.customer_display)
     wedge_timing: WedgeTiming | None = None  # [scanner]: keyboard-wedge scans (ui.scanning); None: the defaults
     serial_scanner: SerialScanner | None = None  # [scanner] serial_port; started and stopped by the window
+    store_day: StoreDay | None = None  # = till.day (shifts, roles, approvals); None: a till without a store's day
+    payment_terminal: PaymentTerminal | None = None  # [card_terminal]; None: cards by the manual approval code
+    card_log: CardPaymentLog | None = None  # the card payments in flight (local_db.card_payment_log)
