@@ -78,6 +78,10 @@ class WrongPin(PosError):
     message = N_("Wrong cashier number or PIN.")
 
 
+class BasketNotEmpty(PosError):
+    message = N_("Finish, park or cancel the sale on the till first.")
+
+
 class TillLocked(PosError):
     message = N_("The till is locked: {name} or a manager signs in to unlock it.")
 
@@ -295,10 +299,27 @@ class Till:
                 return [found]
         return self.catalog.search(text, limit)
 
-    def change_quantity(self, line_id: uuid.UUID, text: str) -> TillResult:
+    def change_quantity(self, line_id: uuid.UUID, text: str, approval_id: uuid.UUID | None = None) -> TillResult:
+        """A new quantity or weight.  Changing a weight read from a scale label is an override:
+        under its permission, or an approval bound to the line and the new amount."""
         self._require_cashier()
         quantity = parse_decimal(text)
+        line = next((x for x in self.basket.lines if x.line_id == line_id and not x.voided), None)
+        if self.day is not None and line is not None and self._weighed_by_label(line) and quantity != line.quantity:
+            amount = replace(line, quantity=quantity).total
+            self.day.authorise(self.staff(), Action.WEIGHT_OVERRIDE, approval_id=approval_id, amount=amount,
+                               sale_id=self.basket.basket_id, line_id=line_id)
         return self._change(lambda: self.basket.set_quantity(line_id, quantity))
+
+    def _weighed_by_label(self, line: BasketLine) -> bool:
+        """A weighed line whose weight came from the code scanned (a scale label, a GS1 weight)."""
+        if not line.product.sold_by_weight or not line.scanned_code:
+            return False
+        try:
+            reading = read_scan(line.scanned_code, self.settings.layout)
+        except PosError:
+            return False
+        return isinstance(reading, CodeScan) and (reading.quantity is not None or reading.net_weight is not None)
 
     def void_line(self, line_id: uuid.UUID, approval_id: uuid.UUID | None = None) -> TillResult:
         """Void a line, under the role's permission or a manager's approval bound to this line
@@ -368,6 +389,43 @@ class Till:
         self.basket = self._new_basket()
         self.restored_lines = 0
         return self._result(sale=recorded, basket_changed=True, journal_changed=True)
+
+    def complete(self, recorded: Sale) -> TillResult:
+        """The open basket was paid and ``recorded`` is durable in the journal (a split or card
+        sale, an exchange: ``pos.store_day.checkout``): a new basket opens."""
+        if recorded.sale_id != self.basket.basket_id:
+            raise ValueError("the recorded sale is not the open basket")
+        self.basket.mark_completed()
+        self.basket = self._new_basket()
+        self.restored_lines = 0
+        return self._result(sale=recorded, basket_changed=True, journal_changed=True)
+
+    def set_aside(self) -> Basket:
+        """Take the open basket off the till (to park it; the caller keeps it durable first);
+        a new empty basket opens."""
+        self._require_cashier()
+        basket = self.basket
+        if not basket.active_lines():
+            raise EmptyBasket()
+        basket.cancel_payment()
+        self.basket = self._new_basket()
+        self.restored_lines = 0
+        self.baskets.discard_basket()
+        return basket
+
+    def take_back(self, basket: Basket) -> TillResult:
+        """Make a parked basket the open one again (only while the open one is empty)."""
+        self._require_selling()
+        if self.basket.active_lines():
+            raise BasketNotEmpty()
+        previous = self.basket
+        self.basket = basket
+        try:
+            self.baskets.save_basket(basket_to_dict(basket, self.cashier))
+        except Exception:
+            self.basket = previous
+            raise
+        return self._result(basket_changed=True)
 
     def view(self) -> BasketView:
         b = self.basket

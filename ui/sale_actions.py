@@ -11,6 +11,7 @@ from typing import Any
 from pos.basket import BasketLine
 from pos.errors import PosError
 from pos.i18n import _
+from pos.receipt_code import looks_like_receipt_code
 from pos.sale import Sale
 from pos.scan import Words, read_scan
 from pos.till import ExpiredItem, TillResult
@@ -25,7 +26,7 @@ from ui.reprint_dialog import ReprintDialog
 from ui.sale_screen import SaleScreen
 from ui.search_dialog import SearchDialog
 from ui.session import TillSession
-from ui.store_menu import StoreMenu, run_entry
+from ui.store_menu import RETURN_BY_CODE, StoreMenu, run_entry
 
 class SaleActions(QObject):
     def __init__(self, session: TillSession, screen: SaleScreen, printer: PrinterWatch, window: QWidget) -> None:
@@ -71,7 +72,12 @@ class SaleActions(QObject):
 
     # -- scanning and searching --------------------------------------------------------
     def scan_or_search(self, text: str) -> None:
-        """Codes go to the till in the order typed (the worker queues them); words open the search."""
+        """Codes go to the till in the order typed (the worker queues them); words open the search;
+        a receipt's code (pos.receipt_code) starts a return of that sale."""
+        if looks_like_receipt_code(text):
+            self.screen.scan_field.clear()
+            run_entry(RETURN_BY_CODE, self, text)
+            return
         try:
             reading = read_scan(text)
         except PosError as error:  # a code that cannot be read: said at once, quoting it

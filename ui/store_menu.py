@@ -45,7 +45,11 @@ ENTRIES: tuple[MenuEntry, ...] = (
 )
 
 
-def run_entry(entry: MenuEntry, actions: SaleActions) -> None:
+RETURN_BY_CODE = MenuEntry("", "returnByCode", lambda: _("Return or exchange"),
+                           "ui.returns.actions:start_return_from_code")  # a receipt's code scanned on the sale screen
+
+
+def run_entry(entry: MenuEntry, actions: SaleActions, *args: object) -> None:
     module_name, _sep, function_name = entry.target.partition(":")
     try:
         function = getattr(importlib.import_module(module_name), function_name)
@@ -53,7 +57,7 @@ def run_entry(entry: MenuEntry, actions: SaleActions) -> None:
         log.exception("menu entry %s has no function %s", entry.name, entry.target)
         actions.screen.message.show_error(_("This is not available on this till yet."))
         return
-    function(actions)
+    function(actions, *args)
 
 
 class StoreMenu(QDialog):
