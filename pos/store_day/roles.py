@@ -45,6 +45,7 @@ class Action(enum.Enum):
     QUARANTINE = "quarantine"  # Ctrl+Q: see what the hub refused
     QUARANTINE_EXPORT = "quarantine_export"
     PARK_SALE = "park_sale"
+    MANAGER_SCREENS = "manager_screens"  # F10 > Manager screens: shift history, journal, unsent documents, day view
 
 
 class NotPermitted(PosError):
@@ -72,6 +73,7 @@ ACTION_NAMES: dict[Action, str] = {
     Action.QUARANTINE: N_("See the quarantine"),
     Action.QUARANTINE_EXPORT: N_("Export the quarantine"),
     Action.PARK_SALE: N_("Park a sale"),
+    Action.MANAGER_SCREENS: N_("Open the manager's screens"),
 }
 
 
@@ -111,6 +113,7 @@ DEFAULT_PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.QUARANTINE: _MANAGER,
     Action.QUARANTINE_EXPORT: _MANAGER,
     Action.PARK_SALE: _EVERYONE,
+    Action.MANAGER_SCREENS: _MANAGER,
 }
 
 

@@ -36,6 +36,7 @@ EXPECTED = {
     Action.QUARANTINE: {M},
     Action.QUARANTINE_EXPORT: {M},
     Action.PARK_SALE: {C, S, M},
+    Action.MANAGER_SCREENS: {M},
 }
 
 
