@@ -14,7 +14,7 @@ The file (format 1; docs/sync-protocol.md, "The catalog export file") is UTF-8 J
 Every page is read at one version of the hub's catalog (``snapshot``, in one read
 transaction: REPEATABLE READ on PostgreSQL), so the cursors are the ones a till that
 pulled at that moment would hold, and its next pull brings only what changed since.
-Cashiers are per store: they are in the file only with ``--store`` (and then the file
+Cashiers and policies are per store: they are in the file only with ``--store`` (and then the file
 holds their PIN hashes: it is to be kept like a key).  The file is written beside its
 final name and renamed into place when complete.
 """
@@ -45,7 +45,7 @@ FORMAT = "kassa.catalog-export"
 FORMAT_VERSION = 1
 HUB_URL_VARIABLE = "KASSA_HUB_URL"
 PAGE_ITEMS = 1000
-ORDER = ("taxes", "products", "prices", "barcodes", "cashiers")  # the till's own order (local_db.reference_data)
+ORDER = ("taxes", "products", "prices", "barcodes", "cashiers", "policies")  # the till's own order (local_db.reference_data)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@
     kassa-hub add-store --store S --name NAME
     kassa-hub import-catalog FILE [--full]          (CSV or JSON)
     kassa-hub import-demo-catalog --items N
-    kassa-hub add-cashier --store S --code C --name N --pin P
+    kassa-hub add-cashier --store S --code C --name N --pin P [--role cashier|senior_cashier|manager]
+    kassa-hub set-policy --store S --name permissions|reasons|denominations (--file F.json | --remove)
     kassa-hub enrol-code --store S --till T [--hours 72]
     kassa-hub revoke --store S --till T
     kassa-hub sales [--store S [--till T]] [--limit N]
@@ -41,10 +42,12 @@ from central.enrolment import make_enrolment_code, revoke
 from central.errors import AdminProblem, HubError
 from central.sales_report import gaps, received_sales
 from central.status_page import STATUS_PASSWORD_VARIABLE, STATUS_USER, check_password
-from central.stores import TillIdentity, add_cashier, add_store
+from central.policies import remove_policy, set_policy
+from central.stores import ROLES, TillIdentity, add_cashier, add_store
 from central.tills_report import as_json as tills_json
 from central.tills_report import as_text as tills_text
 from central.tills_report import till_states
+from pos.store_day.policies import POLICY_NAMES
 
 Command = Callable[[HubDatabase, argparse.Namespace], None]
 
@@ -86,8 +89,21 @@ def _import_demo_catalog(db: HubDatabase, args: argparse.Namespace) -> None:
 
 
 def _add_cashier(db: HubDatabase, args: argparse.Namespace) -> None:
-    add_cashier(db, args.store, args.code, args.name, args.pin)
-    print(f"cashier {args.code.strip()} of store {args.store} saved")
+    add_cashier(db, args.store, args.code, args.name, args.pin, role=args.role)
+    print(f"cashier {args.code.strip()} of store {args.store} saved ({args.role})")
+
+
+def _set_policy(db: HubDatabase, args: argparse.Namespace) -> None:
+    if args.remove:
+        print(remove_policy(db, args.store, args.name).describe())
+        return
+    try:
+        body = Path(args.file).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise AdminProblem(f"cannot read {args.file}: it is not UTF-8 text") from None
+    except OSError as error:
+        raise AdminProblem(f"cannot read {args.file}: {error.strerror or error}") from None
+    print(set_policy(db, args.store, args.name, body).describe())
 
 
 def _enrol_code(db: HubDatabase, args: argparse.Namespace) -> None:
@@ -212,6 +228,15 @@ def _parser() -> argparse.ArgumentParser:
     cashier = command("add-cashier", _add_cashier, "add or change a store's cashier")
     for name in ("--store", "--code", "--name", "--pin"):
         cashier.add_argument(name, required=True)
+    cashier.add_argument("--role", default="cashier", choices=ROLES,
+                         help="what the cashier may do without a manager (default: cashier)")
+    policy = command("set-policy", _set_policy, "set a store's permission table, reason codes or denominations "
+                                                "from a JSON file (checked as the tills read it)")
+    policy.add_argument("--store", required=True)
+    policy.add_argument("--name", required=True, choices=POLICY_NAMES)
+    source = policy.add_mutually_exclusive_group(required=True)
+    source.add_argument("--file", help="the policy's JSON (see docs/sync-protocol.md, the policies dataset)")
+    source.add_argument("--remove", action="store_true", help="the tills go back to their settings and defaults")
     enrol = command("enrol-code", _enrol_code, "make a one-time enrolment code for a till (prints it)")
     enrol.add_argument("--store", required=True)
     enrol.add_argument("--till", required=True)

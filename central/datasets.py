@@ -4,7 +4,8 @@ A page holds the rows whose version is above ``after`` and at most ``snapshot`` 
 global version when the page was read), oldest first; ``cursor`` is the version of the
 page's last row.  Because versions commit in order (see ``central.versions``), a till that
 resumes from ``cursor`` never misses a change.  Products, barcodes, prices and taxes are
-the chain's; cashiers are per store: a till reads its own store's only.
+the chain's; cashiers (with their role) and policies (the store's day rules head office
+sets: ``pos.store_day.policies``) are per store: a till reads its own store's only.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import Table, select
 from central.database import HubDatabase
 from central.errors import BadRequest, UnknownDataset
 from central.stores import TillIdentity
-from central.tables import barcodes, cashiers, prices, products, taxes
+from central.tables import barcodes, cashiers, policies, prices, products, taxes
 from central.versions import current_version
 from pos.money import exponent
 
@@ -60,8 +61,9 @@ DATASETS: dict[str, Dataset] = {
                       columns=("product_code", "price_minor", "currency", "deleted"),
                       shape=lambda r: (r[0], _amount(r[1], r[2]), r[2], r[3])),
     "taxes": Dataset(taxes, ("code", "percent", "deleted")),
-    "cashiers": Dataset(cashiers, ("code", "name", "pin_hash", "active", "deleted"),
-                        shape=lambda r: (r[0], r[1], r[2], bool(r[3] and not r[4]), r[4]), per_store=True),
+    "cashiers": Dataset(cashiers, ("code", "name", "pin_hash", "active", "deleted", "role"),
+                        shape=lambda r: (r[0], r[1], r[2], bool(r[3] and not r[4]), r[4], r[5]), per_store=True),
+    "policies": Dataset(policies, ("name", "body", "deleted"), per_store=True),
 }
 DATASET_NAMES = (*DATASETS, *RESERVED)
 

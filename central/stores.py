@@ -13,6 +13,7 @@ from central.database import HubDatabase
 from central.errors import AdminProblem
 from central.tables import cashiers, stores, tills
 from central.versions import VersionClock
+from pos.store_day.roles import Role
 
 # The till's own argon2id parameters (local_db/cashiers.py), so a pulled hash is never re-hashed.
 PIN_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -75,10 +76,16 @@ def ensure_till(conn: Connection, till: TillIdentity) -> None:
         conn.execute(tills.insert().values(store_id=till.store_id, till_id=till.till_id, created_at=now()))
 
 
-def add_cashier(db: HubDatabase, store_id: str, code: str, name: str, pin: str, *, active: bool = True) -> None:
-    """Add or change a cashier of a store (the PIN kept as an argon2id hash); the change
-    takes the next global version, so tills of that store get it at their next pull."""
+ROLES = tuple(role.value for role in Role)  # cashier, senior_cashier, manager
+
+
+def add_cashier(db: HubDatabase, store_id: str, code: str, name: str, pin: str, *, active: bool = True,
+                role: str = "cashier") -> None:
+    """Add or change a cashier of a store (the PIN kept as an argon2id hash) with their role;
+    the change takes the next global version, so tills of that store get it at their next pull."""
     code, name = code.strip(), name.strip()
+    if role not in ROLES:
+        raise AdminProblem(f"role {role[:40]!r} is not one of {', '.join(ROLES)}")
     if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 12):
         raise AdminProblem("a PIN is 4 to 12 digits")
     if not code or len(code) > 32 or not name:
@@ -89,7 +96,8 @@ def add_cashier(db: HubDatabase, store_id: str, code: str, name: str, pin: str, 
         key = (cashiers.c.store_id == store_id) & (cashiers.c.code == code)
         exists = conn.execute(select(cashiers.c.code).where(key)).first()
         with VersionClock(conn) as clock:
-            values = dict(name=name, pin_hash=pin_hash, active=active, deleted=False, version=clock.next())
+            values = dict(name=name, pin_hash=pin_hash, active=active, role=role, deleted=False,
+                          version=clock.next())
             if exists:
                 conn.execute(update(cashiers).where(key).values(**values))
             else:

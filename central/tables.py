@@ -177,6 +177,16 @@ cashiers = _versioned(
     Column("name", String(200), nullable=False),
     Column("pin_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("role", String(20), nullable=False, server_default="cashier"),  # cashier, senior_cashier, manager
+)
+
+# Head office's store's day policies (pos.store_day.policies), per store: a store's tills pull
+# its own.  ``body`` is the JSON form, checked with the till's own reader before it is stored.
+policies = _versioned(
+    "policies",
+    Column("store_id", String(64), ForeignKey("stores.store_id"), primary_key=True),
+    Column("name", String(20), primary_key=True),  # permissions, reasons, denominations
+    Column("body", Text, nullable=False),
 )
 
 # -- the store's day documents (POST /v1/documents; central/documents_intake.py) -----------------

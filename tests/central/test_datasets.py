@@ -63,7 +63,7 @@ def test_the_datasets_carry_the_fields_the_protocol_names(shop: Shop) -> None:
     assert set(firsts["barcodes"]) == {"gtin", "product_code", "deleted"}
     assert set(firsts["prices"]) == {"product_code", "price", "currency", "deleted"}
     assert set(firsts["taxes"]) == {"code", "percent", "deleted"}
-    assert set(firsts["cashiers"]) == {"code", "name", "pin_hash", "active", "deleted"}
+    assert set(firsts["cashiers"]) == {"code", "name", "pin_hash", "active", "deleted", "role"}
     assert firsts["cashiers"]["pin_hash"].startswith("$argon2id$")
     weighed = [p for p in shop.pull_all(till, "products")[0] if p["code"] == APPLES.code]
     assert weighed[0]["sold_by_weight"] is True
