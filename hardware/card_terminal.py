@@ -94,9 +94,14 @@ class NetworkCardTerminal:
     def cancel(self, payment_id: uuid.UUID, amount: Money) -> CardResult:
         return self._ask("cancel", payment_id, amount, self.answer_timeout)
 
+    def refund(self, payment_id: uuid.UUID, amount: Money, original_payment_id: uuid.UUID | None = None) -> CardResult:
+        """The customer presents the card at the terminal, as for ``pay``: the same wait."""
+        return self._ask("refund", payment_id, amount, self.pay_timeout, original_payment_id)
+
     # -- one request, one answer ------------------------------------------------------------
-    def _ask(self, kind: str, payment_id: uuid.UUID, amount: Money, wait: float) -> CardResult:
-        request = Request(kind, payment_id, amount.minor_units(), amount.currency)
+    def _ask(self, kind: str, payment_id: uuid.UUID, amount: Money, wait: float,
+             original_payment_id: uuid.UUID | None = None) -> CardResult:
+        request = Request(kind, payment_id, amount.minor_units(), amount.currency, original_payment_id)
         try:
             connection = socket.create_connection((self.host, self.port), timeout=self.connect_timeout)
         except OSError as error:
@@ -152,8 +157,9 @@ def _outcome(outcome: str, answer: dict[str, Any], request: Request, amount: Mon
         return CardCancelled(payment_id)
     if outcome == "pending":
         return CardCheckTerminal(payment_id, amount, "the customer is still at the terminal")
-    if request.kind == "pay":  # "unknown" answers a status or a cancel, never a pay
-        raise FrameProblem("it says the terminal does not know the payment it was asked to take")
+    if request.kind in ("pay", "refund"):  # "unknown" answers a status or a cancel, never a pay or a refund
+        asked = "the refund it was asked to make" if request.kind == "refund" else "the payment it was asked to take"
+        raise FrameProblem(f"it says the terminal does not know {asked}")
     return CardNotReceived(payment_id)
 
 

@@ -5,7 +5,8 @@
     python -m hardware.card_terminal_emulator --port 0 --journal /tmp/terminal.jsonl
 
 It prints ``listening on 127.0.0.1:PORT`` (flushed) and serves until SIGTERM or Ctrl+C.
-Each new ``pay`` takes the next step of the script (``approve`` once the script is used up):
+Each new ``pay`` or ``refund`` takes the next step of the script (``approve`` once the script
+is used up):
 
   approve          approve and answer
   decline[:WHY]    decline ("insufficient funds" unless WHY is given) and answer
@@ -19,8 +20,11 @@ Each new ``pay`` takes the next step of the script (``approve`` once the script 
   hold             wait for the customer until the till cancels (status: "pending")
 
 Like a real terminal it keeps every payment's outcome by payment id: a repeated ``pay``
-gets the first outcome again (never a second charge), ``status`` tells the truth after a
-timeout, and ``cancel`` of an id it never saw fences that id off.  ``--journal PATH``
+(or ``refund``) gets the first outcome again (never a second charge or refund), ``status`` tells the truth after a
+timeout, and ``cancel`` of an id it never saw fences that id off.  A refund naming the
+payment it refunds (``original_payment_id``) goes to that payment's card and is declined
+when it is more than that payment took less its earlier refunds, or when the terminal did
+not approve that payment.  ``--journal PATH``
 keeps the outcomes in a JSON-lines file (appended, fsynced), so a restarted emulator
 remembers them too.
 """
@@ -70,6 +74,8 @@ class Payment:
     approval_code: str = ""
     card_last4: str = ""
     reason: str = ""
+    kind: str = "pay"  # pay or refund
+    original_payment_id: str = ""  # refund: the payment it gives money back for, if named
 
 
 def parse_script(text: str) -> list[str]:
@@ -130,7 +136,11 @@ class TerminalEmulator:
 
     def charges(self) -> list[Payment]:
         """Every approved payment: the money the customer actually paid."""
-        return [payment for payment in self.payments().values() if payment.outcome == "approved"]
+        return [p for p in self.payments().values() if p.outcome == "approved" and p.kind == "pay"]
+
+    def refunds(self) -> list[Payment]:
+        """Every approved refund: the money the customer actually got back on a card."""
+        return [p for p in self.payments().values() if p.outcome == "approved" and p.kind == "refund"]
 
     def wait_for(self, payment_id: uuid.UUID, outcome: str, timeout: float = 10.0) -> None:
         """Block until the terminal holds ``payment_id`` with ``outcome`` (tests' synchronisation)."""
@@ -179,21 +189,50 @@ class TerminalEmulator:
             if known is not None and (known.amount_minor, known.currency) != (request.amount_minor, request.currency):
                 self._error(connection, "amount_mismatch", "this payment id was used for another amount")
                 return
+            if known is not None and request.kind in ("pay", "refund") and known.kind != request.kind:
+                self._error(connection, "bad_request", f"this id is a {known.kind}, not a {request.kind}")
+                return
             if request.kind == "cancel" and (known is None or known.outcome == "pending"):
-                known = self._record(Payment(key, "cancelled", request.amount_minor, request.currency))
-            if request.kind != "pay" or known is not None:  # a repeated pay: the first outcome again
+                kind = "pay" if known is None else known.kind
+                known = self._record(Payment(key, "cancelled", request.amount_minor, request.currency, kind=kind))
+            if request.kind not in ("pay", "refund") or known is not None:  # repeated: the first outcome again
                 self._send(connection, request, known)
                 return
             if any(payment.outcome == "pending" for payment in self._payments.values()):
                 self._error(connection, "busy", "another payment is in progress on this terminal")
                 return
-            step = self._script.pop(0) if self._script else "approve"
-            payment = self._take(step, request)
+            refused = self._refund_refused(request)
+            payment: Payment | None
+            if refused:
+                step, payment = "decline", self._record(Payment(key, "declined", request.amount_minor, request.currency,
+                                                                 reason=refused, kind="refund",
+                                                                 original_payment_id=_text(request.original_payment_id)))
+            else:
+                step = self._script.pop(0) if self._script else "approve"
+                payment = self._take(step, request)
         self._perform(step, connection, request, payment)
+
+    def _refund_refused(self, request: Request) -> str:
+        """Why a refund of a named payment cannot be made ("" when it can): called holding the lock."""
+        if request.kind != "refund" or request.original_payment_id is None:
+            return ""
+        original = self._payments.get(str(request.original_payment_id))
+        if original is None or original.kind != "pay" or original.outcome != "approved":
+            return "the payment to refund was not approved on this terminal"
+        if original.currency != request.currency:
+            return f"the payment was in {original.currency}"
+        refunded = sum(p.amount_minor for p in self._payments.values() if p.kind == "refund"
+                       and p.outcome == "approved" and p.original_payment_id == original.payment_id)
+        left = original.amount_minor - refunded
+        if request.amount_minor > left:
+            return f"more than is left of the payment ({left} minor units)"
+        return ""
 
     def _take(self, step: str, request: Request) -> Payment | None:
         name, _, detail = step.partition(":")
-        base = Payment(str(request.payment_id), "approved", request.amount_minor, request.currency)
+        base = Payment(str(request.payment_id), "approved", request.amount_minor, request.currency,
+                       kind="refund" if request.kind == "refund" else "pay",
+                       original_payment_id=_text(request.original_payment_id))
         if name == "ignore":
             return None
         if name == "decline":
@@ -203,6 +242,9 @@ class TerminalEmulator:
         if name == "hold":
             return self._record(_replace(base, outcome="pending"))
         code, last4 = secrets.token_hex(3).upper(), f"{secrets.randbelow(10000):04d}"
+        original = self._payments.get(base.original_payment_id)
+        if original is not None and original.card_last4:  # a refund goes back to the card that paid
+            last4 = original.card_last4
         return self._record(_replace(base, approval_code=code, card_last4=last4))
 
     def _perform(self, step: str, connection: socket.socket, request: Request, payment: Payment | None) -> None:
@@ -275,6 +317,10 @@ class TerminalEmulator:
                 self._payments[record.payment_id] = record
 
 
+def _text(value: uuid.UUID | None) -> str:
+    return "" if value is None else str(value)
+
+
 def _replace(payment: Payment, **changes: Any) -> Payment:
     return Payment(**{**asdict(payment), **changes})
 
@@ -283,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hardware.card_terminal_emulator", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="TCP port (0: any free port, printed)")
-    parser.add_argument("--script", default="", help=f"steps for the next payments, comma separated: {', '.join(STEPS)}")
+    parser.add_argument("--script", default="", help=f"steps for the next payments and refunds, comma separated: {', '.join(STEPS)}")
     parser.add_argument("--journal", type=Path, help="JSON-lines file keeping every outcome across restarts")
     parser.add_argument("--terminal-id", default="EMU-0001")
     args = parser.parse_args(argv)

@@ -18,7 +18,7 @@ from typing import Any
 
 PROTOCOL_VERSION = 1
 MAX_FRAME = 4096  # bytes, the newline included
-REQUEST_KINDS = ("pay", "status", "cancel")
+REQUEST_KINDS = ("pay", "status", "cancel", "refund")
 OUTCOMES = ("approved", "declined", "cancelled", "pending", "unknown")
 ERROR_CODES = ("bad_request", "unsupported_version", "busy", "amount_mismatch")
 MAX_MINOR = 10**15  # no card payment is this large; refused as garbage
@@ -115,12 +115,12 @@ def whole_field(message: dict[str, Any], name: str) -> int:
     return value
 
 
-def payment_id_field(message: dict[str, Any]) -> uuid.UUID:
-    text = text_field(message, "payment_id", 36)
+def payment_id_field(message: dict[str, Any], name: str = "payment_id") -> uuid.UUID:
+    text = text_field(message, name, 36)
     try:
         return uuid.UUID(text)
     except ValueError:
-        raise FrameProblem("the field 'payment_id' is not a UUID") from None
+        raise FrameProblem(f"the field {name!r} is not a UUID") from None
 
 
 def choice_field(message: dict[str, Any], name: str, choices: tuple[str, ...]) -> str:
@@ -138,16 +138,20 @@ def _quoted(value: object) -> str:
 # -- requests (what the till sends) ----------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Request:
-    kind: str  # pay, status, cancel
-    payment_id: uuid.UUID
+    kind: str  # pay, status, cancel, refund
+    payment_id: uuid.UUID  # a refund's own id for a refund
     amount_minor: int
     currency: str
+    original_payment_id: uuid.UUID | None = None  # refund only: the sale's card payment, if known
 
     def frame(self) -> bytes:
-        return encode({
+        message: dict[str, Any] = {
             "type": self.kind, "payment_id": str(self.payment_id),
             "amount_minor": self.amount_minor, "currency": self.currency,
-        })
+        }
+        if self.original_payment_id is not None:
+            message["original_payment_id"] = str(self.original_payment_id)
+        return encode(message)
 
 
 def parse_request(message: dict[str, Any]) -> Request:
@@ -155,4 +159,7 @@ def parse_request(message: dict[str, Any]) -> Request:
     currency = text_field(message, "currency", 3)
     if len(currency) != 3 or not currency.isascii() or not currency.isupper():
         raise FrameProblem("the field 'currency' is not a three-letter ISO 4217 code")
-    return Request(kind, payment_id_field(message), whole_field(message, "amount_minor"), currency)
+    original = None
+    if kind == "refund" and message.get("original_payment_id") is not None:
+        original = payment_id_field(message, "original_payment_id")
+    return Request(kind, payment_id_field(message), whole_field(message, "amount_minor"), currency, original)

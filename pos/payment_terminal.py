@@ -11,6 +11,9 @@ sent.  The terminal keeps the outcome of each payment id, answers a repeated ``p
 the first outcome, and answers ``status(payment_id)`` with the truth after a timeout or a
 till crash (``pos.card_payments.recover_card_payments``).
 
+A refund (``refund``) goes back to a card the same way, under its own id, answered with
+the same results.
+
 Card data is refused at the door: a result holding anything that looks like a card number
 (12 or more digits in a row, spaces or dashes allowed between them) cannot be built.
 
@@ -230,4 +233,15 @@ class PaymentTerminal(Protocol):
         """Stop a payment the customer has not finished.  An id the terminal never saw is
         marked cancelled, so a late ``pay`` with it is refused; an approved one stays
         approved (the answer says so: cancelling never refunds)."""
+        ...
+
+    def refund(self, payment_id: uuid.UUID, amount: Money, original_payment_id: uuid.UUID | None = None) -> CardResult:
+        """Pay ``amount`` back to the customer's card.  ``payment_id`` is the refund's own id
+        (chosen and written down before asking, as for ``pay``: the same id again is answered
+        with the first outcome, never a second refund; ``status`` and ``cancel`` take it too);
+        ``original_payment_id`` names the sale's card payment being refunded, when there is one
+        (the terminal then refunds at most what that payment took, less its earlier refunds).
+        ``CardApproved`` (the amount paid back, with the terminal's approval code),
+        ``CardDeclined`` (refused, e.g. more than the payment took), ``CardCancelled`` or
+        ``CardCheckTerminal``, with the same rules of failure as ``pay``."""
         ...

@@ -121,12 +121,12 @@ def test_a_restarted_terminal_still_knows_every_outcome(tmp_path: Path) -> None:
 def test_the_emulator_answers_a_till_that_sends_garbage_with_an_error_frame(tmp_path: Path) -> None:
     with emulator_process(tmp_path / "terminal.jsonl") as port:
         answers = []
-        for sent in (b"\x00\xff garbage\n", b'{"v":2,"type":"pay"}\n', b'{"v":1,"type":"refund"}\n'):
+        for sent in (b"\x00\xff garbage\n", b'{"v":2,"type":"pay"}\n', b'{"v":1,"type":"void"}\n'):
             with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as connection:
                 connection.sendall(sent)
                 answers.append(json.loads(connection.makefile("rb").readline()))
     assert [answer["code"] for answer in answers] == ["bad_request", "unsupported_version", "bad_request"]
-    assert "'type' is 'refund', not one of pay, status, cancel" in answers[2]["message"]
+    assert "'type' is 'void', not one of pay, status, cancel, refund" in answers[2]["message"]
 
 
 def test_a_wrong_script_step_is_refused_naming_the_steps() -> None:

@@ -33,6 +33,7 @@ class MemoryCardTerminal:
     log_seen: list[bool] = field(default_factory=list)  # was the payment remembered when pay came?
     log: MemoryCardLog | None = None
     offline: bool = False
+    refunded: list[uuid.UUID] = field(default_factory=list)  # the ids of approved refunds
     _codes: itertools.count[int] = field(default_factory=lambda: itertools.count(100001))
 
     def pay(self, payment_id: uuid.UUID, amount: Money) -> CardResult:
@@ -63,8 +64,22 @@ class MemoryCardTerminal:
         self._reach("cancel", payment_id)
         return self.outcomes.setdefault(payment_id, CardCancelled(payment_id))
 
+    def refund(self, payment_id: uuid.UUID, amount: Money, original_payment_id: uuid.UUID | None = None) -> CardResult:
+        """A refund under its own id: approved (kept among ``refunded``) unless the script says otherwise."""
+        self._reach("refund", payment_id)
+        if payment_id in self.outcomes:
+            return self.outcomes[payment_id]
+        step = self.script.pop(0) if self.script else "approve"
+        outcome: CardResult = (CardDeclined(payment_id, "refund refused") if step == "decline"
+                               else CardApproved(payment_id, amount, str(next(self._codes)), "**** 4242", "MEM-1"))
+        self.outcomes[payment_id] = outcome
+        if isinstance(outcome, CardApproved):
+            self.refunded.append(payment_id)
+        return outcome
+
     def charges(self) -> list[CardApproved]:
-        return [outcome for outcome in self.outcomes.values() if isinstance(outcome, CardApproved)]
+        return [outcome for payment_id, outcome in self.outcomes.items()
+                if isinstance(outcome, CardApproved) and payment_id not in self.refunded]
 
     def _reach(self, kind: str, payment_id: uuid.UUID) -> None:
         self.calls.append((kind, payment_id))
