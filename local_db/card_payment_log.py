@@ -50,3 +50,11 @@ class SqlCardPaymentLog:
         return self.db.read(lambda c: c.exec_driver_sql(
             "SELECT outcome FROM card_payments WHERE payment_id = ?", (str(payment_id),)).scalar(),
             "reading a card payment")
+
+    def remembered(self, payment_id: uuid.UUID) -> PendingCardPayment | None:
+        """The payment written down under this id, settled or not (None if never): how the
+        checkout finds a sale's card payments again after a restart."""
+        row = self.db.read(lambda c: c.exec_driver_sql(
+            "SELECT amount_minor, currency FROM card_payments WHERE payment_id = ?", (str(payment_id),)).first(),
+            "reading a card payment")
+        return None if row is None else PendingCardPayment(payment_id, Money.from_minor(int(row[0]), row[1]))
