@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
@@ -26,10 +27,11 @@ from local_db.journal_check import journal_check
 from local_db.outbox import add_message, waiting_count
 from local_db.problems import explain
 from local_db.sale_rows import SaleRows, read_sale, sale_rows, write_sale
-from pos.codec import SALE_SCHEMA, sale_to_dict
+from pos.codec import sale_to_dict
 from pos.errors import StorageProblem
 from pos.ports import PrintJob
 from pos.sale import Sale
+from pos.store_day.tenders import CardApproval
 
 __all__ = ["SqlJournal", "journal_check"]
 
@@ -69,9 +71,11 @@ class SqlJournal:
         except sa_exc.SQLAlchemyError as error:
             raise explain(error, path=self.db.path, doing=f"recording sale {sale.sale_id}") from error
 
-    def record_sale_in(self, conn: Connection, sale: Sale, rows: SaleRows, now: str) -> Sale:
+    def record_sale_in(self, conn: Connection, sale: Sale, rows: SaleRows, now: str,
+                       cards: Mapping[uuid.UUID, CardApproval] | None = None) -> Sale:
         """``record_sale``'s work inside the caller's write transaction (an exchange records
-        its return in the same one): the sale as numbered, or as recorded before."""
+        its return in the same one): the sale as numbered, or as recorded before.  With card
+        approvals (``cards``) its outbox message is ``kassa.sale.v2``, carrying them."""
         recorded = read_sale(conn, sale.sale_id)
         if recorded is not None:
             log.info("sale %s was already recorded as receipt %d", sale.sale_id, recorded.receipt_number)
@@ -79,7 +83,8 @@ class SqlJournal:
         number = self._take_receipt_number(conn)
         numbered = replace(sale, receipt_number=number)
         write_sale(conn, rows, number)
-        add_message(conn, sale.sale_id, SALE_SCHEMA, json.dumps(sale_to_dict(numbered), ensure_ascii=False), now)
+        form = sale_to_dict(numbered, cards)
+        add_message(conn, sale.sale_id, form["schema"], json.dumps(form, ensure_ascii=False), now)
         conn.exec_driver_sql(
             "INSERT INTO print_jobs (sale_id, is_copy, created_at) VALUES (?, 0, ?)", (str(sale.sale_id), now)
         )

@@ -12,7 +12,7 @@ none of it is.
 | ``record_cash_movement`` | kassa.cash_movement.v1            | cash_movement, 1...   |
 | ``record_approval``    | kassa.approval.v1                   | approval, 0           |
 | ``record_cancelled_sale`` | kassa.sale_cancelled.v1          | sale_cancelled, 0     |
-| ``record_paid_sale``   | a sale with its card approvals      | receipt (the sale's)  |
+| ``record_paid_sale``   | a sale with its card approvals (kassa.sale.v2; v1 without) | receipt (the sale's) |
 | ``record_return``      | kassa.return.v1                     | return, 1...          |
 | ``record_exchange``    | a return and a sale, together       | return and receipt    |
 | ``close_shift``        | kassa.shift.v1 (closed) + kassa.z_report.v1 | shift 0, z_report 1... |
@@ -235,7 +235,7 @@ class SqlStoreDay:
         self._check_till(sale.till_id, "sale", sale.sale_id)
 
         def work(conn: Connection, now: str) -> Sale:
-            recorded = self.sales.record_sale_in(conn, sale, rows, now)
+            recorded = self.sales.record_sale_in(conn, sale, rows, now, cards)
             self._card_approvals(conn, sale.sale_id, cards or {})
             return recorded
 
@@ -269,7 +269,7 @@ class SqlStoreDay:
                 recorded = read_sale(conn, sale.sale_id)
                 assert recorded is not None
                 return done, recorded
-            new_sale = self.sales.record_sale_in(conn, sale, rows, now)
+            new_sale = self.sales.record_sale_in(conn, sale, rows, now, cards)
             self._card_approvals(conn, sale.sale_id, cards or {})
             return self._return_in(conn, returned, now), new_sale
 

@@ -1,12 +1,18 @@
 """Plain-dict forms of sales and baskets (JSON-ready: Decimals and UUIDs as strings).
 
-``sale_to_dict`` is the body of the outbox message ``kassa.sale.v1``; ``basket_to_dict``
-is what the open-basket store keeps between crashes.  Both round-trip exactly.
+``sale_to_dict`` is the body of the outbox message for a sale: ``kassa.sale.v1``, or
+``kassa.sale.v2`` when card approvals go with it (``cards``: payment_id -> CardApproval;
+each payment of a v2 sale carries ``card``, the approval of that payment or null).  A v2
+sale is a v1 sale plus those ``card`` fields, so a hub that reads v2 reads v1 alike; a sale
+without card approvals stays v1, which every hub reads.  ``sale_from_dict`` reads both,
+``sale_cards_from_dict`` a v2 sale's approvals.  ``basket_to_dict`` is what the open-basket
+store keeps between crashes.  All round-trip exactly.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -15,10 +21,13 @@ from pos.basket import Basket, BasketLine, BasketState
 from pos.catalog import Product, VatRate
 from pos.money import Money
 from pos.sale import Cashier, Sale, SaleLine
+from pos.store_day.tenders import CardApproval
 from pos.tax import TaxLine
 from pos.tender import Payment
 
 SALE_SCHEMA = "kassa.sale.v1"
+SALE_SCHEMA_V2 = "kassa.sale.v2"  # kassa.sale.v1 with the card approval of each payment
+SALE_SCHEMAS = (SALE_SCHEMA, SALE_SCHEMA_V2)
 BASKET_SCHEMA = "kassa.basket.v1"
 
 
@@ -88,11 +97,26 @@ def _m(m: Money) -> str:
     return str(m.amount)
 
 
-def sale_to_dict(sale: Sale) -> dict[str, Any]:
+def card_to_dict(card: CardApproval) -> dict[str, str]:
+    return {"approval_code": card.approval_code, "masked_reference": card.masked_reference,
+            "terminal_reference": card.terminal_reference}
+
+
+def card_from_dict(d: dict[str, Any]) -> CardApproval:
+    """The approval in a payment's ``card`` (its own checks refuse anything like a card number)."""
+    return CardApproval(d["approval_code"], d["masked_reference"], d["terminal_reference"])
+
+
+def sale_to_dict(sale: Sale, cards: Mapping[uuid.UUID, CardApproval] | None = None) -> dict[str, Any]:
+    """The sale's message: v1, or v2 when ``cards`` holds approvals (of this sale's payments only)."""
     cur = sale.currency
     assert all(x.currency == cur for x in (sale.total, sale.rounding))
-    return {
-        "schema": SALE_SCHEMA,
+    cards = dict(cards or {})
+    strangers = set(cards) - {p.payment_id for p in sale.payments}
+    if strangers:
+        raise ValueError(f"card approvals of payments the sale does not have: {sorted(map(str, strangers))}")
+    form: dict[str, Any] = {
+        "schema": SALE_SCHEMA_V2 if cards else SALE_SCHEMA,
         "sale_id": str(sale.sale_id),
         "store_id": sale.store_id,
         "till_id": sale.till_id,
@@ -124,10 +148,25 @@ def sale_to_dict(sale: Sale) -> dict[str, Any]:
             for p in sale.payments
         ],
     }
+    if cards:
+        for payment, written in zip(sale.payments, form["payments"], strict=True):
+            card = cards.get(payment.payment_id)
+            written["card"] = None if card is None else card_to_dict(card)
+    return form
+
+
+def sale_cards_from_dict(d: dict[str, Any]) -> dict[uuid.UUID, CardApproval]:
+    """The card approvals of a sale's message by payment id (none in a v1 message)."""
+    if d.get("schema") not in SALE_SCHEMAS:
+        raise ValueError(f"not a sale message: {d.get('schema')!r}")
+    if d["schema"] == SALE_SCHEMA:
+        return {}
+    return {uuid.UUID(p["payment_id"]): card_from_dict(p["card"]) for p in d["payments"] if p["card"] is not None}
 
 
 def sale_from_dict(d: dict[str, Any]) -> Sale:
-    if d.get("schema") != SALE_SCHEMA:
+    """The Sale of a v1 or v2 message (a v2 message's approvals: ``sale_cards_from_dict``)."""
+    if d.get("schema") not in SALE_SCHEMAS:
         raise ValueError(f"not a sale message: {d.get('schema')!r}")
     cur = d["currency"]
 

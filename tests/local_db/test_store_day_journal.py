@@ -89,7 +89,7 @@ def test_a_whole_day_is_recorded_document_by_document_with_gapless_numbers_and_a
     assert [store.card_approval(p.payment_id) for p in first.payments if p.method != "card"] == [None]
     assert _outbox_rows(db) == [
         ("kassa.shift.v1", "shift", 0), ("kassa.cash_movement.v1", "cash_movement", 1),
-        ("kassa.sale.v1", "receipt", 1), ("kassa.sale.v1", "receipt", 2), ("kassa.approval.v1", "approval", 0),
+        ("kassa.sale.v2", "receipt", 1), ("kassa.sale.v1", "receipt", 2), ("kassa.approval.v1", "approval", 0),
         ("kassa.sale_cancelled.v1", "sale_cancelled", 0), ("kassa.return.v1", "return", 1),
         ("kassa.sale.v1", "receipt", 3), ("kassa.return.v1", "return", 2),
         ("kassa.cash_movement.v1", "cash_movement", 2), ("kassa.shift.v1", "shift", 0),
