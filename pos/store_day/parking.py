@@ -1,0 +1,124 @@
+"""Parking a sale and recalling it: the customer forgot their wallet, the next one waits.
+
+``park`` takes the open basket off the till and keeps it in the parked sales (one write that
+also discards the open basket's snapshot, so the basket is in exactly one place on disk);
+``recall`` makes a parked basket the open one again (one write that deletes the parked row
+and saves the open basket's snapshot), so a parked sale is never sold twice.  Both run on the
+till worker, under the ``PARK_SALE`` permission for parking (a manager's approval otherwise).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from pos.basket import Basket, EmptyBasket
+from pos.codec import basket_from_dict, basket_to_dict
+from pos.errors import PosError
+from pos.i18n import N_
+from pos.money import Money
+from pos.store_day.roles import Action
+from pos.till import BasketNotEmpty, Till, TillResult
+
+log = logging.getLogger(__name__)
+
+
+class ParkedSaleGone(PosError):
+    message = N_("That parked sale is not here any more (recalled already?): choose again.")
+
+
+class ParkedSaleUnreadable(PosError):
+    message = N_("The parked sale {basket} cannot be read; it stays parked: call support.")
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedSale:
+    """One line of the recall list."""
+
+    basket_id: uuid.UUID
+    cashier_id: str
+    cashier_name: str
+    parked_at: datetime
+    item_count: Decimal
+    total: Money
+
+
+class ParkedSales(Protocol):
+    """The parked baskets (local_db.parked_sales.SqlParkedSales)."""
+
+    def park(self, parked: ParkedSale, snapshot: dict[str, Any]) -> None:
+        """Keep ``snapshot`` and discard the open basket's snapshot, in one transaction."""
+        ...
+
+    def parked(self) -> list[ParkedSale]:
+        """Every parked sale, oldest first."""
+        ...
+
+    def snapshot(self, basket_id: uuid.UUID) -> dict[str, Any] | None: ...
+
+    def recall(self, basket_id: uuid.UUID, open_snapshot: dict[str, Any]) -> None:
+        """Delete the parked row and save ``open_snapshot`` as the open basket, in one
+        transaction; ``ParkedSaleGone`` when the row is not there."""
+        ...
+
+
+def parked_sale_of(basket: Basket, cashier_id: str, cashier_name: str, at: datetime) -> ParkedSale:
+    return ParkedSale(basket.basket_id, cashier_id, cashier_name, at, basket.item_count(), basket.total())
+
+
+def park(till: Till, parked: ParkedSales, approval_id: uuid.UUID | None = None) -> TillResult:
+    """Park the open basket (durable before this returns); a new empty basket opens."""
+    who = till.staff()
+    basket = till.basket
+    if not basket.active_lines():
+        raise EmptyBasket()
+    if till.day is not None:
+        till.day.authorise(who, Action.PARK_SALE, approval_id=approval_id, amount=basket.total(),
+                           sale_id=basket.basket_id)
+    parked.park(parked_sale_of(basket, who.cashier.cashier_id, who.cashier.name, till.clock.now()),
+                basket_to_dict(basket, who.cashier))
+    till.set_aside()
+    log.info("sale %s parked by %s", basket.basket_id, who.cashier.cashier_id)
+    return TillResult(view=till.view(), cashier=till.cashier, basket_changed=True)
+
+
+def recall(till: Till, parked: ParkedSales, basket_id: uuid.UUID) -> TillResult:
+    """Make a parked sale the open basket (only while the open one has no lines left)."""
+    cashier = till.staff().cashier
+    if till.day is not None:
+        till.day.require_selling()
+    if till.basket.active_lines():
+        raise BasketNotEmpty()
+    snapshot = parked.snapshot(basket_id)
+    if snapshot is None:
+        raise ParkedSaleGone()
+    try:
+        basket = basket_from_dict(snapshot)
+        if basket.currency != till.settings.store.currency:
+            raise ValueError(f"the parked sale is in {basket.currency}")
+    except (KeyError, ValueError, TypeError, AttributeError, ArithmeticError, PosError) as error:
+        log.error("parked sale %s cannot be read: %s", basket_id, error)
+        raise ParkedSaleUnreadable(basket=str(basket_id)[:8]) from error
+    parked.recall(basket_id, basket_to_dict(basket, cashier))
+    try:
+        result = till.take_back(basket)
+    except Exception:
+        # the open basket's snapshot is the recalled one but the till did not take it: park it again
+        parked.park(parked_sale_of(basket, _cashier_id(snapshot), _cashier_name(snapshot), till.clock.now()), snapshot)
+        raise
+    log.info("parked sale %s recalled by %s", basket_id, cashier.cashier_id)
+    return result
+
+
+def _cashier_id(snapshot: dict[str, Any]) -> str:
+    who = snapshot.get("cashier")
+    return str(who.get("id", "")) if isinstance(who, dict) else ""
+
+
+def _cashier_name(snapshot: dict[str, Any]) -> str:
+    who = snapshot.get("cashier")
+    return str(who.get("name", "")) if isinstance(who, dict) else ""
