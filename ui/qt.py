@@ -72,3 +72,11 @@ def qconnect(signal: Any, slot: Callable[..., Any], connection: Qt.ConnectionTyp
         signal.connect(slot)
     else:
         signal.connect(slot, connection)
+
+
+def qt_charts() -> Any:
+    """PySide6's QtCharts module (PySide6-Addons), imported on first use: only the manager's day
+    view draws charts, so the till starts without loading it.  Raises ImportError when it is absent."""
+    from PySide6 import QtCharts
+
+    return QtCharts
