@@ -1,23 +1,53 @@
-"""Taking cash: the amount due (and its cash rounding), what the customer hands over, typed or
+"""Taking payment: the amount due (and its cash rounding), what the customer hands over, typed or
 given by touch alone: an on-screen keypad, note buttons that each add that note to the cash
 received (Clear starts again) and Exact for exact money.  Enter pays; a refused amount (too
 little, or one the shop's coins cannot make) keeps the dialog open with the reason; Esc
-cancels the payment and the sale goes back to scanning."""
+cancels the payment and the sale goes back to scanning.
+
+With a store's day (``till.day``) the sale is paid through ``pos.store_day.checkout``: cash,
+**Card** (F5: the amount typed, or the rest) and any split of them; the tenders paid so far
+and the rest are listed, and the sale is recorded once they settle it.  A card payment waits
+on the terminal ("Follow the terminal", Cancel asks the terminal to cancel), or takes the
+approval code a standalone terminal printed (manual mode); a terminal that did not say
+whether the customer paid leaves the sale open in "Check the terminal" (ui/payment/)."""
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, cast
 
+from pos.card_payments import PendingCardPayment
 from pos.errors import PosError
 from pos.i18n import _
 from pos.money import Money, parse_amount
-from pos.till import BasketView, TillResult
+from pos.payment_terminal import CardApproved, CardCheckTerminal, CardResult
+from pos.store_day import checkout
+from pos.store_day.checkout import CheckoutLog, CheckoutView
+from pos.till import BasketView, Till, TillResult
 from ui import formatting
 from ui.dialogs import TillDialog, big_button
+from ui.errors import describe_problem, show_problem
 from ui.keypad import Keypad
-from ui.errors import show_problem
-from ui.qt import QGridLayout, QHBoxLayout, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget, qconnect
+from ui.payment.card_panels import CheckPanel, CodePanel, WaitPanel
+from ui.payment.tenders_list import TendersList
+from ui.qt import (
+    QGridLayout,
+    QHBoxLayout,
+    QKeyEvent,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    qconnect,
+)
 from ui.session import TillSession
+
+log = logging.getLogger(__name__)
 
 NOTES = {
     "UAH": ("10", "20", "50", "100", "200", "500", "1000"),
@@ -32,11 +62,19 @@ DEFAULT_NOTES = ("10", "20", "50", "100", "200", "500")
 
 class PaymentDialog(TillDialog):
     def __init__(self, session: TillSession, view: BasketView, parent: QWidget | None = None) -> None:
-        super().__init__(_("Pay cash"), parent)
+        services = session.services
+        self.store_day = services.store_day is not None and services.card_log is not None
+        super().__init__(_("Pay") if self.store_day else _("Pay cash"), parent)
         self.setObjectName("paymentDialog")
         self.session = session
         self.view = view
         self.sale_result: TillResult | None = None
+        self._code_amount = ""
+        self.terminal = services.payment_terminal
+        self.card_log = cast("CheckoutLog | None", services.card_log)  # local_db's SqlCardPaymentLog
+        self.shown: CheckoutView | None = None  # what is paid so far (a store's day)
+        self._in_flight: PendingCardPayment | None = None  # set on the till worker when the card request leaves
+        self._cancel_wanted = False
         ui_locale = session.services.ui_locale
         due = view.cash_due
 
@@ -65,6 +103,8 @@ class PaymentDialog(TillDialog):
         left.addWidget(caption)
         left.addWidget(self.due_label)
         left.addWidget(self.rounding_label)
+        self.tenders_list = TendersList(ui_locale, self)
+        left.addWidget(self.tenders_list)
         left.addWidget(QLabel(_("Cash received"), self))
         left.addWidget(self.tendered_field)
         notes_hint = QLabel(_("Each note adds to the cash received"), self)
@@ -77,18 +117,54 @@ class PaymentDialog(TillDialog):
         top = QHBoxLayout()
         top.addLayout(left, 3)
         top.addWidget(self.keypad, 2)
-        column = QVBoxLayout(self)
+        pay_page = QWidget(self) if self.store_day else self  # a store's day: the first page of a stack
+        column = QVBoxLayout(pay_page)
+        if self.store_day:
+            column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
-        pay = big_button(_("Enter  Pay"), self, "primaryButton")
+        pay = big_button(_("Enter  Pay cash") if self.store_day else _("Enter  Pay"), self, "primaryButton")
         qconnect(pay.clicked, self.pay)
         cancel = big_button(_("Esc  Cancel payment"), self)
         qconnect(cancel.clicked, self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(pay)
+        self.card_button: QWidget | None = None
+        if self.store_day:
+            self.card_button = big_button(_("F5  Card"), self, "primaryButton")
+            self.card_button.setObjectName("cardButton")
+            qconnect(self.card_button.clicked, self.pay_by_card)
+            buttons.addWidget(self.card_button)
         buttons.addWidget(cancel)
         column.addLayout(buttons)
-        self.resize(880, 600)  # the keypad beside the amounts: fits a 1024×768 screen
+        self.pay_page = pay_page
+        if self.store_day:
+            self._card_pages()
+        if self.store_day:
+            self.resize(920, 660)  # the tenders listed too: still fits a 1024×768 screen
+        else:
+            self.resize(880, 600)  # the keypad beside the amounts: fits a 1024×768 screen
         self.tendered_field.setFocus()
+        if self.store_day:
+            self._run(lambda till: checkout.begin(till, self.terminal, self.card_log), self._shown_first)
+
+    def _card_pages(self) -> None:
+        """The pay page and the card panels as pages of one stack (a store's day only)."""
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.pay_page)
+        self.wait_panel = WaitPanel(self)
+        self.check_panel = CheckPanel(self)
+        self.code_panel = CodePanel(self)
+        for page in (self.wait_panel, self.check_panel, self.code_panel):
+            self.pages.addWidget(page)
+        qconnect(self.wait_panel.cancel_button.clicked, self.cancel_at_terminal)
+        qconnect(self.check_panel.ask_button.clicked, self.ask_terminal_again)
+        qconnect(self.check_panel.code_button.clicked, lambda _c=False: self.type_approval_code())
+        qconnect(self.code_panel.pay_button.clicked, self.submit_approval_code)
+        qconnect(self.code_panel.back_button.clicked, self.back_to_paying)
+        qconnect(self.code_panel.code_field.returnPressed, self.submit_approval_code)
+        qconnect(self.code_panel.digits_field.returnPressed, self.submit_approval_code)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.pages)
 
     @staticmethod
     def _rounding_text(view: BasketView, ui_locale: str) -> str:
@@ -144,6 +220,9 @@ class PaymentDialog(TillDialog):
         self.pay_amount(formatting.as_typed(self.tendered_field.text(), self.session.services.ui_locale))
 
     def pay_amount(self, text: str) -> None:
+        if self.store_day:
+            self._run(lambda till: checkout.add_cash(till, text), self._after_tender)
+            return
         self.run_then_close(self.session.change(lambda till: till.pay_cash(text)), self._paid)
 
     def _paid(self, result: TillResult) -> None:
@@ -157,8 +236,208 @@ class PaymentDialog(TillDialog):
         self.tendered_field.setFocus()
 
     def reject(self) -> None:
-        """Esc: give the basket back to scanning (unless a payment is on its way)."""
+        """Esc: give the basket back to scanning (unless a payment is on its way).  With a card
+        payment taken or in doubt the sale must be paid: the dialog says so and stays."""
+        if self.store_day and self.pages.currentWidget() is self.wait_panel:
+            self.cancel_at_terminal()
+            return
+        if self.store_day and self.pages.currentWidget() is self.code_panel:
+            self.back_to_paying()
+            return
         if self.busy:
+            return
+        if self.store_day:
+            self.busy = True
+            self.session.change(checkout.cancel).success(self._cancelled).failure(self._refused).run()
             return
         self.session.change(lambda till: till.cancel_payment()).run()
         super().reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_F5 and self.card_button is not None and self.pages.currentWidget() is self.pay_page:
+            self.pay_by_card()
+        else:
+            super().keyPressEvent(event)
+
+    # -- a store's day: cash, card and split -----------------------------------------------
+    def pay_by_card(self) -> None:
+        """The amount typed in the field (empty: the rest), by the terminal or, without one,
+        by the approval code from a standalone terminal's slip."""
+        if self.busy or self.shown is None:
+            return
+        text = formatting.as_typed(self.tendered_field.text(), self.session.services.ui_locale)
+        if self.terminal is None:
+            self.type_approval_code(text)
+            return
+        self._in_flight, self._cancel_wanted = None, False
+        self.wait_panel.waiting(self._amount_text(text))
+        self.pages.setCurrentWidget(self.wait_panel)
+        terminal, card_log = self.terminal, self.card_log
+        assert card_log is not None
+        self._run(lambda till: checkout.pay_card(till, text, terminal, card_log, sent=self._sent), self._card_answer,
+                  self._card_failed)
+
+    def _sent(self, payment: PendingCardPayment) -> None:
+        """On the till worker, just before the request leaves: what Cancel will cancel."""
+        self._in_flight = payment
+        if self._cancel_wanted and self.terminal is not None:
+            _cancel_quietly(self.terminal, payment)  # fenced off before pay: pay answers cancelled
+
+    def cancel_at_terminal(self) -> None:
+        """Ask the terminal to cancel on a thread of its own (the till worker waits on pay)."""
+        terminal, payment = self.terminal, self._in_flight
+        self.wait_panel.cancelling()
+        self._cancel_wanted = True
+        if terminal is not None and payment is not None:
+            threading.Thread(target=_cancel_quietly, args=(terminal, payment), daemon=True,
+                             name="card-cancel").start()
+
+    def ask_terminal_again(self) -> None:
+        terminal, card_log = self.terminal, self.card_log
+        assert card_log is not None
+        self.check_panel.message.show_notice(_("Asking the terminal…"))
+        self._run(lambda till: checkout.check_terminal(till, terminal, card_log), self._card_answer,
+                  lambda error: show_problem(self.check_panel.message, error))
+
+    def type_approval_code(self, amount_text: str = "") -> None:
+        self._code_amount = amount_text
+        pending = self.shown.pending if self.shown is not None else None
+        shown = formatting.money_with_currency(pending.amount, self.session.services.ui_locale) if pending else \
+            self._amount_text(amount_text)
+        self.code_panel.start(shown)
+        self.pages.setCurrentWidget(self.code_panel)
+        self.code_panel.code_field.setFocus()
+
+    def submit_approval_code(self) -> None:
+        panel, card_log, amount_text = self.code_panel, self.card_log, self._code_amount
+        code, digits = panel.code_field.text(), panel.digits_field.text()
+        assert card_log is not None
+        self._run(lambda till: checkout.pay_card_manually(till, amount_text, code, digits, card_log),
+                  self._card_answer, lambda error: show_problem(panel.message, error))
+
+    def back_to_paying(self) -> None:
+        if self.shown is not None and self.shown.pending is not None:
+            self.pages.setCurrentWidget(self.check_panel)
+            return
+        self.pages.setCurrentWidget(self.pay_page)
+        self.tendered_field.setFocus()
+
+    def _run(self, work: Callable[[Till], CheckoutView], done: Callable[[CheckoutView], None],
+             failed: Callable[[BaseException], object] | None = None) -> None:
+        if self.busy:
+            return
+        self.busy = True
+
+        def succeeded(shown: CheckoutView) -> None:
+            self.busy = False
+            if not self.closed:
+                self._show(shown)
+                done(shown)
+
+        def refused(error: BaseException) -> None:
+            self.busy = False
+            if self.closed:
+                show_problem(None, error)
+            elif failed is not None:
+                failed(error)
+            else:
+                self.failed(error)
+
+        self.session.query(lambda till, _journal: work(till)).success(succeeded).failure(refused).run()
+
+    def _show(self, shown: CheckoutView) -> None:
+        self.shown = shown
+        ui_locale = self.session.services.ui_locale
+        self.due_label.setText(formatting.money_with_currency(shown.cash_due, ui_locale))
+        rounding = shown.cash_due - shown.rest
+        self.rounding_label.setText("" if rounding.is_zero() or shown.settled else _(
+            "Rest {rest}, cash rounding {rounding}").format(rest=formatting.money(shown.rest, ui_locale),
+                                                            rounding=formatting.money(rounding, ui_locale)))
+        self.tenders_list.show_checkout(shown)
+
+    def _shown_first(self, shown: CheckoutView) -> None:
+        if shown.settled and shown.pending is None:  # nothing to pay, or card payments found cover it
+            self._finish()
+        elif shown.pending is not None:
+            self._doubt(shown)
+        elif shown.last is not None:
+            self._card_answer(shown)
+
+    def _after_tender(self, shown: CheckoutView) -> None:
+        if shown.settled:
+            self._finish()
+            return
+        self.tendered_field.clear()
+        self.message.clear_message()
+        self.tendered_field.setFocus()
+
+    def _card_answer(self, shown: CheckoutView) -> None:
+        last = shown.last
+        if shown.pending is not None:
+            self._doubt(shown)
+            return
+        self.pages.setCurrentWidget(self.pay_page)
+        self.tendered_field.setFocus()
+        if isinstance(last, CardApproved):
+            if shown.settled:
+                self._finish()
+                return
+            self.tendered_field.clear()
+            self.message.show_notice(self._said(last))
+        elif last is not None:
+            self.message.show_error(self._said(last))
+
+    def _card_failed(self, error: BaseException) -> None:
+        self.pages.setCurrentWidget(self.pay_page)
+        self.failed(error)
+
+    def _doubt(self, shown: CheckoutView) -> None:
+        panel = self.check_panel
+        last = shown.last
+        if isinstance(last, CardCheckTerminal):
+            panel.explanation.setText(self._said(last))
+        else:
+            assert shown.pending is not None
+            panel.explanation.setText(_(
+                "A card payment of {amount} for this sale is not settled: look at the terminal's screen or slip. "
+                "Do not take the payment again.").format(
+                    amount=formatting.money_with_currency(shown.pending.amount, self.session.services.ui_locale)))
+        panel.message.clear_message()
+        panel.ask_button.setEnabled(self.terminal is not None)
+        self.pages.setCurrentWidget(panel)
+
+    def _finish(self) -> None:
+        self.run_then_close(self.session.change(checkout.finish), self._paid)
+
+    def _cancelled(self, _result: TillResult) -> None:
+        self.busy = False
+        if not self.closed:
+            super().reject()
+
+    def _refused(self, error: BaseException) -> None:
+        self.busy = False
+        if not self.closed:
+            on_check = self.pages.currentWidget() is self.check_panel
+            show_problem(self.check_panel.message if on_check else self.message, error)
+
+    def _said(self, result: CardResult) -> str:
+        ui_locale = self.session.services.ui_locale
+        return result.user_message(show=lambda value: formatting.message_field(value, ui_locale))
+
+    def _amount_text(self, typed: str) -> str:
+        ui_locale = self.session.services.ui_locale
+        shown = self.shown
+        if typed.strip() or shown is None:
+            try:
+                return formatting.money_with_currency(parse_amount(typed, self.view.total.currency), ui_locale)
+            except PosError:
+                return typed
+        return formatting.money_with_currency(shown.rest, ui_locale)
+
+
+def _cancel_quietly(terminal: Any, payment: PendingCardPayment) -> None:
+    """The cancel's own answer is not needed: the payment's answer says what happened."""
+    try:
+        checkout.cancel_at_terminal(terminal, payment)
+    except Exception as error:  # noqa: BLE001 - logged; the pay call still answers
+        log.warning("asking the card terminal to cancel %s failed: %s", payment.payment_id, describe_problem(error))

@@ -1,0 +1,49 @@
+"""What is paid so far in a split payment, one line per tender, and the rest."""
+
+from __future__ import annotations
+
+from pos.i18n import _
+from pos.store_day.checkout import CheckoutView
+from pos.store_day.tenders import CARD, EXCHANGE_CREDIT, Tender
+from pos.tender import CASH
+from ui import formatting
+from ui.qt import QLabel, QWidget
+
+
+def tender_text(tender: Tender, ui_locale: str) -> str:
+    payment = tender.payment
+    amount = formatting.money_with_currency(payment.amount, ui_locale)
+    if payment.method == CASH:
+        if payment.change.is_zero():
+            return _("Cash {amount}").format(amount=amount)
+        return _("Cash {amount}: received {tendered}, change {change}").format(
+            amount=amount, tendered=formatting.money(payment.tendered, ui_locale),
+            change=formatting.money(payment.change, ui_locale))
+    if payment.method == CARD and tender.card is not None:
+        return _("Card {amount}, approval code {code} {reference}").format(
+            amount=amount, code=tender.card.approval_code, reference=tender.card.masked_reference).strip()
+    if payment.method == EXCHANGE_CREDIT:
+        return _("Exchange credit {amount}").format(amount=amount)
+    return f"{payment.method} {amount}"
+
+
+class TendersList(QLabel):
+    """Empty (hidden) until a first tender is paid."""
+
+    def __init__(self, ui_locale: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tendersList")
+        self.setWordWrap(True)
+        self.ui_locale = ui_locale
+        self.hide()
+
+    def show_checkout(self, shown: CheckoutView) -> None:
+        if not shown.tenders:
+            self.clear()
+            self.hide()
+            return
+        lines = [_("Paid so far:")] + ["  " + tender_text(t, self.ui_locale) for t in shown.tenders]
+        if not shown.settled:
+            lines.append(_("Still to pay: {rest}").format(rest=formatting.money_with_currency(shown.rest, self.ui_locale)))
+        self.setText("\n".join(lines))
+        self.show()
