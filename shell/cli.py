@@ -157,7 +157,7 @@ def cmd_check_journal(args: argparse.Namespace) -> int:
     with open_till(settings_of(args.config, demo=args.demo, demo_dir=args.data_dir), writes=False) as till:  # reads only: beside a running till
         problems = journal_check(till.db)
         counts = till.outbox.counts()  # the same figures as kassa status
-        print(f"next receipt {till.journal.next_receipt_number()}, {counts.waiting} sales waiting to be sent, "
+        print(f"next receipt {till.journal.next_receipt_number()}, {counts.waiting} documents waiting to be sent, "
               f"{counts.quarantined} quarantined")
     for problem in problems:
         print("PROBLEM:", problem)

@@ -11,6 +11,7 @@ from local_db.demo_store import create_demo_store
 from pos.demo_catalog import generate_catalog
 from shell.settings import parse_settings
 from shell.wiring import build_services
+from tests.shift_setup import open_shift_in
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,6 +28,7 @@ def sold_till(tmp_path):
     create_demo_store(open_database(db_path), items=50)
     config = tmp_path / "kassa.toml"
     config.write_text(f'[store]\nstore_id = "S1"\nname = "Shop"\n[database]\npath = "{db_path}"\n', encoding="utf-8")
+    open_shift_in(db_path, "S1", "T01")
     till = build_services(parse_settings(config.read_text(encoding="utf-8"), config), open_database(db_path)).till
     till.start()
     till.sign_in("1", "1234")
@@ -58,7 +60,7 @@ def test_a_damaged_database_stops_the_till_with_one_clear_line(tmp_path):
 def test_the_journal_audit_and_a_receipt_rendered_to_png(sold_till, tmp_path):
     audit = kassa("check-journal", "--config", str(sold_till), data_dir=tmp_path)
     assert audit.returncode == 0, audit.stderr
-    assert "next receipt 2, 1 sales waiting to be sent" in audit.stdout
+    assert "next receipt 2, 2 documents waiting to be sent" in audit.stdout
     png = tmp_path / "r1.png"
     rendered = kassa("receipt", "1", "--png", str(png), "--config", str(sold_till), data_dir=tmp_path)
     assert rendered.returncode == 0, rendered.stderr

@@ -15,6 +15,7 @@ from shell.demo import connect_to_hub, demo_settings
 from shell.demo_hub import DemoHub
 from shell.till import OpenTill
 from shell.wiring import build_services
+from tests.shift_setup import open_shift_in
 
 ITEMS = 200
 
@@ -50,6 +51,7 @@ def demo(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
 
 def test_the_demo_till_sells_through_a_hub_outage_and_the_queue_drains(demo):
     settings, db, hub = demo
+    open_shift_in(db, settings.store.store_id, settings.till.till_id, settings.store.currency)
     till = build_services(settings, db).till
     till.start()
     till.sign_in("1", "1234")

@@ -6,9 +6,12 @@ session's ``changed`` signal and refreshes the screen, the status bar and the pr
 
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import Any
 
 from pos.i18n import _, ngettext
+from pos.sale import Sale
 from pos.till import TillResult
 from ui import formatting
 from ui.customer_display.follower import CustomerFacing
@@ -59,6 +62,8 @@ class MainWindow(QMainWindow):
         self.weighing = Weighing(self)  # F6: the scale's weight into the sale
         self.customer_facing = CustomerFacing.for_window(self.session, self)  # None without [customer_display]
         self.scanning = Scanning(services, self.sale_actions, self.status.show_scanner, self)  # scans wherever the focus is
+        self.inactivity = (store_day_hook("ui.sale_control.inactivity", "install_inactivity_lock", self)
+                           if services.store_day is not None else None)  # locks the till after the idle time
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         """A small screen gets slightly smaller fonts and paddings (the dialogs too)."""
@@ -97,10 +102,23 @@ class MainWindow(QMainWindow):
     def sign_in(self, cashier_code: str, pin: str) -> None:
         (
             self.session.change(lambda till: till.sign_in(cashier_code, pin))
-            .success(lambda _result: self.show_sale())
+            .success(lambda _result: self._signed_in())
             .failure(self._sign_in_refused)
             .run()
         )
+
+    def _signed_in(self) -> None:
+        """The sale screen; with a store's day and no shift open, the open-shift dialog first."""
+        self.show_sale()
+        if self.services.store_day is None:
+            return
+
+        def shift_known(shift: object) -> None:
+            if shift is None and self.sale_actions.dialog is None:
+                store_day_hook("ui.shift.actions", "ask_for_shift", self.sale_actions)
+
+        self.session.query(lambda till, _journal: till.day.shift if till.day else True).success(shift_known).failure(
+            self.sale_actions.problem).run()
 
     def _sign_in_refused(self, error: BaseException) -> None:
         show_problem(self.sign_in_screen, error)
@@ -137,6 +155,7 @@ class MainWindow(QMainWindow):
             sale = result.sale
             screen.totals.show_change(sale.change)
             screen.message.show_notice(_("Receipt {number} saved").format(number=sale.receipt_number))
+            self.open_drawer_for(sale)
             self.printer.print_now()
         elif result.basket_changed:
             screen.totals.clear_change()
@@ -145,6 +164,18 @@ class MainWindow(QMainWindow):
             screen.message.clear_error()
         if result.journal_changed:
             self.status.refresh_counts()
+
+    def open_drawer_for(self, sale: Sale) -> None:
+        """Cash taken or given back: the drawer opens (the printer's drawer port, ESC p on the pin
+        of ``[store_day] drawer_pin``), on the printer worker, before the receipt prints."""
+        day = self.services.store_day
+        if day is None or not day.rules.open_drawer or not self.printer.enabled:
+            return
+        if not any(p.method == "cash" for p in sale.payments):
+            return
+        pin = day.rules.drawer_pin
+        (self.session.printing(lambda spooler: spooler.open_drawer(pin))
+         .failure(lambda error: show_problem(self.sale_screen.message, error)).run())
 
     # -- for tests and for shutting down -----------------------------------------------
     def is_idle(self) -> bool:
@@ -164,12 +195,25 @@ class MainWindow(QMainWindow):
         self.printer.stop()
         self.weighing.stop()
         self.scanning.stop()
+        stop = getattr(self.inactivity, "stop", None)
+        if callable(stop):
+            stop()
         if self.customer_facing is not None:
             self.customer_facing.stop()
         self.session.shutdown()
         if self.services.sync_worker is not None:
             self.services.sync_worker.stop()
         log.info("till window closed")
+
+
+def store_day_hook(module_name: str, function_name: str, *args: object) -> Any:
+    """Call a store's day screen's entry point (ui.shift, ui.sale_control...), logged if missing."""
+    try:
+        function = getattr(importlib.import_module(module_name), function_name)
+    except (ImportError, AttributeError):
+        log.exception("the store's day entry %s.%s is missing", module_name, function_name)
+        return None
+    return function(*args)
 
 
 def _printing_enabled(services: TillServices) -> bool:

@@ -143,7 +143,7 @@ def test_check_journal_status_and_the_status_bar_count_the_outbox_alike(tmp_path
 
     audit = kassa("check-journal", "--config", str(offline), data_dir=tmp_path)
     assert audit.returncode == 0, audit.stderr
-    assert audit.stdout.splitlines()[0] == "next receipt 6, 2 sales waiting to be sent, 2 quarantined"
+    assert audit.stdout.splitlines()[0] == "next receipt 6, 2 documents waiting to be sent, 2 quarantined"
     alone = kassa("status", "--config", str(offline), data_dir=tmp_path)
     assert alone.stdout.splitlines() == ["link: offline only (no [sync] settings); waiting to send: 2; quarantined: 2"]
     linked = kassa("status", "--config", str(online), data_dir=tmp_path)

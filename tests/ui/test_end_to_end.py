@@ -19,6 +19,7 @@ from tests.ui.driver import WAIT_MS, TillDriver
 from ui.qt import Qt
 from shell.settings import parse_settings
 from shell.wiring import build_services
+from tests.shift_setup import open_shift_in
 
 CATALOG = [p for p in generate_catalog(300) if not p.sold_by_weight]
 CYRILLIC = next(p for p in CATALOG if p.name.startswith("Шампунь"))
@@ -52,6 +53,7 @@ def store_db(tmp_path):  # noqa: ANN001, ANN201
 
 
 def open_real_till(qtbot, db_path: Path, printer: str) -> TillDriver:  # noqa: ANN001
+    open_shift_in(db_path, "S1", "T07")  # the manager opened the shift
     driver = TillDriver.open(qtbot, build_services(settings_for(db_path, printer)))
     driver.sign_in("1", "1234")
     return driver
@@ -84,7 +86,10 @@ def test_a_sale_scanned_changed_voided_and_paid_prints_escpos_on_a_network_print
 
         qtbot.waitUntil(lambda: b"\x1dV" in printer.received(), timeout=WAIT_MS)
         data = printer.received()
-        assert data.startswith(STATUS_QUERY + b"\x1b@")  # the printer is asked its status first
+        drawer_kick = b"\x1bp\x00"  # ESC p on pin 2: cash was taken, the drawer opens before the receipt
+        assert data.startswith(drawer_kick)
+        after_kick = data[data.index(STATUS_QUERY):]
+        assert after_kick.startswith(STATUS_QUERY + b"\x1b@")  # the printer is asked its status before the receipt
         assert "Шампунь".encode("cp866") in data or "Шампунь".encode("cp1251") in data
         assert SECOND.name[:20].encode("ascii") in data
         assert THIRD.name[:20].encode("utf-8", "ignore") not in data or THIRD.name[:20] in SECOND.name
@@ -95,7 +100,7 @@ def test_a_sale_scanned_changed_voided_and_paid_prints_escpos_on_a_network_print
     sale = journal.recent_sales(1)[0]
     assert sale.total.amount == expected and sale.change.amount == Decimal(5000) - expected
     assert journal_check(open_database(store_db)) == []
-    assert journal.unsent_count() == 1
+    assert journal.unsent_count() == 2  # the shift opening and the sale
 
 
 def test_a_printer_that_is_off_does_not_stop_selling_and_the_receipt_prints_when_it_is_back(qtbot, qapp, store_db):

@@ -124,6 +124,7 @@ def test_the_settings_wire_the_scale_and_the_customer_window_into_the_real_till(
     from pos.demo_catalog import generate_catalog
     from shell.settings import parse_settings
     from shell.wiring import build_services
+    from tests.shift_setup import open_shift_in
 
     text = (f'[store]\nstore_id = "S1"\nname = "Kassa Demo"\nlocale = "uk_UA"\n'
             f'[scale]\nport = "{simulator.path}"\nframing = "8N1"\ntimeout = 5\n'
@@ -132,6 +133,7 @@ def test_the_settings_wire_the_scale_and_the_customer_window_into_the_real_till(
     db = open_database(tmp_path / "till.sqlite3")
     create_demo_store(db, items=100)
     weighed = next(p for p in generate_catalog(100) if p.sold_by_weight)
+    open_shift_in(db, "S1", "T01")
     try:
         till = open_till(build_services(settings, db))
         till.sign_in("1", "1234")
