@@ -240,3 +240,21 @@ def resume(till: Till) -> Shift:
     shift = _shift(_day(till))
     shift.resume()
     return shift
+
+
+# -- the drawer ------------------------------------------------------------------------
+def drawer_pin(till: Till) -> int | None:
+    """The printer's drawer port pin to kick, or None when this till opens no drawer."""
+    rules = _day(till).rules
+    return rules.drawer_pin if rules.open_drawer else None
+
+
+def no_sale(till: Till, approval_id: uuid.UUID | None = None) -> int | None:
+    """Open the drawer without a sale (``NO_SALE``), in an open shift; the pin to kick."""
+    day = _day(till)
+    who = till.staff()
+    day.require_selling()
+    record = day.authorise(who, Action.NO_SALE, approval_id=approval_id)
+    log.info("no sale: drawer opened by %s%s", who.cashier.cashier_id,
+             f", approved {record.approval_id}" if record else "")
+    return drawer_pin(till)
