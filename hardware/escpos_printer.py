@@ -22,6 +22,14 @@ The profile (``hardware.printer_profiles``) sets the dots a line (80 or 58 mm pa
 logo printed first (centred, as a raster image) and the end: a cut on a printer with a
 cutter, else a feed to the tear bar.
 
+The receipt code (a ``qr`` row) is a QR code, centred: drawn by the printer itself
+(python-escpos ``qr(native=True)``: GS ( k, error correction M) when the profile has QR codes
+(``qrCode``), else sent as a raster picture drawn by ``hardware.receipt_image.qr_bitmap``;
+the ``receipt_code`` setting can force either or leave the code off.  X and Z reports
+(``pos.report_layout``) and return receipts (``pos.return_layout``) are rows like a receipt
+and go the same way, straight to the printer.  The cash drawer is kicked with python-escpos
+``cashdraw`` (ESC p on pin 2 or 5), alone on its connection.
+
 Every row's text is cleaned of control characters right before it becomes bytes
 (``hardware.printer_text``): whatever a row holds, the only commands in the output are
 the renderer's own (ESC @, ESC t, ESC a, ESC E, ESC !, GS v 0, ESC d, GS V).
@@ -38,15 +46,17 @@ from typing import Any
 
 from PIL import Image, ImageOps
 
-from hardware.errors import DeviceError, PrinterInterrupted, PrinterNotConfigured
+from hardware.errors import DeviceError, PrinterFailed, PrinterInterrupted, PrinterNotConfigured
 from hardware.printer_config import PrinterSpec, parse_printer
 from hardware.printer_profiles import DOTS_PER_CHARACTER, dot_width, printer_profile
 from hardware.printer_status import PrinterStatus
 from hardware.printer_text import printer_safe
-from hardware.receipt_image import RowPainter, word_spans
+from hardware.receipt_image import RowPainter, qr_bitmap, qr_module_dots, word_spans
 from hardware.transports import MemoryTransport, Transport, open_transport
 from pos.receipt import Receipt
 from pos.receipt_layout import ReceiptDocument, Row, layout_receipt
+from pos.report_layout import ReportPrintout, layout_report
+from pos.return_layout import ReturnPrintout, layout_return
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +83,9 @@ class EscposRenderer:
         features = probe.profile.profile_data.get("features", {})
         self.inline_pictures = bool(features.get("bitImageColumn", True)) and spec.inline_pictures
         self.quadruple = True  # double rows as normal-size pictures printed 2 x 2 (GS v 0 mode 3)
+        self.code_mode = spec.receipt_code
+        if self.code_mode == "auto":
+            self.code_mode = "native" if features.get("qrCode", False) else "image"
 
     def render(self, document: ReceiptDocument) -> bytes:
         p = self._dummy_class(profile=self.spec.profile)
@@ -82,6 +95,9 @@ class EscposRenderer:
             style = self._style(p, style, ("center", False, False))
             p._raw(raster(self.logo))
         for row in document.rows:
+            if row.kind == "qr":
+                style = self._code(p, style, row)
+                continue
             text = printer_safe(row.text)  # no byte of the data may be a printer command
             if row.kind == "text" and not self.printable(text):
                 if self.inline_pictures and not row.double:
@@ -102,6 +118,21 @@ class EscposRenderer:
         else:
             p._raw(b"\x1bd" + bytes([TEAR_FEED]))  # ESC d n: past the tear bar
         return bytes(p.output)
+
+    def _code(self, p: Any, style: tuple[str, bool, bool], row: Row) -> tuple[str, bool, bool]:
+        """The receipt code as a QR code on rows of its own, centred (nothing when it is off)."""
+        text = printer_safe(row.text)
+        if self.code_mode == "none" or not text.strip() or not text.isascii():
+            return style
+        style = self._style(p, style, ("center", False, False))
+        module = qr_module_dots(self.dot_width)
+        if self.code_mode == "native":
+            from escpos.constants import QR_ECLEVEL_M
+
+            p.qr(text, ec=QR_ECLEVEL_M, size=module, native=True)
+        else:
+            p._raw(raster(qr_bitmap(text, module)))
+        return style
 
     def _mixed_line(self, p: Any, row: Row, text: str) -> None:
         """One row as text with its unprintable words as pictures in their own cells."""
@@ -236,6 +267,65 @@ class EscposReceiptPrinter:
     def receipt_bytes(self, receipt: Receipt) -> bytes:
         """The ESC/POS bytes of a receipt, without printing it."""
         return self.renderer.render(layout_receipt(receipt, self.spec.width))
+
+    def report_bytes(self, printout: ReportPrintout) -> bytes:
+        return self.renderer.render(layout_report(printout, self.spec.width))
+
+    def return_bytes(self, printout: ReturnPrintout) -> bytes:
+        return self.renderer.render(layout_return(printout, self.spec.width))
+
+    def print_report(self, printout: ReportPrintout) -> None:
+        """An X or Z report now; a ``DeviceError`` if it did not all reach the printer."""
+        report = printout.report
+        what = f"{report.kind.value} report" + (f" {report.z_number}" if report.z_number else "")
+        self._print_now(what, lambda: self.report_bytes(printout))
+
+    def print_return(self, printout: ReturnPrintout) -> None:
+        self._print_now(f"return {printout.returned.return_number}", lambda: self.return_bytes(printout))
+
+    def _print_now(self, what: str, render: Any) -> None:
+        if self.spec.kind == "none":
+            log.info("printing is disabled; %s not printed", what)
+            return
+        try:
+            data = render()
+        except DeviceError:
+            raise
+        except Exception as error:  # an escpos or Pillow failure: a setting, not the document
+            log.exception("%s could not be rendered for %s", what, self.address)
+            raise PrinterNotConfigured(address=self.address, reason=f"cannot render: {error}") from error
+        self.send(data)
+        log.info("%s sent to %s (%d bytes)", what, self.address, len(data))
+
+    def drawer_bytes(self, pin: int) -> bytes:
+        """ESC p m t1 t2 for the drawer on ``pin`` (2 or 5), through python-escpos."""
+        p = self.renderer._dummy_class(profile=self.spec.profile)
+        p.cashdraw(pin)
+        return bytes(p.output)
+
+    def open_drawer(self, pin: int) -> None:
+        """Kick the cash drawer.  Its connection asks no status first: paper out or a cover
+        open must not keep the drawer shut (the printer may still hold the kick until it is
+        ready again, see docs/hardware.md)."""
+        if self.spec.kind == "none":
+            log.info("printing is disabled: no printer to open the drawer on pin %d", pin)
+            return
+        data = self.drawer_bytes(pin)
+        report = getattr(self.transport, "status", None)
+        with self._lock:
+            asking = report.enabled if report is not None else False
+            if report is not None:
+                report.enabled = False
+            try:
+                self.transport.send(data)
+            except DeviceError:
+                raise
+            except Exception as error:  # a driver error no transport foresaw
+                raise PrinterFailed(address=self.address, reason=str(error)[:160]) from error
+            finally:
+                if report is not None:
+                    report.enabled = asking
+        log.info("cash drawer kicked on pin %d through %s", pin, self.address)
 
     def print_receipt(self, receipt: Receipt) -> None:
         if self.spec.kind == "none":

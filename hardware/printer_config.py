@@ -16,7 +16,9 @@ Options travel beside the string: ``profile`` (a python-escpos capabilities prof
 per line; 0 = from the paper and the profile), ``cutter`` (false: no cut, a feed to the tear
 bar), ``logo`` (a picture printed at the top), ``timeout`` (seconds a network connect or send
 may stall) and ``status`` (ask the printer's real-time status before and after a receipt;
-``check_paper`` is its older name).  See ``hardware.printer_profiles``.
+``check_paper`` is its older name) and ``receipt_code`` (how the receipt's QR code is printed:
+``auto`` = by the printer itself when its profile has QR codes, else as a picture; ``native``,
+``image``, or ``none``).  See ``hardware.printer_profiles``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from hardware.errors import PrinterNotConfigured
 from pos.i18n import is_unicode_text
 
 PrinterKind = Literal["none", "dummy", "file", "network", "usb", "serial", "preview"]
+ReceiptCodeMode = Literal["auto", "native", "image", "none"]
+RECEIPT_CODE_MODES = ("auto", "native", "image", "none")
 
 ACCEPTED_FORMS = (
     "none",
@@ -66,6 +70,7 @@ class PrinterSpec:
     cutter: bool = True  # cut at the end (when the profile has a cutter), else feed to the tear bar
     logo: str = ""  # a picture file printed at the top of every receipt
     inline_pictures: bool = True  # unprintable words as pictures within a text line (ESC *)
+    receipt_code: ReceiptCodeMode = "auto"  # the receipt's QR code: by the printer (GS ( k), as a picture, or none
     setting: str = field(default="", compare=False)  # the string as the user wrote it
 
     @property
@@ -95,6 +100,7 @@ def parse_printer(
     paper: int = 80,
     cutter: bool = True,
     logo: str = "",
+    receipt_code: str = "auto",
 ) -> PrinterSpec:
     """Parse a printer connection string; a wrong one raises ``PrinterNotConfigured``
     (a DeviceError) whose message lists the accepted forms."""
@@ -108,9 +114,12 @@ def parse_printer(
     _check_options(text, profile, width, dot_width, timeout)
     if paper not in (80, 58):
         raise _bad(text, f"paper must be 80 or 58 (mm), not {paper}")
+    if receipt_code not in RECEIPT_CODE_MODES:
+        raise _bad(text, f"receipt_code must be one of {', '.join(RECEIPT_CODE_MODES)}, not {str(receipt_code)[:20]!r}")
     base = PrinterSpec(
         "none", profile=profile, width=width, dot_width=dot_width, timeout=timeout,
         check_paper=check_paper if status is None else status, paper=paper, cutter=cutter, logo=logo, setting=text,
+        receipt_code=receipt_code,  # type: ignore[arg-type]  # checked against RECEIPT_CODE_MODES above
     )
     if kind == "dummy" and not rest:
         return replace(base, kind="dummy")

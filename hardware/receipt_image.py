@@ -1,6 +1,7 @@
 """Receipt rows drawn with Pillow: whole receipts as a picture of thermal paper (previews,
 the README screenshot), and single rows as 1-bit bitmaps for the printer when a row holds
-characters no printer code page has (Georgian, Azerbaijani ə, ₴).
+characters no printer code page has (Georgian, Azerbaijani ə, ₴).  A ``qr`` row (the
+receipt code) is drawn as the QR code the printer prints (``qr_bitmap``), centred.
 
 The font is DejaVu Sans Mono, sized so that ``width`` characters fill ``dot_width`` dots,
 like the printer's own font A (12 x 24 dots, 42 characters on 80 mm paper at 512 dots).
@@ -20,7 +21,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from hardware.printer_text import printer_safe
 from pos.receipt import Receipt
@@ -35,6 +36,8 @@ GEORGIAN = ((0x10A0, 0x10FF), (0x1C90, 0x1CBF), (0x2D00, 0x2D2F))  # Mkhedruli, 
 OVERSAMPLE = 4  # a narrowed word is drawn this many times larger, then scaled down
 DEFAULT_DOT_WIDTH = 512
 MONO_ADVANCE = 1233 / 2048  # DejaVu Sans Mono: every glyph is 0.602 em wide
+
+QR_QUIET_MODULES = 2  # white modules around the code (the paper's margins add more)
 
 PAPER = (255, 255, 255)
 INK = (24, 24, 28)
@@ -67,6 +70,30 @@ def word_spans(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def qr_module_dots(dot_width: int) -> int:
+    """Dots a side of one QR module: 5 on 80 mm paper (a code about 2 cm wide), 4 on 58 mm."""
+    return 5 if dot_width >= 500 else 4
+
+
+@lru_cache(maxsize=8)
+def qr_bitmap(text: str, module: int) -> Image.Image:
+    """``text`` as a QR code (error correction M: a smudge or a fold still reads), 1-bit,
+    ``module`` dots a module, with a quiet zone of ``QR_QUIET_MODULES``."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(version=None, error_correction=ERROR_CORRECT_M, box_size=1, border=QR_QUIET_MODULES)
+    code.add_data(text.encode("ascii", "replace"))
+    code.make(fit=True)
+    size = code.modules_count + 2 * QR_QUIET_MODULES
+    image = Image.new("1", (size, size), 1)
+    for y, row in enumerate(code.get_matrix()):
+        for x, dark in enumerate(row):
+            if dark:
+                image.putpixel((x, y), 0)
+    return image.resize((size * module, size * module), Image.Resampling.NEAREST)
+
+
 class RowPainter:
     """Draws rows of a ``width``-character layout across ``dot_width`` dots."""
 
@@ -82,14 +109,23 @@ class RowPainter:
     def font(self, row: Row) -> ImageFont.FreeTypeFont:
         return _font(self.font_size * (2 if row.double else 1), row.bold)
 
+    def qr(self, row: Row) -> Image.Image:
+        return qr_bitmap(row.text, qr_module_dots(self.dot_width))
+
     def height(self, row: Row) -> int:
         if row.kind == "blank":
             return self.line_height // 2
+        if row.kind == "qr":
+            return self.qr(row).height
         return self.line_height * (2 if row.double else 1)
 
     def draw(self, draw: ImageDraw.ImageDraw, row: Row, left: int, top: int, ink: int | tuple[int, ...]) -> None:
         height = self.height(row)
         if row.kind == "blank":
+            return
+        if row.kind == "qr":
+            code = self.qr(row)
+            draw.bitmap((left + (self.text_width - code.width) // 2, top), ImageOps.invert(code.convert("L")), fill=ink)
             return
         if row.kind == "rule":
             y = top + height // 2

@@ -6,11 +6,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pos.catalog import Product
 from pos.receipt import Receipt
 from pos.sale import Cashier, Sale
+
+if TYPE_CHECKING:
+    from pos.report_layout import ReportPrintout
+    from pos.return_layout import ReturnPrintout
 
 
 class Catalog(Protocol):
@@ -91,6 +95,18 @@ class OutboxMessage:
 class ReceiptPrinter(Protocol):
     def print_receipt(self, receipt: Receipt) -> None:
         """Print or raise a DeviceProblem (absent, off, out of paper...)."""
+        ...
+
+    def print_report(self, printout: ReportPrintout) -> None:
+        """Print an X or Z report now (not queued), or raise a DeviceProblem."""
+        ...
+
+    def print_return(self, printout: ReturnPrintout) -> None:
+        """Print a return receipt now (not queued), or raise a DeviceProblem."""
+        ...
+
+    def open_drawer(self, pin: int) -> None:
+        """Kick the cash drawer on the printer's drawer port (pin 2 or 5), or raise a DeviceProblem."""
         ...
 
 

@@ -1,15 +1,25 @@
-"""The receipt as data: built here from a recorded sale, rendered by hardware/ (ESC/POS, PNG)."""
+"""The receipt as data: built here from a recorded sale, rendered by hardware/ (ESC/POS, PNG).
+
+Every receipt carries its receipt code (``pos.receipt_code``: the store, till and sale, with a
+check), printed as a QR code so that a return finds the sale again by scanning it.  A store or
+till id that cannot go in the code leaves the receipt without one (logged): a receipt is never
+refused for it.
+"""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from pos.money import Money
+from pos.receipt_code import receipt_code_text
 from pos.sale import Sale
 from pos.tax import TaxLine
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +66,16 @@ class Receipt:
     due: Money
     payments: tuple[ReceiptPayment, ...]
     is_copy: bool = False
+    code: str = ""  # what the QR code holds (pos.receipt_code); "" prints none
+
+
+def receipt_code_of(store_id: str, till_id: str, sale_id: uuid.UUID) -> str:
+    """The receipt code of a sale, or "" (logged) when the store or till id cannot go in one."""
+    try:
+        return receipt_code_text(store_id, till_id, sale_id)
+    except ValueError as error:
+        log.warning("receipt of sale %s printed without its code: %s", sale_id, error)
+        return ""
 
 
 def build_receipt(sale: Sale, store: StoreInfo, *, is_copy: bool = False) -> Receipt:
@@ -77,4 +97,5 @@ def build_receipt(sale: Sale, store: StoreInfo, *, is_copy: bool = False) -> Rec
         due=sale.due,
         payments=tuple(ReceiptPayment(p.method, p.tendered, p.change) for p in sale.payments),
         is_copy=is_copy,
+        code=receipt_code_of(sale.store_id or store.store_id, sale.till_id or store.till_id, sale.sale_id),
     )

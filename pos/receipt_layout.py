@@ -5,7 +5,12 @@ translated into the *receipt's* language (``receipt.store.locale``), numbers and
 formatted for that locale with Babel, and every row fits the paper width: long names wrap
 at spaces, a number is never cut (amounts are glued with no-break spaces while laid out).
 A ``double`` row is printed at twice the width and height, so its text is at most half
-the width long.
+the width long.  A ``qr`` row holds the receipt code (``pos.receipt_code``): the printer
+draws it as a QR code, centred, on rows of its own.
+
+``Lines`` (formatting in the store's language and the row builders) is shared by the other
+printouts of the till: the X and Z reports (``pos.report_layout``) and the return receipt
+(``pos.return_layout``).
 """
 
 from __future__ import annotations
@@ -22,11 +27,11 @@ from babel.numbers import format_decimal
 
 from pos.i18n import N_, Translator, translator
 from pos.money import Money, exponent
-from pos.receipt import Receipt, ReceiptLine, ReceiptPayment
+from pos.receipt import Receipt, ReceiptLine, ReceiptPayment, StoreInfo
 from pos.tax import TaxLine
 
 Align = Literal["left", "center", "right"]
-RowKind = Literal["text", "rule", "blank"]
+RowKind = Literal["text", "rule", "blank", "qr"]
 
 MIN_WIDTH = 24
 GLUE = "\u00a0"  # holds a number together while wrapping; printed as a plain space
@@ -48,8 +53,9 @@ LABELS: dict[str, str] = {
     "card": N_("Card"),
     "change": N_("Change"),
     "sale": N_("Sale {sale_id}"),
+    "exchange_credit": N_("Exchange credit"),
 }
-PAYMENT_LABELS = {"cash": "cash", "card": "card"}
+PAYMENT_LABELS = {"cash": "cash", "card": "card", "exchange_credit": "exchange_credit"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +68,9 @@ class Row:
 
     @property
     def columns(self) -> int:
-        """Character cells the row takes on paper."""
+        """Character cells the row takes on paper (a QR code takes rows of its own, no cells)."""
+        if self.kind == "qr":
+            return 0
         return len(self.text) * (2 if self.double else 1)
 
 
@@ -76,6 +84,8 @@ class ReceiptDocument:
         out = []
         for row in self.rows:
             text = " ".join(row.text) if row.double else row.text
+            if row.kind == "qr":
+                text = "[QR]"
             if row.align == "center":
                 text = text.center(self.width).rstrip()
             elif row.align == "right":
@@ -120,19 +130,25 @@ def wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-class _Layout:
-    def __init__(self, receipt: Receipt, width: int) -> None:
-        self.receipt = receipt
+class Lines:
+    """Numbers, dates and labels in the store's language, and rows that fit ``width``."""
+
+    labels: dict[str, str] = LABELS
+
+    def __init__(self, store: StoreInfo, width: int) -> None:
+        if width < MIN_WIDTH:
+            raise ValueError(f"a printout needs at least {MIN_WIDTH} characters per line, not {width}")
+        self.store = store
         self.width = width
-        self.locale = receipt.store.locale
-        self.t: Translator = translator(receipt.store.locale)
+        self.locale = store.locale
+        self.t: Translator = translator(store.locale)
 
     def label(self, key: str, **fields: object) -> str:
-        text = self.t.gettext(LABELS[key])
+        text = self.t.gettext(self.labels[key])
         try:
             return text.format(**fields) if fields else text
         except (KeyError, IndexError):  # a translation with a broken placeholder
-            return LABELS[key].format(**fields)
+            return self.labels[key].format(**fields)
 
     # -- numbers and dates -------------------------------------------------------------
     def _glued(self, text: str) -> str:
@@ -144,8 +160,10 @@ class _Layout:
         return self._glued(format_decimal(money.amount, format=pattern, locale=self.locale))
 
     def quantity(self, line: ReceiptLine) -> str:
-        q = line.quantity
-        if line.sold_by_weight:
+        return self.quantity_of(line.quantity, line.sold_by_weight)
+
+    def quantity_of(self, q: Decimal, sold_by_weight: bool) -> str:
+        if sold_by_weight:
             return self._glued(format_decimal(q, format="#,##0.000", locale=self.locale))
         if q == q.to_integral_value():
             return self._glued(format_decimal(q, format="#,##0", locale=self.locale))
@@ -156,7 +174,7 @@ class _Layout:
 
     def when(self, moment: datetime) -> str:
         try:
-            zone: ZoneInfo | None = ZoneInfo(self.receipt.store.timezone)
+            zone: ZoneInfo | None = ZoneInfo(self.store.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             zone = None
         date = format_skeleton("yMd", moment, tzinfo=zone, locale=self.locale)
@@ -202,58 +220,17 @@ class _Layout:
     def rule(self) -> Row:
         return Row("-" * self.width, kind="rule")
 
-    # -- the receipt ---------------------------------------------------------------------
-    def rows(self) -> list[Row]:
-        r = self.receipt
-        rows = self.header()
-        rows.append(self.rule())
-        for line in r.lines:
-            rows += self.item(line)
-        rows.append(self.rule())
-        rows += self.totals()
-        for payment in r.payments:
-            rows += self.payment(payment)
-        if r.taxes:
-            rows.append(self.rule())
-            rows += self.taxes(r.taxes)
-        rows.append(self.rule())
-        if clean_text(r.store.footer):
-            rows += self.text(r.store.footer, "center")
-        rows += self.text(self.label("sale", sale_id=r.sale_id.hex[:8]), "center")
-        if r.is_copy:
-            rows += self.text(f"*** {self.label('copy')} ***", "center", bold=True)
-        return rows
+    def blank(self) -> Row:
+        return Row("", kind="blank")
 
-    def header(self) -> list[Row]:
-        r, store = self.receipt, self.receipt.store
+    def store_header(self) -> list[Row]:
+        """The store's name (double), address and tax id, centred."""
+        store = self.store
         rows = self.text(store.name, "center", bold=True, double=True)
         if clean_text(store.address):
             rows += self.text(store.address, "center")
         if clean_text(store.tax_id):
             rows += self.text(self.label("tax_id", tax_id=store.tax_id), "center")
-        if r.is_copy:
-            rows.append(Row("", kind="blank"))
-            rows += self.text(f"*** {self.label('copy')} ***", "center", bold=True, double=True)
-        rows.append(Row("", kind="blank"))
-        rows += self.pair(self.label("receipt", number=r.receipt_number), [self.when(r.completed_at)])
-        rows += self.pair(self.label("cashier", name=r.cashier_name), [self.label("till", till=store.till_id)])
-        return rows
-
-    def item(self, line: ReceiptLine) -> list[Row]:
-        rows = self.text(line.name)
-        unit = self.label("kg") if line.sold_by_weight else ""
-        quantity = self.quantity(line) + (GLUE + unit if unit else "")
-        price = f"{quantity} x {self.amount(line.unit_price)}"
-        total = f"{self.amount(line.total)}{GLUE}{clean_text(line.vat_code)}"
-        return rows + self.pair(price, [total], indent=3)
-
-    def totals(self) -> list[Row]:
-        r = self.receipt
-        total = f"{self.amount(r.total)}{GLUE}{r.total.currency}"
-        rows = self.pair(self.label("total"), [total], bold=True, double=True)
-        if not r.rounding.is_zero():
-            rows += self.pair(self.label("rounding"), [self.amount(r.rounding)])
-            rows += self.pair(self.label("to_pay"), [f"{self.amount(r.due)}{GLUE}{r.due.currency}"], bold=True)
         return rows
 
     def taxes(self, taxes: tuple[TaxLine, ...]) -> list[Row]:
@@ -285,10 +262,71 @@ class _Layout:
         vat = self._glued(self.label("vat", amount=self.amount(tax.tax)))
         return self.pair(name, [net, vat])
 
+    def method(self, method: str) -> str:
+        """A tender's name (cash, card, exchange credit) in the store's language."""
+        key = PAYMENT_LABELS.get(method)
+        return self.label(key) if key else method
+
+
+class _Layout(Lines):
+    def __init__(self, receipt: Receipt, width: int) -> None:
+        super().__init__(receipt.store, width)
+        self.receipt = receipt
+
+    # -- the receipt ---------------------------------------------------------------------
+    def rows(self) -> list[Row]:
+        r = self.receipt
+        rows = self.header()
+        rows.append(self.rule())
+        for line in r.lines:
+            rows += self.item(line)
+        rows.append(self.rule())
+        rows += self.totals()
+        for payment in r.payments:
+            rows += self.payment(payment)
+        if r.taxes:
+            rows.append(self.rule())
+            rows += self.taxes(r.taxes)
+        rows.append(self.rule())
+        if clean_text(r.store.footer):
+            rows += self.text(r.store.footer, "center")
+        if r.code:
+            rows.append(Row(r.code, "center", kind="qr"))
+        rows += self.text(self.label("sale", sale_id=r.sale_id.hex[:8]), "center")
+        if r.is_copy:
+            rows += self.text(f"*** {self.label('copy')} ***", "center", bold=True)
+        return rows
+
+    def header(self) -> list[Row]:
+        r, store = self.receipt, self.receipt.store
+        rows = self.store_header()
+        if r.is_copy:
+            rows.append(Row("", kind="blank"))
+            rows += self.text(f"*** {self.label('copy')} ***", "center", bold=True, double=True)
+        rows.append(Row("", kind="blank"))
+        rows += self.pair(self.label("receipt", number=r.receipt_number), [self.when(r.completed_at)])
+        rows += self.pair(self.label("cashier", name=r.cashier_name), [self.label("till", till=store.till_id)])
+        return rows
+
+    def item(self, line: ReceiptLine) -> list[Row]:
+        rows = self.text(line.name)
+        unit = self.label("kg") if line.sold_by_weight else ""
+        quantity = self.quantity(line) + (GLUE + unit if unit else "")
+        price = f"{quantity} x {self.amount(line.unit_price)}"
+        total = f"{self.amount(line.total)}{GLUE}{clean_text(line.vat_code)}"
+        return rows + self.pair(price, [total], indent=3)
+
+    def totals(self) -> list[Row]:
+        r = self.receipt
+        total = f"{self.amount(r.total)}{GLUE}{r.total.currency}"
+        rows = self.pair(self.label("total"), [total], bold=True, double=True)
+        if not r.rounding.is_zero():
+            rows += self.pair(self.label("rounding"), [self.amount(r.rounding)])
+            rows += self.pair(self.label("to_pay"), [f"{self.amount(r.due)}{GLUE}{r.due.currency}"], bold=True)
+        return rows
+
     def payment(self, payment: ReceiptPayment) -> list[Row]:
-        key = PAYMENT_LABELS.get(payment.method)
-        method = self.label(key) if key else payment.method
-        rows = self.pair(method, [self.amount(payment.tendered)])
+        rows = self.pair(self.method(payment.method), [self.amount(payment.tendered)])
         if not payment.change.is_zero():
             rows += self.pair(self.label("change"), [self.amount(payment.change)])
         return rows

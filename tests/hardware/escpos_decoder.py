@@ -34,6 +34,7 @@ class Line:
     double: bool = False
     picture: tuple[int, int] | None = None  # (width, height) in dots: a raster image line
     inline: tuple[tuple[int, int], ...] = ()  # (column, width in dots) of each bit image in a text line
+    code: str | None = None  # a QR code the printer draws (GS ( k): what it holds
 
 
 @dataclass
@@ -44,7 +45,7 @@ class Decoded:
 
     @property
     def texts(self) -> list[str]:
-        return [line.text for line in self.lines if line.picture is None]
+        return [line.text for line in self.lines if line.picture is None and line.code is None]
 
     @property
     def pictures(self) -> list[Line]:
@@ -54,6 +55,11 @@ class Decoded:
     @property
     def with_inline_pictures(self) -> list[Line]:
         return [line for line in self.lines if line.inline]
+
+    @property
+    def codes(self) -> list[str]:
+        """What the QR codes the printer draws itself hold, in order."""
+        return [line.code for line in self.lines if line.code is not None]
 
     @property
     def cut(self) -> bool:
@@ -82,6 +88,7 @@ def decode(data: bytes) -> Decoded:
     page, align, bold, double = 0, "left", False, False
     pending: list[str] = []  # each byte decoded with the code page selected when it came
     inline: list[tuple[int, int]] = []
+    stored = ""  # the QR code data last stored (GS ( k fn 80)
     i = 0
     while i < len(data):
         byte = data[i]
@@ -116,6 +123,13 @@ def decode(data: bytes) -> Decoded:
             scale = 2 if data[i + 3] in (3, 51) else 1  # mode 3: each dot printed 2 x 2
             out.lines.append(Line("", align, bold, double, picture=(8 * width_bytes * scale, height * scale)))
             i += 8 + width_bytes * height
+        elif byte == GS and data[i + 1] == ord("("):  # GS ( k: a QR code's settings, data, print
+            size, function = data[i + 3] + 256 * data[i + 4], data[i + 6]
+            if function == 80:  # store the data (after cn fn m)
+                stored = data[i + 8 : i + 5 + size].decode("ascii")
+            elif function == 81:  # print what is stored, on lines of its own
+                out.lines.append(Line("", align, bold, double, code=stored))
+            i += 5 + size
         elif byte == GS:  # GS V m: the cut
             i += 3
         else:

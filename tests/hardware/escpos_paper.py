@@ -14,7 +14,7 @@ import codecs
 
 from PIL import Image
 
-from hardware.receipt_image import RowPainter
+from hardware.receipt_image import RowPainter, qr_bitmap
 from pos.receipt_layout import Row
 
 ESC, GS, LF = 0x1B, 0x1D, 0x0A
@@ -41,6 +41,7 @@ def paper_image(data: bytes, *, width: int = 42, dot_width: int = 512, profile: 
     line: list[str] = []
     pictures: list[tuple[int, Image.Image]] = []  # (first cell, dots) of the bit images in the line
     page, align, bold, double = 0, "left", False, False
+    module, stored = 3, ""
     i = 0
     while i < len(data):
         byte = data[i]
@@ -85,6 +86,18 @@ def paper_image(data: bytes, *, width: int = 42, dot_width: int = 512, profile: 
             strip.paste(raster, (0, 0))
             strips.append(strip)
             i += 8 + size
+        elif byte == GS and data[i + 1] == ord("("):  # GS ( k: a QR code the printer draws
+            size, function = data[i + 3] + 256 * data[i + 4], data[i + 6]
+            if function == 67:
+                module = data[i + 7]
+            elif function == 80:
+                stored = data[i + 8 : i + 5 + size].decode("ascii")
+            elif function == 81:
+                code = qr_bitmap(stored, module)
+                strip = Image.new("1", (dot_width, code.height), 1)
+                strip.paste(code, ((dot_width - code.width) // 2 if align == "center" else 0, 0))
+                strips.append(strip)
+            i += 5 + size
         elif byte == GS:  # GS V: the cut, the end of the receipt
             break
         else:

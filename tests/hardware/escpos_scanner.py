@@ -36,6 +36,9 @@ _ESC_COMMANDS: dict[int, tuple[str, int, frozenset[int] | None]] = {
 }
 
 
+QR_FUNCTIONS = {65: "qr model", 67: "qr module size", 69: "qr error correction", 80: "qr data", 81: "qr print"}
+
+
 def scan(data: bytes) -> tuple[list[Command], bytes]:
     """The commands of one receipt in ``data`` and its printed text (lines joined by LF).
     Raises ``UnexpectedBytes`` naming the offset of the first byte that is neither text nor
@@ -104,6 +107,14 @@ def _walk(data: bytes) -> tuple[list[Command], bytes]:
                 need(8 + width_bytes * height, "raster image data")
                 commands.append(Command("raster image", header[4:8], i))
                 i += 8 + width_bytes * height
+            elif op == ord("("):  # GS ( k pL pH cn fn ...: a QR code (cn 49), its settings, data and print
+                header = need(7, "GS ( k header")
+                size = header[3] + 256 * header[4]
+                if header[2] != ord("k") or size < 2 or header[5] != 49 or header[6] not in QR_FUNCTIONS:
+                    raise UnexpectedBytes(f"GS ( {header[2:7]!r} at byte {i}: not a QR code command the renderer sends")
+                body = need(5 + size, "QR code data")[5:]
+                commands.append(Command(QR_FUNCTIONS[header[6]], body[2:], i))
+                i += 5 + size
             elif op == ord("V"):  # GS V m (full or partial cut)
                 m = need(3, "GS V")[2]
                 if m not in (0, 1, 48, 49):

@@ -37,7 +37,12 @@ def check_against_layout(printer: EscposReceiptPrinter, receipt: Receipt, decode
     assert len(lines) == len(rows)
     for row, line in zip(rows, lines, strict=True):
         text = printer_safe(row.text)
-        if row.kind == "text" and not printer.renderer.printable(text) and (row.double or not inline):
+        if row.kind == "qr":  # the receipt code: drawn by the printer, or a picture where it cannot
+            if printer.renderer.code_mode == "native":
+                assert line.code == row.text and line.align == "center"
+            else:
+                assert line.picture is not None and line.picture[0] == line.picture[1]
+        elif row.kind == "text" and not printer.renderer.printable(text) and (row.double or not inline):
             assert line.picture is not None, row
             assert line.picture[1] == printer.renderer.painter.height(row)
             assert line.picture[0] <= printer.renderer.dot_width

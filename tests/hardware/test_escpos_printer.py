@@ -52,7 +52,7 @@ def test_georgian_words_are_printed_as_pictures_in_their_cells_within_the_line(l
 def test_a_printer_without_column_images_gets_georgian_rows_as_raster_images() -> None:
     printer = EscposReceiptPrinter("dummy", profile="POS-5890", paper=58, width=32)
     printer.print_receipt(sample_receipt(("1004",)))
-    assert printer.output.count(BIT_IMAGE) == 0 and printer.output.count(RASTER) == 1
+    assert printer.output.count(BIT_IMAGE) == 0 and printer.output.count(RASTER) == 2  # the name; the receipt code
     header = printer.output[printer.output.index(RASTER) + 4 :]
     assert 8 < (header[0] + 256 * header[1]) * 8 <= 384  # cut short after the last dot
 
