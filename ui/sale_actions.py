@@ -15,7 +15,9 @@ from pos.receipt_code import looks_like_receipt_code
 from pos.sale import Sale
 from pos.scan import Words, read_scan
 from pos.till import ExpiredItem, TillResult
+from pos.store_day.roles import Action
 from ui import formatting
+from ui.approval import permit
 from ui.dialogs import ConfirmDialog, EntryDialog
 from ui.errors import show_problem
 from ui.payment_dialog import PaymentDialog
@@ -244,7 +246,13 @@ class SaleActions(QObject):
             self.screen.message.show_error(_("This till is not linked to a hub."))
             return
         folder = services.export_folder or Path.home()
-        self._open(QuarantineDialog(self.session, services.sync, folder, self.window))
+        sync = services.sync
+
+        def open_it() -> None:
+            if self.dialog is None:
+                self._open(QuarantineDialog(self.session, sync, folder, self.window))
+
+        permit(self, Action.QUARANTINE, open_it)  # a manager's screen: others need a manager's approval
 
     def menu(self) -> None:
         """F10: the store's day menu (ui.store_menu); the chosen entry runs once it closed."""

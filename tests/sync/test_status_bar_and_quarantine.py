@@ -79,6 +79,7 @@ def test_a_refused_sale_shows_in_the_quarantine_and_can_be_exported(qtbot, qapp,
     qtbot.waitUntil(lambda: "Quarantined: 1" in status.waiting_label.text(), timeout=WAIT_MS)
 
     till.press(till.scan_field, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    till.wait_until(lambda: isinstance(till.window.sale_actions.dialog, QuarantineDialog))  # after the permission check
     dialog = till.window.sale_actions.dialog
     assert isinstance(dialog, QuarantineDialog)
     qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT_MS)
@@ -117,6 +118,7 @@ def test_a_store_day_document_the_hub_refused_shows_in_the_quarantine_and_goes_b
     qtbot.waitUntil(lambda: "Quarantined: 1" in status.waiting_label.text(), timeout=WAIT_MS)
 
     till.press(till.scan_field, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    till.wait_until(lambda: isinstance(till.window.sale_actions.dialog, QuarantineDialog))  # after the permission check
     dialog = till.window.sale_actions.dialog
     assert isinstance(dialog, QuarantineDialog)
     qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT_MS)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from pos.store_day.day import NeedsApproval
+from pos.store_day.roles import Action
 from pos.till import Till, TillResult
 
 if TYPE_CHECKING:
@@ -50,3 +51,23 @@ def ask_manager(actions: SaleActions, needed: NeedsApproval, then: Callable[[uui
         actions.problem(needed)
         return
     open_prompt(actions, needed, then)
+
+
+def permit(actions: SaleActions, action: Action, then: Callable[[], None]) -> None:
+    """Check the signed-in person may do ``action`` (a till without a store's day: yes); if not,
+    ask a manager and spend the approval (journalled) before ``then()`` runs on the UI thread."""
+
+    def check(till: Till, approval_id: uuid.UUID | None) -> bool:
+        if till.day is not None:
+            till.day.authorise(till.staff(), action, approval_id=approval_id)
+        return True
+
+    def failed(error: BaseException) -> None:
+        if isinstance(error, NeedsApproval):
+            ask_manager(actions, error, lambda approval_id: actions.session.query(
+                lambda till, _journal: check(till, approval_id)).success(lambda _ok: then()).failure(
+                actions.problem).run())
+        else:
+            actions.problem(error)
+
+    actions.session.query(lambda till, _journal: check(till, None)).success(lambda _ok: then()).failure(failed).run()
