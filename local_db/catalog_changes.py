@@ -87,9 +87,10 @@ REMOVED_VAT_RATES = ("DELETE FROM vat_rates WHERE code IN (SELECT code FROM stag
                      "AND NOT EXISTS (SELECT 1 FROM products p WHERE p.vat_code = vat_rates.code)")
 # cashiers: a deleted one is kept, inactive (past sales name them)
 CASHIERS = (
-    "INSERT INTO cashiers (code, name, pin_hash, active) SELECT code, name, pin_hash, "
-    "CASE WHEN active = 1 AND deleted = 0 THEN 1 ELSE 0 END FROM staged_cashiers WHERE true "
-    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash, active = excluded.active"
+    "INSERT INTO cashiers (code, name, pin_hash, active, role) SELECT code, name, pin_hash, "
+    "CASE WHEN active = 1 AND deleted = 0 THEN 1 ELSE 0 END, role FROM staged_cashiers WHERE true "
+    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash, active = excluded.active, "
+    "role = excluded.role"
 )
 
 # staged rows that were applied (or were deletions): what stays waits for data it needs

@@ -1,5 +1,6 @@
 """The hub's reference data in the till database: staging a pull's pages, then applying
-them to the catalog and cashiers atomically.
+them to the catalog, the cashiers (with their roles) and the store's day policies
+(``store_policies``) atomically.
 
 ``stage`` upserts one page into a ``staged_*`` table (newest version of each key wins; a
 short background write transaction per page, which gives way to the till's own writes, so
@@ -45,7 +46,7 @@ from local_db.sync_state import ENROLLED_AT, LAST_PULL_AT
 
 log = logging.getLogger(__name__)
 
-DATASETS = ("taxes", "products", "prices", "barcodes", "cashiers")
+DATASETS = ("taxes", "products", "prices", "barcodes", "cashiers", "policies")
 STAGING_CACHE_KIB = 64 * 1024
 BIG_PULL = 20_000  # staged rows of one dataset from which the new catalog is built beside the live one
 
@@ -63,10 +64,23 @@ _STAGE = {
                 "in_pull = 1",
     "taxes": "INSERT INTO staged_taxes (code, percent, deleted, in_pull) VALUES (?, ?, ?, 1) "
              "ON CONFLICT (code) DO UPDATE SET percent = excluded.percent, deleted = excluded.deleted, in_pull = 1",
-    "cashiers": "INSERT INTO staged_cashiers (code, name, pin_hash, active, deleted, in_pull) VALUES (?, ?, ?, ?, ?, 1) "
-                "ON CONFLICT (code) DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash, "
-                "active = excluded.active, deleted = excluded.deleted, in_pull = 1",
+    "cashiers": "INSERT INTO staged_cashiers (code, name, pin_hash, active, deleted, role, in_pull) "
+                "VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
+                "pin_hash = excluded.pin_hash, active = excluded.active, deleted = excluded.deleted, "
+                "role = excluded.role, in_pull = 1",
+    # rows checked by the pull (sync.pull: pos.store_day.policies) before they get here
+    "policies": "INSERT INTO staged_store_policies (name, body, deleted, in_pull) VALUES (?, ?, ?, 1) "
+                "ON CONFLICT (name) DO UPDATE SET body = excluded.body, deleted = excluded.deleted, in_pull = 1",
 }
+
+# The policies, applied with the cursors (``_finish``: in the one transaction of an in-place
+# apply, or of a big pull's swap).  A deleted one is kept as deleted: the till's settings and
+# Kassa's defaults apply again.
+_POLICIES = (
+    "INSERT INTO store_policies (name, body, deleted) SELECT name, body, deleted FROM staged_store_policies "
+    "WHERE true ON CONFLICT (name) DO UPDATE SET body = excluded.body, deleted = excluded.deleted",
+    "DELETE FROM staged_store_policies",
+)
 
 _APPLY = [changes.sql(statement) for statement in (
     changes.NEW_VAT_RATES,  # first: products refer to them
@@ -94,7 +108,7 @@ _STAGE_CURSOR = (
 )
 DISCARD_CHUNK = 10_000  # staged rows of an abandoned pull removed per background transaction
 _STAGED_KEYS = {"staged_products": "code", "staged_prices": "product_code", "staged_barcodes": "gtin",
-                "staged_taxes": "code", "staged_cashiers": "code"}
+                "staged_taxes": "code", "staged_cashiers": "code", "staged_store_policies": "name"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +269,7 @@ class ReferenceData:
         return applied
 
     def waiting_rows(self) -> int:
-        return sum(int(self._read(f"SELECT count(*) FROM staged_{t}")[0][0]) for t in DATASETS)
+        return sum(int(self._read(f"SELECT count(*) FROM {table}")[0][0]) for table in _STAGED_KEYS)
 
     def _read(self, sql: str) -> list[Any]:
         try:
@@ -269,6 +283,7 @@ def _finish(cursors: Mapping[str, Cursor], pulled_at: datetime) -> list[tuple[st
     """The statements that end an apply: the new cursors and the time of the last pull; the
     pull is over (no staged cursors), and what is still staged is kept, waiting."""
     return [
+        *((statement, ()) for statement in _POLICIES),
         *((f"UPDATE {table} SET in_pull = 0 WHERE in_pull = 1", ()) for table in _STAGED_KEYS),
         ("DELETE FROM staged_cursors", ()),
         ("INSERT INTO sync_cursors (dataset, cursor, snapshot, pulled_at) VALUES (?, ?, ?, ?) "

@@ -5,7 +5,7 @@ fields are ignored, so a newer hub can add some."""
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from typing_extensions import NotRequired, TypedDict
@@ -73,6 +73,21 @@ class ReturnedAnswer(_Answer):
     lines: list[ReturnedLine]
 
 
+class RefundedPayment(_Answer):
+    payment_id: str
+    amount: Amount
+
+
+class SaleForReturnAnswer(_Answer):
+    """GET /v1/sales/{sale_id}: a sale of the till's store (its document, read with pos.codec),
+    what every till has returned of it per sold line, and refunded per payment."""
+
+    sale_id: str
+    sale: dict[str, Any]
+    returned: list[ReturnedLine] = Field(max_length=2000)
+    refunded: list[RefundedPayment] = Field(max_length=50)
+
+
 class HeartbeatAnswer(_Answer):
     hub_time: str
 
@@ -122,6 +137,14 @@ class CashierItem(TypedDict):
     pin_hash: Annotated[str, StringConstraints(max_length=300)]
     active: bool
     deleted: NotRequired[bool]
+    role: NotRequired[Annotated[str, StringConstraints(max_length=40)]]  # an older hub sends none: cashier
+
+
+class PolicyItem(TypedDict):
+    __pydantic_config__ = _ITEM  # type: ignore[misc]
+    name: Code
+    body: Annotated[str, StringConstraints(max_length=65536)]  # JSON, read by pos.store_day.policies
+    deleted: bool
 
 
 ItemT = TypeVar("ItemT")
@@ -141,4 +164,5 @@ PAGE_MODELS: dict[str, type[DatasetPage]] = {  # type: ignore[type-arg]
     "prices": DatasetPage[PriceItem],
     "taxes": DatasetPage[TaxItem],
     "cashiers": DatasetPage[CashierItem],
+    "policies": DatasetPage[PolicyItem],
 }

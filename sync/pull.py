@@ -1,4 +1,5 @@
-"""Pulling the hub's reference data (products, barcodes, prices, taxes, cashiers).
+"""Pulling the hub's reference data (products, barcodes, prices, taxes, cashiers and their
+roles, the store's day policies).
 
 Each dataset is pulled page by page from its cursor until ``more`` is false; every page is
 checked against the protocol (``sync.answers``), turned into rows and staged.  Only when
@@ -6,6 +7,13 @@ every dataset is complete is everything applied, in ONE local transaction that a
 the cursors (``local_db.reference_data.ReferenceData.apply``).  A malformed, truncated or
 off-schema page stops the pull with a ``SyncError`` and the reason logged: nothing is
 applied, the cursors stay, and the catalog the till sells from is the old one.
+
+A policy (permission table, reason codes, denominations) is read with the till's own reader
+(``pos.store_day.policies``) before it is staged: one the till cannot use (not JSON, an
+unknown action or role: a newer hub, a mistake at head office) is refused alone, with the
+reason logged and in the outcome, and the till keeps the policy it had (or its defaults):
+never a till with no rules, and the rest of the pull goes on.  A cashier's role the till
+does not know makes them a plain cashier (never more rights than the till can tell).
 
 A pull that stops (a request failed, a bad page, the till restarted or was killed) keeps
 what it staged: every staged batch carries its dataset's cursor, written in the same
@@ -35,6 +43,8 @@ from typing import Any
 from local_db.reference_data import DATASETS, Applied, Cursor, ReferenceData, Resume, Staging
 from pos.errors import PosError
 from pos.money import Money
+from pos.store_day.policies import POLICY_NAMES, BadPolicy, read_policy
+from pos.store_day.roles import Role
 from sync import answers
 from sync.errors import BadAnswer, SyncError
 from sync.hub_client import HubClient
@@ -58,12 +68,34 @@ def _price(item: answers.PriceItem) -> tuple[Any, ...]:
     return (item["product_code"], minor, currency, int(item["deleted"]))
 
 
+_ROLES = frozenset(role.value for role in Role)
+
+
+def _cashier(item: answers.CashierItem) -> tuple[Any, ...]:
+    role = item.get("role", Role.CASHIER.value)
+    if role not in _ROLES:
+        log.warning("cashier %s comes with the role %r, unknown to this till: a plain cashier here",
+                    item["code"], role[:40])
+        role = Role.CASHIER.value
+    return (item["code"], item["name"], item["pin_hash"], int(item["active"]), int(item.get("deleted", False)), role)
+
+
+def _policy(item: answers.PolicyItem) -> tuple[Any, ...]:
+    """Raises ``BadPolicy`` (a ValueError) for a policy this till cannot use."""
+    if item["name"] not in POLICY_NAMES:
+        raise BadPolicy(f"{item['name'][:40]!r} is not a policy this till knows (it knows {', '.join(POLICY_NAMES)})")
+    if not item["deleted"]:
+        read_policy(item["name"], item["body"])
+    return (item["name"], item["body"], int(item["deleted"]))
+
+
 ROWS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     "products": _product,
     "prices": _price,
     "barcodes": lambda i: (i["gtin"], i["product_code"], int(i["deleted"])),
     "taxes": lambda i: (i["code"], str(Decimal(i["percent"])), int(i["deleted"])),
-    "cashiers": lambda i: (i["code"], i["name"], i["pin_hash"], int(i["active"]), int(i.get("deleted", False))),
+    "cashiers": _cashier,
+    "policies": _policy,
 }
 
 
@@ -73,12 +105,14 @@ class PullOutcome:
     pages: int = 0
     applied: Applied | None = None
     resumed: tuple[str, ...] = ()  # datasets that went on from an unfinished pull
+    refused: tuple[str, ...] = ()  # policies the till cannot use, each with its reason
 
     def describe(self) -> str:
         counts = ", ".join(f"{n} {d}" for d, n in self.items.items() if n) or "no changes"
         return f"pulled {counts} in {self.pages} page(s)" + (
             f" (resuming {', '.join(self.resumed)})" if self.resumed else "") + (
-            f"; {self.applied.waiting} row(s) wait for related data" if self.applied and self.applied.waiting else "")
+            f"; {self.applied.waiting} row(s) wait for related data" if self.applied and self.applied.waiting else "") + (
+            "".join(f"; refused {reason}: the till keeps the rules it had" for reason in self.refused))
 
 
 class CatalogPuller:
@@ -91,6 +125,7 @@ class CatalogPuller:
         self.datasets = datasets
         self._lock = threading.Lock()
         self._staging = threading.Lock()  # one batch staged at a time: the datasets queue here, not in SQLite
+        self._refused: list[str] = []  # of the pull under way (policies the till cannot use)
 
     def pull(self) -> PullOutcome:
         """Every dataset to the end, then one apply.  Raises SyncError; then nothing is applied,
@@ -98,6 +133,7 @@ class CatalogPuller:
         side by side (each in its own thread, one page ahead)."""
         with self._lock:
             started = datetime.now(timezone.utc)
+            self._refused = []
             origin = self.data.origin(self.client.base_url)
             points = self.data.resume_points(origin)
             start = {d: points.get(d, Resume(Cursor("0", "0"))) for d in self.datasets}
@@ -112,7 +148,8 @@ class CatalogPuller:
             moved = {d: done[d][0] if d in done else point.cursor for d, point in start.items()}
             items = {d: done[d][1] if d in done else 0 for d in self.datasets}
             applied = self.data.apply(moved, started)
-            outcome = PullOutcome(items, sum(pages for _c, _i, pages in done.values()), applied, tuple(resumed))
+            outcome = PullOutcome(items, sum(pages for _c, _i, pages in done.values()), applied, tuple(resumed),
+                                  tuple(self._refused))
             log.info("%s", outcome.describe())
             return outcome
 
@@ -159,8 +196,22 @@ class CatalogPuller:
 
     def _rows(self, dataset: str, page: answers.DatasetPage) -> list[tuple[Any, ...]]:  # type: ignore[type-arg]
         make = ROWS[dataset]
+        if dataset == "policies":
+            return self._policies(page)
         try:
             return [make(item) for item in page.items]
         except ValueError as error:
             log.error("a %s page from the hub is unusable: %s", dataset, error)
             raise BadAnswer(hub=self.client.base_url, code="bad_answer", reason=f"{dataset}: {error}") from None
+
+    def _policies(self, page: answers.DatasetPage) -> list[tuple[Any, ...]]:  # type: ignore[type-arg]
+        """The policies the till can use; each other one is refused alone (the till keeps the one it had)."""
+        rows = []
+        for item in page.items:
+            try:
+                rows.append(_policy(item))
+            except BadPolicy as error:
+                log.error("refused the %s policy from the hub %s: %s; the till keeps the rules it had",
+                          item["name"][:40], self.client.base_url, error)
+                self._refused.append(str(error))
+        return rows

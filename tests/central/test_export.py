@@ -53,7 +53,7 @@ def test_the_file_holds_the_apis_own_pages_from_the_start_and_ends_with_its_chec
     assert (header["format"], header["format_version"], header["hub_url"], header["store_id"]) == (
         "kassa.catalog-export", 1, HUB, STORE_ID)
     assert header["store_name"] == "Kyiv, Khreshchatyk 14"
-    assert list(header["datasets"]) == ["taxes", "products", "prices", "barcodes", "cashiers"]
+    assert list(header["datasets"]) == ["taxes", "products", "prices", "barcodes", "cashiers", "policies"]
     for dataset, summary in header["datasets"].items():
         mine = [page for page in pages if page["dataset"] == dataset]
         assert mine == [shop.pull(till, dataset, after, 2) for after in ["0", *(p["cursor"] for p in mine[:-1])]]

@@ -106,7 +106,7 @@ def test_a_till_seeded_from_a_usb_export_sells_then_pulls_only_what_changed(
 
     assert seeded.returncode == 0, seeded.stderr
     assert loaded(seeded) == "-"  # a command without a window: no Qt
-    assert seeded.stdout.startswith("seeded 3 taxes, 4 products, 4 prices, 3 barcodes, 1 cashiers from the export of")
+    assert seeded.stdout.startswith("seeded 3 taxes, 4 products, 4 prices, 3 barcodes, 1 cashiers, 0 policies from the export of")
     db = open_database(tmp_path / "till" / "till.sqlite3")
     assert sell_one(db, SHAMPOO.barcode) == Money.of("89.90", "UAH")  # no link: the seeded catalog and cashier
     db.close()
@@ -221,11 +221,11 @@ def test_a_file_with_a_right_checksum_and_a_bad_page_is_refused_with_nothing_sta
     good = export(hub_db, tmp_path / "good.kassa", HUB_URL, "--store", STORE.store_id)
     header, *pages = good.read_bytes().splitlines(keepends=True)[:-1]
     bad_price = [p.replace(b'"price":"120.00"', b'"price":120.0') for p in pages]  # a float: not the protocol
-    no_cashiers = [p for p in pages if b'"dataset":"cashiers"' not in p]
+    no_policies = [p for p in pages if b'"dataset":"policies"' not in p]  # the last dataset
     db = open_database(tmp_path / "till.sqlite3")
     try:
         for name, body, expected in (("price", bad_price, "does not follow the protocol: items.2.price"),
-                                     ("cashiers", no_cashiers, "no last page of cashiers")):
+                                     ("policies", no_policies, "no last page of policies")):
             path = _write(tmp_path / f"{name}.kassa", b"".join([header, *body]))
             path.write_bytes(path.read_bytes() + b'{"sha256":"' + hashlib.sha256(path.read_bytes()).hexdigest().encode()
                              + b'"}\n')

@@ -40,7 +40,8 @@ UPGRADE = [
     CREATE TABLE staged_store_policies (
         name    TEXT PRIMARY KEY,
         body    TEXT NOT NULL,
-        deleted INTEGER NOT NULL
+        deleted INTEGER NOT NULL,
+        in_pull INTEGER NOT NULL DEFAULT 0    -- 1: staged by the pull under way (see staged_cursors)
     ) WITHOUT ROWID
     """,
     """
