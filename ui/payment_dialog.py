@@ -79,6 +79,7 @@ class PaymentDialog(TillDialog):
         due = view.cash_due
 
         caption = QLabel(_("To pay"), self)
+        self.caption = caption
         caption.setObjectName("sectionTitle")
         self.due_label = QLabel(formatting.money_with_currency(due, ui_locale), self)
         self.due_label.setObjectName("dueAmount")
@@ -90,7 +91,8 @@ class PaymentDialog(TillDialog):
 
         self.tendered_field = QLineEdit(self)
         self.tendered_field.setObjectName("tenderedField")
-        self.tendered_field.setPlaceholderText(_("Cash received (empty = exact)"))
+        self.tendered_field.setPlaceholderText(
+            _("Empty = the whole rest, in cash or by card") if self.store_day else _("Cash received (empty = exact)"))
         self.tendered_field.setToolTip(self.tendered_field.placeholderText())  # Qt elides a long placeholder
         self.tendered_field.setMinimumHeight(64)
         self.tendered_field.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -140,7 +142,7 @@ class PaymentDialog(TillDialog):
         if self.store_day:
             self._card_pages()
         if self.store_day:
-            self.resize(920, 660)  # the tenders listed too: still fits a 1024×768 screen
+            self.resize(920, 700)  # the tenders listed too: still fits a 1024×768 screen
         else:
             self.resize(880, 600)  # the keypad beside the amounts: fits a 1024×768 screen
         self.tendered_field.setFocus()
@@ -354,6 +356,7 @@ class PaymentDialog(TillDialog):
             "Rest {rest}, cash rounding {rounding}").format(rest=formatting.money(shown.rest, ui_locale),
                                                             rounding=formatting.money(rounding, ui_locale)))
         self.tenders_list.show_checkout(shown)
+        self.caption.setText(_("Still to pay") if shown.tenders else _("To pay"))
 
     def _shown_first(self, shown: CheckoutView) -> None:
         if shown.settled and shown.pending is None:  # nothing to pay, or card payments found cover it

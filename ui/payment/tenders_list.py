@@ -1,4 +1,4 @@
-"""What is paid so far in a split payment, one line per tender, and the rest."""
+"""What is paid so far in a split payment, one line per tender."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ class TendersList(QLabel):
 
     def __init__(self, ui_locale: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("tendersList")
+        self.setObjectName("subtleText")  # the rest is the big amount above
         self.setWordWrap(True)
         self.ui_locale = ui_locale
         self.hide()
@@ -43,7 +43,5 @@ class TendersList(QLabel):
             self.hide()
             return
         lines = [_("Paid so far:")] + ["  " + tender_text(t, self.ui_locale) for t in shown.tenders]
-        if not shown.settled:
-            lines.append(_("Still to pay: {rest}").format(rest=formatting.money_with_currency(shown.rest, self.ui_locale)))
         self.setText("\n".join(lines))
         self.show()

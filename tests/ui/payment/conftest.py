@@ -18,6 +18,7 @@ from shell.wiring import build_services
 from tests.hardware.test_card_terminal_crash import emulator_process
 from tests.shift_setup import open_shift_in
 from tests.ui.driver import TillDriver
+from ui.app import make_application
 from ui.payment_dialog import PaymentDialog
 from ui.qt import QWidget, Qt
 from ui.services import TillServices
@@ -38,6 +39,11 @@ connection = "none"
 [database]
 path = "{db_path}"
 """, Path("test.toml"))
+
+
+@pytest.fixture(autouse=True)
+def _till_stylesheet(qapp) -> None:  # noqa: ANN001
+    make_application()  # the till's stylesheet on the test QApplication
 
 
 @pytest.fixture
