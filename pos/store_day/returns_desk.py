@@ -2,7 +2,8 @@
 
 1. ``find_sale(till, text, hub)``: the sale a receipt's code (``pos.receipt_code``) or a
    receipt number of this till names: this till's journal first, else the hub (``hub``: a
-   callable the window builds over ``sync``, so pos stays pure).  Another store's sale, a
+   callable the window builds over ``sync``, so pos stays pure); for this till's own sale
+   the hub is asked too when it can be, for what other tills gave back of it.  Another store's sale, a
    code for no sale, a number no receipt has: a clear refusal.  Another till's sale while the
    hub cannot be reached: ``UncheckedSale`` - the goods are returned as scanned (today's
    price, cash), under a manager's approval (RETURN_OTHER_TILL_OFFLINE) and a reason; the
@@ -177,7 +178,7 @@ def find_sale(till: Till, text: str, hub: HubLookup | None) -> FoundSale | Unche
             raise OtherStoreSale(store=code.store_id)
         sale = till.journal.get_sale(code.sale_id)
         if sale is not None:
-            return _own(day, sale)
+            return _own(day, sale, hub)
         if code.till_id == till.settings.store.till_id:
             raise NoSuchSale()
         return _from_hub(till, code, hub)
@@ -186,12 +187,29 @@ def find_sale(till: Till, text: str, hub: HubLookup | None) -> FoundSale | Unche
     sale = till.journal.sale_by_receipt_number(int(text))
     if sale is None:
         raise NoSuchReceipt(number=int(text))
-    return _own(day, sale)
+    return _own(day, sale, hub)
 
 
-def _own(day: StoreDay, sale: Sale) -> FoundSale:
+def _own(day: StoreDay, sale: Sale, hub: HubLookup | None) -> FoundSale:
+    """This till's sale: what its journal gave back, and what other tills did when the hub
+    can say (the larger figure of each line and payment: the hub's holds this till's sent
+    returns, the lookup adds the unsent ones)."""
     journal = _journal(day)
-    return FoundSale(sale, journal.already_returned(sale.sale_id), journal.already_refunded(sale.sale_id), False)
+    returned: dict[uuid.UUID, Decimal] = dict(journal.already_returned(sale.sale_id))
+    refunded: dict[uuid.UUID, Money] = dict(journal.already_refunded(sale.sale_id))
+    answer = None
+    if hub is not None:
+        try:
+            answer = hub(sale.sale_id)
+        except HubOffline:
+            answer = None  # not sent yet, or the hub is away: no other till can have it back
+    if answer is not None:
+        for line_id, quantity in answer.already_returned.items():
+            returned[line_id] = max(returned.get(line_id, Decimal(0)), quantity)
+        for payment_id, amount in answer.already_refunded.items():
+            mine = refunded.get(payment_id)
+            refunded[payment_id] = amount if mine is None or amount.amount > mine.amount else mine
+    return FoundSale(sale, returned, refunded, False)
 
 
 def _from_hub(till: Till, code: ReceiptCode, hub: HubLookup | None) -> FoundSale | UncheckedSale:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pos.money import Money
 from pos.store_day.returns_desk import HubLookup, HubOffline, HubSale, merged_with_own
-from sync.errors import SyncError
+from sync.errors import SaleNotAtHub, SyncError
 from ui.services import TillServices
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,9 @@ def hub_lookup(services: TillServices) -> HubLookup | None:
             raise HubOffline(till="?")
         try:
             answer = fetch(sale_id)
+        except SaleNotAtHub as error:  # the till that sold it has not sent it yet: as if offline
+            log.warning("the hub does not hold sale %s yet: %s", sale_id, error.reason)
+            raise HubOffline(till="?") from error
         except SyncError as error:
             if error.retryable:
                 log.warning("the hub could not be asked about sale %s: %s", sale_id, error.reason)

@@ -177,7 +177,7 @@ class ReturnDialog(QDialog):
                 number=sale.receipt_number, till=sale.till_id, when=when, cashier=sale.cashier.name)
             return text + "\n" + _("Choose a line and type how many come back.")
         if isinstance(found, UncheckedSale):
-            return _("A sale of till {till}: the hub cannot be reached to check it. Scan the goods brought back; "
+            return _("A sale of till {till}: the hub cannot check it now. Scan the goods brought back; "
                      "a manager approves, with a reason.").format(till=found.code.till_id)
         return _("Without a receipt: scan the goods brought back; a manager approves, with a reason.")
 
