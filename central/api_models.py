@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from central.datasets import DATASET_NAMES
 from central.wire_types import SEQ_MAX, CleanText, Count, Time, WholeNumber
 
-Reason = Literal["schema", "wrong_till", "unknown_product", "totals", "seq_conflict"]
+Reason = Literal["schema", "wrong_till", "unknown_product", "totals", "seq_conflict", "card_data"]
 
 
 class ErrorBody(BaseModel):
@@ -33,8 +33,10 @@ class EnrolmentAnswer(BaseModel):
 class BatchItem(BaseModel):
     seq: WholeNumber = Field(description="the till's gapless sequence: the receipt number.  Any integer is read; "
                                          f"a seq outside 1 to {SEQ_MAX} (2^53 - 1) rejects only its sale, as schema")
-    sale: dict[str, Any] = Field(description="a kassa.sale.v1 document (pos.codec.sale_to_dict); "
-                                             "validated one by one, so one bad sale rejects only itself")
+    sale: dict[str, Any] = Field(description="a kassa.sale.v1 or kassa.sale.v2 document (pos.codec.sale_to_dict; "
+                                             "v2: each payment carries its card approval or null); validated one "
+                                             "by one, so one bad sale rejects only itself; anything like a card "
+                                             "number in a payment rejects it as card_data")
 
 
 class SalesBatch(BaseModel):
@@ -135,3 +137,20 @@ class ReturnedLineAnswer(BaseModel):
 class ReturnedAnswer(BaseModel):
     sale_id: str
     lines: list[ReturnedLineAnswer]
+
+
+class RefundedPaymentAnswer(BaseModel):
+    payment_id: str
+    amount: str = Field(description="a decimal string: what returns paid back to this payment, at every till",
+                        examples=["12.34"])
+
+
+class SaleForReturnAnswer(BaseModel):
+    """GET /v1/sales/{sale_id}: a sale of the till's store, for a return at any of its tills."""
+
+    sale_id: str
+    sale: dict[str, Any] = Field(description="the sale's document as its till sent it: kassa.sale.v1, or "
+                                             "kassa.sale.v2 with the card approval of each card payment")
+    returned: list[ReturnedLineAnswer] = Field(description="per sold line, what every till's returns took back")
+    refunded: list[RefundedPaymentAnswer] = Field(description="per payment of the sale, what those returns paid back "
+                                                              "to it (refunds naming it as their original payment)")

@@ -30,6 +30,7 @@ from central.documents_intake import MAX_DOCUMENTS, Envelope, receive_documents
 from central.documents_report import returned_of_sale
 from central.enrolment import enrol, till_for_credential
 from central.errors import HubError, TooLarge
+from central.sale_lookup import sale_for_return
 from central.sales_intake import MAX_SALES, receive_batch
 from central.status_page import add_status_page
 from central.stores import TillIdentity
@@ -106,6 +107,22 @@ def _add_routes(app: FastAPI) -> None:
         return m.ReturnedAnswer(sale_id=sale_id, lines=[
             m.ReturnedLineAnswer(sold_line_id=line.sold_line_id, quantity=str(line.quantity),
                                  refunded=str(line.refunded.amount)) for line in lines])
+
+    @app.get("/v1/sales/{sale_id}", response_model=m.SaleForReturnAnswer, responses=m.errors(400, 401, 404),
+             tags=["store day"])
+    def get_sale(sale_id: Annotated[str, FastApiPath(max_length=100, description=(
+                     "the sale's id; 404 sale_not_found when the hub does not hold it, 404 sale_of_another_store "
+                     "when another store sold it"))],
+                 request: Request, till: TillIdentity = Depends(current_till)) -> m.SaleForReturnAnswer:
+        """A sale of the till's store with what has been returned and refunded of it at every till: a return
+        of another till's sale."""
+        found = sale_for_return(_db(request), till, sale_id)
+        return m.SaleForReturnAnswer(
+            sale_id=str(found.document["sale_id"]), sale=found.document,
+            returned=[m.ReturnedLineAnswer(sold_line_id=line.sold_line_id, quantity=str(line.quantity),
+                                           refunded=str(line.refunded.amount)) for line in found.returned],
+            refunded=[m.RefundedPaymentAnswer(payment_id=key, amount=str(amount.amount))
+                      for key, amount in sorted(found.refunded.items())])
 
     @app.get("/v1/datasets/{dataset}", response_model=m.DatasetPage, responses=m.errors(400, 401, 404),
              tags=["reference data"])

@@ -1,9 +1,17 @@
-"""The ``kassa.sale.v1`` document as the hub receives it: its shape (pydantic models) and
-its arithmetic (lines, VAT and payments must add up, by the domain's own rules).
+"""The ``kassa.sale.v1`` and ``kassa.sale.v2`` documents as the hub receives them: their
+shape (pydantic models) and their arithmetic (lines, VAT and payments must add up, by the
+domain's own rules).
 
 The shape is that of ``pos.codec.sale_to_dict``; once it validates, the document becomes
 a ``pos.sale.Sale`` through ``pos.codec.sale_from_dict`` and the sums are checked with
 ``pos.money`` and ``pos.tax``, so the hub and the till can never disagree on a cent.
+
+A v2 sale's payments carry ``card`` (the card approval of a card payment: approval code,
+masked reference, terminal reference; null on the others), read with
+``pos.codec.sale_cards_from_dict`` (``CardApproval``'s own checks).  Nothing that looks like a
+card number is accepted anywhere in a payment, in v1 or v2, in a known field or an unknown
+one (``pos.payment_terminal.refuse_card_numbers``): such a sale is rejected ``card_data`` and
+never stored.
 """
 
 from __future__ import annotations
@@ -16,10 +24,12 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from central.wire_types import ReceiptNumber, SaleTime, bad_text_in
 
-from pos.codec import SALE_SCHEMA, sale_from_dict
+from pos.codec import SALE_SCHEMAS, sale_cards_from_dict, sale_from_dict
 from pos.errors import PosError
 from pos.money import CURRENCY_EXPONENTS, Money, money_sum, round_money
+from pos.payment_terminal import CARD_NUMBER
 from pos.sale import Sale
+from pos.store_day.tenders import CARD, CardApproval
 from pos.tax import tax_breakdown
 
 Amount = Annotated[str, StringConstraints(pattern=r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$")]
@@ -61,18 +71,25 @@ class TaxDocument(_Part):
     tax: Amount
 
 
+class CardDocument(_Part):
+    approval_code: Annotated[str, StringConstraints(min_length=1, max_length=12)]
+    masked_reference: Annotated[str, StringConstraints(max_length=32)]
+    terminal_reference: Annotated[str, StringConstraints(max_length=32)]
+
+
 class PaymentDocument(_Part):
     payment_id: uuid.UUID
     method: Annotated[str, StringConstraints(min_length=1, max_length=32)]
     amount: Amount
     tendered: Amount
     change: Amount
+    card: CardDocument | None = None  # kassa.sale.v2: the approval of a card payment
 
 
 class SaleDocument(_Part):
     """One completed sale, exactly as ``pos.codec.sale_to_dict`` writes it."""
 
-    schema_: Literal["kassa.sale.v1"] = Field(alias="schema")
+    schema_: Literal["kassa.sale.v1", "kassa.sale.v2"] = Field(alias="schema")
     sale_id: uuid.UUID
     store_id: Code
     till_id: Code
@@ -102,9 +119,15 @@ _UNREADABLE = (PosError, ValueError, ArithmeticError, TypeError, KeyError, Attri
 
 
 def read_sale(document: Any) -> Sale:
-    """The Sale in a document; SaleProblem("schema" | "totals") when it is not a good one."""
-    if not isinstance(document, dict) or document.get("schema") != SALE_SCHEMA:
-        raise SaleProblem("schema", f"not a {SALE_SCHEMA} document")
+    """The Sale in a document; SaleProblem("schema" | "totals" | "card_data") when it is not a good one."""
+    return read_sale_and_cards(document)[0]
+
+
+def read_sale_and_cards(document: Any) -> tuple[Sale, dict[uuid.UUID, CardApproval]]:
+    """The Sale in a v1 or v2 document and its card approvals by payment id (none in v1)."""
+    if not isinstance(document, dict) or document.get("schema") not in SALE_SCHEMAS:
+        raise SaleProblem("schema", f"not a {' or '.join(SALE_SCHEMAS)} document")
+    _refuse_card_numbers(document.get("payments"))
     if found := bad_text_in(document):
         where, problem = found
         raise SaleProblem("schema", f"{where}: the hub cannot store {problem}")
@@ -116,13 +139,49 @@ def read_sale(document: Any) -> Sale:
         raise SaleProblem("schema", f"{where}: {first['msg']}") from None
     try:
         sale = sale_from_dict(document)
+        cards = sale_cards_from_dict(document)
     except _UNREADABLE as error:
         raise SaleProblem("schema", f"the document cannot be read: {error}") from None
     try:
         check_sums(sale)
     except _UNREADABLE as error:  # SaleProblem is not among them: it passes through
         raise SaleProblem("totals", f"the sums cannot be worked out: {error}") from None
-    return sale
+    for number, payment in enumerate(sale.payments):
+        if payment.payment_id in cards and payment.method != CARD:
+            raise SaleProblem("schema", f"payments.{number}.card: a {payment.method} payment has no card approval")
+    return sale, cards
+
+
+_DEEPEST = 16  # a payment is 2 levels deep; deeper is no payment of any version
+_PAYMENT_NUMBERS = ("payment_id", "amount", "tendered", "change")  # digits by design, checked by their own rules
+
+
+def _refuse_card_numbers(payments: Any) -> None:
+    """SaleProblem("card_data") when any text of a payment (its known fields but the ids and
+    amounts, its card, any field the hub does not know) looks like a card number; the detail
+    names the field, never the digits."""
+    if not isinstance(payments, list):
+        return  # the shape check says what is wrong
+
+    def look(value: Any, where: str, depth: int = 0) -> None:
+        if depth > _DEEPEST:
+            raise SaleProblem("schema", f"{where}: nested more than {_DEEPEST} levels deep")
+        if isinstance(value, str):
+            if CARD_NUMBER.search(value):
+                raise SaleProblem("card_data", f"{where} looks like a card number: the hub never stores card "
+                                               "numbers, only the approval code and the last 4 digits")
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                look(str(key), f"{where} (a field's name)", depth + 1)
+                name = key if isinstance(key, str) and key.isascii() and key.isidentifier() else "?"
+                look(inner, f"{where}.{name[:40]}", depth + 1)
+        elif isinstance(value, list):
+            for n, inner in enumerate(value):
+                look(inner, f"{where}.{n}", depth + 1)
+
+    for number, payment in enumerate(payments[:1000]):
+        if isinstance(payment, dict):
+            look({k: v for k, v in payment.items() if k not in _PAYMENT_NUMBERS}, f"payments.{number}")
 
 
 def _whole(what: str, money: Money) -> None:

@@ -1,4 +1,5 @@
-"""Receiving a till's batch of sales: exactly once, in one transaction.
+"""Receiving a till's batch of sales (``kassa.sale.v1`` and ``kassa.sale.v2``): exactly once,
+in one transaction; a v2 sale's card approvals are stored with it (``sale_card_approvals``).
 
 Each sale is answered ``accepted`` (stored now), ``duplicate`` (its ``sale_id`` was stored
 before: a retry after a lost answer) or ``rejected`` with a reason.  The database's
@@ -19,20 +20,23 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from central.batch_storing import first_line, store_batch
+from central.card_approvals import approval_rows, sale_card_approvals
 from central.database import HubDatabase
-from central.sale_document import SaleProblem, read_sale
+from central.sale_document import SaleProblem, read_sale_and_cards
 from central.stores import TillIdentity
 from central.tables import products, sales
 from central.wire_types import SEQ_MAX, text_problem
 from pos.sale import Sale
+from pos.store_day.tenders import CardApproval
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,7 @@ class Candidate:
     seq: int
     sale: Sale
     payload: str  # the document as received, as JSON text
+    cards: dict[uuid.UUID, CardApproval] = field(default_factory=dict)  # kassa.sale.v2's approvals
 
     @property
     def sale_id(self) -> str:
@@ -77,7 +82,7 @@ def receive_batch(db: HubDatabase, till: TillIdentity, items: Sequence[tuple[int
     for index, (seq, document) in enumerate(items):
         sale_id = _sale_id_of(document)
         try:
-            sale = read_sale(document)
+            sale, cards = read_sale_and_cards(document)
             payload = _payload(document)
         except SaleProblem as problem:
             results[index] = _rejected(sale_id, problem.reason, problem.detail)
@@ -89,7 +94,7 @@ def receive_batch(db: HubDatabase, till: TillIdentity, items: Sequence[tuple[int
         elif seq != sale.receipt_number:
             results[index] = _rejected(sale_id, "schema", f"seq {seq} is not the receipt number {sale.receipt_number}")
         else:
-            candidates.append(Candidate(index, seq, sale, payload))
+            candidates.append(Candidate(index, seq, sale, payload, cards))
     if candidates:
         for index, answer in store_batch(db, till, candidates, "sale", _store, _refused).items():
             results[index] = answer
@@ -135,6 +140,10 @@ def _store(conn: Connection, till: TillIdentity, candidates: list[Candidate], re
             _insert_skipping_conflicts(conn).values([_row(c, till, received) for c in to_insert])
             .returning(sales.c.sale_id)
         ).scalars())
+        cards = [row for c in to_insert if c.sale_id in inserted
+                 for row in approval_rows(c.sale_id, till.store_id, till.till_id, c.cards)]
+        if cards:
+            conn.execute(sale_card_approvals.insert().values(cards))
         lost = [c for c in to_insert if c.sale_id not in inserted]
         again = _stored_by_id(conn, [c.sale_id for c in lost]) if lost else {}
         for c in to_insert:
