@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from decimal import Decimal
 
 import pytest
 
@@ -12,11 +13,14 @@ from local_db.store_day_journal import ApprovalAlreadyUsed, SqlStoreDay
 from pos.store_day.approval import ApprovalUnknown
 from pos.store_day.forms import approval_from_dict
 from tests.ui.driver import TillDriver
-from tests.ui.sale_control.shop import FIRST, IRYNA, OLENA, RASHAD, SECOND, TARAS, TILL_ID, database, open_shop
+from tests.ui.sale_control.shop import (
+    FIRST, IRYNA, OLENA, RASHAD, SECOND, TARAS, TILL_ID, WEIGHED, database, open_shop, scale_label,
+)
 from ui.approval.prompt import ApprovalPrompt
+from ui.dialogs import EntryDialog
 from ui.qt import QLabel, Qt
 from ui.sale_control import actions as sale_control
-from ui.sale_control.approvals import void_with_approval
+from ui.sale_control.approvals import change_quantity_with_approval, void_with_approval
 
 VOID_BY_MANAGERS_ONLY = {"void_line": ["manager"]}
 
@@ -146,3 +150,27 @@ def test_an_approval_is_never_used_twice_not_even_after_a_restart(qtbot, shop, c
     with pytest.raises(ApprovalAlreadyUsed):  # and the journal refuses the record itself
         SqlStoreDay(database(shop), TILL_ID).record_approval(approval_from_dict(json.loads(body)))
     assert rows(shop, "SELECT COUNT(*) FROM cancelled_sales") == [(1,)]
+
+
+def test_a_weight_from_a_scale_label_changes_in_the_entry_dialog_once_a_manager_approves(qtbot, shop, clock):
+    till = open_shop(qtbot, shop, clock)
+    till.scan(scale_label(WEIGHED.code, 350))
+    actions = till.window.sale_actions
+    line_id = till.lines[0].line_id
+    entry = EntryDialog("Quantity", "new weight", "0.350",
+                        lambda text: change_quantity_with_approval(actions, line_id, text), till.window)
+    actions.open_dialog(entry)
+    till.enter(entry.field, "abc")  # a bad weight: said in the entry dialog, no manager asked
+    till.wait_idle()
+    assert actions.dialog is entry and entry.message.text() != ""
+    entry.field.clear()
+    till.enter(entry.field, "0.5")
+    prompt = prompt_of(till)  # the entry dialog closed, the prompt asks for the new amount
+    asks = prompt.findChild(QLabel, "approvalRequest")
+    assert asks is not None and asks.text().startswith("Olena asks: Change a weight from a scale label, ")
+    prompt.choose_reason(0)
+    approve_as(till, prompt, IRYNA)
+    till.wait_until(lambda: actions.dialog is None)
+    till.wait_idle()
+    assert till.lines[0].quantity == Decimal("0.5")
+    assert rows(shop, "SELECT action, requested_by, approved_by FROM approvals") == [("weight_override", "1", "9")]
