@@ -126,3 +126,19 @@ def _walk(data: bytes) -> tuple[list[Command], bytes]:
         else:
             raise UnexpectedBytes(f"control byte 0x{byte:02x} at byte {i}: not a command the renderer sends")
     return commands, bytes(text)
+
+
+def drawer_kicks(data: bytes) -> list[tuple[int, int, int]]:
+    """The drawer kicks (ESC p m t1 t2: pin 2 for m = 0 or 48, pin 5 for 1 or 49; on and off
+    times in 2 ms steps) of a stream that holds nothing else; any other byte fails."""
+    kicks = []
+    i = 0
+    while i < len(data):
+        if data[i : i + 2] != b"\x1bp" or i + 5 > len(data):
+            raise UnexpectedBytes(f"byte {i} of a drawer kick is not ESC p m t1 t2: {data[i:i + 5]!r}")
+        m, on, off = data[i + 2 : i + 5]
+        if m not in (0, 1, 48, 49) or not 0 < on <= off:
+            raise UnexpectedBytes(f"ESC p {m} {on} {off} at byte {i}: not a pulse a drawer opens with")
+        kicks.append((2 if m in (0, 48) else 5, on, off))
+        i += 5
+    return kicks
