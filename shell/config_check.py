@@ -13,17 +13,17 @@ from pydantic import BaseModel, ValidationError
 
 from pos.errors import PosError
 from shell.settings import (
-    DatabaseSettings, OfflineSettings, PrinterSettings, SecuritySettings, Settings, SettingsProblem, StoreSettings,
-    SyncSettings, TillSettingsSection, load_settings,
+    DatabaseSettings, OfflineSettings, PrinterSettings, SecuritySettings, Settings, SettingsProblem, StoreDaySettings,
+    StoreSettings, SyncSettings, TillSettingsSection, load_settings,
 )
-from shell.settings_devices import CustomerDisplaySettings, ScaleSettings
+from shell.settings_devices import CardTerminalSettings, CustomerDisplaySettings, ScaleSettings
 from shell.settings_scanner import ScannerSettings
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "store": StoreSettings, "till": TillSettingsSection, "printer": PrinterSettings,
     "database": DatabaseSettings, "sync": SyncSettings, "security": SecuritySettings,
     "offline": OfflineSettings, "scale": ScaleSettings, "customer_display": CustomerDisplaySettings,
-    "scanner": ScannerSettings,
+    "scanner": ScannerSettings, "store_day": StoreDaySettings, "card_terminal": CardTerminalSettings,
 }
 ALLOWED: dict[str, str] = {  # what a key takes, said in the template beside its default
     "store.store_id": "required: the store's id at the hub, up to 40 characters",
@@ -84,11 +84,20 @@ ALLOWED: dict[str, str] = {  # what a key takes, said in the template beside its
     "scanner.weight_prefixes": 'weight labels\' prefixes, 20 to 29; unset: [till] weight_barcode_prefixes',
     "scanner.price_prefixes": 'price labels\' prefixes, 20 to 29, e.g. ["23"]',
     "scanner.item_digits": "digits of the item code after the prefix, 4 to 6 (the rest is grams or price)",
+    "store_day.inactivity_minutes": "the till locks after this many idle minutes, 1 to 240",
+    "store_day.denominations": "the notes and coins counted in the drawer; unset: the currency's own "
+                               "(head office's policy from the hub wins)",
+    "store_day.refund_card_to_card": "true: card payments are refunded to the card; false: in cash",
+    "store_day.drawer_pin": "the printer's drawer port pin the cash drawer is wired to: 2 or 5",
+    "store_day.open_drawer": "true: the drawer opens on cash payments",
+    "card_terminal.connection": 'manual (the cashier types the approval code) or "network:HOST:PORT"',
+    "card_terminal.pay_timeout_seconds": "seconds the customer has at the terminal, 10 to 600",
 }
 EXAMPLES = {"store.store_id": "STORE-001", "store.name": "My shop", "sync.hub_url": "https://hub.example.com",
             "database.path": "/var/lib/kassa/till.sqlite3", "sync.ca_bundle": "/etc/kassa/chain-ca.pem",
             "sync.credential_folder": "/var/lib/kassa", "sync.enrolment_code": "KQ7M-4XPD-93HF",
-            "scanner.weight_prefixes": ["22"]}
+            "scanner.weight_prefixes": ["22"],
+            "store_day.denominations": ["1000", "500", "200", "100", "50", "20", "10", "5", "2", "1", "0.50"]}
 
 
 def check_config_file(path: Path) -> tuple[Settings | None, list[str]]:

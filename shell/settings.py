@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pos.errors import PosError
 from pos.i18n import N_, is_unicode_text
 from pos.money import CURRENCY_EXPONENTS, coin_problem
-from shell.settings_devices import CustomerDisplaySettings, ScaleSettings
+from shell.settings_devices import CardTerminalSettings, CustomerDisplaySettings, ScaleSettings
 from shell.settings_scanner import ScannerSettings
 
 
@@ -271,6 +271,48 @@ class OfflineSettings(_Section):
     warn_catalog_older_than_hours: int = Field(default=48, ge=1, le=8760, strict=True)
 
 
+class StoreDaySettings(_Section):
+    """The store's day at this till (head office's policies from the hub come on top of
+    ``denominations``; see shell/store_day_settings.py)."""
+
+    inactivity_minutes: int = Field(default=5, ge=1, le=240, strict=True)  # the till locks after this long idle
+    # the notes and coins counted in the drawer, largest first, e.g. ["500", "200", ..., "0.50"];
+    # none: the currency's own (pos.store_day.drawer.DEFAULT_DENOMINATIONS)
+    denominations: list[str] | None = None
+    refund_card_to_card: bool = Field(default=True, strict=True)  # false: card payments are refunded in cash
+    drawer_pin: Literal[2, 5] = 2  # the printer's drawer port pin the drawer is wired to
+    open_drawer: bool = Field(default=True, strict=True)  # kick the drawer open on cash
+
+    @field_validator("denominations", mode="before")
+    @classmethod
+    def _amounts(cls, value: Any) -> Any:
+        if isinstance(value, list):  # TOML numbers come as Decimal or int: the same values as text
+            return [str(item) if isinstance(item, (Decimal, int)) and not isinstance(item, bool) else item
+                    for item in value]
+        return value
+
+    @field_validator("denominations")
+    @classmethod
+    def _notes_and_coins(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        example = 'e.g. ["500", "200", "100", "50", "20", "10", "5", "2", "1", "0.50"]'
+        if not value or len(value) > 30:
+            raise ValueError(f"lists 1 to 30 notes and coins, {example}")
+        seen: set[Decimal] = set()
+        for text in value:
+            try:
+                amount = Decimal(text.strip()) if len(text) <= 20 else None
+            except ArithmeticError:
+                amount = None
+            if amount is None or not amount.is_finite() or amount <= 0:
+                raise ValueError(f"{text[:20]!r} is not an amount of money, {example}")
+            if amount in seen:
+                raise ValueError(f"{text!r} is listed twice")
+            seen.add(amount)
+        return value
+
+
 class Settings(_Section):
     store: StoreSettings
     till: TillSettingsSection = TillSettingsSection()
@@ -282,13 +324,41 @@ class Settings(_Section):
     scale: ScaleSettings = ScaleSettings()
     customer_display: CustomerDisplaySettings = CustomerDisplaySettings()
     scanner: ScannerSettings = ScannerSettings()
+    store_day: StoreDaySettings = StoreDaySettings()
+    card_terminal: CardTerminalSettings = CardTerminalSettings()
 
     @model_validator(mode="after")
     def _a_coin_of_the_currency(self) -> Settings:
         problem = coin_problem(self.till.cash_rounding, self.store.currency)
         if problem:
             raise ValueError(f'[till] cash_rounding: {problem} (the currency is {self.store.currency}), e.g. "0.10"')
+        problem = denominations_problem(self.store_day.denominations, self.store.currency)
+        if problem:
+            raise ValueError(problem)
         return self
+
+
+def denominations_problem(values: list[str] | None, currency: str) -> str | None:
+    """What is wrong with ``[store_day] denominations`` for the store's currency, or None."""
+    if values is None:
+        return None
+    from pos.store_day.drawer import Denominations
+
+    try:
+        Denominations.from_data(currency, notes_and_coins(currency, values))
+    except ValueError as error:
+        return f"[store_day] denominations: {error} (the currency is {currency})"
+    return None
+
+
+def notes_and_coins(currency: str, values: list[str]) -> dict[str, list[str]]:
+    """``[store_day] denominations`` in the drawer's form: a value up to the currency's largest
+    coin (pos.store_day.drawer.DEFAULT_DENOMINATIONS) is a coin, a larger one a note."""
+    from pos.store_day.drawer import DEFAULT_DENOMINATIONS
+
+    largest_coin = max((Decimal(c) for c in DEFAULT_DENOMINATIONS.get(currency, {}).get("coins", [])), default=Decimal(0))
+    coins = [v.strip() for v in values if Decimal(v.strip()) <= largest_coin]
+    return {"notes": [v.strip() for v in values if v.strip() not in coins], "coins": coins}
 
 
 CONFIG_VARIABLE = "KASSA_CONFIG"
@@ -455,7 +525,8 @@ def parse_settings(text: str, path: Path) -> Settings:
         return Settings.model_validate(data)
     except ValidationError as err:
         lines = _explain_lines(err)
-        raise _problem(path, *lines, *(line for line in _coin_apart(data) if line not in lines)) from None
+        apart = [*_coin_apart(data), *_denominations_apart(data)]
+        raise _problem(path, *lines, *(line for line in apart if line not in lines)) from None
     except RecursionError:
         raise _problem(path, "values nested too deep") from None
 
@@ -513,6 +584,18 @@ def _coin_apart(data: Any) -> list[str]:
         return []
     problem = coin_problem(till.cash_rounding, store.currency)
     return [f'[till] cash_rounding: {problem} (the currency is {store.currency}), e.g. "0.10"'] if problem else []
+
+
+def _denominations_apart(data: Any) -> list[str]:
+    """The drawer's notes and coins checked against the currency also when other keys are wrong."""
+    try:
+        currency = {"currency": data["store"]["currency"]} if "currency" in data["store"] else {}
+        store = StoreSettings.model_validate({"store_id": "-", "name": "-", **currency})
+        section = StoreDaySettings.model_validate({"denominations": data["store_day"]["denominations"]})
+    except (ValidationError, KeyError, TypeError, AttributeError, RecursionError):
+        return []
+    problem = denominations_problem(section.denominations, store.currency)
+    return [problem] if problem else []
 
 
 def _problem(path: Path, *details: str) -> SettingsProblem:

@@ -1,5 +1,6 @@
-"""The settings of the scale (``[scale]``) and of the customer display (``[customer_display]``):
-both optional; without them the till has no scale and no customer screen."""
+"""The settings of the scale (``[scale]``), of the customer display (``[customer_display]``) and
+of the card terminal (``[card_terminal]``): all optional; without them the till has no scale,
+no customer screen, and takes cards by the approval code typed from a standalone terminal."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hardware.card_terminal import PAY_TIMEOUT
+from hardware.card_terminal_config import CardTerminalNotConfigured, parse_card_terminal
+
 SERIAL_SPEEDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 GEOMETRY = re.compile(r"(-?[0-9]{1,5}),(-?[0-9]{1,5}),([0-9]{1,5})x([0-9]{1,5})")
 if TYPE_CHECKING:
     from hardware.scale import SerialScale
+    from pos.payment_terminal import PaymentTerminal
+    from shell.settings import Settings
     from ui.customer_display import CustomerDisplayOptions
 
 PORT_EXAMPLE = 'a serial port, e.g. "/dev/ttyUSB0", "/dev/serial/by-id/..." or "COM3"'
@@ -83,6 +89,32 @@ class CustomerDisplaySettings(_Section):
         """(x, y, width, height), or None for a whole screen."""
         match = GEOMETRY.fullmatch(self.geometry)
         return (int(match[1]), int(match[2]), int(match[3]), int(match[4])) if match else None
+
+
+class CardTerminalSettings(_Section):
+    """The card payment terminal: ``manual`` (a standalone terminal; the cashier types the approval
+    code from its slip) or ``network:HOST:PORT`` (docs/card-terminal-protocol.md)."""
+
+    connection: str = Field(default="manual", max_length=300)
+    pay_timeout_seconds: int = Field(default=int(PAY_TIMEOUT), ge=10, le=600, strict=True)  # the customer's time
+
+    @field_validator("connection")
+    @classmethod
+    def _a_terminal(cls, value: str) -> str:
+        try:
+            parse_card_terminal(value)
+        except CardTerminalNotConfigured as error:
+            raise ValueError(str(error.fields["reason"])) from None
+        return value.strip()
+
+
+def card_terminal_for(settings: Settings | CardTerminalSettings) -> PaymentTerminal | None:
+    """The network terminal's adapter (it connects at the first payment), or None for ``manual``
+    (the till asks the cashier for the approval code); ``settings`` or its ``[card_terminal]``."""
+    from hardware.card_terminal_config import open_card_terminal
+
+    section = settings if isinstance(settings, CardTerminalSettings) else settings.card_terminal
+    return open_card_terminal(parse_card_terminal(section.connection, pay_timeout=section.pay_timeout_seconds))
 
 
 def scale_for(settings: ScaleSettings) -> SerialScale | None:

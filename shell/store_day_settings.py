@@ -1,14 +1,69 @@
 """The store's day rules of this till: head office's policies (the hub's ``policies`` dataset,
-kept in ``store_policies``) on top of the till's ``[store_day]`` settings and the defaults of
-``pos.store_day``.  (Stub: the defaults only, until the policies dataset and settings land.)"""
+kept in ``store_policies`` by the pull) on top of the till's ``[store_day]`` settings and the
+defaults of ``pos.store_day``.
+
+- the permission table and the reason codes: the hub's, else Kassa's defaults;
+- the notes and coins of the drawer: the hub's (when they are of the store's currency), else
+  ``[store_day] denominations``, else the currency's own;
+- the inactivity lock, refunds to the card, the drawer pin and whether the drawer opens on
+  cash: ``[store_day]``.
+
+A stored policy was read by the pull before it was kept (``sync.pull``), so it reads here too;
+should one not (a database restored from a newer Kassa), the next level is used and the log
+says so: the till always has rules.
+"""
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 from local_db.database import Database
+from pos.store_day.approval import DEFAULT_REASONS, ReasonCodes
 from pos.store_day.day import StoreDayRules
-from pos.store_day.drawer import default_denominations
-from shell.settings import Settings
+from pos.store_day.drawer import Denominations, default_denominations
+from pos.store_day.lock import InactivityLock
+from pos.store_day.policies import BadPolicy, Policy, read_policy
+from pos.store_day.returns import RefundPolicy
+from pos.store_day.roles import DEFAULT_TABLE, PermissionTable
+from shell.settings import Settings, notes_and_coins
+
+log = logging.getLogger(__name__)
 
 
 def store_day_rules(settings: Settings, db: Database) -> StoreDayRules:
-    return StoreDayRules(denominations=default_denominations(settings.store.currency))
+    day = settings.store_day
+    currency = settings.store.currency
+    policies = hub_policies(db)
+    permissions = policies.get("permissions")
+    reasons = policies.get("reasons")
+    denominations = policies.get("denominations")
+    if isinstance(denominations, Denominations) and denominations.currency != currency:
+        log.warning("head office's denominations are of %s, but this till sells in %s: they are not used",
+                    denominations.currency, currency)
+        denominations = None
+    if not isinstance(denominations, Denominations):
+        denominations = (Denominations.from_data(currency, notes_and_coins(currency, day.denominations))
+                         if day.denominations else default_denominations(currency))
+    return StoreDayRules(
+        denominations=denominations,
+        permissions=permissions if isinstance(permissions, PermissionTable) else DEFAULT_TABLE,
+        reasons=reasons if isinstance(reasons, ReasonCodes) else DEFAULT_REASONS,
+        refunds=RefundPolicy(card_to_card=day.refund_card_to_card),
+        inactivity=InactivityLock(timedelta(minutes=day.inactivity_minutes)),
+        drawer_pin=day.drawer_pin,
+        open_drawer=day.open_drawer,
+    )
+
+
+def hub_policies(db: Database) -> dict[str, Policy]:
+    """The policies head office set for this store, read; one that does not read is left out."""
+    rows = db.read(lambda conn: conn.exec_driver_sql(
+        "SELECT name, body FROM store_policies WHERE deleted = 0").all(), "reading head office's store-day rules")
+    found: dict[str, Policy] = {}
+    for name, body in rows:
+        try:
+            found[str(name)] = read_policy(str(name), str(body))
+        except BadPolicy as error:
+            log.error("the stored %s policy cannot be used (%s): the till's settings and defaults apply", name, error)
+    return found
