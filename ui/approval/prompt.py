@@ -33,6 +33,8 @@ from ui.qt import (
 if TYPE_CHECKING:
     from ui.sale_actions import SaleActions
 
+CHOSEN_REASON = "QPushButton#reasonButton:checked { background: #cfe0f7; border: 3px solid #1f4e8c; font-weight: bold; }"
+
 
 def open_prompt(actions: SaleActions, needed: NeedsApproval, then: Callable[[uuid.UUID], None]) -> ApprovalPrompt:
     """Open the prompt over the sale screen; ``then(approval_id)`` once a manager approved."""
@@ -68,6 +70,7 @@ class ApprovalPrompt(QDialog):
         self.reasons: tuple[ReasonCode, ...] = day.rules.reasons.reasons if day is not None else ()
         self.reason: ReasonCode | None = None
         self._build(actions.session.services.ui_locale)
+        self.setStyleSheet(CHOSEN_REASON)
 
     # -- layout ------------------------------------------------------------------------
     def _build(self, ui_locale: str) -> None:
