@@ -50,7 +50,7 @@ from ui.qt import QDialog, QGridLayout, QHBoxLayout, QKeyEvent, QLabel, QLineEdi
 if TYPE_CHECKING:
     from ui.sale_actions import SaleActions
 
-SOLD_HEADERS = (N_("Item"), N_("Sold"), N_("Back already"), N_("Left"), N_("Return"))
+SOLD_HEADERS = (N_("Item"), N_("Sold"), N_("Returned"), N_("Left"), N_("Return"))
 GOODS_HEADERS = (N_("Item"), N_("Quantity"), N_("Price"))
 METHOD_NAMES = {CASH: N_("Cash"), CARD: N_("Card"), EXCHANGE_CREDIT: N_("Exchange credit")}
 
@@ -134,8 +134,8 @@ class ReturnDialog(QDialog):
             qconnect(everything.clicked, self.all_of_line)
             right.addWidget(everything)
         top = QHBoxLayout()
-        top.addLayout(left, 3)
-        top.addLayout(right, 2)
+        top.addLayout(left, 2)
+        top.addLayout(right, 1)
 
         reasons = QGridLayout()
         self.reason_buttons = []
