@@ -4,6 +4,14 @@
 if it is not running (same catalog and cashiers), enrols the till with it once, and opens
 the window.  ``kassa demo-hub stop`` / ``start`` stop and restart that hub while the till
 keeps selling, so a newcomer sees the queue grow offline and drain when the link returns.
+
+The demo also runs the card terminal emulator (hardware.card_terminal_emulator: the real
+protocol on a loopback TCP port, in this process, so it stops with the demo) and points the
+till's ``[card_terminal]`` at it: F12 then F5 pays by card.  ``--card-script
+decline,timeout,...`` makes the next payments decline, time out (then "Check the terminal"),
+wait for a cancel (``hold``)...; ``--no-card-terminal`` shows the manual mode (the approval
+code typed from a slip).  Its outcomes are kept in ``card-terminal.jsonl`` in the demo folder,
+so a payment in doubt is found again after a restart.
 """
 
 from __future__ import annotations
@@ -12,10 +20,16 @@ import argparse
 import os
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pos.errors import PosError
 from shell.demo_hub import DEMO_HUB_PORT, DemoHub
 from shell.settings import Settings, SyncSettings, parse_settings
+
+if TYPE_CHECKING:
+    from hardware.card_terminal_emulator import TerminalEmulator
+
+CARD_TERMINAL_JOURNAL = "card-terminal.jsonl"
 
 
 def demo_settings(folder: Path | None) -> Settings:
@@ -74,6 +88,24 @@ def connect_to_hub(settings: Settings, db, hub: DemoHub, items: int) -> Settings
     return settings
 
 
+def start_card_terminal(folder: Path, script: str = "") -> TerminalEmulator:
+    """The card terminal emulator on a free loopback port, its outcomes kept in ``folder``.
+    Raises ValueError naming a wrong script step."""
+    from hardware.card_terminal_emulator import TerminalEmulator, parse_script
+
+    return TerminalEmulator(parse_script(script), journal=folder / CARD_TERMINAL_JOURNAL).start()
+
+
+def with_card_terminal(settings: Settings, emulator: TerminalEmulator) -> Settings:
+    """The settings with ``[card_terminal] connection = "network:127.0.0.1:PORT"`` (the emulator)."""
+    section = getattr(settings, "card_terminal", None)
+    if section is None:  # a Kassa without the [card_terminal] section: the till stays in manual mode
+        return settings
+    host, port = emulator.address
+    connection = section.model_copy(update={"connection": f"network:{host}:{port}"})
+    return settings.model_copy(update={"card_terminal": connection})
+
+
 def run_demo(args: argparse.Namespace, run_window) -> int:  # noqa: ANN001 - run_window(OpenTill) -> int
     from local_db.demo_store import create_demo_store
     from shell.till import open_till
@@ -95,7 +127,19 @@ def run_demo(args: argparse.Namespace, run_window) -> int:  # noqa: ANN001 - run
             except PosError as problem:
                 print(f"The demo hub is not available ({problem.user_message()}); the till sells offline.")
                 hub = None
+        emulator = None
+        if not args.no_card_terminal:
+            try:
+                emulator = start_card_terminal(directory, args.card_script)
+            except (OSError, ValueError) as problem:
+                print(f"The card terminal emulator could not start ({problem}); cards are taken by approval code.")
+            else:
+                till.settings = with_card_terminal(till.settings, emulator)
         print(f"Demo store: {settings.database.path}\nSign in as cashier 1 with PIN 1234. Receipts: {printer}")
+        if emulator is not None:
+            host, port = emulator.address
+            print(f"Card terminal emulator: network:{host}:{port} (F12, then F5 pays by card; "
+                  "--card-script decline,timeout,hold,... for the next payments)")
         if hub is not None:
             print(f"Demo hub: {hub.url} (log {hub.log_file}).\n"
                   "  ./dev hub sales   the sales the hub has received\n"
@@ -105,6 +149,8 @@ def run_demo(args: argparse.Namespace, run_window) -> int:  # noqa: ANN001 - run
             return run_window(till)
         finally:
             (directory / DEMO_PID).unlink(missing_ok=True)
+            if emulator is not None:
+                emulator.stop()
             if hub is not None:
                 hub.stop()
 
@@ -148,6 +194,11 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     demo.add_argument("--printer", help="printer connection, e.g. network:127.0.0.1:9100 (default: PNG previews)")
     demo.add_argument("--no-hub", action="store_true", help="sell offline only, without the demo hub")
     demo.add_argument("--hub-port", type=int, default=DEMO_HUB_PORT)
+    demo.add_argument("--card-script", default="",
+                      help="what the emulated card terminal does with the next payments, comma separated: "
+                           "approve, decline, cancel, timeout, hold, garbage... (then: approve)")
+    demo.add_argument("--no-card-terminal", action="store_true",
+                      help="no emulated card terminal: cards are paid by the approval code from a slip")
     demo.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)
     hub = sub.add_parser("demo-hub", help="start, stop or look into the demo store's hub")
     hub.add_argument("action", choices=("start", "stop", "status", "sales"))
