@@ -16,11 +16,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from pos.basket import Basket, EmptyBasket
+from pos.basket import Basket, BasketState, EmptyBasket
 from pos.codec import basket_from_dict, basket_to_dict
 from pos.errors import PosError
 from pos.i18n import N_
 from pos.money import Money
+from pos.quantity import check_quantity
 from pos.store_day.roles import Action
 from pos.till import BasketNotEmpty, Till, TillResult
 
@@ -97,9 +98,7 @@ def recall(till: Till, parked: ParkedSales, basket_id: uuid.UUID) -> TillResult:
     if snapshot is None:
         raise ParkedSaleGone()
     try:
-        basket = basket_from_dict(snapshot)
-        if basket.currency != till.settings.store.currency:
-            raise ValueError(f"the parked sale is in {basket.currency}")
+        basket = _readable(snapshot, till.settings.store.currency)
     except (KeyError, ValueError, TypeError, AttributeError, ArithmeticError, PosError) as error:
         log.error("parked sale %s cannot be read: %s", basket_id, error)
         raise ParkedSaleUnreadable(basket=str(basket_id)[:8]) from error
@@ -112,6 +111,22 @@ def recall(till: Till, parked: ParkedSales, basket_id: uuid.UUID) -> TillResult:
         raise
     log.info("parked sale %s recalled by %s", basket_id, cashier.cashier_id)
     return result
+
+
+def _readable(snapshot: dict[str, Any], currency: str) -> Basket:
+    """The parked basket, if every number in it is one the till could have made."""
+    basket = basket_from_dict(snapshot)
+    if basket.currency != currency:
+        raise ValueError(f"the parked sale is in {basket.currency}")
+    if basket.state is not BasketState.OPEN:
+        raise ValueError(f"a parked sale is open, not {basket.state.value}")
+    for line in basket.lines:
+        check_quantity(line.quantity, sold_by_weight=line.product.sold_by_weight, name=line.product.name)
+        if line.product.price.minor_units() < 0:
+            raise ValueError("a parked price is negative")
+    basket.total().minor_units()
+    basket.taxes()
+    return basket
 
 
 def _cashier_id(snapshot: dict[str, Any]) -> str:

@@ -159,3 +159,31 @@ def test_parking_and_recalling_never_loses_or_doubles_a_sale(steps):
         parked_ids = [p.basket_id for p in store.parked()]
         assert sorted(parked_ids, key=str) == sorted(kept, key=str)
         assert till.basket.basket_id not in parked_ids
+
+
+def _damaged(draw: st.DrawFn, snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot with one field of it (or of its first line or product) replaced by junk."""
+    junk = st.one_of(st.none(), st.integers(), st.text(max_size=8), st.sampled_from(["-1", "1e30", "NaN", "0.0001"]),
+                     st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+    damaged = copy.deepcopy(snapshot)
+    line = damaged["lines"][0]
+    target = draw(st.sampled_from([damaged, line, line["product"]]))
+    target[draw(st.sampled_from(sorted(target)))] = draw(junk)
+    return damaged
+
+
+@settings(max_examples=EXAMPLES * 4, deadline=None)
+@given(st.data())
+def test_a_damaged_parked_sale_is_refused_by_name_or_recalled_whole_never_half(data):
+    till, _journal, store = signed_in_till()
+    till.scan(f"2*{SHAMPOO.barcode}")
+    park(till, store)
+    [parked] = store.parked()
+    store.rows[parked.basket_id] = (parked, _damaged(data.draw, store.rows[parked.basket_id][1]))
+    try:
+        recall(till, store, parked.basket_id)
+    except ParkedSaleUnreadable:
+        assert store.parked() == [parked] and till.basket.lines == []
+    else:
+        assert store.parked() == [] and till.basket.basket_id == parked.basket_id
+        till.basket.total().minor_units()  # whatever was recalled can be totalled and paid
