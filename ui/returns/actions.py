@@ -46,12 +46,11 @@ def start_return_from_code(actions: SaleActions, text: str) -> None:
         lambda sale: open_return(actions, sale)).failure(actions.problem).run()
 
 
-def open_return(actions: SaleActions, found: FoundSale | UncheckedSale | None) -> ReturnDialog | None:
-    if actions.dialog is not None:
-        return None  # opened once the finding dialog has closed (its ``finished`` runs first)
-    dialog = ReturnDialog(actions, found, actions.window)
-    actions.open_dialog(dialog)
-    return dialog
+def open_return(actions: SaleActions, found: FoundSale | UncheckedSale | None) -> None:
+    """The return dialog of ``found`` (None: without a receipt), once no other dialog is open
+    (the finding dialog's ``finished`` has run by then)."""
+    if actions.dialog is None:
+        actions.open_dialog(ReturnDialog(actions, found, actions.window))
 
 
 def _no_store_day(actions: SaleActions) -> bool:

@@ -76,10 +76,10 @@ class ReturnDialog(QDialog):
         self.setObjectName("returnDialog")
         self.setWindowTitle(_("Return or exchange"))
         self.setModal(True)
-        self.actions = actions
+        self.sale_actions = actions
         self.session = actions.session
         self.found = found
-        self.locale = actions.session.services.ui_locale
+        self.ui_locale = actions.session.services.ui_locale
         day = actions.session.services.store_day
         self.reasons = day.rules.reasons.reasons if day is not None else ()
         self.reason = ""
@@ -113,7 +113,7 @@ class ReturnDialog(QDialog):
         self.field.setPlaceholderText(_("Quantity to return, then Enter") if self.by_lines
                                       else _("Scan or type the code of the goods brought back"))
         qconnect(self.field.returnPressed, self.enter)
-        keypad = Keypad(self, with_point=True, point=decimal_point(self.locale or active_locale()))
+        keypad = Keypad(self, with_point=True, point=decimal_point(self.ui_locale or active_locale()))
         keypad.target = self.field
         qconnect(keypad.enter_pressed, self.enter)
         self.plan = QLabel(self)
@@ -172,7 +172,7 @@ class ReturnDialog(QDialog):
         found = self.found
         if isinstance(found, FoundSale):
             sale = found.sale
-            when = formatting.store_time(sale.completed_at, self.session.services.store.timezone, self.locale)
+            when = formatting.store_time(sale.completed_at, self.session.services.store.timezone, self.ui_locale)
             text = _("Receipt {number} of till {till}, {when}, {cashier}").format(
                 number=sale.receipt_number, till=sale.till_id, when=when, cashier=sale.cashier.name)
             return text + "\n" + _("Choose a line and type how many come back.")
@@ -183,12 +183,12 @@ class ReturnDialog(QDialog):
 
     def _sold_cells(self, row: SoldRow) -> tuple[str, ...]:
         weighed = row.line.sold_by_weight
-        q = lambda value: formatting.quantity(value, weighed, self.locale)  # noqa: E731
+        q = lambda value: formatting.quantity(value, weighed, self.ui_locale)  # noqa: E731
         return (row.line.name, q(row.line.quantity), q(row.back), q(row.left), q(row.chosen) if row.chosen else "")
 
     def _goods_cells(self, row: GoodsRow) -> tuple[str, ...]:
-        return (row.product.name, formatting.quantity(row.quantity, row.product.sold_by_weight, self.locale),
-                formatting.money(row.product.price, self.locale))
+        return (row.product.name, formatting.quantity(row.quantity, row.product.sold_by_weight, self.ui_locale),
+                formatting.money(row.product.price, self.ui_locale))
 
     # -- what the cashier chose --------------------------------------------------------
     def asked(self) -> ReturnAsked:
@@ -226,7 +226,7 @@ class ReturnDialog(QDialog):
         if self.closed:
             return
         self.message.clear_message()
-        self.plan.setText(plan_text(returned, self.locale))
+        self.plan.setText(plan_text(returned, self.ui_locale))
 
     def enter(self) -> None:
         text = self.field.text().strip()
@@ -245,7 +245,7 @@ class ReturnDialog(QDialog):
             self.message.show_error(_("Choose a line first (Up/Down)."))
             return
         try:
-            quantity = parse_decimal(formatting.as_typed(text, self.locale))
+            quantity = parse_decimal(formatting.as_typed(text, self.ui_locale))
         except PosError as error:
             self._failed(error)
             return
@@ -293,7 +293,7 @@ class ReturnDialog(QDialog):
     def _returned(self, returned: ReturnDocument) -> None:
         self.busy = False
         self.recorded = returned
-        after_return(self.actions, returned)
+        after_return(self.sale_actions, returned)
         if not self.closed:
             self.accept()
 
@@ -327,10 +327,10 @@ class ReturnDialog(QDialog):
             return
         if due.amount > 0:
             prompt = _("The customer pays {amount}: cash received (Enter: exactly that).").format(
-                amount=formatting.money_with_currency(due, self.locale))
+                amount=formatting.money_with_currency(due, self.ui_locale))
         else:
             prompt = _("The customer gets {amount} back. Enter records the exchange.").format(
-                amount=formatting.money_with_currency(Money.zero(due.currency) - due, self.locale))
+                amount=formatting.money_with_currency(Money.zero(due.currency) - due, self.ui_locale))
         asked, terminal = self.asked(), self._terminal()
         kept: list[ReturnDocument] = []
 
@@ -342,13 +342,13 @@ class ReturnDialog(QDialog):
                 return done.result
             return self.session.change(work)
 
-        entry = EntryDialog(_("Exchange"), prompt, "", submit, self, self.locale)
+        entry = EntryDialog(_("Exchange"), prompt, "", submit, self, self.ui_locale)
         entry.setObjectName("exchangeCashDialog")
 
         def finished(code: int) -> None:
             if code == QDialog.DialogCode.Accepted and kept:
                 self.recorded = kept[0]
-                after_return(self.actions, kept[0])
+                after_return(self.sale_actions, kept[0])
                 self.accept()
 
         qconnect(entry.finished, finished)
@@ -363,14 +363,14 @@ class ReturnDialog(QDialog):
         if not isinstance(error, NeedsApproval):
             self._failed(error)
             return
-        ask_manager(self.actions, error, again)
-        prompt = self.actions.dialog
+        ask_manager(self.sale_actions, error, again)
+        prompt = self.sale_actions.dialog
         if prompt is not None and prompt is not self:
             qconnect(prompt.finished, lambda _code: self._back_on_top())
 
     def _back_on_top(self) -> None:
         if not self.closed:
-            self.actions.dialog = self  # the sale screen's one open dialog is this one again
+            self.sale_actions.dialog = self  # the sale screen's one open dialog is this one again
             self.field.setFocus()
 
     def _failed(self, error: BaseException) -> None:
@@ -428,8 +428,8 @@ def after_return(actions: SaleActions, returned: ReturnDocument) -> None:
     spooler = services.spooler
     if cash and day is not None and day.rules.open_drawer and hasattr(spooler, "open_drawer"):
         pin = day.rules.drawer_pin
-        actions.session.printing(lambda s: s.open_drawer(pin)).failure(actions.problem).run()  # type: ignore[attr-defined]
+        actions.session.printing(lambda s: s.open_drawer(pin)).failure(actions.problem).run()
     if services.printing_enabled and hasattr(spooler, "print_return"):
-        actions.session.printing(lambda s: s.print_return(returned)).failure(actions.problem).run()  # type: ignore[attr-defined]
+        actions.session.printing(lambda s: s.print_return(returned)).failure(actions.problem).run()
     if services.sync_worker is not None:
         services.sync_worker.wake()
