@@ -23,6 +23,7 @@ from pathlib import Path
 from pos.catalog import VatRate
 from pos.money import Money
 from pos.receipt import Receipt, ReceiptLine, ReceiptPayment, StoreInfo
+from pos.receipt_code import receipt_code_text
 from pos.tax import tax_breakdown
 
 A, B, E = VatRate("A", Decimal("18")), VatRate("B", Decimal("7")), VatRate("E", Decimal("0"))
@@ -81,6 +82,7 @@ def world_receipt(language: str, *, is_copy: bool = False, products: tuple[Produ
         due=total,
         payments=(ReceiptPayment("cash", tendered, tendered - total),),
         is_copy=is_copy,
+        code=receipt_code_text(store.store_id, store.till_id, uuid.UUID(int=0x6C682D02 << 96)),
     )
 
 
