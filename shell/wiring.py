@@ -23,7 +23,7 @@ from pos.tender import CashPolicy
 from pos.till import Till, TillSettings
 from shell.logs import setup_logging
 from shell.settings import Settings
-from shell.settings_devices import customer_display_for, scale_for
+from shell.settings_devices import card_terminal_for, customer_display_for, scale_for
 from shell.settings_scanner import scan_layout_for, serial_scanner_for
 from shell.store_day_settings import store_day_rules
 from shell.till import OpenTill, claim_database, data_dir, open_till, sign_in_rules
@@ -97,6 +97,7 @@ def window_services(till: OpenTill, clock: Clock | None = None) -> TillServices:
         serial_scanner=serial_scanner_for(settings.scanner),
         store_day=day,
         card_log=SqlCardPaymentLog(till.db),
+        payment_terminal=card_terminal_for(settings),  # None: "manual", the approval code from a slip
     )
 
 

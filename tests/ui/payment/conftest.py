@@ -24,7 +24,7 @@ from ui.qt import QWidget, Qt
 from ui.services import TillServices
 
 
-def settings_for(db_path: Path):  # noqa: ANN201
+def settings_for(db_path: Path, card_terminal: str = "manual"):  # noqa: ANN201
     return parse_settings(f"""
 [store]
 store_id = "S1"
@@ -38,6 +38,8 @@ cash_rounding = "0.10"
 connection = "none"
 [database]
 path = "{db_path}"
+[card_terminal]
+connection = "{card_terminal}"
 """, Path("test.toml"))
 
 
@@ -62,10 +64,13 @@ def terminal(tmp_path: Path, script: str = "", pay_timeout: float = 30.0) -> Ite
         yield NetworkCardTerminal("127.0.0.1", port, pay_timeout=pay_timeout, answer_timeout=5.0), journal
 
 
-def open_paying(qtbot, db_path: Path, card_terminal: NetworkCardTerminal | None,  # noqa: ANN001
+def open_paying(qtbot, db_path: Path, card_terminal: NetworkCardTerminal | None | str,  # noqa: ANN001
                 products: int = 1) -> tuple[TillDriver, PaymentDialog, TillServices]:
-    services = build_services(settings_for(db_path), open_database(db_path))
-    services.payment_terminal = card_terminal
+    """``card_terminal``: an adapter (a short timeout), None (manual), or a [card_terminal] setting."""
+    setting = card_terminal if isinstance(card_terminal, str) else "manual"
+    services = build_services(settings_for(db_path, setting), open_database(db_path))
+    if not isinstance(card_terminal, str):
+        services.payment_terminal = card_terminal
     driver = TillDriver.open(qtbot, services)
     driver.sign_in("1", "1234")
     for code in first_barcodes(db_path, products):

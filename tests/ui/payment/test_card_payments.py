@@ -35,8 +35,10 @@ def paid(driver) -> None:  # noqa: ANN001
 
 
 def test_an_approved_card_pays_the_rest_and_the_sale_keeps_the_approval(qtbot, qapp, store_db, tmp_path):
-    with terminal(tmp_path, "approve") as (card_terminal, journal):
-        driver, dialog, _ = open_paying(qtbot, store_db, card_terminal)
+    with terminal(tmp_path, "approve") as (card_terminal, journal):  # the till wired from its settings
+        driver, dialog, services = open_paying(qtbot, store_db, f"network:127.0.0.1:{card_terminal.port}")
+        assert services.payment_terminal is not None
+        assert services.payment_terminal.address == card_terminal.address
         driver.press(dialog.tendered_field, Qt.Key.Key_F5)
         paid(driver)
     assert driver.message == "Receipt 1 saved"
