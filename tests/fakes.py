@@ -163,12 +163,27 @@ class RecordingPrinter:
 
     def __init__(self) -> None:
         self.receipts: list[Receipt] = []
+        self.printouts: list[object] = []  # reports (pos.report_layout.ReportPrintout) and returns (ReturnPrintout)
+        self.drawer_kicks: list[int] = []  # the pin of each
         self.problem: str | None = None
 
     def print_receipt(self, receipt: Receipt) -> None:
         if self.problem:
             raise DeviceProblem(reason=self.problem)
         self.receipts.append(receipt)
+
+    def print_report(self, printout: object) -> None:
+        if self.problem:
+            raise DeviceProblem(reason=self.problem)
+        self.printouts.append(printout)
+
+    def print_return(self, printout: object) -> None:
+        self.print_report(printout)
+
+    def open_drawer(self, pin: int) -> None:
+        if self.problem:
+            raise DeviceProblem(reason=self.problem)
+        self.drawer_kicks.append(pin)
 
 
 def make_till(journal: MemoryJournal | None = None, *, rounding: str = "0.01", catalog: MemoryCatalog | None = None) -> Till:
