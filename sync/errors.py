@@ -87,6 +87,19 @@ class RequestRefused(SyncError):
     message = N_("The hub at {hub} refused the request: {reason}")
 
 
+class SaleNotAtHub(SyncError):
+    """GET /v1/sales/{id}: the hub holds no such sale (404 sale_not_found): the till that sold
+    it may not have sent it yet, or the code names no sale."""
+
+    message = N_("The hub does not have this sale (yet): the till that sold it may not have sent it.")
+
+
+class SaleOfAnotherStore(SyncError):
+    """GET /v1/sales/{id}: another store sold it (404 sale_of_another_store)."""
+
+    message = N_("This sale was made in another store: it cannot be returned here.")
+
+
 class HubAddressInvalid(SyncError):
     """The hub address (``hub_url``) is not one httpx can use: no ``http://`` or ``https://``,
     a bad port, a control character.  Nothing was sent; IT must fix the setting.  (The

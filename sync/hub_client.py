@@ -1,6 +1,7 @@
 """The till's HTTP client for the hub protocol (docs/sync-protocol.md): enrol, push a batch
-of sales, push the store's day documents, ask what was returned of a sale, pull one page of
-a dataset, heartbeat, health (the hub's clock).
+of sales, push the store's day documents, ask what was returned of a sale, fetch another
+till's sale for a return (``sale_for_return``: one short try, the cashier is waiting), pull
+one page of a dataset, heartbeat, health (the hub's clock).
 
 * TLS certificates are verified by default (certifi's CAs, or ``SSL_CERT_FILE``);
   ``ca_bundle`` names a private CA's PEM file (then only that file's CAs are trusted).
@@ -48,6 +49,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_rand
 
 from local_db.outbox import DocumentRow
 from sync import answers
+from sync.sale_for_return import SaleForReturn, UnusableSale, read_sale_for_return
 from sync.errors import (
     BadAnswer,
     CredentialMissing,
@@ -59,6 +61,8 @@ from sync.errors import (
     NetworkSettingsUnusable,
     RequestNotSent,
     RequestRefused,
+    SaleNotAtHub,
+    SaleOfAnotherStore,
     SyncError,
 )
 
@@ -66,6 +70,7 @@ log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
+WAITING_CASHIER_TIMEOUT = 3.0  # seconds: a lookup the cashier waits for is tried once, this long
 APP_VERSION = "0.1.0"
 
 
@@ -216,6 +221,27 @@ class HubClient:
         except ValueError:
             raise self._bad("the returned answer names a line that is not a UUID") from None
 
+    def sale_for_return(self, sale_id: uuid.UUID, *, timeout: float = WAITING_CASHIER_TIMEOUT) -> SaleForReturn:
+        """Another till's sale of this store, for a return: ``(Sale, already_returned per sold
+        line, already_refunded per payment)`` at every till, as the hub knows them.  Tried once,
+        for at most ``timeout`` seconds to connect and as long for the answer (the cashier is
+        waiting).  Raises ``SaleNotAtHub`` (the hub does not hold it: not sent yet, or no such
+        sale), ``SaleOfAnotherStore``, ``HubUnreachable`` (and the other ``SyncError``\ s of
+        ``_exchange``) or ``BadAnswer`` for an answer the till cannot trust."""
+        status, body = self._exchange("GET", f"/v1/sales/{sale_id}", retry=RetryPolicy(attempts=1),
+                                      timeout=httpx.Timeout(timeout))
+        if status == 404 and _code(body) == "sale_not_found":
+            raise SaleNotAtHub(hub=self.base_url, status=status, code="sale_not_found", reason=_detail(body))
+        if status == 404 and _code(body) == "sale_of_another_store":
+            raise SaleOfAnotherStore(hub=self.base_url, status=status, code="sale_of_another_store",
+                                     reason=_detail(body))
+        self._check_status(status, body, expected=200)
+        answer = self._parse(answers.SaleForReturnAnswer, body, "sale answer")
+        try:
+            return read_sale_for_return(answer, sale_id)
+        except UnusableSale as problem:
+            raise self._bad(f"the sale answer cannot be used: {problem}") from None
+
     def pull_page(self, dataset: str, after: str, limit: int) -> answers.DatasetPage:
         status, body = self._exchange("GET", f"/v1/datasets/{dataset}", params={"after": after, "limit": limit})
         self._check_status(status, body, expected=200)
@@ -259,8 +285,10 @@ class HubClient:
         self.close()
 
     # -- one HTTP exchange, retried only when the transport broke ----------------------
-    def _exchange(self, method: str, path: str, *, auth: bool = True, **kw: Any) -> tuple[int, bytes]:
+    def _exchange(self, method: str, path: str, *, auth: bool = True, retry: RetryPolicy | None = None,
+                  **kw: Any) -> tuple[int, bytes]:
         headers = dict(kw.pop("headers", {}))
+        policy = retry or self.retry
         if self._unusable is not None:
             raise self._unusable
         if auth:
@@ -269,8 +297,8 @@ class HubClient:
                                         reason="nothing is stored; run: kassa enrol --hub URL --code CODE")
             headers["Authorization"] = f"Bearer {self.credential}"
         retrying = Retrying(
-            stop=stop_after_attempt(max(1, self.retry.attempts)),
-            wait=wait_random_exponential(multiplier=self.retry.first_wait, max=self.retry.max_wait),
+            stop=stop_after_attempt(max(1, policy.attempts)),
+            wait=wait_random_exponential(multiplier=policy.first_wait, max=policy.max_wait),
             retry=retry_if_exception(lambda e: isinstance(e, HubUnreachable)),
             reraise=True,
             before_sleep=lambda state: log.info("%s %s failed (%s); trying again", method, path,
