@@ -1,5 +1,5 @@
 """The day view: one day on the shop's clock at this till, as three charts (QtCharts from
-PySide6-Addons): sales and returns by hour, sales by cashier, and what each tender took, with
+the Qt add-ons): sales and returns by hour, sales by cashier, and what each tender took, with
 the exact totals written under each chart.  Left/Right (or the buttons) go a day back or on;
 T comes back to today.  A till without QtCharts shows the totals alone and says why."""
 
