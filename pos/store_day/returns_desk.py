@@ -12,8 +12,10 @@
    tender, rounding), for the dialog to show; every refusal (more than sold...) comes here.
 3. ``make_return(till, asked, approval_id=..., terminal=...)``: the permission (the role, or
    the manager's approval bound to the action, the amount and the sale: ``till.day.authorise``
-   raises ``NeedsApproval`` otherwise), card refunds through the terminal, then ONE journal
-   transaction (``record_return``) with its gapless number and outbox row.
+   raises ``NeedsApproval`` otherwise), card refunds through the terminal (under an id the
+   same return asks again after "check the terminal" or a crash: ``refund_payment_id``, so a
+   card is never refunded twice), then ONE journal transaction (``record_return``) with its
+   gapless number and outbox row.
 4. ``make_exchange(till, asked, cash_text, ...)``: the returned goods pay for the open
    basket (exchange credit); the customer pays the rest in cash, or gets the difference back
    per the refund plan; the return and the new sale are ONE transaction (``record_exchange``),
@@ -56,6 +58,8 @@ from pos.store_day.tenders import CARD, EXCHANGE_CREDIT, CardApproval, card_appr
 from pos.till import BadCashAmount, NeedsWeight, Till, TillResult, UnknownBarcode, UnknownProductCode
 
 MAX_RECEIPT_NUMBER_DIGITS = 9
+REFUND_IDS = uuid.UUID("0b9c8a52-6a1e-4d7e-9d0f-2f5a7c3e1b64")  # namespace of card refund ids
+_refused_refunds: dict[uuid.UUID, int] = {}  # a refund's first id -> its tries refused for good (this run)
 
 # The preview is built for anyone (no approval spent yet): the permission is asked when it is made.
 _PREVIEW_TABLE = PermissionTable({action: frozenset(Role) for action in Action})
@@ -273,7 +277,7 @@ def make_return(till: Till, asked: ReturnAsked, *, approval_id: uuid.UUID | None
     day.require_selling()
     record = _authorise(till, asked, approval_id, preview(till, asked, terminal=terminal).total)
     returned = _document(till, asked, record, day.rules.permissions, terminal, None)
-    returned = _refund_cards(returned, terminal)
+    returned = _refund_cards(returned, terminal, _refunded(asked))
     return _journal(day).record_return(returned)
 
 
@@ -311,7 +315,7 @@ def make_exchange(till: Till, asked: ReturnAsked, cash_text: str = "", *, approv
     settled = settlement.settle()
     sale = sale_paid_with(till.basket, settled, store_id=till.settings.store.store_id,
                           till_id=till.settings.store.till_id, cashier=cashier, completed_at=till.clock.now())
-    returned = _refund_cards(returned, terminal)
+    returned = _refund_cards(returned, terminal, _refunded(asked))
     recorded_return, recorded_sale = _journal(day).record_exchange(returned, sale, card_approvals(settled))
     return Exchanged(recorded_return, till.complete(recorded_sale))
 
@@ -321,6 +325,10 @@ def _day(till: Till) -> StoreDay:
     if till.day is None:
         raise StoreDayNeeded()
     return till.day
+
+
+def _refunded(asked: ReturnAsked) -> Mapping[uuid.UUID, Money]:
+    return asked.found.already_refunded if isinstance(asked.found, FoundSale) else {}
 
 
 def _journal(day: StoreDay) -> ReturnsJournal:
@@ -368,7 +376,18 @@ def _document(till: Till, asked: ReturnAsked, approvals: tuple[ApprovalRecord, .
     return returned
 
 
-def _refund_cards(returned: ReturnDocument, terminal: PaymentTerminal | None) -> ReturnDocument:
+def refund_payment_id(original_payment_id: uuid.UUID | None, refunded_before: Money, amount: Money,
+                      attempt: int) -> uuid.UUID:
+    """The id a card refund is asked under: the same return tried again (after "check the
+    terminal", or after a crash) asks under the same id, which the terminal answers with its
+    first outcome - never a second refund; once recorded, what was refunded before grows and
+    the next refund has a new id.  ``attempt`` moves on only after a refusal for good."""
+    return uuid.uuid5(REFUND_IDS, f"{original_payment_id}:{refunded_before.minor_units()}:"
+                                  f"{amount.minor_units()}:{attempt}")
+
+
+def _refund_cards(returned: ReturnDocument, terminal: PaymentTerminal | None,
+                  already_refunded: Mapping[uuid.UUID, Money]) -> ReturnDocument:
     """Each card refund through the terminal, before anything is recorded."""
     if not any(f.payment.method == CARD for f in returned.refunds):
         return returned
@@ -377,10 +396,19 @@ def _refund_cards(returned: ReturnDocument, terminal: PaymentTerminal | None) ->
     refunds = []
     for refund in returned.refunds:
         if refund.payment.method == CARD:
-            result = terminal.refund(refund.payment.payment_id, refund.payment.amount, refund.original_payment_id)
-            if not isinstance(result, CardApproved):
+            amount = refund.payment.amount
+            before = (already_refunded.get(refund.original_payment_id, Money.zero(amount.currency))
+                      if refund.original_payment_id is not None else Money.zero(amount.currency))
+            first = refund_payment_id(refund.original_payment_id, before, amount, 0)
+            attempt = _refused_refunds.get(first, 0)
+            payment_id = refund_payment_id(refund.original_payment_id, before, amount, attempt)
+            result = terminal.refund(payment_id, amount, refund.original_payment_id)
+            if not isinstance(result, CardApproved) or result.amount != amount:
+                if result.charged is False:  # refused for good: the next try is a new request
+                    _refused_refunds[first] = attempt + 1
                 reason = getattr(result, "reason", "") or type(result).__name__
-                raise CardRefundFailed(amount=refund.payment.amount, reason=reason)
-            refund = replace(refund, card=card_approval_from(result))
+                raise CardRefundFailed(amount=amount, reason=reason)
+            refund = replace(refund, payment=replace(refund.payment, payment_id=payment_id),
+                             card=card_approval_from(result))
         refunds.append(refund)
     return replace(returned, refunds=tuple(refunds))

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from pos.money import Money
-from pos.payment_terminal import CardApproved, CardDeclined, CardResult
+from pos.payment_terminal import CardApproved, CardCheckTerminal, CardDeclined, CardResult
 from pos.receipt_code import DamagedReceiptCode, receipt_code_text
 from pos.store_day.approval import ApprovalUnknown
 from pos.store_day.day import NeedsApproval
@@ -159,19 +159,28 @@ def test_another_tills_sale_comes_from_the_hub_and_offline_needs_a_manager_for_t
 
 
 class Terminal:
-    """A card terminal that approves or declines refunds, remembering what it was asked."""
+    """A card terminal answering refunds from a script (then approving), keeping the first
+    outcome of each refund id as a real terminal does, and remembering what it was asked."""
 
     address = "test terminal"
 
-    def __init__(self, approve: bool) -> None:
-        self.approve = approve
+    def __init__(self, *script: str) -> None:
+        self.script = list(script)
         self.refunds: list[tuple[uuid.UUID, Money, uuid.UUID | None]] = []
+        self.outcomes: dict[uuid.UUID, CardResult] = {}
 
     def refund(self, payment_id: uuid.UUID, amount: Money, original_payment_id: uuid.UUID | None = None) -> CardResult:
         self.refunds.append((payment_id, amount, original_payment_id))
-        if self.approve:
-            return CardApproved(payment_id, amount, "R12345", "**** 4242", "EMU-1")
-        return CardDeclined(payment_id, "refund limit")
+        if payment_id in self.outcomes:
+            return self.outcomes[payment_id]
+        answer = self.script.pop(0) if self.script else "approve"
+        if answer == "unknown":  # the terminal timed out; it approved meanwhile
+            self.outcomes[payment_id] = CardApproved(payment_id, amount, "R12345", "**** 4242", "EMU-1")
+            return CardCheckTerminal(payment_id, amount, "timeout")
+        result: CardResult = (CardApproved(payment_id, amount, "R12345", "**** 4242", "EMU-1") if answer == "approve"
+                              else CardDeclined(payment_id, "refund limit"))
+        self.outcomes[payment_id] = result
+        return result
 
 
 def card_sale(t, *products):  # noqa: ANN001, ANN002, ANN201
@@ -190,20 +199,35 @@ def test_a_card_sale_is_refunded_to_the_card_and_a_declined_refund_records_nothi
     t = real_till(store_file, who=SENIOR)
     sale = card_sale(t, A, B)
     asked = ReturnAsked(find_sale(t.till, code_of(sale), None), {sale.lines[0].line_id: Decimal(1)})
-    declining = Terminal(approve=False)
+    terminal = Terminal("decline")
     with pytest.raises(CardRefundFailed):
-        make_return(t.till, asked, terminal=declining)
+        make_return(t.till, asked, terminal=terminal)
     assert t.journal.already_returned(sale.sale_id) == {}
     assert preview(t.till, asked).refunds[0].payment.method == CASH  # no terminal: cash
-    terminal = Terminal(approve=True)
-    returned = make_return(t.till, asked, terminal=terminal)
+    returned = make_return(t.till, asked, terminal=terminal)  # asked again as a new refund
     assert [f.payment.method for f in returned.refunds] == [CARD]
     assert returned.refunds[0].card is not None and returned.refunds[0].card.approval_code == "R12345"
-    assert terminal.refunds == [(returned.refunds[0].payment.payment_id, A.price, sale.payments[0].payment_id)]
+    declined_id = terminal.refunds[0][0]
+    assert terminal.refunds[1] == (returned.refunds[0].payment.payment_id, A.price, sale.payments[0].payment_id)
+    assert declined_id != returned.refunds[0].payment.payment_id
     assert returned.return_number == 1  # the declined try took no number
     cash = make_return(t.till, replace(asked, quantities={sale.lines[1].line_id: Decimal(1)}, refund_in_cash=True),
                        terminal=terminal)
-    assert [f.payment.method for f in cash.refunds] == [CASH] and len(terminal.refunds) == 1
+    assert [f.payment.method for f in cash.refunds] == [CASH] and len(terminal.refunds) == 2  # not asked
+
+
+def test_a_card_refund_the_terminal_could_not_confirm_is_asked_again_under_the_same_id_never_twice(store_file):
+    t = real_till(store_file, who=SENIOR)
+    sale = card_sale(t, A)
+    asked = ReturnAsked(find_sale(t.till, code_of(sale), None), {sale.lines[0].line_id: Decimal(1)})
+    terminal = Terminal("unknown")
+    with pytest.raises(CardRefundFailed) as unknown:
+        make_return(t.till, asked, terminal=terminal)
+    assert "timeout" in unknown.value.user_message()
+    returned = make_return(t.till, asked, terminal=terminal)  # the cashier tries again
+    assert terminal.refunds[0][0] == terminal.refunds[1][0] == returned.refunds[0].payment.payment_id
+    assert len(terminal.outcomes) == 1 and t.journal.already_refunded(sale.sale_id) == {
+        sale.payments[0].payment_id: A.price}
 
 
 def test_an_exchange_pays_for_the_new_goods_and_the_customer_pays_the_rest_or_gets_it_back(store_file):
