@@ -256,8 +256,16 @@ class PaymentDialog(TillDialog):
         super().reject()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() == Qt.Key.Key_F5 and self.card_button is not None and self.pages.currentWidget() is self.pay_page:
+        """F5 pays by card; on "Check the terminal" Enter asks again and F2 types the code."""
+        page = self.pages.currentWidget() if self.store_day else None
+        key = event.key()
+        if key == Qt.Key.Key_F5 and self.card_button is not None and page is self.pay_page:
             self.pay_by_card()
+        elif page is self.check_panel and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.check_panel.ask_button.isEnabled():
+                self.ask_terminal_again()
+        elif page is self.check_panel and key == Qt.Key.Key_F2:
+            self.type_approval_code()
         else:
             super().keyPressEvent(event)
 
