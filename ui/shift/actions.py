@@ -228,7 +228,8 @@ def _show_x(actions: SaleActions, report: ShiftReport, shift: Shift | None) -> N
     def again() -> None:
         _print_report(actions, report, holder[0].message, alive[0], shift=shift, copy=True)
 
-    dialog = ReportDialog(report, note, services.ui_locale, again, actions.window)
+    dialog = ReportDialog(report, note, services.ui_locale, again if actions.printer.enabled else None,
+                          actions.window)
     holder.append(dialog)
     alive.append(_alive(dialog))
     actions.open_dialog(dialog)
@@ -293,7 +294,8 @@ def _closed(actions: SaleActions, closed: ShiftClose, report: ShiftReport, shift
     def again() -> None:
         _print_report(actions, report, holder[0].message, alive[0], shift=shift, counted=closed.counted, copy=True)
 
-    dialog = CloseResultDialog(closed, report, services.ui_locale, again, actions.window)
+    dialog = CloseResultDialog(closed, report, services.ui_locale, again if actions.printer.enabled else None,
+                               actions.window)
     holder.append(dialog)
     alive.append(_alive(dialog))
     actions.screen.message.show_notice(_("Shift closed: {report}").format(report=_("Z report {number}").format(

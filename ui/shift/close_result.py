@@ -47,23 +47,19 @@ class CloseResultDialog(QDialog):
         rows = (
             (_("The drawer should hold"), formatting.money_with_currency(closed.expected, ui_locale), "expectedCash"),
             (_("Counted"), formatting.money_with_currency(closed.counted.total, ui_locale), "countedCash"),
-            (_("Variance"), formatting.money_with_currency(closed.variance, ui_locale), "varianceCash"),
+            (_("Variance"), words, "varianceWords"),
         )
         values: dict[str, QLabel] = {}
         for index, (caption, value, name) in enumerate(rows):
             figures.addWidget(QLabel(caption, self), index, 0)
             label = QLabel(value, self)
             label.setObjectName(name)
-            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             label.setStyleSheet("font-size: 22pt; font-weight: bold;")
             figures.addWidget(label, index, 1)
             values[name] = label
-        self.variance_label = QLabel(words, self)
-        self.variance_label.setObjectName("varianceWords")
+        self.variance_label = values["varianceWords"]
         self.variance_label.setStyleSheet(f"font-size: 22pt; font-weight: bold; color: {colour};")
-        values["varianceCash"].setStyleSheet(f"font-size: 22pt; font-weight: bold; color: {colour};")
-        figures.addWidget(self.variance_label, 2, 2)
-        figures.setColumnStretch(2, 1)
+        figures.setColumnStretch(1, 1)
 
         self.unsent_label = QLabel(_("Counting what is still to send…"), self)
         self.unsent_label.setObjectName("unsentDocuments")

@@ -45,7 +45,7 @@ class CountRow:
         self.amount = QLabel("", parent)
         self.amount.setObjectName("subtleText")
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.amount.setMinimumWidth(120)
+        self.amount.setMinimumWidth(130)
 
     def read(self) -> int:
         """The pieces typed; raises BadCount / NegativeCount naming the denomination."""
@@ -99,14 +99,16 @@ class CountDialog(QDialog):
         grid.setVerticalSpacing(6)
         notes = [r for r in self.rows if not r.denomination.is_coin]
         coins = [r for r in self.rows if r.denomination.is_coin]
-        for column, (caption, rows) in enumerate(((_("Notes"), notes), (_("Coins"), coins))):
+        for group, (caption, rows) in enumerate(((_("Notes"), notes), (_("Coins"), coins))):
+            first = group * 4  # label, pieces, amount, then a gap before the coins
             title = QLabel(caption, self)
             title.setObjectName("sectionTitle")
-            grid.addWidget(title, 0, column * 3, 1, 3)
+            grid.addWidget(title, 0, first, 1, 3)
             for index, row in enumerate(rows, start=1):
-                grid.addWidget(row.label, index, column * 3)
-                grid.addWidget(row.field, index, column * 3 + 1)
-                grid.addWidget(row.amount, index, column * 3 + 2)
+                grid.addWidget(row.label, index, first)
+                grid.addWidget(row.field, index, first + 1)
+                grid.addWidget(row.amount, index, first + 2)
+        grid.setColumnMinimumWidth(3, 36)
         grid.setRowStretch(max(len(notes), len(coins)) + 1, 1)
         left = QVBoxLayout()
         left.addLayout(grid, 1)
@@ -156,7 +158,7 @@ class CountDialog(QDialog):
                 continue
             row.field.setStyleSheet("")
             amount = row.denomination.value.times(Decimal(pieces))
-            row.amount.setText(formatting.money(amount, self.ui_locale) if pieces else "")
+            row.amount.setText("= " + formatting.money(amount, self.ui_locale) if pieces else "")
             amounts.append(amount)
         if problem is not None:
             self.total_label.setText(_("Counted so far: —"))

@@ -73,7 +73,7 @@ def report_table(report: ShiftReport, ui_locale: str, parent: QWidget) -> QTable
     model.set_items(report_rows(report, ui_locale))
     table = list_table(model, 0, parent)
     table.setObjectName("reportTable")
-    table.verticalHeader().setDefaultSectionSize(36)
+    table.verticalHeader().setDefaultSectionSize(32)
     return table
 
 
