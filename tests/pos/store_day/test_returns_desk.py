@@ -252,3 +252,32 @@ def test_an_exchange_pays_for_the_new_goods_and_the_customer_pays_the_rest_or_ge
     back = make_exchange(t.till, asked)
     assert back.result.sale.payments[0].method == "exchange_credit"
     assert back.returned.refunded == dear.price and back.returned.return_number == 2
+
+
+def test_a_card_refund_through_the_emulated_terminal_that_timed_out_is_refunded_once(store_file):
+    from hardware.card_terminal import NetworkCardTerminal
+    from hardware.card_terminal_emulator import TerminalEmulator, parse_script
+
+    t = real_till(store_file, who=SENIOR)
+    with TerminalEmulator() as emulator:
+        terminal = NetworkCardTerminal(*emulator.address, pay_timeout=0.5)
+        t.till.scan(A.barcode)
+        t.till.scan(B.barcode)
+        basket = t.till.basket
+        paid = terminal.pay(uuid.uuid4(), basket.total())
+        assert isinstance(paid, CardApproved)
+        settlement = Settlement(basket.total())
+        settlement.add_approved_card(paid)
+        settled = settlement.settle()
+        sale = t.till.complete(t.journal.record_paid_sale(sale_paid_with(
+            basket, settled, store_id=STORE, till_id="T07", cashier=t.till.cashier, completed_at=t.till.clock.now()),
+            card_approvals(settled))).sale
+        asked = ReturnAsked(find_sale(t.till, code_of(sale), None), {sale.lines[1].line_id: Decimal(1)})
+        emulator._script[:] = parse_script("timeout")  # the card is refunded, the answer never comes
+        with pytest.raises(CardRefundFailed):
+            make_return(t.till, asked, terminal=terminal)
+        returned = make_return(t.till, asked, terminal=terminal)
+        [refund] = emulator.refunds()  # one refund on the card, not two
+        assert refund.amount_minor == B.price.minor_units() and refund.original_payment_id == str(paid.payment_id)
+        assert refund.payment_id == str(returned.refunds[0].payment.payment_id)
+        assert returned.refunds[0].payment.method == CARD and returned.refunds[0].card is not None
