@@ -39,9 +39,21 @@ CHOSEN_REASON = "QPushButton#reasonButton:checked { background: #cfe0f7; border:
 def open_prompt(actions: SaleActions, needed: NeedsApproval, then: Callable[[uuid.UUID], None]) -> ApprovalPrompt:
     """Open the prompt over the sale screen; ``then(approval_id)`` once a manager approved."""
     prompt = ApprovalPrompt(actions, needed, then, actions.window)
+    underneath = actions.dialog  # a dialog that asked (a return): the sale screen's dialog again after
     actions.open_dialog(prompt)
+    if underneath is not None:
+        qconnect(prompt.finished, lambda _code: _back_to(actions, underneath))
     prompt.ask()
     return prompt
+
+
+def _back_to(actions: SaleActions, dialog: QDialog) -> None:
+    try:
+        still_open = dialog.isVisible()
+    except RuntimeError:  # already deleted
+        return
+    if still_open and actions.dialog is None:
+        actions.dialog = dialog
 
 
 def request_text(needed: NeedsApproval, ui_locale: str) -> str:
