@@ -8,6 +8,7 @@ runs on the till worker, one call at a time.
     check_terminal(till, terminal, log)   -> CheckoutView (the "check the terminal" state)
     finish(till)                          -> TillResult with the recorded sale
     cancel(till)                          -> TillResult (refused while a card payment is taken)
+    cards_taken(till, log)                -> Money (what a cancel or park of the sale must respect)
 
 What is paid so far is a ``Settlement`` (pos.store_day.tenders) kept per basket beside the
 till.  Card payments survive a crash: each one's payment id is derived from the basket's id
@@ -213,6 +214,28 @@ def cancel_at_terminal(terminal: PaymentTerminal, payment: PendingCardPayment) -
 
 def view(till: Till) -> CheckoutView:
     return _view(_checkout(till))
+
+
+def cards_taken(till: Till, log_: CheckoutLog) -> Money:
+    """What the open basket has had taken by card, approved or in doubt, in this session or
+    before a restart (the log): a sale with such payments must be paid, not cancelled or
+    parked (the customer's money is with the store).  Zero when there is none."""
+    basket_id = till.basket.basket_id
+    amounts: dict[uuid.UUID, Money] = {}
+    checkout = _CHECKOUTS.get(till)
+    if checkout is not None and checkout.basket_id == basket_id:
+        amounts.update({t.payment.payment_id: t.payment.amount for t in checkout.settlement.tenders
+                        if t.payment.method == CARD})
+        if checkout.pending is not None:
+            amounts[checkout.pending.payment_id] = checkout.pending.amount
+    for turn in range(MAX_CARD_TURNS):
+        payment_id = card_payment_id(basket_id, turn)
+        payment = log_.remembered(payment_id)
+        if payment is None:
+            break
+        if log_.outcome(payment_id) in (None, CardApproved.__name__):
+            amounts[payment_id] = payment.amount
+    return money_sum(list(amounts.values()), till.settings.store.currency)
 
 
 def finish(till: Till) -> TillResult:

@@ -177,6 +177,22 @@ def test_cancelling_hands_cash_back_but_is_refused_once_a_card_paid(till: Till) 
         checkout.cancel(till)
 
 
+def test_the_card_payments_taken_for_the_open_sale_are_known_after_a_restart_too(tmp_path: Path) -> None:
+    path = tmp_path / "till.sqlite3"
+    till, db = open_till(path)
+    fill(till)
+    terminal = MemoryCardTerminal(["decline", "approve", "lost"])
+    assert checkout.cards_taken(till, SqlCardPaymentLog(db)).is_zero()
+    checkout.begin(till, terminal, SqlCardPaymentLog(db))
+    for _ in range(3):
+        checkout.pay_card(till, "20", terminal, SqlCardPaymentLog(db))
+    assert checkout.cards_taken(till, SqlCardPaymentLog(db)) == uah("40")  # approved + in doubt
+    db.close()
+    again, db = open_till(path, shift=False)
+    assert checkout.cards_taken(again, SqlCardPaymentLog(db)) == uah("40")
+    db.close()
+
+
 def test_no_payment_without_an_open_shift(tmp_path: Path) -> None:
     till, db = open_till(tmp_path / "till.sqlite3", shift=False)
     with pytest.raises(NoOpenShift):
