@@ -154,3 +154,14 @@ def test_a_return_by_card_without_a_receipt_printed_again_shows_the_card_and_cop
     assert "**** 4242" in text and "Approval code A1B2C3" in text.replace("\n", " ")
     assert text.count("COPY") == 2
     assert "Reason: damaged" in text  # the reason's code when no label is given
+
+
+def test_the_count_may_be_given_as_the_drawer_count_typed_by_denomination() -> None:
+    from pos.store_day.drawer import count_drawer
+    from tests.hardware.store_day_printouts import DENOMINATIONS, count
+
+    day = sample_day(close=False)
+    counted = count_drawer(DENOMINATIONS, count(n500=1, n200=2, n50=5, n0_50=1))
+    printout = report_printout(day.report(ReportKind.Z), store("en_GB"), PRINTED, shift=day.shift, counted=counted)
+    assert printout.counted == Money.of("1150.50", "UAH") and printout.variance == Money.of("175.50", "UAH")
+    assert "+175.50 UAH" in text_of(layout_report(printout)).replace("\n", " ")
