@@ -4,6 +4,7 @@ for tenders, documents and states."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo
@@ -13,10 +14,15 @@ from local_db.store_day_journal import SqlStoreDay
 from pos.i18n import N_, _
 from pos.money import Money
 from ui import formatting
+from ui.list_model import RowsModel
 from ui.printing import PrinterWatch
-from ui.qt import QDialog, QWidget, qconnect
+from ui.qt import QDialog, Qt, QWidget, qconnect
 from ui.services import TillServices
 from ui.session import TillSession
+
+T = TypeVar("T")
+
+TABLE_STYLE = "QTableView { font-size: 15pt; }"  # the lists fit their columns in the width of a 1024 screen
 
 TENDER_NAMES = {"cash": N_("Cash"), "card": N_("Card"), "exchange_credit": N_("Exchange credit")}
 
@@ -109,3 +115,13 @@ def open_over(parent: QWidget, dialog: QDialog, closed: Callable[[], None] | Non
 
     qconnect(dialog.finished, finished)
     dialog.open()
+
+
+class TwoLineHeaders(RowsModel[T]):
+    """A list whose long column names break onto two lines (narrow columns of a 1024 screen)."""
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        value = super().headerData(section, orientation, role)
+        if role == Qt.ItemDataRole.DisplayRole and isinstance(value, str) and len(value) > 9 and " " in value:
+            return value.replace(" ", "\n", 1)
+        return value

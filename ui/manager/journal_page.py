@@ -13,7 +13,7 @@ from ui.dialogs import big_button
 from ui.errors import show_problem
 from ui.keypad import Keypad
 from ui.list_model import RowsModel, list_table, move_selection, selected_row
-from ui.manager.common import Desk, open_over, tender_name
+from ui.manager.common import TABLE_STYLE, Desk, TwoLineHeaders, open_over, tender_name
 from ui.manager.document_view import DocumentDialog
 from ui.manager.search_form import SearchFields, read_query
 from ui.message_area import MessageArea
@@ -69,6 +69,7 @@ class JournalPage(QWidget):
         qconnect(self.tender_button.clicked, self.next_tender)
         qconnect(self.kind_button.clicked, self.next_kind)
         grid.addWidget(self.tender_button, 2, 2, 1, 2)
+        grid.addWidget(self.kind_button, 3, 2, 1, 2)
         self.keypad = Keypad(self, with_point=True, point=".")
         self.keypad.target = self.fields["number"]
         self.keypad.setMaximumWidth(260)
@@ -76,8 +77,9 @@ class JournalPage(QWidget):
         self.shift_label = QLabel("", self)
         self.shift_label.setObjectName("hint")
         self.message = MessageArea(self)
-        self.model: RowsModel[JournalEntry] = RowsModel(HEADERS, self._cells, frozenset({3}), self)
+        self.model: RowsModel[JournalEntry] = TwoLineHeaders(HEADERS, self._cells, frozenset({3}), self)
         self.table = list_table(self.model, 2, self)
+        self.table.setStyleSheet(TABLE_STYLE)
         search = big_button(_("Enter  Search"), self, "primaryButton")
         clear = big_button(_("F6  Clear"), self)
         self.open_button = big_button(_("F5  Open"), self)
@@ -85,7 +87,7 @@ class JournalPage(QWidget):
         qconnect(clear.clicked, self.clear)
         qconnect(self.open_button.clicked, self.open_chosen)
         buttons = QHBoxLayout()
-        for button in (search, self.kind_button, clear, self.open_button):
+        for button in (search, clear, self.open_button):
             buttons.addWidget(button)
         top = QHBoxLayout()
         form = QVBoxLayout()

@@ -14,12 +14,12 @@ from pos.till import Till
 from ui.dialogs import big_button
 from ui.errors import show_problem
 from ui.list_model import RowsModel, list_table, move_selection, selected_row
-from ui.manager.common import Desk, open_over, signed_money
+from ui.manager.common import TABLE_STYLE, Desk, TwoLineHeaders, open_over, signed_money
 from ui.manager.report_view import ReportDialog
 from ui.message_area import MessageArea
 from ui.qt import QHBoxLayout, QKeyEvent, QLabel, Qt, QVBoxLayout, QWidget, qconnect
 
-HEADERS = (N_("Opened"), N_("Closed"), N_("By"), N_("Float"), N_("Z"), N_("Variance"), N_("Unsent"))
+HEADERS = (N_("Opened"), N_("Closed"), N_("Float"), N_("Z"), N_("Variance"), N_("Unsent"))  # who: under the list
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -50,8 +50,9 @@ class ShiftHistoryPage(QWidget):
         self.desk = desk
         self.show_receipts: Callable[[ShiftEntry], None] = lambda _entry: None
         self.show_unsent: Callable[[ShiftEntry], None] = lambda _entry: None
-        self.model: RowsModel[ShiftEntry] = RowsModel(HEADERS, self._cells, frozenset({3, 4, 5, 6}), self)
-        self.table = list_table(self.model, 2, self)
+        self.model: RowsModel[ShiftEntry] = TwoLineHeaders(HEADERS, self._cells, frozenset({2, 3, 4, 5}), self)
+        self.table = list_table(self.model, 1, self)
+        self.table.setStyleSheet(TABLE_STYLE)
         self.detail = QLabel("", self)
         self.detail.setObjectName("shiftDetail")
         self.detail.setWordWrap(True)
@@ -83,9 +84,8 @@ class ShiftHistoryPage(QWidget):
 
     def _cells(self, s: ShiftEntry) -> tuple[str, ...]:
         d = self.desk
-        by = s.opened_by if s.closed_by in ("", s.opened_by) else f"{s.opened_by} / {s.closed_by}"
         unsent = s.waiting + s.quarantined
-        return (d.time(s.opened_at), _("open") if s.closed_at is None else d.time(s.closed_at), by,
+        return (d.time(s.opened_at), _("open") if s.closed_at is None else d.time(s.closed_at),
                 d.money(s.opening_float), str(s.z_number) if s.z_number else "",
                 "" if s.variance is None else signed_money(s.variance, d.ui_locale),
                 f"{unsent}!" if s.quarantined else str(unsent))

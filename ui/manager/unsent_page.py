@@ -14,7 +14,7 @@ from pos.i18n import N_, _
 from ui.dialogs import big_button
 from ui.errors import show_problem
 from ui.list_model import RowsModel, list_table, move_selection, selected_row
-from ui.manager.common import Desk, age, document_name, open_over
+from ui.manager.common import TABLE_STYLE, Desk, TwoLineHeaders, age, document_name, open_over
 from ui.message_area import MessageArea
 from ui.qt import QHBoxLayout, QKeyEvent, QLabel, Qt, QVBoxLayout, QWidget, qconnect
 from ui.quarantine_dialog import QuarantineDialog
@@ -35,8 +35,9 @@ class UnsentPage(QWidget):
         self.scope = QLabel("", self)
         self.scope.setObjectName("hint")
         self.scope.setWordWrap(True)
-        self.model: RowsModel[UnsentDocument] = RowsModel(HEADERS, self._cells, frozenset({1, 2}), self)
+        self.model: RowsModel[UnsentDocument] = TwoLineHeaders(HEADERS, self._cells, frozenset({1, 2}), self)
         self.table = list_table(self.model, 4, self)
+        self.table.setStyleSheet(TABLE_STYLE)
         self.detail = QLabel("", self)
         self.detail.setObjectName("documentDetail")
         self.detail.setWordWrap(True)

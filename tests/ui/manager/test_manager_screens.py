@@ -56,8 +56,8 @@ def test_a_manager_opens_the_screens_with_f10_m_and_sees_this_tills_shifts_newes
     till.wait_until(lambda: window.shifts.loaded)
 
     today, yesterday = window.shifts.model.cells
-    assert today[1] == "open" and today[4] == "" and today[6] == "21!"  # 20 waiting and 1 refused
-    assert yesterday[4] == "1" and yesterday[5] == "−20.00"
+    assert today[1] == "open" and today[3] == "" and today[5] == "21!"  # 20 waiting and 1 refused
+    assert yesterday[3] == "1" and yesterday[4] == "−20.00"
     detail = window.shifts.findChild(QLabel, "shiftDetail").text()
     assert "20 waiting, 1 refused" in detail and "28 sales, 1 returns" in detail
 
@@ -167,3 +167,13 @@ def test_a_z_report_of_a_past_shift_is_shown_and_printed_as_a_copy(qtbot, qapp, 
         till.press(report, Qt.Key.Key_P)
         till.wait_until(lambda: "Printing a copy" in report.message.text())
         till.wait_until(lambda: len(printer.received()) > before + 500)  # the report's ESC/POS bytes
+
+        till.press(report, Qt.Key.Key_Escape)
+        till.wait_until(lambda: window.findChild(ReportDialog) is None)
+        till.press(window, Qt.Key.Key_Up)  # today's shift, still open: an X report, nothing closed
+        till.press(window, Qt.Key.Key_Return)
+        till.wait_until(lambda: isinstance(window.findChild(ReportDialog), ReportDialog))
+        x_report = window.findChild(ReportDialog)
+        assert x_report.windowTitle() == "X report (the shift stays open)"
+        assert ("Sales", f"{len(day.sales)} · {x_report.report.sales_total.amount:,}") in x_report.model.items
+        assert rows(day, "SELECT count(*) FROM z_reports") == [(1,)]
