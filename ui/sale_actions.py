@@ -18,6 +18,7 @@ from pos.till import ExpiredItem, TillResult
 from pos.store_day.roles import Action
 from ui import formatting
 from ui.approval import permit
+from ui.sale_control.approvals import change_quantity_with_approval, void_with_approval
 from ui.dialogs import ConfirmDialog, EntryDialog
 from ui.errors import show_problem
 from ui.payment_dialog import PaymentDialog
@@ -168,7 +169,7 @@ class SaleActions(QObject):
             prompt = _("{name}: new quantity").format(name=line.product.name)
 
         def submit(text: str) -> Any:
-            return self.session.change(lambda till: till.change_quantity(line_id, text))
+            return change_quantity_with_approval(self, line_id, text)  # a label's weight: a manager approves
 
         ui_locale = self.session.services.ui_locale
         shown = formatting.quantity(line.quantity, line.product.sold_by_weight, ui_locale)  # 0,350 in uk
@@ -186,10 +187,7 @@ class SaleActions(QObject):
             _("Keep"),
             self.window,
         )
-        qconnect(
-            dialog.accepted,
-            lambda: self.session.change(lambda till: till.void_line(line_id)).failure(self.problem).run(),
-        )
+        qconnect(dialog.accepted, lambda: void_with_approval(self, line_id))  # above the role: a manager approves
         self._open(dialog)
 
     # -- receipts and payment ----------------------------------------------------------
