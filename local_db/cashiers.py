@@ -24,6 +24,7 @@ from local_db.problems import explain
 from pos.errors import StorageProblem
 from pos.ports import AttemptHistory, Clock
 from pos.sale import Cashier
+from pos.store_day.roles import Role
 from pos.sign_in_policy import SIGNED_IN, WRONG_OUTCOMES, GuardedCashiers, SignInRules
 
 log = logging.getLogger(__name__)
@@ -37,19 +38,24 @@ def _check_pin(pin: str, min_length: int) -> None:
         raise ValueError(f"a PIN is {max(4, min_length)} to 12 digits")
 
 
-def add_cashier(db: Database, code: str, name: str, pin: str, *, min_pin_length: int = 4) -> None:
+def add_cashier(db: Database, code: str, name: str, pin: str, *, min_pin_length: int = 4,
+                role: Role | None = None) -> None:
     """Add a cashier, or give an existing one a new name and PIN (at least
-    ``min_pin_length`` digits: the chain's ``[security] min_pin_length``)."""
+    ``min_pin_length`` digits: the chain's ``[security] min_pin_length``) and, when given,
+    a role (a new cashier without one is a plain cashier; an existing one keeps theirs)."""
     _check_pin(pin, min_pin_length)
     if not code.strip() or not name.strip():
         raise ValueError("a cashier needs a number and a name")
+    if len(code.strip()) > 32 or len(name.strip()) > 200:
+        raise ValueError("a cashier's number is at most 32 characters and their name at most 200")
     pin_hash = PIN_HASHER.hash(pin)
     try:
         with db.writing() as conn:
             conn.exec_driver_sql(
-                "INSERT INTO cashiers (code, name, pin_hash, active) VALUES (?, ?, ?, 1) "
-                "ON CONFLICT (code) DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash, active = 1",
-                (code.strip(), name.strip(), pin_hash),
+                "INSERT INTO cashiers (code, name, pin_hash, active, role) VALUES (?, ?, ?, 1, ?) "
+                "ON CONFLICT (code) DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash, active = 1, "
+                "role = CASE WHEN ? THEN excluded.role ELSE cashiers.role END",
+                (code.strip(), name.strip(), pin_hash, (role or Role.CASHIER).value, role is not None),
             )
     except sa_exc.SQLAlchemyError as error:
         raise explain(error, path=db.path, doing="adding a cashier") from error

@@ -1,5 +1,6 @@
-"""The demo store: VAT rates, a generated catalog and two cashiers, for `kassa demo`,
-the benchmarks and tests."""
+"""The demo store: VAT rates, a generated catalog and its people (a cashier, a senior cashier
+and a manager, who approves what the others may not do alone), for `kassa demo`, the
+benchmarks and tests."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from local_db.catalog import load_products, product_count
 from local_db.database import Database
 from local_db.problems import explain
 from pos.demo_catalog import DEMO_VAT_RATES, generate_catalog
+from pos.store_day.roles import Role
 
 log = logging.getLogger(__name__)
 
-DEMO_CASHIERS = (("1", "Olena", "1234"), ("2", "Rashad", "4321"))
+DEMO_CASHIERS = (("1", "Olena", "1234", Role.CASHIER), ("2", "Rashad", "4321", Role.SENIOR_CASHIER),
+                 ("9", "Iryna (manager)", "9999", Role.MANAGER))
 
 
 def create_demo_store(db: Database, items: int = 5000, *, seed: int = 42, currency: str = "UAH") -> bool:
@@ -27,9 +30,9 @@ def create_demo_store(db: Database, items: int = 5000, *, seed: int = 42, curren
         load_products(db, generate_catalog(items, seed=seed, currency=currency), DEMO_VAT_RATES)
         log.info("demo store created with %d products", items)
         loaded = True
-    for code, name, pin in DEMO_CASHIERS:
+    for code, name, pin, role in DEMO_CASHIERS:
         if not _has_cashier(db, code):
-            add_cashier(db, code, name, pin)
+            add_cashier(db, code, name, pin, role=role)
     return loaded
 
 

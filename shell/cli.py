@@ -12,7 +12,7 @@
   kassa status          the link to the hub, sales waiting, quarantine, last catalog update
 
 and the commands IT and support run, one module each in ``shell/commands/``: doctor,
-diagnostics, backup, restore, self-test, seed, printer.
+diagnostics, backup, restore, self-test, seed, printer, add-cashier.
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ def cmd_demo_hub(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from shell.commands.cashiers import say_who_can_sign_in
     from shell.first_start import first_start
     from shell.settings import default_settings_path
     from shell.till import open_till
@@ -111,6 +112,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     _need_display()
     with open_till(settings, writes=True) as till:
         first_start(till, path)
+        if not say_who_can_sign_in(till, settings):
+            return 2
         return _run_window(till, None)
 
 

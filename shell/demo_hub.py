@@ -25,7 +25,9 @@ from shell.hub_watchdog import alive
 
 DEMO_HUB_PORT = 8765
 STARTUP_SECONDS = 20.0
-DEMO_CASHIERS = (("1", "Olena", "1234"), ("2", "Rashad", "4321"))
+# as the demo till's (local_db.demo_store): a cashier, a senior cashier and the manager who approves
+DEMO_CASHIERS = (("1", "Olena", "1234", "cashier"), ("2", "Rashad", "4321", "senior_cashier"),
+                 ("9", "Iryna (manager)", "9999", "manager"))
 
 
 class DemoHubProblem(PosError):
@@ -87,8 +89,9 @@ class DemoHub:
             self._hub("migrate")
             self._hub("add-store", "--store", store_id, "--name", store_name)
             self._hub("import-demo-catalog", "--items", str(items))
-            for code, name, pin in DEMO_CASHIERS:
-                self._hub("add-cashier", "--store", store_id, "--code", code, "--name", name, "--pin", pin)
+            for code, name, pin, role in DEMO_CASHIERS:
+                self._hub("add-cashier", "--store", store_id, "--code", code, "--name", name, "--pin", pin,
+                          "--role", role)
         except DemoHubProblem:
             self.database.unlink(missing_ok=True)
             raise

@@ -11,11 +11,11 @@ import argparse
 from collections.abc import Callable
 from types import ModuleType
 
-from shell.commands import backup, diagnostics, doctor, printer, seed, self_test
+from shell.commands import backup, cashiers, diagnostics, doctor, printer, seed, self_test
 
 Command = Callable[[argparse.Namespace], int]
 
-MODULES: tuple[ModuleType, ...] = (doctor, diagnostics, backup, self_test, seed, printer)
+MODULES: tuple[ModuleType, ...] = (doctor, diagnostics, backup, self_test, seed, printer, cashiers)
 
 
 def add_arguments(sub: argparse._SubParsersAction) -> None:
