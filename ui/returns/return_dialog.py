@@ -430,6 +430,7 @@ def after_return(actions: SaleActions, returned: ReturnDocument) -> None:
         pin = day.rules.drawer_pin
         actions.session.printing(lambda s: s.open_drawer(pin)).failure(actions.problem).run()
     if services.printing_enabled and hasattr(spooler, "print_return"):
-        actions.session.printing(lambda s: s.print_return(returned)).failure(actions.problem).run()
+        label = next((r.label for r in day.rules.reasons.reasons if r.code == returned.reason), "") if day else ""
+        actions.session.printing(lambda s: s.print_return(returned, reason=label)).failure(actions.problem).run()
     if services.sync_worker is not None:
         services.sync_worker.wake()

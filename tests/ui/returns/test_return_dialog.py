@@ -12,7 +12,8 @@ from local_db.database import open_database
 from local_db.store_day_journal import SqlStoreDay
 from pos.receipt_code import receipt_code_text
 from shell.wiring import build_services
-from tests.ui.driver import TillDriver
+from hardware.loopback_printer import LoopbackPrinter
+from tests.ui.driver import WAIT_MS, TillDriver
 from tests.ui.returns.till_world import CASHIER, GOODS, MANAGER, SENIOR, make_store_file, real_till, settings_for
 from ui.qt import QLineEdit, QPushButton, Qt
 from ui.returns.return_dialog import ReturnDialog
@@ -33,8 +34,8 @@ def sold(path, *products):  # noqa: ANN001, ANN002, ANN201
     return t.till.pay_cash("").sale
 
 
-def window(qtbot, path, who=SENIOR) -> TillDriver:  # noqa: ANN001
-    driver = TillDriver.open(qtbot, build_services(settings_for(path), open_database(path)))
+def window(qtbot, path, who=SENIOR, printer: str = "none") -> TillDriver:  # noqa: ANN001
+    driver = TillDriver.open(qtbot, build_services(settings_for(path, printer=printer), open_database(path)))
     driver.sign_in(*who)
     return driver
 
@@ -51,21 +52,28 @@ def returns_of(path, sale_id: uuid.UUID) -> dict[uuid.UUID, Decimal]:  # noqa: A
     return SqlStoreDay(open_database(path), "T07").already_returned(sale_id)
 
 
-def test_scanning_a_receipts_code_returns_part_of_the_sale(qtbot, qapp, store_file):
+def test_scanning_a_receipts_code_returns_part_of_the_sale_prints_it_and_opens_the_drawer(qtbot, qapp, store_file):
     sale = sold(store_file, A, A, B)
-    till = window(qtbot, store_file)
-    till.scan(receipt_code_text(sale.store_id, sale.till_id, sale.sale_id))
-    dialog = return_dialog(till)
-    assert dialog.model.rowCount() == 2 and dialog.model.cells[0][3] == "2"  # left to return: 2 of A
-    till.enter(dialog.field, "1")  # one of the first line
-    till.wait_idle()
-    assert "Returned goods" in dialog.plan.text()
-    till.press(dialog, Qt.Key.Key_F12)
-    till.wait_until(lambda: till.window.sale_actions.dialog is None)
-    till.wait_idle()
-    assert till.message.startswith("Return 1 saved: give back")
-    line_a = next(line for line in sale.lines if line.product_code == A.code)
-    assert returns_of(store_file, sale.sale_id) == {line_a.line_id: Decimal(1)}
+    with LoopbackPrinter() as printer:
+        till = window(qtbot, store_file, printer=printer.setting)
+        till.scan(receipt_code_text(sale.store_id, sale.till_id, sale.sale_id))
+        dialog = return_dialog(till)
+        assert dialog.model.rowCount() == 2 and dialog.model.cells[0][3] == "2"  # left to return: 2 of A
+        till.enter(dialog.field, "1")  # one of the first line
+        till.wait_idle()
+        assert "Returned goods" in dialog.plan.text()
+        till.press(dialog, Qt.Key.Key_F12)
+        till.wait_until(lambda: till.window.sale_actions.dialog is None)
+        till.wait_idle()
+        assert till.message.startswith("Return 1 saved: give back")
+        line_a = next(line for line in sale.lines if line.product_code == A.code)
+        assert returns_of(store_file, sale.sale_id) == {line_a.line_id: Decimal(1)}
+        title = "ПОВЕРНЕННЯ № 1".encode("cp866")  # the return receipt, in the store's language
+        qtbot.waitUntil(lambda: title in printer.received() and b"\x1bp\x00" in printer.received(), timeout=WAIT_MS)
+        data = printer.received()
+    slip = data[data.index(title):]
+    assert A.name[:10].encode("cp866") in slip  # it names what came back
+    assert b"\x1bp\x00" in data  # the drawer kick on pin 2, for the cash given back
 
 
 def test_a_return_without_receipt_is_approved_by_a_manager_on_the_spot(qtbot, qapp, store_file):
