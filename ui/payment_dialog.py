@@ -257,9 +257,12 @@ class PaymentDialog(TillDialog):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         """F5 pays by card; on "Check the terminal" Enter asks again and F2 types the code."""
-        page = self.pages.currentWidget() if self.store_day else None
+        if not self.store_day:
+            super().keyPressEvent(event)
+            return
+        page = self.pages.currentWidget()
         key = event.key()
-        if key == Qt.Key.Key_F5 and self.card_button is not None and page is self.pay_page:
+        if key == Qt.Key.Key_F5 and page is self.pay_page:
             self.pay_by_card()
         elif page is self.check_panel and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.check_panel.ask_button.isEnabled():
