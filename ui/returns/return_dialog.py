@@ -133,6 +133,10 @@ class ReturnDialog(QDialog):
             everything = big_button(_("All of the line"), self, "allOfLine")
             qconnect(everything.clicked, self.all_of_line)
             right.addWidget(everything)
+        else:
+            remove = big_button(_("F8  Remove the line"), self, "removeLine")
+            qconnect(remove.clicked, self.remove_line)
+            right.addWidget(remove)
         top = QHBoxLayout()
         top.addLayout(left, 2)
         top.addLayout(right, 1)
@@ -263,6 +267,15 @@ class ReturnDialog(QDialog):
             self.quantities[item.line.line_id] = item.left
             self._refresh(row)
 
+    def remove_line(self) -> None:
+        """Take a goods line scanned by mistake off the return."""
+        row = selected_row(self.table)
+        if row is None or not 0 <= row < len(self.goods):
+            self.message.show_error(_("Choose a line first (Up/Down)."))
+            return
+        del self.goods[row]
+        self._refresh(max(row - 1, 0))
+
     def _add_goods(self, found: tuple[Product, Decimal]) -> None:
         if self.closed:
             return
@@ -332,13 +345,13 @@ class ReturnDialog(QDialog):
             prompt = _("The customer gets {amount} back. Enter records the exchange.").format(
                 amount=formatting.money_with_currency(Money.zero(due.currency) - due, self.ui_locale))
         asked, terminal = self.asked(), self._terminal()
-        kept: list[ReturnDocument] = []
+        kept: list[tuple[ReturnDocument, TillResult]] = []
 
         def submit(text: str) -> Any:
             def work(till: Till) -> TillResult:
                 done = make_exchange(till, asked, text if due.amount > 0 else "", approval_id=approval_id,
                                      terminal=terminal)
-                kept.append(done.returned)
+                kept.append((done.returned, done.result))
                 return done.result
             return self.session.change(work)
 
@@ -347,8 +360,10 @@ class ReturnDialog(QDialog):
 
         def finished(code: int) -> None:
             if code == QDialog.DialogCode.Accepted and kept:
-                self.recorded = kept[0]
-                after_return(self.sale_actions, kept[0])
+                returned, result = kept[0]
+                self.recorded = returned
+                cash_taken = result.sale is not None and any(p.method == CASH for p in result.sale.payments)
+                after_return(self.sale_actions, returned, cash_taken=cash_taken)
                 self.accept()
 
         qconnect(entry.finished, finished)
@@ -394,6 +409,8 @@ class ReturnDialog(QDialog):
             self.give_back()
         elif key == Qt.Key.Key_F11:
             self.exchange()
+        elif key == Qt.Key.Key_F8 and not self.by_lines:
+            self.remove_line()
         elif key in ENTER_KEYS:
             return  # Enter in the field adds or sets through the field; never a default button
         else:
@@ -416,8 +433,9 @@ def plan_text(returned: ReturnDocument, ui_locale: str) -> str:
     return text
 
 
-def after_return(actions: SaleActions, returned: ReturnDocument) -> None:
-    """Said on the sale screen; the return receipt printed; the drawer opened for cash back."""
+def after_return(actions: SaleActions, returned: ReturnDocument, *, cash_taken: bool = False) -> None:
+    """Said on the sale screen; the return receipt printed; the drawer opened for cash given
+    back (or, in an exchange, taken for the rest)."""
     services = actions.session.services
     cash = sum((f.payment.amount.amount for f in returned.refunds if f.payment.method == CASH), Decimal(0))
     actions.screen.message.show_notice(_("Return {number} saved: give back {amount} in cash.").format(
@@ -426,7 +444,7 @@ def after_return(actions: SaleActions, returned: ReturnDocument) -> None:
         if cash else _("Return {number} saved.").format(number=returned.return_number))
     day = services.store_day
     spooler = services.spooler
-    if cash and day is not None and day.rules.open_drawer and hasattr(spooler, "open_drawer"):
+    if (cash or cash_taken) and day is not None and day.rules.open_drawer and hasattr(spooler, "open_drawer"):
         pin = day.rules.drawer_pin
         actions.session.printing(lambda s: s.open_drawer(pin)).failure(actions.problem).run()
     if services.printing_enabled and hasattr(spooler, "print_return"):

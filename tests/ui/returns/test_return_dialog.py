@@ -84,9 +84,12 @@ def test_a_return_without_receipt_is_approved_by_a_manager_on_the_spot(qtbot, qa
                     and till.window.sale_actions.dialog.objectName() == "findReturnDialog")
     till.press(till.window.sale_actions.dialog, Qt.Key.Key_F2)
     dialog = return_dialog(till)
+    till.enter(dialog.field, A.barcode)  # scanned by mistake: F8 takes it off
+    till.wait_idle()
+    till.press(dialog, Qt.Key.Key_F8)
     till.enter(dialog.field, B.barcode)
     till.wait_idle()
-    assert dialog.model.rowCount() == 1
+    assert dialog.model.rowCount() == 1 and dialog.model.cells[0][0] == B.name
     till.press(dialog, Qt.Key.Key_F12)  # no reason yet
     till.wait_idle()
     assert "reason" in dialog.message.text()
@@ -132,6 +135,35 @@ def test_an_exchange_pays_for_the_new_goods_and_the_customer_pays_the_rest(qtbot
     new_sale = journal.sales.get_sale(returned.exchange_sale_id)
     assert new_sale is not None and new_sale.total == B.price
     assert {p.method: p.amount for p in new_sale.payments}["exchange_credit"] == A.price
+
+
+def test_a_cashiers_exchange_is_approved_by_a_manager_and_the_difference_is_given_back(qtbot, qapp, store_file):
+    sale = sold(store_file, B)
+    till = window(qtbot, store_file, CASHIER)
+    till.scan(A.barcode)  # the new goods cost less than what comes back
+    till.scan(receipt_code_text(sale.store_id, sale.till_id, sale.sale_id))
+    dialog = return_dialog(till)
+    till.enter(dialog.field, "1")
+    till.wait_idle()
+    till.press(dialog, Qt.Key.Key_F11)
+    till.wait_until(lambda: till.window.sale_actions.dialog is not dialog)
+    prompt = till.window.sale_actions.dialog
+    assert prompt.objectName() == "approvalPrompt"
+    till.wait_idle()
+    prompt.findChildren(QPushButton, "reasonButton")[0].click()
+    till.enter(prompt.findChild(QLineEdit, "managerCodeField"), MANAGER[0])
+    till.enter(prompt.findChild(QLineEdit, "managerPinField"), MANAGER[1])
+    till.wait_until(lambda: dialog.findChild(QLineEdit, "entryField") is not None
+                    and dialog.findChild(QLineEdit, "entryField").isVisible())
+    assert till.window.sale_actions.dialog is dialog  # the return dialog is the open one again
+    till.enter(dialog.findChild(QLineEdit, "entryField"), "")
+    till.wait_until(lambda: till.window.sale_actions.dialog is None)
+    till.wait_idle()
+    assert till.message.startswith("Return 1 saved: give back")
+    journal = SqlStoreDay(open_database(store_file), "T07")
+    returned = journal.get_return(journal_return_id(store_file))
+    assert len(returned.approval_ids) == 1 and returned.total == B.price
+    assert {f.payment.method: f.payment.amount for f in returned.refunds}["exchange_credit"] == A.price
 
 
 @pytest.mark.parametrize("code, words", [
