@@ -172,7 +172,7 @@ class HubClient:
         return Enrolment(answer.store_id, answer.till_id, answer.credential, _time(answer.hub_time))
 
     def push_sales(self, items: Sequence[tuple[int, str]]) -> list[answers.SaleResult]:
-        """Send ``(seq, kassa.sale.v1 JSON)`` pairs as one batch; the hub's answer per sale,
+        """Send ``(seq, kassa.sale.v1 or v2 JSON)`` pairs as one batch; the hub's answer per sale,
         in the order sent.  The JSON texts are sent as they are, never re-encoded."""
         body = ('{"sales":[' + ",".join(f'{{"seq":{int(seq)},"sale":{payload}}}' for seq, payload in items)
                 + "]}").encode("utf-8")

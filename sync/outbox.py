@@ -2,7 +2,8 @@
 
 Every recorded sale leaves one outbox row in the same SQLite transaction as the sale
 (``SaleJournal.record_sale``).  The sync worker reads rows in ``seq`` order, sends each
-``payload`` (a ``kassa.sale.v1`` JSON document, see ``pos.codec.sale_to_dict``) to the hub,
+``payload`` (a ``kassa.sale.v1`` JSON document, or ``kassa.sale.v2`` for a sale with card
+approvals; see ``pos.codec.sale_to_dict``) to the hub,
 and acknowledges a row only after the hub has answered for it.  ``sale_id`` is the
 idempotency key: sending a row twice never makes a second sale at the hub.  ``seq`` is
 gapless per till (the receipt number), so the hub can tell a missing sale from a late one.
