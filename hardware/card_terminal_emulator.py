@@ -74,7 +74,7 @@ class Payment:
     approval_code: str = ""
     card_last4: str = ""
     reason: str = ""
-    kind: str = "pay"  # pay or refund
+    kind: str = "pay"  # pay or refund ("" for an id a cancel fenced off before either came)
     original_payment_id: str = ""  # refund: the payment it gives money back for, if named
 
 
@@ -189,11 +189,11 @@ class TerminalEmulator:
             if known is not None and (known.amount_minor, known.currency) != (request.amount_minor, request.currency):
                 self._error(connection, "amount_mismatch", "this payment id was used for another amount")
                 return
-            if known is not None and request.kind in ("pay", "refund") and known.kind != request.kind:
+            if known is not None and request.kind in ("pay", "refund") and known.kind not in ("", request.kind):
                 self._error(connection, "bad_request", f"this id is a {known.kind}, not a {request.kind}")
                 return
             if request.kind == "cancel" and (known is None or known.outcome == "pending"):
-                kind = "pay" if known is None else known.kind
+                kind = "" if known is None else known.kind  # "": an id fenced off, whether a payment's or a refund's
                 known = self._record(Payment(key, "cancelled", request.amount_minor, request.currency, kind=kind))
             if request.kind not in ("pay", "refund") or known is not None:  # repeated: the first outcome again
                 self._send(connection, request, known)

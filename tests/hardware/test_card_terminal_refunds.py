@@ -18,7 +18,7 @@ from hardware.card_terminal import NetworkCardTerminal
 from hardware.card_terminal_emulator import TerminalEmulator, parse_script
 from hardware.card_terminal_frames import Request, decode, encode, parse_request, read_frame
 from pos.money import Money
-from pos.payment_terminal import CardApproved, CardCheckTerminal, CardDeclined
+from pos.payment_terminal import CardApproved, CardCancelled, CardCheckTerminal, CardDeclined
 from tests.hardware.test_card_terminal_crash import emulator_process
 
 PAID = Money.of("249.90", "UAH")
@@ -146,3 +146,12 @@ def test_an_approved_refund_answer_for_another_amount_is_check_the_terminal() ->
         thread.join(timeout=10)
         server.close()
     assert isinstance(result, CardCheckTerminal) and "it approves 1001 minor units" in result.reason
+
+
+def test_a_refund_id_fenced_off_by_recovery_can_no_longer_refund(emulator) -> None:
+    terminal = terminal_for(emulator)
+    sale = paid(terminal)
+    refund_id, amount = uuid.uuid4(), Money.of("10.00", "UAH")
+    assert isinstance(terminal.cancel(refund_id, amount), CardCancelled)  # the terminal never saw it: fenced
+    assert isinstance(terminal.refund(refund_id, amount, sale.payment_id), CardCancelled)
+    assert emulator.refunds() == [] and len(emulator.charges()) == 1
