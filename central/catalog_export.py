@@ -2,9 +2,9 @@
 till with no link on its first day is seeded from a USB stick (``kassa seed FILE``) and
 then catches up with ordinary pulls.
 
-The file (format 1; docs/sync-protocol.md, "The catalog export file") is UTF-8 JSON lines:
+The file (format 2; docs/sync-protocol.md, "The catalog export file") is UTF-8 JSON lines:
 
-1. a header: ``{"format": "kassa.catalog-export", "format_version": 1, "hub_url", "store_id",
+1. a header: ``{"format": "kassa.catalog-export", "format_version": 2, "hub_url", "store_id",
    "store_name", "exported_at", "snapshot", "datasets": {name: {"items", "pages", "cursor"}}}``;
 2. the pages, dataset after dataset in the order a till applies them, each exactly a page
    of ``GET /v1/datasets/{name}`` pulled from the start: ``{"dataset", "items", "cursor",
@@ -42,7 +42,7 @@ from central.tables import stores
 from central.versions import current_version
 
 FORMAT = "kassa.catalog-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: with the store's policies (a till that reads format 1 only says to upgrade it)
 HUB_URL_VARIABLE = "KASSA_HUB_URL"
 PAGE_ITEMS = 1000
 ORDER = ("taxes", "products", "prices", "barcodes", "cashiers", "policies")  # the till's own order (local_db.reference_data)

@@ -39,7 +39,7 @@ from sync.pull import ROWS, STAGE_ROWS
 log = logging.getLogger(__name__)
 
 FORMAT = "kassa.catalog-export"
-FORMAT_VERSION = 1  # the newest format this till reads
+FORMAT_VERSION = 2  # the newest format this till reads (2 adds the policies dataset; 1 is read too)
 MAX_LINE = 64 * 1024 * 1024  # a page of 5,000 items is far smaller
 SEEDED_FROM = "seeded_from"  # sync_state: the last file seeded (JSON: hub, store, snapshot, sha256, exported_at)
 _TRAILER_START, _TRAILER_END = b'{"sha256":"', b'"}\n'

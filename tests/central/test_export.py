@@ -51,7 +51,7 @@ def test_the_file_holds_the_apis_own_pages_from_the_start_and_ends_with_its_chec
     assert last == b'{"sha256":"' + hashlib.sha256(body).hexdigest().encode() + b'"}\n'
     header, *pages, _ = lines_of(path)
     assert (header["format"], header["format_version"], header["hub_url"], header["store_id"]) == (
-        "kassa.catalog-export", 1, HUB, STORE_ID)
+        "kassa.catalog-export", 2, HUB, STORE_ID)
     assert header["store_name"] == "Kyiv, Khreshchatyk 14"
     assert list(header["datasets"]) == ["taxes", "products", "prices", "barcodes", "cashiers", "policies"]
     for dataset, summary in header["datasets"].items():

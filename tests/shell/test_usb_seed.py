@@ -167,8 +167,8 @@ def test_every_file_the_till_must_not_use_is_refused_in_one_line_and_changes_not
         "was it copied completely": _write(tmp_path / "cut.kassa", raw[: len(raw) * 2 // 3]),
         "it is empty": _write(tmp_path / "empty.kassa", b""),
         "not a Kassa catalog export": _write(tmp_path / "photo.jpg", b"\xff\xd8\xff\xe0" + bytes(600)),
-        "in format 2, newer than this till reads (format 1): upgrade the till first": rewritten(
-            good, tmp_path / "newer.kassa", lambda h: h.update(format_version=2)),
+        "in format 3, newer than this till reads (format 2): upgrade the till first": rewritten(
+            good, tmp_path / "newer.kassa", lambda h: h.update(format_version=3)),
         "the cashiers pages do not add up": rewritten(
             good, tmp_path / "counts.kassa", lambda h: h["datasets"]["cashiers"].update(items=2)),
         "the file cannot be read": tmp_path / "missing.kassa",
