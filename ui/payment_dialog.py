@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from pos.card_payments import PendingCardPayment
-from pos.errors import PosError
+from pos.errors import DeviceProblem, PosError
 from pos.i18n import _
 from pos.money import Money, parse_amount
 from pos.payment_terminal import CardApproved, CardCheckTerminal, CardResult
@@ -70,6 +70,7 @@ class PaymentDialog(TillDialog):
         self.view = view
         self.sale_result: TillResult | None = None
         self._code_amount = ""
+        self._card_text: str | None = None  # the amount of the card payment on its way
         self.terminal = services.payment_terminal
         self.card_log = cast("CheckoutLog | None", services.card_log)  # local_db's SqlCardPaymentLog
         self.shown: CheckoutView | None = None  # what is paid so far (a store's day)
@@ -282,7 +283,7 @@ class PaymentDialog(TillDialog):
         if self.terminal is None:
             self.type_approval_code(text)
             return
-        self._in_flight, self._cancel_wanted = None, False
+        self._in_flight, self._cancel_wanted, self._card_text = None, False, text
         self.wait_panel.waiting(self._amount_text(text))
         self.pages.setCurrentWidget(self.wait_panel)
         terminal, card_log = self.terminal, self.card_log
@@ -402,6 +403,12 @@ class PaymentDialog(TillDialog):
             self.message.show_error(self._said(last))
 
     def _card_failed(self, error: BaseException) -> None:
+        """Refused before the terminal took anything.  A terminal that cannot be reached leaves
+        the standalone terminal: the approval code panel opens with the reason."""
+        if isinstance(error, DeviceProblem) and self._card_text is not None:
+            self.type_approval_code(self._card_text)
+            show_problem(self.code_panel.message, error)
+            return
         self.pages.setCurrentWidget(self.pay_page)
         self.failed(error)
 

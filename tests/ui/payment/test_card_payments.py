@@ -135,3 +135,17 @@ def test_without_a_terminal_the_approval_code_from_the_slip_pays_by_card(qtbot, 
         approval = SqlStoreDay(db, "T07").card_approval(sale.payments[0].payment_id)
     assert approval is not None and (approval.approval_code, approval.masked_reference,
                                      approval.terminal_reference) == ("A1B2C3", "**** 4242", "manual")
+
+
+def test_a_terminal_that_does_not_answer_charges_nothing_and_the_slip_code_pays_instead(qtbot, qapp, store_db,
+                                                                                        tmp_path):
+    with terminal(tmp_path) as (card_terminal, journal):
+        pass  # stopped: its port is closed now
+    driver, dialog, _ = open_paying(qtbot, store_db, card_terminal)
+    driver.press(dialog.tendered_field, Qt.Key.Key_F5)
+    driver.wait_until(lambda: not dialog.busy and dialog.pages.currentWidget() is dialog.code_panel)
+    assert "does not answer" in dialog.code_panel.message.text()
+    driver.enter(dialog.code_panel.code_field, "Q7W8E9")
+    paid(driver)
+    [sale] = recorded(store_db)
+    assert [p.method for p in sale.payments] == ["card"] and not journal.exists()  # the terminal saw nothing
