@@ -1,11 +1,13 @@
-"""Another till's sale, asked of the hub for a return (``pos.store_day.returns_desk.HubLookup``).
+"""A sale asked of the hub for a return (``pos.store_day.returns_desk.HubLookup``).
 
 The hub answers the sale and what every till of the store returned and refunded of it
 (``HubClient.sale_for_return``); this till's own returns of that sale that the hub has not
 acknowledged yet are added to its figures, so a return made here a moment ago counts even
-before it is pushed.  A hub that cannot be reached now (a retryable ``SyncError``, or no
-client able to ask) is ``HubOffline``: the return then needs a manager's approval.  Runs on
-the till worker (the lookup blocks on the network, with the client's short timeouts)."""
+before it is pushed.  ``HubOffline`` (the return of another till's sale then needs a
+manager's approval): a hub that cannot be reached now (a retryable ``SyncError``), a sale
+the hub does not hold yet (the till that sold it has not sent it), a link that already
+failed its last exchanges (no wait then), no client able to ask.  Runs on the till worker
+(the lookup blocks on the network, tried once with the client's short timeout)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from typing import Any
 from pos.money import Money
 from pos.store_day.returns_desk import HubLookup, HubOffline, HubSale, merged_with_own
 from sync.errors import SaleNotAtHub, SyncError
+from sync.link import Link
 from ui.services import TillServices
 
 log = logging.getLogger(__name__)
@@ -41,8 +44,8 @@ def hub_lookup(services: TillServices) -> HubLookup | None:
     journal: Any = day.journal if day is not None else None
 
     def lookup(sale_id: uuid.UUID) -> HubSale | None:
-        if fetch is None:
-            raise HubOffline(till="?")
+        if fetch is None or _known_offline(sync):
+            raise HubOffline(till="?")  # no wait for a hub the link already knows is away
         try:
             answer = fetch(sale_id)
         except SaleNotAtHub as error:  # the till that sold it has not sent it yet: as if offline
@@ -64,6 +67,12 @@ def hub_lookup(services: TillServices) -> HubLookup | None:
         return merged_with_own(found, own_returned, own_refunded)
 
     return lookup
+
+
+def _known_offline(sync: Any) -> bool:
+    """The link failed its last exchanges (not merely "not tried yet" at start-up)."""
+    status = sync.monitor.status()
+    return bool(status.link is Link.OFFLINE and status.problem)
 
 
 def _own_unsent(conn: Any, sale_id: uuid.UUID) -> tuple[dict[uuid.UUID, Decimal], dict[uuid.UUID, Money]]:
