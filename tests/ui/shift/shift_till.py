@@ -39,6 +39,7 @@ def settings_for(path: Path, printer: str = "none", language: str = "en") -> Set
 store_id = "S1"
 name = "Test Store"
 currency = "UAH"
+locale = "en_GB"
 [till]
 till_id = "T07"
 ui_language = "{language}"

@@ -69,7 +69,7 @@ def test_a_whole_shift_float_sale_cash_out_x_report_and_a_blind_close_short_by_t
         assert isinstance(x, ReportDialog)
         assert (x.report.sales_count, x.report.cash_out.amount) == (1, 100)
         qtbot.waitUntil(lambda: x.message.text() == "The report is printed.", timeout=WAIT_MS)
-        assert b"X REPORT" in printer.received()
+        qtbot.waitUntil(lambda: b"X REPORT" in printer.received(), timeout=WAIT_MS)  # the printer reads on its own thread
         till.press(x.table, Qt.Key.Key_Return)
         no_dialog(till)
 
