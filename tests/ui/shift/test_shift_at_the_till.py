@@ -137,3 +137,32 @@ def test_closing_with_a_sale_open_is_refused_and_the_sale_goes_on(qtbot, open_ti
     till.enter(pay.tendered_field, "")
     no_dialog(till)
     assert till.message == "Receipt 1 saved"
+
+
+def test_cash_in_refuses_an_amount_the_coins_cannot_make_then_records_it_and_no_sale_kicks_the_drawer(qtbot, open_till, tmp_path):  # noqa: ANN001
+    path = make_shop(tmp_path / "till.sqlite3")
+    open_shift_in(path, "S1", "T07", float_amount="1000")
+    with LoopbackPrinter() as printer:
+        till = open_till(build_services(settings_for(path, printer.setting)))
+        till.sign_in(*IRYNA)
+        menu_entry(till, "cashIn")
+        putting = dialog_named(till, "cashDialog")
+        assert isinstance(putting, CashDialog)
+        till.press(putting.amount_field, Qt.Key.Key_F1)  # Change brought from the safe
+        till.enter(putting.amount_field, "50.05")
+        till.wait_idle()
+        assert putting.message.text() == "50.05 UAH cannot be handed over in cash here: the smallest coin is 0.10 UAH."
+        assert till.window.sale_actions.dialog is putting  # stays open to correct the amount
+        putting.amount_field.clear()
+        till.enter(putting.amount_field, "50")
+        no_dialog(till)
+        assert till.message == "Cash in of 50.00 UAH recorded (number 1)."
+        qtbot.waitUntil(lambda: b"\x1bp\x00" in printer.received(), timeout=WAIT_MS)  # the drawer opens (pin 2)
+        kicks = printer.received().count(b"\x1bp\x00")
+
+        menu_entry(till, "noSale")
+        no_dialog(till)
+        qtbot.waitUntil(lambda: till.message == "The drawer is open.", timeout=WAIT_MS)
+        assert printer.received().count(b"\x1bp\x00") == kicks + 1
+    movements = shifts(path).day_documents(shifts(path).current_shift(default_denominations("UAH"))).movements
+    assert [(m.number, m.direction, m.amount.amount, m.reason) for m in movements] == [(1, "in", 50, "change_from_safe")]
