@@ -2,7 +2,8 @@
 whatever order the returns come in, and whether each is pushed at once or later, the hub
 never holds more of a line returned than was sold, a till refuses (ReturnTooMuch) what it
 knows is gone, and when every return reaches the hub before the next is made no return is
-ever refused by the hub (Hypothesis, bounded; KASSA_SOAK=1 for a long run)."""
+ever refused by the hub (Hypothesis, bounded; KASSA_SOAK=1 for a long run).  With the hub
+away, another till's sale is returned as scanned, under a manager's approval."""
 
 from __future__ import annotations
 
@@ -116,3 +117,37 @@ def test_returns_at_two_tills_never_exceed_what_was_sold(hub: Hub, tills: Tills,
 
 def _refused(tills: Tills) -> list[str]:
     return [q.reason for t in (tills.seller, tills.other) for q in SqlOutbox(t.db).quarantined_documents()]
+
+
+def test_another_tills_sale_while_the_hub_is_away_is_returned_with_a_managers_approval(hub: Hub, tills: Tills) -> None:
+    from pos.store_day.day import NeedsApproval
+    from pos.store_day.returns_desk import UncheckedSale, product_for
+    from pos.store_day.roles import Action
+    from tests.central.hub_process import free_port
+    from tests.ui.returns.till_world import MANAGER
+
+    seller = tills.seller.till
+    seller.scan(GOODS[0].barcode)
+    sale = seller.pay_cash("").sale
+    tills.syncs["T01"].push()
+    other = tills.other
+    away = f"http://127.0.0.1:{free_port()}"  # nothing listens there: the hub is away
+    linked = other.services.sync
+    with HubClient(away, "credential", timeout=2, retry=FAST_RETRY) as client:
+        other.services.sync = TillSync(other.db, client, SyncConfig(away, retry=FAST_RETRY))
+        try:
+            found = find_sale(other.till, receipt_code_text(sale.store_id, sale.till_id, sale.sale_id),
+                              hub_lookup(other.services))
+        finally:
+            other.services.sync = linked
+    assert isinstance(found, UncheckedSale) and found.code.till_id == "T01"
+    asked = ReturnAsked(found, items=[product_for(other.till, GOODS[0].barcode)], reason="customer_changed_mind")
+    with pytest.raises(NeedsApproval) as needed:
+        make_return(other.till, asked)
+    assert needed.value.action is Action.RETURN_OTHER_TILL_OFFLINE and needed.value.sale_id == sale.sale_id
+    day = other.till.day
+    request = day.ask(needed.value)
+    approval_id = day.approve(request.request_id, *MANAGER, "customer_changed_mind").request.request_id
+    returned = make_return(other.till, asked, approval_id=approval_id)
+    assert returned.original_till_id == "T01" and returned.approval_ids == (approval_id,)
+    assert returned.total == GOODS[0].price
