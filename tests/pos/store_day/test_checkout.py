@@ -16,6 +16,7 @@ from local_db.card_payment_log import SqlCardPaymentLog
 from local_db.cashiers import add_cashier
 from local_db.database import Database, open_database
 from pos.card_manual_entry import BadApprovalCode
+from pos.errors import PosError
 from pos.money import CashNotHandable, Money
 from pos.payment_terminal import CardApproved
 from pos.store_day import checkout
@@ -243,3 +244,23 @@ def money_of(amounts) -> Money:  # noqa: ANN001
     for amount in amounts:
         result = result + amount
     return result
+
+
+@settings(max_examples=max(20, EXAMPLES), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.text(max_size=40), st.decimals(allow_nan=False, allow_infinity=False).map(str)))
+def test_any_typed_card_amount_is_refused_with_a_message_or_asks_the_terminal_for_a_part_of_the_rest(
+        till: Till, text: str) -> None:
+    if not till.basket.lines:
+        fill(till)
+    card_log = SqlCardPaymentLog(till.day.journal.db)  # type: ignore[union-attr]
+    terminal = MemoryCardTerminal(["decline"] * 1000)
+    rest = checkout.begin(till, terminal, card_log).rest
+    try:
+        shown = checkout.pay_card(till, text, terminal, card_log)
+    except PosError:
+        assert terminal.calls == []  # refused before anything left the till
+        return
+    [(kind, payment_id)] = terminal.calls
+    assert kind == "pay" and shown.rest == rest and shown.paid.is_zero()  # declined: nothing changed
+    asked = card_log.remembered(payment_id)
+    assert asked is not None and Money.zero("UAH") < asked.amount <= rest
