@@ -17,9 +17,11 @@ from pos.store_day.day import NeedsApproval
 from pos.store_day.drawer import Denominations, DrawerCount
 from pos.store_day.report import ShiftReport
 from pos.store_day.shift import CASH_IN, CASH_OUT, CashMovement, NoOpenShift, Shift, ShiftClose, ShiftNotOpen, ShiftState
+from pos.ports import SaleJournal
 from pos.till import Till
 from ui import formatting
 from ui.errors import describe_problem
+from ui.manager.common import journal_search
 from ui.message_area import MessageArea
 from ui.qt import QDialog, qconnect
 from ui.shift.cash_dialog import CashDialog
@@ -30,6 +32,7 @@ from ui.shift.report_view import ReportDialog
 
 if TYPE_CHECKING:
     from ui.sale_actions import SaleActions
+    from ui.services import TillServices
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +310,18 @@ def _closed(actions: SaleActions, closed: ShiftClose, report: ShiftReport, shift
         if alive[0]():
             dialog.show_unsent(count)
 
-    actions.session.query(lambda _till, journal: journal.unsent_count()).success(unsent).failure(actions.problem).run()
+    actions.session.query(lambda _till, journal: _unsent_of(services, journal, report.shift_id)).success(
+        unsent).failure(actions.problem).run()
+
+
+def _unsent_of(services: TillServices, journal: SaleJournal, shift_id: uuid.UUID) -> int:
+    """The shift's documents the hub has not acknowledged (on the till worker); every waiting
+    document of the till where the journal cannot tell shifts apart."""
+    search = journal_search(services)
+    if search is None:
+        return journal.unsent_count()
+    unsent = search.unsent(shift_id, limit=1)
+    return unsent.waiting + unsent.quarantined
 
 
 # -- the drawer ------------------------------------------------------------------------

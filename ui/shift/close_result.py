@@ -1,6 +1,6 @@
 """The shift's close, once the blind count is recorded: what the drawer should hold, what was
 counted and the variance (short in red, over in amber, right in green), the Z report, whether
-it printed, and how many of the till's documents have still to reach head office."""
+it printed, and how many of the shift's documents have still to reach head office."""
 
 from __future__ import annotations
 
@@ -84,14 +84,16 @@ class CloseResultDialog(QDialog):
         self.resize(1000, 740)
 
     def show_unsent(self, count: int) -> None:
+        """How many of the shift's documents (its sales, cash movements, the close and the Z
+        report...) the hub has not acknowledged yet, quarantined ones included."""
         if count == 0:
-            self.unsent_label.setText(_("Everything this till recorded has reached head office."))
+            self.unsent_label.setText(_("Everything of this shift has reached head office."))
             return
         self.unsent_label.setText(ngettext(
-            "{count} document of this till (sales, the Z report…) is still to reach head office: "
-            "it is sent as soon as the till is online.",
-            "{count} documents of this till (sales, the Z report…) are still to reach head office: "
-            "they are sent as soon as the till is online.",
+            "{count} document of this shift (a sale, the Z report…) is still to reach head office: "
+            "it is sent once the till is online; the manager's screens (F10, M) list it.",
+            "{count} documents of this shift (sales, the Z report…) are still to reach head office: "
+            "they are sent once the till is online; the manager's screens (F10, M) list them.",
             count).format(count=count))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
