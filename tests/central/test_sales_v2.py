@@ -160,3 +160,26 @@ def test_a_sale_of_another_store_or_one_the_hub_does_not_hold_is_404_saying_whic
         answer = get_sale(shop, till, unknown)
         assert (answer.status_code, answer.json()["error"]) == (404, "sale_not_found"), answer.text
     assert shop.http.get(f"/v1/sales/{sale.sale_id}").status_code == 401
+
+
+@settings(max_examples=min(EXAMPLES, 25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sends=st.lists(st.tuples(st.integers(0, 2), st.booleans()), min_size=1, max_size=8))
+def test_any_order_of_v1_and_v2_sends_keeps_one_sale_each_and_the_approvals_of_the_first_stored(
+        shop: Shop, sends: list[tuple[int, bool]]) -> None:
+    """Three card sales sent in any order, any number of times, each as v1 or v2: one sale per
+    sale_id, and its approval stored exactly when its first accepted send was v2."""
+    if f"{STORE}/{TILL}" not in shop.tills:
+        set_up_tills(shop)
+    made = [card_sale(next(receipt_numbers)) for _ in range(3)]
+    first_as_v2: dict[str, bool] = {}
+    for which, as_v2 in sends:
+        sale, cards = made[which]
+        [result] = shop.push(TillIdentity(STORE, TILL), sale_to_dict(sale, cards if as_v2 else None))
+        assert result["status"] == ("duplicate" if str(sale.sale_id) in first_as_v2 else "accepted"), result
+        first_as_v2.setdefault(str(sale.sale_id), as_v2)
+    with shop.db.reading() as conn:
+        kept = conn.execute(select(sales.c.sale_id).where(sales.c.sale_id.in_(list(first_as_v2)))).scalars().all()
+        approved = conn.execute(select(sale_card_approvals.c.sale_id)
+                                .where(sale_card_approvals.c.sale_id.in_(list(first_as_v2)))).scalars().all()
+    assert sorted(kept) == sorted(first_as_v2)
+    assert sorted(approved) == sorted(sale_id for sale_id, v2 in first_as_v2.items() if v2)
