@@ -19,7 +19,7 @@ from ui.dialogs import big_button
 from ui.errors import describe_problem
 from ui.keypad import Keypad
 from ui.message_area import MessageArea
-from ui.qt import QDialog, QEvent, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QObject, Qt, QVBoxLayout, QWidget, qconnect
+from ui.qt import QDialog, QEvent, QGridLayout, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, QObject, Qt, QVBoxLayout, QWidget, qconnect
 
 Typed = dict[Decimal, str]
 BAD_ROW = "QLineEdit { border-color: #b42318; background: #fde8e6; }"
@@ -130,17 +130,28 @@ class CountDialog(QDialog):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit):
             self.keypad.target = watched  # the keypad types into the row touched last
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and isinstance(watched, QLineEdit):
+            step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(Qt.Key(event.key()))
+            if step is not None:  # Up and Down go from row to row
+                self.go_to(watched, step)
+                return True
         return super().eventFilter(watched, event)
 
-    def next_or_submit(self) -> None:
+    def go_to(self, current: QLineEdit, step: int) -> bool:
+        """Move to the row ``step`` away from ``current``; False when there is none."""
         fields = [r.field for r in self.rows]
+        index = fields.index(current) + step if current in fields else -1
+        if not 0 <= index < len(fields):
+            return False
+        fields[index].setFocus()
+        fields[index].selectAll()
+        self.keypad.target = fields[index]
+        return True
+
+    def next_or_submit(self) -> None:
+        """Enter: the next row; on the last row, hand the count over."""
         current = self.keypad.target
-        if current in fields and fields.index(current) < len(fields) - 1:
-            following = fields[fields.index(current) + 1]
-            following.setFocus()
-            following.selectAll()
-            self.keypad.target = following
-        else:
+        if current is None or not self.go_to(current, 1):
             self.submit()
 
     # -- the count -----------------------------------------------------------------------

@@ -114,6 +114,11 @@ def test_a_count_with_letters_or_a_negative_is_refused_naming_the_note_and_nothi
     assert till.window.sale_actions.dialog is dialog and dialog.isVisible()  # stays open to correct it
     count(till, dialog, {"100": "-2"})
     assert dialog.message.text() == "A count cannot be below zero (“-2” for 100.00 UAH)."
+    first, second = dialog.rows[0].field, dialog.rows[1].field  # 1,000 and 500
+    till.press(first, Qt.Key.Key_Down)  # Up and Down go from row to row, as Enter goes down
+    assert dialog.keypad.target is second
+    till.press(second, Qt.Key.Key_Up)
+    assert dialog.keypad.target is first
     count(till, dialog, {"100": "2"})
     assert dialog.message.text() == "" and dialog.total_label.text() == "Counted: 400.00 UAH"
     assert shifts(path).current_shift(default_denominations("UAH")) is None
