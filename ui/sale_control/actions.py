@@ -11,8 +11,10 @@ from local_db.journal import SqlJournal
 from local_db.parked_sales import SqlParkedSales
 from pos.basket import EmptyBasket
 from pos.i18n import _, ngettext
+from pos.card_payments import CardPaymentLog
+from pos.store_day.checkout import CardPaymentTaken, cards_taken
 from pos.store_day.parking import ParkedSale, park, recall
-from pos.till import BasketNotEmpty, TillResult
+from pos.till import BasketNotEmpty, Till, TillResult
 from ui import formatting
 from ui.approval import run_with_approval
 from ui.dialogs import ConfirmDialog
@@ -48,7 +50,13 @@ def park_sale(actions: SaleActions) -> None:
     def parked(_result: TillResult) -> None:
         actions.screen.message.show_notice(_("Sale parked. F10, 8 recalls it."))
 
-    run_with_approval(actions, lambda till, approval_id: park(till, store, approval_id), parked)
+    card_log = actions.session.services.card_log
+
+    def park_it(till: Till, approval_id: uuid.UUID | None) -> TillResult:
+        refuse_if_card_taken(till, card_log)
+        return park(till, store, approval_id)
+
+    run_with_approval(actions, park_it, parked)
 
 
 def recall_sale(actions: SaleActions) -> None:
@@ -104,9 +112,24 @@ def cancel_sale(actions: SaleActions) -> None:
     def cancelled(_result: TillResult) -> None:
         actions.screen.message.show_notice(_("Sale cancelled."))
 
-    qconnect(dialog.accepted, lambda: run_with_approval(
-        actions, lambda till, approval_id: till.cancel_sale(approval_id), cancelled))
+    card_log = actions.session.services.card_log
+
+    def cancel_it(till: Till, approval_id: uuid.UUID | None) -> TillResult:
+        refuse_if_card_taken(till, card_log)
+        return till.cancel_sale(approval_id)
+
+    qconnect(dialog.accepted, lambda: run_with_approval(actions, cancel_it, cancelled))
     actions.open_dialog(dialog)
+
+
+def refuse_if_card_taken(till: Till, card_log: CardPaymentLog | None) -> None:
+    """A sale with a card payment taken (approved or in doubt, before a restart too) is paid,
+    never cancelled or parked: the customer's money is with the store."""
+    if card_log is None or till.day is None:
+        return
+    taken = cards_taken(till, card_log)  # type: ignore[arg-type]
+    if taken.amount > 0:
+        raise CardPaymentTaken(amount=taken)
 
 
 def lock_now(actions: SaleActions) -> None:
