@@ -452,3 +452,6 @@ def after_return(actions: SaleActions, returned: ReturnDocument, *, cash_taken: 
         actions.session.printing(lambda s: s.print_return(returned, reason=label)).failure(actions.problem).run()
     if services.sync_worker is not None:
         services.sync_worker.wake()
+    status = getattr(actions.window, "status", None)
+    if status is not None and hasattr(status, "refresh_counts"):
+        status.refresh_counts()  # what waits for the hub now counts the return too
