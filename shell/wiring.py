@@ -56,6 +56,29 @@ class WakingJournal:
         return getattr(self._journal, name)
 
 
+class WakingStoreDay:
+    """The store's day journal that wakes the sync worker after every document it records
+    (a split or card sale, a return, an exchange, a cash movement, a shift's opening or close)."""
+
+    RECORDING = ("record_", "open_shift", "close_shift")
+
+    def __init__(self, journal: SqlStoreDay, wake: Callable[[], None]) -> None:
+        self._journal = journal
+        self._wake = wake
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self._journal, name)
+        if not callable(found) or not name.startswith(self.RECORDING) or name == "open_shift_id":
+            return found
+
+        def recording(*args: Any, **kw: Any) -> Any:
+            result = found(*args, **kw)
+            self._wake()
+            return result
+
+        return recording
+
+
 def window_services(till: OpenTill, clock: Clock | None = None) -> TillServices:
     """Wire the window to an open till (``clock``: the system's, unless a test sets one).
     Raises DeviceProblem for a printer setting that cannot work."""
@@ -67,7 +90,8 @@ def window_services(till: OpenTill, clock: Clock | None = None) -> TillServices:
     worker = SyncWorker(sync) if sync is not None else None
     clock = clock or SystemClock()
     cashiers = guarded_cashiers(till.db, clock, sign_in_rules(settings))
-    day = StoreDay(SqlStoreDay(till.db, store.till_id), SqlStaff(till.db, cashiers), store_day_rules(settings, till.db),
+    day_journal: Any = SqlStoreDay(till.db, store.till_id)
+    day = StoreDay(WakingStoreDay(day_journal, worker.wake) if worker else day_journal, SqlStaff(till.db, cashiers), store_day_rules(settings, till.db),
                    clock, store_id=store.store_id, till_id=store.till_id, currency=store.currency)
     use_case = Till(
         TillSettings(store, CashPolicy(settings.till.cash_rounding), tuple(settings.till.weight_barcode_prefixes),
