@@ -10,6 +10,7 @@ from collections.abc import Callable
 from local_db.journal_search import ShiftEntry
 from pos.i18n import N_, _
 from pos.store_day.report import ReportKind, ShiftReport, compute_report
+from pos.store_day.roles import Action
 from pos.till import Till
 from ui.dialogs import big_button
 from ui.errors import show_problem
@@ -40,6 +41,7 @@ def report_of(till: Till, entry: ShiftEntry) -> ShiftReport:
     shift = day.shift
     if shift is None or shift.shift_id != entry.shift_id:
         raise NoReportYet()
+    day.rules.permissions.check(till.staff(), Action.X_REPORT)  # the screens may be open to more people than X is
     return compute_report(ReportKind.X, day.journal.day_documents(shift))  # type: ignore[attr-defined]
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from local_db.journal_search import ShiftEntry, Unsent, UnsentDocument
 from pos.i18n import N_, _
+from pos.store_day.roles import Action
+from pos.till import Till
 from ui.dialogs import big_button
 from ui.errors import show_problem
 from ui.list_model import RowsModel, list_table, move_selection, selected_row
@@ -134,12 +136,24 @@ class UnsentPage(QWidget):
         self.message.show_notice(_("Sending now; the list shows what is left when you look again."))
 
     def open_quarantine(self) -> None:
+        """The quarantine, for those whose role may see it (the screens may be open to more people:
+        anyone else asks a manager with Ctrl+Q on the sale screen)."""
         services = self.desk.services
-        if services.sync is None:
+        sync = services.sync
+        if sync is None:
             self.message.show_error(_("This till is not linked to a hub."))
             return
-        dialog = QuarantineDialog(self.desk.session, services.sync, services.export_folder or Path.home(), self.window())
-        open_over(self.window(), dialog, self.refresh)
+
+        def check(till: Till) -> None:
+            if till.day is not None:
+                till.day.rules.permissions.check(till.staff(), Action.QUARANTINE)
+
+        def show(_ok: None) -> None:
+            dialog = QuarantineDialog(self.desk.session, sync, services.export_folder or Path.home(), self.window())
+            open_over(self.window(), dialog, self.refresh)
+
+        self.desk.session.query(lambda till, _j: check(till)).success(show).failure(
+            lambda error: show_problem(self.message, error)).run()
 
     def handle_key(self, event: QKeyEvent) -> bool:
         key = event.key()

@@ -82,6 +82,12 @@ def test_a_cashier_opens_them_once_a_manager_approves_and_the_approval_is_journa
     assert rows(day, "SELECT action, requested_by, approved_by FROM approvals") == [("manager_screens", "1", "9")]
     assert rows(day, "SELECT count(*) FROM outbox WHERE series = 'approval'") == [(1,)]
 
+    window = till.window.sale_actions.dialog
+    till.wait_until(lambda: window.shifts.loaded)
+    till.press(window, Qt.Key.Key_Return)  # the open shift's X report: not a cashier's, even here
+    till.wait_until(lambda: "may not do this" in window.shifts.message.text())
+    assert window.findChild(ReportDialog) is None
+
 
 def test_the_journal_finds_a_receipt_by_number_opens_it_and_prints_a_copy(qtbot, qapp, day):
     sold = day.sales[5]
@@ -177,3 +183,17 @@ def test_a_z_report_of_a_past_shift_is_shown_and_printed_as_a_copy(qtbot, qapp, 
         assert x_report.windowTitle() == "X report (the shift stays open)"
         assert ("Sales", f"{len(day.sales)} · {x_report.report.sales_total.amount:,}") in x_report.model.items
         assert rows(day, "SELECT count(*) FROM z_reports") == [(1,)]
+
+
+def test_without_the_chart_module_the_day_view_says_so_and_still_writes_the_totals(qtbot, qapp, day, monkeypatch):
+    def missing() -> None:
+        raise ImportError("No module named 'PySide6.QtCharts'")
+
+    monkeypatch.setattr("ui.manager.day_view.qt_charts", missing)  # a till installed without the Qt add-ons
+    till = open_window(qtbot, day, ("9", MANAGER_PIN))
+    window = open_manager_screens(till)
+    till.press(window, Qt.Key.Key_F4)
+    till.wait_until(lambda: window.day.loaded)
+
+    assert "Charts are not available on this till" in window.day.message.text()
+    assert window.day.totals["hours"].text().startswith(f"{len(day.sales)} sales")
