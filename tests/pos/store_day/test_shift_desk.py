@@ -67,7 +67,10 @@ path = "{path}"
 
 @pytest.fixture
 def db(tmp_path: Path) -> Database:
-    path = tmp_path / "till.sqlite3"
+    return shop_in(tmp_path / "till.sqlite3")
+
+
+def shop_in(path: Path) -> Database:
     database = open_database(path)
     create_demo_store(database, items=50)
     for (code, name, pin), role in ((MANAGER, Role.MANAGER), (SENIOR, Role.SENIOR_CASHIER)):
@@ -253,3 +256,39 @@ def test_any_typed_cash_amount_is_either_recorded_as_read_or_refused_with_a_mess
         assert error.user_message()
     else:
         assert movement.amount.amount > 0 and movement.amount == shift_desk.read_cash(manager_till, text)
+
+
+STEP = st.one_of(st.tuples(st.just("sell"), st.integers(1, 3)), st.tuples(st.just(CASH_IN), st.integers(1, 900)),
+                 st.tuples(st.just(CASH_OUT), st.integers(1, 900)))
+
+
+@settings(max_examples=max(3, EXAMPLES // 10), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(STEP, max_size=6), off_by=st.integers(-300, 300))
+def test_the_close_expects_the_float_plus_cash_taken_and_moved_and_the_variance_is_counted_minus_that(
+        tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, int]], off_by: int) -> None:
+    till = till_of(shop_in(tmp_path_factory.mktemp("day") / "till.sqlite3"), MANAGER)
+    shift_desk.open_shift(till, FLOAT)
+    drawer, moved_in, moved_out = uah("402.00"), uah("0"), uah("0")
+    for kind, n in steps:
+        if kind == "sell":
+            till.scan(f"{n}*{ITEM.barcode}")
+            sale = till.pay_cash("").sale
+            assert sale is not None
+            drawer += sale.payments[0].amount
+        elif kind == CASH_OUT and uah(str(n)) > drawer:
+            with pytest.raises(shift_desk.MoreThanTheDrawer):
+                shift_desk.move_cash(till, kind, str(n), "safe_drop")
+        else:
+            shift_desk.move_cash(till, kind, str(n), "safe_drop" if kind == CASH_OUT else "other")
+            drawer += uah(str(n)) if kind == CASH_IN else -uah(str(n))
+            moved_in, moved_out = (moved_in + uah(str(n)), moved_out) if kind == CASH_IN else (moved_in, moved_out + uah(str(n)))
+    counted = max(Decimal(0), drawer.amount + off_by)
+    thousands = int(counted // 1000)
+    shift_desk.begin_close(till)
+    shift_desk.count_blind(till, {Decimal("1000"): str(thousands), Decimal("0.10"): str(int((counted - thousands * 1000) * 10))})
+    closed, z = shift_desk.close(till)
+    assert closed.expected == drawer == z.expected_cash
+    assert closed.variance.amount == counted - drawer.amount
+    assert (z.cash_in, z.cash_out, z.z_number) == (moved_in, moved_out, 1)
+    assert journal_of(till.day.journal.db).z_report(z.shift_id) == z  # type: ignore[union-attr]
