@@ -3,11 +3,16 @@ SQLite file, the real StoreDay and journal as the window gets them."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pos.errors import PosError
 
 from pos.money import Money
 from pos.payment_terminal import CardApproved, CardCheckTerminal, CardDeclined, CardResult
@@ -281,3 +286,32 @@ def test_a_card_refund_through_the_emulated_terminal_that_timed_out_is_refunded_
         assert refund.amount_minor == B.price.minor_units() and refund.original_payment_id == str(paid.payment_id)
         assert refund.payment_id == str(returned.refunds[0].payment.payment_id)
         assert returned.refunds[0].payment.method == CARD and returned.refunds[0].card is not None
+
+
+@pytest.fixture(scope="module")
+def fuzz_till(tmp_path_factory):  # noqa: ANN001, ANN201
+    t = real_till(make_store_file(tmp_path_factory.mktemp("fuzz") / "till.sqlite3"), who=SENIOR)
+    t.till.scan(A.barcode)
+    return t, t.till.pay_cash("").sale
+
+
+FUZZ_EXAMPLES = 500 if os.environ.get("KASSA_SOAK") else 40
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_whatever_is_scanned_or_typed_finds_a_sale_or_says_what_is_wrong(fuzz_till, data):  # noqa: ANN001
+    t, sale = fuzz_till
+    code = code_of(sale)
+    text = data.draw(st.one_of(
+        st.text(max_size=160),
+        st.integers(-5, 10**12).map(str),
+        st.builds(lambda i, c: code[:i] + c + code[i + 1:], st.integers(0, len(code) - 1),
+                  st.sampled_from("0123456789abcdef.KR1 ")),  # one character changed
+    ))
+    try:
+        found = find_sale(t.till, text, None)
+    except PosError as error:
+        assert error.user_message()  # a sentence for the cashier
+    else:
+        assert isinstance(found, FoundSale) and found.sale.sale_id == sale.sale_id
