@@ -155,13 +155,18 @@ def _count_float(actions: SaleActions, facts: ShiftFacts, intro: str) -> None:
         return
     ui_locale = actions.session.services.ui_locale
 
-    def opened(shift: Shift) -> None:
+    def opened(result: tuple[Shift, int | None]) -> None:
+        shift, pin = result
         amount = formatting.money_with_currency(shift.opening_float.total, ui_locale)
         notice = _("Shift opened with a float of {amount}.").format(amount=amount)
         actions.screen.message.show_notice(notice)
+        _kick_drawer(actions, pin)  # the float goes into the drawer
+
+    def work(typed: Typed) -> Callable[[Till, uuid.UUID | None], tuple[Shift, int | None]]:
+        return lambda till, approval_id: (shift_desk.open_shift(till, typed, approval_id), shift_desk.drawer_pin(till))
 
     def submit(typed: Typed) -> None:
-        _submit_in(actions, dialog, lambda till, approval_id: shift_desk.open_shift(till, typed, approval_id), opened)
+        _submit_in(actions, dialog, work(typed), opened)
 
     dialog = CountDialog(_("Open the shift"), intro, _("Open the shift"), facts.denominations, ui_locale, submit,
                          actions.window)

@@ -42,6 +42,7 @@ def test_a_whole_shift_float_sale_cash_out_x_report_and_a_blind_close_short_by_t
         approve(till)  # Olena is a cashier: the manager approves the float
         no_dialog(till)
         assert till.message == "Shift opened with a float of 402.00 UAH."
+        qtbot.waitUntil(lambda: b"\x1bp\x00" in printer.received(), timeout=WAIT_MS)  # the drawer opens for the float
 
         till.scan(ITEM.barcode)
         pay = till.open_dialog(Qt.Key.Key_F12)
