@@ -62,8 +62,9 @@ class JournalPage(QWidget):
             self.fields[name] = field
             grid.addWidget(QLabel(label, self), index // 2, (index % 2) * 2)
             grid.addWidget(field, index // 2, (index % 2) * 2 + 1)
-        self.fields["first_day"].setPlaceholderText("01.12.2026")
-        self.fields["last_day"].setPlaceholderText("01.12.2026")
+        example = "12/1/2026" if desk.ui_locale.startswith("en") else "01.12.2026"  # as the list writes days
+        self.fields["first_day"].setPlaceholderText(example)
+        self.fields["last_day"].setPlaceholderText(example)
         self.tender_button = big_button("", self, "tenderButton")
         self.kind_button = big_button("", self, "kindButton")
         qconnect(self.tender_button.clicked, self.next_tender)

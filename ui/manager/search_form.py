@@ -2,8 +2,9 @@
 read by one bounded reader, and a field that cannot be read is refused with a message naming
 what was typed and how to type it (the search is not run).  No Qt here: fuzzed by the tests.
 
-Dates are days on the shop's clock: ``01.12.2026``, ``1.12`` (this year) or ``2026-12-01``;
-"from" takes the day from its start, "to" up to its end."""
+Dates are days on the shop's clock, written as the screens show them: ``01.12.2026`` or ``1.12``
+(day.month, this year), ``12/1/2026`` or ``12/1`` (month/day, as the English screens write it),
+or ``2026-12-01``; "from" takes the day from its start, "to" up to its end."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from pos.quantity import shown
 from ui.formatting import as_typed
 
 MAX_FIELD = 40  # characters read of a field; a longer text is refused, quoted short
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[./](\d{1,2})(?:[./](\d{4}))?")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?")
+_MONTH_DAY_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 KINDS = {"all": frozenset({SALE, RETURN}), SALE: frozenset({SALE}), RETURN: frozenset({RETURN})}
 
@@ -96,6 +98,9 @@ def read_day(text: str, today: date) -> date | None:
         dmy = _DAY_MONTH_YEAR.fullmatch(typed)
         if dmy:
             return date(int(dmy[3]) if dmy[3] else today.year, int(dmy[2]), int(dmy[1]))
+        mdy = _MONTH_DAY_YEAR.fullmatch(typed)
+        if mdy:
+            return date(int(mdy[3]) if mdy[3] else today.year, int(mdy[1]), int(mdy[2]))
     except ValueError:
         pass
     raise NotADate(text=shown(typed))

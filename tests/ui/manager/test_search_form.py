@@ -38,6 +38,7 @@ def test_days_are_whole_days_on_the_shops_clock_in_each_way_of_writing_them():
     assert query.until == datetime(2026, 12, 3, tzinfo=KYIV)
     assert query.since.astimezone(UTC) == datetime(2026, 11, 30, 22, tzinfo=UTC)
     assert read(first_day="01.12.2025").since == datetime(2025, 12, 1, tzinfo=KYIV)
+    assert read(first_day="12/1").since == read(first_day="12/1/2026").since == datetime(2026, 12, 1, tzinfo=KYIV)
 
 
 def test_an_amount_is_read_as_the_cashier_types_it_and_a_number_as_digits():
@@ -54,6 +55,7 @@ def test_an_amount_is_read_as_the_cashier_types_it_and_a_number_as_digits():
     ({"first_day": "31.02.2026"}, NotADate),
     ({"last_day": "yesterday"}, NotADate),
     ({"first_day": "2026-13-01"}, NotADate),
+    ({"first_day": "13/1"}, NotADate),  # month/day: there is no 13th month
     ({"first_day": "3.12", "last_day": "1.12"}, DatesBackwards),
     ({"cashier": "x" * 41}, TooLong),
 ])
