@@ -110,8 +110,8 @@ class ReturnDialog(QDialog):
         self.field = QLineEdit(self)
         self.field.setObjectName("returnField")
         self.field.setMinimumHeight(56)
-        self.field.setPlaceholderText(_("Quantity to return, then Enter") if self.by_lines
-                                      else _("Scan or type the code of the goods brought back"))
+        self.field.setPlaceholderText(_("Quantity, then Enter") if self.by_lines
+                                      else _("Scan or type a code"))
         qconnect(self.field.returnPressed, self.enter)
         keypad = Keypad(self, with_point=True, point=decimal_point(self.ui_locale or active_locale()))
         keypad.target = self.field
