@@ -93,12 +93,15 @@ def _submit_in(actions: SaleActions, dialog: CountDialog | CashDialog, work: Cal
 
 
 def _kick_drawer(actions: SaleActions, pin: int | None, opened_notice: str | None = None) -> None:
-    """The drawer kick through the receipt printer's drawer port (``spooler.open_drawer``)."""
+    """The drawer kick through the receipt printer's drawer port (``spooler.open_drawer``).
+    Without a printer nothing happens, as for a cash sale, unless the kick was asked for
+    (``opened_notice``: no sale), which then says why the drawer stays shut."""
     if pin is None:
         return
     spooler = actions.session.services.spooler
     if not actions.printer.enabled or not hasattr(spooler, "open_drawer"):
-        actions.screen.message.show_error(_("No drawer: this till's printer cannot open the cash drawer."))
+        if opened_notice:
+            actions.screen.message.show_error(_("No drawer: this till's printer cannot open the cash drawer."))
         return
     op = actions.session.printing(lambda s: s.open_drawer(pin)).failure(actions.problem)
     if opened_notice:

@@ -172,3 +172,13 @@ def test_cash_in_refuses_an_amount_the_coins_cannot_make_then_records_it_and_no_
         assert printer.received().count(b"\x1bp\x00") == kicks + 1
     movements = shifts(path).day_documents(shifts(path).current_shift(default_denominations("UAH"))).movements
     assert [(m.number, m.direction, m.amount.amount, m.reason) for m in movements] == [(1, "in", 50, "change_from_safe")]
+
+
+def test_no_sale_on_a_till_without_a_printer_says_there_is_no_drawer(qtbot, open_till, tmp_path):  # noqa: ANN001
+    path = make_shop(tmp_path / "till.sqlite3")
+    open_shift_in(path, "S1", "T07")
+    till = open_till(build_services(settings_for(path)))  # [printer] connection = "none"
+    till.sign_in(*IRYNA)
+    menu_entry(till, "noSale")
+    no_dialog(till)
+    assert till.message == "No drawer: this till's printer cannot open the cash drawer."
