@@ -51,12 +51,19 @@ def add_cashier(db: Database, code: str, name: str, pin: str, *, min_pin_length:
     pin_hash = PIN_HASHER.hash(pin)
     try:
         with db.writing() as conn:
-            conn.exec_driver_sql(
-                "INSERT INTO cashiers (code, name, pin_hash, active, role) VALUES (?, ?, ?, 1, ?) "
-                "ON CONFLICT (code) DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash, active = 1, "
-                "role = CASE WHEN ? THEN excluded.role ELSE cashiers.role END",
-                (code.strip(), name.strip(), pin_hash, (role or Role.CASHIER).value, role is not None),
-            )
+            if role is None:  # the role column's default (and no role column at all before schema 0008)
+                conn.exec_driver_sql(
+                    "INSERT INTO cashiers (code, name, pin_hash, active) VALUES (?, ?, ?, 1) "
+                    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash, active = 1",
+                    (code.strip(), name.strip(), pin_hash),
+                )
+            else:
+                conn.exec_driver_sql(
+                    "INSERT INTO cashiers (code, name, pin_hash, active, role) VALUES (?, ?, ?, 1, ?) "
+                    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash, active = 1, "
+                    "role = excluded.role",
+                    (code.strip(), name.strip(), pin_hash, role.value),
+                )
     except sa_exc.SQLAlchemyError as error:
         raise explain(error, path=db.path, doing="adding a cashier") from error
 
