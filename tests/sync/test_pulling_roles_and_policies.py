@@ -81,3 +81,21 @@ def test_a_corrupt_policy_is_refused_alone_and_the_till_keeps_the_one_it_had(hub
     set_policy(hub.db, STORE.store_id, "permissions", json.dumps({"void_line": ["cashier"]}))
     assert sync.pull().refused == ()  # type: ignore[union-attr]
     assert json.loads(_kept(till_db)["permissions"][0]) == {"void_line": ["cashier"]}
+
+
+def test_a_big_pull_built_beside_the_catalog_brings_the_roles_and_policies_in_its_swap(
+        hub: Hub, till_db: Database) -> None:
+    from local_db.reference_data import ReferenceData
+    from sync.pull import CatalogPuller
+
+    add_cashier(hub.db, STORE.store_id, "9", "Iryna", "9999", role="manager")
+    set_policy(hub.db, STORE.store_id, "permissions", STRICT)
+    sync = connect(hub.url, till_db, hub)
+
+    outcome = CatalogPuller(sync.client, ReferenceData(till_db, big_pull=1)).pull()  # every pull is "big"
+
+    assert outcome.items["policies"] == 1
+    assert SqlStaff(till_db, SqlCashiers(till_db)).role_of("9") is Role.MANAGER
+    assert set(_kept(till_db)) == {"permissions"}
+    with till_db.reading() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM staged_store_policies").scalar_one() == 0
