@@ -135,3 +135,27 @@ def test_a_wrong_store_day_value_says_what_it_takes(section: str, says: str) -> 
     with pytest.raises(SettingsProblem) as refused:
         parse_settings(MINIMAL + section, Path("kassa.toml"))
     assert says in refused.value.user_message()
+
+
+def test_new_denominations_that_leave_out_a_coin_of_the_open_shifts_float_wait_for_the_next_shift(
+        db: Database) -> None:
+    from local_db.store_day_journal import SqlStoreDay
+    from pos.sale import Cashier
+    from pos.store_day.drawer import count_drawer
+    from pos.store_day.roles import StaffMember
+    from pos.store_day.shift import Shift
+    from datetime import datetime, timezone
+
+    settings = parse_settings(MINIMAL, Path("kassa.toml"))
+    journal = SqlStoreDay(db, settings.till.till_id)
+    float_count = count_drawer(default_denominations("UAH"), {Decimal("100"): "2", Decimal("0.10"): "5"})
+    journal.open_shift(Shift.open(store_id="S1", till_id=settings.till.till_id, currency="UAH",
+                                  who=StaffMember(Cashier("9", "Iryna"), Role.MANAGER), float_count=float_count,
+                                  now=datetime.now(timezone.utc), table=DEFAULT_TABLE))
+    _keep(db, "denominations", {"currency": "UAH", "notes": ["1000", "500", "200", "100"], "coins": ["1"]})
+
+    rules = store_day_rules(settings, db)  # the till restarted mid-shift after a pull
+
+    assert rules.denominations == default_denominations("UAH")
+    shift = journal.current_shift(rules.denominations)
+    assert shift is not None and shift.opening_float == float_count
