@@ -75,7 +75,7 @@ def test_any_past_receipt_can_be_reprinted_by_its_number(till, printer):
 
 def test_every_function_key_has_a_large_button_showing_its_key(till):
     buttons = till.window.sale_screen.buttons
-    assert [b.text().split("\n")[0] for b in buttons.values()] == ["F2", "F4", "F8", "F9", "F12", "Ctrl+L"]
+    assert [b.text().split("\n")[0] for b in buttons.values()] == ["F2", "F4", "F8", "F9", "F10", "F12", "Ctrl+L"]
     for button in till.window.findChildren(QPushButton):
         if button.isVisible():
             assert button.height() >= 56, button.text()
