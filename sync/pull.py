@@ -46,10 +46,14 @@ from pos.money import Money
 from pos.store_day.policies import POLICY_NAMES, BadPolicy, read_policy
 from pos.store_day.roles import Role
 from sync import answers
-from sync.errors import BadAnswer, SyncError
+from sync.errors import BadAnswer, RequestRefused, SyncError
 from sync.hub_client import HubClient
 
 log = logging.getLogger(__name__)
+
+# Datasets a hub older than this till may not have: its 404 unknown_dataset leaves them as they
+# were instead of failing the whole pull (hubs are upgraded before their tills, but not always).
+NEWER_DATASETS = frozenset({"policies"})
 
 STAGE_ROWS = 40_000  # rows of one dataset staged in one transaction (a fraction of a second)
 
@@ -144,7 +148,15 @@ class CatalogPuller:
                     ThreadPoolExecutor(max_workers=len(self.datasets), thread_name_prefix="pull") as pool:
                 futures = {d: pool.submit(self._pull_dataset, d, point.cursor.cursor, staging)
                            for d, point in start.items() if not point.complete}
-                done = {d: f.result() for d, f in futures.items()}  # the first failure is raised here
+                done = {}
+                for d, f in futures.items():  # the first failure is raised here
+                    try:
+                        done[d] = f.result()
+                    except RequestRefused as error:
+                        if d not in NEWER_DATASETS or error.fields.get("code") != "unknown_dataset":
+                            raise
+                        log.warning("the hub at %s has no %s dataset (a hub older than this till): the till "
+                                    "keeps the rules it has; upgrade the hub", self.client.base_url, d)
             moved = {d: done[d][0] if d in done else point.cursor for d, point in start.items()}
             items = {d: done[d][1] if d in done else 0 for d in self.datasets}
             applied = self.data.apply(moved, started)
