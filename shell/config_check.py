@@ -49,6 +49,7 @@ ALLOWED: dict[str, str] = {  # what a key takes, said in the template beside its
     "printer.status": "ask the printer's status (paper, cover) before and after each receipt",
     "printer.timeout": "seconds, more than 0, at most 60",
     "printer.retry_seconds": "seconds between retries of a failed receipt, 1 to 600",
+    "printer.receipt_code": "the receipt's QR code: auto, native (the printer draws it), image or none",
     "database.path": 'the database file, e.g. "/var/lib/kassa/till.sqlite3"; default: the data directory',
     "sync.hub_url": 'required in [sync]: the hub\'s address, e.g. "https://hub.example.com"',
     "sync.ca_bundle": "the chain's private CA (PEM file); default: the system's CAs",

@@ -136,6 +136,7 @@ class PrinterSettings(_Section):
     status: bool = True  # ask the printer's status (DLE EOT) before and after every receipt
     timeout: float = Field(default=5.0, gt=0, le=60)
     retry_seconds: float = Field(default=5.0, ge=1, le=600)
+    receipt_code: Literal["auto", "native", "image", "none"] = "auto"  # the receipt's QR code: the printer's own or a picture
 
     @model_validator(mode="before")
     @classmethod

@@ -71,7 +71,8 @@ def sign_in_rules(settings: Settings) -> SignInRules:
 def build_printer(settings: Settings) -> ReceiptPrinter:
     p = settings.printer
     return make_receipt_printer(p.connection, profile=p.profile, width=p.width, timeout=p.timeout, paper=p.paper,
-                                dot_width=p.dot_width, cutter=p.cutter, logo=p.logo, status=p.status)
+                                dot_width=p.dot_width, cutter=p.cutter, logo=p.logo, status=p.status,
+                                receipt_code=p.receipt_code)
 
 
 def credential_store_of(settings: Settings) -> CredentialStore:

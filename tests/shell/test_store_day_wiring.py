@@ -1,4 +1,4 @@
-"""The sync worker is woken by every store's day document the till records, not by reads."""
+"""The store's day wired into the till: the sync worker woken by every document, the printer given its receipt code setting."""
 
 from __future__ import annotations
 
@@ -26,3 +26,12 @@ def test_each_recorded_document_wakes_the_sync_worker_and_reading_does_not(tmp_p
         assert wakes == [1]
         journal.open_shift(shift)  # the same shift again: recorded once, and the worker told
         assert wakes == [1, 1]
+
+
+def test_the_receipt_code_setting_reaches_the_printer(tmp_path: Path) -> None:
+    from shell.settings import parse_settings
+    from shell.till import build_printer
+
+    settings = parse_settings('[store]\nstore_id = "S1"\nname = "Shop"\n[printer]\nconnection = "network:127.0.0.1:9100"\n'
+                              'receipt_code = "none"\n', tmp_path / "kassa.toml")
+    assert build_printer(settings).spec.receipt_code == "none"
