@@ -135,7 +135,8 @@ def run_demo(args: argparse.Namespace, run_window) -> int:  # noqa: ANN001 - run
                 print(f"The card terminal emulator could not start ({problem}); cards are taken by approval code.")
             else:
                 till.settings = with_card_terminal(till.settings, emulator)
-        print(f"Demo store: {settings.database.path}\nSign in as cashier 1 with PIN 1234. Receipts: {printer}")
+        print(f"Demo store: {settings.database.path}\nSign in as cashier 1 with PIN 1234 "
+              f"(the manager, who approves, is 9 with PIN 9999). Receipts: {printer}")
         if emulator is not None:
             host, port = emulator.address
             print(f"Card terminal emulator: network:{host}:{port} (F12, then F5 pays by card; "
