@@ -51,6 +51,26 @@ def type_and_enter(widget, text: str) -> None:  # noqa: ANN001
     QTest.keyClick(widget, Qt.Key.Key_Return)
 
 
+def open_the_shift(window: MainWindow) -> None:
+    """No shift is open at the first sign-in: the cashier counts the float (five 100s) and the
+    demo's manager (9, PIN 9999) approves it."""
+    wait(lambda: window.sale_actions.dialog is not None)
+    counting = window.sale_actions.dialog
+    row = next(r for r in counting.rows if r.denomination.value.amount == 100)
+    row.field.setFocus()
+    QTest.keyClicks(row.field, "5")
+    last = counting.rows[-1].field
+    last.setFocus()
+    QTest.keyClick(last, Qt.Key.Key_Return)
+    wait(lambda: window.sale_actions.dialog is not None and window.sale_actions.dialog.objectName() == "approvalPrompt")
+    prompt = window.sale_actions.dialog
+    type_and_enter(prompt.code_field, "9")
+    QTest.keyClicks(prompt.pin_field, "9999")
+    QTest.keyClick(prompt.pin_field, Qt.Key.Key_Down)
+    QTest.keyClick(prompt.pin_field, Qt.Key.Key_Return)
+    wait(lambda: window.sale_actions.dialog is None and window.is_idle())
+
+
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="kassa-shots-"))
     os.environ["KASSA_DATA_DIR"] = str(work)
@@ -75,6 +95,7 @@ def main() -> int:
     type_and_enter(screen.cashier_field, "1")
     type_and_enter(screen.pin_field, "1234")
     wait(window.is_idle)
+    open_the_shift(window)
     products = list(generate_catalog(40))
     picks = [products[0], products[6], products[2], products[9], products[13]]
     scan = window.sale_screen.scan_field
