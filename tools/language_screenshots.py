@@ -31,6 +31,7 @@ from local_db.demo_store import create_demo_store  # noqa: E402
 from pos.demo_catalog import generate_catalog  # noqa: E402
 from pos.i18n import LANGUAGES  # noqa: E402
 from shell.demo import demo_settings  # noqa: E402
+from tools.screenshots import open_the_shift  # noqa: E402
 from shell.till import open_till  # noqa: E402
 from shell.wiring import window_services  # noqa: E402
 from ui.app import make_application, show_on_screen  # noqa: E402
@@ -91,6 +92,7 @@ def shoot(language: str) -> None:
         enter(window.sign_in_screen.cashier_field, "1")
         enter(window.sign_in_screen.pin_field, "1234")
         wait(lambda: window.on_sale_screen() and window.is_idle())
+        open_the_shift(window)  # the float, approved by the demo's manager
         counted = [p for p in generate_catalog(ITEMS) if not p.sold_by_weight]
         scan = window.sale_screen.scan_field
         for product in sorted(counted, key=lambda p: -len(p.name))[:PICKS]:
