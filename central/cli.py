@@ -13,6 +13,7 @@
     kassa-hub gaps
     kassa-hub zreports [--store S [--till T]]
     kassa-hub shifts [--store S]
+    kassa-hub returns [--unreconciled] [--store S]     (unchecked returns: another till's sale, offline)
     kassa-hub tills [--store S] [--json]
     kassa-hub export FILE [--store S] [--hub-url URL]   (a catalog file to seed a till from a USB stick)
 
@@ -43,6 +44,7 @@ from central.errors import AdminProblem, HubError
 from central.sales_report import gaps, received_sales
 from central.status_page import STATUS_PASSWORD_VARIABLE, STATUS_USER, check_password
 from central.policies import remove_policy, set_policy
+from central.reconciling import unchecked_returns
 from central.stores import ROLES, TillIdentity, add_cashier, add_store
 from central.tills_report import as_json as tills_json
 from central.tills_report import as_text as tills_text
@@ -173,6 +175,17 @@ def _shifts(db: HubDatabase, args: argparse.Namespace) -> None:
         print("no tills")
 
 
+def _returns(db: HubDatabase, args: argparse.Namespace) -> None:
+    lines = unchecked_returns(db, args.store, only_unreconciled=args.unreconciled)
+    for u in lines:
+        why = f": {u.reason}" if u.reason else (": the hub does not hold the sale yet" if u.status == "waiting" else "")
+        print(f"{u.store_id}/{u.till_id} {u.received_at.isoformat(timespec='seconds')} return {u.return_id} "
+              f"of sale {u.sale_id}: {u.quantity} x {u.product_code} ({u.name}), {u.refunded} paid back, "
+              f"{u.matched} matched; {u.status}{why}")
+    kind = "unreconciled or waiting" if args.unreconciled else "unchecked"
+    print(f"{len(lines)} {kind} return line(s)" + ("" if lines or not args.unreconciled else ": nothing to check"))
+
+
 def _tills(db: HubDatabase, args: argparse.Namespace) -> None:
     now = datetime.now(timezone.utc)
     states = till_states(db, args.store, now=now)
@@ -254,6 +267,12 @@ def _parser() -> argparse.ArgumentParser:
     zreports.add_argument("--till")
     shifts = command("shifts", _shifts, "each till's shift (open since / closed), last Z number and missing Z numbers")
     shifts.add_argument("--store", help="only this store's tills")
+    returns = command("returns", _returns, "list the unchecked returns (another till's sale taken back while the "
+                                           "hub was away) and how each line was reconciled against its sale")
+    returns.add_argument("--unreconciled", action="store_true",
+                         help="only what a manager must check: more than was left, not in the sale, another "
+                              "store's sale, or a sale the hub does not hold yet")
+    returns.add_argument("--store", help="only this store's returns")
     till_list = command("tills", _tills, "every till: last heartbeat, version, queue, clock skew, verdict")
     till_list.add_argument("--store", help="only this store's tills")
     till_list.add_argument("--json", action="store_true", help="machine-readable output")

@@ -33,6 +33,7 @@ from pos.tender import CASH
 
 SERIES = {
     forms.RETURN_SCHEMA: "return",
+    forms.RETURN_SCHEMA_V2: "return",  # an unchecked return (central/reconciling.py)
     forms.CASH_MOVEMENT_SCHEMA: "cash_movement",
     forms.APPROVAL_SCHEMA: "approval",
     forms.SALE_CANCELLED_SCHEMA: "sale_cancelled",
@@ -157,6 +158,9 @@ def _return(body: dict[str, Any], till: TillIdentity) -> tuple[Any, str, int]:
     _whole(body["return_number"], "return_number", 1)
     _text(r.reason, "reason", empty=True)
     _require(len(r.lines) > 0, "a return has at least one line")
+    if body["schema"] == forms.RETURN_SCHEMA_V2:
+        _require(r.original_sale_id is None, "an unchecked return (unchecked_sale_id) names no original_sale_id")
+        _text(r.original_till_id, "original_till_id", longest=64)
     for n, line in enumerate(r.lines):
         places = line.quantity.as_tuple().exponent
         _require(isinstance(places, int) and places >= -3 and 0 < line.quantity < 1_000_000,
@@ -164,6 +168,8 @@ def _return(body: dict[str, Any], till: TillIdentity) -> tuple[Any, str, int]:
         _minor(line.total, f"lines.{n}.total")
         _require((line.sold_line_id is None) == (r.original_sale_id is None),
                  f"lines.{n}.sold_line_id must be given exactly when original_sale_id is")
+        if r.unchecked_sale_id is not None:
+            _text(line.product_code, f"lines.{n}.product_code", longest=64)
     _require(len({line.line_id for line in r.lines}) == len(r.lines), "two lines have one line_id")
     _require(len({line.sold_line_id for line in r.lines if line.sold_line_id}) ==
              len([line for line in r.lines if line.sold_line_id]), "two lines return one sold line")
@@ -266,6 +272,7 @@ def _z_report(body: dict[str, Any], _till: TillIdentity) -> tuple[Any, str, int]
 
 _READERS: dict[str, Callable[[dict[str, Any], TillIdentity], tuple[Any, str, int]]] = {
     forms.RETURN_SCHEMA: _return,
+    forms.RETURN_SCHEMA_V2: _return,
     forms.CASH_MOVEMENT_SCHEMA: _cash_movement,
     forms.APPROVAL_SCHEMA: _approval,
     forms.SALE_CANCELLED_SCHEMA: _sale_cancelled,

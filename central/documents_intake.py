@@ -21,6 +21,14 @@ not hold yet is accepted (the till may push that sale later, and the goods are b
 shop already): it is answered ``accepted`` with reason ``sale_unknown``, stored with that
 flag (``documents.flag``), and its lines count against the sale from then on (the arbiter,
 ``GET /v1/sales/{id}/returned``, counts them once the sale is there).
+
+An unchecked return (``kassa.return.v2``: another till's sale taken back offline, goods
+scanned, no sold line named) is never rejected for what it returns: it is stored and
+reconciled against its sale in the same transaction (``central/reconciling.py``), or when
+the sale arrives; it is answered ``accepted`` (reason ``sale_unknown`` while the hub does not
+hold the sale) with a detail saying how it was reconciled.  A checked return is checked
+against the sold lines less the other CHECKED returns; the unchecked ones are then worked out
+again, so a checked return never loses to an unchecked one.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from central.batch_storing import first_line, store_batch
 from central.database import HubDatabase
 from central.document_checks import Checked, DocumentProblem, check_document
 from central.stores import TillIdentity
+from central.reconciling import UNRECONCILED, reconcile, store_unchecked, waiting_for
 from central.tables import documents, returned_lines, sales, shift_events, z_reports
 from central.wire_types import text_problem
 
@@ -154,7 +163,7 @@ def _sales_of(conn: Connection, candidates: list[Checked]) -> dict[str, _Sold]:
                  if not line.get("voided")}
         found[row.sale_id] = _Sold(row.store_id, lines, {})
     for row in conn.execute(select(returned_lines.c.sale_id, returned_lines.c.sold_line_id, returned_lines.c.quantity)
-                            .where(returned_lines.c.sale_id.in_(list(found)))):
+                            .where(returned_lines.c.sale_id.in_(list(found)), returned_lines.c.unchecked.is_(False))):
         back = found[row.sale_id].back
         back[row.sold_line_id] = back.get(row.sold_line_id, Decimal(0)) + Decimal(row.quantity)
     return found
@@ -164,7 +173,7 @@ def _returns_problem(c: Checked, sold: dict[str, _Sold],
                      till: TillIdentity) -> tuple[dict[str, Any] | None, str | None]:
     """(a rejection, None) or (None, the flag to store): the arbiter's word on a return."""
     r = c.returned
-    if r is None or r.original_sale_id is None:
+    if r is None or r.original_sale_id is None:  # an unchecked return is reconciled once stored
         return None, None
     sale = sold.get(str(r.original_sale_id))
     if sale is None:
@@ -213,6 +222,7 @@ def _insert_skipping_conflicts(conn: Connection) -> Any:
 
 def _insert(conn: Connection, till: TillIdentity, to_insert: list[tuple[Checked, str | None]], received: datetime,
             answers: dict[int, dict[str, Any]]) -> None:
+    touched: set[str] = set()  # the sales of the returns stored: their unchecked returns are reconciled again
     rows = [{"document_id": c.document_id, "schema": c.schema, "store_id": till.store_id, "till_id": till.till_id,
              "series": c.series, "number": c.number, "body": c.payload, "flag": flag, "received_at": received}
             for c, flag in to_insert]
@@ -230,24 +240,43 @@ def _insert(conn: Connection, till: TillIdentity, to_insert: list[tuple[Checked,
             answers[c.index] = _rejected(c.document_id, "number_conflict",
                                          f"{c.series} {c.number} was just taken by another document")
             continue
-        _insert_parts(conn, till, c, received)
+        touched.update(_insert_parts(conn, till, c, received))
         answers[c.index] = {"document_id": c.document_id, "status": "accepted"}
         if flag == SALE_UNKNOWN:
             answers[c.index].update(reason=SALE_UNKNOWN, detail=(
                 f"the hub does not hold sale {c.body.get('original_sale_id')} yet: the return is stored and "
                 "counted against the sale when it arrives"))
+    flags = reconcile(conn, waiting_for(conn, touched)) if touched else {}
+    for c, _ in to_insert:
+        r = c.returned
+        if r is not None and r.unchecked_sale_id is not None and c.document_id in flags:
+            answers[c.index].update(_unchecked_answer(flags[c.document_id], str(r.unchecked_sale_id)))
 
 
-def _insert_parts(conn: Connection, till: TillIdentity, c: Checked, received: datetime) -> None:
-    """The parts the hub answers about: returned lines, shift events, Z reports."""
+def _unchecked_answer(flag: str, sale_id: str) -> dict[str, str]:
+    if flag == SALE_UNKNOWN:
+        return {"reason": SALE_UNKNOWN, "detail": f"the hub does not hold sale {sale_id} yet: the unchecked return "
+                                                  "is stored and reconciled against the sale when it arrives"}
+    if flag == UNRECONCILED:
+        return {"detail": f"stored, but not all of it matches what is left of sale {sale_id}: a manager must check it "
+                          "(kassa-hub returns --unreconciled)"}
+    return {"detail": f"reconciled against sale {sale_id}"}
+
+
+def _insert_parts(conn: Connection, till: TillIdentity, c: Checked, received: datetime) -> list[str]:
+    """The parts the hub answers about: returned lines, unchecked lines, shift events, Z
+    reports; the sale a return returns."""
     r = c.returned
+    if r is not None and r.unchecked_sale_id is not None:
+        return [store_unchecked(conn, till, c.document_id, r, received)]
     if r is not None and r.original_sale_id is not None:
         conn.execute(returned_lines.insert().values([
             {"return_id": c.document_id, "line_id": str(line.line_id), "store_id": till.store_id,
              "till_id": till.till_id, "sale_id": str(r.original_sale_id), "sold_line_id": str(line.sold_line_id),
              "quantity": str(line.quantity), "refunded_minor": line.total.minor_units(), "currency": r.currency}
             for line in r.lines]))
-    elif c.series == "shift":
+        return [str(r.original_sale_id)]
+    if c.series == "shift":
         body = c.body
         conn.execute(shift_events.insert().values(
             shift_id=body["shift_id"], event=body["event"], store_id=till.store_id, till_id=till.till_id,
@@ -260,3 +289,4 @@ def _insert_parts(conn: Connection, till: TillIdentity, c: Checked, received: da
             sales_total_minor=z.sales_total.minor_units(), returns_count=z.returns_count,
             returns_total_minor=z.returns_total.minor_units(), expected_cash_minor=z.expected_cash.minor_units(),
             received_at=received))
+    return []

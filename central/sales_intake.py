@@ -14,6 +14,9 @@ over and over: the batch is stored again one sale per transaction, and the sale 
 still fails is answered ``rejected`` (``schema``) while the others are stored.  Problems
 of the database itself (``OperationalError``: unreachable, full, locked) are not about a
 sale: they fail the request with 503, and the till retries the batch later.
+
+A sale stored after unchecked returns of it (another till took its goods back offline)
+reconciles them in the same transaction (``central.reconciling``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from sqlalchemy import Connection, select
 from central.batch_storing import first_line, store_batch
 from central.card_approvals import approval_rows, sale_card_approvals
 from central.database import HubDatabase
+from central.reconciling import reconcile, waiting_for
 from central.sale_document import SaleProblem, read_sale_and_cards
 from central.stores import TillIdentity
 from central.tables import products, sales
@@ -144,6 +148,7 @@ def _store(conn: Connection, till: TillIdentity, candidates: list[Candidate], re
                  for row in approval_rows(c.sale_id, till.store_id, till.till_id, c.cards)]
         if cards:
             conn.execute(sale_card_approvals.insert().values(cards))
+        reconcile(conn, waiting_for(conn, inserted))
         lost = [c for c in to_insert if c.sale_id not in inserted]
         again = _stored_by_id(conn, [c.sale_id for c in lost]) if lost else {}
         for c in to_insert:

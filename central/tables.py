@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
@@ -222,6 +223,30 @@ returned_lines = Table(
     Column("quantity", String(24), nullable=False),  # a decimal as text: "1", "0.375"
     Column("refunded_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
+    # a share of an unchecked return's line matched to this sold line (central/reconciling.py):
+    # worked out again whenever the sale's returns change; checked returns are checked without them
+    Column("unchecked", Boolean, nullable=False, server_default=false()),
+)
+
+# Each line of an unchecked return (kassa.return.v2: another till's sale returned offline, the
+# goods scanned back): the sale its receipt named, and how it was reconciled against that sale.
+unchecked_lines = Table(
+    "unchecked_lines", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),  # arrival order: the earlier matched first
+    Column("return_id", String(36), nullable=False),
+    Column("line_id", String(36), nullable=False, unique=True),
+    Column("store_id", String(64), nullable=False),
+    Column("till_id", String(64), nullable=False),  # the till that took the goods back
+    Column("sale_id", String(36), nullable=False, index=True),  # the sale the receipt's code named
+    Column("product_code", String(64), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("quantity", String(24), nullable=False),
+    Column("refunded_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("matched", String(24), nullable=False),  # how much of it counts against the sale
+    Column("status", String(16), nullable=False),  # waiting, reconciled, unreconciled
+    Column("reason", String(300)),  # why (part of) it is unreconciled
+    Column("received_at", UtcDateTime, nullable=False),
 )
 
 shift_events = Table(

@@ -5,6 +5,7 @@ round-trips exactly (tests/pos/store_day/test_forms.py).
 | message                    | document          | idempotency key |
 |----------------------------|-------------------|-----------------|
 | ``kassa.return.v1``        | ReturnDocument    | return_id       |
+| ``kassa.return.v2``        | an unchecked return (``unchecked_sale_id``) | return_id |
 | ``kassa.cash_movement.v1`` | CashMovement      | movement_id     |
 | ``kassa.approval.v1``      | ApprovalRecord    | approval_id     |
 | ``kassa.sale_cancelled.v1``| CancelledSale     | sale_id         |
@@ -33,6 +34,8 @@ from pos.tax import TaxLine
 from pos.tender import Payment
 
 RETURN_SCHEMA = "kassa.return.v1"
+RETURN_SCHEMA_V2 = "kassa.return.v2"  # v1 plus unchecked_sale_id: only for an unchecked return
+RETURN_SCHEMAS = (RETURN_SCHEMA, RETURN_SCHEMA_V2)
 CASH_MOVEMENT_SCHEMA = "kassa.cash_movement.v1"
 APPROVAL_SCHEMA = "kassa.approval.v1"
 SALE_CANCELLED_SCHEMA = "kassa.sale_cancelled.v1"
@@ -100,6 +103,16 @@ def _card_from(d: dict[str, str] | None) -> CardApproval | None:
 
 # -- returns ----------------------------------------------------------------------------------
 def return_to_dict(r: ReturnDocument) -> dict[str, Any]:
+    """``kassa.return.v1``, or ``kassa.return.v2`` (v1 and ``unchecked_sale_id``) for an
+    offline return of another till's sale the till could not check."""
+    form = _return_v1(r)
+    if r.unchecked_sale_id is not None:
+        form["schema"] = RETURN_SCHEMA_V2
+        form["unchecked_sale_id"] = str(r.unchecked_sale_id)
+    return form
+
+
+def _return_v1(r: ReturnDocument) -> dict[str, Any]:
     return {
         "schema": RETURN_SCHEMA, "return_id": str(r.return_id), "return_number": r.return_number,
         "store_id": r.store_id, "till_id": r.till_id, "cashier": {"id": r.cashier.cashier_id, "name": r.cashier.name},
@@ -122,7 +135,9 @@ def return_to_dict(r: ReturnDocument) -> dict[str, Any]:
 
 
 def return_from_dict(d: dict[str, Any]) -> ReturnDocument:
-    _check(d, RETURN_SCHEMA)
+    if d.get("schema") not in RETURN_SCHEMAS:
+        raise ValueError(f"not a {RETURN_SCHEMA} or {RETURN_SCHEMA_V2} message: {d.get('schema')!r}")
+    unchecked = uuid.UUID(d["unchecked_sale_id"]) if d["schema"] == RETURN_SCHEMA_V2 else None
     c = d["currency"]
     return ReturnDocument(
         return_id=uuid.UUID(d["return_id"]), return_number=int(d["return_number"]), store_id=d["store_id"],
@@ -142,7 +157,7 @@ def return_from_dict(d: dict[str, Any]) -> ReturnDocument:
             for f in d["refunds"]
         ),
         approval_ids=tuple(uuid.UUID(a) for a in d["approval_ids"]), reason=d["reason"],
-        exchange_sale_id=_uuid_from(d["exchange_sale_id"]),
+        exchange_sale_id=_uuid_from(d["exchange_sale_id"]), unchecked_sale_id=unchecked,
     )
 
 

@@ -126,6 +126,9 @@ class ReturnDocument:
     approval_ids: tuple[uuid.UUID, ...]  # the managers' approvals it needed
     reason: str
     exchange_sale_id: uuid.UUID | None = None  # the new sale of an exchange, recorded with it
+    # An offline return of another till's sale: the sale its receipt's code names, which the
+    # till could not check (no sold lines named); the hub reconciles it (kassa.return.v2).
+    unchecked_sale_id: uuid.UUID | None = None
 
     @property
     def refunded(self) -> Money:

@@ -371,8 +371,8 @@ def _document(till: Till, asked: ReturnAsked, approvals: tuple[ApprovalRecord, .
         ctx = replace(ctx, table=_PREVIEW_TABLE)
     returned = return_without_receipt(list(asked.items), ctx, approvals=approvals, reason=asked.reason,
                                       exchange_for=exchange_for)
-    if isinstance(found, UncheckedSale):
-        returned = replace(returned, original_till_id=found.code.till_id)
+    if isinstance(found, UncheckedSale):  # kassa.return.v2: the hub reconciles it against the sale
+        returned = replace(returned, original_till_id=found.code.till_id, unchecked_sale_id=found.code.sale_id)
     return returned
 
 

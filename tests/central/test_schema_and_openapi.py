@@ -26,7 +26,7 @@ def test_migrating_twice_changes_nothing(hub_db: HubDatabase) -> None:
 
     migrate(hub_db)
     with hub_db.reading() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0004"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0005"
 
 
 def test_the_committed_openapi_document_matches_the_app() -> None:
