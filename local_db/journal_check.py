@@ -97,6 +97,11 @@ DOCUMENT_CHECKS: tuple[tuple[str, str], ...] = (
     _gapless("Z report", "z_reports", "z_number"),
     ("return {0} has no lines", "SELECT return_id FROM returns r WHERE NOT EXISTS "
                                 "(SELECT 1 FROM return_lines l WHERE l.return_id = r.return_id)"),
+    ("return {0} is an unchecked return of sale {1} (kassa.return.v2) but names a sold line: it must be "
+     "goods scanned back only",
+     "SELECT r.return_id, json_extract(r.body, '$.unchecked_sale_id') FROM returns r "
+     "WHERE json_extract(r.body, '$.unchecked_sale_id') IS NOT NULL AND (r.original_sale_id IS NOT NULL OR EXISTS "
+     "(SELECT 1 FROM return_lines l WHERE l.return_id = r.return_id AND l.sold_line_id IS NOT NULL))"),
     ("shift {0} was closed without its Z report", "SELECT shift_id FROM shifts s WHERE event = 'closed' AND NOT EXISTS "
                                                   "(SELECT 1 FROM z_reports z WHERE z.shift_id = s.shift_id)"),
     *MISSING_DOCUMENT_CHECKS,

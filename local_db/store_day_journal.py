@@ -13,7 +13,7 @@ none of it is.
 | ``record_approval``    | kassa.approval.v1                   | approval, 0           |
 | ``record_cancelled_sale`` | kassa.sale_cancelled.v1          | sale_cancelled, 0     |
 | ``record_paid_sale``   | a sale with its card approvals (kassa.sale.v2; v1 without) | receipt (the sale's) |
-| ``record_return``      | kassa.return.v1                     | return, 1...          |
+| ``record_return``      | kassa.return.v1 (v2: an unchecked return of another till's sale) | return, 1... |
 | ``record_exchange``    | a return and a sale, together       | return and receipt    |
 | ``close_shift``        | kassa.shift.v1 (closed) + kassa.z_report.v1 | shift 0, z_report 1... |
 
@@ -492,7 +492,11 @@ def _returned(conn: Connection, sale_id: uuid.UUID) -> dict[uuid.UUID, Decimal]:
 
 
 def _check_against_sale(conn: Connection, returned: ReturnDocument) -> None:
-    """For a sale in this journal: no line returned beyond what was sold (across all its returns)."""
+    """For a sale in this journal: no line returned beyond what was sold (across all its returns).
+    An unchecked return (another till's sale, the hub away) names no sold line: the hub reconciles it."""
+    if returned.unchecked_sale_id is not None and (
+            returned.original_sale_id is not None or any(line.sold_line_id for line in returned.lines)):
+        raise StorageProblem(reason=f"return {returned.return_id} is unchecked but names sold lines")
     if returned.original_sale_id is None:
         return
     sale = read_sale(conn, returned.original_sale_id)
