@@ -99,7 +99,8 @@ class DocumentItem(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     schema_: str = Field(alias="schema", description=(
-        "kassa.return.v1, kassa.cash_movement.v1, kassa.approval.v1, kassa.sale_cancelled.v1, kassa.shift.v1 "
+        "kassa.return.v1 (v2: an unchecked return of another till's sale, reconciled by the hub), "
+        "kassa.cash_movement.v1, kassa.approval.v1, kassa.sale_cancelled.v1, kassa.shift.v1 "
         "or kassa.z_report.v1; another rejects only its document, as schema"))
     document_id: str = Field(description="the body's own id, a UUID (the return_id, movement_id, approval_id, "
                                          "cancelled sale_id, the Z report's shift_id; uuid5(shift_id, event) for a "
@@ -119,7 +120,8 @@ class DocumentResult(BaseModel):
     document_id: str
     status: Literal["accepted", "duplicate", "rejected"]
     reason: DocumentReason | None = Field(default=None, description=(
-        "why rejected; on an accepted return, sale_unknown: the hub does not hold its sale yet"))
+        "why rejected; on an accepted return, sale_unknown: the hub does not hold its sale yet "
+        "(an unchecked return is reconciled when it arrives; the detail says how it was reconciled)"))
     detail: str | None = None
 
 

@@ -1,5 +1,6 @@
 """What the hub answers about the store's day documents: how much of a sale is back (the
-arbiter across tills), the Z reports it holds, and each till's shift state."""
+arbiter across tills: checked returns and the reconciled shares of unchecked ones,
+``central.reconciling``), the Z reports it holds, and each till's shift state."""
 
 from __future__ import annotations
 

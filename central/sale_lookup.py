@@ -3,6 +3,8 @@
 ``v2``, with its card approvals) and what every till's returns already took back of it, per
 sold line (``central.documents_report.returned_of_sale``: the arbiter), and paid back, per
 payment of the sale (from those returns' refunds that name an ``original_payment_id``).
+The shares of unchecked returns (kassa.return.v2) reconciled against the sale count like
+the others (``central.reconciling``); what could not be matched is not counted, but flagged.
 
 A sale the hub does not hold is 404 ``sale_not_found`` (the other till may not have pushed
 it yet); a sale another store sold is 404 ``sale_of_another_store``: it can never be
