@@ -44,7 +44,7 @@ from central.errors import AdminProblem, HubError
 from central.sales_report import gaps, received_sales
 from central.status_page import STATUS_PASSWORD_VARIABLE, STATUS_USER, check_password
 from central.policies import remove_policy, set_policy
-from central.reconciling import unchecked_returns
+from central.reconciling import reconcile_waiting, unchecked_returns
 from central.stores import ROLES, TillIdentity, add_cashier, add_store
 from central.tills_report import as_json as tills_json
 from central.tills_report import as_text as tills_text
@@ -176,6 +176,8 @@ def _shifts(db: HubDatabase, args: argparse.Namespace) -> None:
 
 
 def _returns(db: HubDatabase, args: argparse.Namespace) -> None:
+    if late := reconcile_waiting(db):
+        print(f"reconciled the unchecked returns of {late} sale(s) that were waiting")
     lines = unchecked_returns(db, args.store, only_unreconciled=args.unreconciled)
     for u in lines:
         why = f": {u.reason}" if u.reason else (": the hub does not hold the sale yet" if u.status == "waiting" else "")

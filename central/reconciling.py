@@ -16,7 +16,8 @@ inside the caller's transaction (the sale's row locked on PostgreSQL):
 * a line wholly matched is ``reconciled``; what cannot be matched (more than is left, a
   product the sale does not have, a sale of another store) is ``unreconciled`` with the
   reason, for a manager (``kassa-hub returns --unreconciled``); a sale the hub does not hold
-  yet leaves its lines ``waiting`` until it arrives (``central.sales_intake`` calls here).
+  yet leaves its lines ``waiting`` until it arrives (``central.sales_intake`` calls here;
+``kassa-hub returns`` first reconciles any line still waiting for a sale the hub holds).
 
 The return's document carries the outcome in ``documents.flag``: ``sale_unknown`` (waiting),
 ``reconciled`` or ``unreconciled``.  Hence the hub never counts more of a line back than was
@@ -161,6 +162,18 @@ def _match(u: Any, store_id: str, sale_id: str, sold: list[tuple[str, str, Decim
         return matched, UNRECONCILED, f"{u.product_code} ({u.name[:80]}) is not in sale {sale_id}"
     return matched, UNRECONCILED, (f"{quantity - matched} of {quantity} {u.product_code} ({u.name[:80]}) is more than "
                                    f"is left of the {sold_of_it} sold in sale {sale_id}")
+
+
+def reconcile_waiting(db: HubDatabase) -> int:
+    """Reconcile the lines still waiting for a sale the hub now holds (a sale and its
+    unchecked return stored at the same moment by two requests can each miss the other);
+    how many sales were reconciled."""
+    with db.writing() as conn:
+        present = sorted(set(conn.execute(
+            select(unchecked_lines.c.sale_id).where(unchecked_lines.c.status == WAITING)
+            .where(unchecked_lines.c.sale_id.in_(select(sales.c.sale_id)))).scalars()))
+        reconcile(conn, present)
+    return len(present)
 
 
 @dataclass(frozen=True, slots=True)

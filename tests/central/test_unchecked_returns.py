@@ -21,7 +21,7 @@ from central.cli import main as hub_cli
 from central.database import HubDatabase
 from central.reconciling import unchecked_returns
 from central.stores import TillIdentity
-from central.tables import documents, returned_lines
+from central.tables import documents, returned_lines, unchecked_lines
 from pos.catalog import Product
 from pos.sale import Sale
 from pos.store_day import forms
@@ -214,3 +214,23 @@ def test_the_hub_never_counts_more_back_than_sold_and_flags_every_excess(
         assert sum((u.matched for u in mine), Decimal(0)) == matched
         assert all((u.status == "reconciled") == (u.matched == u.quantity) and u.status != "waiting" for u in mine)
 
+
+
+def test_kassa_hub_returns_reconciles_what_a_race_left_waiting(
+        shop: Shop, hub_db: HubDatabase, database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A sale and its unchecked return stored at the same moment by two requests can each miss
+    the other (made here by putting the lines back to waiting by hand)."""
+    till, other = set_up_tills(shop)
+    day = a_day()
+    sale = day.sales[0]
+    shop.push(till, *day.sales)
+    back = unchecked(sale, [(SHAMPOO, "1")])
+    post(shop, other, of_unchecked(back))
+    with hub_db.writing() as conn:
+        conn.execute(returned_lines.delete().where(returned_lines.c.unchecked))
+        conn.execute(unchecked_lines.update().values(status="waiting", matched="0"))
+    assert returned(shop, till, sale.sale_id) == {}
+    assert hub_cli(["returns", "--unreconciled", "--database", database_url]) == 0
+    printed = capsys.readouterr().out
+    assert "reconciled the unchecked returns of 1 sale(s)" in printed and "nothing to check" in printed
+    assert returned(shop, till, sale.sale_id) == {line_of(sale, SHAMPOO): "1"}
