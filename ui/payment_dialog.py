@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, cast
@@ -26,8 +27,10 @@ from pos.money import Money, parse_amount
 from pos.payment_terminal import CardApproved, CardCheckTerminal, CardResult
 from pos.store_day import checkout
 from pos.store_day.checkout import CheckoutLog, CheckoutView
+from pos.store_day.day import NeedsApproval
 from pos.till import BasketView, Till, TillResult
 from ui import formatting
+from ui.approval import ask_manager
 from ui.dialogs import TillDialog, big_button
 from ui.errors import describe_problem, show_problem
 from ui.keypad import Keypad
@@ -162,6 +165,7 @@ class PaymentDialog(TillDialog):
         qconnect(self.wait_panel.cancel_button.clicked, self.cancel_at_terminal)
         qconnect(self.check_panel.ask_button.clicked, self.ask_terminal_again)
         qconnect(self.check_panel.code_button.clicked, lambda _c=False: self.type_approval_code())
+        qconnect(self.check_panel.not_charged_button.clicked, lambda _c=False: self.declare_not_charged())
         qconnect(self.code_panel.pay_button.clicked, self.submit_approval_code)
         qconnect(self.code_panel.back_button.clicked, self.back_to_paying)
         qconnect(self.code_panel.code_field.returnPressed, self.submit_approval_code)
@@ -270,6 +274,8 @@ class PaymentDialog(TillDialog):
                 self.ask_terminal_again()
         elif page is self.check_panel and key == Qt.Key.Key_F2:
             self.type_approval_code()
+        elif page is self.check_panel and key == Qt.Key.Key_F3:
+            self.declare_not_charged()
         else:
             super().keyPressEvent(event)
 
@@ -312,6 +318,21 @@ class PaymentDialog(TillDialog):
         self.check_panel.message.show_notice(_("Asking the terminal…"))
         self._run(lambda till: checkout.check_terminal(till, terminal, card_log), self._card_answer,
                   lambda error: show_problem(self.check_panel.message, error))
+
+    def declare_not_charged(self, approval_id: uuid.UUID | None = None) -> None:
+        """F3: the terminal cannot be asked any more and a manager saw the payment was not charged
+        (``checkout.not_charged``); anyone but a manager is asked for the manager's approval."""
+        card_log = self.card_log
+        assert card_log is not None
+
+        def refused(error: BaseException) -> None:
+            actions = getattr(self.parent(), "sale_actions", None)
+            if isinstance(error, NeedsApproval) and approval_id is None and actions is not None:
+                ask_manager(actions, error, lambda approved: self.declare_not_charged(approved))
+            else:
+                show_problem(self.check_panel.message, error)
+
+        self._run(lambda till: checkout.not_charged(till, card_log, approval_id), self._card_answer, refused)
 
     def type_approval_code(self, amount_text: str = "") -> None:
         self._code_amount = amount_text

@@ -37,11 +37,13 @@ from pos.i18n import N_
 from pos.money import BadAmount, Money, money_sum, parse_amount
 from pos.payment_terminal import (
     CardApproved,
+    CardNotReceived,
     CardCheckTerminal,
     CardResult,
     PaymentTerminal,
 )
 from pos.quantity import shown
+from pos.store_day.roles import Action
 from pos.store_day.paid_sale import card_approvals, sale_paid_with
 from pos.store_day.tenders import CARD, NothingLeftToPay, Settlement, Tender, TenderAboveRest, TenderNotPositive
 from pos.sale import Sale
@@ -203,6 +205,26 @@ def check_terminal(till: Till, terminal: PaymentTerminal | None, log_: CheckoutL
     if terminal is None:
         raise NoCardTerminal()
     return _view(checkout, _check(checkout, terminal, log_))
+
+
+def not_charged(till: Till, log_: CheckoutLog, approval_id: uuid.UUID | None = None) -> CheckoutView:
+    """The terminal cannot be asked any more (broken, replaced) and a manager has seen on it, or
+    on its end-of-day list, that the payment in doubt was not charged: it is settled in the log as
+    not received, under a manager's approval bound to its amount and this sale (journalled, so
+    the audit shows who said so); the sale then goes on.  Never for a payment the terminal
+    can still be asked about: ask it again first."""
+    checkout = _checkout(till)
+    pending = checkout.pending
+    if pending is None:
+        raise NothingToCheck()
+    if till.day is not None:
+        till.day.authorise(till.staff(), Action.CARD_NOT_CHARGED, approval_id=approval_id, amount=pending.amount,
+                           sale_id=till.basket.basket_id)
+    result = CardNotReceived(pending.payment_id)
+    log_.settle(pending.payment_id, result)
+    log.warning("card payment %s of %s declared not charged by %s", pending.payment_id, pending.amount,
+                till.staff().cashier.cashier_id)
+    return _view(checkout, _take(checkout, result))
 
 
 def cancel_at_terminal(terminal: PaymentTerminal, payment: PendingCardPayment) -> CardResult:

@@ -46,6 +46,7 @@ class Action(enum.Enum):
     QUARANTINE_EXPORT = "quarantine_export"
     PARK_SALE = "park_sale"
     MANAGER_SCREENS = "manager_screens"  # F10 > Manager screens: shift history, journal, unsent documents, day view
+    CARD_NOT_CHARGED = "card_not_charged"  # a card payment in doubt declared not charged (the terminal is gone)
 
 
 class NotPermitted(PosError):
@@ -74,6 +75,7 @@ ACTION_NAMES: dict[Action, str] = {
     Action.QUARANTINE_EXPORT: N_("Export the quarantine"),
     Action.PARK_SALE: N_("Park a sale"),
     Action.MANAGER_SCREENS: N_("Open the manager's screens"),
+    Action.CARD_NOT_CHARGED: N_("Declare a card payment in doubt not charged"),
 }
 
 
@@ -114,6 +116,7 @@ DEFAULT_PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.QUARANTINE_EXPORT: _MANAGER,
     Action.PARK_SALE: _EVERYONE,
     Action.MANAGER_SCREENS: _MANAGER,
+    Action.CARD_NOT_CHARGED: _MANAGER,
 }
 
 

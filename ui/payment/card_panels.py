@@ -65,6 +65,8 @@ class CheckPanel(QWidget):
         self.message = MessageArea(self)
         self.ask_button = big_button(_("Enter  Ask the terminal again"), self, "primaryButton")
         self.code_button = big_button(_("F2  Type the approval code"), self)
+        self.not_charged_button = big_button(_("F3  Not charged (manager)"), self)
+        self.not_charged_button.setObjectName("notChargedButton")
         column = QVBoxLayout(self)
         column.addStretch(1)
         column.addWidget(_title(_("Check the terminal"), self))
@@ -74,6 +76,7 @@ class CheckPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.ask_button)
         buttons.addWidget(self.code_button)
+        buttons.addWidget(self.not_charged_button)
         column.addLayout(buttons)
 
 

@@ -37,6 +37,7 @@ EXPECTED = {
     Action.QUARANTINE_EXPORT: {M},
     Action.PARK_SALE: {C, S, M},
     Action.MANAGER_SCREENS: {M},
+    Action.CARD_NOT_CHARGED: {M},
 }
 
 
