@@ -249,7 +249,8 @@ def _insert(conn: Connection, till: TillIdentity, to_insert: list[tuple[Checked,
     flags = reconcile(conn, waiting_for(conn, touched)) if touched else {}
     for c, _ in to_insert:
         r = c.returned
-        if r is not None and r.unchecked_sale_id is not None and c.document_id in flags:
+        if (r is not None and r.unchecked_sale_id is not None and c.document_id in flags
+                and answers[c.index]["status"] == "accepted"):
             answers[c.index].update(_unchecked_answer(flags[c.document_id], str(r.unchecked_sale_id)))
 
 
