@@ -13,7 +13,9 @@ from typing import Any
 
 from local_db.outbox import QuarantinedDocument, QuarantinedSale
 from pos.i18n import N_, _
+from pos.store_day.roles import Action
 from sync.service import TillSync
+from ui.approval import permit
 from ui.dialogs import big_button
 from ui.errors import show_problem
 from ui import formatting
@@ -138,6 +140,14 @@ class QuarantineDialog(QDialog):
         self.session.query(lambda _t, _j: retry()).success(done).failure(self._problem).run()
 
     def export(self) -> None:
+        """Under its own permission (QUARANTINE_EXPORT): anyone else asks a manager on the spot."""
+        actions = getattr(self.parent(), "sale_actions", None)
+        if actions is None:
+            self._export_now()
+            return
+        permit(actions, Action.QUARANTINE_EXPORT, self._export_now)
+
+    def _export_now(self) -> None:
         sales, folder = list(self.model.items), self.export_folder
         self.session.query(lambda _t, _j: export_quarantine(sales, folder)).success(
             lambda path: self.message.show_notice(_("Exported to {path}").format(path=path))

@@ -195,9 +195,12 @@ class SaleActions(QObject):
         if not self.printer.enabled:
             self.screen.message.show_error(_("Printing is disabled on this till."))
             return
-        self.session.query(lambda _till, journal: journal.recent_sales()).success(self._choose_receipt).failure(
-            self.problem
-        ).run()
+        def choose() -> None:
+            self.session.query(lambda _till, journal: journal.recent_sales()).success(self._choose_receipt).failure(
+                self.problem
+            ).run()
+
+        permit(self, Action.REPRINT, choose)  # everyone by default; the chain may narrow it
 
     def _choose_receipt(self, sales: list[Sale]) -> None:
         if self.dialog is not None:
