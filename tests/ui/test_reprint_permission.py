@@ -1,5 +1,5 @@
 """Reprinting follows the chain's permission table: where head office
-keeps them for managers, a cashier's F9 opens the manager's approval prompt first."""
+keeps it for managers, a cashier's F9 opens the manager's approval prompt first."""
 
 from __future__ import annotations
 
