@@ -41,6 +41,10 @@ class LineAlreadyVoided(PosError):
     message = N_("That line is already voided.")
 
 
+class PriceNotPositive(PosError):
+    message = N_("A price must be more than zero: void the line instead.")
+
+
 class EmptyBasket(PosError):
     message = N_("The sale has no items yet.")
 
@@ -91,6 +95,17 @@ class Basket:
         index, line = self._find(line_id)
         quantity = check_quantity(quantity, sold_by_weight=line.product.sold_by_weight, name=line.product.name)
         self.lines[index] = replace(line, quantity=quantity)
+        return self.lines[index]
+
+    def set_price(self, line_id: uuid.UUID, price: Money) -> BasketLine:
+        """A price override: the line's unit price from now on (the catalog is not changed)."""
+        self._require_open()
+        index, line = self._find(line_id)
+        if line.voided:
+            raise LineAlreadyVoided()
+        if price.currency != self.currency or price.amount <= 0:
+            raise PriceNotPositive()
+        self.lines[index] = replace(line, product=replace(line.product, price=price))
         return self.lines[index]
 
     def void_line(self, line_id: uuid.UUID) -> BasketLine:

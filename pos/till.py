@@ -86,6 +86,10 @@ class TillLocked(PosError):
     message = N_("The till is locked: {name} or a manager signs in to unlock it.")
 
 
+class BadPrice(PosError):
+    message = N_("“{text}” is not a price.")
+
+
 class BadCashAmount(PosError):
     message = N_("“{text}” is not an amount of cash.")
 
@@ -310,6 +314,24 @@ class Till:
             self.day.authorise(self.staff(), Action.WEIGHT_OVERRIDE, approval_id=approval_id, amount=amount,
                                sale_id=self.basket.basket_id, line_id=line_id)
         return self._change(lambda: self.basket.set_quantity(line_id, quantity))
+
+    def override_price(self, line_id: uuid.UUID, text: str, approval_id: uuid.UUID | None = None) -> TillResult:
+        """A new unit price for a line (a wrong shelf price honoured, damaged packaging), under
+        PRICE_OVERRIDE or a manager's approval bound to the line and its new total."""
+        self._require_cashier()
+        try:
+            price = parse_amount(text, self.settings.store.currency)
+        except BadAmount:
+            raise BadPrice(text=shown(text)) from None
+        line = next((x for x in self.basket.lines if x.line_id == line_id and not x.voided), None)
+        if self.day is not None and line is not None and price.amount > 0:
+            new_total = replace(line, product=replace(line.product, price=price)).total
+            self.day.authorise(self.staff(), Action.PRICE_OVERRIDE, approval_id=approval_id, amount=new_total,
+                               sale_id=self.basket.basket_id, line_id=line_id)
+        if line is not None:
+            log.info("price of line %s changed from %s to %s by %s", line_id, line.product.price, price,
+                     self._require_cashier().cashier_id)
+        return self._change(lambda: self.basket.set_price(line_id, price))
 
     def _weighed_by_label(self, line: BasketLine) -> bool:
         """A weighed line whose weight came from the code scanned (a scale label, a GS1 weight)."""

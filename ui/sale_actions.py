@@ -148,6 +148,10 @@ class SaleActions(QObject):
         self._open(SearchDialog(self.session, text.strip(), self.window))
 
     # -- lines -------------------------------------------------------------------------
+    def selected_line(self) -> BasketLine | None:
+        """The selected line that is not voided, or None after saying why (for the menu's screens)."""
+        return self._selected_line()
+
     def _selected_line(self) -> BasketLine | None:
         row = self.screen.selected_row()
         line: BasketLine | None = self.screen.model.line_at(row) if row is not None else None

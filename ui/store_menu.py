@@ -42,6 +42,7 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("0", "noSale", lambda: _("Open drawer (no sale)"), "ui.shift.actions:no_sale"),
     MenuEntry("M", "managerScreens", lambda: _("Manager screens"), "ui.manager.actions:open_manager"),
     MenuEntry("L", "lockTill", lambda: _("Lock the till"), "ui.sale_control.actions:lock_now"),
+    MenuEntry("P", "changePrice", lambda: _("Change price"), "ui.sale_control.price:change_price"),
 )
 
 
