@@ -77,6 +77,7 @@ class StoreMenu(QDialog):
         for index, entry in enumerate(ENTRIES):
             button = big_button(f"{entry.key}  {entry.label()}", self)
             button.setObjectName(entry.name)
+            button.setMinimumWidth(240)  # the longest entries keep the font of the others
             qconnect(button.clicked, lambda _checked=False, e=entry: self.choose(e))
             grid.addWidget(button, index // 3, index % 3)
             self.buttons[entry.name] = button
