@@ -226,7 +226,7 @@ class HubClient:
         line, already_refunded per payment)`` at every till, as the hub knows them.  Tried once,
         for at most ``timeout`` seconds to connect and as long for the answer (the cashier is
         waiting).  Raises ``SaleNotAtHub`` (the hub does not hold it: not sent yet, or no such
-        sale), ``SaleOfAnotherStore``, ``HubUnreachable`` (and the other ``SyncError``\ s of
+        sale), ``SaleOfAnotherStore``, ``HubUnreachable`` (and the other ``SyncError`` kinds of
         ``_exchange``) or ``BadAnswer`` for an answer the till cannot trust."""
         status, body = self._exchange("GET", f"/v1/sales/{sale_id}", retry=RetryPolicy(attempts=1),
                                       timeout=httpx.Timeout(timeout))
