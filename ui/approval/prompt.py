@@ -23,12 +23,12 @@ from pos.till import Till
 from ui import formatting
 from ui.dialogs import ENTER_KEYS, big_button
 from ui.errors import show_problem
-from ui.keypad import Keypad
 from ui.message_area import MessageArea
 from ui.qt import (
-    QDialog, QEvent, QGridLayout, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, QObject, QPushButton, Qt, QVBoxLayout,
+    QDialog, QGridLayout, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout,
     QWidget, qconnect,
 )
+from ui.widgets.number_and_pin import NumberAndPin
 
 if TYPE_CHECKING:
     from ui.sale_actions import SaleActions
@@ -91,28 +91,14 @@ class ApprovalPrompt(QDialog):
         asks = QLabel(request_text(self.needed, ui_locale), self)
         asks.setObjectName("approvalRequest")
         asks.setWordWrap(True)
-        self.code_field = QLineEdit(self)
-        self.code_field.setObjectName("managerCodeField")
-        self.code_field.setPlaceholderText(_("Manager number"))
-        self.pin_field = QLineEdit(self)
-        self.pin_field.setObjectName("managerPinField")
-        self.pin_field.setPlaceholderText(_("PIN"))
-        self.pin_field.setEchoMode(QLineEdit.EchoMode.Password)
-        for field in (self.code_field, self.pin_field):
-            field.setMinimumHeight(56)
-            field.installEventFilter(self)
-        qconnect(self.code_field.returnPressed, self._code_entered)
-        qconnect(self.pin_field.returnPressed, self.approve)
+        self.entry = NumberAndPin(self, number_label=_("Manager number"), code_name="managerCodeField",
+                                  pin_name="managerPinField")
+        self.code_field, self.pin_field, self.keypad = self.entry.code_field, self.entry.pin_field, self.entry.keypad
+        qconnect(self.entry.submitted, self.approve)
         self.message = MessageArea(self)
-        self.keypad = Keypad(self)
-        self.keypad.target = self.code_field
-        qconnect(self.keypad.enter_pressed, self._keypad_enter)
 
         form = QVBoxLayout()
-        form.addWidget(QLabel(_("Manager number"), self))
-        form.addWidget(self.code_field)
-        form.addWidget(QLabel(_("PIN"), self))
-        form.addWidget(self.pin_field)
+        self.entry.add_to(form)
         hint = QLabel(_("Reason (touch one, or Up/Down):"), self)
         hint.setObjectName("subtleText")
         form.addWidget(hint)
@@ -157,11 +143,6 @@ class ApprovalPrompt(QDialog):
         for i, button in enumerate(self.reason_buttons):
             button.setChecked(i == index)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit):
-            self.keypad.target = watched
-        return super().eventFilter(watched, event)
-
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.reasons:
             step = 1 if event.key() == Qt.Key.Key_Down else -1
@@ -182,19 +163,6 @@ class ApprovalPrompt(QDialog):
             return self._request
 
         self.session.query(ask).failure(self._failed).run()
-
-    def _code_entered(self) -> None:
-        if self.pin_field.text():
-            self.approve()
-        else:
-            self.pin_field.setFocus()
-            self.keypad.target = self.pin_field
-
-    def _keypad_enter(self) -> None:
-        if self.keypad.target is self.code_field:
-            self._code_entered()
-        else:
-            self.approve()
 
     def approve(self) -> None:
         if self.busy or self.approval_id is not None:

@@ -10,12 +10,12 @@ from pos.i18n import _
 from pos.till import TillResult
 from ui.dialogs import ENTER_KEYS
 from ui.errors import show_problem
-from ui.keypad import Keypad
 from ui.message_area import MessageArea
 from ui.qt import (
-    QCloseEvent, QDialog, QEvent, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, QObject, Qt, QVBoxLayout, QWidget,
+    QCloseEvent, QDialog, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget,
     qconnect,
 )
+from ui.widgets.number_and_pin import NumberAndPin
 
 if TYPE_CHECKING:
     from ui.sale_actions import SaleActions
@@ -48,29 +48,15 @@ class LockScreen(QDialog):
         title.setObjectName("screenTitle")
         who = QLabel(_("The till is locked: {name} or a manager signs in to unlock it.").format(name=locked_by), self)
         who.setWordWrap(True)
-        self.code_field = QLineEdit(self)
-        self.code_field.setObjectName("unlockCodeField")
-        self.code_field.setPlaceholderText(_("Cashier number"))
-        self.pin_field = QLineEdit(self)
-        self.pin_field.setObjectName("unlockPinField")
-        self.pin_field.setPlaceholderText(_("PIN"))
-        self.pin_field.setEchoMode(QLineEdit.EchoMode.Password)
-        for field in (self.code_field, self.pin_field):
-            field.setMinimumHeight(56)
-            field.installEventFilter(self)
-        qconnect(self.code_field.returnPressed, self._code_entered)
-        qconnect(self.pin_field.returnPressed, self.unlock)
+        self.entry = NumberAndPin(self, number_label=_("Cashier number"), code_name="unlockCodeField",
+                                  pin_name="unlockPinField")
+        self.code_field, self.pin_field, self.keypad = self.entry.code_field, self.entry.pin_field, self.entry.keypad
+        qconnect(self.entry.submitted, self.unlock)
         self.message = MessageArea(self)
-        self.keypad = Keypad(self)
-        self.keypad.target = self.code_field
-        qconnect(self.keypad.enter_pressed, self._keypad_enter)
         form = QVBoxLayout()
         form.addWidget(title)
         form.addWidget(who)
-        form.addWidget(QLabel(_("Cashier number"), self))
-        form.addWidget(self.code_field)
-        form.addWidget(QLabel(_("PIN"), self))
-        form.addWidget(self.pin_field)
+        self.entry.add_to(form)
         form.addWidget(self.message)
         form.addStretch(1)
         row = QHBoxLayout(self)
@@ -79,11 +65,6 @@ class LockScreen(QDialog):
         if parent is not None:
             self.resize(parent.window().size())  # covers the sale: the basket is not on show
         self.code_field.setFocus()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit):
-            self.keypad.target = watched
-        return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape or event.key() in ENTER_KEYS:
@@ -95,19 +76,6 @@ class LockScreen(QDialog):
 
     def reject(self) -> None:
         """Nothing closes the lock screen but an unlock."""
-
-    def _code_entered(self) -> None:
-        if self.pin_field.text():
-            self.unlock()
-        else:
-            self.pin_field.setFocus()
-            self.keypad.target = self.pin_field
-
-    def _keypad_enter(self) -> None:
-        if self.keypad.target is self.code_field:
-            self._code_entered()
-        else:
-            self.unlock()
 
     def unlock(self) -> None:
         if self.busy:
