@@ -67,10 +67,12 @@ def report_rows(report: ShiftReport, ui_locale: str) -> list[Row]:
     return rows
 
 
-def report_table(report: ShiftReport, ui_locale: str, parent: QWidget) -> QTableView:
+def report_table(report: ShiftReport, ui_locale: str, parent: QWidget, *, before: list[Row] | None = None,
+                 after: list[Row] | None = None) -> QTableView:
+    """The report's figures as a table (``before`` and ``after``: rows a screen adds around them)."""
     model: RowsModel[Row] = RowsModel((N_("Report"), N_("Count"), N_("Amount")), lambda row: row,
                                       right_aligned=frozenset({1, 2}), parent=parent)
-    model.set_items(report_rows(report, ui_locale))
+    model.set_items([*(before or []), *report_rows(report, ui_locale), *(after or [])])
     table = list_table(model, 0, parent)
     table.setObjectName("reportTable")
     table.verticalHeader().setDefaultSectionSize(32)
