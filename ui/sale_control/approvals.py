@@ -6,6 +6,7 @@ to the approval."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pos.store_day.day import NeedsApproval
@@ -24,16 +25,23 @@ def void_with_approval(actions: SaleActions, line_id: uuid.UUID) -> None:
 
 
 def change_quantity_with_approval(actions: SaleActions, line_id: uuid.UUID, text: str) -> Op[TillResult]:
-    """The quantity entry dialog's submit (``EntryDialog(..., submit=lambda text: this(actions,
-    line_id, text))``): the change as an op; when a manager must approve (a weight read from a
-    scale label), the op still succeeds, the entry dialog closes, and the approval prompt opens
-    over the sale screen, after which the change runs bound to the approval.  Other problems
-    (a bad quantity) fail the op, so the entry dialog says them and stays open."""
+    """The quantity entry dialog's submit: a weight read from a scale label is changed once a
+    manager approves (``entry_with_approval``)."""
+    return entry_with_approval(
+        actions, lambda till, approval_id: till.change_quantity(line_id, text, approval_id))
+
+
+def entry_with_approval(actions: SaleActions, work: Callable[[Till, uuid.UUID | None], TillResult]
+                        ) -> Op[TillResult]:
+    """An entry dialog's submit (``EntryDialog(..., submit=lambda text: ...)``): ``work`` as an
+    op; when a manager must approve, the op still succeeds, the entry dialog closes, and the
+    approval prompt opens over the sale screen, after which ``work`` runs bound to the approval.
+    Other problems (a bad number) fail the op, so the entry dialog says them and stays open."""
     needed: list[NeedsApproval] = []
 
     def change(till: Till) -> TillResult:
         try:
-            return till.change_quantity(line_id, text)
+            return work(till, None)
         except NeedsApproval as refusal:
             needed.append(refusal)
             return TillResult(view=till.view(), cashier=till.cashier)
@@ -43,7 +51,6 @@ def change_quantity_with_approval(actions: SaleActions, line_id: uuid.UUID, text
             QTimer.singleShot(0, lambda: ask_manager(actions, needed[0], approved))
 
     def approved(approval_id: uuid.UUID) -> None:
-        actions.session.change(lambda till: till.change_quantity(line_id, text, approval_id)).failure(
-            actions.problem).run()
+        actions.session.change(lambda till: work(till, approval_id)).failure(actions.problem).run()
 
     return actions.session.change(change).announce(then_ask)

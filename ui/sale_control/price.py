@@ -8,13 +8,11 @@ import uuid
 from typing import TYPE_CHECKING
 
 from pos.i18n import _
-from pos.store_day.day import NeedsApproval
-from pos.till import Till, TillResult
+from pos.till import TillResult
 from ui import formatting
-from ui.approval import ask_manager
 from ui.dialogs import EntryDialog
 from ui.operations import Op
-from ui.qt import QTimer
+from ui.sale_control.approvals import entry_with_approval
 
 if TYPE_CHECKING:
     from ui.sale_actions import SaleActions
@@ -34,23 +32,5 @@ def change_price(actions: SaleActions) -> None:
 
 
 def price_with_approval(actions: SaleActions, line_id: uuid.UUID, text: str) -> Op[TillResult]:
-    """The entry dialog's submit: the change as an op; a refusal for the role closes the dialog
-    and opens the approval prompt, after which the change runs bound to the approval."""
-    needed: list[NeedsApproval] = []
-
-    def change(till: Till) -> TillResult:
-        try:
-            return till.override_price(line_id, text)
-        except NeedsApproval as refusal:
-            needed.append(refusal)
-            return TillResult(view=till.view(), cashier=till.cashier)
-
-    def then_ask(_result: TillResult) -> None:
-        if needed:
-            QTimer.singleShot(0, lambda: ask_manager(actions, needed[0], approved))
-
-    def approved(approval_id: uuid.UUID) -> None:
-        actions.session.change(lambda till: till.override_price(line_id, text, approval_id)).failure(
-            actions.problem).run()
-
-    return actions.session.change(change).announce(then_ask)
+    """The entry dialog's submit: the new price, once a manager approves when the role may not."""
+    return entry_with_approval(actions, lambda till, approval_id: till.override_price(line_id, text, approval_id))
