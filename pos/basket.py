@@ -60,6 +60,7 @@ class BasketLine:
     quantity: Decimal
     scanned_code: str = ""
     voided: bool = False
+    price_overridden: bool = False  # the cashier changed the price (promotions may exclude "already reduced")
 
     @property
     def total(self) -> Money:
@@ -105,7 +106,7 @@ class Basket:
             raise LineAlreadyVoided()
         if price.currency != self.currency or price.amount <= 0:
             raise PriceNotPositive()
-        self.lines[index] = replace(line, product=replace(line.product, price=price))
+        self.lines[index] = replace(line, product=replace(line.product, price=price), price_overridden=True)
         return self.lines[index]
 
     def void_line(self, line_id: uuid.UUID) -> BasketLine:

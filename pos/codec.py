@@ -5,7 +5,10 @@
 each payment of a v2 sale carries ``card``, the approval of that payment or null).  A v2
 sale is a v1 sale plus those ``card`` fields, so a hub that reads v2 reads v1 alike; a sale
 without card approvals stays v1, which every hub reads.  ``sale_from_dict`` reads both,
-``sale_cards_from_dict`` a v2 sale's approvals.  ``basket_to_dict`` is what the open-basket
+``sale_cards_from_dict`` a v2 sale's approvals.  ``kassa.sale.v3`` is v2 (every payment
+carries ``card``) whose lines carry ``discounts``: the promotions' parts of each line
+(``promotion_id``, ``name``, ``amount``), the line's ``total`` being its net; a sale
+without discounts stays v1 or v2.  ``basket_to_dict`` is what the open-basket
 store keeps between crashes.  All round-trip exactly.
 """
 
@@ -20,6 +23,7 @@ from typing import Any
 from pos.basket import Basket, BasketLine, BasketState
 from pos.catalog import Product, VatRate
 from pos.money import Money
+from pos.pricing.priced import LineDiscount
 from pos.sale import Cashier, Sale, SaleLine
 from pos.store_day.tenders import CardApproval
 from pos.tax import TaxLine
@@ -27,7 +31,8 @@ from pos.tender import Payment
 
 SALE_SCHEMA = "kassa.sale.v1"
 SALE_SCHEMA_V2 = "kassa.sale.v2"  # kassa.sale.v1 with the card approval of each payment
-SALE_SCHEMAS = (SALE_SCHEMA, SALE_SCHEMA_V2)
+SALE_SCHEMA_V3 = "kassa.sale.v3"  # kassa.sale.v2 with the promotions' discounts on each line
+SALE_SCHEMAS = (SALE_SCHEMA, SALE_SCHEMA_V2, SALE_SCHEMA_V3)
 BASKET_SCHEMA = "kassa.basket.v1"
 
 
@@ -67,6 +72,7 @@ def basket_to_dict(basket: Basket, cashier: Cashier | None) -> dict[str, Any]:
             {
                 "line_id": str(l.line_id), "product": product_to_dict(l.product),
                 "quantity": str(l.quantity), "scanned_code": l.scanned_code, "voided": l.voided,
+                **({"price_overridden": True} if l.price_overridden else {}),
             }
             for l in basket.lines
         ],
@@ -85,6 +91,7 @@ def basket_from_dict(d: dict[str, Any]) -> Basket:
             BasketLine(
                 line_id=uuid.UUID(l["line_id"]), product=product_from_dict(l["product"]),
                 quantity=Decimal(l["quantity"]), scanned_code=l["scanned_code"], voided=l["voided"],
+                price_overridden=bool(l.get("price_overridden", False)),
             )
             for l in d["lines"]
         ],
@@ -115,8 +122,9 @@ def sale_to_dict(sale: Sale, cards: Mapping[uuid.UUID, CardApproval] | None = No
     strangers = set(cards) - {p.payment_id for p in sale.payments}
     if strangers:
         raise ValueError(f"card approvals of payments the sale does not have: {sorted(map(str, strangers))}")
+    discounted = any(l.discounts for l in sale.lines)
     form: dict[str, Any] = {
-        "schema": SALE_SCHEMA_V2 if cards else SALE_SCHEMA,
+        "schema": SALE_SCHEMA_V3 if discounted else SALE_SCHEMA_V2 if cards else SALE_SCHEMA,
         "sale_id": str(sale.sale_id),
         "store_id": sale.store_id,
         "till_id": sale.till_id,
@@ -148,7 +156,11 @@ def sale_to_dict(sale: Sale, cards: Mapping[uuid.UUID, CardApproval] | None = No
             for p in sale.payments
         ],
     }
-    if cards:
+    if discounted:
+        for line, written in zip(sale.lines, form["lines"], strict=True):
+            written["discounts"] = [
+                {"promotion_id": d.promotion_id, "name": d.name, "amount": _m(d.amount)} for d in line.discounts]
+    if cards or discounted:
         for payment, written in zip(sale.payments, form["payments"], strict=True):
             card = cards.get(payment.payment_id)
             written["card"] = None if card is None else card_to_dict(card)
@@ -156,7 +168,7 @@ def sale_to_dict(sale: Sale, cards: Mapping[uuid.UUID, CardApproval] | None = No
 
 
 def sale_cards_from_dict(d: dict[str, Any]) -> dict[uuid.UUID, CardApproval]:
-    """The card approvals of a sale's message by payment id (none in a v1 message)."""
+    """The card approvals of a sale's message by payment id (none in a v1 message; v2 and v3 alike)."""
     if d.get("schema") not in SALE_SCHEMAS:
         raise ValueError(f"not a sale message: {d.get('schema')!r}")
     if d["schema"] == SALE_SCHEMA:
@@ -165,7 +177,7 @@ def sale_cards_from_dict(d: dict[str, Any]) -> dict[uuid.UUID, CardApproval]:
 
 
 def sale_from_dict(d: dict[str, Any]) -> Sale:
-    """The Sale of a v1 or v2 message (a v2 message's approvals: ``sale_cards_from_dict``)."""
+    """The Sale of a v1, v2 or v3 message (a v2 or v3 message's approvals: ``sale_cards_from_dict``)."""
     if d.get("schema") not in SALE_SCHEMAS:
         raise ValueError(f"not a sale message: {d.get('schema')!r}")
     cur = d["currency"]
@@ -188,6 +200,8 @@ def sale_from_dict(d: dict[str, Any]) -> Sale:
                 name=l["name"], quantity=Decimal(l["quantity"]), unit_price=m(l["unit_price"]),
                 total=m(l["total"]), vat=_vat_from(l["vat"]), sold_by_weight=l["sold_by_weight"],
                 voided=l["voided"],
+                discounts=tuple(LineDiscount(x["promotion_id"], x["name"], m(x["amount"]))
+                                for x in l.get("discounts", ())) if d["schema"] == SALE_SCHEMA_V3 else (),
             )
             for l in d["lines"]
         ),

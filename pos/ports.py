@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pos.catalog import Product
+from pos.pricing.promotion import PromotionSet
 from pos.receipt import Receipt
 from pos.sale import Cashier, Sale
 
@@ -26,6 +27,13 @@ class Catalog(Protocol):
 
     def search(self, text: str, limit: int = 50) -> list[Product]:
         """Full-text, prefix search over name, brand and code."""
+        ...
+
+
+class PromotionSource(Protocol):
+    def current(self) -> PromotionSet:
+        """Every promotion and cap the till holds now (a new sale takes them; an open one keeps
+        the set it started with).  Raises a ``PosError`` when they cannot be read."""
         ...
 
 

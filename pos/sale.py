@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from pos.basket import Basket
 from pos.catalog import VatRate
-from pos.money import Money
+from pos.money import Money, money_sum
+from pos.pricing.priced import LineDiscount, PricedBasket, unpriced
 from pos.tax import TaxLine
 from pos.tender import Payment
 
@@ -37,6 +38,16 @@ class SaleLine:
     vat: VatRate
     sold_by_weight: bool
     voided: bool
+    discounts: tuple[LineDiscount, ...] = ()  # each promotion's part; total = gross - their sum
+
+    @property
+    def discount(self) -> Money:
+        return money_sum([d.amount for d in self.discounts], self.unit_price.currency)
+
+    @property
+    def gross(self) -> Money:
+        """The line before promotions (``total`` + ``discount``)."""
+        return self.total + self.discount
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +62,14 @@ class Sale:
     currency: str
     lines: tuple[SaleLine, ...]
     taxes: tuple[TaxLine, ...]
-    total: Money  # sum of the line totals
+    total: Money  # sum of the line totals (after their discounts)
     rounding: Money  # cash rounding adjustment: due = total + rounding
     payments: tuple[Payment, ...]
+
+    @property
+    def discount(self) -> Money:
+        """Everything promotions took off, the sum of the lines' discounts."""
+        return money_sum([l.discount for l in self.lines if not l.voided], self.currency)
 
     @property
     def due(self) -> Money:
@@ -75,8 +91,15 @@ def sale_from_basket(
     cashier: Cashier,
     payment: Payment,
     completed_at: datetime,
+    priced: PricedBasket | None = None,
 ) -> Sale:
-    total = basket.total()
+    """The sale as priced (``priced``: the pricing step's answer for this basket; None: no
+    promotions).  Each line records its gross, its discounts and its net as ``total``."""
+    if priced is None:
+        priced = unpriced(basket.lines, basket.currency)
+    if [p.line for p in priced.lines] != list(basket.lines):
+        raise ValueError("the priced basket is not this basket")
+    total = priced.total
     lines = tuple(
         SaleLine(
             line_id=line.line_id,
@@ -85,12 +108,14 @@ def sale_from_basket(
             name=line.product.name,
             quantity=line.quantity,
             unit_price=line.product.price,
-            total=line.total,
+            total=p.net if not line.voided else line.total,
             vat=line.product.vat,
             sold_by_weight=line.product.sold_by_weight,
             voided=line.voided,
+            discounts=p.discounts if not line.voided else (),
         )
-        for line in basket.lines
+        for p in priced.lines
+        for line in (p.line,)
     )
     return Sale(
         sale_id=basket.basket_id,
@@ -102,7 +127,7 @@ def sale_from_basket(
         completed_at=completed_at,
         currency=basket.currency,
         lines=lines,
-        taxes=basket.taxes(),
+        taxes=priced.taxes,
         total=total,
         rounding=payment.amount - total,
         payments=(payment,),

@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,7 +24,10 @@ from pos.codec import basket_from_dict, basket_to_dict
 from pos.errors import PosError
 from pos.i18n import N_
 from pos.money import BadAmount, Money, parse_amount
-from pos.ports import CashierDirectory, Catalog, Clock, OpenBasketStore, SaleJournal
+from pos.ports import CashierDirectory, Catalog, Clock, OpenBasketStore, PromotionSource, SaleJournal
+from pos.pricing.engine import price_basket
+from pos.pricing.priced import PricedBasket, PricingContext
+from pos.pricing.promotion import CustomerFacts, PromotionSet
 from pos.quantity import check_quantity, parse_decimal, shown
 from pos.receipt import StoreInfo
 from pos.scan import CodeScan, MeasureLayout, Words, read_scan
@@ -113,10 +116,12 @@ class BasketView:
     basket_id: uuid.UUID
     state: BasketState
     lines: tuple[BasketLine, ...]
-    total: Money
+    total: Money  # after promotions
     cash_due: Money
     taxes: tuple[TaxLine, ...]
     item_count: Decimal
+    priced: PricedBasket | None = None  # each line's discounts, the promotions applied, gift offers
+    customer: CustomerFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +145,10 @@ class Till:
         cashiers: CashierDirectory,
         clock: Clock,
         day: StoreDay | None = None,
+        promotions: PromotionSource | None = None,
     ) -> None:
         self.settings = settings
+        self.promotions = promotions  # None: no promotions (a till without them, tests, tools)
         self.day = day  # the store's day (shifts, roles, approvals); None: a till without one (tests, tools)
         self.locked_by: StaffMember | None = None  # the inactivity lock is on
         self.catalog = catalog
@@ -150,6 +157,11 @@ class Till:
         self.cashiers = cashiers
         self.clock = clock
         self.cashier: Cashier | None = None
+        self.customer: CustomerFacts | None = None  # identified for the open sale
+        self.unlocked: frozenset[str] = frozenset()  # promotion ids the open sale's promo codes unlocked
+        self._promotion_set = PromotionSet()
+        self._priced_at: datetime | None = None  # the pricing time, frozen while the customer pays
+        self._priced: tuple[object, PricedBasket] | None = None
         self.basket = self._new_basket()
         self.restored_lines = 0
 
@@ -364,7 +376,7 @@ class Till:
             raise EmptyBasket()
         if basket.state is BasketState.PAYING:
             basket.cancel_payment()
-        total = basket.total()
+        total = self.priced().total
         if self.day is not None:
             record = self.day.authorise(self.staff(), Action.CANCEL_SALE, approval_id=approval_id, amount=total,
                                         sale_id=basket.basket_id)
@@ -382,10 +394,12 @@ class Till:
         self._require_cashier()
         if self.basket.state is BasketState.OPEN:
             self.basket.begin_payment()
+            self._priced_at = self._local_now()
         return self._result()
 
     def cancel_payment(self) -> TillResult:
         self.basket.cancel_payment()
+        self._priced_at = None
         return self._result()
 
     def pay_cash(self, tendered_text: str = "") -> TillResult:
@@ -394,7 +408,9 @@ class Till:
         cashier = self._require_selling()
         if self.basket.state is BasketState.OPEN:
             self.basket.begin_payment()
-        due = self.settings.cash.due(self.basket.total())
+            self._priced_at = self._local_now()
+        priced = self.priced()
+        due = self.settings.cash.due(priced.total)
         tendered = due if not tendered_text.strip() else self._parse_cash(tendered_text)
         payment = pay_cash(due, tendered, self.settings.cash)
         sale = sale_from_basket(
@@ -404,6 +420,7 @@ class Till:
             cashier=cashier,
             payment=payment,
             completed_at=self.clock.now(),
+            priced=priced,
         )
         recorded = self.journal.record_sale(sale)
         log.info("sale %s recorded as receipt %d", recorded.sale_id, recorded.receipt_number)
@@ -451,15 +468,18 @@ class Till:
 
     def view(self) -> BasketView:
         b = self.basket
-        total = b.total()
+        priced = self.priced()
+        total = priced.total
         return BasketView(
             basket_id=b.basket_id,
             state=b.state,
             lines=tuple(b.lines),
             total=total,
             cash_due=self.settings.cash.due(total),
-            taxes=b.taxes(),
+            taxes=priced.taxes,
             item_count=b.item_count(),
+            priced=priced,
+            customer=self.customer,
         )
 
     # -- helpers -----------------------------------------------------------------------
@@ -495,7 +515,54 @@ class Till:
         return cashier
 
     def _new_basket(self) -> Basket:
+        """A new sale: the clear point where promotions pulled since the last one take effect,
+        and the customer and codes of the last sale are forgotten."""
+        self._promotion_set = self._current_promotions()
+        self.customer = None
+        self.unlocked = frozenset()
+        self._priced_at = None
         return Basket(currency=self.settings.store.currency, opened_at=self.clock.now())
+
+    def _current_promotions(self) -> PromotionSet:
+        if self.promotions is None:
+            return PromotionSet()
+        try:
+            return self.promotions.current()
+        except PosError:
+            log.exception("the promotions could not be read: selling at catalog prices")
+            return PromotionSet()
+
+    # -- pricing -----------------------------------------------------------------------
+    def priced(self) -> PricedBasket:
+        """The open basket priced by the promotions held since it opened (cached per change)."""
+        at = self._priced_at or self._local_now()
+        key = (tuple(self.basket.lines), self.customer, self.unlocked, id(self._promotion_set),
+               at.replace(second=0, microsecond=0))
+        if self._priced is None or self._priced[0] != key:
+            context = PricingContext(now=at, store_id=self.settings.store.store_id, customer=self.customer,
+                                     unlocked=self.unlocked)
+            self._priced = (key, price_basket(self.basket.lines, self._promotion_set, context, self.basket.currency))
+        return self._priced[1]
+
+    def identify_customer(self, customer: CustomerFacts | None) -> TillResult:
+        """The customer of the open sale (None: forget); the basket is repriced for them."""
+        self._require_cashier()
+        self.customer = customer
+        return self._result(basket_changed=True)
+
+    def unlock_promotions(self, promotion_ids: frozenset[str]) -> TillResult:
+        """The promotions the open sale's promo codes unlocked (checked by the caller)."""
+        self._require_cashier()
+        self.unlocked = frozenset(promotion_ids)
+        return self._result(basket_changed=True)
+
+    def _local_now(self) -> datetime:
+        """The store's wall-clock time now, naive (validity windows are in the store's time)."""
+        now = self.clock.now()
+        try:
+            return now.astimezone(ZoneInfo(self.settings.store.timezone)).replace(tzinfo=None)
+        except (ZoneInfoNotFoundError, ValueError):
+            return now.replace(tzinfo=None)
 
     def _result(self, **kw: object) -> TillResult:
         return TillResult(view=self.view(), cashier=self.cashier, **kw)  # type: ignore[arg-type]

@@ -12,22 +12,25 @@ from dataclasses import replace
 from datetime import datetime
 
 from pos.basket import Basket
+from pos.pricing.priced import PricedBasket
 from pos.sale import Cashier, Sale, sale_from_basket
 from pos.store_day.tenders import CardApproval, NotSettled, SettledPayments
 from pos.tender import CASH, Payment
 
 
 def sale_paid_with(basket: Basket, settled: SettledPayments, *, store_id: str, till_id: str,
-                   cashier: Cashier, completed_at: datetime) -> Sale:
-    if settled.total != basket.total():
-        raise NotSettled(rest=basket.total() - settled.total)
-    if not settled.tenders:  # a sale of nothing but zero-priced goods
-        zero = basket.total()
+                   cashier: Cashier, completed_at: datetime, priced: PricedBasket | None = None) -> Sale:
+    """``priced``: the pricing step's answer for ``basket`` (None: no promotions)."""
+    total = basket.total() if priced is None else priced.total
+    if settled.total != total:
+        raise NotSettled(rest=total - settled.total)
+    if not settled.tenders:  # a sale of nothing but zero-priced goods (or all free)
+        zero = total
         first = Payment(uuid.uuid4(), CASH, zero, zero, zero)
     else:
         first = settled.tenders[0].payment
     sale = sale_from_basket(basket, store_id=store_id, till_id=till_id, cashier=cashier, payment=first,
-                            completed_at=completed_at)
+                            completed_at=completed_at, priced=priced)
     return replace(sale, rounding=settled.rounding, payments=settled.payments)
 
 
