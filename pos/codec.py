@@ -7,8 +7,8 @@ sale is a v1 sale plus those ``card`` fields, so a hub that reads v2 reads v1 al
 without card approvals stays v1, which every hub reads.  ``sale_from_dict`` reads both,
 ``sale_cards_from_dict`` a v2 sale's approvals.  ``kassa.sale.v3`` is v2 (every payment
 carries ``card``) whose lines carry ``discounts``: the promotions' parts of each line
-(``promotion_id``, ``name``, ``amount``), the line's ``total`` being its net; a sale
-without discounts stays v1 or v2.  ``basket_to_dict`` is what the open-basket
+(``promotion_id``, ``name``, ``amount``), the line's ``total`` being its net, plus the sale's
+``customer_id`` and ``promo_codes``; a sale with none of these stays v1 or v2.  ``basket_to_dict`` is what the open-basket
 store keeps between crashes.  All round-trip exactly.
 """
 
@@ -122,7 +122,7 @@ def sale_to_dict(sale: Sale, cards: Mapping[uuid.UUID, CardApproval] | None = No
     strangers = set(cards) - {p.payment_id for p in sale.payments}
     if strangers:
         raise ValueError(f"card approvals of payments the sale does not have: {sorted(map(str, strangers))}")
-    discounted = any(l.discounts for l in sale.lines)
+    discounted = any(l.discounts for l in sale.lines) or bool(sale.customer_id) or bool(sale.promo_codes)
     form: dict[str, Any] = {
         "schema": SALE_SCHEMA_V3 if discounted else SALE_SCHEMA_V2 if cards else SALE_SCHEMA,
         "sale_id": str(sale.sale_id),
@@ -157,6 +157,8 @@ def sale_to_dict(sale: Sale, cards: Mapping[uuid.UUID, CardApproval] | None = No
         ],
     }
     if discounted:
+        form["customer_id"] = sale.customer_id
+        form["promo_codes"] = list(sale.promo_codes)
         for line, written in zip(sale.lines, form["lines"], strict=True):
             written["discounts"] = [
                 {"promotion_id": d.promotion_id, "name": d.name, "amount": _m(d.amount)} for d in line.discounts]
@@ -185,7 +187,10 @@ def sale_from_dict(d: dict[str, Any]) -> Sale:
     def m(text: str) -> Money:
         return Money(Decimal(text), cur)
 
+    v3 = d["schema"] == SALE_SCHEMA_V3
     return Sale(
+        customer_id=str(d.get("customer_id", "")) if v3 else "",
+        promo_codes=tuple(str(c) for c in d.get("promo_codes", ())) if v3 else (),
         sale_id=uuid.UUID(d["sale_id"]),
         store_id=d["store_id"],
         till_id=d["till_id"],

@@ -65,6 +65,8 @@ class Sale:
     total: Money  # sum of the line totals (after their discounts)
     rounding: Money  # cash rounding adjustment: due = total + rounding
     payments: tuple[Payment, ...]
+    customer_id: str = ""  # the identified customer (loyalty), "" for none
+    promo_codes: tuple[str, ...] = ()  # the promo codes used, as typed (normalised), for their use count
 
     @property
     def discount(self) -> Money:
@@ -92,6 +94,8 @@ def sale_from_basket(
     payment: Payment,
     completed_at: datetime,
     priced: PricedBasket | None = None,
+    customer_id: str = "",
+    promo_codes: tuple[str, ...] = (),
 ) -> Sale:
     """The sale as priced (``priced``: the pricing step's answer for this basket; None: no
     promotions).  Each line records its gross, its discounts and its net as ``total``."""
@@ -131,4 +135,6 @@ def sale_from_basket(
         total=total,
         rounding=payment.amount - total,
         payments=(payment,),
+        customer_id=customer_id,
+        promo_codes=promo_codes,
     )

@@ -159,6 +159,7 @@ class Till:
         self.cashier: Cashier | None = None
         self.customer: CustomerFacts | None = None  # identified for the open sale
         self.unlocked: frozenset[str] = frozenset()  # promotion ids the open sale's promo codes unlocked
+        self.promo_codes: tuple[str, ...] = ()  # the codes that unlocked them, recorded with the sale
         self._promotion_set = PromotionSet()
         self._priced_at: datetime | None = None  # the pricing time, frozen while the customer pays
         self._priced: tuple[object, PricedBasket] | None = None
@@ -420,7 +421,7 @@ class Till:
             cashier=cashier,
             payment=payment,
             completed_at=self.clock.now(),
-            priced=priced,
+            **self.pricing_of_sale(),
         )
         recorded = self.journal.record_sale(sale)
         log.info("sale %s recorded as receipt %d", recorded.sale_id, recorded.receipt_number)
@@ -520,6 +521,7 @@ class Till:
         self._promotion_set = self._current_promotions()
         self.customer = None
         self.unlocked = frozenset()
+        self.promo_codes = ()
         self._priced_at = None
         return Basket(currency=self.settings.store.currency, opened_at=self.clock.now())
 
@@ -550,11 +552,17 @@ class Till:
         self.customer = customer
         return self._result(basket_changed=True)
 
-    def unlock_promotions(self, promotion_ids: frozenset[str]) -> TillResult:
-        """The promotions the open sale's promo codes unlocked (checked by the caller)."""
+    def unlock_promotions(self, codes: tuple[str, ...], promotion_ids: frozenset[str]) -> TillResult:
+        """The open sale's promo codes (checked by the caller) and the promotions they unlock."""
         self._require_cashier()
+        self.promo_codes = tuple(codes)
         self.unlocked = frozenset(promotion_ids)
         return self._result(basket_changed=True)
+
+    def pricing_of_sale(self) -> dict[str, Any]:
+        """What the sale records of its pricing: the priced basket, the customer, the codes."""
+        return {"priced": self.priced(), "customer_id": self.customer.customer_id if self.customer else "",
+                "promo_codes": self.promo_codes}
 
     def _local_now(self) -> datetime:
         """The store's wall-clock time now, naive (validity windows are in the store's time)."""

@@ -43,6 +43,9 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("M", "managerScreens", lambda: _("Manager screens"), "ui.manager.actions:open_manager"),
     MenuEntry("L", "lockTill", lambda: _("Lock the till"), "ui.sale_control.actions:lock_now"),
     MenuEntry("P", "changePrice", lambda: _("Change price"), "ui.sale_control.price:change_price"),
+    MenuEntry("C", "customer", lambda: _("Customer"), "ui.customers.actions:identify_customer"),
+    MenuEntry("K", "promoCode", lambda: _("Promo code"), "ui.promo_codes.actions:enter_code"),
+    MenuEntry("G", "giftCard", lambda: _("Gift card"), "ui.gift_cards.actions:gift_card_menu"),
 )
 
 

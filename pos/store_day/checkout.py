@@ -269,7 +269,7 @@ def finish(till: Till) -> TillResult:
         raise ValueError("paying with a settlement needs the store's day")
     cashier = till.staff().cashier  # signed in, not locked (the shift was checked above)
     settled = checkout.settlement.settle()
-    sale = sale_paid_with(till.basket, settled, priced=till.priced(), store_id=till.settings.store.store_id,
+    sale = sale_paid_with(till.basket, settled, **till.pricing_of_sale(), store_id=till.settings.store.store_id,
                           till_id=till.settings.store.till_id, cashier=cashier, completed_at=till.clock.now())
     journal = cast(_PaidSales, day.journal)  # local_db.store_day_journal.SqlStoreDay
     recorded = journal.record_paid_sale(sale, card_approvals(settled))

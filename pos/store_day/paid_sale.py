@@ -19,7 +19,8 @@ from pos.tender import CASH, Payment
 
 
 def sale_paid_with(basket: Basket, settled: SettledPayments, *, store_id: str, till_id: str,
-                   cashier: Cashier, completed_at: datetime, priced: PricedBasket | None = None) -> Sale:
+                   cashier: Cashier, completed_at: datetime, priced: PricedBasket | None = None,
+                   customer_id: str = "", promo_codes: tuple[str, ...] = ()) -> Sale:
     """``priced``: the pricing step's answer for ``basket`` (None: no promotions)."""
     total = basket.total() if priced is None else priced.total
     if settled.total != total:
@@ -30,7 +31,8 @@ def sale_paid_with(basket: Basket, settled: SettledPayments, *, store_id: str, t
     else:
         first = settled.tenders[0].payment
     sale = sale_from_basket(basket, store_id=store_id, till_id=till_id, cashier=cashier, payment=first,
-                            completed_at=completed_at, priced=priced)
+                            completed_at=completed_at, priced=priced,
+                            customer_id=customer_id, promo_codes=promo_codes)
     return replace(sale, rounding=settled.rounding, payments=settled.payments)
 
 

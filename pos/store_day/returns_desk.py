@@ -313,7 +313,7 @@ def make_exchange(till: Till, asked: ReturnAsked, cash_text: str = "", *, approv
     if not settlement.is_settled():
         settlement.add_cash(settlement.cash_due() if not cash_text.strip() else _cash(till, cash_text))
     settled = settlement.settle()
-    sale = sale_paid_with(till.basket, settled, priced=till.priced(), store_id=till.settings.store.store_id,
+    sale = sale_paid_with(till.basket, settled, **till.pricing_of_sale(), store_id=till.settings.store.store_id,
                           till_id=till.settings.store.till_id, cashier=cashier, completed_at=till.clock.now())
     returned = _refund_cards(returned, terminal, _refunded(asked))
     recorded_return, recorded_sale = _journal(day).record_exchange(returned, sale, card_approvals(settled))
