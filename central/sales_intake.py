@@ -16,7 +16,8 @@ of the database itself (``OperationalError``: unreachable, full, locked) are not
 sale: they fail the request with 503, and the till retries the batch later.
 
 A sale stored after unchecked returns of it (another till took its goods back offline)
-reconciles them in the same transaction (``central.reconciling``).
+reconciles them in the same transaction (``central.reconciling``); the uses of its promo
+codes and its loyalty points are recorded in it too (``central.sale_followers``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from central.batch_storing import first_line, store_batch
 from central.card_approvals import approval_rows, sale_card_approvals
 from central.database import HubDatabase
 from central.reconciling import reconcile, waiting_for
+from central.sale_followers import follow_sales
 from central.sale_document import SaleProblem, read_sale_and_cards
 from central.stores import TillIdentity
 from central.tables import products, sales
@@ -149,6 +151,7 @@ def _store(conn: Connection, till: TillIdentity, candidates: list[Candidate], re
         if cards:
             conn.execute(sale_card_approvals.insert().values(cards))
         reconcile(conn, waiting_for(conn, inserted))
+        follow_sales(conn, [c.sale for c in to_insert if c.sale_id in inserted], till, received)
         lost = [c for c in to_insert if c.sale_id not in inserted]
         again = _stored_by_id(conn, [c.sale_id for c in lost]) if lost else {}
         for c in to_insert:

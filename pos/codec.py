@@ -8,7 +8,8 @@ without card approvals stays v1, which every hub reads.  ``sale_from_dict`` read
 ``sale_cards_from_dict`` a v2 sale's approvals.  ``kassa.sale.v3`` is v2 (every payment
 carries ``card``) whose lines carry ``discounts``: the promotions' parts of each line
 (``promotion_id``, ``name``, ``amount``), the line's ``total`` being its net, plus the sale's
-``customer_id`` and ``promo_codes``; a sale with none of these stays v1 or v2.  ``basket_to_dict`` is what the open-basket
+``customer_id``, ``promo_codes``, ``points_earned`` and ``points_redeemed``; a sale with none
+of these stays v1 or v2.  ``basket_to_dict`` is what the open-basket
 store keeps between crashes.  All round-trip exactly.
 """
 
@@ -122,7 +123,8 @@ def sale_to_dict(sale: Sale, cards: Mapping[uuid.UUID, CardApproval] | None = No
     strangers = set(cards) - {p.payment_id for p in sale.payments}
     if strangers:
         raise ValueError(f"card approvals of payments the sale does not have: {sorted(map(str, strangers))}")
-    discounted = any(l.discounts for l in sale.lines) or bool(sale.customer_id) or bool(sale.promo_codes)
+    discounted = (any(l.discounts for l in sale.lines) or bool(sale.customer_id) or bool(sale.promo_codes)
+                  or bool(sale.points_earned) or bool(sale.points_redeemed))
     form: dict[str, Any] = {
         "schema": SALE_SCHEMA_V3 if discounted else SALE_SCHEMA_V2 if cards else SALE_SCHEMA,
         "sale_id": str(sale.sale_id),
@@ -159,6 +161,8 @@ def sale_to_dict(sale: Sale, cards: Mapping[uuid.UUID, CardApproval] | None = No
     if discounted:
         form["customer_id"] = sale.customer_id
         form["promo_codes"] = list(sale.promo_codes)
+        form["points_earned"] = sale.points_earned
+        form["points_redeemed"] = sale.points_redeemed
         for line, written in zip(sale.lines, form["lines"], strict=True):
             written["discounts"] = [
                 {"promotion_id": d.promotion_id, "name": d.name, "amount": _m(d.amount)} for d in line.discounts]
@@ -191,6 +195,8 @@ def sale_from_dict(d: dict[str, Any]) -> Sale:
     return Sale(
         customer_id=str(d.get("customer_id", "")) if v3 else "",
         promo_codes=tuple(str(c) for c in d.get("promo_codes", ())) if v3 else (),
+        points_earned=int(d.get("points_earned", 0)) if v3 else 0,
+        points_redeemed=int(d.get("points_redeemed", 0)) if v3 else 0,
         sale_id=uuid.UUID(d["sale_id"]),
         store_id=d["store_id"],
         till_id=d["till_id"],

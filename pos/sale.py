@@ -67,6 +67,8 @@ class Sale:
     payments: tuple[Payment, ...]
     customer_id: str = ""  # the identified customer (loyalty), "" for none
     promo_codes: tuple[str, ...] = ()  # the promo codes used, as typed (normalised), for their use count
+    points_earned: int = 0  # loyalty points this sale earns the customer
+    points_redeemed: int = 0  # loyalty points spent on it (paid as the "points" tender)
 
     @property
     def discount(self) -> Money:

@@ -1,0 +1,28 @@
+"""What else the hub records when a sale is stored: the uses of its promo codes, the loyalty
+points it earned and spent.  Each follower runs inside the transaction that inserts the sale
+and only for the sales inserted by it (never for a duplicate), so each is exactly once too.
+
+A follower is ``record_sales(conn, sales, till, received)``; the list is fixed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from central import loyalty_ledger, promo_code_uses
+from central.stores import TillIdentity
+from pos.sale import Sale
+
+Follower = Callable[[Connection, Sequence[Sale], TillIdentity, datetime], None]
+
+FOLLOWERS: tuple[Follower, ...] = (promo_code_uses.record_sales, loyalty_ledger.record_sales)
+
+
+def follow_sales(conn: Connection, stored: Sequence[Sale], till: TillIdentity, received: datetime) -> None:
+    if not stored:
+        return
+    for follower in FOLLOWERS:
+        follower(conn, stored, till, received)
