@@ -1,0 +1,82 @@
+"""The basket's lines made ready for pricing, once per basket: the live lines in the
+canonical order, each line's gross in minor units, its quantity, and which lines each
+scope covers (cached, so a search that evaluates many combinations does the work once).
+
+The canonical order (docs/promotions.md) is by product code, unit price, quantity and line
+id: every rule that depends on an order (allocation ties, unit grouping ties) uses it, so a
+result never depends on the order of scanning.  Voided lines take no part at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from pos.basket import BasketLine
+from pos.money import exponent
+from pos.pricing.allocation import half_up
+from pos.pricing.promotion import BundlePrice, BuyGet, Gift, Promotion, Scope
+
+
+class PricingLines:
+    """The live (not voided) lines of a basket in the canonical order; positions 0..n-1.
+
+    ``slots[p]``: the line's index in the basket's own order; ``gross[p]``: price times
+    quantity rounded, in minor units; ``units[p]``: whole units of a counted line, 0 for a
+    weighed one (weighed lines take no part in unit deals)."""
+
+    __slots__ = ("basket_lines", "currency", "scale", "slots", "lines", "gross", "units", "_scopes", "_codes")
+
+    def __init__(self, lines: Sequence[BasketLine], currency: str) -> None:
+        self.basket_lines = tuple(lines)
+        self.currency = currency
+        self.scale = exponent(currency)
+        live = [i for i, line in enumerate(self.basket_lines) if not line.voided]
+        live.sort(key=lambda i: _canonical(self.basket_lines[i]))
+        self.slots = tuple(live)
+        self.lines = tuple(self.basket_lines[i] for i in live)
+        self.gross = tuple(self.minor(line.product.price.amount * line.quantity) for line in self.lines)
+        self.units = tuple(0 if line.product.sold_by_weight or line.quantity != line.quantity.to_integral_value()
+                           else int(line.quantity) for line in self.lines)
+        self._scopes: dict[tuple[int, bool], tuple[Scope, tuple[int, ...]]] = {}
+        self._codes: dict[str, tuple[int, ...]] = {}
+
+    def minor(self, amount: Decimal) -> int:
+        """An amount of the currency in minor units, rounded half up."""
+        return half_up(amount.scaleb(self.scale))
+
+    def in_scope(self, scope: Scope, honour_reduced: bool = True) -> tuple[int, ...]:
+        """Positions of the lines ``scope`` covers, its product, brand and category exclusions
+        honoured, and lines with an overridden price left out when ``exclude_reduced`` (and
+        ``honour_reduced``: a cap covers its lines whatever their price)."""
+        key = (id(scope), honour_reduced and scope.exclude_reduced)
+        cached = self._scopes.get(key)
+        if cached is not None and cached[0] is scope:
+            return cached[1]
+        leave_overridden = key[1]
+        positions = tuple(p for p, line in enumerate(self.lines) if scope.covers(line.product)
+                          and not (leave_overridden and line.price_overridden))
+        self._scopes[key] = (scope, positions)
+        return positions
+
+    def of_product(self, code: str) -> tuple[int, ...]:
+        """Positions of the counted lines of product ``code`` (a gift is given in whole units)."""
+        cached = self._codes.get(code)
+        if cached is None:
+            cached = tuple(p for p, line in enumerate(self.lines) if line.product.code == code and self.units[p])
+            self._codes[code] = cached
+        return cached
+
+    def covered(self, promotion: Promotion) -> tuple[int, ...]:
+        """Positions of the lines ``promotion`` can discount (see ``stages.covered_lines``)."""
+        positions = self.in_scope(promotion.scope)
+        benefit = promotion.benefit
+        if isinstance(benefit, (BuyGet, BundlePrice)):
+            return tuple(p for p in positions if self.units[p])
+        if isinstance(benefit, Gift):
+            return tuple(sorted(set(positions) | set(self.of_product(benefit.product_code))))
+        return positions
+
+
+def _canonical(line: BasketLine) -> tuple[str, Decimal, Decimal, object]:
+    return (line.product.code, line.product.price.amount, line.quantity, line.line_id)

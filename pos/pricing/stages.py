@@ -1,0 +1,170 @@
+"""Applying a chosen set of promotions to a basket: ``evaluate(lines, chosen, caps, currency)``.
+
+The rules are docs/promotions.md's.  The chosen promotions (already valid, their combination
+already allowed: the caller's job) apply in stage order (1 fixed price, 2 buy X get Y and
+bundles, 3 amount off, 4 percent off, 5 spend threshold, 6 gift), within a stage by priority
+then promotion id; each works on every line's net after those before it (compounding).
+Every discount is whole minor units on one line, never more than the line's net.
+``exclude_reduced`` leaves out lines with an overridden price and lines an earlier stage
+already discounted.  Then the caps: a covered line's discounts above
+``floor(max_percent * gross / 100)`` are taken back, the last applied first.
+Voided lines get nothing.  A gift not in the basket becomes a ``GiftOffer``.
+
+All arithmetic is in integer minor units; ``Money`` is built once, at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_FLOOR, Decimal
+
+from pos.basket import BasketLine
+from pos.money import Money
+from pos.pricing import basket_deals, unit_deals
+from pos.pricing.lines import PricingLines
+from pos.pricing.priced import GiftOffer, LineDiscount, PricedBasket, PricedLine
+from pos.pricing.promotion import (AmountOff, BundlePrice, BuyGet, Cap, FixedPrice, Gift, PercentOff,
+                                   Promotion, SpendThreshold)
+
+STAGES: dict[type, int] = {FixedPrice: 1, BuyGet: 2, BundlePrice: 2, AmountOff: 3, PercentOff: 4,
+                           SpendThreshold: 5, Gift: 6}
+THRESHOLD_STAGE = 5
+
+
+def stage_of(promotion: Promotion) -> int:
+    return STAGES[type(promotion.benefit)]
+
+
+def in_order(promotions: Iterable[Promotion]) -> list[Promotion]:
+    """The order promotions apply in: stage, then priority (lower first), then promotion id."""
+    return sorted(promotions, key=lambda p: (stage_of(p), p.priority, p.promotion_id))
+
+
+def covered_lines(promotion: Promotion, lines: Sequence[BasketLine] | PricingLines) -> tuple[BasketLine, ...]:
+    """The live lines ``promotion`` can discount, in the canonical order: its scope with the
+    exclusions (lines with an overridden price too when ``exclude_reduced``; "an earlier stage
+    discounted it" is decided only while evaluating); counted lines only for unit deals; and,
+    for a gift, the gift product's lines as well.  Two promotions overlap when these meet."""
+    prepared = _prepared(lines, "")
+    return tuple(prepared.lines[p] for p in prepared.covered(promotion))
+
+
+def evaluate(lines: Sequence[BasketLine] | PricingLines, chosen: Iterable[Promotion], caps: Iterable[Cap],
+             currency: str) -> PricedBasket:
+    """The basket priced by exactly the ``chosen`` promotions, then the ``caps``.
+
+    ``lines``: the basket's lines (voided ones too) or a ``PricingLines`` made from them once
+    (faster when the same basket is evaluated many times)."""
+    prepared = _prepared(lines, currency)
+    work = _Work(prepared)
+    offers: list[GiftOffer] = []
+    for promotion in in_order(chosen):
+        offered = work.apply(promotion)
+        if offered:
+            offers.append(GiftOffer(promotion.promotion_id, promotion.name, promotion.benefit.product_code, offered))
+    work.cap(caps)
+    return work.priced(prepared.currency, tuple(offers))
+
+
+def _prepared(lines: Sequence[BasketLine] | PricingLines, currency: str) -> PricingLines:
+    if isinstance(lines, PricingLines):
+        return lines
+    if not currency:
+        currency = lines[0].product.price.currency if lines else "EUR"
+    return PricingLines(lines, currency)
+
+
+class _Work:
+    """One evaluation: every live line's net and the discounts given so far, by position."""
+
+    __slots__ = ("lines", "net", "given", "first_stage", "before_thresholds")
+
+    def __init__(self, lines: PricingLines) -> None:
+        self.lines = lines
+        self.net = list(lines.gross)
+        self.given: list[list[list]] = [[] for _ in lines.gross]  # [[promotion, minor units], ...]
+        self.first_stage = [0] * len(lines.gross)  # the first stage that discounted the line
+        self.before_thresholds: tuple[int, ...] | None = None
+
+    def apply(self, promotion: Promotion) -> int:
+        """Give ``promotion``'s discounts; answer how many gift units are to be offered."""
+        stage = stage_of(promotion)
+        if stage >= THRESHOLD_STAGE and self.before_thresholds is None:
+            self.before_thresholds = tuple(self.net)
+        benefit = promotion.benefit
+        positions = self.lines.in_scope(promotion.scope)
+        if promotion.scope.exclude_reduced:
+            first = self.first_stage
+            positions = tuple(p for p in positions if not 0 < first[p] < stage)
+        offered = 0
+        if isinstance(benefit, Gift):
+            spend = None if benefit.spend is None else self.lines.minor(benefit.spend.amount)
+            found, offered = basket_deals.gift(benefit.quantity, spend, self.net, self.lines.units, positions,
+                                               self.lines.of_product(benefit.product_code))
+        else:
+            found = self._discounts(promotion, positions)
+        for position, amount in found:
+            self._give(position, promotion, amount, stage)
+        return offered
+
+    def _discounts(self, promotion: Promotion, positions: Sequence[int]) -> list[tuple[int, int]]:
+        benefit, net, lines = promotion.benefit, self.net, self.lines
+        if isinstance(benefit, PercentOff):
+            return basket_deals.threshold_percent(benefit.percent, net, positions)
+        if isinstance(benefit, AmountOff):
+            return [(p, lines.minor(benefit.amount.amount * lines.lines[p].quantity)) for p in positions]
+        if isinstance(benefit, FixedPrice):
+            return [(p, net[p] - lines.minor(benefit.price.amount * lines.lines[p].quantity)) for p in positions]
+        if isinstance(benefit, BuyGet):
+            return unit_deals.buy_get(benefit, net, lines.units, positions)
+        if isinstance(benefit, BundlePrice):
+            return unit_deals.bundle(benefit, net, lines.units, positions, lines.minor(benefit.price.amount))
+        if isinstance(benefit, SpendThreshold):
+            before = self.before_thresholds or tuple(net)
+            if sum(before[p] for p in positions) < lines.minor(benefit.spend.amount):
+                return []
+            if benefit.percent is not None:
+                return basket_deals.threshold_percent(benefit.percent, net, positions)
+            if benefit.amount_off is not None:
+                return basket_deals.threshold_amount(lines.minor(benefit.amount_off.amount), net, positions)
+            return []
+        raise TypeError(f"no stage for {type(benefit).__name__}")
+
+    def _give(self, position: int, promotion: Promotion, amount: int, stage: int) -> None:
+        amount = min(amount, self.net[position])  # never below zero: cut to the line's net
+        if amount <= 0:
+            return
+        self.net[position] -= amount
+        self.given[position].append([promotion, amount])
+        if not self.first_stage[position]:
+            self.first_stage[position] = stage
+
+    def cap(self, caps: Iterable[Cap]) -> None:
+        """Each covered line's discounts cut to its tightest cap, the last applied first."""
+        limits: dict[int, int] = {}
+        gross = self.lines.gross
+        for cap in caps:
+            percent = max(cap.max_percent, Decimal(0))
+            for p in self.lines.in_scope(cap.scope, honour_reduced=False):
+                limit = int((Decimal(gross[p]) * percent / 100).to_integral_value(rounding=ROUND_FLOOR))
+                limits[p] = min(limit, limits.get(p, limit))
+        for p, limit in limits.items():
+            excess = gross[p] - self.net[p] - limit
+            for entry in reversed(self.given[p]):
+                if excess <= 0:
+                    break
+                back = min(excess, entry[1])
+                entry[1] -= back
+                excess -= back
+                self.net[p] += back
+
+    def priced(self, currency: str, offers: tuple[GiftOffer, ...]) -> PricedBasket:
+        basket = self.lines.basket_lines
+        priced = [PricedLine(line) for line in basket]
+        for position, given in enumerate(self.given):
+            discounts = tuple(LineDiscount(promotion.promotion_id, promotion.name, Money.from_minor(amount, currency))
+                              for promotion, amount in given if amount > 0)
+            if discounts:
+                slot = self.lines.slots[position]
+                priced[slot] = PricedLine(basket[slot], discounts)
+        return PricedBasket(currency, tuple(priced), offers)
