@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from pos.money import Money
+from pos.money import Money, money_sum, round_money
 from pos.receipt_code import receipt_code_text
-from pos.sale import Sale
+from pos.sale import Sale, SaleLine
 from pos.tax import TaxLine
 
 log = logging.getLogger(__name__)
@@ -36,13 +36,32 @@ class StoreInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ReceiptDiscount:
+    """What one promotion took off one line.  ``name`` "" is a discount the sale recorded
+    without its promotion's name: the receipt says "Discount"."""
+
+    name: str
+    amount: Money  # positive
+
+
+@dataclass(frozen=True, slots=True)
 class ReceiptLine:
     name: str
     quantity: Decimal
     unit_price: Money
-    total: Money
+    total: Money  # what the customer pays for the line: its net after the discounts
     vat_code: str
     sold_by_weight: bool
+    discounts: tuple[ReceiptDiscount, ...] = ()
+
+    @property
+    def discount(self) -> Money:
+        return money_sum([d.amount for d in self.discounts], self.total.currency)
+
+    @property
+    def gross(self) -> Money:
+        """The line before promotions: its total plus its discounts."""
+        return self.total + self.discount
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +87,16 @@ class Receipt:
     is_copy: bool = False
     code: str = ""  # what the QR code holds (pos.receipt_code); "" prints none
 
+    @property
+    def discount(self) -> Money:
+        """Everything promotions took off the sale (0 without any)."""
+        return money_sum([line.discount for line in self.lines], self.total.currency)
+
+    @property
+    def gross(self) -> Money:
+        """The lines before promotions: ``total`` + ``discount``."""
+        return self.total + self.discount
+
 
 def receipt_code_of(store_id: str, till_id: str, sale_id: uuid.UUID) -> str:
     """The receipt code of a sale, or "" (logged) when the store or till id cannot go in one."""
@@ -87,7 +116,7 @@ def build_receipt(sale: Sale, store: StoreInfo, *, is_copy: bool = False) -> Rec
         completed_at=sale.completed_at,
         cashier_name=sale.cashier.name,
         lines=tuple(
-            ReceiptLine(l.name, l.quantity, l.unit_price, l.total, l.vat.code, l.sold_by_weight)
+            ReceiptLine(l.name, l.quantity, l.unit_price, l.total, l.vat.code, l.sold_by_weight, _discounts(l))
             for l in sale.lines
             if not l.voided
         ),
@@ -99,3 +128,14 @@ def build_receipt(sale: Sale, store: StoreInfo, *, is_copy: bool = False) -> Rec
         is_copy=is_copy,
         code=receipt_code_of(sale.store_id or store.store_id, sale.till_id or store.till_id, sale.sale_id),
     )
+
+
+def _discounts(line: SaleLine) -> tuple[ReceiptDiscount, ...]:
+    """The line's discounts as recorded; a line whose total is below its price times its
+    quantity by more than the recorded discounts (a sale read back without their names) gets
+    the rest as one unnamed discount, so the receipt's arithmetic always holds."""
+    given = tuple(ReceiptDiscount(d.name, d.amount) for d in line.discounts if not d.amount.is_zero())
+    unexplained = round_money(line.unit_price.times(line.quantity)) - line.gross
+    if unexplained.amount > 0:
+        given += (ReceiptDiscount("", unexplained),)
+    return given

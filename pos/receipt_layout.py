@@ -8,6 +8,12 @@ A ``double`` row is printed at twice the width and height, so its text is at mos
 the width long.  A ``qr`` row holds the receipt code (``pos.receipt_code``): the printer
 draws it as a QR code, centred, on rows of its own.
 
+A line that promotions reduced prints its price times quantity, then one indented row per
+discount, the promotion's name and the amount with a minus ("   Dairy -10 %        -4.50");
+before the total, "Subtotal" (the lines before promotions) and "Discount" (everything they
+took off), so every column adds up: the subtotal minus the discount is the TOTAL; at the end,
+"You saved" once more for the customer.
+
 ``Lines`` (formatting in the store's language and the row builders) is shared by the other
 printouts of the till: the X and Z reports (``pos.report_layout``) and the return receipt
 (``pos.return_layout``).
@@ -27,7 +33,7 @@ from babel.numbers import format_decimal
 
 from pos.i18n import N_, Translator, translator
 from pos.money import Money, exponent
-from pos.receipt import Receipt, ReceiptLine, ReceiptPayment, StoreInfo
+from pos.receipt import Receipt, ReceiptDiscount, ReceiptLine, ReceiptPayment, StoreInfo
 from pos.tax import TaxLine
 
 Align = Literal["left", "center", "right"]
@@ -54,6 +60,9 @@ LABELS: dict[str, str] = {
     "change": N_("Change"),
     "sale": N_("Sale {sale_id}"),
     "exchange_credit": N_("Exchange credit"),
+    "subtotal": N_("Subtotal"),
+    "discount": N_("Discount"),
+    "you_saved": N_("You saved {amount}"),
 }
 PAYMENT_LABELS = {"cash": "cash", "card": "card", "exchange_credit": "exchange_credit"}
 
@@ -169,6 +178,10 @@ class Lines:
             return self._glued(format_decimal(q, format="#,##0", locale=self.locale))
         return self._glued(format_decimal(q.normalize(), format="#,##0.######", locale=self.locale))
 
+    def minus(self, money: Money) -> str:
+        """A discount (positive) as printed: ``-4.50``, an ASCII minus every code page has."""
+        return "-" + self.amount(money)
+
     def percent(self, value: Decimal) -> str:
         return self._glued(format_decimal(value, format="0.##", locale=self.locale))
 
@@ -262,6 +275,11 @@ class Lines:
         vat = self._glued(self.label("vat", amount=self.amount(tax.tax)))
         return self.pair(name, [net, vat])
 
+    def discount(self, discount: ReceiptDiscount) -> list[Row]:
+        """One discount under its line: the promotion's name, indented, and ``-amount``."""
+        name = clean_text(discount.name) or self.label("discount")
+        return self.pair(name, [self.minus(discount.amount)], indent=3)
+
     def method(self, method: str) -> str:
         """A tender's name (cash, card, exchange credit) in the store's language."""
         key = PAYMENT_LABELS.get(method)
@@ -288,6 +306,9 @@ class _Layout(Lines):
             rows.append(self.rule())
             rows += self.taxes(r.taxes)
         rows.append(self.rule())
+        if not r.discount.is_zero():
+            saved = f"{self.amount(r.discount)}{GLUE}{r.total.currency}"
+            rows += self.text(self.label("you_saved", amount=saved), "center", bold=True)
         if clean_text(r.store.footer):
             rows += self.text(r.store.footer, "center")
         if r.code:
@@ -313,13 +334,20 @@ class _Layout(Lines):
         unit = self.label("kg") if line.sold_by_weight else ""
         quantity = self.quantity(line) + (GLUE + unit if unit else "")
         price = f"{quantity} x {self.amount(line.unit_price)}"
-        total = f"{self.amount(line.total)}{GLUE}{clean_text(line.vat_code)}"
-        return rows + self.pair(price, [total], indent=3)
+        total = f"{self.amount(line.gross)}{GLUE}{clean_text(line.vat_code)}"
+        rows += self.pair(price, [total], indent=3)
+        for discount in line.discounts:
+            rows += self.discount(discount)
+        return rows
 
     def totals(self) -> list[Row]:
         r = self.receipt
+        rows = []
+        if not r.discount.is_zero():
+            rows += self.pair(self.label("subtotal"), [self.amount(r.gross)])
+            rows += self.pair(self.label("discount"), [self.minus(r.discount)], bold=True)
         total = f"{self.amount(r.total)}{GLUE}{r.total.currency}"
-        rows = self.pair(self.label("total"), [total], bold=True, double=True)
+        rows += self.pair(self.label("total"), [total], bold=True, double=True)
         if not r.rounding.is_zero():
             rows += self.pair(self.label("rounding"), [self.amount(r.rounding)])
             rows += self.pair(self.label("to_pay"), [f"{self.amount(r.due)}{GLUE}{r.due.currency}"], bold=True)

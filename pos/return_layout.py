@@ -5,6 +5,13 @@ Its own title (RETURN and the return's number, a series of its own), the receipt
 from (or "without receipt"), the lines given back, what was refunded by each tender (a card
 refund with its approval code and masked card), the reason, the VAT given back, a line for
 the customer's signature, and COPY on a reprint.
+
+A returned line refunds its share of what the customer paid for it (its net after the
+promotions' discounts, ``pos.store_day.returns.line_refund``).  When that is less than its
+price times the quantity, a counted line prints the price times the quantity and, under it,
+"Discount" with the discounts' share, so the column adds up to the refund.  A weighed line
+prints its refund only: its share of a rounded total may differ from the price times the
+weight by a cent with no discount at all.
 """
 
 from __future__ import annotations
@@ -12,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pos.i18n import N_
-from pos.receipt import StoreInfo
+from pos.money import round_money
+from pos.receipt import ReceiptDiscount, StoreInfo
 from pos.receipt_layout import GLUE, LABELS, Lines, ReceiptDocument, Row, clean_text
 from pos.store_day.returns import Refund, ReturnDocument, ReturnLine
 
@@ -110,8 +118,13 @@ class _ReturnLayout(Lines):
         if line.sold_by_weight:
             quantity += GLUE + self.label("kg")
         price = f"{quantity} x {self.amount(line.unit_price)}"
-        total = f"{self.amount(line.total)}{GLUE}{clean_text(line.vat.code)}"
-        return rows + self.pair(price, [total], indent=3)
+        gross = round_money(line.unit_price.times(line.quantity))
+        discounted = not line.sold_by_weight and gross.amount > line.total.amount
+        shown = gross if discounted else line.total
+        rows += self.pair(price, [f"{self.amount(shown)}{GLUE}{clean_text(line.vat.code)}"], indent=3)
+        if discounted:
+            rows += self.discount(ReceiptDiscount("", gross - line.total))
+        return rows
 
     def refund(self, refund: Refund) -> list[Row]:
         rows = self.pair(self.method(refund.payment.method), [self.amount(refund.payment.amount)])
