@@ -1,5 +1,5 @@
 """Pulling the hub's reference data (products, barcodes, prices, taxes, cashiers and their
-roles, the store's day policies).
+roles, the store's day policies, promotions).
 
 Each dataset is pulled page by page from its cursor until ``more`` is false; every page is
 checked against the protocol (``sync.answers``), turned into rows and staged.  Only when
@@ -14,6 +14,11 @@ unknown action or role: a newer hub, a mistake at head office) is refused alone,
 reason logged and in the outcome, and the till keeps the policy it had (or its defaults):
 never a till with no rules, and the rest of the pull goes on.  A cashier's role the till
 does not know makes them a plain cashier (never more rights than the till can tell).
+
+Promotions are kept as the hub sent them (``sync.promotion_rows``: only each item's shape is
+checked) and applied with their cursor in one transaction just before the rest
+(``local_db.promotions.apply_promotions``); the till reads them at its next sale, skipping
+alone any it cannot read.  Promotions staged by a pull that will not go on are thrown away.
 
 A pull that stops (a request failed, a bad page, the till restarted or was killed) keeps
 what it staged: every staged batch carries its dataset's cursor, written in the same
@@ -40,6 +45,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
+from local_db.promotions import apply_promotions, discard_staged_promotions, stage_promotions
 from local_db.reference_data import DATASETS, Applied, Cursor, ReferenceData, Resume, Staging
 from pos.errors import PosError
 from pos.money import Money
@@ -48,12 +54,14 @@ from pos.store_day.roles import Role
 from sync import answers
 from sync.errors import BadAnswer, RequestRefused, SyncError
 from sync.hub_client import HubClient
+from sync.promotion_rows import promotion_row
 
 log = logging.getLogger(__name__)
 
 # Datasets a hub older than this till may not have: its 404 unknown_dataset leaves them as they
 # were instead of failing the whole pull (hubs are upgraded before their tills, but not always).
-NEWER_DATASETS = frozenset({"policies"})
+NEWER_DATASETS = frozenset({"policies", "promotions"})
+PULLED = (*DATASETS, "promotions")  # promotions are staged and applied apart (local_db.promotions)
 
 STAGE_ROWS = 40_000  # rows of one dataset staged in one transaction (a fraction of a second)
 
@@ -121,7 +129,7 @@ class PullOutcome:
 
 class CatalogPuller:
     def __init__(self, client: HubClient, data: ReferenceData, *, page_size: int = 2000,
-                 datasets: tuple[str, ...] = DATASETS, stage_rows: int = STAGE_ROWS) -> None:
+                 datasets: tuple[str, ...] = PULLED, stage_rows: int = STAGE_ROWS) -> None:
         self.client = client
         self.data = data
         self.page_size = max(1, min(page_size, 5000))
@@ -130,6 +138,7 @@ class CatalogPuller:
         self._lock = threading.Lock()
         self._staging = threading.Lock()  # one batch staged at a time: the datasets queue here, not in SQLite
         self._refused: list[str] = []  # of the pull under way (policies the till cannot use)
+        self._origin = ""  # of the pull under way
 
     def pull(self) -> PullOutcome:
         """Every dataset to the end, then one apply.  Raises SyncError; then nothing is applied,
@@ -138,9 +147,11 @@ class CatalogPuller:
         with self._lock:
             started = datetime.now(timezone.utc)
             self._refused = []
-            origin = self.data.origin(self.client.base_url)
+            origin = self._origin = self.data.origin(self.client.base_url)
             points = self.data.resume_points(origin)
             start = {d: points.get(d, Resume(Cursor("0", "0"))) for d in self.datasets}
+            if "promotions" in start and not start["promotions"].staged:
+                discard_staged_promotions(self.data.db)  # left by a pull whose cursor was thrown away
             resumed = sorted(d for d, point in start.items() if point.staged)
             if resumed:
                 log.info("resuming the unfinished pull of %s", ", ".join(resumed))
@@ -159,6 +170,9 @@ class CatalogPuller:
                                     "keeps the rules it has; upgrade the hub", self.client.base_url, d)
             moved = {d: done[d][0] if d in done else point.cursor for d, point in start.items()}
             items = {d: done[d][1] if d in done else 0 for d in self.datasets}
+            promotions = moved.pop("promotions", None)
+            if promotions is not None and ("promotions" in done or start["promotions"].staged):
+                apply_promotions(self.data.db, promotions, started)  # first: a restart between pulls the rest again
             applied = self.data.apply(moved, started)
             outcome = PullOutcome(items, sum(pages for _c, _i, pages in done.values()), applied, tuple(resumed),
                                   tuple(self._refused))
@@ -186,7 +200,7 @@ class CatalogPuller:
                     items += len(page.items)
                     if len(batch) >= self.stage_rows or not page.more:
                         with self._staging:
-                            staging.stage(dataset, batch, cursor=last, complete=not page.more)
+                            self._stage(staging, dataset, batch, last, complete=not page.more)
                         batch, last = [], None
                     if not page.more:
                         return Cursor(page.cursor, page.snapshot), items, pages
@@ -199,18 +213,27 @@ class CatalogPuller:
         """Stage the pages that came before a failure, so the next pull goes on after them."""
         try:
             with self._staging:
-                staging.stage(dataset, batch, cursor=last)
+                self._stage(staging, dataset, batch, last)
         except PosError:
             log.exception("could not keep the %s pages pulled before the failure", dataset)
         else:
             log.info("kept %d %s row(s) pulled before the failure; the next pull goes on after %s",
                      len(batch), dataset, last.cursor)
 
+    def _stage(self, staging: Staging, dataset: str, batch: list[tuple[Any, ...]], last: Cursor, *,
+               complete: bool = False) -> None:
+        if dataset == "promotions":
+            stage_promotions(self.data.db, batch, cursor=last, complete=complete, origin=self._origin)
+        else:
+            staging.stage(dataset, batch, cursor=last, complete=complete)
+
     def _rows(self, dataset: str, page: answers.DatasetPage) -> list[tuple[Any, ...]]:  # type: ignore[type-arg]
-        make = ROWS[dataset]
         if dataset == "policies":
             return self._policies(page)
         try:
+            if dataset == "promotions":  # each kept as it came, with the dataset version it came with
+                return [promotion_row(item, page.cursor) for item in page.items]
+            make = ROWS[dataset]
             return [make(item) for item in page.items]
         except ValueError as error:
             log.error("a %s page from the hub is unusable: %s", dataset, error)
