@@ -1,0 +1,139 @@
+"""Which promotions may be chosen together, and which can never make the basket dearer.
+
+Combination rules (docs/promotions.md, "Combining promotions"): an ``exclusive`` promotion
+shares no line with any other chosen promotion; two ``best_of`` promotions of one priority
+group never both cover a line; ``stackable`` ones compound with everything else chosen.  The
+rules are pairwise, so any part of an allowed combination is allowed too.
+
+A promotion is **safe** when adding it to any allowed combination (that stays allowed) never
+raises the basket's total.  Every benefit on its own only lowers nets and every later stage
+is monotone in the nets it is given (a percent, an amount cut at zero, a fixed price "when
+lower", unit deals over the units sorted by value, caps as ``min(discounts, cap)``), with
+three exceptions, the **dangerous** promotions, whose result jumps when an earlier stage
+lowers a net:
+
+- a spend threshold (stage 5): an earlier discount may take the spend below its threshold;
+- a gift with a spend (stage 6): the same, on the spend after stages 1-5;
+- any promotion with ``exclude_reduced``: an earlier discount takes the line out of it.
+
+So a promotion is unsafe when a dangerous promotion of the same or a later stage covers one
+of its lines.  A threshold that is met in every combination, or in none, is harmless (the
+search proves it on the basket: ``harmless`` below is filled by ``pos.pricing.search``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from pos.pricing.promotion import (AmountOff, BundlePrice, BuyGet, Combination, FixedPrice, Gift, PercentOff,
+                                   Promotion, SpendThreshold)
+
+STAGES: dict[type, int] = {FixedPrice: 1, BuyGet: 2, BundlePrice: 2, AmountOff: 3, PercentOff: 4,
+                           SpendThreshold: 5, Gift: 6}
+PER_LINE = (FixedPrice, AmountOff, PercentOff)  # each line's discount depends on that line alone
+
+
+def stage_of(promotion: Promotion) -> int:
+    return STAGES[type(promotion.benefit)]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An active promotion with the basket lines (indices in the basket) it can discount."""
+
+    promotion: Promotion
+    covered: frozenset[int]
+
+    @property
+    def promotion_id(self) -> str:
+        return self.promotion.promotion_id
+
+    @property
+    def stage(self) -> int:
+        return stage_of(self.promotion)
+
+    @property
+    def per_line(self) -> bool:
+        """Its discount on a line depends only on that line's net (percent, amount, fixed price)."""
+        return isinstance(self.promotion.benefit, PER_LINE)
+
+
+def in_conflict(a: Candidate, b: Candidate) -> bool:
+    """The two may not both be chosen (they share a line and one is exclusive, or both are
+    best-of in the same priority group)."""
+    first, second = a.promotion.combination, b.promotion.combination
+    if Combination.EXCLUSIVE in (first, second):
+        return a is not b and not a.covered.isdisjoint(b.covered)
+    return (first is Combination.BEST_OF and second is Combination.BEST_OF and a is not b
+            and a.promotion.priority == b.promotion.priority and not a.covered.isdisjoint(b.covered))
+
+
+def allowed(chosen: Iterable[Candidate]) -> bool:
+    """The combination respects every rule (pairwise)."""
+    items = list(chosen)
+    return not any(in_conflict(a, b) for i, a in enumerate(items) for b in items[i + 1:])
+
+
+def is_dangerous(candidate: Candidate, harmless: Collection[str] = ()) -> bool:
+    """Its result may jump when an earlier stage lowers a net (see the module's doc)."""
+    promotion = candidate.promotion
+    if promotion.scope.exclude_reduced:
+        return True
+    if promotion.promotion_id in harmless:
+        return False
+    benefit = promotion.benefit
+    return isinstance(benefit, SpendThreshold) or (isinstance(benefit, Gift) and benefit.spend is not None)
+
+
+def spreads(candidate: Candidate) -> bool:
+    """Its discount is shared out over several lines, so lowering one line's net may move
+    discount onto another (unit deals, a threshold's amount)."""
+    benefit = candidate.promotion.benefit
+    return isinstance(benefit, (BuyGet, BundlePrice)) or (
+        isinstance(benefit, SpendThreshold) and benefit.amount_off is not None)
+
+
+def _reaches(dangerous: Candidate, candidate: Candidate) -> bool:
+    """``dangerous`` applies after ``candidate`` could have changed a net it depends on."""
+    if dangerous.stage > candidate.stage:
+        return True
+    benefit = dangerous.promotion.benefit
+    spend_gift = isinstance(benefit, Gift) and benefit.spend is not None
+    return spend_gift and dangerous.stage == candidate.stage  # its spend is after the gifts before it
+
+
+def influence(candidate: Candidate, spreaders: Sequence[Candidate]) -> frozenset[int]:
+    """The lines whose net ``candidate`` may change: its own, and those of every spreading
+    promotion of its stage or later that meets them (repeated until nothing is added)."""
+    reached = set(candidate.covered)
+    grown = True
+    while grown:
+        grown = False
+        for other in spreaders:
+            if other is not candidate and other.stage >= candidate.stage and other.covered & reached \
+                    and not other.covered <= reached:
+                reached |= other.covered
+                grown = True
+    return frozenset(reached)
+
+
+def unsafe_ids(candidates: Collection[Candidate], harmless: Collection[str] = (),
+               capped: Collection[int] = ()) -> set[str]:
+    """The promotions whose addition might raise the total: a dangerous promotion after them
+    depends on a line they may change, or a spreading promotion after them shares discount
+    with a capped line (a cap takes back what is moved onto it)."""
+    dangerous = [c for c in candidates if is_dangerous(c, harmless)]
+    spreaders = [c for c in candidates if spreads(c)]
+    capped_lines = frozenset(capped)
+    unsafe: set[str] = set()
+    for candidate in candidates:
+        reached = influence(candidate, spreaders)
+        if any(other is not candidate and _reaches(other, candidate) and other.covered & reached
+               for other in dangerous):
+            unsafe.add(candidate.promotion_id)
+        elif capped_lines and any(other is not candidate and other.stage >= candidate.stage
+                                  and other.covered & reached and other.covered & capped_lines
+                                  for other in spreaders):
+            unsafe.add(candidate.promotion_id)
+    return unsafe

@@ -1,0 +1,302 @@
+"""The best-deal search: of the allowed combinations of the active promotions, the one with
+the lowest total (docs/promotions.md, "The best-deal search").
+
+1. Each active promotion that covers a line becomes a ``Candidate``.  Pairs that may not be
+   chosen together are conflicts (``pos.pricing.combinations``).
+2. A promotion that is safe (it never raises the total) and in conflict with nothing is
+   simply on.  If it is also per-line (percent, amount, fixed price) it joins nothing: its
+   discount on a line depends on that line alone.
+3. The other promotions tie their lines together; each group of tied lines (a component) is
+   searched on its own, with only its own lines: the components' totals add up.
+4. In a component, every allowed combination that leaves out no safe promotion it could
+   still take is evaluated (a safe promotion left out must be blocked by a chosen one), up
+   to ``EXACT_LIMIT`` combinations: the search is exact.  Past the bound, the greedy fallback
+   (``greedy``) chooses and the result says ``exact = False``.
+5. Of equal totals the search keeps the one with more gift offers, then fewer promotions
+   that gave something, then the lowest promotion ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from pos.basket import BasketLine
+from pos.pricing.combinations import Candidate, in_conflict, unsafe_ids
+from pos.pricing.lines import PricingLines
+from pos.pricing.priced import PricedBasket
+from pos.pricing.promotion import Cap, Combination, Gift, Promotion, SpendThreshold
+from pos.pricing.stages import evaluate
+
+EXACT_LIMIT = 64  # the most combinations one component is searched through exactly
+NODE_LIMIT = 4096  # the most steps spent listing a component's combinations before giving up
+
+Key = tuple[int, int, int, tuple[str, ...]]  # total in minor units, -offers, promotions, their ids
+
+
+def key_of(priced: PricedBasket) -> Key:
+    """What the search minimises: the total, then more gift offers, fewer promotions that gave
+    something, the lowest ids."""
+    given = {d.promotion_id for l in priced.lines for d in l.discounts if d.amount.amount > 0}
+    given |= {o.promotion_id for o in priced.offers}
+    return (priced.total.minor_units(), -len(priced.offers), len(given), tuple(sorted(given)))
+
+
+@dataclass(slots=True)
+class Component:
+    """Lines tied together by the promotions that must be decided together."""
+
+    slots: list[int]  # basket indices, ascending
+    always: list[Promotion] = field(default_factory=list)  # on whatever is chosen
+    choices: list[Candidate] = field(default_factory=list)  # to decide
+    safe: list[bool] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Deal:
+    priced: PricedBasket
+    chosen: tuple[str, ...]  # the promotion ids given to the final evaluations, sorted
+    exact: bool
+    evaluations: int
+
+
+class _Evaluator:
+    """Evaluates combinations on one component's lines, remembering each answer."""
+
+    def __init__(self, lines: Sequence[BasketLine], caps: Sequence[Cap], currency: str) -> None:
+        self.prepared = PricingLines(lines, currency)
+        self.caps, self.currency = caps, currency
+        self.seen: dict[frozenset[str], tuple[Key, PricedBasket]] = {}
+
+    def __call__(self, promotions: Sequence[Promotion]) -> tuple[Key, PricedBasket]:
+        ids = frozenset(p.promotion_id for p in promotions)
+        found = self.seen.get(ids)
+        if found is None:
+            priced = evaluate(self.prepared, promotions, self.caps, self.currency)
+            found = self.seen[ids] = (key_of(priced), priced)
+        return found
+
+
+def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps: Sequence[Cap],
+              currency: str, exact_limit: int = EXACT_LIMIT) -> Deal:
+    """The best allowed combination of ``promotions`` (already active) with ``caps``."""
+    lines = tuple(lines)
+    prepared = PricingLines(lines, currency)
+    candidates = _candidates(prepared, promotions)
+    capped = {prepared.slots[p] for cap in caps for p in prepared.in_scope(cap.scope)}
+    harmless, evaluations = _harmless(prepared, candidates)
+    unsafe = unsafe_ids(candidates, harmless, capped)
+    components, on_each_line = _components(lines, candidates, unsafe)
+    results: dict[int, object] = {}
+    offers = []
+    chosen: set[str] = set()
+    exact = True
+    covered_slots: set[int] = set()
+    for component in components:
+        sub = [lines[i] for i in component.slots]
+        evaluator = _Evaluator(sub, caps, currency)
+        always = component.always + _touching(on_each_line, component.slots)
+        picked, component_exact = _search(component, always, evaluator, exact_limit)
+        exact = exact and component_exact
+        _, priced = evaluator(always + picked)
+        evaluations += len(evaluator.seen)
+        for slot, priced_line in zip(component.slots, priced.lines):
+            results[slot] = priced_line
+        offers.extend(priced.offers)
+        chosen |= {p.promotion_id for p in always + picked}
+        covered_slots |= set(component.slots)
+    rest = [i for i in range(len(lines)) if i not in covered_slots]
+    if rest:
+        always = _touching(on_each_line, rest)
+        priced = evaluate(PricingLines([lines[i] for i in rest], currency), always, caps, currency)
+        evaluations += 1
+        for slot, priced_line in zip(rest, priced.lines):
+            results[slot] = priced_line
+        offers.extend(priced.offers)
+        chosen |= {p.promotion_id for p in always}
+    basket = PricedBasket(currency, tuple(results[i] for i in range(len(lines))),  # type: ignore[misc]
+                          tuple(sorted(offers, key=lambda o: o.promotion_id)), exact)
+    return Deal(basket, tuple(sorted(chosen)), exact, evaluations)
+
+
+def _candidates(prepared: PricingLines, promotions: Sequence[Promotion]) -> list[Candidate]:
+    found = []
+    for promotion in sorted(promotions, key=lambda p: p.promotion_id):
+        covered = frozenset(prepared.slots[p] for p in prepared.covered(promotion))
+        if covered:
+            found.append(Candidate(promotion, covered))
+    return found
+
+
+def _harmless(prepared: PricingLines, candidates: list[Candidate]) -> tuple[set[str], int]:
+    """Thresholds and spend gifts that are met in no combination, or (thresholds) in every one.
+
+    Never met: even with no discount at all the covered lines come below the spend.  Always
+    met: with every promotion of stages 1-4 on at once (the lowest each line's net can be,
+    since those stages only lower nets) the spend is still reached; proved only when no
+    unit deal reaches outside the threshold's lines and no ``exclude_reduced`` promotion of
+    stages 2-4 shares a line with it (each of those could move a net the other way)."""
+    gross = {prepared.slots[p]: g for p, g in enumerate(prepared.gross)}
+    harmless: set[str] = set()
+    to_prove: list[tuple[Candidate, int]] = []
+    for candidate in candidates:
+        benefit = candidate.promotion.benefit
+        if isinstance(benefit, (SpendThreshold, Gift)) and getattr(benefit, "spend", None) is not None:
+            spend = prepared.minor(benefit.spend.amount)
+            if sum(gross[i] for i in candidate.covered) < spend:
+                harmless.add(candidate.promotion_id)
+            elif isinstance(benefit, SpendThreshold):
+                to_prove.append((candidate, spend))
+    early = [c for c in candidates if c.stage <= 4]
+    provable = [(t, spend) for t, spend in to_prove if not any(
+        c.covered & t.covered and (not c.covered <= t.covered and c.stage == 2
+                                   or c.promotion.scope.exclude_reduced and c.stage >= 2)
+        for c in early)]
+    if not provable:
+        return harmless, 0
+    lowest = evaluate(prepared, [c.promotion for c in early], (), prepared.currency)
+    for threshold, spend in provable:
+        if sum(lowest.lines[i].net.minor_units() for i in threshold.covered) >= spend:
+            harmless.add(threshold.promotion_id)
+    return harmless, 1
+
+
+def _components(lines: Sequence[BasketLine], candidates: list[Candidate],
+                unsafe: set[str]) -> tuple[list[Component], list[Candidate]]:
+    """The components, and the promotions that are on everywhere and tie nothing."""
+    parent = list(range(len(lines)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    conflicted = {c.promotion_id for c in candidates for d in candidates if in_conflict(c, d)}
+    on_each_line: list[Candidate] = []
+    tying: list[Candidate] = []
+    for candidate in candidates:
+        free = candidate.promotion_id not in unsafe and candidate.promotion_id not in conflicted
+        if free and candidate.per_line:
+            on_each_line.append(candidate)
+            continue
+        tying.append(candidate)
+        first, *others = candidate.covered
+        for other in others:
+            parent[root(other)] = root(first)
+    by_root: dict[int, Component] = {}
+    for candidate in tying:
+        slot = root(next(iter(candidate.covered)))
+        component = by_root.get(slot)
+        if component is None:
+            component = by_root[slot] = Component([i for i in range(len(lines)) if root(i) == slot])
+        pid = candidate.promotion_id
+        if pid not in unsafe and pid not in conflicted:
+            component.always.append(candidate.promotion)
+        else:
+            component.choices.append(candidate)
+            component.safe.append(pid not in unsafe)
+    for component in by_root.values():
+        _order(component)
+    return sorted(by_root.values(), key=lambda c: c.slots[0]), on_each_line
+
+
+def _order(component: Component) -> None:
+    """Exclusive promotions first (they decide the most), then best-of, then stackable."""
+    rank = {Combination.EXCLUSIVE: 0, Combination.BEST_OF: 1, Combination.STACKABLE: 2}
+    pairs = sorted(zip(component.choices, component.safe),
+                   key=lambda cs: (rank[cs[0].promotion.combination], cs[1], cs[0].promotion_id))
+    component.choices = [c for c, _ in pairs]
+    component.safe = [s for _, s in pairs]
+
+
+def _touching(on_each_line: list[Candidate], slots: Sequence[int]) -> list[Promotion]:
+    wanted = set(slots)
+    return [c.promotion for c in on_each_line if c.covered & wanted]
+
+
+def _search(component: Component, always: list[Promotion], evaluator: _Evaluator,
+            exact_limit: int) -> tuple[list[Promotion], bool]:
+    choices = component.choices
+    combos = allowed_combinations(choices, component.safe, exact_limit)
+    if combos is None:
+        return greedy(choices, component.safe, always, evaluator), False
+    best: tuple[Key, list[Promotion]] | None = None
+    for mask in combos:
+        picked = [c.promotion for i, c in enumerate(choices) if mask >> i & 1]
+        key, _ = evaluator(always + picked)
+        if best is None or key < best[0]:
+            best = (key, picked)
+    assert best is not None  # the empty choice is always allowed, so there is one at least
+    return best[1], True
+
+
+def conflict_masks(choices: Sequence[Candidate]) -> list[int]:
+    return [sum(1 << j for j, other in enumerate(choices) if in_conflict(c, other)) for c in choices]
+
+
+def allowed_combinations(choices: Sequence[Candidate], safe: Sequence[bool], limit: int) -> list[int] | None:
+    """Every allowed combination (as bit masks over ``choices``) that leaves out no safe
+    promotion unless a chosen one blocks it; None when there are more than ``limit`` or the
+    listing takes more than ``NODE_LIMIT`` steps."""
+    n = len(choices)
+    conflicts = conflict_masks(choices)
+    later = [conflicts[i] >> (i + 1) << (i + 1) for i in range(n)]
+    found: list[int] = []
+    steps = 0
+    stack = [(0, 0)]
+    while stack:
+        i, chosen = stack.pop()
+        steps += 1
+        if steps > NODE_LIMIT:
+            return None
+        if i == n:
+            if all(not safe[j] or chosen >> j & 1 or conflicts[j] & chosen for j in range(n)):
+                found.append(chosen)
+                if len(found) > limit:
+                    return None
+            continue
+        blocked = conflicts[i] & chosen
+        if not (safe[i] and not blocked and not later[i]):
+            stack.append((i + 1, chosen))  # leave it out (a safe one only if it can be blocked)
+        if not blocked:
+            stack.append((i + 1, chosen | 1 << i))  # take it (tried first)
+    return found
+
+
+def greedy(choices: Sequence[Candidate], safe: Sequence[bool], always: list[Promotion],
+           evaluator: _Evaluator) -> list[Promotion]:
+    """The fallback: each promotion's gain on its own (the total with it and the always-on
+    ones, against without), then, best gain first (ties: lower id), take each promotion that
+    is still allowed: a safe one at once, an unsafe one only if the total falls.  The best of
+    that, of each promotion on its own and of none is kept.  At most 3n + 2 evaluations."""
+    base_key, _ = evaluator(always)
+    alone = [(evaluator(always + [c.promotion])[0], i) for i, c in enumerate(choices)]
+    order = sorted(alone, key=lambda ki: (ki[0][0], choices[ki[1]].promotion_id))
+    picked: list[int] = []
+    taken = 0
+    current: Key | None = base_key  # None: safe promotions were taken since it was worked out
+    conflicts = conflict_masks(choices)
+    for _, i in order:
+        if conflicts[i] & taken:
+            continue
+        if safe[i]:
+            picked.append(i)
+            taken |= 1 << i
+            current = None
+            continue
+        if current is None:
+            current = evaluator(always + [choices[j].promotion for j in picked])[0]
+        key, _ = evaluator(always + [choices[j].promotion for j in picked + [i]])
+        if key[0] < current[0]:
+            picked.append(i)
+            taken |= 1 << i
+            current = key
+    final_key, _ = evaluator(always + [choices[j].promotion for j in picked])
+    best = (final_key, [choices[j].promotion for j in picked])
+    for key, i in alone:
+        if key < best[0]:
+            best = (key, [choices[i].promotion])
+    if base_key < best[0]:
+        best = (base_key, [])
+    return best[1]
