@@ -1,0 +1,101 @@
+"""The hub's checks across definitions: names the catalog lacks, an id used twice, and two
+exclusive promotions of one priority group that can cover the same line at the same time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pos.pricing.definitions import check_definitions, definition_from_dict
+from pos.pricing.promotion import Cap, Promotion
+
+PRODUCTS, BRANDS, CATEGORIES = {"MILK", "BREAD", "GIFT-BAG"}, {"Lux", "Farm"}, {"Dairy", "Bakery"}
+
+
+def define(promotion_id: str, *, kind: str = "percent_off", combination: str = "exclusive", priority: int = 0,
+           scope: dict[str, Any] | None = None, validity: dict[str, Any] | None = None,
+           **fields: Any) -> Promotion | Cap:
+    own = {"percent": "10"} if kind == "percent_off" and not fields else fields
+    d = {"format": "kassa.promotion.v1", "id": promotion_id, "name": promotion_id, "kind": kind, **own,
+         "scope": scope or {}, "validity": validity or {}}
+    if kind != "cap":
+        d |= {"combination": combination, "priority": priority}
+    return definition_from_dict(d, "UAH")
+
+
+def check(*defs: Promotion | Cap, alongside: tuple[Promotion | Cap, ...] = ()) -> list[str]:
+    return check_definitions(list(defs), product_exists=PRODUCTS.__contains__, brand_exists=BRANDS.__contains__,
+                             category_exists=CATEGORIES.__contains__, alongside=alongside)
+
+
+def test_names_the_catalog_does_not_have_are_each_named_with_their_field() -> None:
+    problems = check(
+        define("P1", combination="stackable", scope={"products": ["MILK", "MILKK"], "brands": ["Luxx"],
+                                                      "exclude": {"categories": ["Diary"]}}),
+        define("G1", kind="gift", product="NO-SUCH-GIFT", combination="stackable"),
+        define("C1", kind="cap", max_percent="10", scope={"brands": ["Lux"]}))
+    assert problems == [
+        "Promotion P1: scope.products names product “MILKK”, which the catalog does not have.",
+        "Promotion P1: scope.brands names brand “Luxx”, which no product of the catalog has.",
+        "Promotion P1: scope.exclude.categories names category “Diary”, which no product of the catalog has.",
+        "Promotion G1: product names product “NO-SUCH-GIFT”, which the catalog does not have."]
+
+
+def test_an_id_given_twice_is_refused_once_whatever_the_kinds() -> None:
+    twice = check(define("P1", combination="stackable"), define("P1", kind="cap", max_percent="5"))
+    assert twice == ["Promotion P1: more than one definition has this id."]
+
+
+def window(starts: str | None = None, ends: str | None = None, **more: Any) -> dict[str, Any]:
+    return {"starts": starts, "ends": ends, **more}
+
+
+@pytest.mark.parametrize(("first", "second", "overlapping"), [
+    # the whole assortment meets anything it does not exclude
+    (dict(), dict(scope={"brands": ["Lux"]}), True),
+    (dict(scope={"exclude": {"brands": ["Lux"]}}), dict(scope={"brands": ["Lux"]}), False),
+    # a line is one product, of one brand, in one category
+    (dict(scope={"categories": ["Dairy"]}), dict(scope={"categories": ["Bakery"]}), False),
+    (dict(scope={"products": ["MILK"]}), dict(scope={"products": ["BREAD"]}), False),
+    (dict(scope={"categories": ["Dairy"]}), dict(scope={"brands": ["Farm"]}), True),  # a Farm product may be dairy
+    (dict(scope={"products": ["MILK"]}), dict(scope={"categories": ["Dairy"], "exclude": {"products": ["MILK"]}}),
+     False),
+    # a gift's product is covered too
+    (dict(kind="gift", product="GIFT-BAG", scope={"products": ["MILK"]}), dict(scope={"products": ["GIFT-BAG"]}),
+     True),
+    # another priority group, or not exclusive: no conflict
+    (dict(), dict(priority=1), False),
+    (dict(), dict(combination="best_of"), False),
+    # times: date windows, weekdays, hours (across midnight too), stores, tiers
+    (dict(validity=window("2026-12-01T00:00", "2026-12-08T00:00")), dict(validity=window("2026-12-08T00:00")), False),
+    (dict(validity=window("2026-12-01T00:00", "2026-12-09T00:00")), dict(validity=window("2026-12-08T00:00")), True),
+    (dict(validity={"weekdays": [1, 2, 3]}), dict(validity={"weekdays": [6, 7]}), False),
+    (dict(validity={"weekdays": [1, 2, 3]}), dict(validity={"weekdays": [3, 4]}), True),
+    # Black Friday (27 November 2026 is a Friday) is no weekend
+    (dict(validity=window("2026-11-27T00:00", "2026-11-28T00:00")), dict(validity={"weekdays": [6, 7]}), False),
+    (dict(validity=window("2026-11-27T00:00", "2026-11-29T00:00")), dict(validity={"weekdays": [6, 7]}), True),
+    (dict(validity=window("2026-11-27T20:00", "2026-11-28T02:00")), dict(validity={"hours": ["09:00", "18:00"]}),
+     False),
+    (dict(validity=window("2026-11-27T20:00", "2026-11-28T10:00")), dict(validity={"hours": ["09:00", "18:00"]}),
+     True),
+    (dict(validity={"hours": ["08:00", "12:00"]}), dict(validity={"hours": ["12:00", "18:00"]}), False),
+    (dict(validity={"hours": ["22:00", "06:00"]}), dict(validity={"hours": ["05:00", "07:00"]}), True),
+    (dict(validity={"hours": ["22:00", "06:00"]}), dict(validity={"hours": ["06:00", "22:00"]}), False),
+    (dict(validity={"stores": ["S1"]}), dict(validity={"stores": ["S2"]}), False),
+    (dict(validity={"stores": ["S1"]}), dict(validity={"tiers": ["gold"]}), True),
+    (dict(validity={"tiers": ["gold"], "birthday": True}), dict(validity={"tiers": ["silver"]}), False),
+])
+def test_two_exclusive_promotions_of_one_priority_group_are_refused_only_when_they_can_meet(
+        first: dict[str, Any], second: dict[str, Any], overlapping: bool) -> None:
+    problems = check(define("P-A", **first), define("P-B", **second))
+    expected = ["Promotions P-A and P-B overlap: both are exclusive in priority group 0 and can cover the same "
+                "line at the same time (overlapping exclusive groups)."]
+    assert problems == (expected if overlapping else [])
+
+
+def test_a_new_definition_is_checked_against_the_stored_ones_it_does_not_replace() -> None:
+    stored = (define("P-OLD"), define("P-SAME", scope={"brands": ["Lux"]}))
+    assert check(define("P-NEW", scope={"categories": ["Dairy"]}), alongside=stored)[0].startswith(
+        "Promotions P-NEW and P-OLD overlap")
+    assert check(define("P-OLD", scope={"brands": ["Farm"]}), alongside=stored) == []  # replaces P-OLD
