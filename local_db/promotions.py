@@ -32,6 +32,8 @@ from sqlalchemy import exc as sa_exc
 from local_db.database import Database
 from local_db.problems import explain
 from local_db.reference_data import Cursor
+from pos.errors import PosError
+from pos.i18n import N_
 from pos.pricing.promotion import Cap, Promotion, PromotionSet
 
 log = logging.getLogger(__name__)
@@ -108,29 +110,39 @@ def _rows(conn: Connection) -> tuple[int, list[tuple[str, str, str]], str]:
 def read_promotions(rows: Iterable[tuple[str, str]], currency: str,
                     version: str = "") -> tuple[PromotionSet, dict[str, str]]:
     """The set of every definition (id, JSON text) this till can read, and why each other was
-    skipped (by id).  One bad definition never stops the others."""
-    from pos.pricing.definitions import promotion_set_from_items
+    skipped (by id, a sentence in the till's language).  One bad definition never stops the others."""
+    from pos.pricing.definitions import TWICE, BadDefinition, promotion_set_from_items
 
     promotions: list[Promotion] = []
     caps: list[Cap] = []
+    seen: set[str] = set()
     problems: dict[str, str] = {}
     for promotion_id, text in rows:
         try:
             definition: Any = json.loads(text)
         except ValueError as error:
-            problems[promotion_id] = f"promotion {promotion_id}: its definition is not JSON ({error})"
+            problems[promotion_id] = NotJson(promotion=promotion_id, reason=str(error)).user_message()
             continue
         try:
             one, skipped = promotion_set_from_items([definition], currency, version)
         except Exception as error:  # noqa: BLE001 - whatever the reader raises, the others are still read
             log.exception("the promotion reader failed on %s", promotion_id)
-            problems[promotion_id] = f"promotion {promotion_id}: {error}"
+            problems[promotion_id] = NotJson(promotion=promotion_id, reason=repr(error)[:200]).user_message()
             continue
+        found = [p.promotion_id for p in one.promotions] + [c.cap_id for c in one.caps]
+        if any(i in seen for i in found):
+            skipped = (BadDefinition(TWICE, promotion=found[0], field="id").user_message(),)
         if skipped:
             problems[promotion_id] = " ".join(skipped)
+            continue
+        seen.update(found)
         promotions.extend(one.promotions)
         caps.extend(one.caps)
     return PromotionSet(tuple(promotions), tuple(caps), version), problems
+
+
+class NotJson(PosError):
+    message = N_("Promotion {promotion}: the till cannot read its stored definition ({reason}).")
 
 
 def skipped_promotions(db: Database) -> list[tuple[str, str]]:
