@@ -2,6 +2,11 @@
 
 ``basket_rows`` is the plain view-model (what each cell says); ``BasketTableModel`` is the
 thin Qt model a ``QTableView`` shows.  Voided lines stay visible, struck through and grey.
+
+A line that promotions reduced shows its net in the Total column, and under its name one
+line per promotion with what it took off ("3 for 2  −89.90"); its tooltip says the line's
+price before promotions too.  The priced basket comes with the view (computed on the till
+worker), so nothing here waits on anything.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, QPers
 COLUMNS = (N_("#"), N_("Item"), N_("Qty"), N_("Price"), N_("Total"), N_("VAT"))
 NUMBER_COLUMNS = frozenset({0, 2, 3, 4})
 NAME_COLUMN = 1
+TOTAL_COLUMN = 4
 VOIDED_COLOUR = QColor("#9a9a9a")
 
 Index = QModelIndex | QPersistentModelIndex
@@ -29,23 +35,49 @@ class BasketRow:
     cells: tuple[str, ...]
     voided: bool
     sold_by_weight: bool
+    discounts: tuple[str, ...] = ()  # "3 for 2  −89.90": one per promotion that reduced the line
+    gross: str = ""  # the line before promotions, when they reduced it
+
+    @property
+    def explained_name(self) -> str:
+        """The Item cell: the name, and under it the line's discounts."""
+        return "\n".join((self.cells[NAME_COLUMN], *self.discounts))
 
 
 def basket_rows(view: BasketView, ui_locale: str = "en") -> tuple[BasketRow, ...]:
+    priced = {p.line.line_id: p for p in view.priced.lines} if view.priced is not None else {}
     rows = []
     for number, line in enumerate(view.lines, start=1):
         weighed = line.product.sold_by_weight
         qty = formatting.quantity(line.quantity, weighed, ui_locale)
+        p = priced.get(line.line_id)
+        reduced = p is not None and not line.voided and not p.discount.is_zero()
         cells = (
             str(number),
             line.product.name,
             _("{quantity} kg").format(quantity=qty) if weighed else qty,
             formatting.money(line.product.price, ui_locale),
-            formatting.money(line.total, ui_locale),
+            formatting.money(p.net if reduced and p is not None else line.total, ui_locale),
             line.product.vat.code,
         )
-        rows.append(BasketRow(line.line_id, cells, line.voided, weighed))
+        discounts = tuple(f"{d.name}  {formatting.discount(d.amount, ui_locale)}"
+                          for d in (p.discounts if reduced and p is not None else ()) if not d.amount.is_zero())
+        gross = formatting.money(line.total, ui_locale) if reduced else ""
+        rows.append(BasketRow(line.line_id, cells, line.voided, weighed, discounts, gross))
     return tuple(rows)
+
+
+def offers_text(view: BasketView) -> str:
+    """The gifts the customer is entitled to and has not got yet, one sentence each (for the
+    message area): the gift's product code (the view has no catalog name for an item not in
+    the basket) and the promotion that gives it."""
+    offers = view.priced.offers if view.priced is not None else ()
+    sentences = []
+    for offer in offers:
+        product = offer.product_code if offer.quantity == 1 else f"{offer.quantity} × {offer.product_code}"
+        sentences.append(_("Free gift: {product} ({promotion}), scan it to add").format(
+            product=product, promotion=offer.name))
+    return "\n".join(sentences)
 
 
 class BasketTableModel(QAbstractTableModel):
@@ -91,9 +123,9 @@ class BasketTableModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return row.cells[index.column()]
+            return row.explained_name if index.column() == NAME_COLUMN else row.cells[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _alignment(index.column())
+            return _alignment(index.column(), top=bool(row.discounts))
         if role == Qt.ItemDataRole.FontRole and row.voided:
             font = QFont()
             font.setStrikeOut(True)
@@ -101,13 +133,17 @@ class BasketTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and row.voided:
             return QBrush(VOIDED_COLOUR)
         if role == Qt.ItemDataRole.ToolTipRole:  # a long name is cut on a small screen: the tooltip has it whole
-            tip = [row.cells[index.column()]] if index.column() == NAME_COLUMN else []
+            tip = [row.explained_name] if index.column() == NAME_COLUMN else []
+            if row.gross and index.column() in (NAME_COLUMN, TOTAL_COLUMN):
+                tip.append(_("Before promotions: {amount}").format(amount=row.gross))
             return "\n".join(tip + ([_("Voided")] if row.voided else [])) or None
         return None
 
 
-def _alignment(column: int) -> Qt.AlignmentFlag:
+def _alignment(column: int, *, top: bool = False) -> Qt.AlignmentFlag:
+    """Numbers right, the VAT code centred; a row with discounts under its name keeps every
+    cell on the name's line (top)."""
     horizontal = Qt.AlignmentFlag.AlignRight if column in NUMBER_COLUMNS else Qt.AlignmentFlag.AlignLeft
     if column == 5:
         horizontal = Qt.AlignmentFlag.AlignHCenter
-    return horizontal | Qt.AlignmentFlag.AlignVCenter
+    return horizontal | (Qt.AlignmentFlag.AlignTop if top else Qt.AlignmentFlag.AlignVCenter)

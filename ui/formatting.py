@@ -113,3 +113,8 @@ def as_typed(text: str, ui_locale: str = "en") -> str:
 
 def _digits(text: str) -> bool:
     return bool(text) and all(ch in "0123456789" for ch in text)
+
+
+def discount(amount: Money, ui_locale: str = "en") -> str:
+    """What a promotion took off, as the screen shows it: ``−4.50`` (the minus sign, U+2212)."""
+    return "\u2212" + money(amount, ui_locale)

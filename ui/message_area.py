@@ -2,7 +2,11 @@
 
 A message wraps at spaces; a run of characters too long to wrap (300 typed digits quoted
 back) may also break anywhere, so it never widens its window.  ``text()`` is the message
-as given."""
+as given.
+
+A *standing* text (what the basket offers, such as a free gift to scan) shows whenever there
+is no message, and comes back when a message is cleared: ``standing()`` is that text, and
+``text()`` and ``kind`` stay those of the message."""
 
 from __future__ import annotations
 
@@ -26,6 +30,8 @@ class MessageArea(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._kind = ""
         self._text = ""
+        self._standing = ""
+        self.setStyleSheet('QLabel#messageArea[kind="offer"] { color: #7a4b00; background: #fff4d6; }')
         self.clear_message()
 
     def text(self) -> str:  # the message as given, without the break opportunities added
@@ -35,6 +41,21 @@ class MessageArea(QLabel):
     def kind(self) -> str:
         """``"error"``, ``"notice"`` or ``""`` when empty."""
         return self._kind
+
+    def standing(self) -> str:
+        return self._standing
+
+    def set_standing(self, text: str) -> None:
+        """What shows when there is no message ("" for nothing)."""
+        if text == self._standing:
+            return
+        self._standing = text
+        if not self._kind:
+            self._show("", "")
+
+    def shown_text(self) -> str:
+        """What the area shows now: the message, else the standing text."""
+        return self._text or self._standing
 
     def show_error(self, text: str) -> None:
         self._show(text, "error")
@@ -53,8 +74,8 @@ class MessageArea(QLabel):
     def _show(self, text: str, kind: str) -> None:
         self._kind = kind
         self._text = text
-        self.setText(breakable(text))
-        self.setProperty("kind", kind)
+        self.setText(breakable(self.shown_text()))
+        self.setProperty("kind", kind or ("offer" if self._standing else ""))
         self.style().unpolish(self)
         self.style().polish(self)
 

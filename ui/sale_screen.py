@@ -8,7 +8,7 @@ import uuid
 
 from pos.i18n import _
 from pos.till import BasketView
-from ui.basket_model import BasketTableModel
+from ui.basket_model import BasketTableModel, offers_text
 from ui.list_model import list_table
 from ui.message_area import MessageArea
 from ui.qt import (
@@ -127,7 +127,11 @@ class SaleScreen(QWidget):
     def show_view(self, view: BasketView, select: uuid.UUID | None = None) -> None:
         keep = select or self.selected_line_id()
         self.model.set_view(view)
+        for row, shown in enumerate(self.model.rows):  # a line with its promotions under it: as high as they need
+            if shown.discounts:
+                self.table.resizeRowToContents(row)
         self.totals.show_view(view)
+        self.message.set_standing(offers_text(view))
         row = self.model.row_of(keep) if keep else None
         if row is None and self.model.rowCount():
             row = self.model.rowCount() - 1

@@ -1,4 +1,5 @@
-"""The right-hand panel of the sale screen: TOTAL, item count, VAT breakdown, change."""
+"""The right-hand panel of the sale screen: TOTAL, what promotions took off, item count, the
+identified customer, VAT breakdown, change."""
 
 from __future__ import annotations
 
@@ -32,6 +33,15 @@ class TotalsPanel(QFrame):
         self.count_label = QLabel("", self)
         self.count_label.setObjectName("itemCount")
         self.count_label.setAlignment(RIGHT)
+        self.discount_label = QLabel("", self)  # "Discount −12.40" when promotions took something off
+        self.discount_label.setObjectName("discountAmount")
+        self.discount_label.setAlignment(RIGHT)
+        self.discount_label.setWordWrap(True)
+        self.discount_label.setStyleSheet("color: #1f7a3a; font-weight: bold;")
+        self.customer_label = QLabel("", self)  # the identified customer: who and their tier
+        self.customer_label.setObjectName("customerShown")
+        self.customer_label.setAlignment(RIGHT)
+        self.customer_label.setWordWrap(True)
 
         self.vat_title = QLabel(_("VAT"), self)
         self.vat_title.setObjectName("sectionTitle")
@@ -51,7 +61,9 @@ class TotalsPanel(QFrame):
         column.addLayout(caption_row)
         column.addWidget(self.total_label)
         column.addWidget(self.due_label)
+        column.addWidget(self.discount_label)
         column.addWidget(self.count_label)
+        column.addWidget(self.customer_label)
         column.addSpacing(12)
         column.addWidget(self.vat_title)
         column.addLayout(self.vat_grid)
@@ -68,6 +80,14 @@ class TotalsPanel(QFrame):
         else:
             self.due_label.setText(_("Cash due: {due}").format(due=formatting.money_with_currency(view.cash_due, fmt)))
         self.count_label.setText(_("Items: {count}").format(count=formatting.count(view.item_count, fmt)))
+        discount = view.priced.discount if view.priced is not None else None
+        if discount is None or discount.is_zero():
+            self.discount_label.setText("")
+        else:
+            self.discount_label.setText(_("Discount {amount}").format(amount=formatting.discount(discount, fmt)))
+        self.discount_label.setVisible(bool(self.discount_label.text()))
+        self.customer_label.setText(customer_text(view))
+        self.customer_label.setVisible(view.customer is not None)
         self._show_taxes(view)
 
     def _show_taxes(self, view: BasketView) -> None:
@@ -103,3 +123,16 @@ class TotalsPanel(QFrame):
 
     def clear_change(self) -> None:
         self.change_label.setText("")
+
+
+def customer_text(view: BasketView) -> str:
+    """The identified customer as the till knows them (their card or phone, tier, segment)."""
+    customer = view.customer
+    if customer is None:
+        return ""
+    text = _("Customer: {customer}").format(customer=customer.customer_id)
+    if customer.tier:
+        text += "\n" + _("Tier: {tier}").format(tier=customer.tier)
+    if customer.segment:
+        text += "\n" + _("Segment: {segment}").format(segment=customer.segment)
+    return text

@@ -1,6 +1,9 @@
 """What the customer sees, as plain text, in the store's language (``StoreInfo.locale``), not the
 cashier's: the lines of the sale, the total, and after payment what was paid and the change.
-The same texts feed the customer window and the pole display."""
+The same texts feed the customer window and the pole display.
+
+A line that promotions reduced shows its net, and under it each promotion's name with what it
+took off; "You saved" under the total says what they took off the whole sale."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from decimal import Decimal
 
 from pos.i18n import N_, Translator, translator
 from pos.money import Money
+from pos.pricing.priced import LineDiscount
 from pos.sale import Sale
 from pos.till import BasketView
 from ui import formatting
@@ -19,13 +23,15 @@ CHANGE = N_("Change")
 WELCOME = N_("Welcome!")
 THANK_YOU = N_("Thank you for your purchase!")
 KILOGRAMS = N_("{quantity} kg")
+SAVED = N_("You saved {amount}")
 
 
 @dataclass(frozen=True, slots=True)
 class CustomerLine:
     name: str
     quantity: str  # "2 × 89,90" or "0,350 kg × 32,99"
-    amount: str  # the line's total
+    amount: str  # the line's total (its net after the discounts)
+    discounts: tuple[tuple[str, str], ...] = ()  # (promotion's name, "−89,90") for each discount
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +44,7 @@ class CustomerScreen:
     paid: str = ""  # after payment: "Paid 1 300,00 UAH"
     change: str = ""  # after payment: "Change 65,50 UAH"
     greeting: str = ""  # "Welcome!" before the first line, "Thank you..." after payment
+    saved: str = ""  # "You saved 106,06 UAH" when promotions took something off
     pole_upper: str = ""  # the two lines of a 20-character pole display ("label\tamount")
     pole_lower: str = ""
 
@@ -62,23 +69,35 @@ class CustomerTexts:
             shown = self.word(KILOGRAMS).format(quantity=shown)
         return f"{shown} × {formatting.money(price, self.locale)}"
 
+    def _discounts(self, discounts: tuple[LineDiscount, ...]) -> tuple[tuple[str, str], ...]:
+        return tuple((d.name, formatting.discount(d.amount, self.locale)) for d in discounts if not d.amount.is_zero())
+
+    def _saved(self, discount: Money) -> str:
+        return "" if discount.is_zero() else self.word(SAVED).format(amount=self.money(discount))
+
     def basket(self, view: BasketView) -> CustomerScreen:
-        lines = tuple(
-            CustomerLine(line.product.name, self._quantity(line.quantity, line.product.price, line.product.sold_by_weight),
-                         formatting.money(line.total, self.locale))
-            for line in view.lines if not line.voided
-        )
+        priced = {p.line.line_id: p for p in view.priced.lines} if view.priced is not None else {}
+        lines = []
+        for line in view.lines:
+            if line.voided:
+                continue
+            p = priced.get(line.line_id)
+            lines.append(CustomerLine(
+                line.product.name, self._quantity(line.quantity, line.product.price, line.product.sold_by_weight),
+                formatting.money(p.net if p is not None else line.total, self.locale),
+                self._discounts(p.discounts) if p is not None else ()))
         if not lines:
             return self.welcome()
         total = self.money(view.cash_due)
         last = lines[-1]
-        return CustomerScreen(lines, self.word(TOTAL), total, pole_upper=_row(last.name, last.amount),
+        saved = self._saved(view.priced.discount) if view.priced is not None else ""
+        return CustomerScreen(tuple(lines), self.word(TOTAL), total, saved=saved, pole_upper=_row(last.name, last.amount),
                               pole_lower=_row(self.word(TOTAL), total))
 
     def paid(self, sale: Sale) -> CustomerScreen:
         lines = tuple(
             CustomerLine(line.name, self._quantity(line.quantity, line.unit_price, line.sold_by_weight),
-                         formatting.money(line.total, self.locale))
+                         formatting.money(line.total, self.locale), self._discounts(line.discounts))
             for line in sale.lines if not line.voided
         )
         tendered = sum((p.tendered.amount for p in sale.payments), Decimal(0))
@@ -87,7 +106,7 @@ class CustomerTexts:
         total = self.money(sale.due)
         return CustomerScreen(
             lines, self.word(TOTAL), total, paid=f"{self.word(PAID)} {paid}", change=f"{self.word(CHANGE)} {change}",
-            greeting=self.word(THANK_YOU), pole_upper=_row(self.word(TOTAL), total), pole_lower=_row(self.word(CHANGE), change),
+            greeting=self.word(THANK_YOU), saved=self._saved(sale.discount), pole_upper=_row(self.word(TOTAL), total), pole_lower=_row(self.word(CHANGE), change),
         )
 
     def welcome(self) -> CustomerScreen:

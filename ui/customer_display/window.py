@@ -1,18 +1,19 @@
 """The customer's window: large type, read-only, never takes the keyboard.  It shows a
-``CustomerScreen`` (ui.customer_display.texts) and nothing else."""
+``CustomerScreen`` (ui.customer_display.texts) and nothing else: the latest lines, each with
+its promotions' discounts on rows under it, the total, and what the customer saved."""
 
 from __future__ import annotations
 
 import logging
 
 from ui.customer_display.options import CustomerDisplayOptions
-from ui.customer_display.texts import CustomerScreen
+from ui.customer_display.texts import CustomerLine, CustomerScreen
 from ui.qt import QApplication, QFrame, QGridLayout, QLabel, QRect, Qt, QVBoxLayout, QWidget
 from ui.widgets.elided_label import ElidedLabel
 
 log = logging.getLogger(__name__)
 
-SHOWN_LINES = 8  # the latest lines; a long sale scrolls by itself
+SHOWN_LINES = 8  # rows of the latest lines and their discounts; a long sale scrolls by itself
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LOOK = """
 #customerDisplay { background: #10202b; }
@@ -23,6 +24,8 @@ LOOK = """
 #customerDisplay QLabel#customerTotal { font-size: 64px; font-weight: bold; color: #ffffff; }
 #customerDisplay QLabel#customerChange { font-size: 44px; font-weight: bold; color: #7fe08a; }
 #customerDisplay QLabel#customerGreeting { font-size: 34px; color: #ffd479; }
+#customerDisplay QLabel#customerDiscount { font-size: 20px; color: #7fe08a; }
+#customerDisplay QLabel#customerSaved { font-size: 30px; font-weight: bold; color: #7fe08a; }
 #customerDisplay QFrame#customerRule { background: #34505f; max-height: 2px; }
 """
 
@@ -46,7 +49,9 @@ class CustomerWindow(QWidget):
         self.paid_label = self._label("", "customerPaid", RIGHT)
         self.change_label = self._label("", "customerChange", RIGHT)
         self.greeting_label = self._label("", "customerGreeting", Qt.AlignmentFlag.AlignCenter)
+        self.saved_label = self._label("", "customerSaved", RIGHT)
         self.line_texts: list[tuple[str, str, str]] = []  # what the lines say (for tests and screenshots)
+        self.discount_texts: list[tuple[str, str]] = []  # the discounts shown under them
         rule = QFrame(self)
         rule.setObjectName("customerRule")
         rule.setFixedHeight(2)
@@ -58,6 +63,7 @@ class CustomerWindow(QWidget):
         column.addWidget(rule)
         column.addWidget(self.total_caption)
         column.addWidget(self.total_label)
+        column.addWidget(self.saved_label)
         column.addWidget(self.paid_label)
         column.addWidget(self.change_label)
         column.addWidget(self.greeting_label)
@@ -75,20 +81,30 @@ class CustomerWindow(QWidget):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        shown = screen.lines[-SHOWN_LINES:]
+        shown = latest(screen)
         self.line_texts = [(line.name, line.quantity, line.amount) for line in shown]
-        for row, line in enumerate(shown):
+        self.discount_texts = [d for line in shown for d in line.discounts]
+        row = 0
+        for line in shown:
             name = ElidedLabel(line.name, self, shrink=0.7)  # a long name: a smaller font, then "…"
             self.lines_grid.addWidget(name, row, 0)
             self.lines_grid.addWidget(self._label(line.quantity, "customerQuantity", RIGHT), row, 1)
             self.lines_grid.addWidget(self._label(line.amount, "customerAmount", RIGHT), row, 2)
+            for promotion, amount in line.discounts:
+                row += 1
+                label = ElidedLabel(f"    {promotion}", self, shrink=0.7)
+                label.setObjectName("customerDiscount")
+                self.lines_grid.addWidget(label, row, 0, 1, 2)
+                self.lines_grid.addWidget(self._label(amount, "customerDiscount", RIGHT), row, 2)
+            row += 1
         self.lines_grid.setColumnStretch(0, 1)
         self.total_caption.setText(screen.total_caption)
         self.total_label.setText(screen.total)
         self.paid_label.setText(screen.paid)
         self.change_label.setText(screen.change)
         self.greeting_label.setText(screen.greeting)
-        for label in (self.total_caption, self.paid_label, self.change_label, self.greeting_label):
+        self.saved_label.setText(screen.saved)
+        for label in (self.total_caption, self.saved_label, self.paid_label, self.change_label, self.greeting_label):
             label.setVisible(bool(label.text()))
 
     def place(self, options: CustomerDisplayOptions) -> None:
@@ -108,3 +124,16 @@ class CustomerWindow(QWidget):
                         options.screen, len(screens))
             self.resize(1024, 600)
             self.show()
+
+
+def latest(screen: CustomerScreen) -> tuple[CustomerLine, ...]:
+    """The latest lines whose rows (a line and its discounts) fit ``SHOWN_LINES``; the last
+    line always."""
+    shown: list[CustomerLine] = []
+    rows = 0
+    for line in reversed(screen.lines):
+        rows += 1 + len(line.discounts)
+        if shown and rows > SHOWN_LINES:
+            break
+        shown.append(line)
+    return tuple(reversed(shown))

@@ -1,0 +1,159 @@
+"""Promotions explained where people read them: under each reduced line on the cashier's screen
+(its net in Total, each promotion's name and amount under the name), the basket's discount in
+the totals panel, a gift to scan in the message area, the identified customer, the customer's
+display, and the receipt bytes a (loopback) network printer receives.
+
+The window tests price with the real engine (``pos.pricing.engine.price_basket``) through a
+Till given an in-memory ``PromotionSource``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from hardware.escpos_printer import EscposReceiptPrinter
+from hardware.loopback_printer import LoopbackPrinter
+from pos.basket import Basket, BasketState
+from pos.money import Money
+from pos.pricing.priced import GiftOffer, LineDiscount, PricedBasket, PricedLine
+from pos.pricing.promotion import BuyGet, CustomerFacts, Gift, PercentOff, Promotion, PromotionSet, Scope
+from pos.printing import ReceiptSpooler
+from pos.tender import CashPolicy
+from pos.till import BasketView, Till, TillSettings
+from tests.fakes import CREAM, SHAMPOO, STORE, VITAMINS, MemoryCatalog, MemoryCashiers, MemoryJournal, StepClock, product
+from tests.hardware.escpos_decoder import decode, receipts_in
+from tests.hardware.samples import said
+from ui.basket_model import NAME_COLUMN, TOTAL_COLUMN, BasketTableModel, basket_rows, offers_text
+from ui.customer_display import CustomerDisplayOptions
+from ui.customer_display.texts import CustomerTexts
+from ui.qt import Qt
+from ui.services import TillServices
+
+MILK = replace(product("2001", "Milk 2.5% 1 l", "42.00"), category="Dairy")
+YOGURT = replace(product("2002", "Yogurt strawberry", "27.50"), category="Dairy")
+PROMOTIONS = PromotionSet(promotions=(
+    Promotion("P-DAIRY-10", "Dairy -10 %", PercentOff(Decimal(10)), Scope(categories=frozenset({"Dairy"}))),
+    Promotion("P-SHAMPOO-3FOR2", "Shampoo 3 for 2", BuyGet(2, 1), Scope(products=frozenset({SHAMPOO.code}))),
+    Promotion("P-CREAM-GIFT", "Vitamins with a cream", Gift(VITAMINS.code), Scope(products=frozenset({CREAM.code}))),
+))
+
+
+class InMemoryPromotions:
+    """The till's PromotionSource, holding one set (the SQLite one reads the hub's)."""
+
+    def __init__(self, promotions: PromotionSet) -> None:
+        self.promotions = promotions
+
+    def current(self) -> PromotionSet:
+        return self.promotions
+
+
+def uah(text: str) -> Money:
+    return Money.of(text, "UAH")
+
+
+def promoted_services(journal: MemoryJournal, printer_setting: str, **kw: object) -> TillServices:
+    till = Till(TillSettings(STORE, CashPolicy(Decimal("0.01"))),
+                catalog=MemoryCatalog((SHAMPOO, CREAM, VITAMINS, MILK, YOGURT)), journal=journal, baskets=journal,
+                cashiers=MemoryCashiers(), clock=StepClock(), promotions=InMemoryPromotions(PROMOTIONS))
+    return TillServices(till=till, journal=journal, store=STORE, print_retry_seconds=0.05,
+                        spooler=ReceiptSpooler(journal, journal, EscposReceiptPrinter(printer_setting), STORE),
+                        printer_description="loopback printer", **kw)  # type: ignore[arg-type]
+
+
+# -- the view-models, on a priced basket written by hand ------------------------------------
+def hand_priced_view() -> BasketView:
+    basket = Basket("UAH", datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc))
+    shampoo = basket.add(SHAMPOO, Decimal(3))
+    cream = basket.add(CREAM, Decimal(1))
+    priced = PricedBasket("UAH", (
+        PricedLine(shampoo, (LineDiscount("P-3", "Shampoo 3 for 2", uah("89.90")),)),
+        PricedLine(cream),
+    ), offers=(GiftOffer("P-GIFT", "Vitamins with a cream", VITAMINS.code, 1),))
+    return BasketView(basket.basket_id, BasketState.OPEN, tuple(basket.lines), priced.total, priced.total,
+                      priced.taxes, Decimal(4), priced, CustomerFacts("CARD-0042", tier="gold"))
+
+
+def test_a_reduced_line_shows_its_net_and_each_promotion_under_its_name():
+    rows = basket_rows(hand_priced_view())
+    shampoo, cream = rows
+    assert shampoo.cells[TOTAL_COLUMN] == "179.80" and shampoo.gross == "269.70"
+    assert shampoo.discounts == ("Shampoo 3 for 2  \u221289.90",)
+    assert shampoo.explained_name == "Шампунь Herbal 250 мл\nShampoo 3 for 2  \u221289.90"
+    assert cream.discounts == () and cream.cells[TOTAL_COLUMN] == "54.50" and cream.explained_name == CREAM.name
+
+
+def test_the_table_model_gives_the_name_with_its_discounts_and_says_the_price_before_them(qapp):
+    model = BasketTableModel("uk")
+    model.set_view(hand_priced_view())
+    name = model.index(0, NAME_COLUMN)
+    assert model.data(name) == "Шампунь Herbal 250 мл\nShampoo 3 for 2  \u221289,90"
+    assert "269,70" in model.data(model.index(0, TOTAL_COLUMN), Qt.ItemDataRole.ToolTipRole)
+    assert model.data(model.index(1, NAME_COLUMN)) == CREAM.name
+
+
+def test_a_gift_offer_is_a_sentence_naming_the_product_and_the_promotion():
+    assert offers_text(hand_priced_view()) == "Free gift: 1003 (Vitamins with a cream), scan it to add"
+
+
+def test_the_customers_display_shows_each_discount_and_what_was_saved():
+    screen = CustomerTexts("uk_UA").basket(hand_priced_view())
+    assert screen.lines[0].amount == "179,80" and screen.lines[0].discounts == (("Shampoo 3 for 2", "\u221289,90"),)
+    assert screen.saved == said("You saved {amount}", amount="89,90 UAH")
+
+
+# -- the real window, priced by the engine ----------------------------------------------------
+@pytest.fixture
+def loopback():  # noqa: ANN201
+    with LoopbackPrinter() as printer:
+        yield printer
+
+
+@pytest.fixture
+def promoted_till(open_till, loopback):  # noqa: ANN001, ANN201
+    services = promoted_services(MemoryJournal(), loopback.setting,
+                                 customer_display=CustomerDisplayOptions(enabled=True, geometry=(40, 30, 800, 480)))
+    driver = open_till(services)
+    driver.sign_in("1", "1234")
+    return driver
+
+
+def test_scanned_promotions_are_explained_on_screen_on_the_customers_display_and_on_the_receipt(
+        promoted_till, loopback):
+    till = promoted_till
+    screen = till.window.sale_screen
+    for code in (SHAMPOO.barcode, SHAMPOO.barcode, SHAMPOO.barcode, MILK.barcode, MILK.barcode, YOGURT.barcode):
+        till.scan(code)
+    rows = screen.model.rows
+    assert [r.cells[TOTAL_COLUMN] for r in rows] == ["179.80", "75.60", "24.75"]
+    assert rows[0].discounts == ("Shampoo 3 for 2  \u221289.90",)
+    assert rows[1].discounts == ("Dairy -10 %  \u22128.40",) and rows[2].discounts == ("Dairy -10 %  \u22122.75",)
+    assert screen.totals.discount_label.text() == "Discount \u2212101.05" and screen.totals.discount_label.isVisible()
+    assert till.total_text == "280.15"
+    facing = till.window.customer_facing.window
+    assert facing.discount_texts == [("Shampoo 3 for 2", "\u221289,90"), ("Dairy -10 %", "\u22128,40"),
+                                     ("Dairy -10 %", "\u22122,75")]
+    assert facing.saved_label.text().endswith("101,05 UAH") and facing.total_label.text() == "280,15 UAH"
+
+    till.scan(CREAM.barcode)  # entitles the customer to the vitamins, not in the basket yet
+    assert screen.message.shown_text() == "Free gift: 1003 (Vitamins with a cream), scan it to add"
+    assert screen.table.rowHeight(0) > screen.table.rowHeight(3)  # a line with a promotion under it is higher
+    till.window.session.change(lambda t: t.identify_customer(CustomerFacts("CARD-0042", tier="gold"))).run()
+    till.wait_idle()
+    assert screen.totals.customer_label.text() == "Customer: CARD-0042\nTier: gold"
+    till.scan(VITAMINS.barcode)
+    assert screen.model.rows[-1].cells[TOTAL_COLUMN] == "0.00" and screen.message.shown_text() == ""
+
+    dialog = till.open_dialog(Qt.Key.Key_F12)
+    till.enter(dialog.tendered_field, "500")
+    till.wait_until(lambda: till.window.sale_actions.dialog is None)
+    till.wait_idle()
+    till.wait_until(lambda: b"\x1dV" in loopback.received())
+    printed = decode(receipts_in(loopback.received())[-1]).texts
+    assert any(t.startswith("   Shampoo 3 for 2") and t.endswith("-89,90") for t in printed)
+    assert sum(1 for t in printed if t.startswith("   Dairy -10 %")) == 2
+    assert any(t.startswith("   Vitamins with a cream") and t.endswith("-120,00") for t in printed)
+    assert said("You saved {amount}", amount="221,05 UAH") in [t.strip() for t in printed]
