@@ -16,6 +16,7 @@
     kassa-hub returns [--unreconciled] [--store S]     (unchecked returns: another till's sale, offline)
     kassa-hub tills [--store S] [--json]
     kassa-hub export FILE [--store S] [--hub-url URL]   (a catalog file to seed a till from a USB stick)
+    kassa-hub add-customer / customers / import-customers FILE   (central/customer_commands.py)
 
 The database URL is ``--database`` or else ``$KASSA_HUB_DATABASE``: ``sqlite:///hub.sqlite3``
 or ``postgresql+psycopg://user:password@host/db``.  Every command first brings the schema
@@ -37,6 +38,7 @@ from sqlalchemy import exc as sa_exc
 
 from central.catalog_files import read_catalog_file, rows_from_products
 from central.catalog_import import import_catalog
+from central.customer_commands import add_customer_commands
 from central.database import DATABASE_VARIABLE, HubDatabase, open_hub_database, unavailable
 from central.documents_report import received_z_reports, shift_states
 from central.enrolment import make_enrolment_code, revoke
@@ -283,6 +285,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("file")
     export.add_argument("--store", help="the store whose till is seeded: adds its cashiers (their PIN hashes)")
     export.add_argument("--hub-url", help="the hub's address as the tills know it (default: $KASSA_HUB_URL)")
+    add_customer_commands(command)  # add-customer, customers, import-customers
     return parser
 
 

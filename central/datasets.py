@@ -16,6 +16,10 @@ from typing import Any
 
 from sqlalchemy import Table, select
 
+from central.customer_tables import customer_keys, customers
+from central.customers import DATASET_COLUMNS as CUSTOMER_COLUMNS
+from central.customers import DATASET_FIELDS as CUSTOMER_FIELDS
+from central.customers import dataset_item as customer_item
 from central.database import HubDatabase
 from central.errors import BadRequest, UnknownDataset
 from central.stores import TillIdentity
@@ -64,6 +68,8 @@ DATASETS: dict[str, Dataset] = {
     "cashiers": Dataset(cashiers, ("code", "name", "pin_hash", "active", "deleted", "role"),
                         shape=lambda r: (r[0], r[1], r[2], bool(r[3] and not r[4]), r[4], r[5]), per_store=True),
     "policies": Dataset(policies, ("name", "body", "deleted"), per_store=True),
+    "customers": Dataset(customers, CUSTOMER_FIELDS, columns=CUSTOMER_COLUMNS, shape=customer_item),
+    "customer_keys": Dataset(customer_keys, ("key_id", "key", "deleted")),
 }
 DATASET_NAMES = (*DATASETS, *RESERVED)
 

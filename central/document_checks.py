@@ -21,8 +21,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from central.customer_registrations import read_registration
 from central.stores import TillIdentity
 from central.wire_types import INT_MAX, SEQ_MAX, bad_text_in
+from pos.customers import REGISTRATION_SCHEMA, REGISTRATION_SERIES
 from pos.errors import PosError
 from pos.money import Money, money_sum
 from pos.store_day import forms
@@ -39,6 +41,7 @@ SERIES = {
     forms.SALE_CANCELLED_SCHEMA: "sale_cancelled",
     forms.SHIFT_SCHEMA: "shift",
     forms.Z_REPORT_SCHEMA: "z_report",
+    REGISTRATION_SCHEMA: REGISTRATION_SERIES,  # a customer registered at a till (central/customer_registrations.py)
 }
 NUMBERED = {"return", "cash_movement", "z_report"}
 SHIFT_EVENTS = ("opened", "closed")
@@ -278,4 +281,5 @@ _READERS: dict[str, Callable[[dict[str, Any], TillIdentity], tuple[Any, str, int
     forms.SALE_CANCELLED_SCHEMA: _sale_cancelled,
     forms.SHIFT_SCHEMA: _shift,
     forms.Z_REPORT_SCHEMA: _z_report,
+    REGISTRATION_SCHEMA: read_registration,
 }

@@ -44,6 +44,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from central.batch_storing import first_line, store_batch
+from central.customer_registrations import merge_registration
 from central.database import HubDatabase
 from central.document_checks import Checked, DocumentProblem, check_document
 from central.stores import TillIdentity
@@ -242,6 +243,8 @@ def _insert(conn: Connection, till: TillIdentity, to_insert: list[tuple[Checked,
             continue
         touched.update(_insert_parts(conn, till, c, received))
         answers[c.index] = {"document_id": c.document_id, "status": "accepted"}
+        if c.series == "customer":  # merged by phone number: the answer says how
+            answers[c.index].update(merge_registration(conn, till, c.read, received))
         if flag == SALE_UNKNOWN:
             answers[c.index].update(reason=SALE_UNKNOWN, detail=(
                 f"the hub does not hold sale {c.body.get('original_sale_id')} yet: the return is stored and "

@@ -1,0 +1,127 @@
+"""Customers at the hub: head office adds them, the tills receive only what they need, and a
+customer registered at a till (kassa.customer.v1) is merged by phone number, exactly once."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime, timezone
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from central.customer_tables import customer_registrations, customers
+from central.customers import NewCustomer, customers_from_json, save_customers
+from central.database import HubDatabase
+from central.errors import AdminProblem
+from pos.customers import Registration, phone_key, registration_to_dict
+from tests.central.shop import Shop
+from tests.central.store_day_documents import post, statuses
+
+OLENA = NewCustomer("050 123 45 67", "Olena Kovalenko", card="2900000000017", tier="gold", segment="families",
+                    group="vip", birthday=date(1990, 3, 14), offers=("P-VIP-10",), wishlist=("SHAMPOO-1",))
+
+
+def registration(till: Any, phone: str = "+380671112233", name: str = "Taras Shevchuk", card: str = "") -> dict[str, Any]:
+    r = Registration(uuid.uuid4(), phone, name, card, till.store_id, till.till_id,
+                     datetime(2026, 12, 2, 10, 0, tzinfo=timezone.utc))
+    body = registration_to_dict(r)
+    return {"schema": body["schema"], "document_id": body["registration_id"], "series": "customer", "number": 0,
+            "body": body}
+
+
+def all_customers(hub_db: HubDatabase) -> list[Any]:
+    with hub_db.reading() as conn:
+        return conn.execute(select(customers).order_by(customers.c.name)).all()
+
+
+def test_the_customers_dataset_holds_only_what_a_till_needs(shop: Shop, hub_db: HubDatabase) -> None:
+    till = shop.enrol()
+    save_customers(hub_db, [OLENA], region="UA")
+    [item] = shop.pull(till, "customers")["items"]
+    [key] = shop.pull(till, "customer_keys")["items"]
+    assert set(item) == {"customer_id", "phone_key", "card", "name", "tier", "segment", "group", "birthday", "offers",
+                         "wishlist", "deleted"}
+    assert item["name"] == "Olena K."
+    assert item["birthday"] == "03-14"  # no year
+    assert item["phone_key"] == phone_key("+380501234567", bytes.fromhex(key["key"]))
+    assert "0501234567" not in json.dumps(item) and "Kovalenko" not in json.dumps(item)
+    assert (item["card"], item["tier"], item["segment"], item["group"], item["offers"], item["wishlist"]) == (
+        "2900000000017", "gold", "families", "vip", ["P-VIP-10"], ["SHAMPOO-1"])
+
+
+def test_one_phone_number_is_one_customer_however_it_is_typed(hub_db: HubDatabase) -> None:
+    assert save_customers(hub_db, [OLENA], region="UA") == (1, 0)
+    again = NewCustomer("+38 (050) 123-45-67", "Olena Kovalenko-Shevchuk", tier="platinum")
+    assert save_customers(hub_db, [again], region="UA") == (0, 1)
+    [row] = all_customers(hub_db)
+    assert (row.phone, row.name, row.tier) == ("+380501234567", "Olena Kovalenko-Shevchuk", "platinum")
+
+
+def test_a_card_another_customer_holds_is_refused(hub_db: HubDatabase) -> None:
+    save_customers(hub_db, [OLENA], region="UA")
+    with pytest.raises(AdminProblem, match="card 2900000000017 belongs to another customer"):
+        save_customers(hub_db, [NewCustomer("067 000 11 22", "Ivan P.", card="2900000000017")], region="UA")
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("{}", "a JSON list"),
+    ('[{"phone": "050 123 45 67"}]', "customer 0.name: required text"),
+    ('[{"phone": "050 123 45 67", "name": "A", "bday": "1990-01-01"}]', "unknown field 'bday'"),
+    ('[{"phone": "050 123 45 67", "name": "A", "birthday": "14.03.1990"}]', "customer 0.birthday"),
+    ('[{"phone": "050 123", "name": "A"}]', "too short"),
+    ('[{"phone": "050 123 45 67", "name": "A", "offers": "P1"}]', "customer 0.offers must be a list"),
+])
+def test_an_import_file_with_a_mistake_names_the_customer_and_field(hub_db: HubDatabase, text: str, says: str) -> None:
+    with pytest.raises(AdminProblem, match=says):
+        save_customers(hub_db, customers_from_json(text), region="UA")
+    assert all_customers(hub_db) == []
+
+
+def test_a_registration_at_a_till_is_a_new_customer_with_the_registrations_id(shop: Shop, hub_db: HubDatabase) -> None:
+    till = shop.enrol()
+    sent = registration(till, card="2900000000024")
+    [answer] = post(shop, till, sent)
+    assert answer["status"] == "accepted" and answer["detail"].startswith("new customer")
+    [row] = all_customers(hub_db)
+    assert (row.customer_id, row.phone, row.name, row.card) == (
+        sent["document_id"], "+380671112233", "Taras Shevchuk", "2900000000024")
+    assert shop.pull(till, "customers")["items"][0]["name"] == "Taras S."
+
+
+def test_a_registration_sent_again_is_a_duplicate_and_no_second_customer(shop: Shop, hub_db: HubDatabase) -> None:
+    till = shop.enrol()
+    sent = registration(till)
+    assert statuses(post(shop, till, sent)) == ["accepted"]
+    assert statuses(post(shop, till, sent, sent)) == ["duplicate", "duplicate"]
+    assert len(all_customers(hub_db)) == 1
+
+
+def test_a_registration_of_a_known_phone_joins_that_customer_and_says_so(shop: Shop, hub_db: HubDatabase) -> None:
+    first, second = shop.enrol("T01"), shop.enrol("T02")
+    save_customers(hub_db, [OLENA], region="UA")
+    [answer] = post(shop, first, registration(first, phone="+380501234567", name="Olena K"))
+    assert "joined" in answer["detail"]
+    [other] = post(shop, second, registration(second, phone="+380671112233", card="2900000000031"))
+    [same] = post(shop, first, registration(first, phone="+380671112233", name="Taras S", card="2900000000048"))
+    assert "joined" in same["detail"] and "card 2900000000048 not given" in same["detail"]
+    rows = all_customers(hub_db)
+    assert [(r.phone, r.name, r.card) for r in rows] == [
+        ("+380501234567", "Olena Kovalenko", "2900000000017"), ("+380671112233", "Taras Shevchuk", "2900000000031")]
+    with hub_db.reading() as conn:
+        outcomes = sorted(r.outcome for r in conn.execute(select(customer_registrations)))
+    assert outcomes == ["joined", "joined", "new"]
+
+
+def test_a_registration_that_is_not_one_a_till_makes_is_rejected_naming_why(shop: Shop) -> None:
+    till = shop.enrol()
+    sent = registration(till)
+    sent["body"]["phone"] = "050 123 45 67"
+    bad_id = registration(till)
+    bad_id["document_id"] = str(uuid.uuid4())
+    other_till = registration(till)
+    other_till["body"]["till_id"] = "T99"
+    answers = post(shop, till, sent, bad_id, other_till)
+    assert statuses(answers) == ["rejected:schema", "rejected:schema", "rejected:wrong_till"]
+    assert "phone" in answers[0]["detail"]
