@@ -50,6 +50,8 @@ class CustomerRecord:
     card: str = ""
     personal_offers: tuple[str, ...] = ()
     wishlist: tuple[str, ...] = ()  # product codes this store carries
+    wishlist_names: tuple[str, ...] = ()  # their names, in the same order
+    offer_names: tuple[str, ...] = ()  # the personal offers' promotion names the till knows
     points_balance: int = 0
     balance_version: str = ""
     registered_here: bool = False

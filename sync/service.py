@@ -18,6 +18,7 @@ from pos.errors import StorageProblem
 from sync.errors import SyncError
 from sync.hub_client import HubClient, RetryPolicy
 from sync.link import LinkMonitor, SyncStatus
+from sync.customer_pull import pull_customers
 from sync.pull import CatalogPuller, PullOutcome
 from sync.push import FAILURES_BEFORE_ISOLATING, Failure, PushOutcome, SalePusher, failure_kind
 
@@ -81,6 +82,7 @@ class TillSync:
     def pull(self) -> PullOutcome | SyncError:
         try:
             outcome = self.puller.pull()
+            pull_customers(self.client, self.db, page_size=self.config.pull_page_size)  # local_db/customers.py
         except SyncError as error:
             log.warning("pull failed, the catalog stays as it was: %s", error)
             self.monitor.failed(error)
