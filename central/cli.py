@@ -16,6 +16,7 @@
     kassa-hub returns [--unreconciled] [--store S]     (unchecked returns: another till's sale, offline)
     kassa-hub tills [--store S] [--json]
     kassa-hub export FILE [--store S] [--hub-url URL]   (a catalog file to seed a till from a USB stick)
+    kassa-hub make-codes / add-code / promo-codes [--conflicts]   (promo codes: central/promo_codes_cli.py)
     kassa-hub add-customer / customers / import-customers FILE   (central/customer_commands.py)
 
 The database URL is ``--database`` or else ``$KASSA_HUB_DATABASE``: ``sqlite:///hub.sqlite3``
@@ -46,6 +47,7 @@ from central.errors import AdminProblem, HubError
 from central.sales_report import gaps, received_sales
 from central.status_page import STATUS_PASSWORD_VARIABLE, STATUS_USER, check_password
 from central.policies import remove_policy, set_policy
+from central.promo_codes_cli import add_promo_code_commands
 from central.reconciling import reconcile_waiting, unchecked_returns
 from central.stores import ROLES, TillIdentity, add_cashier, add_store
 from central.tills_report import as_json as tills_json
@@ -285,6 +287,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("file")
     export.add_argument("--store", help="the store whose till is seeded: adds its cashiers (their PIN hashes)")
     export.add_argument("--hub-url", help="the hub's address as the tills know it (default: $KASSA_HUB_URL)")
+    add_promo_code_commands(command)
     add_customer_commands(command)  # add-customer, customers, import-customers
     return parser
 

@@ -22,8 +22,11 @@ from central.customers import DATASET_FIELDS as CUSTOMER_FIELDS
 from central.customers import dataset_item as customer_item
 from central.database import HubDatabase
 from central.errors import BadRequest, UnknownDataset
+from central.promo_codes import DATASET_COLUMNS as PROMO_CODE_COLUMNS
+from central.promo_codes import DATASET_FIELDS as PROMO_CODE_FIELDS
+from central.promo_codes import shape_item as promo_code_item
 from central.stores import TillIdentity
-from central.tables import barcodes, cashiers, policies, prices, products, taxes
+from central.tables import barcodes, cashiers, policies, prices, products, promo_codes, taxes
 from central.versions import current_version
 from pos.money import exponent
 
@@ -68,6 +71,7 @@ DATASETS: dict[str, Dataset] = {
     "cashiers": Dataset(cashiers, ("code", "name", "pin_hash", "active", "deleted", "role"),
                         shape=lambda r: (r[0], r[1], r[2], bool(r[3] and not r[4]), r[4], r[5]), per_store=True),
     "policies": Dataset(policies, ("name", "body", "deleted"), per_store=True),
+    "promo_codes": Dataset(promo_codes, PROMO_CODE_FIELDS, columns=PROMO_CODE_COLUMNS, shape=promo_code_item),
     "customers": Dataset(customers, CUSTOMER_FIELDS, columns=CUSTOMER_COLUMNS, shape=customer_item),
     "customer_keys": Dataset(customer_keys, ("key_id", "key", "deleted")),
 }

@@ -277,3 +277,40 @@ z_reports = Table(
     Column("received_at", UtcDateTime, nullable=False),
     UniqueConstraint("store_id", "till_id", "z_number"),
 )
+
+
+# -- promo codes (central/promo_codes.py; the tills pull them as the promo_codes dataset) ---------
+# A code unlocks promotions (their ids, JSON list) under its rules; ``uses`` and ``customer_uses``
+# (JSON {customer_id: n}) count every use recorded from stored sales, conflicts included.  A
+# personal code keeps only argon2id hashes of the customer's phone number (E.164) and its PIN.
+promo_codes = _versioned(
+    "promo_codes",
+    Column("code", String(32), primary_key=True),  # normalised: upper case letters and digits
+    Column("promotion_ids", Text, nullable=False),
+    Column("starts", String(19)),  # the store's local time, ISO, naive; NULL: from always
+    Column("ends", String(19)),  # excluded; NULL: never ends
+    Column("minimum", String(24)),  # a decimal as text: the basket before promotions; NULL: none
+    Column("uses_allowed", Integer),  # 1: one-time; NULL: unlimited
+    Column("per_customer", Integer),  # NULL: no limit per customer
+    Column("phone_hash", String(200), nullable=False, server_default=""),
+    Column("pin_hash", String(200), nullable=False, server_default=""),
+    Column("uses", Integer, nullable=False, server_default="0"),
+    Column("customer_uses", Text, nullable=False, server_default="{}"),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Each use of a code by a stored sale, exactly once (the sale's own transaction); ``conflict``
+# says why it went past the code's rules (two tills offline, a code the hub does not know).
+promo_code_uses = Table(
+    "promo_code_uses", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),  # arrival order
+    Column("code", String(32), nullable=False, index=True),
+    Column("sale_id", String(36), nullable=False),
+    Column("store_id", String(64), nullable=False),
+    Column("till_id", String(64), nullable=False),
+    Column("customer_id", String(64), nullable=False),
+    Column("used_at", UtcDateTime, nullable=False),  # the till's completion time
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("conflict", String(300)),
+    UniqueConstraint("sale_id", "code"),
+)

@@ -45,6 +45,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
+from local_db.promo_codes import apply_promo_codes, discard_staged_promo_codes, stage_promo_codes
 from local_db.promotions import apply_promotions, discard_staged_promotions, stage_promotions
 from local_db.reference_data import DATASETS, Applied, Cursor, ReferenceData, Resume, Staging
 from pos.errors import PosError
@@ -54,14 +55,16 @@ from pos.store_day.roles import Role
 from sync import answers
 from sync.errors import BadAnswer, RequestRefused, SyncError
 from sync.hub_client import HubClient
+from sync.promo_code_rows import promo_code_row
 from sync.promotion_rows import promotion_row
 
 log = logging.getLogger(__name__)
 
 # Datasets a hub older than this till may not have: its 404 unknown_dataset leaves them as they
 # were instead of failing the whole pull (hubs are upgraded before their tills, but not always).
-NEWER_DATASETS = frozenset({"policies", "promotions"})
+NEWER_DATASETS = frozenset({"policies", "promotions", "promo_codes"})
 PULLED = (*DATASETS, "promotions")  # promotions are staged and applied apart (local_db.promotions)
+PULLED = (*PULLED, "promo_codes")  # so are promo codes (local_db.promo_codes)
 
 STAGE_ROWS = 40_000  # rows of one dataset staged in one transaction (a fraction of a second)
 
@@ -152,6 +155,8 @@ class CatalogPuller:
             start = {d: points.get(d, Resume(Cursor("0", "0"))) for d in self.datasets}
             if "promotions" in start and not start["promotions"].staged:
                 discard_staged_promotions(self.data.db)  # left by a pull whose cursor was thrown away
+            if "promo_codes" in start and not start["promo_codes"].staged:
+                discard_staged_promo_codes(self.data.db)
             resumed = sorted(d for d, point in start.items() if point.staged)
             if resumed:
                 log.info("resuming the unfinished pull of %s", ", ".join(resumed))
@@ -170,6 +175,9 @@ class CatalogPuller:
                                     "keeps the rules it has; upgrade the hub", self.client.base_url, d)
             moved = {d: done[d][0] if d in done else point.cursor for d, point in start.items()}
             items = {d: done[d][1] if d in done else 0 for d in self.datasets}
+            codes = moved.pop("promo_codes", None)  # applied with this till's uses the hub's counts now include
+            if codes is not None and ("promo_codes" in done or start["promo_codes"].staged):
+                apply_promo_codes(self.data.db, codes, started)
             promotions = moved.pop("promotions", None)
             if promotions is not None and ("promotions" in done or start["promotions"].staged):
                 apply_promotions(self.data.db, promotions, started)  # first: a restart between pulls the rest again
@@ -224,6 +232,8 @@ class CatalogPuller:
                complete: bool = False) -> None:
         if dataset == "promotions":
             stage_promotions(self.data.db, batch, cursor=last, complete=complete, origin=self._origin)
+        elif dataset == "promo_codes":
+            stage_promo_codes(self.data.db, batch, cursor=last, complete=complete, origin=self._origin)
         else:
             staging.stage(dataset, batch, cursor=last, complete=complete)
 
@@ -233,6 +243,8 @@ class CatalogPuller:
         try:
             if dataset == "promotions":  # each kept as it came, with the dataset version it came with
                 return [promotion_row(item, page.cursor) for item in page.items]
+            if dataset == "promo_codes":
+                return [promo_code_row(item) for item in page.items]
             make = ROWS[dataset]
             return [make(item) for item in page.items]
         except ValueError as error:
