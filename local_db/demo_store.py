@@ -1,10 +1,11 @@
 """The demo store: VAT rates, a generated catalog and its people (a cashier, a senior cashier
-and a manager, who approves what the others may not do alone), for `kassa demo`, the
-benchmarks and tests."""
+and a manager, who approves what the others may not do alone), and its promotions
+(``pos.demo_promotions``), for `kassa demo`, the benchmarks and tests."""
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from sqlalchemy import exc as sa_exc
 
@@ -12,7 +13,9 @@ from local_db.cashiers import add_cashier
 from local_db.catalog import load_products, product_count
 from local_db.database import Database
 from local_db.problems import explain
+from local_db.promotions import load_promotions
 from pos.demo_catalog import DEMO_VAT_RATES, generate_catalog
+from pos.demo_promotions import demo_promotions
 from pos.store_day.roles import Role
 
 log = logging.getLogger(__name__)
@@ -21,10 +24,12 @@ DEMO_CASHIERS = (("1", "Olena", "1234", Role.CASHIER), ("2", "Rashad", "4321", R
                  ("9", "Iryna (manager)", "9999", Role.MANAGER))
 
 
-def create_demo_store(db: Database, items: int = 5000, *, seed: int = 42, currency: str = "UAH") -> bool:
+def create_demo_store(db: Database, items: int = 5000, *, seed: int = 42, currency: str = "UAH",
+                      promotions: bool = False, today: date | None = None) -> bool:
     """Fill an empty database with the demo store.  Does nothing to a database that has
     products already (it only adds a demo cashier that is missing); returns True when it
-    loaded the catalog."""
+    loaded the catalog.  With ``promotions`` (``kassa demo``; tests and tools that check
+    catalog prices leave them out) also :func:`load_demo_promotions`."""
     loaded = False
     if product_count(db) == 0:
         load_products(db, generate_catalog(items, seed=seed, currency=currency), DEMO_VAT_RATES)
@@ -33,7 +38,29 @@ def create_demo_store(db: Database, items: int = 5000, *, seed: int = 42, curren
     for code, name, pin, role in DEMO_CASHIERS:
         if not _has_cashier(db, code):
             add_cashier(db, code, name, pin, role=role)
+    if promotions and currency == "UAH":  # the demo's amounts are hryvnias
+        load_demo_promotions(db, today or date.today())
     return loaded
+
+
+def load_demo_promotions(db: Database, today: date) -> bool:
+    """The demo's promotions, their date windows around ``today`` (those already held that
+    did not change stay as they are), unless a hub has sent this till its own (then they are
+    the hub's to change).  True when it loaded them."""
+    if _pulled_promotions(db):
+        return False
+    count = load_promotions(db, demo_promotions(today), version="demo")
+    log.info("the demo's %d promotions loaded for %s", count, today.isoformat())
+    return True
+
+
+def _pulled_promotions(db: Database) -> bool:
+    """Has a hub ever sent this till its promotions (then they are the hub's to change)?"""
+    try:
+        with db.lookup() as conn:
+            return conn.exec_driver_sql("SELECT 1 FROM sync_cursors WHERE dataset = 'promotions'").first() is not None
+    except sa_exc.SQLAlchemyError as error:
+        raise explain(error, path=db.path, doing="reading where the promotions come from") from error
 
 
 def _has_cashier(db: Database, code: str) -> bool:

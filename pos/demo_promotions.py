@@ -60,7 +60,7 @@ def demo_promotions(today: date) -> list[dict[str, Any]]:
         p("P-CHOCOLATE-10", "Roshen and Milka: 10.00 off", "amount_off", amount="10.00",
           scope={"brands": ["Roshen", "Milka"]}),
         p("P-JACOBS-249", "Jacobs ground coffee for 249.00", "fixed_price", price="249.00",
-          scope={"products": [JACOBS_COFFEE]}, days=(0, 7)),
+          scope={"products": [JACOBS_COFFEE]}, days=(-1, 7)),
         p("P-FRUIT-5KG", "Fruit and deli: 5.00 off a kilogram", "amount_off", amount="5.00",
           scope={"categories": ["Fruit, vegetables and deli"]}),
         # -- mix and match ------------------------------------------------------------------------
@@ -117,6 +117,6 @@ def demo_promotions(today: date) -> list[dict[str, Any]]:
         p("P-CODE-PERFUME-500", "Perfume code: 500.00 off 3000.00", "spend_threshold", spend="3000.00",
           amount_off="500.00", scope={"categories": ["Perfume"]}, validity={"needs_code": True}),
         p("P-CODE-HAIR-2FOR1", "Hair code: second hair product free", "buy_get", buy=1, get=1,
-          scope={"categories": ["Hair care"]}, validity={"needs_code": True}, days=(0, 3)),
+          scope={"categories": ["Hair care"]}, validity={"needs_code": True}, days=(-1, 3)),
     ]
     return items

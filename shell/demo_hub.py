@@ -1,6 +1,8 @@
 """The demo store's own hub: a ``kassa-hub`` process on loopback with a SQLite database in
-the demo folder, loaded with the same demo catalog and cashiers as the till, so a newcomer
-sees sales arrive, stops the hub, keeps selling, starts it again and sees the queue drain.
+the demo folder, loaded with the same demo catalog and cashiers as the till, and the demo's
+promotions (``pos.demo_promotions``, through ``kassa-hub set-promotions``; their date windows
+moved to the day at the first demo start of each day), so a newcomer sees sales arrive and
+discounts at the till, stops the hub, keeps selling, starts it again and sees the queue drain.
 
 The hub is run as a separate process (``python -m central.cli``): the till never imports
 the hub's code, and a till installed without the ``hub`` extra still runs its demo offline.
@@ -8,6 +10,8 @@ the hub's code, and a till installed without the ``hub`` extra still runs its de
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import signal
 import socket
@@ -15,13 +19,17 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import httpx
 
+from pos.demo_promotions import demo_promotions
 from pos.errors import PosError
 from pos.i18n import N_
 from shell.hub_watchdog import alive
+
+log = logging.getLogger(__name__)
 
 DEMO_HUB_PORT = 8765
 STARTUP_SECONDS = 20.0
@@ -55,6 +63,7 @@ class DemoHub:
         self.database = folder / "hub.sqlite3"
         self.pid_file = folder / "hub.pid"
         self.log_file = folder / "hub.log"
+        self.promotions_file = folder / "promotions.json"  # the set last given to the hub
         self._process: subprocess.Popen | None = None
 
     @property
@@ -81,8 +90,10 @@ class DemoHub:
         return done.stdout.strip()
 
     def prepare(self, store_id: str, store_name: str, items: int) -> bool:
-        """Create the hub's database with the demo catalog and cashiers, once; True if it did."""
+        """Create the hub's database with the demo catalog, cashiers and promotions, once; True
+        if it did.  An existing one gets the promotions of the day (``promotions``)."""
         if self.database.exists():
+            self.promotions(date.today())
             return False
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -95,6 +106,29 @@ class DemoHub:
         except DemoHubProblem:
             self.database.unlink(missing_ok=True)
             raise
+        self.promotions_file.unlink(missing_ok=True)  # the set given to an earlier hub database
+        self.promotions(date.today())
+        return True
+
+    def promotions(self, today: date) -> bool:
+        """Give the hub the demo's promotions with their windows around ``today``, once a day
+        (an unchanged definition keeps its version at the hub, so the till pulls only what
+        moved).  A hub that cannot take them is only logged: the demo goes on without them.
+        True when the hub took them."""
+        definitions = demo_promotions(today)
+        text = json.dumps(definitions, ensure_ascii=False, indent=1)
+        try:
+            if self.promotions_file.read_text(encoding="utf-8") == text:
+                return False
+        except OSError:
+            pass
+        try:
+            self.promotions_file.write_text(text, encoding="utf-8")
+            self._hub("set-promotions", str(self.promotions_file), "--full")
+        except (OSError, DemoHubProblem) as problem:
+            self.promotions_file.unlink(missing_ok=True)  # tried again at the next start
+            log.warning("the demo hub did not take the demo's promotions: %s", problem)
+            return False
         return True
 
     def enrolment_code(self, store_id: str, till_id: str) -> str:

@@ -32,6 +32,7 @@ from local_db.journal import SqlJournal
 from local_db.outbox import SqlOutbox
 from local_db.private_files import private_folder, tighten
 from local_db.problems import DatabaseInUse
+from local_db.promotions import SqlPromotions
 from pos.ports import ReceiptPrinter
 from pos.receipt import StoreInfo
 from pos.sign_in_policy import SignInRules
@@ -165,6 +166,11 @@ class OpenTill:
     @cached_property
     def catalog(self) -> SqlCatalog:
         return SqlCatalog(self.db)
+
+    @cached_property
+    def promotions(self) -> SqlPromotions:
+        """The promotions the till holds (pulled from the hub), read at each new sale."""
+        return SqlPromotions(self.db, self.settings.store.currency)
 
     @cached_property
     def printer(self) -> ReceiptPrinter:

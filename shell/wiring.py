@@ -102,6 +102,7 @@ def window_services(till: OpenTill, clock: Clock | None = None) -> TillServices:
         cashiers=cashiers,
         clock=clock,
         day=day,
+        promotions=till.promotions,  # a new sale takes the set held then; an open one keeps its own
     )
     return TillServices(
         till=use_case,
