@@ -156,3 +156,21 @@ class SaleForReturnAnswer(BaseModel):
     returned: list[ReturnedLineAnswer] = Field(description="per sold line, what every till's returns took back")
     refunded: list[RefundedPaymentAnswer] = Field(description="per payment of the sale, what those returns paid back "
                                                               "to it (refunds naming it as their original payment)")
+
+
+# -- head office's promotions (PUT /v1/promotions) ----------------------------------------------
+class ProblemsBody(ErrorBody):
+    problems: list[str] = Field(default_factory=list, description=(
+        "bad_definitions: every problem, one line each naming the promotion and the field"))
+
+
+class PromotionVersion(BaseModel):
+    id: str
+    version: Version
+
+
+class PromotionsAnswer(BaseModel):
+    saved: list[PromotionVersion] = Field(description="new or changed definitions, each with its new version")
+    unchanged: list[str] = Field(description="definitions the hub had already, exactly: their versions stay")
+    removed: list[PromotionVersion] = Field(description="with full=true: the stored promotions the list lacked")
+    hub_time: str

@@ -30,6 +30,7 @@ from central.documents_intake import MAX_DOCUMENTS, Envelope, receive_documents
 from central.documents_report import returned_of_sale
 from central.enrolment import enrol, till_for_credential
 from central.errors import HubError, TooLarge
+from central.promotions_api import add_promotions_api
 from central.sale_lookup import sale_for_return
 from central.sales_intake import MAX_SALES, receive_batch
 from central.status_page import add_status_page
@@ -45,8 +46,9 @@ def hub_time() -> str:
     return datetime.now(timezone.utc).isoformat()
 
 
-def create_app(database_url: str, *, status_password: str | None = None) -> FastAPI:
-    """The hub's app; ``status_password`` turns on the status page (central/status_page.py)."""
+def create_app(database_url: str, *, status_password: str | None = None, admin_token: str | None = None) -> FastAPI:
+    """The hub's app; ``status_password`` turns on the status page (central/status_page.py),
+    ``admin_token`` head office's API (``PUT /v1/promotions``, central/promotions_api.py)."""
     app = FastAPI(title="Kassa hub", version=API_VERSION,
                   description="The chain's central system: tills push sales and pull reference data.")
     app.state.db = connect(database_url)
@@ -54,6 +56,7 @@ def create_app(database_url: str, *, status_password: str | None = None) -> Fast
     _add_error_handlers(app)
     _add_routes(app)
     add_status_page(app, status_password)
+    add_promotions_api(app, admin_token)
     return app
 
 

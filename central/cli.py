@@ -1,6 +1,7 @@
 """``kassa-hub``: run the hub and administer it.
 
     kassa-hub serve --database URL [--host 127.0.0.1 --port 8700] [--status-page]
+                    ($KASSA_HUB_ADMIN_TOKEN set: head office's PUT /v1/promotions is on)
     kassa-hub migrate --database URL
     kassa-hub add-store --store S --name NAME
     kassa-hub import-catalog FILE [--full]          (CSV or JSON)
@@ -16,6 +17,7 @@
     kassa-hub returns [--unreconciled] [--store S]     (unchecked returns: another till's sale, offline)
     kassa-hub tills [--store S] [--json]
     kassa-hub export FILE [--store S] [--hub-url URL]   (a catalog file to seed a till from a USB stick)
+    kassa-hub set-promotions FILE.json [--full] / promotions / remove-promotion ID   (central/promotions_cli.py)
     kassa-hub make-codes / add-code / promo-codes [--conflicts]   (promo codes: central/promo_codes_cli.py)
     kassa-hub add-customer / customers / import-customers FILE   (central/customer_commands.py)
 
@@ -47,6 +49,8 @@ from central.errors import AdminProblem, HubError
 from central.sales_report import gaps, received_sales
 from central.status_page import STATUS_PASSWORD_VARIABLE, STATUS_USER, check_password
 from central.policies import remove_policy, set_policy
+from central.promotions_api import ADMIN_TOKEN_VARIABLE, check_admin_token
+from central.promotions_cli import add_promotion_commands
 from central.promo_codes_cli import add_promo_code_commands
 from central.reconciling import reconcile_waiting, unchecked_returns
 from central.stores import ROLES, TillIdentity, add_cashier, add_store
@@ -68,7 +72,9 @@ def _serve(db: HubDatabase, args: argparse.Namespace) -> None:
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         raise SystemExit("kassa-hub: --ssl-certfile and --ssl-keyfile go together")
     password = check_password(os.environ.get(STATUS_PASSWORD_VARIABLE)) if args.status_page else None
-    uvicorn.run(create_app(args.database, status_password=password), host=args.host, port=args.port,
+    admin_token = check_admin_token(os.environ.get(ADMIN_TOKEN_VARIABLE))
+    uvicorn.run(create_app(args.database, status_password=password, admin_token=admin_token),
+                host=args.host, port=args.port,
                 log_level=args.log_level, access_log=args.access_log, ssl_certfile=args.ssl_certfile,
                 ssl_keyfile=args.ssl_keyfile, timeout_graceful_shutdown=5)
 
@@ -287,6 +293,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("file")
     export.add_argument("--store", help="the store whose till is seeded: adds its cashiers (their PIN hashes)")
     export.add_argument("--hub-url", help="the hub's address as the tills know it (default: $KASSA_HUB_URL)")
+    add_promotion_commands(command)  # set-promotions, promotions, remove-promotion
     add_promo_code_commands(command)
     add_customer_commands(command)  # add-customer, customers, import-customers
     return parser

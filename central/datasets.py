@@ -6,6 +6,8 @@ page's last row.  Because versions commit in order (see ``central.versions``), a
 resumes from ``cursor`` never misses a change.  Products, barcodes, prices and taxes are
 the chain's; cashiers (with their role) and policies (the store's day rules head office
 sets: ``pos.store_day.policies``) are per store: a till reads its own store's only.
+Promotions (``kassa.promotion.v1`` definitions, central/promotions.py) go to every till:
+the engine checks a promotion's stores itself.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from central.customers import DATASET_FIELDS as CUSTOMER_FIELDS
 from central.customers import dataset_item as customer_item
 from central.database import HubDatabase
 from central.errors import BadRequest, UnknownDataset
+from central.promotion_tables import promotions
+from central.promotions import DATASET_COLUMNS as PROMOTION_COLUMNS
+from central.promotions import DATASET_FIELDS as PROMOTION_FIELDS
+from central.promotions import dataset_item as promotion_item
 from central.promo_codes import DATASET_COLUMNS as PROMO_CODE_COLUMNS
 from central.promo_codes import DATASET_FIELDS as PROMO_CODE_FIELDS
 from central.promo_codes import shape_item as promo_code_item
@@ -31,7 +37,7 @@ from central.versions import current_version
 from pos.money import exponent
 
 MAX_PAGE = 5000
-RESERVED = ("promotions", "loyalty")  # answered with no items until their issue
+RESERVED = ("loyalty",)  # answered with no items until their issue
 
 
 def _amount(minor: int, currency: str) -> str:
@@ -71,6 +77,7 @@ DATASETS: dict[str, Dataset] = {
     "cashiers": Dataset(cashiers, ("code", "name", "pin_hash", "active", "deleted", "role"),
                         shape=lambda r: (r[0], r[1], r[2], bool(r[3] and not r[4]), r[4], r[5]), per_store=True),
     "policies": Dataset(policies, ("name", "body", "deleted"), per_store=True),
+    "promotions": Dataset(promotions, PROMOTION_FIELDS, columns=PROMOTION_COLUMNS, shape=promotion_item),
     "promo_codes": Dataset(promo_codes, PROMO_CODE_FIELDS, columns=PROMO_CODE_COLUMNS, shape=promo_code_item),
     "customers": Dataset(customers, CUSTOMER_FIELDS, columns=CUSTOMER_COLUMNS, shape=customer_item),
     "customer_keys": Dataset(customer_keys, ("key_id", "key", "deleted")),

@@ -43,14 +43,16 @@ def _message(message: str, **fields: object) -> str:
 
 
 def check_definitions(defs: Sequence[Definition], *, product_exists: Exists, brand_exists: Exists,
-                      category_exists: Exists, alongside: Iterable[Definition] = ()) -> list[str]:
+                      category_exists: Exists, alongside: Iterable[Definition] = (),
+                      ids: Iterable[str] | None = None) -> list[str]:
     """Every problem of ``defs`` as one sentence each (none: they may be stored).  ``alongside``:
     the definitions already stored that stay (those with an id in ``defs`` are replaced by it),
-    checked for overlaps with ``defs``."""
+    checked for overlaps with ``defs``.  ``ids``: every id given, the unreadable definitions'
+    too, for the duplicate check (default: the ids of ``defs``)."""
     problems: list[str] = []
     counted: dict[str, int] = {}
-    for d in defs:
-        counted[_id(d)] = counted.get(_id(d), 0) + 1
+    for i in (_id(d) for d in defs) if ids is None else ids:
+        counted[i] = counted.get(i, 0) + 1
     problems += [_message(DUPLICATE, promotion=i, field="id") for i, n in counted.items() if n > 1]
     for d in defs:
         problems += _unknown_names(d, product_exists, brand_exists, category_exists)
