@@ -1,0 +1,104 @@
+"""The store menu's promo code entry (F10, K): type or scan a code; it unlocks its promotions
+and the basket is repriced, or the dialog says exactly why not.  A personal code asks the
+customer's phone number and PIN in the same dialog.  The codes already applied are listed,
+each removable, with a note for any whose minimum the basket no longer reaches (the code is
+dropped when payment starts: ``pos.pricing.code_desk``).
+
+Every call runs on the till worker (the desk and its SQLite book); the UI thread only shows."""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING
+
+from local_db.journal import SqlJournal
+from local_db.promo_codes import SqlPromoCodeBook
+from pos.i18n import _
+from pos.pricing.code_desk import PromoCodeBook, PromoCodeDesk
+from pos.pricing.codes import BasketBelowMinimum, CodeEntry, UsesHere
+from pos.till import Till, TillResult
+from ui.errors import describe_problem
+from ui.promo_codes.dialog import CodesNow, PromoCodeDialog
+
+if TYPE_CHECKING:
+    from ui.sale_actions import SaleActions
+
+_DESKS: weakref.WeakKeyDictionary[Till, PromoCodeDesk] = weakref.WeakKeyDictionary()
+
+
+class NoBook:
+    """A till without a database of its own (tests' fakes): every code is unknown."""
+
+    def entry(self, code: str) -> CodeEntry | None:
+        return None
+
+    def uses_here(self, code: str, customer_id: str = "") -> UsesHere:
+        return UsesHere()
+
+    def matches(self, secret_hash: str, secret: str) -> bool:
+        return False
+
+
+def desk_of(actions: SaleActions, till: Till) -> PromoCodeDesk:
+    """The till's one desk (it keeps the open sale's wrong PIN count); on the till worker."""
+    desk = _DESKS.get(till)
+    if desk is None:
+        journal = actions.session.services.journal
+        book: PromoCodeBook = (SqlPromoCodeBook(journal.db, till.settings.store.currency)
+                               if isinstance(journal, SqlJournal) else NoBook())
+        desk = _DESKS[till] = PromoCodeDesk(till, book)
+    return desk
+
+
+def _now(desk: PromoCodeDesk) -> CodesNow:
+    return CodesNow(desk.applied(), desk.unmet())
+
+
+def enter_code(actions: SaleActions) -> None:
+    """Open the promo code dialog over the sale screen."""
+    def opened(now: CodesNow) -> None:
+        if actions.dialog is not None:
+            return
+        dialog = PromoCodeDialog(now, apply=lambda code, phone, pin: apply_code(actions, code, phone, pin),
+                                 remove=lambda code: remove_code(actions, code), parent=actions.window)
+        actions.open_dialog(dialog)
+
+    actions.session.query(lambda till, _journal: _now(desk_of(actions, till))).success(opened).failure(
+        actions.problem).run()
+
+
+def apply_code(actions: SaleActions, code: str, phone: str, pin: str):  # type: ignore[no-untyped-def]
+    """The op that applies ``code``; on success the sale screen says which code was applied."""
+    codes: list[tuple[str, ...]] = []  # written on the worker, read after the op is done
+
+    def work(till: Till) -> TillResult:
+        result = desk_of(actions, till).apply(code, phone=phone, pin=pin)
+        codes.append(till.promo_codes)
+        return result
+
+    def applied(_result: TillResult) -> None:
+        shown = ", ".join(codes[-1]) if codes else ""
+        actions.screen.message.show_notice(_("Promo code applied. Codes on this sale: {codes}").format(codes=shown))
+
+    return actions.session.change(work).announce(applied)
+
+
+def remove_code(actions: SaleActions, code: str):  # type: ignore[no-untyped-def]
+    def work(till: Till) -> TillResult:
+        return desk_of(actions, till).remove(code)
+
+    def removed(_result: TillResult) -> None:
+        actions.screen.message.show_notice(_("Promo code {code} removed from the sale.").format(code=code))
+
+    return actions.session.change(work).announce(removed)
+
+
+def unmet_notes(problems: tuple[BasketBelowMinimum, ...]) -> str:
+    """What the screen says of codes whose minimum the basket no longer reaches."""
+    return " ".join(describe_problem(p) + " " + _("It is dropped when payment starts.") for p in problems)
+
+
+def drop_unmet_codes(till: Till, actions: SaleActions) -> tuple[BasketBelowMinimum, ...]:
+    """For the payment step (on the till worker): drop the codes whose minimum is not met."""
+    dropped, _result = desk_of(actions, till).drop_unmet()
+    return dropped
