@@ -1,0 +1,87 @@
+"""F10, C on the real window over a real till file: a customer found by phone number is the
+sale's customer and their name, tier and wishlist are on screen; one registered offline is
+queued for the hub and identified at once; Forget takes the customer off the sale."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from local_db.customers import CUSTOMERS, KEYS, apply_customer_page
+from local_db.outbox import SqlOutbox
+from pos.customers import phone_key
+from tests.ui.driver import TillDriver
+from tests.ui.sale_control.shop import FIRST, SECOND, database, open_shop
+from ui.customers.dialog import CustomerDialog
+from ui.qt import QLineEdit, QPushButton, Qt
+
+KEY = bytes(range(32))
+
+
+def with_olena(path) -> None:  # noqa: ANN001
+    db = database(path)
+    now = datetime(2026, 12, 2, tzinfo=UTC)
+    apply_customer_page(db, KEYS, [{"key_id": 1, "key": KEY.hex(), "deleted": False}], cursor="1", snapshot="2",
+                        pulled_at=now)
+    apply_customer_page(db, CUSTOMERS, [{
+        "customer_id": "c-olena", "phone_key": phone_key("+380501234567", KEY), "card": "2900000000017",
+        "name": "Olena K.", "tier": "gold", "segment": "families", "group": "vip", "birthday": "12-02",
+        "offers": [], "wishlist": [SECOND.code, "NOT-IN-THIS-STORE"], "deleted": False}], cursor="2", snapshot="2",
+        pulled_at=now)
+    db.close()
+
+
+def customer_dialog(till: TillDriver) -> CustomerDialog:
+    menu = till.open_dialog(Qt.Key.Key_F10)
+    till.press(menu, Qt.Key.Key_C)
+    till.wait_until(lambda: isinstance(till.window.sale_actions.dialog, CustomerDialog))
+    return till.window.sale_actions.dialog
+
+
+def field(dialog: CustomerDialog, name: str) -> QLineEdit:
+    return dialog.findChild(QLineEdit, name)
+
+
+def test_a_customer_found_by_phone_number_is_the_sales_customer_with_their_name_on_screen(qtbot, shop, clock):
+    with_olena(shop)
+    till = open_shop(qtbot, shop, clock)
+    till.scan(FIRST.barcode)
+    dialog = customer_dialog(till)
+    till.enter(field(dialog, "customerLookup"), "050 123 45 67")
+    till.wait_until(lambda: "Olena K." in dialog.details.text())
+    till.wait_idle()
+    assert "gold" in dialog.details.text() and "families" in dialog.details.text()
+    assert SECOND.name in dialog.details.text()  # the wishlist item this store carries, the other not shown
+    assert dialog.message.text() == "Customer identified."
+    assert till.window.sale_screen.model.view.customer.customer_id == "c-olena"
+
+    forget = dialog.findChild(QPushButton, "forgetCustomer")
+    forget.click()
+    till.wait_until(lambda: dialog.message.text() == "The sale has no customer now.")
+    till.wait_idle()
+    assert till.window.sale_screen.model.view.customer is None
+
+
+def test_a_customer_registered_offline_is_identified_at_once_and_queued_for_the_hub(qtbot, shop, clock):
+    till = open_shop(qtbot, shop, clock)
+    dialog = customer_dialog(till)
+    till.enter(field(dialog, "customerLookup"), "067 111 22 33")
+    till.wait_until(lambda: dialog.message.text().startswith("No customer has that phone number"))
+    assert field(dialog, "registerPhone").text() == "067 111 22 33"
+    till.type_into(field(dialog, "registerName"), "Taras Shevchuk")
+    dialog.findChild(QPushButton, "registerCustomer").click()
+    till.wait_until(lambda: dialog.message.text() == "Customer registered.")
+    till.wait_idle()
+    assert dialog.details.text().startswith("Taras S.")
+    customer = till.window.sale_screen.model.view.customer
+    [document] = [d for d in SqlOutbox(database(shop)).pending_documents() if d.document.series == "customer"]
+    assert str(document.document.document_id) == customer.customer_id
+    assert json.loads(document.document.payload)["phone"] == "+380671112233"
+
+
+def test_a_phone_number_typed_wrong_says_why_in_the_dialog(qtbot, shop, clock):
+    till = open_shop(qtbot, shop, clock)
+    dialog = customer_dialog(till)
+    till.enter(field(dialog, "customerLookup"), "050 12")
+    till.wait_until(lambda: dialog.message.text() == "That phone number is too short.")
+    assert till.window.sale_screen.model.view.customer is None
