@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pos.barcode import MalformedBarcode, is_code_like
@@ -23,6 +23,9 @@ from pos.catalog import Product
 from pos.codec import basket_from_dict, basket_to_dict
 from pos.errors import PosError
 from pos.i18n import N_
+from pos.loyalty.earning import with_points
+from pos.loyalty.redeeming import PointsAccount
+from pos.loyalty.rules import LoyaltyRules
 from pos.money import BadAmount, Money, parse_amount
 from pos.ports import CashierDirectory, Catalog, Clock, OpenBasketStore, PromotionSource, SaleJournal
 from pos.pricing.engine import price_basket
@@ -134,6 +137,14 @@ class TillResult:
     journal_changed: bool = False
 
 
+class PointsLedger(Protocol):
+    """The till's loyalty points (local_db.loyalty.SqlLoyalty): the chain's rules, a customer's account."""
+
+    def rules(self) -> LoyaltyRules | None: ...
+
+    def account(self, customer_id: str, day_start: datetime) -> PointsAccount: ...
+
+
 class Till:
     def __init__(
         self,
@@ -160,6 +171,7 @@ class Till:
         self.customer: CustomerFacts | None = None  # identified for the open sale
         self.unlocked: frozenset[str] = frozenset()  # promotion ids the open sale's promo codes unlocked
         self.promo_codes: tuple[str, ...] = ()  # the codes that unlocked them, recorded with the sale
+        self.loyalty: PointsLedger | None = None  # the chain's points rules (local_db.loyalty); None: no points
         self._promotion_set = PromotionSet()
         self._priced_at: datetime | None = None  # the pricing time, frozen while the customer pays
         self._priced: tuple[object, PricedBasket] | None = None
@@ -423,6 +435,7 @@ class Till:
             completed_at=self.clock.now(),
             **self.pricing_of_sale(),
         )
+        sale = self.with_points(sale)
         recorded = self.journal.record_sale(sale)
         log.info("sale %s recorded as receipt %d", recorded.sale_id, recorded.receipt_number)
         self.basket.mark_completed()
@@ -563,6 +576,18 @@ class Till:
         """What the sale records of its pricing: the priced basket, the customer, the codes."""
         return {"priced": self.priced(), "customer_id": self.customer.customer_id if self.customer else "",
                 "promo_codes": self.promo_codes}
+
+    def with_points(self, sale: Sale) -> Sale:
+        """The sale with the loyalty points it earns and spends (``pos.loyalty.earning``): only with an
+        identified customer and the chain's rules; rules that cannot be read earn nothing (logged)."""
+        if self.loyalty is None or self.customer is None:
+            return sale
+        try:
+            rules = self.loyalty.rules()
+        except PosError:
+            log.exception("the loyalty rules could not be read: sale %s earns no points", sale.sale_id)
+            return sale
+        return with_points(sale, rules, self.customer.tier)
 
     def _local_now(self) -> datetime:
         """The store's wall-clock time now, naive (validity windows are in the store's time)."""

@@ -12,6 +12,7 @@ from typing import Any
 from local_db.cashiers import guarded_cashiers
 from local_db.database import Database
 from local_db.card_payment_log import SqlCardPaymentLog
+from local_db.loyalty import SqlLoyalty
 from local_db.staff import SqlStaff
 from local_db.store_day_journal import SqlStoreDay
 from pos.i18n import set_language
@@ -104,6 +105,7 @@ def window_services(till: OpenTill, clock: Clock | None = None) -> TillServices:
         day=day,
         promotions=till.promotions,  # a new sale takes the set held then; an open one keeps its own
     )
+    use_case.loyalty = SqlLoyalty(till.db)  # loyalty points: the chain's rules, a customer's account
     return TillServices(
         till=use_case,
         journal=journal,

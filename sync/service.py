@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from local_db.database import Database
+from local_db.loyalty import SqlLoyalty
 from local_db.outbox import SqlOutbox
 from local_db.reference_data import ReferenceData
 from local_db.sync_state import LAST_PULL_AT, LAST_PUSH_AT, SyncStateStore
@@ -18,6 +19,7 @@ from pos.errors import StorageProblem
 from sync.errors import SyncError
 from sync.hub_client import HubClient, RetryPolicy
 from sync.link import LinkMonitor, SyncStatus
+from sync.loyalty_rules import pull_loyalty_rules
 from sync.customer_pull import pull_customers
 from sync.pull import CatalogPuller, PullOutcome
 from sync.push import FAILURES_BEFORE_ISOLATING, Failure, PushOutcome, SalePusher, failure_kind
@@ -83,6 +85,7 @@ class TillSync:
         try:
             outcome = self.puller.pull()
             pull_customers(self.client, self.db, page_size=self.config.pull_page_size)  # local_db/customers.py
+            log.info("%s", pull_loyalty_rules(self.client, SqlLoyalty(self.db)))  # never fails the pull
         except SyncError as error:
             log.warning("pull failed, the catalog stays as it was: %s", error)
             self.monitor.failed(error)

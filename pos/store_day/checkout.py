@@ -238,6 +238,15 @@ def view(till: Till) -> CheckoutView:
     return _view(_checkout(till))
 
 
+def add_exact(till: Till, method: str, amount: Money) -> CheckoutView:
+    """A tender that settles exactly, without change, at most the rest (loyalty points:
+    ``pos.loyalty.paying``, which checks the amount first)."""
+    checkout = _checkout(till)
+    _require_no_doubt(checkout)
+    checkout.settlement._exact(method, amount, None)
+    return _view(checkout)
+
+
 def cards_taken(till: Till, log_: CheckoutLog) -> Money:
     """What the open basket has had taken by card, approved or in doubt, in this session or
     before a restart (the log): a sale with such payments must be paid, not cancelled or
@@ -271,6 +280,7 @@ def finish(till: Till) -> TillResult:
     settled = checkout.settlement.settle()
     sale = sale_paid_with(till.basket, settled, **till.pricing_of_sale(), store_id=till.settings.store.store_id,
                           till_id=till.settings.store.till_id, cashier=cashier, completed_at=till.clock.now())
+    sale = till.with_points(sale)  # loyalty points earned, and spent by its "points" tenders
     journal = cast(_PaidSales, day.journal)  # local_db.store_day_journal.SqlStoreDay
     recorded = journal.record_paid_sale(sale, card_approvals(settled))
     log.info("sale %s paid with %d tenders recorded as receipt %d", recorded.sale_id, len(settled.tenders),
