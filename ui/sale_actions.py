@@ -14,10 +14,11 @@ from pos.i18n import _
 from pos.receipt_code import looks_like_receipt_code
 from pos.sale import Sale
 from pos.scan import Words, read_scan
-from pos.till import ExpiredItem, TillResult
+from pos.till import ExpiredItem, TillResult, UnknownBarcode
 from pos.store_day.roles import Action
 from ui import formatting
 from ui.approval import permit
+from ui.customers.actions import identify_by_card
 from ui.sale_control.approvals import change_quantity_with_approval, void_with_approval
 from ui.dialogs import ConfirmDialog, EntryDialog
 from ui.errors import show_problem
@@ -99,7 +100,11 @@ class SaleActions(QObject):
         )
 
     def _not_sold(self, text: str, error: BaseException) -> None:
-        """An expired item is the cashier's call: asked, and sold only if they say so."""
+        """An expired item is the cashier's call: asked, and sold only if they say so.  A code
+        that is no product may be a customer's loyalty card (ui.customers)."""
+        if isinstance(error, UnknownBarcode) and self.dialog is None:
+            identify_by_card(self, text, otherwise=lambda: self.problem(error))
+            return
         if not isinstance(error, ExpiredItem) or self.dialog is not None:
             self.problem(error)
             return

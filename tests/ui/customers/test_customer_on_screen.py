@@ -16,6 +16,7 @@ from ui.customers.dialog import CustomerDialog
 from ui.qt import QLineEdit, QPushButton, Qt
 
 KEY = bytes(range(32))
+CARD = "2900000000018"  # an in-store EAN-13 with its check digit
 
 
 def with_olena(path) -> None:  # noqa: ANN001
@@ -24,7 +25,7 @@ def with_olena(path) -> None:  # noqa: ANN001
     apply_customer_page(db, KEYS, [{"key_id": 1, "key": KEY.hex(), "deleted": False}], cursor="1", snapshot="2",
                         pulled_at=now)
     apply_customer_page(db, CUSTOMERS, [{
-        "customer_id": "c-olena", "phone_key": phone_key("+380501234567", KEY), "card": "2900000000017",
+        "customer_id": "c-olena", "phone_key": phone_key("+380501234567", KEY), "card": CARD,
         "name": "Olena K.", "tier": "gold", "segment": "families", "group": "vip", "birthday": "12-02",
         "offers": [], "wishlist": [SECOND.code, "NOT-IN-THIS-STORE"], "deleted": False}], cursor="2", snapshot="2",
         pulled_at=now)
@@ -84,4 +85,22 @@ def test_a_phone_number_typed_wrong_says_why_in_the_dialog(qtbot, shop, clock):
     dialog = customer_dialog(till)
     till.enter(field(dialog, "customerLookup"), "050 12")
     till.wait_until(lambda: dialog.message.text() == "That phone number is too short.")
+    assert till.window.sale_screen.model.view.customer is None
+
+
+def test_a_loyalty_card_scanned_on_the_sale_screen_identifies_its_customer(qtbot, shop, clock):
+    with_olena(shop)
+    till = open_shop(qtbot, shop, clock)
+    till.scan(FIRST.barcode)
+    till.scan(CARD)
+    till.wait_until(lambda: till.message == "Customer: Olena K.")
+    assert till.window.sale_screen.model.view.customer.customer_id == "c-olena"
+    assert [line.product.code for line in till.lines] == [FIRST.code]
+
+
+def test_a_code_that_is_neither_a_product_nor_a_card_still_says_it_is_unknown(qtbot, shop, clock):
+    with_olena(shop)
+    till = open_shop(qtbot, shop, clock)
+    till.scan("9990000000012")
+    till.wait_until(lambda: "9990000000012" in till.message)
     assert till.window.sale_screen.model.view.customer is None
