@@ -69,6 +69,16 @@ def half_up(value: Fraction | Decimal | int) -> int:
         return value
     if isinstance(value, Decimal):
         return int(value.to_integral_value(rounding=ROUND_HALF_UP))
-    if value < 0:
-        return -half_up(-value)
-    return (2 * value.numerator + value.denominator) // (2 * value.denominator)
+    return half_up_ratio(value.numerator, value.denominator)
+
+
+def half_up_ratio(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` (denominator > 0) rounded half up (away from zero)."""
+    if numerator < 0:
+        return -half_up_ratio(-numerator, denominator)
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def ratio(value: Decimal | int) -> tuple[int, int]:
+    """An exact Decimal as (numerator, denominator), for integer arithmetic in inner loops."""
+    return value.as_integer_ratio()

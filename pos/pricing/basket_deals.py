@@ -18,12 +18,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from pos.pricing.allocation import half_up, spread
+from pos.pricing.allocation import half_up, half_up_ratio, spread
 
 
 def threshold_percent(percent: Decimal, net: Sequence[int], positions: Sequence[int]) -> list[tuple[int, int]]:
     """(position, discount): ``percent`` off each line, whole minor units, never past its net."""
-    return [(p, min(net[p], half_up(Decimal(net[p]) * percent / 100))) for p in positions if net[p] > 0]
+    numerator, denominator = percent.as_integer_ratio()
+    denominator *= 100
+    return [(p, min(net[p], half_up_ratio(net[p] * numerator, denominator))) for p in positions if net[p] > 0]
 
 
 def threshold_amount(amount: int, net: Sequence[int], positions: Sequence[int]) -> list[tuple[int, int]]:

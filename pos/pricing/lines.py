@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from pos.basket import BasketLine
 from pos.money import exponent
-from pos.pricing.allocation import half_up
+from pos.pricing.allocation import half_up, half_up_ratio
 from pos.pricing.promotion import BundlePrice, BuyGet, Gift, Promotion, Scope
 
 
@@ -25,7 +25,8 @@ class PricingLines:
     quantity rounded, in minor units; ``units[p]``: whole units of a counted line, 0 for a
     weighed one (weighed lines take no part in unit deals)."""
 
-    __slots__ = ("basket_lines", "currency", "scale", "slots", "lines", "gross", "units", "_scopes", "_codes")
+    __slots__ = ("basket_lines", "currency", "scale", "slots", "lines", "gross", "units", "quantities", "_scopes",
+                 "_codes", "_amounts", "_index")
 
     def __init__(self, lines: Sequence[BasketLine], currency: str) -> None:
         self.basket_lines = tuple(lines)
@@ -38,12 +39,25 @@ class PricingLines:
         self.gross = tuple(self.minor(line.product.price.amount * line.quantity) for line in self.lines)
         self.units = tuple(0 if line.product.sold_by_weight or line.quantity != line.quantity.to_integral_value()
                            else int(line.quantity) for line in self.lines)
+        self.quantities = tuple(line.quantity.as_integer_ratio() for line in self.lines)
         self._scopes: dict[tuple[int, bool], tuple[Scope, tuple[int, ...]]] = {}
         self._codes: dict[str, tuple[int, ...]] = {}
+        self._amounts: dict[Decimal, tuple[int, ...]] = {}
+        self._index: tuple[dict[str, list[int]], ...] | None = None
 
     def minor(self, amount: Decimal) -> int:
         """An amount of the currency in minor units, rounded half up."""
         return half_up(amount.scaleb(self.scale))
+
+    def per_quantity(self, amount: Decimal) -> tuple[int, ...]:
+        """``amount`` (per unit, per kilogram) times each line's quantity, in minor units rounded
+        half up: ``round_half_up(amount * quantity)``, one entry per position (remembered)."""
+        found = self._amounts.get(amount)
+        if found is None:
+            numerator, denominator = amount.scaleb(self.scale).as_integer_ratio()
+            found = self._amounts[amount] = tuple(half_up_ratio(numerator * q, denominator * d)
+                                                  for q, d in self.quantities)
+        return found
 
     def in_scope(self, scope: Scope, honour_reduced: bool = True) -> tuple[int, ...]:
         """Positions of the lines ``scope`` covers, its product, brand and category exclusions
@@ -53,11 +67,25 @@ class PricingLines:
         cached = self._scopes.get(key)
         if cached is not None and cached[0] is scope:
             return cached[1]
-        leave_overridden = key[1]
-        positions = tuple(p for p, line in enumerate(self.lines) if scope.covers(line.product)
-                          and not (leave_overridden and line.price_overridden))
+        positions = self._covered_by(scope)
+        if key[1]:
+            positions = tuple(p for p in positions if not self.lines[p].price_overridden)
         self._scopes[key] = (scope, positions)
         return positions
+
+    def _covered_by(self, scope: Scope) -> tuple[int, ...]:
+        """``scope.covers`` over the lines, through the indexes when the scope names few things."""
+        named = len(scope.products) + len(scope.brands) + len(scope.categories)
+        if scope.everything or named > len(self.lines):
+            return tuple(p for p, line in enumerate(self.lines) if scope.covers(line.product))
+        if self._index is None:
+            self._index = _indexes(self.lines)
+        by_code, by_brand, by_category = self._index
+        found: set[int] = set()
+        for names, index in ((scope.products, by_code), (scope.brands, by_brand), (scope.categories, by_category)):
+            for name in names:
+                found.update(index.get(name, ()))
+        return tuple(p for p in sorted(found) if scope.covers(self.lines[p].product))
 
     def of_product(self, code: str) -> tuple[int, ...]:
         """Positions of the counted lines of product ``code`` (a gift is given in whole units)."""
@@ -76,6 +104,18 @@ class PricingLines:
         if isinstance(benefit, Gift):
             return tuple(sorted(set(positions) | set(self.of_product(benefit.product_code))))
         return positions
+
+
+def _indexes(lines: Sequence[BasketLine]) -> tuple[dict[str, list[int]], ...]:
+    """Positions by product code, by brand, by category."""
+    by_code: dict[str, list[int]] = {}
+    by_brand: dict[str, list[int]] = {}
+    by_category: dict[str, list[int]] = {}
+    for p, line in enumerate(lines):
+        by_code.setdefault(line.product.code, []).append(p)
+        by_brand.setdefault(line.product.brand, []).append(p)
+        by_category.setdefault(line.product.category, []).append(p)
+    return by_code, by_brand, by_category
 
 
 def _canonical(line: BasketLine) -> tuple[str, Decimal, Decimal, object]:

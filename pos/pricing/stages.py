@@ -66,6 +66,23 @@ def evaluate(lines: Sequence[BasketLine] | PricingLines, chosen: Iterable[Promot
     return work.priced(prepared.currency, tuple(offers))
 
 
+_DISCOUNTS: dict[tuple[str, str, int, str], LineDiscount] = {}
+_DISCOUNTS_KEPT = 8192
+
+
+def _discount(promotion: Promotion, amount: int, currency: str) -> LineDiscount:
+    """The line discount of ``amount`` minor units (immutable, so the same one is shared:
+    a search evaluates the same discounts many times)."""
+    key = (promotion.promotion_id, promotion.name, amount, currency)
+    found = _DISCOUNTS.get(key)
+    if found is None:
+        if len(_DISCOUNTS) >= _DISCOUNTS_KEPT:
+            _DISCOUNTS.clear()
+        found = _DISCOUNTS[key] = LineDiscount(promotion.promotion_id, promotion.name,
+                                               Money.from_minor(amount, currency))
+    return found
+
+
 def _prepared(lines: Sequence[BasketLine] | PricingLines, currency: str) -> PricingLines:
     if isinstance(lines, PricingLines):
         return lines
@@ -112,9 +129,11 @@ class _Work:
         if isinstance(benefit, PercentOff):
             return basket_deals.threshold_percent(benefit.percent, net, positions)
         if isinstance(benefit, AmountOff):
-            return [(p, lines.minor(benefit.amount.amount * lines.lines[p].quantity)) for p in positions]
+            off = lines.per_quantity(benefit.amount.amount)
+            return [(p, off[p]) for p in positions]
         if isinstance(benefit, FixedPrice):
-            return [(p, net[p] - lines.minor(benefit.price.amount * lines.lines[p].quantity)) for p in positions]
+            deal = lines.per_quantity(benefit.price.amount)
+            return [(p, net[p] - deal[p]) for p in positions]
         if isinstance(benefit, BuyGet):
             return unit_deals.buy_get(benefit, net, lines.units, positions)
         if isinstance(benefit, BundlePrice):
@@ -162,8 +181,7 @@ class _Work:
         basket = self.lines.basket_lines
         priced = [PricedLine(line) for line in basket]
         for position, given in enumerate(self.given):
-            discounts = tuple(LineDiscount(promotion.promotion_id, promotion.name, Money.from_minor(amount, currency))
-                              for promotion, amount in given if amount > 0)
+            discounts = tuple(_discount(promotion, amount, currency) for promotion, amount in given if amount > 0)
             if discounts:
                 slot = self.lines.slots[position]
                 priced[slot] = PricedLine(basket[slot], discounts)

@@ -13,36 +13,40 @@ each line put into the groups (largest remainder, ``pos.pricing.allocation``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
-from fractions import Fraction
 
-from pos.pricing.allocation import half_up, spread
+from pos.pricing.allocation import half_up_ratio, spread
 from pos.pricing.promotion import BundlePrice, BuyGet
 
-Value = int | Fraction
-Slice = tuple[int, int, Value]  # (position, units taken, unit value)
+# Unit values are kept as whole numbers: a line's net times ``scale`` divided by its units,
+# ``scale`` being the least common multiple of the units that do not divide their line's net.
+Slice = tuple[int, int, int]  # (position, units taken, unit value times the scale)
+Group = tuple[list[Slice], int]  # a complete group's slices, and how many times in a row it comes
 
 
 def buy_get(benefit: BuyGet, net: Sequence[int], units: Sequence[int],
             positions: Sequence[int]) -> list[tuple[int, int]]:
     """(position, discount) of a buy X get Y promotion over the covered ``positions``."""
     size = benefit.buy + benefit.get
-    if benefit.buy < 0 or benefit.get <= 0 or size <= 0 or benefit.percent <= 0:
+    if benefit.buy < 0 or benefit.get <= 0 or benefit.percent <= 0:
         return []
-    percent = Fraction(min(benefit.percent, 100)) / 100
-    reduced: Value = 0
-    took: dict[int, Value] = {}
-    for group in _groups(_runs(net, units, positions), size):
-        left = benefit.get
-        for position, count, value in reversed(group):  # the group's cheapest units come last
+    numerator, denominator = min(benefit.percent, 100).as_integer_ratio()
+    runs, scale = _runs(net, units, positions)
+    reduced = 0
+    took: dict[int, int] = {}
+    for group, times in _groups(runs, size):
+        left, cheapest = benefit.get, 0
+        for _, count, value in reversed(group):  # the group's cheapest units come last
+            cut = min(left, count)
+            cheapest += cut * value
+            left -= cut
             if not left:
                 break
-            cut = min(left, count)
-            reduced += cut * value
-            left -= cut
+        reduced += cheapest * times
         for position, count, value in group:
-            took[position] = took.get(position, 0) + count * value
-    return _spread_over(half_up(reduced * percent), took, net)
+            took[position] = took.get(position, 0) + count * value * times
+    return _spread_over(half_up_ratio(reduced * numerator, denominator * 100 * scale), took, net)
 
 
 def bundle(benefit: BundlePrice, net: Sequence[int], units: Sequence[int], positions: Sequence[int],
@@ -50,42 +54,43 @@ def bundle(benefit: BundlePrice, net: Sequence[int], units: Sequence[int], posit
     """(position, discount) of a bundle (``price`` in minor units per group of ``size``)."""
     if benefit.size <= 0 or price < 0:
         return []
-    saved: Value = 0
-    took: dict[int, Value] = {}
-    for group in _groups(_runs(net, units, positions), benefit.size):
+    runs, scale = _runs(net, units, positions)
+    price *= scale
+    saved = 0
+    took: dict[int, int] = {}
+    for group, times in _groups(runs, benefit.size):
         together = sum(count * value for _, count, value in group)
         if together <= price:
             continue  # this group costs no more than the bundle: no discount, no part in it
-        saved += together - price
+        saved += (together - price) * times
         for position, count, value in group:
-            took[position] = took.get(position, 0) + count * value
-    return _spread_over(half_up(saved), took, net)
+            took[position] = took.get(position, 0) + count * value * times
+    return _spread_over(half_up_ratio(saved, scale), took, net)
 
 
-def _runs(net: Sequence[int], units: Sequence[int], positions: Sequence[int]) -> list[Slice]:
-    """Each covered counted line as (position, units, unit value), highest unit value first."""
-    runs: list[Slice] = []
-    for p in positions:
-        count = units[p]
-        if count <= 0:
-            continue
-        value: Value = net[p] // count if net[p] % count == 0 else Fraction(net[p], count)
-        runs.append((p, count, value))
+def _runs(net: Sequence[int], units: Sequence[int], positions: Sequence[int]) -> tuple[list[Slice], int]:
+    """Each covered counted line as (position, units, unit value), highest unit value first
+    (equal values in the canonical order), and the scale of the values."""
+    counted = [p for p in positions if units[p] > 0]
+    scale = 1
+    for p in counted:
+        if net[p] % units[p]:
+            scale = math.lcm(scale, units[p])
+    runs = [(p, units[p], net[p] * scale // units[p]) for p in counted]
     runs.sort(key=lambda run: (-run[2], run[0]))
-    return runs
+    return runs, scale
 
 
-def _groups(runs: list[Slice], size: int) -> Iterator[list[Slice]]:
-    """The complete groups of ``size`` units, in order, each as its slices of the runs."""
+def _groups(runs: list[Slice], size: int) -> Iterator[Group]:
+    """The complete groups of ``size`` units, in order; groups inside one line come at once."""
     complete = sum(count for _, count, _ in runs) // size
     group: list[Slice] = []
     need, made = size, 0
     for position, count, value in runs:
         while count and made < complete:
-            if not group and count >= size:  # whole groups inside one line at once
+            if not group and count >= size:
                 whole = min(count // size, complete - made)
-                for _ in range(whole):
-                    yield [(position, size, value)]
+                yield [(position, size, value)], whole
                 count -= whole * size
                 made += whole
                 continue
@@ -94,11 +99,11 @@ def _groups(runs: list[Slice], size: int) -> Iterator[list[Slice]]:
             count -= cut
             need -= cut
             if need == 0:
-                yield group
+                yield group, 1
                 group, need, made = [], size, made + 1
 
 
-def _spread_over(amount: int, took: dict[int, Value], net: Sequence[int]) -> list[tuple[int, int]]:
+def _spread_over(amount: int, took: dict[int, int], net: Sequence[int]) -> list[tuple[int, int]]:
     if amount <= 0 or not took:
         return []
     positions = sorted(took)
