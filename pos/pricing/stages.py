@@ -59,9 +59,9 @@ def evaluate(lines: Sequence[BasketLine] | PricingLines, chosen: Iterable[Promot
     work = _Work(prepared)
     offers: list[GiftOffer] = []
     for promotion in in_order(chosen):
-        offered = work.apply(promotion)
-        if offered:
-            offers.append(GiftOffer(promotion.promotion_id, promotion.name, promotion.benefit.product_code, offered))
+        offer = work.apply(promotion)
+        if offer is not None:
+            offers.append(offer)
     work.cap(caps)
     return work.priced(prepared.currency, tuple(offers))
 
@@ -103,8 +103,8 @@ class _Work:
         self.first_stage = [0] * len(lines.gross)  # the first stage that discounted the line
         self.before_thresholds: tuple[int, ...] | None = None
 
-    def apply(self, promotion: Promotion) -> int:
-        """Give ``promotion``'s discounts; answer how many gift units are to be offered."""
+    def apply(self, promotion: Promotion) -> GiftOffer | None:
+        """Give ``promotion``'s discounts; answer the gift to offer, if any."""
         stage = stage_of(promotion)
         if stage >= THRESHOLD_STAGE and self.before_thresholds is None:
             self.before_thresholds = tuple(self.net)
@@ -113,16 +113,18 @@ class _Work:
         if promotion.scope.exclude_reduced:
             first = self.first_stage
             positions = tuple(p for p in positions if not 0 < first[p] < stage)
-        offered = 0
+        offer = None
         if isinstance(benefit, Gift):
             spend = None if benefit.spend is None else self.lines.minor(benefit.spend.amount)
             found, offered = basket_deals.gift(benefit.quantity, spend, self.net, self.lines.units, positions,
                                                self.lines.of_product(benefit.product_code))
+            if offered:
+                offer = GiftOffer(promotion.promotion_id, promotion.name, benefit.product_code, offered)
         else:
             found = self._discounts(promotion, positions)
         for position, amount in found:
             self._give(position, promotion, amount, stage)
-        return offered
+        return offer
 
     def _discounts(self, promotion: Promotion, positions: Sequence[int]) -> list[tuple[int, int]]:
         benefit, net, lines = promotion.benefit, self.net, self.lines

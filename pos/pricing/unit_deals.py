@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 
 from pos.pricing.allocation import half_up_ratio, spread
 from pos.pricing.promotion import BundlePrice, BuyGet
@@ -31,7 +32,7 @@ def buy_get(benefit: BuyGet, net: Sequence[int], units: Sequence[int],
     size = benefit.buy + benefit.get
     if benefit.buy < 0 or benefit.get <= 0 or benefit.percent <= 0:
         return []
-    numerator, denominator = min(benefit.percent, 100).as_integer_ratio()
+    numerator, denominator = min(benefit.percent, Decimal(100)).as_integer_ratio()
     runs, scale = _runs(net, units, positions)
     reduced = 0
     took: dict[int, int] = {}
