@@ -17,6 +17,7 @@
     kassa-hub returns [--unreconciled] [--store S]     (unchecked returns: another till's sale, offline)
     kassa-hub tills [--store S] [--json]
     kassa-hub export FILE [--store S] [--hub-url URL]   (a catalog file to seed a till from a USB stick)
+    kassa-hub set-loyalty FILE.json / loyalty [--overdrawn | --customer ID]   (central/loyalty_cli.py)
     kassa-hub set-promotions FILE.json [--full] / promotions / remove-promotion ID   (central/promotions_cli.py)
     kassa-hub make-codes / add-code / promo-codes [--conflicts]   (promo codes: central/promo_codes_cli.py)
     kassa-hub add-customer / customers / import-customers FILE   (central/customer_commands.py)
@@ -48,6 +49,7 @@ from central.enrolment import make_enrolment_code, revoke
 from central.errors import AdminProblem, HubError
 from central.sales_report import gaps, received_sales
 from central.status_page import STATUS_PASSWORD_VARIABLE, STATUS_USER, check_password
+from central.loyalty_cli import add_loyalty_commands
 from central.policies import remove_policy, set_policy
 from central.promotions_api import ADMIN_TOKEN_VARIABLE, check_admin_token
 from central.promotions_cli import add_promotion_commands
@@ -296,6 +298,7 @@ def _parser() -> argparse.ArgumentParser:
     add_promotion_commands(command)  # set-promotions, promotions, remove-promotion
     add_promo_code_commands(command)
     add_customer_commands(command)  # add-customer, customers, import-customers
+    add_loyalty_commands(command)
     return parser
 
 

@@ -24,6 +24,7 @@ from central.customers import DATASET_FIELDS as CUSTOMER_FIELDS
 from central.customers import dataset_item as customer_item
 from central.database import HubDatabase
 from central.errors import BadRequest, UnknownDataset
+from central.loyalty_tables import loyalty_rules
 from central.promotion_tables import promotions
 from central.promotions import DATASET_COLUMNS as PROMOTION_COLUMNS
 from central.promotions import DATASET_FIELDS as PROMOTION_FIELDS
@@ -77,12 +78,13 @@ DATASETS: dict[str, Dataset] = {
     "cashiers": Dataset(cashiers, ("code", "name", "pin_hash", "active", "deleted", "role"),
                         shape=lambda r: (r[0], r[1], r[2], bool(r[3] and not r[4]), r[4], r[5]), per_store=True),
     "policies": Dataset(policies, ("name", "body", "deleted"), per_store=True),
+    "loyalty": Dataset(loyalty_rules, ("name", "body", "deleted")),  # the chain's rules: pos.loyalty.rules
     "promotions": Dataset(promotions, PROMOTION_FIELDS, columns=PROMOTION_COLUMNS, shape=promotion_item),
     "promo_codes": Dataset(promo_codes, PROMO_CODE_FIELDS, columns=PROMO_CODE_COLUMNS, shape=promo_code_item),
     "customers": Dataset(customers, CUSTOMER_FIELDS, columns=CUSTOMER_COLUMNS, shape=customer_item),
     "customer_keys": Dataset(customer_keys, ("key_id", "key", "deleted")),
 }
-DATASET_NAMES = (*DATASETS, *RESERVED)
+DATASET_NAMES = (*DATASETS, *(name for name in RESERVED if name not in DATASETS))
 
 
 @dataclass(frozen=True, slots=True)
