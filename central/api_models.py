@@ -33,8 +33,10 @@ class EnrolmentAnswer(BaseModel):
 class BatchItem(BaseModel):
     seq: WholeNumber = Field(description="the till's gapless sequence: the receipt number.  Any integer is read; "
                                          f"a seq outside 1 to {SEQ_MAX} (2^53 - 1) rejects only its sale, as schema")
-    sale: dict[str, Any] = Field(description="a kassa.sale.v1 or kassa.sale.v2 document (pos.codec.sale_to_dict; "
-                                             "v2: each payment carries its card approval or null); validated one "
+    sale: dict[str, Any] = Field(description="a kassa.sale.v1, v2 or v3 document (pos.codec.sale_to_dict; "
+                                             "v2: each payment carries its card approval or null; v3: v2 whose "
+                                             "lines carry the promotions' discounts, each line's total its net, "
+                                             "with the sale's customer_id and promo_codes); validated one "
                                              "by one, so one bad sale rejects only itself; anything like a card "
                                              "number in a payment rejects it as card_data")
 
@@ -151,8 +153,9 @@ class SaleForReturnAnswer(BaseModel):
     """GET /v1/sales/{sale_id}: a sale of the till's store, for a return at any of its tills."""
 
     sale_id: str
-    sale: dict[str, Any] = Field(description="the sale's document as its till sent it: kassa.sale.v1, or "
-                                             "kassa.sale.v2 with the card approval of each card payment")
+    sale: dict[str, Any] = Field(description="the sale's document as its till sent it: kassa.sale.v1, "
+                                             "kassa.sale.v2 with the card approval of each card payment, or "
+                                             "kassa.sale.v3 with each line's discounts (its total the net)")
     returned: list[ReturnedLineAnswer] = Field(description="per sold line, what every till's returns took back")
     refunded: list[RefundedPaymentAnswer] = Field(description="per payment of the sale, what those returns paid back "
                                                               "to it (refunds naming it as their original payment)")

@@ -1,5 +1,5 @@
-"""The ``kassa.sale.v1`` and ``kassa.sale.v2`` documents as the hub receives them: their
-shape (pydantic models) and their arithmetic (lines, VAT and payments must add up, by the
+"""The ``kassa.sale.v1``, ``v2`` and ``v3`` documents as the hub receives them: their shape
+(pydantic models) and their arithmetic (lines, VAT and payments must add up, by the
 domain's own rules).
 
 The shape is that of ``pos.codec.sale_to_dict``; once it validates, the document becomes
@@ -12,6 +12,13 @@ masked reference, terminal reference; null on the others), read with
 card number is accepted anywhere in a payment, in v1 or v2, in a known field or an unknown
 one (``pos.payment_terminal.refuse_card_numbers``): such a sale is rejected ``card_data`` and
 never stored.
+
+A v3 sale is a v2 sale whose lines carry ``discounts`` (``promotion_id``, ``name``,
+``amount``: what each promotion took off the line) and whose line ``total`` is the net, plus
+the sale's ``customer_id`` and ``promo_codes``.  Each discount is more than zero in whole minor
+units, a line's ``total`` is ``round(unit_price * quantity)`` minus its discounts and never
+below zero, a voided line has none; the sale's total, VAT (on the nets) and payments are
+checked as in v1.  A v1 or v2 sale with ``discounts`` is rejected ``schema``.
 """
 
 from __future__ import annotations
@@ -24,11 +31,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from central.wire_types import ReceiptNumber, SaleTime, bad_text_in
 
-from pos.codec import SALE_SCHEMAS, sale_cards_from_dict, sale_from_dict
+from pos.codec import SALE_SCHEMA_V3, SALE_SCHEMAS, sale_cards_from_dict, sale_from_dict
 from pos.errors import PosError
 from pos.money import CURRENCY_EXPONENTS, Money, money_sum, round_money
 from pos.payment_terminal import CARD_NUMBER
-from pos.sale import Sale
+from pos.sale import Sale, SaleLine
 from pos.store_day.tenders import CARD, CardApproval
 from pos.tax import tax_breakdown
 
@@ -62,6 +69,7 @@ class LineDocument(_Part):
     vat: VatDocument
     sold_by_weight: StrictBool
     voided: StrictBool
+    discounts: Annotated[list[DiscountDocument], Field(max_length=100)] = []  # kassa.sale.v3
 
 
 class TaxDocument(_Part):
@@ -77,6 +85,12 @@ class CardDocument(_Part):
     terminal_reference: Annotated[str, StringConstraints(max_length=32)]
 
 
+class DiscountDocument(_Part):
+    promotion_id: Code
+    name: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    amount: Amount
+
+
 class PaymentDocument(_Part):
     payment_id: uuid.UUID
     method: Annotated[str, StringConstraints(min_length=1, max_length=32)]
@@ -89,7 +103,7 @@ class PaymentDocument(_Part):
 class SaleDocument(_Part):
     """One completed sale, exactly as ``pos.codec.sale_to_dict`` writes it."""
 
-    schema_: Literal["kassa.sale.v1", "kassa.sale.v2"] = Field(alias="schema")
+    schema_: Literal["kassa.sale.v1", "kassa.sale.v2", "kassa.sale.v3"] = Field(alias="schema")
     sale_id: uuid.UUID
     store_id: Code
     till_id: Code
@@ -103,6 +117,8 @@ class SaleDocument(_Part):
     lines: Annotated[list[LineDocument], Field(min_length=1, max_length=2000)]
     taxes: Annotated[list[TaxDocument], Field(max_length=50)]
     payments: Annotated[list[PaymentDocument], Field(min_length=1, max_length=50)]
+    customer_id: Annotated[str, StringConstraints(max_length=64)] = ""  # kassa.sale.v3
+    promo_codes: Annotated[list[Code], Field(max_length=20)] = []  # kassa.sale.v3
 
 
 class SaleProblem(Exception):
@@ -124,9 +140,10 @@ def read_sale(document: Any) -> Sale:
 
 
 def read_sale_and_cards(document: Any) -> tuple[Sale, dict[uuid.UUID, CardApproval]]:
-    """The Sale in a v1 or v2 document and its card approvals by payment id (none in v1)."""
+    """The Sale in a v1, v2 or v3 document and its card approvals by payment id (none in v1)."""
     if not isinstance(document, dict) or document.get("schema") not in SALE_SCHEMAS:
         raise SaleProblem("schema", f"not a {' or '.join(SALE_SCHEMAS)} document")
+    _refuse_discounts_before_v3(document)
     _refuse_card_numbers(document.get("payments"))
     if found := bad_text_in(document):
         where, problem = found
@@ -184,6 +201,19 @@ def _refuse_card_numbers(payments: Any) -> None:
             look({k: v for k, v in payment.items() if k not in _PAYMENT_NUMBERS}, f"payments.{number}")
 
 
+def _refuse_discounts_before_v3(document: dict[str, Any]) -> None:
+    """A v1 or v2 line's total is price times quantity: discounts there would be read as nothing."""
+    if document["schema"] == SALE_SCHEMA_V3 or not isinstance(document.get("lines"), list):
+        return
+    for number, line in enumerate(document["lines"][:2000]):
+        if isinstance(line, dict) and "discounts" in line:
+            raise SaleProblem("schema", f"lines.{number}.discounts: a {document['schema']} sale carries no "
+                                        f"discounts ({SALE_SCHEMA_V3} does)")
+    for key in ("customer_id", "promo_codes"):
+        if key in document:
+            raise SaleProblem("schema", f"{key}: a {document['schema']} sale carries none ({SALE_SCHEMA_V3} does)")
+
+
 def _whole(what: str, money: Money) -> None:
     try:
         money.minor_units()
@@ -198,8 +228,7 @@ def check_sums(sale: Sale) -> None:
         if line.quantity <= 0:
             raise SaleProblem("totals", f"line {number} has quantity {line.quantity}")
         _whole(f"line {number} unit price", line.unit_price)
-        if line.total != round_money(line.unit_price.times(line.quantity)):
-            raise SaleProblem("totals", f"line {number}: {line.quantity} x {line.unit_price.amount} is not {line.total.amount}")
+        _check_discounts(number, line)
     active = [line for line in sale.lines if not line.voided]
     expected_total = money_sum([line.total for line in active], cur)
     if sale.total != expected_total:
@@ -217,6 +246,33 @@ def check_sums(sale: Sale) -> None:
         if payment.change.amount < 0 or payment.tendered - payment.amount != payment.change:
             raise SaleProblem("totals", f"payment of {payment.tendered.amount} for {payment.amount.amount} "
                                         f"cannot give {payment.change.amount} change")
+
+
+def _check_discounts(number: int, line: SaleLine) -> None:
+    """A line's total is its gross (price times quantity, rounded) minus its discounts, each
+    more than zero in whole minor units, never below zero; a voided line has none."""
+    where = f"lines.{number - 1}"
+    gross = round_money(line.unit_price.times(line.quantity))
+    if not line.discounts:
+        if line.total != gross:
+            raise SaleProblem("totals", f"line {number}: {line.quantity} x {line.unit_price.amount} is not "
+                                        f"{line.total.amount}")
+        return
+    if line.voided:
+        raise SaleProblem("totals", f"{where}.discounts: a voided line has no discounts")
+    for n, discount in enumerate(line.discounts):
+        _whole(f"{where}.discounts.{n}.amount", discount.amount)
+        if discount.amount.amount <= 0:
+            raise SaleProblem("totals", f"{where}.discounts.{n}.amount: {discount.amount.amount} is not more than "
+                                        "zero")
+    net = gross - line.discount
+    if net.amount < 0:
+        raise SaleProblem("totals", f"{where}.total: the discounts {line.discount.amount} take the line's "
+                                    f"{gross.amount} below zero")
+    if line.total != net:
+        raise SaleProblem("totals", f"{where}.total: {line.total.amount} is not {line.quantity} x "
+                                    f"{line.unit_price.amount} = {gross.amount} less its discounts "
+                                    f"{line.discount.amount} = {net.amount}")
 
 
 def _tax_key(line: Any) -> tuple[str, Decimal, Decimal]:

@@ -1,4 +1,4 @@
-"""Receiving a till's batch of sales (``kassa.sale.v1`` and ``kassa.sale.v2``): exactly once,
+"""Receiving a till's batch of sales (``kassa.sale.v1``, ``v2`` and ``v3``): exactly once,
 in one transaction; a v2 sale's card approvals are stored with it (``sale_card_approvals``).
 
 Each sale is answered ``accepted`` (stored now), ``duplicate`` (its ``sale_id`` was stored
