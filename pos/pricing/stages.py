@@ -56,14 +56,19 @@ def evaluate(lines: Sequence[BasketLine] | PricingLines, chosen: Iterable[Promot
     ``lines``: the basket's lines (voided ones too) or a ``PricingLines`` made from them once
     (faster when the same basket is evaluated many times)."""
     prepared = _prepared(lines, currency)
-    work = _Work(prepared)
-    offers: list[GiftOffer] = []
+    return evaluation(prepared, chosen, caps).priced()
+
+
+def evaluation(lines: PricingLines, chosen: Iterable[Promotion], caps: Iterable[Cap]) -> Evaluation:
+    """The same work as :func:`evaluate`, left in integers (no ``Money``, no priced lines):
+    what a search needs to compare combinations quickly (``total``, ``given_ids``, ``offers``)."""
+    work = Evaluation(lines)
     for promotion in in_order(chosen):
         offer = work.apply(promotion)
         if offer is not None:
-            offers.append(offer)
+            work.offers.append(offer)
     work.cap(caps)
-    return work.priced(prepared.currency, tuple(offers))
+    return work
 
 
 _DISCOUNTS: dict[tuple[str, str, int, str], LineDiscount] = {}
@@ -91,10 +96,11 @@ def _prepared(lines: Sequence[BasketLine] | PricingLines, currency: str) -> Pric
     return PricingLines(lines, currency)
 
 
-class _Work:
-    """One evaluation: every live line's net and the discounts given so far, by position."""
+class Evaluation:
+    """One evaluation: every live line's net and the discounts given so far, by position
+    (``PricingLines`` positions, in minor units), and the gifts to offer."""
 
-    __slots__ = ("lines", "net", "given", "first_stage", "before_thresholds")
+    __slots__ = ("lines", "net", "given", "first_stage", "before_thresholds", "offers")
 
     def __init__(self, lines: PricingLines) -> None:
         self.lines = lines
@@ -102,6 +108,16 @@ class _Work:
         self.given: list[list[list]] = [[] for _ in lines.gross]  # [[promotion, minor units], ...]
         self.first_stage = [0] * len(lines.gross)  # the first stage that discounted the line
         self.before_thresholds: tuple[int, ...] | None = None
+        self.offers: list[GiftOffer] = []
+
+    def total(self) -> int:
+        """The basket's total in minor units."""
+        return sum(self.net)
+
+    def given_ids(self) -> set[str]:
+        """The ids of the promotions that took something off a line or offer a gift."""
+        ids = {entry[0].promotion_id for entries in self.given for entry in entries if entry[1] > 0}
+        return ids | {offer.promotion_id for offer in self.offers}
 
     def apply(self, promotion: Promotion) -> GiftOffer | None:
         """Give ``promotion``'s discounts; answer the gift to offer, if any."""
@@ -179,7 +195,9 @@ class _Work:
                 excess -= back
                 self.net[p] += back
 
-    def priced(self, currency: str, offers: tuple[GiftOffer, ...]) -> PricedBasket:
+    def priced(self) -> PricedBasket:
+        """The answer with ``Money``: one priced line per basket line, in the basket's order."""
+        currency = self.lines.currency
         basket = self.lines.basket_lines
         priced = [PricedLine(line) for line in basket]
         for position, given in enumerate(self.given):
@@ -187,4 +205,7 @@ class _Work:
             if discounts:
                 slot = self.lines.slots[position]
                 priced[slot] = PricedLine(basket[slot], discounts)
-        return PricedBasket(currency, tuple(priced), offers)
+        return PricedBasket(currency, tuple(priced), tuple(self.offers))
+
+
+_Work = Evaluation  # the name helper code used before Evaluation was public

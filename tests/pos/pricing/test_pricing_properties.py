@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from pos.pricing.allocation import half_up
 from pos.pricing.promotion import (AmountOff, BundlePrice, BuyGet, FixedPrice, Gift, PercentOff, Scope,
                                    SpendThreshold)
-from pos.pricing.stages import evaluate
+from pos.pricing.lines import PricingLines
+from pos.pricing.stages import evaluate, evaluation
 from tests.pos.pricing.shop import CURRENCY, cap, eur, line, products, promo
 
 D = Decimal
@@ -126,3 +127,13 @@ def test_a_gift_in_scope_of_another_promotion_is_free_after_it():
     priced = evaluate([line("wine", "30.00"), glass],
                       [promo("g", Gift("glass"), products("wine")), promo("p", PercentOff(D(10)))], (), CURRENCY)
     assert priced.line_for(glass.line_id).net == eur("0.00")
+
+
+@settings(max_examples=100, deadline=None)
+@given(lines_of, promotion_lists, caps_of)
+def test_the_integer_evaluation_agrees_with_the_priced_basket(lines, promotions, caps):
+    prepared = PricingLines(lines, CURRENCY)
+    work = evaluation(prepared, promotions, caps)
+    priced = evaluate(prepared, promotions, caps, CURRENCY)
+    assert work.total() == priced.total.minor_units()
+    assert work.given_ids() == {a.promotion_id for a in priced.applied()} | {o.promotion_id for o in priced.offers}
