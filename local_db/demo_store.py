@@ -5,6 +5,7 @@ and a manager, who approves what the others may not do alone), and its promotion
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import exc as sa_exc
@@ -15,6 +16,7 @@ from local_db.database import Database
 from local_db.problems import explain
 from local_db.promotions import load_promotions
 from pos.demo_catalog import DEMO_VAT_RATES, generate_catalog
+from pos.catalog import Product
 from pos.demo_promotions import demo_promotions
 from pos.store_day.roles import Role
 
@@ -39,17 +41,17 @@ def create_demo_store(db: Database, items: int = 5000, *, seed: int = 42, curren
         if not _has_cashier(db, code):
             add_cashier(db, code, name, pin, role=role)
     if promotions and currency == "UAH":  # the demo's amounts are hryvnias
-        load_demo_promotions(db, today or date.today())
+        load_demo_promotions(db, today or date.today(), generate_catalog(items, seed=seed, currency=currency))
     return loaded
 
 
-def load_demo_promotions(db: Database, today: date) -> bool:
-    """The demo's promotions, their date windows around ``today`` (those already held that
-    did not change stay as they are), unless a hub has sent this till its own (then they are
-    the hub's to change).  True when it loaded them."""
+def load_demo_promotions(db: Database, today: date, products: Iterable[Product] | None = None) -> bool:
+    """The demo's promotions, their date windows around ``today``, over the names ``products``
+    have (those already held that did not change stay as they are), unless a hub has sent this
+    till its own (then they are the hub's to change).  True when it loaded them."""
     if _pulled_promotions(db):
         return False
-    count = load_promotions(db, demo_promotions(today), version="demo")
+    count = load_promotions(db, demo_promotions(today, products), version="demo")
     log.info("the demo's %d promotions loaded for %s", count, today.isoformat())
     return True
 

@@ -9,7 +9,9 @@ offers, a cap of 10 % on luxury perfume brands, a birthday offer per customer gr
 regular, vip), a VIP tier offer, offers that need a promo code, exclusive and best-of ones.
 
 ``demo_promotions(today)`` is deterministic for a given day and its date windows always hold
-``today``: the demo shows discounts whatever the date.  The first products a cashier scans
+``today``: the demo shows discounts whatever the date.  Given the catalog's ``products`` (a
+demo store of a few hundred items lacks some brands), names it lacks are left out, and so is a
+promotion left with none, so that the hub, which refuses unknown names, takes the set.  The first products a cashier scans
 in the demo (codes 100001-100014, those of ``tools/screenshots.py``) are covered by several of
 them: Colgate's second at half price, Vichy's 3 for 2, Head & Shoulders, skin care, the basket
 threshold.  Amounts are in hryvnias (the demo store's UAH).
@@ -17,8 +19,11 @@ threshold.  Amounts are in hryvnias (the demo store's UAH).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
+
+from pos.catalog import Product
 
 FORMAT = "kassa.promotion.v1"
 LUXURY = ["Chanel", "Dior", "Giorgio Armani", "Lancôme", "Carolina Herrera"]
@@ -45,8 +50,9 @@ def _promotion(promotion_id: str, name: str, kind: str, today: date, *, days: tu
     return definition
 
 
-def demo_promotions(today: date) -> list[dict[str, Any]]:
-    """The demo store's promotion set, its windows around ``today``."""
+def demo_promotions(today: date, products: Iterable[Product] | None = None) -> list[dict[str, Any]]:
+    """The demo store's promotion set, its windows around ``today``; with ``products``, only
+    the names they have (see the module's docstring)."""
     def p(promotion_id: str, name: str, kind: str, **rest: Any) -> dict[str, Any]:
         return _promotion(promotion_id, name, kind, today, **rest)
 
@@ -119,4 +125,21 @@ def demo_promotions(today: date) -> list[dict[str, Any]]:
         p("P-CODE-HAIR-2FOR1", "Hair code: second hair product free", "buy_get", buy=1, get=1,
           scope={"categories": ["Hair care"]}, validity={"needs_code": True}, days=(-1, 3)),
     ]
-    return items
+    return items if products is None else _within(items, list(products))
+
+
+def _within(items: list[dict[str, Any]], products: list[Product]) -> list[dict[str, Any]]:
+    known = {"products": {p.code for p in products}, "brands": {p.brand for p in products},
+             "categories": {p.category for p in products}}
+    kept = []
+    for item in items:
+        scope = item["scope"]
+        named = any(scope.get(key) for key in known)
+        for part in (scope, scope.get("exclude", {})):
+            for key, names in known.items():
+                if key in part:
+                    part[key] = [name for name in part[key] if name in names]
+        if (named and not any(scope.get(key) for key in known)) or item.get("product", "") not in {"", *known["products"]}:
+            continue
+        kept.append(item)
+    return kept

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import httpx
 
+from pos.demo_catalog import generate_catalog
 from pos.demo_promotions import demo_promotions
 from pos.errors import PosError
 from pos.i18n import N_
@@ -93,7 +94,7 @@ class DemoHub:
         """Create the hub's database with the demo catalog, cashiers and promotions, once; True
         if it did.  An existing one gets the promotions of the day (``promotions``)."""
         if self.database.exists():
-            self.promotions(date.today())
+            self.promotions(date.today(), items)
             return False
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -107,15 +108,16 @@ class DemoHub:
             self.database.unlink(missing_ok=True)
             raise
         self.promotions_file.unlink(missing_ok=True)  # the set given to an earlier hub database
-        self.promotions(date.today())
+        self.promotions(date.today(), items)
         return True
 
-    def promotions(self, today: date) -> bool:
-        """Give the hub the demo's promotions with their windows around ``today``, once a day
+    def promotions(self, today: date, items: int) -> bool:
+        """Give the hub the demo's promotions with their windows around ``today``, over the names
+        of its catalog of ``items`` products, once a day
         (an unchanged definition keeps its version at the hub, so the till pulls only what
         moved).  A hub that cannot take them is only logged: the demo goes on without them.
         True when the hub took them."""
-        definitions = demo_promotions(today)
+        definitions = demo_promotions(today, generate_catalog(items))
         text = json.dumps(definitions, ensure_ascii=False, indent=1)
         try:
             if self.promotions_file.read_text(encoding="utf-8") == text:

@@ -161,3 +161,19 @@ def test_many_threads_asking_while_the_promotions_change_each_get_a_whole_set(db
 
     assert errors == [] and set(seen) == {20}
     assert {p.benefit for p in source.current().promotions} == {PercentOff(Decimal("20"))}
+
+
+def test_the_demo_store_holds_the_demo_promotions_until_a_hub_sends_its_own(db: Database) -> None:
+    from datetime import date
+
+    from local_db.demo_store import create_demo_store, load_demo_promotions
+
+    create_demo_store(db, items=300, promotions=True, today=date(2026, 12, 2))
+    held = SqlPromotions(db, "UAH").current()
+    assert len(held.promotions) + len(held.caps) == promotion_count(db) >= 25 and skipped_promotions(db) == []
+    assert all(p.validity.starts <= datetime(2026, 12, 2, 12) < p.validity.ends for p in held.promotions)
+    with db.writing() as conn:  # the hub's promotions came once
+        conn.exec_driver_sql("INSERT INTO sync_cursors (dataset, cursor, snapshot, pulled_at) "
+                             "VALUES ('promotions', '5', '5', '2026-12-02T10:00:00+00:00')")
+    assert load_demo_promotions(db, date(2027, 3, 1)) is False
+    assert SqlPromotions(db, "UAH").current().promotions == held.promotions
