@@ -26,9 +26,15 @@ from pos.pricing.combinations import Candidate, in_conflict, unsafe_ids
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import PricedBasket
 from pos.pricing.promotion import Cap, Combination, Gift, Promotion, SpendThreshold
-from pos.pricing.stages import evaluate
+from pos.pricing.stages import evaluate, in_order
 
-EXACT_LIMIT = 64  # the most combinations one component is searched through exactly
+try:  # the evaluation's own working state: scoring a combination without building Money
+    from pos.pricing.stages import _Work
+except ImportError:  # pragma: no cover - stages changed: score through evaluate
+    _Work = None
+
+ENUMERATE_LIMIT = 16  # a component with at most this many combinations: each one is scored
+EXACT_LIMIT = 64  # past that, the most scorings the branch and bound may spend on a component
 NODE_LIMIT = 4096  # the most steps spent listing a component's combinations before giving up
 
 Key = tuple[int, int, int, tuple[str, ...]]  # total in minor units, -offers, promotions, their ids
@@ -61,20 +67,38 @@ class Deal:
 
 
 class _Evaluator:
-    """Evaluates combinations on one component's lines, remembering each answer."""
+    """Scores combinations on one component's lines, remembering each answer; counts them."""
 
     def __init__(self, lines: Sequence[BasketLine], caps: Sequence[Cap], currency: str) -> None:
         self.prepared = PricingLines(lines, currency)
         self.caps, self.currency = caps, currency
-        self.seen: dict[frozenset[str], tuple[Key, PricedBasket]] = {}
+        self.seen: dict[frozenset[str], Key] = {}
 
-    def __call__(self, promotions: Sequence[Promotion]) -> tuple[Key, PricedBasket]:
+    def __call__(self, promotions: Sequence[Promotion]) -> Key:
         ids = frozenset(p.promotion_id for p in promotions)
         found = self.seen.get(ids)
         if found is None:
-            priced = evaluate(self.prepared, promotions, self.caps, self.currency)
-            found = self.seen[ids] = (key_of(priced), priced)
+            found = self.seen[ids] = score(self.prepared, promotions, self.caps)
         return found
+
+    def priced(self, promotions: Sequence[Promotion]) -> PricedBasket:
+        return evaluate(self.prepared, promotions, self.caps, self.currency)
+
+
+def score(prepared: PricingLines, promotions: Sequence[Promotion], caps: Sequence[Cap]) -> Key:
+    """``key_of(evaluate(...))`` without building the priced basket (integers only)."""
+    if _Work is None:
+        return key_of(evaluate(prepared, promotions, caps, prepared.currency))
+    work = _Work(prepared)
+    offers = 0
+    given: set[str] = set()
+    for promotion in in_order(promotions):
+        if work.apply(promotion):
+            offers += 1
+            given.add(promotion.promotion_id)
+    work.cap(caps)
+    given |= {entry[0].promotion_id for entries in work.given for entry in entries if entry[1] > 0}
+    return (sum(work.net), -offers, len(given), tuple(sorted(given)))
 
 
 def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps: Sequence[Cap],
@@ -98,8 +122,8 @@ def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps
         always = component.always + _touching(on_each_line, component.slots)
         picked, component_exact = _search(component, always, evaluator, exact_limit)
         exact = exact and component_exact
-        _, priced = evaluator(always + picked)
-        evaluations += len(evaluator.seen)
+        priced = evaluator.priced(always + picked)
+        evaluations += len(evaluator.seen) + 1
         for slot, priced_line in zip(component.slots, priced.lines):
             results[slot] = priced_line
         offers.extend(priced.offers)
@@ -217,18 +241,17 @@ def _touching(on_each_line: list[Candidate], slots: Sequence[int]) -> list[Promo
 
 def _search(component: Component, always: list[Promotion], evaluator: _Evaluator,
             exact_limit: int) -> tuple[list[Promotion], bool]:
-    choices = component.choices
-    combos = allowed_combinations(choices, component.safe, exact_limit)
-    if combos is None:
-        return greedy(choices, component.safe, always, evaluator), False
-    best: tuple[Key, list[Promotion]] | None = None
-    for mask in combos:
-        picked = [c.promotion for i, c in enumerate(choices) if mask >> i & 1]
-        key, _ = evaluator(always + picked)
-        if best is None or key < best[0]:
-            best = (key, picked)
-    assert best is not None  # the empty choice is always allowed, so there is one at least
-    return best[1], True
+    """The component's best choice, and whether the search was exact."""
+    choices, safe = component.choices, component.safe
+    chosen = lambda mask: [c.promotion for i, c in enumerate(choices) if mask >> i & 1]  # noqa: E731
+    score = lambda mask: evaluator(always + chosen(mask))  # noqa: E731
+    combos = allowed_combinations(choices, safe, ENUMERATE_LIMIT)
+    if combos is not None:
+        return chosen(min(combos, key=score)), True
+    mask = branch_and_bound(choices, safe, score, exact_limit)
+    if mask is not None:
+        return chosen(mask), True
+    return chosen(greedy(choices, safe, score)), False
 
 
 def conflict_masks(choices: Sequence[Candidate]) -> list[int]:
@@ -264,39 +287,93 @@ def allowed_combinations(choices: Sequence[Candidate], safe: Sequence[bool], lim
     return found
 
 
-def greedy(choices: Sequence[Candidate], safe: Sequence[bool], always: list[Promotion],
-           evaluator: _Evaluator) -> list[Promotion]:
-    """The fallback: each promotion's gain on its own (the total with it and the always-on
-    ones, against without), then, best gain first (ties: lower id), take each promotion that
-    is still allowed: a safe one at once, an unsafe one only if the total falls.  The best of
-    that, of each promotion on its own and of none is kept.  At most 3n + 2 evaluations."""
-    base_key, _ = evaluator(always)
-    alone = [(evaluator(always + [c.promotion])[0], i) for i, c in enumerate(choices)]
-    order = sorted(alone, key=lambda ki: (ki[0][0], choices[ki[1]].promotion_id))
-    picked: list[int] = []
-    taken = 0
-    current: Key | None = base_key  # None: safe promotions were taken since it was worked out
+class _OutOfBudget(Exception):
+    pass
+
+
+def branch_and_bound(choices: Sequence[Candidate], safe: Sequence[bool], score: Callable[[int], Key],
+                     budget: int) -> int | None:
+    """The allowed combination (a bit mask) with the lowest total, or None past ``budget``
+    scorings.  Decides the promotions in order (exclusive ones first, left out first; the
+    others taken first).  Where every promotion still undecided is safe, the combination of
+    all of them that the choices so far do not block, conflicts among them ignored, is a
+    lower bound of every total below (safe promotions only lower it): a branch whose bound
+    is no better than the best found is cut, and a bound that is itself allowed is the
+    branch's best."""
+    n = len(choices)
     conflicts = conflict_masks(choices)
-    for _, i in order:
-        if conflicts[i] & taken:
-            continue
-        if safe[i]:
-            picked.append(i)
-            taken |= 1 << i
-            current = None
-            continue
-        if current is None:
-            current = evaluator(always + [choices[j].promotion for j in picked])[0]
-        key, _ = evaluator(always + [choices[j].promotion for j in picked + [i]])
-        if key[0] < current[0]:
-            picked.append(i)
-            taken |= 1 << i
-            current = key
-    final_key, _ = evaluator(always + [choices[j].promotion for j in picked])
-    best = (final_key, [choices[j].promotion for j in picked])
-    for key, i in alone:
-        if key < best[0]:
-            best = (key, [choices[i].promotion])
-    if base_key < best[0]:
-        best = (base_key, [])
-    return best[1]
+    later = [conflicts[i] >> (i + 1) << (i + 1) for i in range(n)]
+    safe_from = [all(safe[i:]) for i in range(n + 1)]
+    exclusive = [c.promotion.combination is Combination.EXCLUSIVE for c in choices]
+    best: list[tuple[Key, int]] = []
+    spent = [0]
+
+    def scored(mask: int) -> Key:
+        spent[0] += 1
+        if spent[0] > budget:
+            raise _OutOfBudget
+        return score(mask)
+
+    def keep(key: Key, mask: int) -> None:
+        if not best or key < best[0][0]:
+            best[:] = [(key, mask)]
+
+    def visit(i: int, chosen: int) -> None:
+        if safe_from[i]:
+            bound = chosen
+            for j in range(i, n):
+                if not conflicts[j] & chosen:
+                    bound |= 1 << j
+            key = scored(bound)
+            if best and key[0] >= best[0][0][0]:
+                return
+            if all(not conflicts[j] & bound for j in range(n) if bound >> j & 1):
+                keep(key, bound)
+                return
+        if i == n:
+            if all(not safe[j] or chosen >> j & 1 or conflicts[j] & chosen for j in range(n)):
+                keep(scored(chosen), chosen)
+            return
+        blocked = conflicts[i] & chosen
+        may_leave = not (safe[i] and not blocked and not later[i])
+        branches = ([chosen] if may_leave else []) + ([] if blocked else [chosen | 1 << i])
+        if not exclusive[i]:
+            branches.reverse()  # take it first
+        for branch in branches:
+            visit(i + 1, branch)
+
+    try:
+        visit(0, 0)
+    except _OutOfBudget:
+        return None
+    return best[0][1] if best else 0
+
+
+def greedy(choices: Sequence[Candidate], safe: Sequence[bool], score: Callable[[int], Key]) -> int:
+    """The fallback past the bound, at most 1 + u + e scorings (u unsafe, e exclusive):
+
+    1. take every promotion that is not exclusive, in id order, when still allowed;
+    2. leave out each unsafe one (id order) when that lowers the total;
+    3. for each exclusive one (id order): take it and leave out what it blocks, when that
+       lowers the total.
+    Scorings already made by the search are reused."""
+    n = len(choices)
+    conflicts = conflict_masks(choices)
+    order = sorted(range(n), key=lambda i: choices[i].promotion_id)
+    current = 0
+    for i in order:
+        if choices[i].promotion.combination is not Combination.EXCLUSIVE and not conflicts[i] & current:
+            current |= 1 << i
+    current_key = score(current)
+    for i in order:
+        if not safe[i] and current >> i & 1:
+            key = score(current & ~(1 << i))
+            if key < current_key:
+                current, current_key = current & ~(1 << i), key
+    for i in order:
+        if choices[i].promotion.combination is Combination.EXCLUSIVE and not current >> i & 1:
+            trial = (current & ~conflicts[i]) | 1 << i
+            key = score(trial)
+            if key < current_key:
+                current, current_key = trial, key
+    return current
