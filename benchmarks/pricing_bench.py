@@ -1,0 +1,166 @@
+"""How long a full reprice takes after each scan (the best-deal search and its evaluations).
+
+    python -m benchmarks.pricing_bench [--baskets 20] [--seed 7]
+
+"mixed": a store with 50 active promotions of every kind (36 stackable: percents and amounts
+on brands and categories, fixed prices, 3 for 2, second at half price, bundles, a basket-wide
+spend threshold, a gift; 8 best-of in two priority groups; 6 exclusive on single brands or
+products) and a 10 % luxury cap.  Each basket is built scan by scan to 100 lines (100 products
+of 10 brands in 8 categories, some bought 2-4 times) and ``price_basket`` is timed after each
+scan: the median and p99 of all those reprices.
+
+"worst": the shape docs/promotions.md names as the search's worst case: 50 stackable
+percents and amounts over the whole basket and its categories, with a basket-wide spend
+threshold the discounts may or may not take the basket below: every promotion is unsafe and
+they all tie one component, so the exact search passes its bound and the greedy fallback
+chooses (``exact`` False).  Timed the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from pos.basket import BasketLine
+from pos.catalog import Product, VatRate
+from pos.money import Money
+from pos.pricing.engine import price_basket
+from pos.pricing.priced import PricingContext
+from pos.pricing.promotion import (AmountOff, BundlePrice, BuyGet, Cap, Combination, FixedPrice, Gift, PercentOff,
+                                   Promotion, PromotionSet, Scope, SpendThreshold)
+
+CURRENCY = "UAH"
+VAT = VatRate("A", Decimal(20))
+BRANDS = [f"brand{i}" for i in range(9)] + ["Lux"]
+CATEGORIES = [f"cat{i}" for i in range(8)]
+CONTEXT = PricingContext(now=datetime(2026, 12, 2, 12, 0))
+LINES = 100
+TARGET_P99_MS = 5.0
+
+
+def uah(amount: str | int | Decimal) -> Money:
+    return Money.of(Decimal(amount).quantize(Decimal("0.01")), CURRENCY)
+
+
+def catalog(rng: random.Random) -> list[Product]:
+    return [Product(f"sku{i:03d}", f"Item {i}", BRANDS[i % len(BRANDS)], CATEGORIES[i % len(CATEGORIES)],
+                    uah(Decimal(rng.randint(1500, 99900)) / 100), VAT) for i in range(LINES)]
+
+
+def _promo(i: int, benefit: object, scope: Scope, combination: Combination = Combination.STACKABLE,
+           priority: int = 0) -> Promotion:
+    return Promotion(f"m{i:02d}", f"Promotion {i}", benefit, scope, combination=combination,  # type: ignore[arg-type]
+                     priority=priority)
+
+
+def mixed_promotions(products: list[Product]) -> PromotionSet:
+    brand = lambda b: Scope(brands=frozenset({b}))  # noqa: E731
+    category = lambda c: Scope(categories=frozenset({c}))  # noqa: E731
+    some = lambda *i: Scope(products=frozenset(products[k].code for k in i))  # noqa: E731
+    made: list[Promotion] = []
+    for b in range(9):  # 9 percents on brands
+        made.append(_promo(len(made), PercentOff(Decimal(5 + b)), brand(BRANDS[b])))
+    for c in range(8):  # 8 amounts off on categories
+        made.append(_promo(len(made), AmountOff(uah(1 + c)), category(CATEGORIES[c])))
+    for k in range(6):  # 6 fixed prices on single products
+        made.append(_promo(len(made), FixedPrice(uah(products[k * 7].price.amount * Decimal("0.8"))), some(k * 7)))
+    for c in range(3):  # 3 for 2 and second at half price on categories, bundles on product pairs
+        made.append(_promo(len(made), BuyGet(2, 1), category(CATEGORIES[c])))
+        made.append(_promo(len(made), BuyGet(1, 1, Decimal(50)), category(CATEGORIES[c + 4])))
+        made.append(_promo(len(made), BundlePrice(2, uah(products[c * 11].price.amount)), some(c * 11, c * 11 + 1)))
+    made.append(_promo(len(made), SpendThreshold(uah(500), percent=Decimal(3)), Scope()))
+    made.append(_promo(len(made), Gift(products[5].code, 1, uah(200)), brand("brand5")))
+    made.append(_promo(len(made), Gift(products[9].code, 1), some(19)))
+    made.append(_promo(len(made), PercentOff(Decimal(2)), Scope(exclude_brands=frozenset({"Lux"}))))
+    for g in range(8):  # 8 best-of in two priority groups, on categories
+        made.append(_promo(len(made), PercentOff(Decimal(10 + 2 * g)), category(CATEGORIES[g % 4 + 2 * (g // 4)]),
+                           Combination.BEST_OF, priority=10 + g // 4))
+    for e in range(6):  # 6 exclusive: clearance on a brand, or a single product's deal
+        scope = brand(BRANDS[e]) if e < 3 else some(e * 13)
+        made.append(_promo(len(made), PercentOff(Decimal(25 + 5 * e)), scope, Combination.EXCLUSIVE, priority=20))
+    assert len(made) == 50, len(made)
+    return PromotionSet(tuple(made), (Cap("lux", "Luxury at most 10 %", Scope(brands=frozenset({"Lux"})), Decimal(10)),))
+
+
+def worst_promotions() -> PromotionSet:
+    made: list[Promotion] = [_promo(0, SpendThreshold(uah(0), amount_off=uah(300)), Scope())]
+    for i in range(1, 50):
+        scope = Scope() if i % 5 == 0 else Scope(categories=frozenset({CATEGORIES[i % 8], CATEGORIES[(i + 3) % 8]}))
+        benefit = PercentOff(Decimal(1 + i % 7)) if i % 2 else AmountOff(uah(Decimal(i % 9 + 1) / 2))
+        made.append(_promo(i, benefit, scope))
+    return PromotionSet(tuple(made))
+
+
+def scans(products: list[Product], rng: random.Random) -> list[BasketLine]:
+    order = list(products)
+    rng.shuffle(order)
+    return [BasketLine(uuid.UUID(int=rng.getrandbits(128)), p, Decimal(rng.choice([1, 1, 1, 2, 3, 4])))
+            for p in order[:LINES]]
+
+
+def timed(lines: list[BasketLine], promotions: PromotionSet, fit: object = None) -> tuple[list[float], int]:
+    """Seconds of each reprice while the basket grows scan by scan; how many were not exact."""
+    took: list[float] = []
+    inexact = 0
+    for n in range(1, len(lines) + 1):
+        basket = lines[:n]
+        if callable(fit):
+            promotions = fit(basket)
+        started = time.perf_counter()
+        priced = price_basket(basket, promotions, CONTEXT, CURRENCY)
+        took.append(time.perf_counter() - started)
+        inexact += not priced.exact
+    return took, inexact
+
+
+def report(name: str, took: list[float], inexact: int) -> float:
+    took.sort()
+    p99 = took[min(len(took) - 1, int(len(took) * 0.99))] * 1000
+    print(f"{name:>6} {len(took):>8} {statistics.median(took) * 1000:>10.2f} {p99:>8.2f} {took[-1] * 1000:>8.2f}"
+          f" {inexact:>9}", flush=True)
+    return p99
+
+
+def worst_fit(basket: list[BasketLine]) -> PromotionSet:
+    """The threshold set just under the basket's gross, so every discount may drop it below."""
+    gross = sum(line.total.amount for line in basket)
+    base = worst_promotions()
+    threshold = Promotion("m00", "Spend threshold", SpendThreshold(uah(gross * Decimal("0.97")), amount_off=uah(300)),
+                          Scope())
+    return PromotionSet((threshold,) + base.promotions[1:])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baskets", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    print(f"{'shape':>6} {'reprices':>8} {'median ms':>10} {'p99 ms':>8} {'max ms':>8} {'not exact':>9}")
+    mixed: list[float] = []
+    worst: list[float] = []
+    mixed_inexact = worst_inexact = 0
+    for _ in range(args.baskets):
+        products = catalog(rng)
+        lines = scans(products, rng)
+        took, inexact = timed(lines, mixed_promotions(products))
+        mixed += took
+        mixed_inexact += inexact
+    p99 = report("mixed", mixed, mixed_inexact)
+    for _ in range(max(1, args.baskets // 4)):
+        products = catalog(rng)
+        took, inexact = timed(scans(products, rng), PromotionSet(), worst_fit)
+        worst += took
+        worst_inexact += inexact
+    report("worst", worst, worst_inexact)
+    print(f"target: mixed p99 under {TARGET_P99_MS} ms: {'met' if p99 < TARGET_P99_MS else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
