@@ -24,6 +24,7 @@ COLUMNS = (N_("#"), N_("Item"), N_("Qty"), N_("Price"), N_("Total"), N_("VAT"))
 NUMBER_COLUMNS = frozenset({0, 2, 3, 4})
 NAME_COLUMN = 1
 TOTAL_COLUMN = 4
+DISCOUNT_INDENT = "    "  # a discount under its line's name
 VOIDED_COLOUR = QColor("#9a9a9a")
 
 Index = QModelIndex | QPersistentModelIndex
@@ -41,7 +42,7 @@ class BasketRow:
     @property
     def explained_name(self) -> str:
         """The Item cell: the name, and under it the line's discounts."""
-        return "\n".join((self.cells[NAME_COLUMN], *self.discounts))
+        return "\n".join((self.cells[NAME_COLUMN], *(DISCOUNT_INDENT + d for d in self.discounts)))
 
 
 def basket_rows(view: BasketView, ui_locale: str = "en") -> tuple[BasketRow, ...]:

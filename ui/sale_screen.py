@@ -19,6 +19,7 @@ from ui.totals_panel import TotalsPanel
 from ui.widgets.fitting_button import FittingButton
 
 Key = Qt.Key
+ROW_GAP = 10  # pixels below a line's discounts, so the next line's name stands apart
 # (action, key label on the button, what the button says, the key)
 FUNCTION_KEYS = (
     ("search", "F2", lambda: _("Search"), Key.Key_F2),
@@ -130,6 +131,7 @@ class SaleScreen(QWidget):
         for row, shown in enumerate(self.model.rows):  # a line with its promotions under it: as high as they need
             if shown.discounts:
                 self.table.resizeRowToContents(row)
+                self.table.setRowHeight(row, self.table.rowHeight(row) + ROW_GAP)
         self.totals.show_view(view)
         self.message.set_standing(offers_text(view))
         row = self.model.row_of(keep) if keep else None

@@ -26,9 +26,12 @@ from pos.till import BasketView, Till, TillSettings
 from tests.fakes import CREAM, SHAMPOO, STORE, VITAMINS, MemoryCatalog, MemoryCashiers, MemoryJournal, StepClock, product
 from tests.hardware.escpos_decoder import decode, receipts_in
 from tests.hardware.samples import said
+from tests.pos.discounted_sale import discounted_sale
 from ui.basket_model import NAME_COLUMN, TOTAL_COLUMN, BasketTableModel, basket_rows, offers_text
 from ui.customer_display import CustomerDisplayOptions
-from ui.customer_display.texts import CustomerTexts
+from ui.customer_display.texts import CustomerLine, CustomerScreen, CustomerTexts
+from ui.customer_display.window import latest
+from ui.message_area import MessageArea
 from ui.qt import Qt
 from ui.services import TillServices
 
@@ -82,7 +85,7 @@ def test_a_reduced_line_shows_its_net_and_each_promotion_under_its_name():
     shampoo, cream = rows
     assert shampoo.cells[TOTAL_COLUMN] == "179.80" and shampoo.gross == "269.70"
     assert shampoo.discounts == ("Shampoo 3 for 2  \u221289.90",)
-    assert shampoo.explained_name == "Шампунь Herbal 250 мл\nShampoo 3 for 2  \u221289.90"
+    assert shampoo.explained_name == "Шампунь Herbal 250 мл\n    Shampoo 3 for 2  \u221289.90"
     assert cream.discounts == () and cream.cells[TOTAL_COLUMN] == "54.50" and cream.explained_name == CREAM.name
 
 
@@ -90,7 +93,7 @@ def test_the_table_model_gives_the_name_with_its_discounts_and_says_the_price_be
     model = BasketTableModel("uk")
     model.set_view(hand_priced_view())
     name = model.index(0, NAME_COLUMN)
-    assert model.data(name) == "Шампунь Herbal 250 мл\nShampoo 3 for 2  \u221289,90"
+    assert model.data(name) == "Шампунь Herbal 250 мл\n    Shampoo 3 for 2  \u221289,90"
     assert "269,70" in model.data(model.index(0, TOTAL_COLUMN), Qt.ItemDataRole.ToolTipRole)
     assert model.data(model.index(1, NAME_COLUMN)) == CREAM.name
 
@@ -103,6 +106,34 @@ def test_the_customers_display_shows_each_discount_and_what_was_saved():
     screen = CustomerTexts("uk_UA").basket(hand_priced_view())
     assert screen.lines[0].amount == "179,80" and screen.lines[0].discounts == (("Shampoo 3 for 2", "\u221289,90"),)
     assert screen.saved == said("You saved {amount}", amount="89,90 UAH")
+
+
+def test_after_payment_the_customers_display_keeps_each_discount_and_what_was_saved():
+    screen = CustomerTexts("uk_UA").paid(discounted_sale())
+    assert screen.lines[0].amount == "179,80" and screen.lines[0].discounts == (("Шампуні 3 за 2", "\u221289,90"),)
+    assert screen.lines[1].discounts == (("Креми -10 %", "\u221210,90"), ("VIP -5 %", "\u22124,91"))
+    assert screen.saved == said("You saved {amount}", amount="106,06 UAH")
+
+
+def test_the_customer_window_shows_the_latest_lines_whose_discounts_fit_its_rows():
+    many = CustomerScreen(tuple(CustomerLine(f"item {i}", "1 × 1,00", "0,50", (("a", "\u22120,25"), ("b", "\u22120,25")))
+                                for i in range(10)))
+    shown = latest(many)
+    assert [line.name for line in shown] == ["item 6", "item 7", "item 8", "item 9"]  # 4 x (1 + 2/2) = 8 rows
+    one_long = CustomerScreen((CustomerLine("x", "1", "1", tuple(("p", "\u22121") for _ in range(30))),))
+    assert latest(one_long) == one_long.lines  # the last line always shows
+
+
+def test_a_gift_to_scan_stands_in_the_message_area_and_comes_back_after_an_error(qapp):
+    area = MessageArea()
+    area.set_standing("Free gift: 1003 (Vitamins with a cream), scan it to add")
+    assert area.shown_text().startswith("Free gift") and area.text() == "" and area.kind == ""
+    area.show_error("Unknown barcode")
+    assert area.shown_text() == "Unknown barcode" and area.kind == "error"
+    area.clear_error()
+    assert area.shown_text().startswith("Free gift") and area.property("kind") == "offer"
+    area.set_standing("")
+    assert area.shown_text() == "" and area.property("kind") == ""
 
 
 # -- the real window, priced by the engine ----------------------------------------------------

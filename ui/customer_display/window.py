@@ -127,12 +127,12 @@ class CustomerWindow(QWidget):
 
 
 def latest(screen: CustomerScreen) -> tuple[CustomerLine, ...]:
-    """The latest lines whose rows (a line and its discounts) fit ``SHOWN_LINES``; the last
-    line always."""
+    """The latest lines that fit ``SHOWN_LINES`` rows, a discount's smaller row counting half;
+    the last line always."""
     shown: list[CustomerLine] = []
-    rows = 0
+    rows = 0.0
     for line in reversed(screen.lines):
-        rows += 1 + len(line.discounts)
+        rows += 1 + len(line.discounts) / 2
         if shown and rows > SHOWN_LINES:
             break
         shown.append(line)
