@@ -38,27 +38,31 @@ def threshold_amount(amount: int, net: Sequence[int], positions: Sequence[int]) 
     return [(p, min(part, net[p])) for p, part in zip(live, parts) if part > 0]
 
 
-def gift(quantity: int, spend: int | None, net: Sequence[int], units: Sequence[int],
-         covered: Sequence[int], gift_lines: Sequence[int]) -> tuple[list[tuple[int, int]], int]:
+def gift(quantity: int, spend: int | None, net: Sequence[int], units: Sequence[int], covered: Sequence[int],
+         gift_lines: Sequence[int], gifted: dict[int, int]) -> tuple[list[tuple[int, int]], int]:
     """(position, discount) of the free units, and how many units are still to be offered.
 
-    ``gift_lines``: positions of the gift product's counted lines, canonical order.  When the
-    condition does not hold: nothing, and nothing offered."""
+    ``gift_lines``: positions of the gift product's counted lines, canonical order; ``gifted``:
+    units an earlier gift already made free on a line (updated here), so two gifts of the same
+    product give two units.  When the condition does not hold: nothing, and nothing offered."""
     free_units: dict[int, int] = {}
     left = max(quantity, 0)
     for p in gift_lines:
         if not left:
             break
-        take = min(left, units[p])
-        free_units[p] = take
-        left -= take
-    free_value = {p: Fraction(net[p] * take, units[p]) for p, take in free_units.items()}
+        take = min(left, units[p] - gifted.get(p, 0))
+        if take > 0:
+            free_units[p] = take
+            left -= take
+    free_value = {p: Fraction(net[p] * take, units[p] - gifted.get(p, 0)) for p, take in free_units.items()}
     if spend is None:
-        holds = any(units[p] == 0 or free_units.get(p, 0) < units[p] for p in covered)
+        holds = any(units[p] == 0 or gifted.get(p, 0) + free_units.get(p, 0) < units[p] for p in covered)
     else:
         paid = sum(net[p] for p in covered) - sum(free_value.get(p, 0) for p in covered)
         holds = paid >= spend
     if not holds:
         return [], 0
+    for p, take in free_units.items():
+        gifted[p] = gifted.get(p, 0) + take
     given = [(p, min(net[p], half_up(value))) for p, value in free_value.items()]
     return [(p, amount) for p, amount in given if amount > 0], left

@@ -100,7 +100,7 @@ class Evaluation:
     """One evaluation: every live line's net and the discounts given so far, by position
     (``PricingLines`` positions, in minor units), and the gifts to offer."""
 
-    __slots__ = ("lines", "net", "given", "first_stage", "before_thresholds", "offers")
+    __slots__ = ("lines", "net", "given", "first_stage", "before_thresholds", "offers", "gifted")
 
     def __init__(self, lines: PricingLines) -> None:
         self.lines = lines
@@ -109,6 +109,7 @@ class Evaluation:
         self.first_stage = [0] * len(lines.gross)  # the first stage that discounted the line
         self.before_thresholds: tuple[int, ...] | None = None
         self.offers: list[GiftOffer] = []
+        self.gifted: dict[int, int] = {}  # units made free by the gifts so far, by position
 
     def total(self) -> int:
         """The basket's total in minor units."""
@@ -133,7 +134,7 @@ class Evaluation:
         if isinstance(benefit, Gift):
             spend = None if benefit.spend is None else self.lines.minor(benefit.spend.amount)
             found, offered = basket_deals.gift(benefit.quantity, spend, self.net, self.lines.units, positions,
-                                               self.lines.of_product(benefit.product_code))
+                                               self.lines.of_product(benefit.product_code), self.gifted)
             if offered:
                 offer = GiftOffer(promotion.promotion_id, promotion.name, benefit.product_code, offered)
         else:

@@ -123,3 +123,16 @@ def test_voided_lines_get_nothing_and_count_for_nothing():
     # the threshold sees 15.00 after the 50 % (the hat is voided): no threshold
     assert nets(priced) == ["15.00", "0"]
     assert priced.lines[1].discounts == ()
+
+
+def test_two_gifts_of_the_same_product_give_two_units_and_offer_the_one_missing():
+    # both give a glass (4.00): one glass in the basket is free for "g1", "g2" offers another
+    wine, glass = line("wine", "25.00"), line("glass", "4.00")
+    chosen = [promo("g1", Gift("glass"), products("wine")), promo("g2", Gift("glass"), products("wine"))]
+    priced = evaluate([wine, glass], chosen, (), CURRENCY)
+    assert nets(priced) == ["25.00", "0.00"]
+    assert priced.offers == (GiftOffer("g2", "Promotion g2", "glass", 1),)
+    # with two glasses scanned both are free and nothing is offered
+    two = line("glass", "4.00", 2)
+    priced = evaluate([wine, two], chosen, (), CURRENCY)
+    assert nets(priced) == ["25.00", "0.00"] and priced.offers == ()
