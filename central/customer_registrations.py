@@ -70,7 +70,8 @@ def merge_registration(conn: Connection, till: TillIdentity, r: Registration, re
                              .values(card=r.card, version=clock.next()))
                 card_note = f"; card {r.card} given to them"
             elif r.card and r.card != held.card:
-                card_note = f"; card {r.card} not given (they hold {held.card or 'none'}, the card {card_holder or 'no one'})"
+                card_note = (f"; card {r.card} not given (they hold {held.card or 'none'}, "
+                             f"the card {card_holder or 'no one'})")
     detail = (f"new customer {customer_id}" if outcome == NEW else
               f"the phone number is customer {customer_id}'s: the registration joined them") + card_note
     conn.execute(customer_registrations.insert().values(

@@ -105,7 +105,8 @@ def save_customers(db: HubDatabase, given: Sequence[NewCustomer], *, region: str
             seen.add(values["phone"])
             held = conn.execute(select(customers.c.customer_id).where(customers.c.phone == values["phone"])).scalar()
             if values["card"]:
-                holder = conn.execute(select(customers.c.customer_id).where(customers.c.card == values["card"])).scalar()
+                holder = conn.execute(select(customers.c.customer_id)
+                                      .where(customers.c.card == values["card"])).scalar()
                 if holder is not None and holder != held:
                     raise AdminProblem(f"card {values['card']} belongs to another customer ({holder})")
             if held is None:

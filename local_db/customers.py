@@ -129,7 +129,7 @@ def _carried(conn: Connection, codes: list[str]) -> list[tuple[str, str]]:
     if not codes:
         return []
     marks = ", ".join("?" for _ in codes)
-    names = dict(conn.exec_driver_sql(f"SELECT code, name FROM products WHERE code IN ({marks})", tuple(codes)).all())
+    names: dict[Any, Any] = dict(conn.exec_driver_sql(f"SELECT code, name FROM products WHERE code IN ({marks})", tuple(codes)).all())
     return [(code, str(names[code])) for code in codes if code in names]
 
 
@@ -138,7 +138,7 @@ def _offer_names(conn: Connection, ids: list[str]) -> list[str]:
         return []
     try:
         marks = ", ".join("?" for _ in ids)
-        rows = dict(conn.exec_driver_sql(f"SELECT id, json_extract(definition, '$.name') FROM promotions "
+        rows: dict[Any, Any] = dict(conn.exec_driver_sql(f"SELECT id, json_extract(definition, '$.name') FROM promotions "
                                          f"WHERE id IN ({marks}) AND json_valid(definition)", tuple(ids)).all())
     except Exception:  # a till without the promotions table yet: ids only
         rows = {}

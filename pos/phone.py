@@ -72,7 +72,7 @@ def _length_problem(number: phonenumbers.PhoneNumber) -> str:
     """Too short or too long for its country's numbers ("" when the length is not the problem)."""
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason == phonenumbers.ValidationResult.INVALID_LENGTH:
-        example = phonenumbers.example_number(phonenumbers.region_code_for_country_code(number.country_code))
+        example = phonenumbers.example_number(phonenumbers.region_code_for_country_code(number.country_code or 0))
         if example is not None:
             shorter = len(str(number.national_number)) < len(str(example.national_number))
             reason = phonenumbers.ValidationResult.TOO_SHORT if shorter else phonenumbers.ValidationResult.TOO_LONG

@@ -170,6 +170,7 @@ class Till:
         self.cashier: Cashier | None = None
         self.customer: CustomerFacts | None = None  # identified for the open sale
         self.unlocked: frozenset[str] = frozenset()  # promotion ids the open sale's promo codes unlocked
+        self.personal_offers: frozenset[str] = frozenset()  # promotion ids the identified customer's offers unlock
         self.promo_codes: tuple[str, ...] = ()  # the codes that unlocked them, recorded with the sale
         self.loyalty: PointsLedger | None = None  # the chain's points rules (local_db.loyalty); None: no points
         self._promotion_set = PromotionSet()
@@ -534,6 +535,7 @@ class Till:
         self._promotion_set = self._current_promotions()
         self.customer = None
         self.unlocked = frozenset()
+        self.personal_offers = frozenset()
         self.promo_codes = ()
         self._priced_at = None
         return Basket(currency=self.settings.store.currency, opened_at=self.clock.now())
@@ -551,18 +553,20 @@ class Till:
     def priced(self) -> PricedBasket:
         """The open basket priced by the promotions held since it opened (cached per change)."""
         at = self._priced_at or self._local_now()
-        key = (tuple(self.basket.lines), self.customer, self.unlocked, id(self._promotion_set),
+        key = (tuple(self.basket.lines), self.customer, self.unlocked | self.personal_offers, id(self._promotion_set),
                at.replace(second=0, microsecond=0))
         if self._priced is None or self._priced[0] != key:
             context = PricingContext(now=at, store_id=self.settings.store.store_id, customer=self.customer,
-                                     unlocked=self.unlocked)
+                                     unlocked=self.unlocked | self.personal_offers)
             self._priced = (key, price_basket(self.basket.lines, self._promotion_set, context, self.basket.currency))
         return self._priced[1]
 
-    def identify_customer(self, customer: CustomerFacts | None) -> TillResult:
-        """The customer of the open sale (None: forget); the basket is repriced for them."""
+    def identify_customer(self, customer: CustomerFacts | None, offers: frozenset[str] = frozenset()) -> TillResult:
+        """The customer of the open sale (None: forget); the basket is repriced for them.  ``offers``:
+        the promotion ids of their personal offers, unlocked for this sale as a code would."""
         self._require_cashier()
         self.customer = customer
+        self.personal_offers = frozenset(offers) if customer is not None else frozenset()
         return self._result(basket_changed=True)
 
     def unlock_promotions(self, codes: tuple[str, ...], promotion_ids: frozenset[str]) -> TillResult:

@@ -23,7 +23,8 @@ OLENA = NewCustomer("050 123 45 67", "Olena Kovalenko", card="2900000000017", ti
                     group="vip", birthday=date(1990, 3, 14), offers=("P-VIP-10",), wishlist=("SHAMPOO-1",))
 
 
-def registration(till: Any, phone: str = "+380671112233", name: str = "Taras Shevchuk", card: str = "") -> dict[str, Any]:
+def registration(till: Any, phone: str = "+380671112233", name: str = "Taras Shevchuk",
+                 card: str = "") -> dict[str, Any]:
     r = Registration(uuid.uuid4(), phone, name, card, till.store_id, till.till_id,
                      datetime(2026, 12, 2, 10, 0, tzinfo=timezone.utc))
     body = registration_to_dict(r)

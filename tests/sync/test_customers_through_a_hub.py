@@ -78,7 +78,8 @@ def test_a_customer_head_office_added_reaches_the_tills_without_their_phone_numb
     db, sync, till = two_tills[0]
     assert not isinstance(sync.pull(), Exception)
     found = till.find("+380501234567")
-    assert found is not None and (found.display_name, found.facts.tier, found.facts.group) == ("Olena K.", "gold", "vip")
+    assert found is not None
+    assert (found.display_name, found.facts.tier, found.facts.group) == ("Olena K.", "gold", "vip")
     assert till.find("2900000000018") == found
     with db.reading() as conn:
         held = " ".join(str(v) for row in conn.exec_driver_sql("SELECT * FROM customers") for v in row)

@@ -6,13 +6,14 @@ customer is a till change (``Till.identify_customer``), so the basket is reprice
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from local_db.customers import SqlCustomers
 from local_db.journal import SqlJournal
 from pos.customers import CustomerRecord
 from pos.i18n import _
-from ui.customers.dialog import CustomerDialog
+from ui.customers.dialog import CustomerDialog, identify
 
 if TYPE_CHECKING:
     from ui.sale_actions import SaleActions
@@ -41,21 +42,21 @@ def identify_customer(actions: SaleActions) -> None:
     actions.open_dialog(dialog)
 
 
-def identify_by_card(actions: SaleActions, code: str, otherwise: object = None) -> None:
+def identify_by_card(actions: SaleActions, code: str, otherwise: Callable[[], None] | None = None) -> None:
     """A code scanned on the sale screen that is no product: when it is a customer's loyalty
     card, that customer is identified for the sale; ``otherwise`` (a callable) runs if not."""
     customers = customers_of(actions)
     if customers is None:
-        if callable(otherwise):
+        if otherwise is not None:
             otherwise()
         return
 
     def found(record: CustomerRecord | None) -> None:
         if record is None:
-            if callable(otherwise):
+            if otherwise is not None:
                 otherwise()
             return
-        actions.session.change(lambda till: till.identify_customer(record.facts)).success(
+        identify(actions.session, record).success(
             lambda _r: actions.screen.message.show_notice(
                 _("Customer: {name}").format(name=record.display_name))).failure(actions.problem).run()
 

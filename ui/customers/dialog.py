@@ -17,6 +17,12 @@ from ui.errors import show_problem
 from ui.qt import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget, qconnect
 
 
+def identify(session: Any, record: CustomerRecord) -> Any:
+    """The op that makes ``record`` the sale's customer, their personal offers unlocked."""
+    facts, offers = record.facts, frozenset(record.personal_offers)
+    return session.change(lambda till: till.identify_customer(facts, offers))
+
+
 class CustomerDialog(TillDialog):
     def __init__(self, session: Any, customers: SqlCustomers, ui_locale: str, parent: QWidget | None = None) -> None:
         super().__init__(_("Customer"), parent)
@@ -26,7 +32,7 @@ class CustomerDialog(TillDialog):
         self.ui_locale = ui_locale
         self.record: CustomerRecord | None = None
         self.lookup = self._field("customerLookup", _("Phone number or loyalty card"))
-        qconnect(self.lookup.returnPressed, self.find)
+        qconnect(self.lookup.returnPressed, self.find_customer)
         self.details = QLabel("", self)
         self.details.setObjectName("customerDetails")
         self.details.setWordWrap(True)
@@ -36,7 +42,7 @@ class CustomerDialog(TillDialog):
         find, register = big_button(_("Find"), self, "findCustomer"), big_button(_("Register new customer"), self,
                                                                                  "registerCustomer")
         forget, close = big_button(_("Forget customer"), self, "forgetCustomer"), big_button(_("Esc  Close"), self)
-        qconnect(find.clicked, self.find)
+        qconnect(find.clicked, self.find_customer)
         qconnect(register.clicked, self.register)
         qconnect(forget.clicked, self.forget)
         qconnect(close.clicked, self.reject)
@@ -69,7 +75,7 @@ class CustomerDialog(TillDialog):
         return field
 
     # -- what the buttons do ------------------------------------------------------------------
-    def find(self) -> None:
+    def find_customer(self) -> None:
         typed = self.lookup.text()
         customers = self.customers
         self.session.query(lambda _till, _journal: customers.find(typed)).success(self._found).failure(
@@ -111,8 +117,7 @@ class CustomerDialog(TillDialog):
         def done(_result: Any) -> None:
             if not self.closed:
                 self.message.show_notice(notice)
-        self.session.change(lambda till: till.identify_customer(record.facts)).success(done).failure(
-            self._failed).run()
+        identify(self.session, record).success(done).failure(self._failed).run()
 
     def _forgotten(self, _result: Any) -> None:
         if self.closed:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from local_db.customers import CUSTOMERS, KEYS, apply_customer_page
 from local_db.outbox import SqlOutbox
+from local_db.promotions import load_promotions
 from pos.customers import phone_key
 from tests.ui.driver import TillDriver
 from tests.ui.sale_control.shop import FIRST, SECOND, database, open_shop
@@ -27,7 +29,7 @@ def with_olena(path) -> None:  # noqa: ANN001
     apply_customer_page(db, CUSTOMERS, [{
         "customer_id": "c-olena", "phone_key": phone_key("+380501234567", KEY), "card": CARD,
         "name": "Olena K.", "tier": "gold", "segment": "families", "group": "vip", "birthday": "12-02",
-        "offers": [], "wishlist": [SECOND.code, "NOT-IN-THIS-STORE"], "deleted": False}], cursor="2", snapshot="2",
+        "offers": ["P-PERSONAL-10"], "wishlist": [SECOND.code, "NOT-IN-THIS-STORE"], "deleted": False}], cursor="2", snapshot="2",
         pulled_at=now)
     db.close()
 
@@ -104,3 +106,33 @@ def test_a_code_that_is_neither_a_product_nor_a_card_still_says_it_is_unknown(qt
     till.scan("9990000000012")
     till.wait_until(lambda: "9990000000012" in till.message)
     assert till.window.sale_screen.model.view.customer is None
+
+
+BIRTHDAY_VIP = {"format": "kassa.promotion.v1", "id": "P-BIRTHDAY-VIP", "name": "Happy birthday (vip): -15 %",
+                "kind": "percent_off", "percent": "15", "scope": {"products": [FIRST.code]},
+                "validity": {"birthday": True, "customer_groups": ["vip"]}}
+PERSONAL = {"format": "kassa.promotion.v1", "id": "P-PERSONAL-10", "name": "Your offer: -10 %",
+            "kind": "percent_off", "percent": "10", "scope": {"products": [SECOND.code]},
+            "validity": {"needs_code": True}}
+
+
+def test_the_birthday_offer_and_a_personal_offer_apply_once_the_customer_is_identified(qtbot, shop, clock):
+    with_olena(shop)  # a vip whose birthday is today (the till's clock: 2 December)
+    db = database(shop)
+    load_promotions(db, [BIRTHDAY_VIP, PERSONAL])
+    db.close()
+    till = open_shop(qtbot, shop, clock)
+    till.scan(FIRST.barcode)
+    till.scan(SECOND.barcode)
+    full = FIRST.price.amount + SECOND.price.amount
+    assert till.window.sale_screen.model.view.total.amount == full
+    dialog = customer_dialog(till)
+    till.enter(field(dialog, "customerLookup"), "+380501234567")
+    till.wait_until(lambda: dialog.message.text() == "Customer identified.")
+    till.wait_idle()
+    assert "Your offer: -10 %" in dialog.details.text()
+    view = till.window.sale_screen.model.view
+    expected = (FIRST.price.amount * Decimal("0.85")).quantize(Decimal("0.01")) + \
+        (SECOND.price.amount * Decimal("0.90")).quantize(Decimal("0.01"))
+    assert view.total.amount == expected
+    assert {d.promotion_id for line in view.priced.lines for d in line.discounts} == {"P-BIRTHDAY-VIP", "P-PERSONAL-10"}
