@@ -78,9 +78,9 @@ def show(value: Any) -> str:
     if isinstance(value, (int, float)):
         return shown(str(value))
     if isinstance(value, list):
-        return "a list"
+        return "[…]"
     if isinstance(value, dict):
-        return "an object"
+        return "{…}"
     return shown(type(value).__name__)
 
 
