@@ -53,8 +53,8 @@ class CodeRules:
                 raise AdminProblem(f"{name} is the store's local time: write it without a UTC offset")
         if self.starts and self.ends and self.ends <= self.starts:
             raise AdminProblem("--ends must be after --starts")
-        if self.minimum is not None and (not self.minimum.is_finite() or self.minimum < 0
-                                         or self.minimum.as_tuple().exponent < -2 or self.minimum >= 10 ** 12):
+        if self.minimum is not None and (not self.minimum.is_finite() or self.minimum < 0 or self.minimum >= 10 ** 12
+                                         or self.minimum != self.minimum.quantize(Decimal("0.01"))):
             raise AdminProblem("--minimum is an amount of at least 0 with at most 2 decimals")
         for number, name in ((self.uses_allowed, "--uses"), (self.per_customer, "--per-customer")):
             if number is not None and not 1 <= number <= 1_000_000_000:

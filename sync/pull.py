@@ -63,8 +63,7 @@ log = logging.getLogger(__name__)
 # Datasets a hub older than this till may not have: its 404 unknown_dataset leaves them as they
 # were instead of failing the whole pull (hubs are upgraded before their tills, but not always).
 NEWER_DATASETS = frozenset({"policies", "promotions", "promo_codes"})
-PULLED = (*DATASETS, "promotions")  # promotions are staged and applied apart (local_db.promotions)
-PULLED = (*PULLED, "promo_codes")  # so are promo codes (local_db.promo_codes)
+PULLED = (*DATASETS, "promotions", "promo_codes")  # staged and applied apart (local_db.promotions, .promo_codes)
 
 STAGE_ROWS = 40_000  # rows of one dataset staged in one transaction (a fraction of a second)
 

@@ -9,7 +9,8 @@ code end its chances in this sale.  Codes stay on the sale until removed or the 
 
 A code's minimum is the basket before promotions.  If lines are voided after the code was
 applied and the basket falls below it, :meth:`PromoCodeDesk.unmet` names the code (the
-window says so) and :meth:`PromoCodeDesk.drop_unmet`, called when payment starts, removes it:
+window says so) and :meth:`PromoCodeDesk.drop_unmet` removes it when payment starts (the desk
+wraps ``Till.begin_payment``):
 the customer pays without that discount, never with a discount the rules do not allow.
 """
 
@@ -21,6 +22,7 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pos.basket import BasketState
 from pos.money import Money
 from pos.pricing.codes import (
     BasketBelowMinimum,
@@ -59,6 +61,7 @@ class PromoCodeDesk:
         self.region = region or region_of(till.settings.store.locale)
         self._wrong_pins: dict[tuple[uuid.UUID, str], int] = {}
         self._unlocks: tuple[uuid.UUID, dict[str, CodeEntry]] | None = None  # of the open sale
+        self._guard_payment()
 
     # -- the cashier's actions -------------------------------------------------------------
     def apply(self, text: str, *, phone: str = "", pin: str = "") -> TillResult:
@@ -127,6 +130,23 @@ class PromoCodeDesk:
         for problem in dropped:
             result = self.remove(str(problem.fields["code"]))
         return dropped, result
+
+    def _guard_payment(self) -> None:
+        """When payment starts (``Till.begin_payment``: the F12 dialog and the checkout call it
+        first), the codes whose minimum the basket no longer reaches are dropped, so the amount
+        due is priced without them.  Installed on the till by its desk, the only way codes
+        are applied."""
+        till = self.till
+        begin = till.begin_payment
+
+        def begin_payment() -> TillResult:
+            if till.basket.state is BasketState.OPEN and till.promo_codes:
+                for problem in self.drop_unmet()[0]:
+                    log.info("promo code %s dropped at payment: the basket is below its minimum",
+                             problem.fields["code"])
+            return begin()
+
+        till.begin_payment = begin_payment  # type: ignore[method-assign]
 
     # -- helpers ------------------------------------------------------------------------------
     def basket_before_promotions(self) -> Money:

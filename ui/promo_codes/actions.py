@@ -15,9 +15,8 @@ from local_db.journal import SqlJournal
 from local_db.promo_codes import SqlPromoCodeBook
 from pos.i18n import _
 from pos.pricing.code_desk import PromoCodeBook, PromoCodeDesk
-from pos.pricing.codes import BasketBelowMinimum, CodeEntry, UsesHere
+from pos.pricing.codes import CodeEntry, UsesHere
 from pos.till import Till, TillResult
-from ui.errors import describe_problem
 from ui.promo_codes.dialog import CodesNow, PromoCodeDialog
 
 if TYPE_CHECKING:
@@ -92,13 +91,3 @@ def remove_code(actions: SaleActions, code: str):  # type: ignore[no-untyped-def
 
     return actions.session.change(work).announce(removed)
 
-
-def unmet_notes(problems: tuple[BasketBelowMinimum, ...]) -> str:
-    """What the screen says of codes whose minimum the basket no longer reaches."""
-    return " ".join(describe_problem(p) + " " + _("It is dropped when payment starts.") for p in problems)
-
-
-def drop_unmet_codes(till: Till, actions: SaleActions) -> tuple[BasketBelowMinimum, ...]:
-    """For the payment step (on the till worker): drop the codes whose minimum is not met."""
-    dropped, _result = desk_of(actions, till).drop_unmet()
-    return dropped
