@@ -75,6 +75,9 @@ class PricingLines:
 
     def _covered_by(self, scope: Scope) -> tuple[int, ...]:
         """``scope.covers`` over the lines, through the indexes when the scope names few things."""
+        excludes = scope.exclude_products or scope.exclude_brands or scope.exclude_categories
+        if scope.everything and not excludes:
+            return tuple(range(len(self.lines)))
         named = len(scope.products) + len(scope.brands) + len(scope.categories)
         if scope.everything or named > len(self.lines):
             return tuple(p for p, line in enumerate(self.lines) if scope.covers(line.product))
@@ -85,6 +88,8 @@ class PricingLines:
         for names, index in ((scope.products, by_code), (scope.brands, by_brand), (scope.categories, by_category)):
             for name in names:
                 found.update(index.get(name, ()))
+        if not excludes:
+            return tuple(sorted(found))
         return tuple(p for p in sorted(found) if scope.covers(self.lines[p].product))
 
     def of_product(self, code: str) -> tuple[int, ...]:
