@@ -128,10 +128,10 @@ class SaleScreen(QWidget):
     def show_view(self, view: BasketView, select: uuid.UUID | None = None) -> None:
         keep = select or self.selected_line_id()
         self.model.set_view(view)
-        for row, shown in enumerate(self.model.rows):  # a line with its promotions under it: as high as they need
+        for at, shown in enumerate(self.model.rows):  # a line with its promotions under it: as high as they need
             if shown.discounts:
-                self.table.resizeRowToContents(row)
-                self.table.setRowHeight(row, self.table.rowHeight(row) + ROW_GAP)
+                self.table.resizeRowToContents(at)
+                self.table.setRowHeight(at, self.table.rowHeight(at) + ROW_GAP)
         self.totals.show_view(view)
         self.message.set_standing(offers_text(view))
         row = self.model.row_of(keep) if keep else None

@@ -92,9 +92,9 @@ class CustomerWindow(QWidget):
             self.lines_grid.addWidget(self._label(line.amount, "customerAmount", RIGHT), row, 2)
             for promotion, amount in line.discounts:
                 row += 1
-                label = ElidedLabel(f"    {promotion}", self, shrink=0.7)
-                label.setObjectName("customerDiscount")
-                self.lines_grid.addWidget(label, row, 0, 1, 2)
+                note = ElidedLabel(f"    {promotion}", self, shrink=0.7)
+                note.setObjectName("customerDiscount")
+                self.lines_grid.addWidget(note, row, 0, 1, 2)
                 self.lines_grid.addWidget(self._label(amount, "customerDiscount", RIGHT), row, 2)
             row += 1
         self.lines_grid.setColumnStretch(0, 1)
