@@ -16,7 +16,7 @@ All arithmetic is in integer minor units; ``Money`` is built once, at the end.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from pos.basket import BasketLine
 from pos.money import Money
@@ -182,9 +182,10 @@ class Evaluation:
         limits: dict[int, int] = {}
         gross = self.lines.gross
         for cap in caps:
-            percent = max(cap.max_percent, Decimal(0))
+            numerator, denominator = max(cap.max_percent, Decimal(0)).as_integer_ratio()
+            denominator *= 100
             for p in self.lines.in_scope(cap.scope, honour_reduced=False):
-                limit = int((Decimal(gross[p]) * percent / 100).to_integral_value(rounding=ROUND_FLOOR))
+                limit = gross[p] * numerator // denominator  # floor(max_percent * gross / 100)
                 limits[p] = min(limit, limits.get(p, limit))
         for p, limit in limits.items():
             excess = gross[p] - self.net[p] - limit
