@@ -129,8 +129,8 @@ def test_two_tills_redeem_offline_beyond_the_balance_both_sales_stand_and_the_hu
         checkout.begin(till.real.till)
         offer = points_offer(till.real.till)
         assert offer.most == balance
-        pay_points(till.real.till, str(offer.most))
-        checkout.add_cash(till.real.till, "")
+        if not pay_points(till.real.till, str(offer.most)).settled:
+            checkout.add_cash(till.real.till, "")
         sale = checkout.finish(till.real.till).sale
         assert sale is not None and sale.points_redeemed == balance
         spent.append(sale)
