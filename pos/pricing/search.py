@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pos.basket import BasketLine
-from pos.pricing.combinations import Candidate, in_conflict, unsafe_ids
+from pos.pricing.combinations import Candidate, in_conflict, spreads, stage_of, unsafe_ids
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import PricedBasket
 from pos.pricing.promotion import Cap, Combination, Gift, Promotion, SpendThreshold
@@ -153,36 +153,81 @@ def _candidates(prepared: PricingLines, promotions: Sequence[Promotion]) -> list
 
 
 def _harmless(prepared: PricingLines, candidates: list[Candidate]) -> tuple[set[str], int]:
-    """Thresholds and spend gifts that are met in no combination, or (thresholds) in every one.
+    """Spend thresholds and spend gifts that are met in no combination, or in every one.
 
     Never met: even with no discount at all the covered lines come below the spend.  Always
-    met: with every promotion of stages 1-4 on at once (the lowest each line's net can be,
-    since those stages only lower nets) the spend is still reached; proved only when no
-    unit deal reaches outside the threshold's lines and no ``exclude_reduced`` promotion of
-    stages 2-4 shares a line with it (each of those could move a net the other way)."""
+    met: with every promotion of the earlier stages on at once the spend is still reached.
+    That is the lowest the covered lines can come to only where nothing can move a net the
+    other way: lines a unit deal or a threshold's amount shares with lines outside are not
+    counted, and no ``exclude_reduced`` promotion of stages 2-5, no other gift and (for a
+    gift) no threshold not proved harmless may share a line with it.  One evaluation of
+    stages 1-5 together serves every proof."""
     gross = {prepared.slots[p]: g for p, g in enumerate(prepared.gross)}
     harmless: set[str] = set()
     to_prove: list[tuple[Candidate, int]] = []
     for candidate in candidates:
         benefit = candidate.promotion.benefit
-        if isinstance(benefit, (SpendThreshold, Gift)) and getattr(benefit, "spend", None) is not None:
-            spend = prepared.minor(benefit.spend.amount)
-            if sum(gross[i] for i in candidate.covered) < spend:
-                harmless.add(candidate.promotion_id)
-            elif isinstance(benefit, SpendThreshold):
-                to_prove.append((candidate, spend))
-    early = [c for c in candidates if c.stage <= 4]
-    provable = [(t, spend) for t, spend in to_prove if not any(
-        c.covered & t.covered and (not c.covered <= t.covered and c.stage == 2
-                                   or c.promotion.scope.exclude_reduced and c.stage >= 2)
-        for c in early)]
-    if not provable:
+        spend = getattr(benefit, "spend", None) if isinstance(benefit, (SpendThreshold, Gift)) else None
+        if spend is None or candidate.promotion.scope.exclude_reduced:
+            continue
+        minor = prepared.minor(spend.amount)
+        if sum(gross[i] for i in candidate.covered) < minor:
+            harmless.add(candidate.promotion_id)
+        else:
+            to_prove.append((candidate, minor))
+    if not to_prove:
         return harmless, 0
-    lowest = evaluate(prepared, [c.promotion for c in early], (), prepared.currency)
-    for threshold, spend in provable:
-        if sum(lowest.lines[i].net.minor_units() for i in threshold.covered) >= spend:
-            harmless.add(threshold.promotion_id)
+    before, after = _lowest_nets(prepared, [c.promotion for c in candidates if c.stage <= 5])
+    for candidate, spend in sorted(to_prove, key=lambda cs: cs[0].stage):
+        is_gift = isinstance(candidate.promotion.benefit, Gift)
+        counted = _sealed_lines(candidate, candidates)
+        blockers = [c for c in candidates if c is not candidate and c.covered & candidate.covered and (
+            c.promotion.scope.exclude_reduced and 2 <= c.stage <= 5
+            or is_gift and isinstance(c.promotion.benefit, Gift)
+            or is_gift and c.stage == 5 and c.promotion_id not in harmless)]
+        if blockers:
+            continue
+        nets = after if is_gift else before
+        lowest = sum(nets[i] for i in counted)
+        if is_gift:
+            code = candidate.promotion.benefit.product_code  # type: ignore[union-attr]
+            lowest -= sum(gross[i] for i in counted if prepared.basket_lines[i].product.code == code)
+        if lowest >= spend:
+            harmless.add(candidate.promotion_id)
     return harmless, 1
+
+
+def _sealed_lines(candidate: Candidate, candidates: list[Candidate]) -> set[int]:
+    """The promotion's lines less those a spreading promotion of an earlier stage shares with
+    lines outside them (repeated until no spreading promotion crosses the edge)."""
+    lines = set(candidate.covered)
+    crossing = [c for c in candidates if c is not candidate and c.stage < candidate.stage and spreads(c)]
+    changed = True
+    while changed:
+        changed = False
+        for other in crossing:
+            if other.covered & lines and not other.covered <= lines:
+                lines -= other.covered
+                changed = True
+    return lines
+
+
+def _lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[dict[int, int], dict[int, int]]:
+    """Each line's net (by basket index) with every promotion of stages 1-5 on, before the
+    thresholds and after them; no caps (spends are counted before the caps)."""
+    if _Work is not None:
+        work = _Work(prepared)
+        for promotion in in_order(promotions):
+            work.apply(promotion)
+        before_nets = work.before_thresholds or tuple(work.net)
+        after_nets = tuple(work.net)
+    else:  # pragma: no cover - stages changed
+        early = evaluate(prepared, [p for p in promotions if stage_of(p) <= 4], (), prepared.currency)
+        late = evaluate(prepared, promotions, (), prepared.currency)
+        before_nets = tuple(early.lines[i].net.minor_units() for i in prepared.slots)
+        after_nets = tuple(late.lines[i].net.minor_units() for i in prepared.slots)
+    return ({prepared.slots[p]: n for p, n in enumerate(before_nets)},
+            {prepared.slots[p]: n for p, n in enumerate(after_nets)})
 
 
 def _components(lines: Sequence[BasketLine], candidates: list[Candidate],
@@ -226,10 +271,11 @@ def _components(lines: Sequence[BasketLine], candidates: list[Candidate],
 
 
 def _order(component: Component) -> None:
-    """Exclusive promotions first (they decide the most), then best-of, then stackable."""
-    rank = {Combination.EXCLUSIVE: 0, Combination.BEST_OF: 1, Combination.STACKABLE: 2}
-    pairs = sorted(zip(component.choices, component.safe),
-                   key=lambda cs: (rank[cs[0].promotion.combination], cs[1], cs[0].promotion_id))
+    """Unsafe promotions first (the bounds hold only once they are decided), then those in
+    conflict with the most others (deciding them settles the most), by id within each."""
+    pairs = list(zip(component.choices, component.safe))
+    conflicts = {c.promotion_id: sum(in_conflict(c, d) for d, _ in pairs) for c, _ in pairs}
+    pairs.sort(key=lambda cs: (cs[1], -conflicts[cs[0].promotion_id], cs[0].promotion_id))
     component.choices = [c for c, _ in pairs]
     component.safe = [s for _, s in pairs]
 
@@ -294,8 +340,7 @@ class _OutOfBudget(Exception):
 def branch_and_bound(choices: Sequence[Candidate], safe: Sequence[bool], score: Callable[[int], Key],
                      budget: int) -> int | None:
     """The allowed combination (a bit mask) with the lowest total, or None past ``budget``
-    scorings.  Decides the promotions in order (exclusive ones first, left out first; the
-    others taken first).  Where every promotion still undecided is safe, the combination of
+    scorings.  Decides the promotions in their order (``_order``), each taken first.  Where every promotion still undecided is safe, the combination of
     all of them that the choices so far do not block, conflicts among them ignored, is a
     lower bound of every total below (safe promotions only lower it): a branch whose bound
     is no better than the best found is cut, and a bound that is itself allowed is the
@@ -304,7 +349,6 @@ def branch_and_bound(choices: Sequence[Candidate], safe: Sequence[bool], score: 
     conflicts = conflict_masks(choices)
     later = [conflicts[i] >> (i + 1) << (i + 1) for i in range(n)]
     safe_from = [all(safe[i:]) for i in range(n + 1)]
-    exclusive = [c.promotion.combination is Combination.EXCLUSIVE for c in choices]
     best: list[tuple[Key, int]] = []
     spent = [0]
 
@@ -336,10 +380,8 @@ def branch_and_bound(choices: Sequence[Candidate], safe: Sequence[bool], score: 
             return
         blocked = conflicts[i] & chosen
         may_leave = not (safe[i] and not blocked and not later[i])
-        branches = ([chosen] if may_leave else []) + ([] if blocked else [chosen | 1 << i])
-        if not exclusive[i]:
-            branches.reverse()  # take it first
-        for branch in branches:
+        branches = ([] if blocked else [chosen | 1 << i]) + ([chosen] if may_leave else [])
+        for branch in branches:  # take it first
             visit(i + 1, branch)
 
     try:
