@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+import uuid
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -31,12 +32,13 @@ from pos.customers import (
     birthday_of,
     clean_card,
     display_name,
+    month_day,
     new_registration,
     phone_key,
     registration_to_dict,
 )
 from pos.i18n import N_
-from pos.phone import normalise_phone
+from pos.phone import PhoneNumberProblem, normalise_phone
 from pos.pricing.promotion import CustomerFacts
 
 CUSTOMERS, KEYS = "customers", "customer_keys"
@@ -65,13 +67,19 @@ class SqlCustomers:
     # -- finding -----------------------------------------------------------------------------
     def find(self, typed: str) -> CustomerRecord | None:
         """The customer of a loyalty card barcode or a phone number typed (None: nobody).
-        Text that is neither a known card nor a phone number raises ``PhoneNumberProblem``."""
+        Text that is neither a card's code (8 or more digits or letters) nor a phone number
+        raises ``PhoneNumberProblem`` saying what is wrong with it as a number."""
         card = typed.strip()
         if card.isascii() and card.isalnum():
             found = self.by_card(card)
             if found is not None:
                 return found
-        return self.by_phone(typed)
+        try:
+            return self.by_phone(typed)
+        except PhoneNumberProblem:
+            if card.isascii() and card.isalnum() and len(card) >= 8:
+                return None  # an unknown card
+            raise
 
     def by_card(self, barcode: str) -> CustomerRecord | None:
         def read(conn: Connection) -> CustomerRecord | None:
@@ -183,6 +191,7 @@ def apply_customer_page(db: Database, dataset: str, items: Iterable[Mapping[str,
                     conn.exec_driver_sql("INSERT INTO customer_keys (key_id, key) VALUES (?, ?) ON CONFLICT (key_id) "
                                          "DO UPDATE SET key = excluded.key", (int(item["key_id"]), str(item["key"])))
         else:
+            conn.exec_driver_sql("DELETE FROM customers WHERE version = 'demo'")  # a hub's customers replace the demo's
             gone = [(str(i["customer_id"]),) for i in rows if i["deleted"]]
             if gone:
                 conn.exec_driver_sql("DELETE FROM customers WHERE customer_id = ?", gone)
@@ -206,3 +215,28 @@ def _month_day(text: str) -> str:
 def customer_cursor(db: Database, dataset: str) -> str:
     return str(db.read(lambda c: c.exec_driver_sql("SELECT cursor FROM sync_cursors WHERE dataset = ?",
                                                    (dataset,)).scalar() or "0", "reading a cursor"))
+
+
+# -- the demo till without a hub -------------------------------------------------------------------
+DEMO_KEY = bytes.fromhex("6b617373612d64656d6f2d637573746f6d6572732d6b65792d6e6f742d61202d")
+
+
+def load_demo_customers(db: Database, today: date) -> int:
+    """The demo's customers (``pos.demo_customers``) as a till receives them, under a demo key,
+    unless a hub has sent this till its customers (then they are the hub's).  Their birthdays
+    move with ``today``.  Returns how many were loaded."""
+    from pos.demo_customers import demo_customers
+
+    def write(conn: Connection) -> int:
+        if conn.exec_driver_sql("SELECT 1 FROM sync_cursors WHERE dataset IN (?, ?)", (CUSTOMERS, KEYS)).first():
+            return 0
+        conn.exec_driver_sql("INSERT INTO customer_keys (key_id, key) VALUES (1, ?) ON CONFLICT (key_id) DO NOTHING",
+                             (DEMO_KEY.hex(),))
+        key = _chain_key(conn) or DEMO_KEY
+        rows = [(str(uuid.uuid5(uuid.NAMESPACE_URL, "kassa-demo-customer:" + c["phone"])), phone_key(c["phone"], key),
+                 c["card"], display_name(c["name"]), c["tier"], c["segment"], c["group"],
+                 month_day(date.fromisoformat(c["birthday"])), json.dumps(c["offers"]), json.dumps(c["wishlist"]),
+                 "demo") for c in demo_customers(today)]
+        conn.exec_driver_sql(_UPSERT, rows)
+        return len(rows)
+    return db.write(write, "loading the demo customers")

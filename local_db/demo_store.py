@@ -12,6 +12,7 @@ from sqlalchemy import exc as sa_exc
 
 from local_db.cashiers import add_cashier
 from local_db.catalog import load_products, product_count
+from local_db.customers import load_demo_customers
 from local_db.database import Database
 from local_db.problems import explain
 from local_db.promotions import load_promotions
@@ -41,6 +42,7 @@ def create_demo_store(db: Database, items: int = 5000, *, seed: int = 42, curren
         if not _has_cashier(db, code):
             add_cashier(db, code, name, pin, role=role)
     if promotions and currency == "UAH":  # the demo's amounts are hryvnias
+        load_demo_customers(db, today or date.today())  # birthdays near today (pos.demo_customers)
         load_demo_promotions(db, today or date.today(), generate_catalog(items, seed=seed, currency=currency))
     return loaded
 

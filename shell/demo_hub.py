@@ -25,6 +25,7 @@ from pathlib import Path
 import httpx
 
 from pos.demo_catalog import generate_catalog
+from pos.demo_customers import demo_customers
 from pos.demo_promotions import demo_promotions
 from pos.errors import PosError
 from pos.i18n import N_
@@ -95,6 +96,7 @@ class DemoHub:
         if it did.  An existing one gets the promotions of the day (``promotions``)."""
         if self.database.exists():
             self.promotions(date.today(), items)
+            self.customers(date.today())
             return False
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -109,6 +111,7 @@ class DemoHub:
             raise
         self.promotions_file.unlink(missing_ok=True)  # the set given to an earlier hub database
         self.promotions(date.today(), items)
+        self.customers(date.today())
         return True
 
     def promotions(self, today: date, items: int) -> bool:
@@ -130,6 +133,25 @@ class DemoHub:
         except (OSError, DemoHubProblem) as problem:
             self.promotions_file.unlink(missing_ok=True)  # tried again at the next start
             log.warning("the demo hub did not take the demo's promotions: %s", problem)
+            return False
+        return True
+
+    def customers(self, today: date) -> bool:
+        """Give the hub the demo's customers, their birthdays near ``today`` (pos.demo_customers), once a
+        day; a hub that cannot take them is only logged.  True when the hub took them."""
+        file = self.folder / "customers.json"
+        text = json.dumps(demo_customers(today), ensure_ascii=False, indent=1)
+        try:
+            if file.read_text(encoding="utf-8") == text:
+                return False
+        except OSError:
+            pass
+        try:
+            file.write_text(text, encoding="utf-8")
+            self._hub("import-customers", str(file))
+        except (OSError, DemoHubProblem) as problem:
+            file.unlink(missing_ok=True)  # tried again at the next start
+            log.warning("the demo hub did not take the demo's customers: %s", problem)
             return False
         return True
 

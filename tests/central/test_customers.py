@@ -126,3 +126,14 @@ def test_a_registration_that_is_not_one_a_till_makes_is_rejected_naming_why(shop
     answers = post(shop, till, sent, bad_id, other_till)
     assert statuses(answers) == ["rejected:schema", "rejected:schema", "rejected:wrong_till"]
     assert "phone" in answers[0]["detail"]
+
+
+def test_the_demo_customers_import_into_the_hub_one_per_group_with_a_vip_tier(hub_db: HubDatabase) -> None:
+    from pos.demo_customers import demo_customers
+
+    assert save_customers(hub_db, customers_from_json(json.dumps(demo_customers(date(2026, 12, 2)))),
+                          region="UA") == (4, 0)
+    rows = all_customers(hub_db)
+    assert {r.customer_group for r in rows} == {"staff", "regular", "vip"}
+    assert any(r.tier == "vip" for r in rows)
+    assert any(r.birthday is not None and (r.birthday.month, r.birthday.day) == (12, 2) for r in rows)

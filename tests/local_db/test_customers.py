@@ -59,6 +59,7 @@ def test_a_customer_is_found_by_their_loyalty_card_and_sees_only_the_wishlist_th
 
 def test_an_unknown_number_is_nobody_and_text_that_is_no_number_says_why(customers: SqlCustomers) -> None:
     assert customers.find("067 000 00 00") is None
+    assert customers.find("2900000000999") is None  # an unknown card
     with pytest.raises(PhoneNumberProblem):
         customers.find("Olena")
 
@@ -116,3 +117,25 @@ def test_without_the_chains_key_only_this_tills_registrations_are_found_by_phone
     assert here.find("050 123 45 67") is None
     made, _ = here.register("050 123 45 67", "Olena Kovalenko", "", now=NOW)
     assert here.find("0501234567") == made
+
+
+def test_the_demo_till_holds_the_demo_customers_with_a_birthday_today_until_a_hub_sends_its_own(db: Database) -> None:
+    from local_db.customers import load_demo_customers
+
+    today = date(2026, 2, 28)
+    assert load_demo_customers(db, today) == 4
+    here = SqlCustomers(db, region="UA", store_id=STORE.store_id, till_id=STORE.till_id)
+    olena = here.find("050 123 45 67")
+    assert olena is not None and olena.display_name == "Olena K." and olena.facts.group == "vip"
+    assert (olena.facts.birthday.month, olena.facts.birthday.day) == (2, 28)
+    assert {here.find(card).facts.group for card in ("2900000000018", "2900000000025", "2900000000032")} == {
+        "vip", "staff", "regular"}
+    apply_customer_page(db, KEYS, [{"key_id": 1, "key": KEY.hex(), "deleted": False}], cursor="1", snapshot="2",
+                        pulled_at=NOW)
+    apply_customer_page(db, CUSTOMERS, [olena_item()], cursor="2", snapshot="2", pulled_at=NOW)
+    assert here.find("2900000000025") is None  # the demo's are gone, the hub's are kept
+    assert load_demo_customers(db, today) == 0
+
+
+def olena_item() -> dict[str, object]:
+    return olena()
