@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from central.database import HubDatabase
 from central.errors import AdminProblem
@@ -79,6 +79,27 @@ def parse_minimum(text: str) -> Decimal:
         raise AdminProblem(f"--minimum {text[:40]!r} is not an amount like 500 or 499.90") from None
 
 
+def _check_promotions(conn: Connection, ids: tuple[str, ...]) -> None:
+    """Each promotion a code unlocks is on the hub and needs a code (else the code changes nothing)."""
+    from central.promotion_tables import promotions
+
+    p = promotions.c
+    rows = {r.promotion_id: r for r in conn.execute(select(p.promotion_id, p.definition, p.deleted)
+                                                    .where(p.promotion_id.in_(ids)))}
+    for promotion_id in ids:
+        row = rows.get(promotion_id)
+        if row is None or row.deleted:
+            raise AdminProblem(f"promotion {promotion_id[:64]} is not on the hub: send it first "
+                               "(kassa-hub set-promotions)")
+        try:
+            needs_code = json.loads(row.definition).get("validity", {}).get("needs_code") is True
+        except (ValueError, AttributeError):
+            needs_code = False
+        if not needs_code:
+            raise AdminProblem(f"promotion {promotion_id} applies without a code (its validity has no needs_code): "
+                               "a code would unlock nothing")
+
+
 def _values(rules: CodeRules, now: datetime) -> dict[str, object]:
     return dict(promotion_ids=json.dumps(list(rules.promotion_ids)),
                 starts=rules.starts.isoformat() if rules.starts else None,
@@ -111,6 +132,7 @@ def add_code(db: HubDatabase, text: str, rules: CodeRules, *, phone: str = "", p
     with db.writing() as conn:
         if conn.execute(select(promo_codes.c.code).where(promo_codes.c.code == code)).first():
             raise AdminProblem(f"promo code {code} exists already")
+        _check_promotions(conn, rules.promotion_ids)
         with VersionClock(conn) as clock:
             conn.execute(promo_codes.insert().values(code=code, phone_hash=phone_hash, pin_hash=pin_hash,
                                                      version=clock.next(), **_values(rules, now)))
@@ -127,6 +149,7 @@ def make_codes(db: HubDatabase, count: int, rules: CodeRules, *, length: int = 1
     now = datetime.now(timezone.utc)
     made: list[str] = []
     with db.writing() as conn:
+        _check_promotions(conn, rules.promotion_ids)
         taken = set(conn.execute(select(promo_codes.c.code)).scalars())
         with VersionClock(conn) as clock:
             while len(made) < count:

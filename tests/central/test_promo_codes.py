@@ -12,8 +12,21 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from central.cli import main
+from central.promotions import set_promotions
 from central.tables import promo_code_uses
 from tests.central.shop import STORE_ID, Shop, make_sales
+
+
+def needing_a_code(promotion_id: str, needs_code: bool = True) -> dict[str, object]:
+    return {"format": "kassa.promotion.v1", "id": promotion_id, "name": f"{promotion_id} -10 %", "kind": "percent_off",
+            "percent": "10", "validity": {"needs_code": needs_code}}
+
+
+@pytest.fixture(autouse=True)
+def promotions(shop: Shop) -> None:
+    """The promotions the codes unlock, on the hub (kassa-hub set-promotions)."""
+    set_promotions(shop.db, [needing_a_code(i) for i in ("P-WINTER", "P1", "P2", "P-VIP")]
+                   + [needing_a_code("P-PLAIN", needs_code=False)])
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -74,6 +87,9 @@ def test_a_personal_code_keeps_only_hashes_of_the_phone_and_the_pin(
     (["WINTER10", "--promotion", "P1", "--uses", "0"], "--uses is a whole number of at least 1"),
     (["WIN TER 10 !", "--promotion", "P1"], "is not a promo code"),
     (["WINTER10", "--promotion", " "], "a code unlocks at least one promotion"),
+    (["WINTER10", "--promotion", "P-NOPE"], "promotion P-NOPE is not on the hub: send it first"),
+    (["WINTER10", "--promotion", "P1", "--promotion", "P-PLAIN"], "promotion P-PLAIN applies without a code"),
+    (["WINTER10", "--promotion", "P1", "--minimum", "5.555"], "--minimum is an amount of at least 0"),
 ])
 def test_add_code_refuses_bad_rules_in_one_line(shop: Shop, database_url: str, capsys: pytest.CaptureFixture[str],
                                                 args: list[str], says: str) -> None:

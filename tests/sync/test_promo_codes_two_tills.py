@@ -14,6 +14,7 @@ import pytest
 from central.catalog_files import rows_from_products
 from central.catalog_import import import_catalog
 from central.promo_codes import CodeRules, add_code, conflicts
+from central.promotions import set_promotions
 from local_db.database import open_database
 from local_db.promo_codes import SqlPromoCodeBook
 from local_db.promotions import load_promotions
@@ -63,6 +64,7 @@ def _enrolled(hub: Hub, path: Path, till_id: str) -> CodeTill:
 @pytest.fixture
 def two_tills(hub: Hub, tmp_path: Path) -> Iterator[tuple[CodeTill, CodeTill]]:
     import_catalog(hub.db, rows_from_products(GOODS[:2]))
+    set_promotions(hub.db, [CODE_ONLY])
     add_code(hub.db, "ONCE2026", CodeRules(("P-CODE-20",), uses_allowed=1))
     tills = (_enrolled(hub, tmp_path / "a" / "till.sqlite3", "T01"), _enrolled(hub, tmp_path / "b" / "till.sqlite3", "T02"))
     yield tills
