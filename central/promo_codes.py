@@ -109,9 +109,10 @@ def _values(rules: CodeRules, now: datetime) -> dict[str, object]:
 
 
 def add_code(db: HubDatabase, text: str, rules: CodeRules, *, phone: str = "", pin: str = "",
-             region: str = "UA") -> str:
+             region: str = "UA", exists_ok: bool = False) -> str:
     """A code chosen by head office (WINTER10), or a personal one with the customer's phone and
-    PIN.  Refuses a code that exists.  Returns the code as stored."""
+    PIN.  Refuses a code that exists (``exists_ok``: leaves it as it is: the demo's start).
+    Returns the code as stored."""
     try:
         code = normalise_code(text)
     except PosError as error:
@@ -131,6 +132,8 @@ def add_code(db: HubDatabase, text: str, rules: CodeRules, *, phone: str = "", p
     now = datetime.now(timezone.utc)
     with db.writing() as conn:
         if conn.execute(select(promo_codes.c.code).where(promo_codes.c.code == code)).first():
+            if exists_ok:
+                return code
             raise AdminProblem(f"promo code {code} exists already")
         _check_promotions(conn, rules.promotion_ids)
         with VersionClock(conn) as clock:

@@ -72,7 +72,8 @@ def _read_pin() -> str:
 
 def _add_code(db: HubDatabase, args: argparse.Namespace) -> None:
     pin = _read_pin() if args.phone else ""
-    code = add_code(db, args.code, _rules(args), phone=args.phone or "", pin=pin, region=args.region)
+    code = add_code(db, args.code, _rules(args), phone=args.phone or "", pin=pin, region=args.region,
+                    exists_ok=args.exists_ok)
     print(f"promo code {code} added" + (" (personal: phone number and PIN)" if args.phone else ""))
 
 
@@ -109,6 +110,7 @@ def add_promo_code_commands(command: Callable[[str, Any, str], argparse.Argument
     one = command("add-code", _add_code, "add a promo code head office chose (WINTER10), or a personal one bound "
                                          "to a customer's phone number and a PIN (asked, or one line on stdin)")
     one.add_argument("code")
+    one.add_argument("--exists-ok", action="store_true", help="a code that exists is left as it is (exit 0)")
     one.add_argument("--phone", help="a personal code: the customer's phone number, in any usual form")
     one.add_argument("--region", default="UA", help="the country of a phone number typed without +code "
                                                     "(default UA)")

@@ -101,6 +101,8 @@ def test_a_code_cannot_be_added_twice(shop: Shop, database_url: str, capsys: pyt
     assert run(capsys, "add-code", "WINTER10", "--database", database_url, "--promotion", "P1")[0] == 0
     status, _out, err = run(capsys, "add-code", "winter-10", "--database", database_url, "--promotion", "P2")
     assert status == 1 and "promo code WINTER10 exists already" in err
+    assert run(capsys, "add-code", "WINTER10", "--exists-ok", "--database", database_url, "--promotion", "P2")[0] == 0
+    assert "WINTER10       P1;" in run(capsys, "promo-codes", "--database", database_url)[1]  # left as it was
 
 
 def test_a_use_is_recorded_once_however_often_the_batch_is_retried(
