@@ -2,6 +2,12 @@
 
 Run under a virtual X screen:  xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python -m tools.screenshots
 Writes docs/screenshots/{sign-in,till,payment,after-sale,receipt}.png.
+
+``... -m tools.screenshots promotions`` writes a basket that several promotions reduce, as the
+cashier and the customer see it, and its receipt: docs/screenshots/basket-with-promotions.png,
+customer-display-with-promotions.png and receipt-with-promotions.png (a promotion set of the
+scene's own over the demo catalog, stored in the till's database as a pull stores them and
+priced by the real engine).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from ui.qt import QApplication, Qt
 from shell.demo import connect_to_hub, demo_settings
 from shell.demo_hub import DEMO_HUB_PORT, DemoHub
 from shell.wiring import build_services
+from pos.pricing.promotion import PromotionSet
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
@@ -123,5 +130,88 @@ def main() -> int:
     return 0
 
 
+def scene_promotions() -> PromotionSet:
+    """Promotions over the first products of the demo catalog: a brand percent, a 3 for 2, an
+    amount off a category, a spend threshold over everything and a gift with purchase."""
+    from decimal import Decimal
+
+    from pos.money import Money
+    from pos.pricing.promotion import AmountOff, BuyGet, Gift, PercentOff, Promotion, Scope, SpendThreshold
+
+    products = list(generate_catalog(40))
+    colgate, schwarzkopf, vichy, hand_cream = products[0], products[7], products[6], products[10]
+    return PromotionSet(promotions=(
+        Promotion("P-COLGATE-15", "Colgate -15 %", PercentOff(Decimal(15)), Scope(brands=frozenset({colgate.brand}))),
+        Promotion("P-SHAMPOO-3FOR2", "Шампуні 3 за 2", BuyGet(2, 1), Scope(products=frozenset({schwarzkopf.code}))),
+        Promotion("P-SKIN-20", "Догляд за шкірою -20 грн", AmountOff(Money.of("20", "UAH")),
+                  Scope(categories=frozenset({"Skin care"}))),
+        Promotion("P-SPEND-1000", "Від 1000 грн -50 грн", SpendThreshold(Money.of("1000", "UAH"),
+                                                                        amount_off=Money.of("50", "UAH"))),
+        Promotion("P-VICHY-GIFT", "Vichy + крем для рук у подарунок", Gift(hand_cream.code),
+                  Scope(products=frozenset({vichy.code}))),
+    ))
+
+
+def promotions_main() -> int:
+    from hardware.receipt_image import render_receipt_png
+    from local_db.promotions import load_promotions
+    from pos.pricing.definitions import definition_to_dict
+    from pos.pricing.promotion import CustomerFacts
+    from pos.receipt import build_receipt
+    from ui.customer_display import CustomerDisplayOptions
+
+    work = Path(tempfile.mkdtemp(prefix="kassa-shots-"))
+    os.environ["KASSA_DATA_DIR"] = str(work)
+    settings = demo_settings(work / "demo")
+    db = open_database(settings.database.path)
+    create_demo_store(db, items=300)
+    # stored as the till's own, as a pull from the hub stores them; read by the till at each new sale
+    load_promotions(db, [definition_to_dict(p) for p in scene_promotions().promotions], "screenshots")
+    services = build_services(settings, db)
+    services.customer_display = CustomerDisplayOptions(enabled=True, geometry=(1400, 0, 1024, 600))  # beside the screen shot
+    make_application(sys.argv)
+    window = MainWindow(services)
+    window.resize(1280, 800)
+    window.show()
+    wait(lambda: window.started and window.is_idle())
+    OUT.mkdir(parents=True, exist_ok=True)
+    type_and_enter(window.sign_in_screen.cashier_field, "1")
+    type_and_enter(window.sign_in_screen.pin_field, "1234")
+    wait(window.is_idle)
+    open_the_shift(window)
+    sales = []
+    window.session.changed.connect(lambda result: sales.append(result.sale) if result.sale else None)
+    window.session.change(lambda till: till.identify_customer(CustomerFacts("C-0042", tier="gold"))).run()
+    products = list(generate_catalog(40))
+    scan = window.sale_screen.scan_field
+    for typed in ("2*" + products[0].barcode, "3*" + products[7].barcode, products[5].barcode,
+                  products[6].barcode, products[16].barcode):
+        type_and_enter(scan, typed)
+        wait(window.is_idle)
+    window.activateWindow()
+    shoot(window, "basket-with-promotions")
+    facing = window.customer_facing.window
+    facing.grab().save(str(OUT / "customer-display-with-promotions.png"))
+    print("wrote", OUT / "customer-display-with-promotions.png")
+    window.sale_screen.focus_scan_field()
+    QTest.qWait(300)
+    QTest.keyClick(scan, Qt.Key.Key_F12)
+    wait(lambda: window.sale_actions.dialog is not None)
+    dialog = window.sale_actions.dialog
+    QTest.keyClicks(dialog.tendered_field, "2000")
+    QTest.qWait(300)  # a person's pause: keys this fast with Enter would read as a scan
+    QTest.keyClick(dialog.tendered_field, Qt.Key.Key_Return)
+    try:
+        wait(lambda: window.sale_actions.dialog is None and window.is_idle() and bool(sales), 60000)
+    except TimeoutError:
+        shoot(window, "promotions-stuck")
+        raise
+    # the sale as the till recorded it, through the receipt printer's own picture path
+    render_receipt_png(build_receipt(sales[-1], services.store), OUT / "receipt-with-promotions.png")
+    print("wrote", OUT / "receipt-with-promotions.png")
+    window.close()
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(promotions_main() if sys.argv[1:] == ["promotions"] else main())

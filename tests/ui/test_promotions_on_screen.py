@@ -116,10 +116,13 @@ def test_after_payment_the_customers_display_keeps_each_discount_and_what_was_sa
 
 
 def test_the_customer_window_shows_the_latest_lines_whose_discounts_fit_its_rows():
-    many = CustomerScreen(tuple(CustomerLine(f"item {i}", "1 × 1,00", "0,50", (("a", "\u22120,25"), ("b", "\u22120,25")))
+    many = CustomerScreen(tuple(CustomerLine(f"item {i}", "1 × 1,00", "0,50", (("a", "\u22120,50"),))
                                 for i in range(10)))
-    shown = latest(many)
-    assert [line.name for line in shown] == ["item 6", "item 7", "item 8", "item 9"]  # 4 x (1 + 2/2) = 8 rows
+    assert [line.name for line in latest(many)] == ["item 5", "item 6", "item 7", "item 8", "item 9"]  # 10 rows
+    paid = replace(many, paid="Paid 10,00 UAH")
+    assert [line.name for line in latest(paid)] == ["item 6", "item 7", "item 8", "item 9"]  # 8 rows after payment
+    saving = replace(paid, saved="You saved 5,00 UAH")
+    assert [line.name for line in latest(saving)] == ["item 7", "item 8", "item 9"]  # "You saved" takes a row
     one_long = CustomerScreen((CustomerLine("x", "1", "1", tuple(("p", "\u22121") for _ in range(30))),))
     assert latest(one_long) == one_long.lines  # the last line always shows
 

@@ -127,13 +127,15 @@ class CustomerWindow(QWidget):
 
 
 def latest(screen: CustomerScreen) -> tuple[CustomerLine, ...]:
-    """The latest lines that fit ``SHOWN_LINES`` rows, a discount's smaller row counting half;
-    the last line always."""
+    """The latest lines that fit the rows there is room for, a line and each of its discounts a
+    row: ``SHOWN_LINES`` after payment (one fewer with "You saved"), two more before it (no
+    paid, change and thanks below the total); the last line always."""
     shown: list[CustomerLine] = []
-    rows = 0.0
+    room = SHOWN_LINES - (1 if screen.saved else 0) if screen.paid else SHOWN_LINES + 2
+    rows = 0
     for line in reversed(screen.lines):
-        rows += 1 + len(line.discounts) / 2
-        if shown and rows > SHOWN_LINES:
+        rows += 1 + len(line.discounts)
+        if shown and rows > room:
             break
         shown.append(line)
     return tuple(reversed(shown))
