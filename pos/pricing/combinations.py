@@ -9,16 +9,21 @@ A promotion is **safe** when adding it to any allowed combination (that stays al
 raises the basket's total.  Every benefit on its own only lowers nets and every later stage
 is monotone in the nets it is given (a percent, an amount cut at zero, a fixed price "when
 lower", unit deals over the units sorted by value, caps as ``min(discounts, cap)``), with
-three exceptions, the **dangerous** promotions, whose result jumps when an earlier stage
+these exceptions, the **dangerous** promotions, whose result jumps when an earlier stage
 lowers a net:
 
 - a spend threshold (stage 5): an earlier discount may take the spend below its threshold;
-- a gift with a spend (stage 6): the same, on the spend after stages 1-5;
+- a gift with a spend (stage 6): the same, on the spend after stages 1-5 and earlier gifts;
 - any promotion with ``exclude_reduced``: an earlier discount takes the line out of it.
 
-So a promotion is unsafe when a dangerous promotion of the same or a later stage covers one
-of its lines.  A threshold that is met in every combination, or in none, is harmless (the
-search proves it on the basket: ``harmless`` below is filled by ``pos.pricing.search``).
+A promotion may also change nets beyond its own lines: a **spreading** promotion (unit
+deals, a threshold's amount) shares its discount over its lines by their nets, so lowering
+one line moves discount between the others.  A promotion's **influence** is its lines and,
+repeatedly, the lines of every spreading promotion of its stage or later that meets them.
+So a promotion is unsafe when a dangerous promotion after it meets its influence, or when a
+spreading promotion after it meets its influence and covers a capped line (a cap takes back
+what is moved onto its line).  A threshold or spend gift met in every combination, or in
+none, is harmless: ``pos.pricing.search`` proves that on the basket.
 """
 
 from __future__ import annotations

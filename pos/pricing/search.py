@@ -8,44 +8,32 @@ the lowest total (docs/promotions.md, "The best-deal search").
    discount on a line depends on that line alone.
 3. The other promotions tie their lines together; each group of tied lines (a component) is
    searched on its own, with only its own lines: the components' totals add up.
-4. In a component, every allowed combination that leaves out no safe promotion it could
-   still take is evaluated (a safe promotion left out must be blocked by a chosen one), up
-   to ``EXACT_LIMIT`` combinations: the search is exact.  Past the bound, the greedy fallback
-   (``greedy``) chooses and the result says ``exact = False``.
+4. In a component only combinations that leave out no safe promotion they could still take
+   need scoring (a safe promotion left out must be blocked by a chosen one).  At most
+   ``ENUMERATE_LIMIT`` of them: each is scored.  More: a branch and bound
+   (``pos.pricing.choosing``), exact, within ``EXACT_LIMIT`` scorings.  Past that bound the
+   greedy fallback chooses and the result says ``exact = False``.
 5. Of equal totals the search keeps the one with more gift offers, then fewer promotions
    that gave something, then the lowest promotion ids.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pos.basket import BasketLine
-from pos.pricing.combinations import Candidate, in_conflict, spreads, stage_of, unsafe_ids
+from pos.pricing.choosing import allowed_combinations, branch_and_bound, greedy
+from pos.pricing.combinations import Candidate, in_conflict, unsafe_ids
+from pos.pricing.harmless import harmless_spends
 from pos.pricing.lines import PricingLines
-from pos.pricing.priced import PricedBasket
-from pos.pricing.promotion import Cap, Combination, Gift, Promotion, SpendThreshold
-from pos.pricing.stages import evaluate, in_order
-
-try:  # the evaluation's own working state: scoring a combination without building Money
-    from pos.pricing.stages import _Work
-except ImportError:  # pragma: no cover - stages changed: score through evaluate
-    _Work = None
+from pos.pricing.priced import GiftOffer, PricedBasket
+from pos.pricing.promotion import Cap, Promotion
+from pos.pricing.scoring import Key, score
+from pos.pricing.stages import evaluate
 
 ENUMERATE_LIMIT = 16  # a component with at most this many combinations: each one is scored
 EXACT_LIMIT = 64  # past that, the most scorings the branch and bound may spend on a component
-NODE_LIMIT = 4096  # the most steps spent listing a component's combinations before giving up
-
-Key = tuple[int, int, int, tuple[str, ...]]  # total in minor units, -offers, promotions, their ids
-
-
-def key_of(priced: PricedBasket) -> Key:
-    """What the search minimises: the total, then more gift offers, fewer promotions that gave
-    something, the lowest ids."""
-    given = {d.promotion_id for l in priced.lines for d in l.discounts if d.amount.amount > 0}
-    given |= {o.promotion_id for o in priced.offers}
-    return (priced.total.minor_units(), -len(priced.offers), len(given), tuple(sorted(given)))
 
 
 @dataclass(slots=True)
@@ -85,22 +73,6 @@ class _Evaluator:
         return evaluate(self.prepared, promotions, self.caps, self.currency)
 
 
-def score(prepared: PricingLines, promotions: Sequence[Promotion], caps: Sequence[Cap]) -> Key:
-    """``key_of(evaluate(...))`` without building the priced basket (integers only)."""
-    if _Work is None:
-        return key_of(evaluate(prepared, promotions, caps, prepared.currency))
-    work = _Work(prepared)
-    offers = 0
-    given: set[str] = set()
-    for promotion in in_order(promotions):
-        if work.apply(promotion):
-            offers += 1
-            given.add(promotion.promotion_id)
-    work.cap(caps)
-    given |= {entry[0].promotion_id for entries in work.given for entry in entries if entry[1] > 0}
-    return (sum(work.net), -offers, len(given), tuple(sorted(given)))
-
-
 def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps: Sequence[Cap],
               currency: str, exact_limit: int = EXACT_LIMIT) -> Deal:
     """The best allowed combination of ``promotions`` (already active) with ``caps``."""
@@ -108,11 +80,11 @@ def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps
     prepared = PricingLines(lines, currency)
     candidates = _candidates(prepared, promotions)
     capped = {prepared.slots[p] for cap in caps for p in prepared.in_scope(cap.scope)}
-    harmless, evaluations = _harmless(prepared, candidates)
+    harmless, evaluations = harmless_spends(prepared, candidates)
     unsafe = unsafe_ids(candidates, harmless, capped)
     components, on_each_line = _components(lines, candidates, unsafe)
     results: dict[int, object] = {}
-    offers = []
+    offers: list[GiftOffer] = []
     chosen: set[str] = set()
     exact = True
     covered_slots: set[int] = set()
@@ -150,84 +122,6 @@ def _candidates(prepared: PricingLines, promotions: Sequence[Promotion]) -> list
         if covered:
             found.append(Candidate(promotion, covered))
     return found
-
-
-def _harmless(prepared: PricingLines, candidates: list[Candidate]) -> tuple[set[str], int]:
-    """Spend thresholds and spend gifts that are met in no combination, or in every one.
-
-    Never met: even with no discount at all the covered lines come below the spend.  Always
-    met: with every promotion of the earlier stages on at once the spend is still reached.
-    That is the lowest the covered lines can come to only where nothing can move a net the
-    other way: lines a unit deal or a threshold's amount shares with lines outside are not
-    counted, and no ``exclude_reduced`` promotion of stages 2-5, no other gift and (for a
-    gift) no threshold not proved harmless may share a line with it.  One evaluation of
-    stages 1-5 together serves every proof."""
-    gross = {prepared.slots[p]: g for p, g in enumerate(prepared.gross)}
-    harmless: set[str] = set()
-    to_prove: list[tuple[Candidate, int]] = []
-    for candidate in candidates:
-        benefit = candidate.promotion.benefit
-        spend = getattr(benefit, "spend", None) if isinstance(benefit, (SpendThreshold, Gift)) else None
-        if spend is None or candidate.promotion.scope.exclude_reduced:
-            continue
-        minor = prepared.minor(spend.amount)
-        if sum(gross[i] for i in candidate.covered) < minor:
-            harmless.add(candidate.promotion_id)
-        else:
-            to_prove.append((candidate, minor))
-    if not to_prove:
-        return harmless, 0
-    before, after = _lowest_nets(prepared, [c.promotion for c in candidates if c.stage <= 5])
-    for candidate, spend in sorted(to_prove, key=lambda cs: cs[0].stage):
-        is_gift = isinstance(candidate.promotion.benefit, Gift)
-        counted = _sealed_lines(candidate, candidates)
-        blockers = [c for c in candidates if c is not candidate and c.covered & candidate.covered and (
-            c.promotion.scope.exclude_reduced and 2 <= c.stage <= 5
-            or is_gift and isinstance(c.promotion.benefit, Gift)
-            or is_gift and c.stage == 5 and c.promotion_id not in harmless)]
-        if blockers:
-            continue
-        nets = after if is_gift else before
-        lowest = sum(nets[i] for i in counted)
-        if is_gift:
-            code = candidate.promotion.benefit.product_code  # type: ignore[union-attr]
-            lowest -= sum(gross[i] for i in counted if prepared.basket_lines[i].product.code == code)
-        if lowest >= spend:
-            harmless.add(candidate.promotion_id)
-    return harmless, 1
-
-
-def _sealed_lines(candidate: Candidate, candidates: list[Candidate]) -> set[int]:
-    """The promotion's lines less those a spreading promotion of an earlier stage shares with
-    lines outside them (repeated until no spreading promotion crosses the edge)."""
-    lines = set(candidate.covered)
-    crossing = [c for c in candidates if c is not candidate and c.stage < candidate.stage and spreads(c)]
-    changed = True
-    while changed:
-        changed = False
-        for other in crossing:
-            if other.covered & lines and not other.covered <= lines:
-                lines -= other.covered
-                changed = True
-    return lines
-
-
-def _lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[dict[int, int], dict[int, int]]:
-    """Each line's net (by basket index) with every promotion of stages 1-5 on, before the
-    thresholds and after them; no caps (spends are counted before the caps)."""
-    if _Work is not None:
-        work = _Work(prepared)
-        for promotion in in_order(promotions):
-            work.apply(promotion)
-        before_nets = work.before_thresholds or tuple(work.net)
-        after_nets = tuple(work.net)
-    else:  # pragma: no cover - stages changed
-        early = evaluate(prepared, [p for p in promotions if stage_of(p) <= 4], (), prepared.currency)
-        late = evaluate(prepared, promotions, (), prepared.currency)
-        before_nets = tuple(early.lines[i].net.minor_units() for i in prepared.slots)
-        after_nets = tuple(late.lines[i].net.minor_units() for i in prepared.slots)
-    return ({prepared.slots[p]: n for p, n in enumerate(before_nets)},
-            {prepared.slots[p]: n for p, n in enumerate(after_nets)})
 
 
 def _components(lines: Sequence[BasketLine], candidates: list[Candidate],
@@ -300,122 +194,3 @@ def _search(component: Component, always: list[Promotion], evaluator: _Evaluator
     return chosen(greedy(choices, safe, score)), False
 
 
-def conflict_masks(choices: Sequence[Candidate]) -> list[int]:
-    return [sum(1 << j for j, other in enumerate(choices) if in_conflict(c, other)) for c in choices]
-
-
-def allowed_combinations(choices: Sequence[Candidate], safe: Sequence[bool], limit: int) -> list[int] | None:
-    """Every allowed combination (as bit masks over ``choices``) that leaves out no safe
-    promotion unless a chosen one blocks it; None when there are more than ``limit`` or the
-    listing takes more than ``NODE_LIMIT`` steps."""
-    n = len(choices)
-    conflicts = conflict_masks(choices)
-    later = [conflicts[i] >> (i + 1) << (i + 1) for i in range(n)]
-    found: list[int] = []
-    steps = 0
-    stack = [(0, 0)]
-    while stack:
-        i, chosen = stack.pop()
-        steps += 1
-        if steps > NODE_LIMIT:
-            return None
-        if i == n:
-            if all(not safe[j] or chosen >> j & 1 or conflicts[j] & chosen for j in range(n)):
-                found.append(chosen)
-                if len(found) > limit:
-                    return None
-            continue
-        blocked = conflicts[i] & chosen
-        if not (safe[i] and not blocked and not later[i]):
-            stack.append((i + 1, chosen))  # leave it out (a safe one only if it can be blocked)
-        if not blocked:
-            stack.append((i + 1, chosen | 1 << i))  # take it (tried first)
-    return found
-
-
-class _OutOfBudget(Exception):
-    pass
-
-
-def branch_and_bound(choices: Sequence[Candidate], safe: Sequence[bool], score: Callable[[int], Key],
-                     budget: int) -> int | None:
-    """The allowed combination (a bit mask) with the lowest total, or None past ``budget``
-    scorings.  Decides the promotions in their order (``_order``), each taken first.  Where every promotion still undecided is safe, the combination of
-    all of them that the choices so far do not block, conflicts among them ignored, is a
-    lower bound of every total below (safe promotions only lower it): a branch whose bound
-    is no better than the best found is cut, and a bound that is itself allowed is the
-    branch's best."""
-    n = len(choices)
-    conflicts = conflict_masks(choices)
-    later = [conflicts[i] >> (i + 1) << (i + 1) for i in range(n)]
-    safe_from = [all(safe[i:]) for i in range(n + 1)]
-    best: list[tuple[Key, int]] = []
-    spent = [0]
-
-    def scored(mask: int) -> Key:
-        spent[0] += 1
-        if spent[0] > budget:
-            raise _OutOfBudget
-        return score(mask)
-
-    def keep(key: Key, mask: int) -> None:
-        if not best or key < best[0][0]:
-            best[:] = [(key, mask)]
-
-    def visit(i: int, chosen: int) -> None:
-        if safe_from[i]:
-            bound = chosen
-            for j in range(i, n):
-                if not conflicts[j] & chosen:
-                    bound |= 1 << j
-            key = scored(bound)
-            if best and key[0] >= best[0][0][0]:
-                return
-            if all(not conflicts[j] & bound for j in range(n) if bound >> j & 1):
-                keep(key, bound)
-                return
-        if i == n:
-            if all(not safe[j] or chosen >> j & 1 or conflicts[j] & chosen for j in range(n)):
-                keep(scored(chosen), chosen)
-            return
-        blocked = conflicts[i] & chosen
-        may_leave = not (safe[i] and not blocked and not later[i])
-        branches = ([] if blocked else [chosen | 1 << i]) + ([chosen] if may_leave else [])
-        for branch in branches:  # take it first
-            visit(i + 1, branch)
-
-    try:
-        visit(0, 0)
-    except _OutOfBudget:
-        return None
-    return best[0][1] if best else 0
-
-
-def greedy(choices: Sequence[Candidate], safe: Sequence[bool], score: Callable[[int], Key]) -> int:
-    """The fallback past the bound, at most 1 + u + e scorings (u unsafe, e exclusive):
-
-    1. take every promotion that is not exclusive, in id order, when still allowed;
-    2. leave out each unsafe one (id order) when that lowers the total;
-    3. for each exclusive one (id order): take it and leave out what it blocks, when that
-       lowers the total.
-    Scorings already made by the search are reused."""
-    n = len(choices)
-    conflicts = conflict_masks(choices)
-    order = sorted(range(n), key=lambda i: choices[i].promotion_id)
-    current = 0
-    for i in order:
-        if choices[i].promotion.combination is not Combination.EXCLUSIVE and not conflicts[i] & current:
-            current |= 1 << i
-    current_key = score(current)
-    for i in order:
-        if not safe[i] and current >> i & 1:
-            key = score(current & ~(1 << i))
-            if key < current_key:
-                current, current_key = current & ~(1 << i), key
-    for i in order:
-        if choices[i].promotion.combination is Combination.EXCLUSIVE and not current >> i & 1:
-            trial = (current & ~conflicts[i]) | 1 << i
-            key = score(trial)
-            if key < current_key:
-                current, current_key = trial, key
-    return current
