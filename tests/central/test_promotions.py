@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from central.app import create_app
 from central.cli import main
@@ -21,6 +23,7 @@ from central.promotions_api import check_admin_token
 from pos.pricing.definitions import definition_from_dict, definition_to_dict, promotion_set_from_items
 from tests.central.shop import Shop
 from tests.fakes import CREAM, SHAMPOO
+from tests.pos.store_day.day import EXAMPLES
 
 TOKEN = "head-office-" + "x" * 40
 
@@ -166,3 +169,21 @@ def test_an_admin_token_too_short_or_shaped_like_a_tills_credential_is_refused_a
     for wrong in ("short", "kt1." + "a" * 40):
         with pytest.raises(AdminProblem, match="at least 32 characters"):
             check_admin_token(wrong)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=12)
+fields = st.sampled_from(["id", "kind", "percent", "scope", "validity", "combination", "priority", "product"])
+
+
+@settings(max_examples=min(EXAMPLES, 30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.lists(st.one_of(json_values, st.builds(lambda k, v: SET[0] | {k: v}, fields, json_values)),
+                     max_size=4))
+def test_whatever_list_head_office_puts_the_hub_answers_200_or_400_naming_problems(
+        head_office: TestClient, body: list[Any]) -> None:
+    answer = head_office.put("/v1/promotions", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert answer.status_code in (200, 400), answer.text
+    if answer.status_code == 400:
+        assert answer.json()["error"] == "bad_definitions" and answer.json()["problems"]
