@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+import central.loyalty_tables  # noqa: F401  (declares customers.points_balance, migration 0009)
 from central.customer_tables import customer_keys, customers
 from central.database import HubDatabase
 from central.errors import AdminProblem
@@ -175,16 +176,16 @@ def list_customers(db: HubDatabase, *, limit: int | None = None) -> list[Custome
 
 # -- the customers dataset: only what a till needs ------------------------------------------------
 DATASET_FIELDS = ("customer_id", "phone_key", "card", "name", "tier", "segment", "group", "birthday", "offers",
-                  "wishlist", "deleted")
+                  "wishlist", "points_balance", "deleted")
 DATASET_COLUMNS = ("customer_id", "phone_key", "card", "name", "tier", "segment", "customer_group", "birthday",
-                   "offers", "wishlist", "deleted")
+                   "offers", "wishlist", "points_balance", "deleted")
 
 
 def dataset_item(row: Sequence[Any]) -> Sequence[Any]:
-    """A customer row as a till receives it: the name shortened, the birthday as "MM-DD"; a
-    deleted customer as their id alone."""
-    customer_id, key, card, name, tier, segment, group, birthday, offers, wishlist, deleted = row
+    """A customer row as a till receives it: the name shortened, the birthday as "MM-DD", the
+    points balance (central/loyalty_ledger.py keeps it); a deleted customer as their id alone."""
+    customer_id, key, card, name, tier, segment, group, birthday, offers, wishlist, points, deleted = row
     if deleted:
-        return (customer_id, "", "", "", "", "", "", "", [], [], True)
+        return (customer_id, "", "", "", "", "", "", "", [], [], 0, True)
     return (customer_id, key, card or "", display_name(name), tier, segment, group, month_day(birthday),
-            json.loads(offers), json.loads(wishlist), False)
+            json.loads(offers), json.loads(wishlist), int(points), False)

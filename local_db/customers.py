@@ -46,10 +46,12 @@ _COLUMNS = ("SELECT customer_id, card, name, tier, segment, customer_group, birt
             "points_balance, balance_version FROM customers ")
 _HERE = "SELECT registration_id, phone, card, name FROM customers_registered_here "
 _UPSERT = ("INSERT INTO customers (customer_id, phone_key, card, name, tier, segment, customer_group, birthday, "
-           "offers, wishlist, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (customer_id) DO UPDATE "
-           "SET phone_key = excluded.phone_key, card = excluded.card, name = excluded.name, tier = excluded.tier, "
-           "segment = excluded.segment, customer_group = excluded.customer_group, birthday = excluded.birthday, "
-           "offers = excluded.offers, wishlist = excluded.wishlist, version = excluded.version")
+           "offers, wishlist, points_balance, balance_version, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+           "ON CONFLICT (customer_id) DO UPDATE SET phone_key = excluded.phone_key, card = excluded.card, "
+           "name = excluded.name, tier = excluded.tier, segment = excluded.segment, "
+           "customer_group = excluded.customer_group, birthday = excluded.birthday, offers = excluded.offers, "
+           "wishlist = excluded.wishlist, points_balance = excluded.points_balance, "
+           "balance_version = excluded.balance_version, version = excluded.version")
 _CURSOR = ("INSERT INTO sync_cursors (dataset, cursor, snapshot, pulled_at) VALUES (?, ?, ?, ?) "
            "ON CONFLICT (dataset) DO UPDATE SET cursor = excluded.cursor, snapshot = excluded.snapshot, "
            "pulled_at = excluded.pulled_at")
@@ -197,7 +199,8 @@ def apply_customer_page(db: Database, dataset: str, items: Iterable[Mapping[str,
                 conn.exec_driver_sql("DELETE FROM customers WHERE customer_id = ?", gone)
             kept = [(str(i["customer_id"]), str(i["phone_key"]), clean_card(str(i["card"])), str(i["name"])[:100],
                      str(i["tier"]), str(i["segment"]), str(i["group"]), _month_day(str(i["birthday"])),
-                     json.dumps([str(o) for o in i["offers"]]), json.dumps([str(w) for w in i["wishlist"]]), cursor)
+                     json.dumps([str(o) for o in i["offers"]]), json.dumps([str(w) for w in i["wishlist"]]),
+                     int(i.get("points_balance", 0)), cursor, cursor)
                     for i in rows if not i["deleted"]]
             if kept:
                 conn.exec_driver_sql(_UPSERT, kept)
@@ -236,7 +239,7 @@ def load_demo_customers(db: Database, today: date) -> int:
         rows = [(str(uuid.uuid5(uuid.NAMESPACE_URL, "kassa-demo-customer:" + c["phone"])), phone_key(c["phone"], key),
                  c["card"], display_name(c["name"]), c["tier"], c["segment"], c["group"],
                  month_day(date.fromisoformat(c["birthday"])), json.dumps(c["offers"]), json.dumps(c["wishlist"]),
-                 "demo") for c in demo_customers(today)]
+                 0, "", "demo") for c in demo_customers(today)]
         conn.exec_driver_sql(_UPSERT, rows)
         return len(rows)
     return db.write(write, "loading the demo customers")

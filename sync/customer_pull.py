@@ -3,7 +3,9 @@ key of the phone numbers' keyed hash), then ``customers`` (local_db/customers.py
 
 Each page is checked (an item that is not a customer item makes the page unusable: ``BadAnswer``)
 and applied with its cursor in one transaction, so a pull cut short goes on from the last page
-applied.  Customers are not part of the catalog's all-or-nothing apply: a customer known a
+applied.  The cursor's ``pulled_at`` is the moment this pull began (before its first request):
+every sale the hub had acknowledged by then is in the points balances it brought
+(local_db/loyalty.py counts the rest as used).  Customers are not part of the catalog's all-or-nothing apply: a customer known a
 little earlier than the catalog is harmless.  A hub older than this till (no such dataset) is
 logged and the till keeps the customers it has.
 """
@@ -15,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, StringConstraints, TypeAdapter, ValidationError
-from typing_extensions import TypedDict
+from typing_extensions import NotRequired, TypedDict
 
 from local_db.customers import CUSTOMERS, KEYS, apply_customer_page, customer_cursor
 from local_db.database import Database
@@ -39,6 +41,7 @@ class CustomerItem(TypedDict):
     birthday: Annotated[str, StringConstraints(pattern=r"^((0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$")]
     offers: list[Code]
     wishlist: list[Code]
+    points_balance: NotRequired[int]  # a hub before loyalty points sends none: 0
     deleted: bool
 
 
@@ -55,6 +58,7 @@ _ITEMS: dict[str, TypeAdapter[Any]] = {CUSTOMERS: TypeAdapter(list[CustomerItem]
 def pull_customers(client: HubClient, db: Database, *, page_size: int = 2000) -> int:
     """Every page of the two datasets after this till's cursors; the items applied."""
     applied = 0
+    started = datetime.now(timezone.utc)  # the balances pulled are the hub's as of this moment or later
     for dataset in (KEYS, CUSTOMERS):
         cursor = customer_cursor(db, dataset)
         while True:
@@ -73,7 +77,7 @@ def pull_customers(client: HubClient, db: Database, *, page_size: int = 2000) ->
                 raise BadAnswer(hub=client.base_url, code="bad_answer", reason=f"{dataset}: {problem}") from None
             if items or page.cursor != cursor:
                 applied += apply_customer_page(db, dataset, items, cursor=str(page.cursor),
-                                               snapshot=str(page.snapshot), pulled_at=datetime.now(timezone.utc))
+                                               snapshot=str(page.snapshot), pulled_at=started)
             cursor = str(page.cursor)
             if not page.more:
                 break

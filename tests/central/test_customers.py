@@ -43,7 +43,8 @@ def test_the_customers_dataset_holds_only_what_a_till_needs(shop: Shop, hub_db: 
     [item] = shop.pull(till, "customers")["items"]
     [key] = shop.pull(till, "customer_keys")["items"]
     assert set(item) == {"customer_id", "phone_key", "card", "name", "tier", "segment", "group", "birthday", "offers",
-                         "wishlist", "deleted"}
+                         "wishlist", "points_balance", "deleted"}
+    assert item["points_balance"] == 0
     assert item["name"] == "Olena K."
     assert item["birthday"] == "03-14"  # no year
     assert item["phone_key"] == phone_key("+380501234567", bytes.fromhex(key["key"]))

@@ -139,3 +139,10 @@ def test_the_demo_till_holds_the_demo_customers_with_a_birthday_today_until_a_hu
 
 def olena_item() -> dict[str, object]:
     return olena()
+
+
+def test_the_points_balance_the_hub_sent_comes_with_the_customer_and_its_cursor(customers: SqlCustomers,
+                                                                                 db: Database) -> None:
+    apply_customer_page(db, CUSTOMERS, [olena(points_balance=120)], cursor="9", snapshot="9", pulled_at=NOW)
+    found = customers.find("050 123 45 67")
+    assert found is not None and (found.points_balance, found.balance_version) == (120, "9")
