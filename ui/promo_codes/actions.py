@@ -17,12 +17,14 @@ from pos.i18n import _
 from pos.pricing.code_desk import PromoCodeBook, PromoCodeDesk
 from pos.pricing.codes import CodeEntry, UsesHere
 from pos.till import Till, TillResult
-from ui.promo_codes.dialog import CodesNow, PromoCodeDialog
+from ui.promo_codes.dialog import CodesNow, PromoCodeDialog, unmet_text
+from ui.qt import qconnect
 
 if TYPE_CHECKING:
     from ui.sale_actions import SaleActions
 
 _DESKS: weakref.WeakKeyDictionary[Till, PromoCodeDesk] = weakref.WeakKeyDictionary()
+_WATCHED: weakref.WeakKeyDictionary[SaleActions, list[bool]] = weakref.WeakKeyDictionary()
 
 
 class NoBook:
@@ -53,8 +55,30 @@ def _now(desk: PromoCodeDesk) -> CodesNow:
     return CodesNow(desk.applied(), desk.unmet())
 
 
+def watch_minimums(actions: SaleActions) -> None:
+    """After each change of a sale with codes, the sale screen says when the basket no longer
+    reaches a code's minimum (the code is dropped when payment starts).  Connected once."""
+    if actions in _WATCHED:
+        return
+    watching = _WATCHED[actions] = [False]  # the open sale has codes
+
+    def said(now: CodesNow) -> None:
+        watching[0] = bool(now.applied)
+        if now.unmet:
+            actions.screen.message.show_error(unmet_text(now.unmet))
+
+    def changed(result: TillResult) -> None:
+        if result.sale is not None:
+            watching[0] = False
+        elif watching[0]:
+            actions.session.query(lambda till, _journal: _now(desk_of(actions, till))).success(said).run()
+
+    qconnect(actions.session.changed, changed)
+
+
 def enter_code(actions: SaleActions) -> None:
     """Open the promo code dialog over the sale screen."""
+    watch_minimums(actions)
     def opened(now: CodesNow) -> None:
         if actions.dialog is not None:
             return
@@ -77,6 +101,7 @@ def apply_code(actions: SaleActions, code: str, phone: str, pin: str):  # type: 
 
     def applied(_result: TillResult) -> None:
         shown = ", ".join(codes[-1]) if codes else ""
+        _WATCHED.get(actions, [False])[0] = True
         actions.screen.message.show_notice(_("Promo code applied. Codes on this sale: {codes}").format(codes=shown))
 
     return actions.session.change(work).announce(applied)

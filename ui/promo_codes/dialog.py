@@ -22,6 +22,11 @@ class CodesNow:
     unmet: tuple[BasketBelowMinimum, ...]
 
 
+def unmet_text(unmet: tuple[BasketBelowMinimum, ...]) -> str:
+    """What the screen says of codes whose minimum the basket no longer reaches."""
+    return " ".join(describe_problem(p) + " " + _("It is dropped when payment starts.") for p in unmet)
+
+
 class PromoCodeDialog(TillDialog):
     def __init__(self, now: CodesNow, *, apply: Callable[[str, str, str], Op[Any]],
                  remove: Callable[[str], Op[Any]], parent: QWidget | None = None) -> None:
@@ -47,8 +52,7 @@ class PromoCodeDialog(TillDialog):
         for code in now.applied:
             self._applied_row(code)
         if now.unmet:
-            self.message.show_error(" ".join(describe_problem(p) + " " + _("It is dropped when payment starts.")
-                                             for p in now.unmet))
+            self.message.show_error(unmet_text(now.unmet))
         buttons = QHBoxLayout()
         apply_button = big_button(_("Enter  Apply"), self, "applyPromoCode")
         close_button = big_button(_("Esc  Close"), self)

@@ -13,7 +13,7 @@ from local_db.promotions import load_promotions
 from local_db.reference_data import Cursor
 from sync.promo_code_rows import promo_code_row
 from tests.ui.driver import TillDriver
-from tests.ui.sale_control.shop import FIRST, database, open_shop
+from tests.ui.sale_control.shop import FIRST, SECOND, database, open_shop
 from ui.basket_model import TOTAL_COLUMN
 from ui.promo_codes.dialog import PromoCodeDialog
 from ui.qt import QPushButton, Qt
@@ -78,6 +78,35 @@ def test_a_code_typed_unlocks_its_promotion_and_the_line_shows_the_discount(qtbo
     till.wait_until(lambda: till.window.sale_actions.dialog is None)
     till.wait_idle()
     assert screen.model.rows[0].cells[TOTAL_COLUMN] == before and not screen.model.rows[0].discounts
+
+
+def test_a_basket_fallen_below_the_minimum_is_said_on_the_sale_screen_and_paid_without_the_code(
+        qtbot, shop, clock) -> None:  # noqa: ANN001
+    db = database(shop)
+    load_promotions(db, [CODE_ONLY])
+    minimum = FIRST.price + SECOND.price
+    stage_promo_codes(db, [promo_code_row(item("MIN2", minimum=str(minimum.amount)))], cursor=Cursor("5", "5"),
+                      complete=True)
+    apply_promo_codes(db, Cursor("5", "5"), datetime(2026, 12, 2, tzinfo=UTC))
+    db.close()
+    till = open_shop(qtbot, shop, clock)
+    till.scan(FIRST.barcode)
+    till.scan(SECOND.barcode)
+    dialog = code_dialog(till)
+    till.enter(dialog.code_field, "MIN2")
+    till.wait_until(lambda: till.window.sale_actions.dialog is None)
+    till.wait_idle()
+    second = till.lines[1].line_id
+    till.window.session.change(lambda t: t.void_line(second)).run()
+    till.wait_idle()
+    till.wait_idle()
+    screen = till.window.sale_screen
+    assert "MIN2" in screen.message.text() and screen.message.kind == "error"
+    assert till.window.sale_screen.model.rows[0].discounts  # still there while the cashier may add an item
+
+    till.window.session.change(lambda t: t.begin_payment()).run()
+    till.wait_idle()
+    assert not till.window.sale_screen.model.rows[0].discounts  # dropped when payment started
 
 
 def test_a_personal_code_asks_the_phone_and_pin(qtbot, shop, clock) -> None:  # noqa: ANN001
