@@ -51,18 +51,20 @@ class _OutOfBudget(Exception):
 
 
 def branch_and_bound(choices: Sequence[Candidate], safe: Sequence[bool], score: Callable[[int], Key],
-                     budget: int) -> int | None:
-    """The allowed combination (a bit mask) with the lowest total, or None past ``budget``
-    scorings.  Decides the promotions in their order (``_order``), each taken first.  Where every promotion still undecided is safe, the combination of
-    all of them that the choices so far do not block, conflicts among them ignored, is a
-    lower bound of every total below (safe promotions only lower it): a branch whose bound
-    is no better than the best found is cut, and a bound that is itself allowed is the
-    branch's best."""
+                     budget: int, start: int | None = None) -> tuple[int, bool]:
+    """The allowed combination (a bit mask) with the lowest total, and True; past ``budget``
+    scorings, the best found so far (``start``, the greedy's choice, at least) and False.
+
+    Decides the promotions in their order (``_order``), each taken first.  Where every
+    promotion still undecided is safe, the combination of all of them that the choices so
+    far do not block, conflicts among them ignored, is a lower bound of every total below
+    (safe promotions only lower it): a branch whose bound is no better than the best found
+    is cut, and a bound that is itself allowed is the branch's best."""
     n = len(choices)
     conflicts = conflict_masks(choices)
     later = [conflicts[i] >> (i + 1) << (i + 1) for i in range(n)]
     safe_from = [all(safe[i:]) for i in range(n + 1)]
-    best: list[tuple[Key, int]] = []
+    best: list[tuple[Key, int]] = [] if start is None else [(score(start), start)]
     spent = [0]
 
     def scored(mask: int) -> Key:
@@ -100,8 +102,8 @@ def branch_and_bound(choices: Sequence[Candidate], safe: Sequence[bool], score: 
     try:
         visit(0, 0)
     except _OutOfBudget:
-        return None
-    return best[0][1] if best else 0
+        return (best[0][1] if best else 0), False
+    return (best[0][1] if best else 0), True
 
 
 def greedy(choices: Sequence[Candidate], safe: Sequence[bool], score: Callable[[int], Key]) -> int:

@@ -188,9 +188,7 @@ def _search(component: Component, always: list[Promotion], evaluator: _Evaluator
     combos = allowed_combinations(choices, safe, ENUMERATE_LIMIT)
     if combos is not None:
         return chosen(min(combos, key=score)), True
-    mask = branch_and_bound(choices, safe, score, exact_limit)
-    if mask is not None:
-        return chosen(mask), True
-    return chosen(greedy(choices, safe, score)), False
+    mask, exact = branch_and_bound(choices, safe, score, exact_limit, start=greedy(choices, safe, score))
+    return chosen(mask), exact
 
 
