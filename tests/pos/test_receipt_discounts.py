@@ -4,17 +4,23 @@ it, and "You saved" at the end; on paper as ESC/POS bytes and as a picture."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
+from datetime import datetime, timezone
 from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from PIL import Image
 
 from hardware.escpos_printer import EscposReceiptPrinter
 from hardware.receipt_image import render_receipt_png
 from pos.money import Money
-from pos.receipt import ReceiptDiscount, build_receipt
+from pos.receipt import Receipt, ReceiptDiscount, ReceiptLine, ReceiptPayment, build_receipt
 from pos.receipt_layout import layout_receipt
-from tests.fakes import CREAM, SHAMPOO, STORE, VITAMINS
+from pos.tax import tax_breakdown
+from tests.fakes import CREAM, SHAMPOO, STORE, VAT_A, VITAMINS
 from tests.hardware.escpos_decoder import decode
 from tests.hardware.samples import said
 from tests.pos.discounted_sale import discounted_sale
@@ -117,3 +123,46 @@ def test_the_picture_of_the_receipt_is_longer_by_the_discount_rows(tmp_path):
     explained = render_receipt_png(build_receipt(discounted_sale(((SHAMPOO, "3", (("P", "3 за 2", "89.90"),)),)), STORE),
                                    tmp_path / "b.png")
     assert Image.open(explained).height > Image.open(plain).height
+
+
+LETTERS = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя" + "აბგდევზთიკლმნოპ" + "əşğçöüı" + "Promo%0123456789 "  # no minus
+NAMES = st.text(alphabet=LETTERS, min_size=1, max_size=70).filter(lambda s: s.strip())
+
+
+@st.composite
+def discounted_receipts(draw: st.DrawFn) -> Receipt:
+    lines = []
+    for _ in range(draw(st.integers(1, 5))):
+        quantity = Decimal(draw(st.integers(1, 50)))
+        price = Money(Decimal(draw(st.integers(1, 9_999_999))) / 100, "UAH")
+        gross = price.times(quantity)
+        discounts, left = [], gross.amount
+        for _ in range(draw(st.integers(0, 3))):
+            amount = Decimal(draw(st.integers(0, int(left * 100)))) / 100
+            if amount:
+                discounts.append(ReceiptDiscount(draw(st.one_of(st.just(""), NAMES)), Money(amount, "UAH")))
+                left -= amount
+        lines.append(ReceiptLine(draw(NAMES), quantity, price, Money(left, "UAH"), "A", False, tuple(discounts)))
+    total = Money(sum((line.total.amount for line in lines), Decimal(0)), "UAH")
+    return Receipt(store=STORE, sale_id=uuid.UUID(int=7), receipt_number=1,
+                   completed_at=datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc), cashier_name="Олена",
+                   lines=tuple(lines), taxes=tax_breakdown([(VAT_A, total)], "UAH"), total=total,
+                   rounding=Money.zero("UAH"), due=total, payments=(ReceiptPayment("cash", total, Money.zero("UAH")),))
+
+
+@settings(max_examples=60, deadline=None)
+@given(receipt=discounted_receipts(), width=st.sampled_from([32, 42, 48]),
+       locale=st.sampled_from(["uk_UA", "az_AZ", "ka_GE", "en_US"]))
+def test_every_discount_row_fits_the_paper_and_the_column_adds_up_to_the_total(receipt, width, locale):
+    receipt = replace(receipt, store=replace(STORE, locale=locale))
+    document = layout_receipt(receipt, width)
+    assert all(row.columns <= width for row in document.rows)
+    if locale != "en_US":
+        return
+    rows = [row.text for row in document.rows if row.kind == "text" and row.text.strip()]
+    items = [Decimal(r.split()[-2].replace(",", "")) for r in rows if r.startswith("   ") and " x " in r]
+    minus = [Decimal(r.split()[-1].replace(",", "")) for r in rows if r.split()[-1].startswith("-")
+             and not r.startswith(("Discount", "Rounding"))]
+    assert len(minus) == sum(len(line.discounts) for line in receipt.lines)
+    assert sum(items) + sum(minus) == receipt.total.amount
+    assert any(r.startswith("Subtotal") for r in rows) == (not receipt.discount.is_zero())
