@@ -35,6 +35,7 @@ from ui.dialogs import TillDialog, big_button
 from ui.errors import describe_problem, show_problem
 from ui.keypad import Keypad
 from ui.payment.card_panels import CheckPanel, CodePanel, WaitPanel
+from ui.payment.points_panel import PointsPanel, add_points_page, open_points
 from ui.payment.tenders_list import TendersList
 from ui.qt import (
     QGridLayout,
@@ -140,6 +141,12 @@ class PaymentDialog(TillDialog):
             self.card_button.setObjectName("cardButton")
             qconnect(self.card_button.clicked, self.pay_by_card)
             buttons.addWidget(self.card_button)
+        self.points_panel: PointsPanel | None = None  # loyalty points: a store's day with a customer
+        if self.store_day and view.customer is not None:
+            points = big_button(_("F7  Points"), self)
+            points.setObjectName("pointsButton")
+            qconnect(points.clicked, lambda _c=False: open_points(self))
+            buttons.addWidget(points)
         buttons.addWidget(cancel)
         column.addLayout(buttons)
         self.pay_page = pay_page
@@ -170,6 +177,8 @@ class PaymentDialog(TillDialog):
         qconnect(self.code_panel.back_button.clicked, self.back_to_paying)
         qconnect(self.code_panel.code_field.returnPressed, self.submit_approval_code)
         qconnect(self.code_panel.digits_field.returnPressed, self.submit_approval_code)
+        if self.view.customer is not None:
+            self.points_panel = add_points_page(self)  # ui/payment/points_panel.py
         outer = QVBoxLayout(self)
         outer.addWidget(self.pages)
 
@@ -248,7 +257,7 @@ class PaymentDialog(TillDialog):
         if self.store_day and self.pages.currentWidget() is self.wait_panel:
             self.cancel_at_terminal()
             return
-        if self.store_day and self.pages.currentWidget() is self.code_panel:
+        if self.store_day and self.pages.currentWidget() in (self.code_panel, self.points_panel):
             self.back_to_paying()
             return
         if self.busy:
@@ -269,6 +278,8 @@ class PaymentDialog(TillDialog):
         key = event.key()
         if key == Qt.Key.Key_F5 and page is self.pay_page:
             self.pay_by_card()
+        elif key == Qt.Key.Key_F7 and page is self.pay_page and self.points_panel is not None:
+            open_points(self)
         elif page is self.check_panel and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.check_panel.ask_button.isEnabled():
                 self.ask_terminal_again()
