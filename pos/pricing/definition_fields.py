@@ -11,7 +11,6 @@ readers turn fractions into binary floating point, so "10.5" is the one unambigu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, NoReturn
@@ -84,12 +83,13 @@ def show(value: Any) -> str:
     return shown(type(value).__name__)
 
 
-@dataclass(frozen=True, slots=True)
 class Where:
     """A field of one definition: the promotion's id (as far as known) and the field's path."""
 
-    promotion: str
-    path: str = ""
+    __slots__ = ("promotion", "path")
+
+    def __init__(self, promotion: str, path: str = "") -> None:
+        self.promotion, self.path = promotion, path
 
     def at(self, key: str | int) -> Where:
         return Where(self.promotion, f"{self.path}.{key}" if self.path else str(key))
@@ -122,16 +122,23 @@ def read_id(value: Any, name: str = "?") -> str:
 
 
 def read_text(value: Any, where: Where, limit: int = MAX_TEXT) -> str:
-    if (not isinstance(value, str) or not 1 <= len(value) <= limit or value != value.strip()
-            or not value.isprintable()):
+    if not _good_text(value, limit):
         where.fail(NOT_TEXT, value, limit=limit)
     return value
+
+
+def _good_text(value: Any, limit: int) -> bool:
+    return (isinstance(value, str) and 1 <= len(value) <= limit and value == value.strip()
+            and value.isprintable())
 
 
 def read_texts(value: Any, where: Where) -> frozenset[str]:
     if not isinstance(value, list) or len(value) > MAX_LIST:
         where.fail(NOT_TEXTS, value, limit=MAX_LIST)
-    return frozenset(read_text(item, where.at(n)) for n, item in enumerate(value))
+    for n, item in enumerate(value):
+        if not _good_text(item, MAX_TEXT):
+            where.at(n).fail(NOT_TEXT, item, limit=MAX_TEXT)
+    return frozenset(value)
 
 
 def read_bool(value: Any, where: Where) -> bool:
