@@ -7,6 +7,7 @@
   and spent, one movement per sale and kind, in the sale's own transaction and only for a sale
   it inserted, so exactly once however often a till retries its batch.  The customer's row then
   takes the next version, so the tills pull the new balance with the customers dataset.
+- ``take_back_for_returns``: a return takes back the points its sale earned, pro rata.
 - A balance is the sum of a customer's movements (``balances``).  Tills redeem offline from the
   balance they last pulled (``pos.loyalty.redeeming``), so two tills may together spend more
   than a customer has: the sale is never refused for it, the balance goes below zero and
@@ -27,6 +28,7 @@ from central.database import HubDatabase
 from central.errors import AdminProblem
 from central.loyalty_tables import loyalty_movements, loyalty_rules
 from central.stores import TillIdentity
+from central.tables import returned_lines, sales
 from central.versions import VersionClock
 from pos.loyalty.rules import BadLoyaltyRules, read_rules
 from pos.sale import Sale
@@ -75,6 +77,7 @@ def record_sales(conn: Connection, sales: Sequence[Sale], till: TillIdentity, re
         for kind, points in ((EARNED, sale.points_earned), (REDEEMED, -sale.points_redeemed)):
             if points:
                 rows.append(dict(customer_id=sale.customer_id, sale_id=str(sale.sale_id), kind=kind, points=points,
+                                 document_id=str(sale.sale_id),
                                  store_id=till.store_id, till_id=till.till_id, receipt_number=sale.receipt_number,
                                  happened_at=sale.completed_at, received_at=received))
     if not rows:
@@ -98,6 +101,43 @@ def carry_balances(conn: Connection, moved: dict[str, int]) -> None:
         for customer_id in known:
             conn.execute(update(customers).where(customers.c.customer_id == customer_id).values(
                 points_balance=customers.c.points_balance + moved[customer_id], version=clock.next()))
+
+
+def take_back_for_returns(conn: Connection, return_ids: Iterable[str], received: datetime) -> int:
+    """A return takes back the points its sale earned, pro rata: after each return the sale's
+    take-back is ``floor(earned * refunded / total)`` (every return of the sale so far, at most
+    what it earned), less what earlier returns took.  Run in the return document's transaction
+    (central/documents_intake.py), once per return document; returns the points taken back."""
+    m, r = loyalty_movements, returned_lines
+    ids = sorted(set(return_ids))
+    if not ids:
+        return 0
+    sale_of = {str(s): str(d) for s, d in conn.execute(
+        select(r.c.sale_id, func.min(r.c.return_id)).where(r.c.return_id.in_(ids)).group_by(r.c.sale_id))}
+    taken_back = 0
+    moved: dict[str, int] = {}
+    for sale_id, return_id in sorted(sale_of.items()):
+        earned = conn.execute(select(m.c.customer_id, m.c.points, m.c.store_id, m.c.till_id, m.c.receipt_number)
+                              .where(m.c.sale_id == sale_id, m.c.kind == EARNED)).first()
+        total = conn.execute(select(sales.c.total_minor).where(sales.c.sale_id == sale_id)).scalar()
+        if earned is None or not total or total <= 0:
+            continue
+        refunded = int(conn.execute(select(func.coalesce(func.sum(r.c.refunded_minor), 0))
+                                    .where(r.c.sale_id == sale_id)).scalar_one())
+        already = -int(conn.execute(select(func.coalesce(func.sum(m.c.points), 0))
+                                    .where(m.c.sale_id == sale_id, m.c.kind == RETURNED)).scalar_one())
+        target = min(int(earned.points), int(earned.points) * refunded // int(total))
+        if target <= already:
+            continue
+        conn.execute(m.insert().values(customer_id=earned.customer_id, sale_id=sale_id, kind=RETURNED,
+                                       document_id=return_id, points=already - target, store_id=earned.store_id,
+                                       till_id=earned.till_id, receipt_number=earned.receipt_number,
+                                       happened_at=received, received_at=received))
+        moved[str(earned.customer_id)] = moved.get(str(earned.customer_id), 0) + already - target
+        taken_back += target - already
+    if moved:
+        carry_balances(conn, moved)
+    return taken_back
 
 
 def balances(conn: Connection, customer_ids: Iterable[str] | None = None) -> dict[str, int]:

@@ -3,7 +3,7 @@
 ``loyalty_rules`` is reference data (versioned like the catalog: the ``loyalty`` dataset pulls
 it): one row, ``name`` "rules", whose ``body`` is the kassa.loyalty.v1 JSON (pos.loyalty.rules).
 ``loyalty_movements`` is the points ledger: every point earned, spent or taken back, one row per
-sale and kind (exactly once), signed; a customer's balance is the sum of their movements.
+sale and kind (exactly once; a return's take-back once per return document), signed; a customer's balance is the sum of their movements.
 ``customers.points_balance`` (a column of central/customer_tables.py's table, added by the same
 migration and declared here) keeps that sum on the customer's row, changed with the row's
 version in the sale's transaction, so the customers dataset carries the balance to the tills.
@@ -28,13 +28,14 @@ loyalty_movements = Table(
     Column("customer_id", String(64), nullable=False),
     Column("sale_id", String(36), nullable=False),
     Column("kind", String(12), nullable=False),  # earned, redeemed, returned
+    Column("document_id", String(36), nullable=False),  # the sale's id; a return's for "returned"
     Column("points", BigInteger, nullable=False),  # + earned, - redeemed or taken back by a return
     Column("store_id", String(64), nullable=False),
     Column("till_id", String(64), nullable=False),
     Column("receipt_number", BigInteger, nullable=False),
     Column("happened_at", UtcDateTime, nullable=False),  # the till's completion time
     Column("received_at", UtcDateTime, nullable=False),
-    UniqueConstraint("sale_id", "kind"),
+    UniqueConstraint("sale_id", "kind", "document_id"),
 )
 Index("ix_loyalty_movements_customer_id", loyalty_movements.c.customer_id)
 

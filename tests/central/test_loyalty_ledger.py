@@ -1,5 +1,6 @@
 """The hub's loyalty points: the rules set by kassa-hub set-loyalty (refused naming the field),
-pulled as the loyalty dataset; the ledger exactly once on a retried batch; an overdraw reported."""
+pulled as the loyalty dataset; the ledger exactly once on a retried batch; an overdraw reported;
+a return taking back its sale's points pro rata."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from sqlalchemy import func, select
 
 from central.cli import main
 from central.customer_tables import customers
-from central.loyalty_ledger import balances, overdrawn
+from central.loyalty_ledger import balances, overdrawn, take_back_for_returns
 from central.loyalty_tables import loyalty_movements
+from central.tables import returned_lines
 from central.versions import VersionClock
 from pos.loyalty.rules import read_rules
 from tests.central.shop import STORE_ID, Shop, make_sales
@@ -102,3 +104,29 @@ def test_two_tills_redeeming_offline_beyond_the_balance_are_stored_and_reported_
     assert [line.split()[2:5] for line in out.splitlines()] == [
         ["earned", "+1000", "="], ["redeemed", "-800", "="], ["redeemed", "-700", "="]]
     assert out.splitlines()[-1].split()[5] == "-500"
+
+
+def test_returns_take_back_the_points_their_sale_earned_pro_rata_once_per_return(shop: Shop) -> None:
+    till = shop.enrol()
+    add_customer(shop, "C-5")
+    sale = replace(make_sales(1, till)[0], customer_id="C-5", points_earned=101)
+    shop.push(till, sale)
+    total = sale.total.minor_units()
+    received = datetime.now(timezone.utc)
+
+    def returned(return_id: str, refunded: int) -> int:
+        with shop.db.writing() as conn:
+            conn.execute(returned_lines.insert().values(
+                return_id=return_id, line_id=f"{return_id}-1", store_id=STORE_ID, till_id="T01",
+                sale_id=str(sale.sale_id), sold_line_id=str(sale.lines[0].line_id), quantity="1",
+                refunded_minor=refunded, currency="UAH"))
+            return take_back_for_returns(conn, [return_id], received)
+
+    third = total // 3
+    assert returned("R-1", third) == 101 * third // total  # a third of the sale: a third of its points, rounded down
+    with shop.db.writing() as conn:
+        assert take_back_for_returns(conn, ["R-1"], received) == 0  # the same return again takes nothing more
+    assert returned("R-2", total - third) == 101 - 101 * third // total  # the rest: every point it earned
+    with shop.db.reading() as conn:
+        assert balances(conn) == {"C-5": 0}
+        assert conn.execute(select(customers.c.points_balance).where(customers.c.customer_id == "C-5")).scalar() == 0

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.String(64), nullable=False),
         sa.Column("sale_id", sa.String(36), nullable=False),
         sa.Column("kind", sa.String(12), nullable=False),
+        sa.Column("document_id", sa.String(36), nullable=False),
         sa.Column("points", sa.BigInteger(), nullable=False),
         sa.Column("store_id", sa.String(64), nullable=False),
         sa.Column("till_id", sa.String(64), nullable=False),
@@ -42,7 +43,7 @@ def upgrade() -> None:
         sa.Column("happened_at", TIME, nullable=False),
         sa.Column("received_at", TIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_loyalty_movements"),
-        sa.UniqueConstraint("sale_id", "kind", name="uq_loyalty_movements_sale_id_kind"),
+        sa.UniqueConstraint("sale_id", "kind", "document_id", name="uq_loyalty_movements_sale_id_kind_document_id"),
     )
     op.create_index("ix_loyalty_movements_customer_id", "loyalty_movements", ["customer_id"])
     op.add_column("customers", sa.Column("points_balance", sa.BigInteger(), nullable=False, server_default="0"))
