@@ -187,3 +187,26 @@ def test_whatever_list_head_office_puts_the_hub_answers_200_or_400_naming_proble
     assert answer.status_code in (200, 400), answer.text
     if answer.status_code == 400:
         assert answer.json()["error"] == "bad_definitions" and answer.json()["problems"]
+
+
+def test_a_hub_served_with_the_admin_token_in_its_environment_takes_promotions_over_http(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import httpx
+
+    from central.catalog_files import rows_from_products
+    from central.catalog_import import import_catalog
+    from central.database import open_hub_database
+    from tests.central.hub_process import running_hub
+    from tests.fakes import DEMO_PRODUCTS
+
+    url = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
+    with open_hub_database(url, migrate_schema=True) as db:
+        import_catalog(db, rows_from_products(DEMO_PRODUCTS))
+    monkeypatch.setenv("KASSA_HUB_ADMIN_TOKEN", "too-short")
+    status, _, err = run(capsys, "serve", "--database", url)
+    assert status == 1 and "KASSA_HUB_ADMIN_TOKEN must be at least 32 characters" in err
+    monkeypatch.setenv("KASSA_HUB_ADMIN_TOKEN", TOKEN)
+    with running_hub(url) as base:
+        answer = httpx.put(f"{base}/v1/promotions", json=SET, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert answer.status_code == 200 and len(answer.json()["saved"]) == 3, answer.text
+        assert httpx.put(f"{base}/v1/promotions", json=SET).status_code == 401
