@@ -87,6 +87,10 @@ def record_sales(conn: Connection, sales: Sequence[Sale], till: TillIdentity, re
     for row in rows:
         moved[row["customer_id"]] = moved.get(row["customer_id"], 0) + row["points"]
     carry_balances(conn, moved)
+    earned = sorted({row["sale_id"] for row in rows if row["kind"] == EARNED})
+    waiting = conn.execute(select(returned_lines.c.return_id).distinct().where(  # returns stored before their sale
+        returned_lines.c.sale_id.in_(earned))).scalars().all()
+    take_back_for_returns(conn, [str(r) for r in waiting], received)
 
 
 def carry_balances(conn: Connection, moved: dict[str, int]) -> None:

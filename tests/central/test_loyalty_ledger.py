@@ -130,3 +130,16 @@ def test_returns_take_back_the_points_their_sale_earned_pro_rata_once_per_return
     with shop.db.reading() as conn:
         assert balances(conn) == {"C-5": 0}
         assert conn.execute(select(customers.c.points_balance).where(customers.c.customer_id == "C-5")).scalar() == 0
+
+
+def test_a_return_stored_before_its_sale_takes_the_points_back_when_the_sale_arrives(shop: Shop) -> None:
+    till = shop.enrol()
+    sale = replace(make_sales(1, till)[0], customer_id="C-6", points_earned=40)
+    with shop.db.writing() as conn:  # the return's lines, counted against a sale the hub does not hold yet
+        conn.execute(returned_lines.insert().values(
+            return_id="R-9", line_id="R-9-1", store_id=STORE_ID, till_id="T02", sale_id=str(sale.sale_id),
+            sold_line_id=str(sale.lines[0].line_id), quantity="1", refunded_minor=sale.total.minor_units(),
+            currency="UAH"))
+    shop.push(till, sale)
+    with shop.db.reading() as conn:
+        assert balances(conn) == {"C-6": 0}
