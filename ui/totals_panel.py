@@ -38,7 +38,7 @@ class TotalsPanel(QFrame):
         self.discount_label.setAlignment(RIGHT)
         self.discount_label.setWordWrap(True)
         self.discount_label.setStyleSheet("color: #1f7a3a; font-weight: bold;")
-        self.customer_label = QLabel("", self)  # the identified customer: who and their tier
+        self.customer_label = QLabel("", self)  # a customer is identified: their tier and segment
         self.customer_label.setObjectName("customerShown")
         self.customer_label.setAlignment(RIGHT)
         self.customer_label.setWordWrap(True)
@@ -126,11 +126,13 @@ class TotalsPanel(QFrame):
 
 
 def customer_text(view: BasketView) -> str:
-    """The identified customer as the till knows them (their card or phone, tier, segment)."""
+    """That a customer is identified, with their tier and segment (what the view has of them:
+    their name is in the notice said when they were identified; their id means nothing to a
+    cashier and may be a long registration number)."""
     customer = view.customer
     if customer is None:
         return ""
-    text = _("Customer: {customer}").format(customer=customer.customer_id)
+    text = _("Customer")
     if customer.tier:
         text += "\n" + _("Tier: {tier}").format(tier=customer.tier)
     if customer.segment:
