@@ -79,7 +79,7 @@ def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps
     lines = tuple(lines)
     prepared = PricingLines(lines, currency)
     candidates = _candidates(prepared, promotions)
-    capped = {prepared.slots[p] for cap in caps for p in prepared.in_scope(cap.scope)}
+    capped = {prepared.slots[p] for cap in caps for p in prepared.in_scope(cap.scope, honour_reduced=False)}
     harmless, evaluations = harmless_spends(prepared, candidates)
     unsafe = unsafe_ids(candidates, harmless, capped)
     components, on_each_line = _components(lines, candidates, unsafe)
@@ -188,7 +188,10 @@ def _search(component: Component, always: list[Promotion], evaluator: _Evaluator
     combos = allowed_combinations(choices, safe, ENUMERATE_LIMIT)
     if combos is not None:
         return chosen(min(combos, key=score)), True
-    mask, exact = branch_and_bound(choices, safe, score, exact_limit, start=greedy(choices, safe, score))
+    start = greedy(choices, safe, score)
+    if 1 << safe.count(False) > exact_limit:  # no bound before the unsafe ones are decided: hopeless
+        return chosen(start), False
+    mask, exact = branch_and_bound(choices, safe, score, exact_limit, start=start)
     return chosen(mask), exact
 
 

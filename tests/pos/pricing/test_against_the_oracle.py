@@ -74,8 +74,9 @@ def baskets(draw: st.DrawFn) -> tuple[BasketLine, ...]:
         price = draw(st.sampled_from(["0.99", "2.00", "4.50", "10.00", "12.35"]))
         weighed = code == "p4" and draw(st.booleans())
         quantity = draw(st.sampled_from([D("0.5"), D("1.25")])) if weighed else D(draw(st.integers(1, 4)))
-        made.append(BasketLine(uuid.UUID(int=i + 1), product(code, price, BRAND[code], CATEGORY[code], weighed=weighed),
-                               quantity, voided=draw(st.integers(0, 9)) == 0, price_overridden=draw(st.integers(0, 7)) == 0))
+        item = product(code, price, BRAND[code], CATEGORY[code], weighed=weighed)
+        made.append(BasketLine(uuid.UUID(int=i + 1), item, quantity, voided=draw(st.integers(0, 9)) == 0,
+                               price_overridden=draw(st.integers(0, 7)) == 0))
     return tuple(made)
 
 
