@@ -35,6 +35,7 @@ _SERIES_NAMES = {
     "shift": N_("Shift"),
     "approval": N_("Manager approval"),
     "sale_cancelled": N_("Cancelled sale"),
+    "customer": N_("Customer registration"),
 }
 
 
