@@ -138,3 +138,23 @@ def test_the_demo_customers_import_into_the_hub_one_per_group_with_a_vip_tier(hu
     assert {r.customer_group for r in rows} == {"staff", "regular", "vip"}
     assert any(r.tier == "vip" for r in rows)
     assert any(r.birthday is not None and (r.birthday.month, r.birthday.day) == (12, 2) for r in rows)
+
+
+def test_kassa_hub_adds_imports_and_lists_customers_and_explains_a_bad_file_in_one_line(
+        hub_db: HubDatabase, database_url: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from central.cli import main
+
+    assert main(["add-customer", "--database", database_url, "--phone", "050 123 45 67", "--name", "Olena Kovalenko",
+                 "--tier", "vip", "--group", "vip", "--birthday", "1988-12-02", "--offer", "P-VIP-5"]) == 0
+    good = tmp_path / "customers.json"
+    good.write_text(json.dumps([{"phone": "+994 50 222 33 44", "name": "Rashad Aliyev", "group": "staff"},
+                                {"phone": "0501234567", "name": "Olena Kovalenko", "tier": "gold"}]), encoding="utf-8")
+    assert main(["import-customers", "--database", database_url, str(good)]) == 0
+    assert main(["customers", "--database", database_url]) == 0
+    out = capsys.readouterr().out
+    assert "1 customer(s) added, 1 changed" in out and "2 customer(s)" in out
+    assert "+380501234567" in out and "gold" in out and "+994502223344" in out
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"phone": "050 123", "name": "A"}]', encoding="utf-8")
+    assert main(["import-customers", "--database", database_url, str(bad)]) == 1
+    assert capsys.readouterr().err.strip() == "kassa-hub: phone '050 123': That phone number is too short."
