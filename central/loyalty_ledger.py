@@ -7,7 +7,8 @@
   and spent, one movement per sale and kind, in the sale's own transaction and only for a sale
   it inserted, so exactly once however often a till retries its batch.  The customer's row then
   takes the next version, so the tills pull the new balance with the customers dataset.
-- ``take_back_for_returns``: a return takes back the points its sale earned, pro rata.
+- ``take_back_for_returns``: a return takes back the points its sale earned, pro rata, and
+  gives back the points of a refund made to the sale's "points" tender.
 - A balance is the sum of a customer's movements (``balances``).  Tills redeem offline from the
   balance they last pulled (``pos.loyalty.redeeming``), so two tills may together spend more
   than a customer has: the sale is never refused for it, the balance goes below zero and
@@ -20,6 +21,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Connection, func, select, update
 
@@ -28,13 +30,14 @@ from central.database import HubDatabase
 from central.errors import AdminProblem
 from central.loyalty_tables import loyalty_movements, loyalty_rules
 from central.stores import TillIdentity
-from central.tables import returned_lines, sales
+from central.tables import documents, returned_lines, sales
 from central.versions import VersionClock
+from pos.loyalty.earning import POINTS
 from pos.loyalty.rules import BadLoyaltyRules, read_rules
 from pos.sale import Sale
 
 RULES = "rules"
-EARNED, REDEEMED, RETURNED = "earned", "redeemed", "returned"
+EARNED, REDEEMED, RETURNED, REFUNDED = "earned", "redeemed", "returned", "refunded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +142,49 @@ def take_back_for_returns(conn: Connection, return_ids: Iterable[str], received:
                                        happened_at=received, received_at=received))
         moved[str(earned.customer_id)] = moved.get(str(earned.customer_id), 0) + already - target
         taken_back += target - already
+    for return_id in ids:
+        given = _points_refunded(conn, return_id, received)
+        if given is not None:
+            moved[given[0]] = moved.get(given[0], 0) + given[1]
     if moved:
         carry_balances(conn, moved)
     return taken_back
+
+
+def _points_refunded(conn: Connection, return_id: str, received: datetime) -> tuple[str, int] | None:
+    """A return whose refunds went back to the sale's "points" tender gives the customer those
+    points back (the share of the points the sale was paid with that the refund is of the
+    points payment), once per return document: (customer, points) or None."""
+    m = loyalty_movements
+    body = conn.execute(select(documents.c.body).where(documents.c.document_id == return_id)).scalar()
+    if body is None:
+        return None
+    document = json.loads(body)
+    refunded = sum((Decimal(str(f["payment"]["amount"])) for f in document.get("refunds") or ()
+                    if f.get("payment", {}).get("method") == POINTS), Decimal(0))
+    sale_id = str(document.get("original_sale_id") or "")
+    if refunded <= 0 or not sale_id:
+        return None
+    payload = conn.execute(select(sales.c.payload).where(sales.c.sale_id == sale_id)).scalar()
+    if payload is None:
+        return None
+    sale = json.loads(payload)
+    paid = sum((Decimal(str(p["amount"])) for p in sale.get("payments") or () if p.get("method") == POINTS), Decimal(0))
+    redeemed, customer_id = int(sale.get("points_redeemed") or 0), str(sale.get("customer_id") or "")
+    if paid <= 0 or not redeemed or not customer_id:
+        return None
+    given_before = int(conn.execute(select(func.coalesce(func.sum(m.c.points), 0))
+                                    .where(m.c.sale_id == sale_id, m.c.kind == REFUNDED)).scalar_one())
+    points = min(redeemed - given_before, int(redeemed * refunded / paid))
+    if points <= 0 or conn.execute(select(m.c.id).where(m.c.sale_id == sale_id, m.c.kind == REFUNDED,
+                                                        m.c.document_id == return_id)).first() is not None:
+        return None
+    conn.execute(m.insert().values(customer_id=customer_id, sale_id=sale_id, kind=REFUNDED, document_id=return_id,
+                                   points=points, store_id=str(sale.get("store_id") or ""),
+                                   till_id=str(sale.get("till_id") or ""),
+                                   receipt_number=int(sale.get("receipt_number") or 0), happened_at=received,
+                                   received_at=received))
+    return customer_id, points
 
 
 def balances(conn: Connection, customer_ids: Iterable[str] | None = None) -> dict[str, int]:

@@ -27,9 +27,9 @@ loyalty_movements = Table(
     Column("id", BigId, primary_key=True, autoincrement=True),  # arrival order
     Column("customer_id", String(64), nullable=False),
     Column("sale_id", String(36), nullable=False),
-    Column("kind", String(12), nullable=False),  # earned, redeemed, returned
+    Column("kind", String(12), nullable=False),  # earned, redeemed, returned, refunded
     Column("document_id", String(36), nullable=False),  # the sale's id; a return's for "returned"
-    Column("points", BigInteger, nullable=False),  # + earned, - redeemed or taken back by a return
+    Column("points", BigInteger, nullable=False),  # + earned or refunded, - redeemed or taken back by a return
     Column("store_id", String(64), nullable=False),
     Column("till_id", String(64), nullable=False),
     Column("receipt_number", BigInteger, nullable=False),

@@ -1,10 +1,11 @@
 """The hub's loyalty points: the rules set by kassa-hub set-loyalty (refused naming the field),
 pulled as the loyalty dataset; the ledger exactly once on a retried batch; an overdraw reported;
-a return taking back its sale's points pro rata."""
+a return taking back its sale's points pro rata, and giving back the points refunded."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +17,10 @@ from central.cli import main
 from central.customer_tables import customers
 from central.loyalty_ledger import balances, overdrawn, take_back_for_returns
 from central.loyalty_tables import loyalty_movements
-from central.tables import returned_lines
+from central.tables import documents, returned_lines
+from pos.loyalty.earning import POINTS
+from pos.money import Money
+from pos.tender import Payment
 from central.versions import VersionClock
 from pos.loyalty.rules import read_rules
 from tests.central.shop import STORE_ID, Shop, make_sales
@@ -143,3 +147,25 @@ def test_a_return_stored_before_its_sale_takes_the_points_back_when_the_sale_arr
     shop.push(till, sale)
     with shop.db.reading() as conn:
         assert balances(conn) == {"C-6": 0}
+
+
+def test_a_refund_to_the_points_tender_gives_the_customer_those_points_back_once(shop: Shop) -> None:
+    till = shop.enrol()
+    made = make_sales(1, till)[0]
+    cash = made.payments[0]
+    five = Money.of("5.00", "UAH")
+    paid_with_points = Payment(uuid.uuid4(), POINTS, five, five, Money.zero("UAH"))
+    rest = replace(cash, amount=cash.amount - five, tendered=cash.tendered - five)
+    sale = replace(made, customer_id="C-7", points_redeemed=500, payments=(paid_with_points, rest))
+    assert [r["status"] for r in shop.push(till, sale)] == ["accepted"]
+    body = {"original_sale_id": str(sale.sale_id),
+            "refunds": [{"payment": {"method": POINTS, "amount": "2.50"}}, {"payment": {"method": "cash", "amount": "1"}}]}
+    received = datetime.now(timezone.utc)
+    with shop.db.writing() as conn:
+        conn.execute(documents.insert().values(document_id="R-P", schema="kassa.return.v1", store_id=STORE_ID,
+                                               till_id="T01", series="return", number=1, body=json.dumps(body),
+                                               received_at=received))
+        take_back_for_returns(conn, ["R-P"], received)
+        take_back_for_returns(conn, ["R-P"], received)
+    with shop.db.reading() as conn:
+        assert balances(conn) == {"C-7": -500 + 250}
