@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
@@ -73,7 +74,7 @@ def set_rules(db: HubDatabase, body: str) -> RulesSet:
 
 def record_sales(conn: Connection, sales: Sequence[Sale], till: TillIdentity, received: datetime) -> None:
     """The points each newly stored sale earned and spent (see the module's docstring)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for sale in sales:
         if not sale.customer_id:
             continue
@@ -88,9 +89,9 @@ def record_sales(conn: Connection, sales: Sequence[Sale], till: TillIdentity, re
     conn.execute(loyalty_movements.insert(), rows)
     moved: dict[str, int] = {}
     for row in rows:
-        moved[row["customer_id"]] = moved.get(row["customer_id"], 0) + row["points"]
+        moved[str(row["customer_id"])] = moved.get(str(row["customer_id"]), 0) + int(row["points"])
     carry_balances(conn, moved)
-    earned = sorted({row["sale_id"] for row in rows if row["kind"] == EARNED})
+    earned = sorted({str(row["sale_id"]) for row in rows if row["kind"] == EARNED})
     waiting = conn.execute(select(returned_lines.c.return_id).distinct().where(  # returns stored before their sale
         returned_lines.c.sale_id.in_(earned))).scalars().all()
     take_back_for_returns(conn, [str(r) for r in waiting], received)

@@ -87,8 +87,10 @@ def open_points(dialog: PaymentDialog) -> None:
         dialog.pages.setCurrentWidget(panel)
         panel.points_field.setFocus()
 
-    dialog.session.query(lambda till, _journal: points_offer(till)).success(shown).failure(
-        lambda error: show_problem(dialog.message, error)).run()
+    def refused(error: BaseException) -> None:
+        show_problem(dialog.message, error)
+
+    dialog.session.query(lambda till, _journal: points_offer(till)).success(shown).failure(refused).run()
 
 
 def submit_points(dialog: PaymentDialog) -> None:
