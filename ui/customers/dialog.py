@@ -33,9 +33,13 @@ class CustomerDialog(TillDialog):
         self.record: CustomerRecord | None = None
         self.lookup = self._field("customerLookup", _("Phone number or loyalty card"))
         qconnect(self.lookup.returnPressed, self.find_customer)
+        self.customer_name = QLabel("", self)
+        self.customer_name.setObjectName("customerName")
+        self.customer_name.setStyleSheet("font-size: 20pt; font-weight: bold;")
         self.details = QLabel("", self)
         self.details.setObjectName("customerDetails")
         self.details.setWordWrap(True)
+        self.details.setMinimumHeight(120)
         self.phone = self._field("registerPhone", _("Phone number"))
         self.name = self._field("registerName", _("Name"))
         self.card = self._field("registerCard", _("Loyalty card (optional)"))
@@ -44,6 +48,8 @@ class CustomerDialog(TillDialog):
         forget, close = big_button(_("Forget customer"), self, "forgetCustomer"), big_button(_("Esc  Close"), self)
         qconnect(find.clicked, self.find_customer)
         qconnect(register.clicked, self.register)
+        for typed in (self.phone, self.name, self.card):  # Enter in a field of the form registers
+            qconnect(typed.returnPressed, self.register)
         qconnect(forget.clicked, self.forget)
         qconnect(close.clicked, self.reject)
         column = QVBoxLayout(self)
@@ -51,6 +57,7 @@ class CustomerDialog(TillDialog):
         top.addWidget(self.lookup, 1)
         top.addWidget(find)
         column.addLayout(top)
+        column.addWidget(self.customer_name)
         column.addWidget(self.details)
         column.addWidget(self.message)
         column.addWidget(QLabel(_("Register new customer"), self))
@@ -64,7 +71,7 @@ class CustomerDialog(TillDialog):
         for button in (register, forget, close):
             buttons.addWidget(button)
         column.addLayout(buttons)
-        self.resize(640, 560)
+        self.resize(680, 660)
         self.lookup.setFocus()
 
     def _field(self, name: str, placeholder: str) -> QLineEdit:
@@ -96,6 +103,7 @@ class CustomerDialog(TillDialog):
         if self.closed:
             return
         if record is None:
+            self.customer_name.setText("")
             self.details.setText("")
             self.message.show_notice(_("No customer has that phone number or card: register them below."))
             if not self.phone.text():
@@ -112,6 +120,7 @@ class CustomerDialog(TillDialog):
 
     def _identify(self, record: CustomerRecord, notice: str) -> None:
         self.record = record
+        self.customer_name.setText(record.display_name)
         self.details.setText(self.describe(record))
 
         def done(_result: Any) -> None:
@@ -123,6 +132,7 @@ class CustomerDialog(TillDialog):
         if self.closed:
             return
         self.record = None
+        self.customer_name.setText("")
         self.details.setText("")
         self.message.show_notice(_("The sale has no customer now."))
 
@@ -130,8 +140,8 @@ class CustomerDialog(TillDialog):
         show_problem(None if self.closed else self.message, error)
 
     def describe(self, r: CustomerRecord) -> str:
-        """The customer as the cashier reads them: name, tier, segment, points, offers, wishlist."""
-        lines = [r.display_name]
+        """What the cashier reads of the customer under their name: tier, segment, points, offers, wishlist."""
+        lines: list[str] = []
         facts = r.facts
         if facts.tier or facts.segment:
             lines.append(_("Tier: {tier}  Segment: {segment}").format(tier=facts.tier or "-",
