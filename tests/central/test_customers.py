@@ -9,6 +9,8 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from central.customer_tables import customer_registrations, customers
@@ -158,3 +160,29 @@ def test_kassa_hub_adds_imports_and_lists_customers_and_explains_a_bad_file_in_o
     bad.write_text('[{"phone": "050 123", "name": "A"}]', encoding="utf-8")
     assert main(["import-customers", "--database", database_url, str(bad)]) == 1
     assert capsys.readouterr().err.strip() == "kassa-hub: phone '050 123': That phone number is too short."
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+                    max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({}, optional={
+    "registration_id": st.uuids().map(str) | JSON, "phone": st.sampled_from(["+380671112233", "050 123 45 67"]) | JSON,
+    "name": st.text(max_size=120) | JSON, "card": st.text(max_size=70) | JSON, "registered_at": JSON,
+    "store_id": st.just("S1") | JSON, "till_id": st.just("T1") | JSON}))
+@example({"registration_id": "0b0c4e7e-55d2-4f0e-9d43-3c9a4a0c1d2e", "phone": "+380671112233", "name": "Taras",
+          "card": "", "registered_at": "2026-12-02T10:00:00+00:00", "store_id": "S1", "till_id": "T1"})
+def test_any_registration_body_is_read_or_rejected_with_a_reason_never_an_error(body: dict[str, Any]) -> None:
+    from central.document_checks import DocumentProblem, check_document
+    from central.stores import TillIdentity
+
+    body = {"schema": "kassa.customer.v1", **body}
+    document_id = body.get("registration_id") if isinstance(body.get("registration_id"), str) else str(uuid.uuid4())
+    try:
+        checked = check_document(0, document_id, "kassa.customer.v1", "customer", 0, body, TillIdentity("S1", "T1"))
+    except DocumentProblem as problem:
+        assert problem.reason in ("schema", "wrong_till") and problem.detail
+        return
+    assert checked.read.phone == "+380671112233" and checked.document_id == document_id
