@@ -2,7 +2,8 @@
 customer pulled; points earned offline at one till reach the hub's ledger once; the balance
 comes back to both tills with the customers dataset; both redeem it offline (each within its
 own limit: the last known balance less what it took since), both sales stand, and the hub
-reports the customer overdrawn."""
+reports the customer overdrawn.  (The balance reaches the tills with the customers dataset:
+central/customers.py, sync/customer_pull.py, local_db/customers.py.)"""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 
 from central.catalog_files import rows_from_products
 from central.catalog_import import import_catalog
-from central.customers import DATASET_FIELDS, NewCustomer, save_customers
+from central.customers import NewCustomer, save_customers
 from central.loyalty_ledger import balances, overdrawn, set_rules
 from local_db.customers import SqlCustomers
 from local_db.database import open_database
@@ -36,7 +37,6 @@ RULES = {"format": "kassa.loyalty.v1", "earn": {"default": "1"}, "point_value": 
          "offline_cap_per_sale": 100_000, "offline_cap_per_day": 100_000}
 PHONE = "+380 67 123 45 67"
 OLENA = "C-OLENA"
-CARRIES_BALANCE = "points_balance" in DATASET_FIELDS
 
 
 @dataclass
@@ -109,9 +109,6 @@ def test_points_earned_offline_reach_the_hub_once(hub: Hub, two_tills: tuple[Poi
         assert balances(conn) == {OLENA: expected}
 
 
-@pytest.mark.skipif(not CARRIES_BALANCE, reason="the customers dataset does not carry points_balance yet "
-                                                "(central/customers.py, sync/customer_pull.py, local_db/customers.py: "
-                                                "see /tmp/deploy/H2-customers-balance.patch)")
 def test_two_tills_redeem_offline_beyond_the_balance_both_sales_stand_and_the_hub_reports_the_overdraw(
         hub: Hub, two_tills: tuple[PointsTill, PointsTill]) -> None:
     first, second = two_tills
