@@ -15,7 +15,7 @@ hours; the stores, channels, tiers, segments and customer groups when both name 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from pos.i18n import N_
 from pos.pricing.definition_fields import BadDefinition, show
@@ -137,6 +137,8 @@ def _some_day_meets(a: Validity, b: Validity, starts: datetime, ends: datetime) 
             window = [(max(0, int((starts - day).total_seconds())), min(_DAY, int((ends - day).total_seconds())))]
             if _meet(_meet(window, _seconds(a.hours)), _seconds(b.hours)):
                 return True
+        if day.date() == date.max:
+            return False
         day += timedelta(days=1)
     return False
 

@@ -3,12 +3,19 @@ exclusive promotions of one priority group that can cover the same line at the s
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pos.pricing.definition_checks import overlap
 from pos.pricing.definitions import check_definitions, definition_from_dict
-from pos.pricing.promotion import Cap, Promotion
+from pos.pricing.eligibility import is_valid
+from pos.pricing.priced import PricingContext
+from pos.pricing.promotion import Cap, Combination, PercentOff, Promotion, Validity
 
 PRODUCTS, BRANDS, CATEGORIES = {"MILK", "BREAD", "GIFT-BAG"}, {"Lux", "Farm"}, {"Dairy", "Bakery"}
 
@@ -99,3 +106,34 @@ def test_a_new_definition_is_checked_against_the_stored_ones_it_does_not_replace
     assert check(define("P-NEW", scope={"categories": ["Dairy"]}), alongside=stored)[0].startswith(
         "Promotions P-NEW and P-OLD overlap")
     assert check(define("P-OLD", scope={"brands": ["Farm"]}), alongside=stored) == []  # replaces P-OLD
+
+
+def test_windows_at_the_end_of_time_are_judged_without_overflowing() -> None:
+    late = {"starts": "9999-12-31T00:00", "ends": "9999-12-31T23:00"}
+    assert check(define("P-A", validity=late), define("P-B", validity={"weekdays": [5]}))  # 31 Dec 9999: a Friday
+
+
+# -- the windows' judgement against the engine's own eligibility, hour by hour ---------------------
+START = datetime(2026, 11, 23)  # a Monday
+hours_of = st.integers(0, 23).map(lambda h: time(h))
+validities = st.builds(
+    lambda window, weekdays, hours: Validity(starts=None if window[0] is None else START + timedelta(hours=window[0]),
+                                             ends=None if window[1] is None else START + timedelta(hours=window[1]),
+                                             weekdays=weekdays, hours=hours),
+    window=st.tuples(st.none() | st.integers(0, 400), st.none() | st.integers(0, 400)).filter(
+        lambda w: None in w or w[0] < w[1]),
+    weekdays=st.frozensets(st.integers(1, 7), max_size=3),
+    hours=st.none() | st.tuples(hours_of, hours_of).filter(lambda h: h[0] != h[1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=validities, second=validities)
+def test_two_validities_meet_exactly_when_some_hour_is_valid_for_both(first: Validity, second: Validity) -> None:
+    """Every bound here is a whole hour, so trying each hour of the span and a week and a day
+    either side of it (for open windows) is the whole truth; the engine's is_valid is the judge."""
+    a = Promotion("P-A", "A", PercentOff(Decimal(10)), validity=first, combination=Combination.EXCLUSIVE)
+    b = Promotion("P-B", "B", PercentOff(Decimal(10)), validity=second, combination=Combination.EXCLUSIVE)
+    some_hour = any(is_valid(first, PricingContext(now=START + timedelta(hours=h)))
+                    and is_valid(second, PricingContext(now=START + timedelta(hours=h)))
+                    for h in range(-24 * 8, 400 + 24 * 8))
+    assert overlap(a, b) == some_hour == overlap(b, a)
