@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -69,7 +69,6 @@ class Registration:
     store_id: str
     till_id: str
     registered_at: datetime  # aware
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def clean_name(text: str) -> str:
