@@ -11,11 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pos.catalog import Product, VatRate
+from pos.money import Money
 from pos.pricing.definition_checks import overlap
 from pos.pricing.definitions import check_definitions, definition_from_dict
 from pos.pricing.eligibility import is_valid
 from pos.pricing.priced import PricingContext
-from pos.pricing.promotion import Cap, Combination, PercentOff, Promotion, Validity
+from pos.pricing.promotion import Cap, Combination, PercentOff, Promotion, Scope, Validity
 
 PRODUCTS, BRANDS, CATEGORIES = {"MILK", "BREAD", "GIFT-BAG"}, {"Lux", "Farm"}, {"Dairy", "Bakery"}
 
@@ -137,3 +139,27 @@ def test_two_validities_meet_exactly_when_some_hour_is_valid_for_both(first: Val
                     and is_valid(second, PricingContext(now=START + timedelta(hours=h)))
                     for h in range(-24 * 8, 400 + 24 * 8))
     assert overlap(a, b) == some_hour == overlap(b, a)
+
+
+# -- the scopes' judgement against every product a catalog could hold -----------------------------
+CODES, NAMES = ["p1", "p2", "p3"], ["x", "y", "z"]
+small = st.frozensets(st.sampled_from(NAMES), max_size=2)
+codes = st.frozensets(st.sampled_from(CODES), max_size=2)
+scopes = st.builds(Scope, codes, small, small, codes, small, small)
+EVERY_PRODUCT = [Product(code, code, brand, category, Money.of("1", "UAH"), VatRate("A", Decimal(20)))
+                 for code in CODES for brand in NAMES for category in NAMES]
+
+
+@settings(max_examples=500, deadline=None)
+@given(first=scopes, second=scopes)
+def test_scopes_judged_apart_never_cover_one_product_together(first: Scope, second: Scope) -> None:
+    """Whatever brand and category each product code has, two scopes judged apart share no
+    product; and without exclusions they are judged apart exactly when none is shared."""
+    a = Promotion("P-A", "A", PercentOff(Decimal(10)), first, combination=Combination.EXCLUSIVE)
+    b = Promotion("P-B", "B", PercentOff(Decimal(10)), second, combination=Combination.EXCLUSIVE)
+    shared = any(first.covers(p) and second.covers(p) for p in EVERY_PRODUCT)
+    if not overlap(a, b):
+        assert not shared
+    if not (first.exclude_products or first.exclude_brands or first.exclude_categories
+            or second.exclude_products or second.exclude_brands or second.exclude_categories):
+        assert overlap(a, b) == shared
