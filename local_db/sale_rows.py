@@ -1,4 +1,5 @@
-"""A sale as table rows and back: ``sales``, ``sale_lines``, ``sale_payments``, ``sale_taxes``.
+"""A sale as table rows and back: ``sales``, ``sale_lines``, ``sale_line_discounts``,
+``sale_payments``, ``sale_taxes``.
 
 Amounts are INTEGER minor units of the sale's currency; quantities and VAT percentages are
 the exact ``str`` of their Decimal; UUIDs are their canonical text; times are ISO 8601
@@ -7,8 +8,9 @@ the exact ``str`` of their Decimal; UUIDs are their canonical text; times are IS
 
 from __future__ import annotations
 
+import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -18,14 +20,20 @@ from sqlalchemy import Connection
 from pos.catalog import VatRate
 from pos.errors import StorageProblem
 from pos.money import Money
+from pos.pricing.priced import LineDiscount
 from pos.sale import Cashier, Sale, SaleLine
 from pos.tax import TaxLine
 from pos.tender import Payment
 
 INSERT_SALE = (
     "INSERT INTO sales (sale_id, store_id, till_id, receipt_number, cashier_id, cashier_name, "
-    "opened_at, completed_at, currency, total_minor, rounding_minor, recorded_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "opened_at, completed_at, currency, total_minor, rounding_minor, recorded_at, "
+    "customer_id, promo_codes, points_earned, points_redeemed) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_DISCOUNT = (
+    "INSERT INTO sale_line_discounts (sale_id, line_position, position, promotion_id, name, amount_minor) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
 )
 INSERT_LINE = (
     "INSERT INTO sale_lines (sale_id, position, line_id, product_code, barcode, name, quantity, "
@@ -50,6 +58,7 @@ class SaleRows:
     lines: list[tuple[Any, ...]]
     payments: list[tuple[Any, ...]]
     taxes: list[tuple[Any, ...]]
+    discounts: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def _minor(money: Money, currency: str, what: str) -> int:
@@ -69,6 +78,8 @@ def sale_rows(sale: Sale, *, recorded_at: str) -> SaleRows:
         sid, sale.store_id, sale.till_id, sale.receipt_number, sale.cashier.cashier_id, sale.cashier.name,
         sale.opened_at.isoformat(), sale.completed_at.isoformat(), cur,
         _minor(sale.total, cur, "the total"), _minor(sale.rounding, cur, "the rounding"), recorded_at,
+        sale.customer_id, json.dumps(list(sale.promo_codes), ensure_ascii=False), sale.points_earned,
+        sale.points_redeemed,
     )
     lines = [
         (
@@ -92,7 +103,12 @@ def sale_rows(sale: Sale, *, recorded_at: str) -> SaleRows:
         )
         for n, t in enumerate(sale.taxes)
     ]
-    return SaleRows(head, lines, payments, taxes)
+    discounts = [
+        (sid, n, k, d.promotion_id, d.name, _minor(d.amount, cur, f"a discount on {l.name}"))
+        for n, l in enumerate(sale.lines)
+        for k, d in enumerate(l.discounts)
+    ]
+    return SaleRows(head, lines, payments, taxes, discounts)
 
 
 def write_sale(conn: Connection, rows: SaleRows, receipt_number: int) -> None:
@@ -100,6 +116,8 @@ def write_sale(conn: Connection, rows: SaleRows, receipt_number: int) -> None:
     conn.exec_driver_sql(INSERT_SALE, sale)
     if rows.lines:
         conn.exec_driver_sql(INSERT_LINE, rows.lines)
+    if rows.discounts:
+        conn.exec_driver_sql(INSERT_DISCOUNT, rows.discounts)
     if rows.payments:
         conn.exec_driver_sql(INSERT_PAYMENT, rows.payments)
     if rows.taxes:
@@ -111,25 +129,36 @@ def read_sale(conn: Connection, sale_id: uuid.UUID) -> Sale | None:
     sid = str(sale_id)
     head = conn.exec_driver_sql(
         "SELECT store_id, till_id, receipt_number, cashier_id, cashier_name, opened_at, completed_at, "
-        "currency, total_minor, rounding_minor FROM sales WHERE sale_id = ?",
+        "currency, total_minor, rounding_minor, customer_id, promo_codes, points_earned, points_redeemed "
+        "FROM sales WHERE sale_id = ?",
         (sid,),
     ).first()
     if head is None:
         return None
-    store_id, till_id, number, cashier_id, cashier_name, opened_at, completed_at, cur, total, rounding = head
+    (store_id, till_id, number, cashier_id, cashier_name, opened_at, completed_at, cur, total, rounding,
+     customer_id, promo_codes, points_earned, points_redeemed) = head
 
     def money(minor: int) -> Money:
         return Money.from_minor(minor, cur)
+
+    discounts: dict[int, list[LineDiscount]] = {}
+    for line_position, promotion_id, name, amount in conn.exec_driver_sql(
+        "SELECT line_position, promotion_id, name, amount_minor FROM sale_line_discounts WHERE sale_id = ? "
+        "ORDER BY line_position, position",
+        (sid,),
+    ):
+        discounts.setdefault(line_position, []).append(LineDiscount(promotion_id, name, money(amount)))
 
     lines = tuple(
         SaleLine(
             line_id=uuid.UUID(line_id), product_code=code, barcode=barcode, name=name,
             quantity=Decimal(quantity), unit_price=money(unit_price), total=money(line_total),
             vat=VatRate(vat_code, Decimal(vat_percent)), sold_by_weight=bool(by_weight), voided=bool(voided),
+            discounts=tuple(discounts.get(position, ())),
         )
-        for line_id, code, barcode, name, quantity, unit_price, line_total, vat_code, vat_percent, by_weight, voided
+        for position, line_id, code, barcode, name, quantity, unit_price, line_total, vat_code, vat_percent, by_weight, voided
         in conn.exec_driver_sql(
-            "SELECT line_id, product_code, barcode, name, quantity, unit_price_minor, total_minor, "
+            "SELECT position, line_id, product_code, barcode, name, quantity, unit_price_minor, total_minor, "
             "vat_code, vat_percent, sold_by_weight, voided FROM sale_lines WHERE sale_id = ? ORDER BY position",
             (sid,),
         )
@@ -155,4 +184,6 @@ def read_sale(conn: Connection, sale_id: uuid.UUID) -> Sale | None:
         cashier=Cashier(cashier_id, cashier_name),
         opened_at=datetime.fromisoformat(opened_at), completed_at=datetime.fromisoformat(completed_at),
         currency=cur, lines=lines, taxes=taxes, total=money(total), rounding=money(rounding), payments=payments,
+        customer_id=customer_id, promo_codes=tuple(json.loads(promo_codes)), points_earned=points_earned,
+        points_redeemed=points_redeemed,
     )

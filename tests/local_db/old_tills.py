@@ -48,10 +48,35 @@ class OldTill:
 @contextmanager
 def journal_of_schema(schema: str) -> Iterator[None]:
     """Today's journal, writing its outbox rows as the Kassa of ``schema`` did: before 0007 a
-    row named only its sale (``sale_id, kind, payload, created_at``)."""
-    if schema >= "0007":
+    row named only its sale (``sale_id, kind, payload, created_at``); and its sales as before
+    0012 (no pricing columns, no line discounts)."""
+    with _sales_of_schema(schema):
+        if schema >= "0007":
+            yield
+            return
+        with _outbox_of_schema():
+            yield
+
+
+@contextmanager
+def _sales_of_schema(schema: str) -> Iterator[None]:
+    if schema >= "0012":
         yield
         return
+    import local_db.store_day_journal
+    from tests.local_db import sale_rows_before_0012 as old
+
+    saved = (local_db.journal.write_sale, local_db.journal.read_sale, local_db.store_day_journal.read_sale)
+    local_db.journal.write_sale, local_db.journal.read_sale = old.write_sale, old.read_sale
+    local_db.store_day_journal.read_sale = old.read_sale
+    try:
+        yield
+    finally:
+        local_db.journal.write_sale, local_db.journal.read_sale, local_db.store_day_journal.read_sale = saved
+
+
+@contextmanager
+def _outbox_of_schema() -> Iterator[None]:
 
     def add_message(conn, sale_id: uuid.UUID, kind: str, payload: str, created_at: str) -> None:  # noqa: ANN001
         conn.exec_driver_sql("INSERT INTO outbox (sale_id, kind, payload, created_at) VALUES (?, ?, ?, ?)",
