@@ -8,6 +8,8 @@ merged by phone number inside the transaction that stores the document.
   ``joined`` is kept (``kassa-hub customers --registrations``) and said in the answer.  A
   card handed over is given to the customer when they have none and no one else holds it.
 * The same registration again is a duplicate document (central/documents_intake.py): once.
+* The points of the registered customer's sales that arrived first (a till pushes its sales
+  before its other documents) become the customer's when the registration arrives.
 
 A sale made for a registration the hub joined to another customer names the registration's
 id: ``customer_of`` gives the customer's id for any id a till used.
@@ -21,13 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select, update
 
 from central.customer_tables import customer_registrations, customers
 from central.database import HubDatabase
 from central.stores import TillIdentity
 from central.versions import VersionClock
 from central.customers import chain_key
+from central.loyalty_tables import loyalty_movements
 from pos.customers import Registration, phone_key, registration_from_dict
 
 log = logging.getLogger(__name__)
@@ -72,14 +75,33 @@ def merge_registration(conn: Connection, till: TillIdentity, r: Registration, re
             elif r.card and r.card != held.card:
                 card_note = (f"; card {r.card} not given (they hold {held.card or 'none'}, "
                              f"the card {card_holder or 'no one'})")
+        points = _points_before(conn, clock, str(r.registration_id), customer_id)
     detail = (f"new customer {customer_id}" if outcome == NEW else
               f"the phone number is customer {customer_id}'s: the registration joined them") + card_note
+    if points:
+        detail += f"; {points} point(s) of sales made before the registration arrived"
     conn.execute(customer_registrations.insert().values(
         registration_id=str(r.registration_id), customer_id=customer_id, store_id=till.store_id,
         till_id=till.till_id, outcome=outcome, detail=detail[:300], received_at=received))
     if outcome == JOINED:
         log.info("registration %s at %s joined customer %s (same phone number)", r.registration_id, till, customer_id)
     return {"detail": detail}
+
+
+def _points_before(conn: Connection, clock: VersionClock, registration_id: str, customer_id: str) -> int:
+    """The points of the sales that reached the hub before their customer's registration (a
+    till pushes its sales before its other documents): the movements recorded under the
+    registration's id become the customer's, and their sum goes onto the customer's balance
+    (the balance stays the sum of the customer's movements)."""
+    moved = int(conn.execute(select(func.coalesce(func.sum(loyalty_movements.c.points), 0))
+                             .where(loyalty_movements.c.customer_id == registration_id)).scalar_one())
+    if registration_id != customer_id:
+        conn.execute(update(loyalty_movements).where(loyalty_movements.c.customer_id == registration_id)
+                     .values(customer_id=customer_id))
+    if moved:
+        conn.execute(update(customers).where(customers.c.customer_id == customer_id)
+                     .values(points_balance=customers.c.points_balance + moved, version=clock.next()))
+    return moved
 
 
 def customer_of(conn: Connection, ids: Iterable[str]) -> dict[str, str]:

@@ -186,3 +186,28 @@ def test_any_registration_body_is_read_or_rejected_with_a_reason_never_an_error(
         assert problem.reason in ("schema", "wrong_till") and problem.detail
         return
     assert checked.read.phone == "+380671112233" and checked.document_id == document_id
+
+
+def test_points_of_sales_that_arrived_before_the_registration_become_the_customers(
+        shop: Shop, hub_db: HubDatabase) -> None:
+    from dataclasses import replace
+
+    from central.loyalty_tables import loyalty_movements
+    from tests.central.shop import make_sales
+
+    till = shop.enrol()
+    save_customers(hub_db, [OLENA], region="UA")
+    new, joined = registration(till), registration(till, phone="+380501234567", name="Olena K")
+    first, second = make_sales(2, till)  # a till pushes its sales before its other documents
+    shop.push(till, replace(first, customer_id=new["document_id"], points_earned=40),
+              replace(second, customer_id=joined["document_id"], points_earned=25))
+    answers = post(shop, till, new, joined)
+    assert [a["detail"].split("; ")[-1] for a in answers] == [
+        "40 point(s) of sales made before the registration arrived",
+        "25 point(s) of sales made before the registration arrived"]
+    with hub_db.reading() as conn:
+        balances = dict(conn.execute(select(customers.c.name, customers.c.points_balance)).all())
+        owners = sorted(conn.execute(select(loyalty_movements.c.customer_id)).scalars())
+    assert balances == {"Taras Shevchuk": 40, "Olena Kovalenko": 25}
+    olena_id = next(r.customer_id for r in all_customers(hub_db) if r.name == "Olena Kovalenko")
+    assert owners == sorted([new["document_id"], olena_id])
