@@ -44,6 +44,9 @@ from pos.pricing.promotion import CustomerFacts
 CUSTOMERS, KEYS = "customers", "customer_keys"
 _COLUMNS = ("SELECT customer_id, card, name, tier, segment, customer_group, birthday, offers, wishlist, "
             "points_balance, balance_version FROM customers ")
+# the second condition lets SQLite use the partial index customers_by_phone_key (not a scan)
+BY_PHONE_KEY = "WHERE phone_key = ? AND phone_key != ''"
+BY_CARD = "WHERE card = ? AND card != ''"
 _HERE = "SELECT registration_id, phone, card, name FROM customers_registered_here "
 _UPSERT = ("INSERT INTO customers (customer_id, phone_key, card, name, tier, segment, customer_group, birthday, "
            "offers, wishlist, points_balance, balance_version, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -85,7 +88,7 @@ class SqlCustomers:
 
     def by_card(self, barcode: str) -> CustomerRecord | None:
         def read(conn: Connection) -> CustomerRecord | None:
-            row = conn.exec_driver_sql(_COLUMNS + "WHERE card = ? AND card != ''", (barcode,)).first()
+            row = conn.exec_driver_sql(_COLUMNS + BY_CARD, (barcode,)).first()
             if row is not None:
                 return _record(conn, row)
             here = conn.exec_driver_sql(_HERE + "WHERE card = ? AND card != ''", (barcode,)).first()
@@ -98,7 +101,7 @@ class SqlCustomers:
         def read(conn: Connection) -> CustomerRecord | None:
             key = _chain_key(conn)
             if key is not None:
-                row = conn.exec_driver_sql(_COLUMNS + "WHERE phone_key = ?", (phone_key(e164, key),)).first()
+                row = conn.exec_driver_sql(_COLUMNS + BY_PHONE_KEY, (phone_key(e164, key),)).first()
                 if row is not None:
                     return _record(conn, row)
             here = conn.exec_driver_sql(_HERE + "WHERE phone = ?", (e164,)).first()

@@ -146,3 +146,12 @@ def test_the_points_balance_the_hub_sent_comes_with_the_customer_and_its_cursor(
     apply_customer_page(db, CUSTOMERS, [olena(points_balance=120)], cursor="9", snapshot="9", pulled_at=NOW)
     found = customers.find("050 123 45 67")
     assert found is not None and (found.points_balance, found.balance_version) == (120, "9")
+
+
+@pytest.mark.parametrize("condition", ["BY_PHONE_KEY", "BY_CARD"])
+def test_finding_a_customer_reads_an_index_not_the_whole_table(db: Database, condition: str) -> None:
+    import local_db.customers as module
+
+    plan = db.read(lambda conn: " ".join(str(row[-1]) for row in conn.exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + module._COLUMNS + getattr(module, condition), ("x",))), "plan")
+    assert plan.startswith("SEARCH customers USING INDEX customers_by_") and "SCAN" not in plan
