@@ -107,12 +107,13 @@ def branch_and_bound(choices: Sequence[Candidate], safe: Sequence[bool], score: 
 
 
 def greedy(choices: Sequence[Candidate], safe: Sequence[bool], score: Callable[[int], Key]) -> int:
-    """The fallback past the bound, at most 1 + u + e scorings (u unsafe, e exclusive):
+    """The fallback past the bound, at most 1 + u + l + s scorings (u unsafe promotions, l
+    left out by step 1, s swaps kept):
 
     1. take every promotion that is not exclusive, in id order, when still allowed;
     2. leave out each unsafe one (id order) when that lowers the total;
-    3. for each exclusive one (id order): take it and leave out what it blocks, when that
-       lowers the total.
+    3. for each promotion left out (id order): take it and leave out what it blocks, then
+       take again every safe one nothing blocks now, and keep that when it lowers the total.
     Scorings already made by the search are reused."""
     n = len(choices)
     conflicts = conflict_masks(choices)
@@ -128,9 +129,13 @@ def greedy(choices: Sequence[Candidate], safe: Sequence[bool], score: Callable[[
             if key < current_key:
                 current, current_key = current & ~(1 << i), key
     for i in order:
-        if choices[i].promotion.combination is Combination.EXCLUSIVE and not current >> i & 1:
-            trial = (current & ~conflicts[i]) | 1 << i
-            key = score(trial)
-            if key < current_key:
-                current, current_key = trial, key
+        if current >> i & 1:
+            continue
+        trial = (current & ~conflicts[i]) | 1 << i
+        for j in order:
+            if safe[j] and not trial >> j & 1 and not conflicts[j] & trial:
+                trial |= 1 << j
+        key = score(trial)
+        if key < current_key:
+            current, current_key = trial, key
     return current

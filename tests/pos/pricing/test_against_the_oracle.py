@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from pos.basket import BasketLine
 from pos.pricing.engine import price_basket
-from pos.pricing.eligibility import active_caps
+from pos.pricing import search
+from pos.pricing.eligibility import active_caps, active_promotions
 from pos.pricing.priced import PricedBasket, PricingContext
 from pos.pricing.promotion import (AmountOff, BundlePrice, BuyGet, Cap, Combination, FixedPrice, Gift, PercentOff,
                                    Promotion, PromotionSet, Scope, SpendThreshold, Validity)
@@ -136,3 +137,19 @@ def test_the_result_does_not_depend_on_the_order_of_lines_or_promotions(lines, c
     assert again.total == first.total
     assert by_line(again) == by_line(first)
     assert again.offers == first.offers
+
+
+@SETTINGS
+@given(baskets(), promotions(), caps)
+def test_the_greedy_fallback_gives_an_allowed_combination_never_below_the_oracles_best(lines, chosen, cap_list):
+    promotion_set = PromotionSet(chosen, tuple(cap_list))
+    active = active_promotions(promotion_set, NOW)
+    kept = search.ENUMERATE_LIMIT
+    search.ENUMERATE_LIMIT = -1  # nothing enumerated, no scoring for the branch and bound: the greedy
+    try:
+        deal = search.best_deal(lines, active, active_caps(promotion_set, NOW), CURRENCY, exact_limit=0)
+    finally:
+        search.ENUMERATE_LIMIT = kept
+    verdict = best_total(lines, promotion_set, NOW, CURRENCY)
+    assert deal.priced.total >= verdict.total
+    assert rules_allow([p for p in chosen if p.promotion_id in deal.chosen], lines)
