@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 import central.loyalty_tables  # noqa: F401  (declares customers.points_balance, migration 0009)
 from central.customer_tables import customer_keys, customers
@@ -92,33 +92,72 @@ def customer_values(c: NewCustomer, region: str, key: bytes) -> dict[str, Any]:
 
 
 def save_customers(db: HubDatabase, given: Sequence[NewCustomer], *, region: str) -> tuple[int, int]:
-    """Add or change customers (matched by phone number), in one transaction: (added, changed).
-    A card another customer holds is refused."""
+    """Add or change customers (matched by phone number), in one transaction: (added, changed;
+    a customer given as stored is neither and keeps its version, so the tills pull nothing).
+    A phone number twice, or a card another customer holds (or two of them are given), is refused
+    and nothing is stored.  Existing customers are read in chunks and rows written in batches."""
     now = datetime.now(timezone.utc)
-    added = changed = 0
     with db.writing() as conn, VersionClock(conn) as clock:
         key = chain_key(conn, clock)
-        seen: set[str] = set()
-        for c in given:
-            values = customer_values(c, region, key)
-            if values["phone"] in seen:
-                raise AdminProblem(f"phone {values['phone']} is given twice")
-            seen.add(values["phone"])
-            held = conn.execute(select(customers.c.customer_id).where(customers.c.phone == values["phone"])).scalar()
-            if values["card"]:
-                holder = conn.execute(select(customers.c.customer_id)
-                                      .where(customers.c.card == values["card"])).scalar()
-                if holder is not None and holder != held:
-                    raise AdminProblem(f"card {values['card']} belongs to another customer ({holder})")
-            if held is None:
-                conn.execute(customers.insert().values(**values, created_at=now, version=clock.next(), deleted=False))
-                added += 1
-            else:
-                values.pop("customer_id")
-                conn.execute(customers.update().where(customers.c.customer_id == held)
-                             .values(**values, version=clock.next(), deleted=False))
-                changed += 1
-    return added, changed
+        rows = [customer_values(c, region, key) for c in given]
+        _no_twice([r["phone"] for r in rows], "phone")
+        _no_twice([r["card"] for r in rows if r["card"]], "card")
+        stored = _stored(conn, [r["phone"] for r in rows])
+        held = {phone: str(row["customer_id"]) for phone, row in stored.items()}
+        holders = _ids_by(conn, customers.c.card, [r["card"] for r in rows if r["card"]])
+        for r in rows:
+            holder = holders.get(r["card"]) if r["card"] else None
+            if holder is not None and holder != held.get(r["phone"]):
+                raise AdminProblem(f"card {r['card']} belongs to another customer ({holder})")
+        new = [dict(r, created_at=now, version=clock.next(), deleted=False) for r in rows if r["phone"] not in held]
+        changed = [dict({k: v for k, v in r.items() if k != "customer_id"}, b_id=held[r["phone"]],
+                        version=clock.next(), deleted=False) for r in rows
+                   if r["phone"] in held and _differs(r, stored[r["phone"]])]  # an unchanged one keeps its version
+        for chunk in _chunks(new):
+            conn.execute(customers.insert(), chunk)
+        if changed:
+            statement = customers.update().where(customers.c.customer_id == bindparam("b_id")).values(
+                {name: bindparam(name) for name in changed[0] if name != "b_id"})
+            for chunk in _chunks(changed):
+                conn.execute(statement, chunk)
+    return len(new), len(changed)
+
+
+def _stored(conn: Connection, phones: list[str]) -> dict[str, Any]:
+    """The stored rows of these phone numbers (by phone)."""
+    found: dict[str, Any] = {}
+    for start in range(0, len(phones), 500):
+        found.update({str(row.phone): row._mapping for row in conn.execute(
+            select(customers).where(customers.c.phone.in_(phones[start:start + 500])))})
+    return found
+
+
+def _differs(given: dict[str, Any], stored: Any) -> bool:
+    return bool(stored["deleted"]) or any(stored[name] != value for name, value in given.items()
+                                          if name != "customer_id")
+
+
+def _no_twice(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise AdminProblem(f"{what} {value} is given twice")
+        seen.add(value)
+
+
+def _chunks(rows: list[dict[str, Any]], size: int = 1000) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def _ids_by(conn: Connection, column: Any, values: list[str]) -> dict[str, str]:
+    """Customer ids by ``column`` (phone or card) for the ``values`` that have one."""
+    found: dict[str, str] = {}
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
+        found.update({str(v): str(i) for v, i in conn.execute(
+            select(column, customers.c.customer_id).where(column.in_(chunk)))})
+    return found
 
 
 def customers_from_json(text: str) -> list[NewCustomer]:

@@ -211,3 +211,13 @@ def test_points_of_sales_that_arrived_before_the_registration_become_the_custome
     assert balances == {"Taras Shevchuk": 40, "Olena Kovalenko": 25}
     olena_id = next(r.customer_id for r in all_customers(hub_db) if r.name == "Olena Kovalenko")
     assert owners == sorted([new["document_id"], olena_id])
+
+
+def test_an_unchanged_customer_imported_again_keeps_its_version_so_the_tills_pull_nothing(hub_db: HubDatabase) -> None:
+    assert save_customers(hub_db, [OLENA], region="UA") == (1, 0)
+    [before] = all_customers(hub_db)
+    assert save_customers(hub_db, [OLENA], region="UA") == (0, 0)
+    assert all_customers(hub_db)[0].version == before.version
+    assert save_customers(hub_db, [NewCustomer(OLENA.phone, OLENA.name, card=OLENA.card, tier="platinum")],
+                          region="UA") == (0, 1)
+    assert all_customers(hub_db)[0].version > before.version
