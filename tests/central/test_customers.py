@@ -76,6 +76,11 @@ def test_a_card_another_customer_holds_is_refused(hub_db: HubDatabase) -> None:
     ('[{"phone": "050 123 45 67", "name": "A", "birthday": "14.03.1990"}]', "customer 0.birthday"),
     ('[{"phone": "050 123", "name": "A"}]', "too short"),
     ('[{"phone": "050 123 45 67", "name": "A", "offers": "P1"}]', "customer 0.offers must be a list"),
+    ('[{"phone": "050 123 45 67", "name": "A"}, {"phone": "+380501234567", "name": "B"}]',
+     "phone \\+380501234567 is given twice"),
+    ('[{"phone": "050 123 45 67", "name": "A", "card": "29001"}, '
+     '{"phone": "067 111 22 33", "name": "B", "card": "29001"}]',
+     "card 29001 is given twice"),
 ])
 def test_an_import_file_with_a_mistake_names_the_customer_and_field(hub_db: HubDatabase, text: str, says: str) -> None:
     with pytest.raises(AdminProblem, match=says):
@@ -163,7 +168,8 @@ def test_kassa_hub_adds_imports_and_lists_customers_and_explains_a_bad_file_in_o
 
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=30),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=10), inner, max_size=3),
                     max_leaves=8)
 
 
@@ -213,7 +219,8 @@ def test_points_of_sales_that_arrived_before_the_registration_become_the_custome
     assert owners == sorted([new["document_id"], olena_id])
 
 
-def test_an_unchanged_customer_imported_again_keeps_its_version_so_the_tills_pull_nothing(hub_db: HubDatabase) -> None:
+def test_an_unchanged_customer_imported_again_keeps_its_version_so_the_tills_pull_nothing(
+        hub_db: HubDatabase) -> None:
     assert save_customers(hub_db, [OLENA], region="UA") == (1, 0)
     [before] = all_customers(hub_db)
     assert save_customers(hub_db, [OLENA], region="UA") == (0, 0)
