@@ -11,7 +11,7 @@ import pytest
 
 from pos.pricing.engine import price_basket
 from pos.pricing.priced import PricingContext
-from pos.pricing.promotion import AmountOff, Combination, PercentOff, PromotionSet, Scope
+from pos.pricing.promotion import AmountOff, BuyGet, Combination, PercentOff, PromotionSet, Scope
 from pos.pricing.search import best_deal
 from tests.pos.pricing.oracle import rules_allow
 from tests.pos.pricing.shop import CURRENCY, cap, eur, line, products, promo
@@ -149,3 +149,19 @@ def test_past_its_bound_the_search_falls_back_to_the_greedy_and_says_so():
     assert not deal.exact and not deal.priced.exact
     assert deal.priced.total == eur("35.00")
     assert rules_allow([p for p in offers if p.promotion_id in deal.chosen], lines)
+
+
+def test_a_deal_that_moves_a_shared_discount_onto_a_capped_line_is_left_out_when_that_is_dearer():
+    # Lux bags 3 x 0.99 (Lux capped at 0 %) and a soap 0.99.  "all" alone: second at half
+    # price over all four units: groups [bag, bag] [bag, soap], the cheapest of each at 50 %:
+    # 0.99 off, spread by what each line put in (2.97 / 0.99): bags 0.74, soap 0.25; the cap
+    # takes the bags' 0.74 back: 3.71.  With "lux" first (priority 0: second at half price on
+    # the bags, 0.495 rounded 0.50; bags 2.47, 0.8233 a unit), "all" groups [soap, bag] [bag,
+    # bag]: 50 % of two bags' 1.6467 = 0.82, spread over 3.46: soap 0.23, bags 0.59; the cap
+    # takes back all the bags' discounts: 3.73, dearer.  "lux" is not safe: it is left out.
+    bags, soap = line("bag", "0.99", 3, brand="Lux"), line("soap", "0.99")
+    offers = PromotionSet((promo("lux", BuyGet(1, 1, D(50)), LUX, priority=0),
+                           promo("all", BuyGet(1, 1, D(50)), priority=1)), (cap("lux-cap", "0", LUX),))
+    priced = price_basket([bags, soap], offers, NOW, CURRENCY)
+    assert priced.total == eur("3.71")
+    assert applied(priced) == [("all", "0.25")]
