@@ -49,6 +49,7 @@ from central.database import HubDatabase
 from central.document_checks import Checked, DocumentProblem, check_document
 from central.stores import TillIdentity
 from central.reconciling import UNRECONCILED, reconcile, store_unchecked, waiting_for
+from central.loyalty_ledger import take_back_for_returns
 from central.tables import documents, returned_lines, sales, shift_events, z_reports
 from central.wire_types import text_problem
 
@@ -250,6 +251,8 @@ def _insert(conn: Connection, till: TillIdentity, to_insert: list[tuple[Checked,
                 f"the hub does not hold sale {c.body.get('original_sale_id')} yet: the return is stored and "
                 "counted against the sale when it arrives"))
     flags = reconcile(conn, waiting_for(conn, touched)) if touched else {}
+    take_back_for_returns(conn, [c.document_id for c, _ in to_insert  # loyalty points, pro rata
+                                 if c.returned is not None and c.document_id in inserted], received)
     for c, _ in to_insert:
         r = c.returned
         if (r is not None and r.unchecked_sale_id is not None and c.document_id in flags

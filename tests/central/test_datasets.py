@@ -91,7 +91,7 @@ def test_a_product_dropped_from_a_full_import_comes_as_deleted_with_its_price_an
     assert [(b["gtin"], b["deleted"]) for b in changes["barcodes"]] == [(CREAM.barcode, True)]
 
 
-def test_reserved_datasets_answer_with_no_items(shop: Shop) -> None:
+def test_a_hub_with_no_promotions_or_loyalty_rules_answers_those_datasets_with_no_items(shop: Shop) -> None:
     till = shop.enrol()
     for name in ("promotions", "loyalty"):
         page = shop.pull(till, name)

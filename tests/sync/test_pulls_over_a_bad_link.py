@@ -107,7 +107,8 @@ def test_a_pull_cut_short_goes_on_after_a_restart_from_the_pages_it_staged(
         resumed = Recording(sync.client)
         outcome = CatalogPuller(resumed, ReferenceData(db), page_size=PAGE).pull()  # type: ignore[arg-type]
 
-        assert set(outcome.resumed) == {"taxes", "products", "prices", "barcodes", "cashiers", "policies", "promotions"}
+        assert set(outcome.resumed) == {"taxes", "products", "prices", "barcodes", "cashiers", "policies", "promotions",
+                                         "promo_codes"}
         assert resumed.asked[0] == ("barcodes", staged["barcodes"][0])  # complete datasets are not asked again
         assert len(resumed.asked) == math.ceil(barcodes / PAGE) - 2
         assert SqlCatalog(db).by_barcode(gtin("2059", 1)) is not None
