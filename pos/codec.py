@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,7 @@ from pos.basket import Basket, BasketLine, BasketState
 from pos.catalog import Product, VatRate
 from pos.money import Money
 from pos.pricing.priced import LineDiscount
+from pos.pricing.promotion import CustomerFacts
 from pos.sale import Cashier, Sale, SaleLine
 from pos.store_day.tenders import CardApproval
 from pos.tax import TaxLine
@@ -78,6 +80,43 @@ def basket_to_dict(basket: Basket, cashier: Cashier | None) -> dict[str, Any]:
             for l in basket.lines
         ],
     }
+
+
+@dataclass(frozen=True, slots=True)
+class SalePricing:
+    """What the open sale holds beside its lines for pricing: the identified customer, their
+    personal offers, the promo codes and the promotions those unlock.  Kept in the open basket's
+    snapshot under ``pricing`` (and in a parked sale's), so a restart or a recall keeps them."""
+
+    customer: CustomerFacts | None = None
+    personal_offers: frozenset[str] = frozenset()
+    promo_codes: tuple[str, ...] = ()
+    unlocked: frozenset[str] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        return self == SalePricing()
+
+
+def sale_pricing_to_dict(pricing: SalePricing) -> dict[str, Any]:
+    c = pricing.customer
+    return {
+        "customer": None if c is None else {
+            "customer_id": c.customer_id, "tier": c.tier, "segment": c.segment, "group": c.group,
+            "birthday": None if c.birthday is None else c.birthday.isoformat()},
+        "personal_offers": sorted(pricing.personal_offers),
+        "promo_codes": list(pricing.promo_codes),
+        "unlocked": sorted(pricing.unlocked),
+    }
+
+
+def sale_pricing_from_dict(d: dict[str, Any]) -> SalePricing:
+    c = d.get("customer")
+    customer = None if c is None else CustomerFacts(
+        customer_id=str(c["customer_id"]), tier=str(c["tier"]), segment=str(c["segment"]), group=str(c["group"]),
+        birthday=None if c["birthday"] is None else date.fromisoformat(c["birthday"]))
+    return SalePricing(customer, frozenset(map(str, d["personal_offers"])), tuple(map(str, d["promo_codes"])),
+                       frozenset(map(str, d["unlocked"])))
 
 
 def basket_from_dict(d: dict[str, Any]) -> Basket:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pos.barcode import MalformedBarcode, is_code_like
 from pos.basket import Basket, BasketLine, BasketState, EmptyBasket
 from pos.catalog import Product
-from pos.codec import basket_from_dict, basket_to_dict
+from pos.codec import SalePricing, basket_from_dict, basket_to_dict, sale_pricing_from_dict, sale_pricing_to_dict
 from pos.errors import PosError
 from pos.i18n import N_
 from pos.loyalty.earning import with_points
@@ -190,6 +190,8 @@ class Till:
                 log.info("reopened basket %s with %d lines", self.basket.basket_id, len(self.basket.lines))
             except (KeyError, ValueError, TypeError, AttributeError, ArithmeticError, PosError):
                 log.exception("the saved basket could not be read; starting a new one")
+            else:
+                self._take_pricing(snapshot)
         if self.day is not None:
             self.day.start()
         return self._result(basket_changed=True)
@@ -467,18 +469,61 @@ class Till:
         self.baskets.discard_basket()
         return basket
 
-    def take_back(self, basket: Basket) -> TillResult:
-        """Make a parked basket the open one again (only while the open one is empty)."""
+    def take_back(self, basket: Basket, snapshot: dict[str, Any] | None = None) -> TillResult:
+        """Make a parked basket the open one again (only while the open one is empty), with the
+        customer and codes its ``snapshot`` kept."""
         self._require_selling()
         if self.basket.active_lines():
             raise BasketNotEmpty()
-        previous = self.basket
+        previous, pricing = self.basket, self.sale_pricing()
         self.basket = basket
+        if snapshot is not None:
+            self._take_pricing(snapshot)
         try:
-            self.baskets.save_basket(basket_to_dict(basket, self.cashier))
+            self.baskets.save_basket(self.snapshot())
         except Exception:
             self.basket = previous
+            self._set_pricing(pricing)
             raise
+        return self._result(basket_changed=True)
+
+    # -- the open sale's pricing, kept with its snapshot -------------------------------
+    def sale_pricing(self) -> SalePricing:
+        return SalePricing(self.customer, self.personal_offers, self.promo_codes, self.unlocked)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The open basket as the open-basket store (or a parked sale) keeps it, with its pricing."""
+        form = basket_to_dict(self.basket, self.cashier)
+        pricing = self.sale_pricing()
+        if not pricing.empty:
+            form["pricing"] = sale_pricing_to_dict(pricing)
+        return form
+
+    def _set_pricing(self, pricing: SalePricing) -> None:
+        self.customer, self.personal_offers = pricing.customer, pricing.personal_offers
+        self.promo_codes, self.unlocked = pricing.promo_codes, pricing.unlocked
+
+    def _take_pricing(self, snapshot: dict[str, Any]) -> None:
+        """The customer and codes a snapshot kept; one that cannot be read is left off (logged):
+        the lines matter more, and the cashier can identify the customer again."""
+        form = snapshot.get("pricing")
+        if form is None:
+            return
+        try:
+            self._set_pricing(sale_pricing_from_dict(form))
+        except (KeyError, ValueError, TypeError, AttributeError):
+            log.exception("the saved sale's customer and codes could not be read; the sale goes on without them")
+
+    def _save_pricing(self, pricing: SalePricing) -> TillResult:
+        """Change the open sale's pricing and keep it with the basket (undone if saving fails)."""
+        before = self.sale_pricing()
+        self._set_pricing(pricing)
+        if self.basket.lines:
+            try:
+                self.baskets.save_basket(self.snapshot())
+            except Exception:
+                self._set_pricing(before)
+                raise
         return self._result(basket_changed=True)
 
     def view(self) -> BasketView:
@@ -509,7 +554,7 @@ class Till:
         before = (list(self.basket.lines), self.basket.state)
         line = change()
         try:
-            self.baskets.save_basket(basket_to_dict(self.basket, self.cashier))
+            self.baskets.save_basket(self.snapshot())
         except Exception:
             self.basket.lines, self.basket.state = before
             raise
@@ -565,16 +610,14 @@ class Till:
         """The customer of the open sale (None: forget); the basket is repriced for them.  ``offers``:
         the promotion ids of their personal offers, unlocked for this sale as a code would."""
         self._require_cashier()
-        self.customer = customer
-        self.personal_offers = frozenset(offers) if customer is not None else frozenset()
-        return self._result(basket_changed=True)
+        return self._save_pricing(SalePricing(customer, frozenset(offers) if customer is not None else frozenset(),
+                                              self.promo_codes, self.unlocked))
 
     def unlock_promotions(self, codes: tuple[str, ...], promotion_ids: frozenset[str]) -> TillResult:
         """The open sale's promo codes (checked by the caller) and the promotions they unlock."""
         self._require_cashier()
-        self.promo_codes = tuple(codes)
-        self.unlocked = frozenset(promotion_ids)
-        return self._result(basket_changed=True)
+        return self._save_pricing(SalePricing(self.customer, self.personal_offers, tuple(codes),
+                                              frozenset(promotion_ids)))
 
     def pricing_of_sale(self) -> dict[str, Any]:
         """What the sale records of its pricing: the priced basket, the customer, the codes."""

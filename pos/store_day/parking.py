@@ -81,7 +81,7 @@ def park(till: Till, parked: ParkedSales, approval_id: uuid.UUID | None = None) 
         till.day.authorise(who, Action.PARK_SALE, approval_id=approval_id, amount=basket.total(),
                            sale_id=basket.basket_id)
     parked.park(parked_sale_of(basket, who.cashier.cashier_id, who.cashier.name, till.clock.now()),
-                basket_to_dict(basket, who.cashier))
+                till.snapshot())
     till.set_aside()
     log.info("sale %s parked by %s", basket.basket_id, who.cashier.cashier_id)
     return TillResult(view=till.view(), cashier=till.cashier, basket_changed=True)
@@ -102,9 +102,10 @@ def recall(till: Till, parked: ParkedSales, basket_id: uuid.UUID) -> TillResult:
     except (KeyError, ValueError, TypeError, AttributeError, ArithmeticError, PosError) as error:
         log.error("parked sale %s cannot be read: %s", basket_id, error)
         raise ParkedSaleUnreadable(basket=str(basket_id)[:8]) from error
-    parked.recall(basket_id, basket_to_dict(basket, cashier))
+    recalled = {**snapshot, **basket_to_dict(basket, cashier)}  # the lines as read, the pricing as parked
+    parked.recall(basket_id, recalled)
     try:
-        result = till.take_back(basket)
+        result = till.take_back(basket, recalled)
     except Exception:
         # the open basket's snapshot is the recalled one but the till did not take it: park it again
         parked.park(parked_sale_of(basket, _cashier_id(snapshot), _cashier_name(snapshot), till.clock.now()), snapshot)
