@@ -118,7 +118,7 @@ def run_demo(args: argparse.Namespace, run_window) -> int:  # noqa: ANN001 - run
     with open_till(settings, writes=True) as till:  # the demo folder: 0700
         (directory / DEMO_PID).write_text(str(os.getpid()), encoding="ascii")  # a restarted hub stops with it
         private_demo_receipts(directory / "receipts")
-        create_demo_store(till.db, items=args.items)
+        create_demo_store(till.db, items=args.items, promotions=True)  # and customers, codes, loyalty
         hub = None
         if not args.no_hub:
             hub = demo_hub(settings, args.hub_port)

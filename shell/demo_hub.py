@@ -1,7 +1,8 @@
 """The demo store's own hub: a ``kassa-hub`` process on loopback with a SQLite database in
 the demo folder, loaded with the same demo catalog and cashiers as the till, and the demo's
 promotions (``pos.demo_promotions``, through ``kassa-hub set-promotions``; their date windows
-moved to the day at the first demo start of each day), so a newcomer sees sales arrive and
+moved to the day at the first demo start of each day), its customers, promo codes and loyalty
+rules (``pos.demo_customers``, ``pos.demo_loyalty``), so a newcomer sees sales arrive and
 discounts at the till, stops the hub, keeps selling, starts it again and sees the queue drain.
 
 The hub is run as a separate process (``python -m central.cli``): the till never imports
@@ -26,6 +27,7 @@ import httpx
 
 from pos.demo_catalog import generate_catalog
 from pos.demo_customers import demo_customers
+from pos.demo_loyalty import DEMO_PROMO_CODES, demo_loyalty_rules
 from pos.demo_promotions import demo_promotions
 from pos.errors import PosError
 from pos.i18n import N_
@@ -97,6 +99,7 @@ class DemoHub:
         if self.database.exists():
             self.promotions(date.today(), items)
             self.customers(date.today())
+            self.codes_and_loyalty()
             return False
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -110,8 +113,10 @@ class DemoHub:
             self.database.unlink(missing_ok=True)
             raise
         self.promotions_file.unlink(missing_ok=True)  # the set given to an earlier hub database
+        (self.folder / "codes-and-loyalty.json").unlink(missing_ok=True)  # likewise
         self.promotions(date.today(), items)
         self.customers(date.today())
+        self.codes_and_loyalty()
         return True
 
     def promotions(self, today: date, items: int) -> bool:
@@ -152,6 +157,30 @@ class DemoHub:
         except (OSError, DemoHubProblem) as problem:
             file.unlink(missing_ok=True)  # tried again at the next start
             log.warning("the demo hub did not take the demo's customers: %s", problem)
+            return False
+        return True
+
+    def codes_and_loyalty(self) -> bool:
+        """Give the hub the demo's promo codes (after its promotions: a code needs its promotion
+        there) and loyalty rules, once (kept in ``codes-and-loyalty.json``); a hub that cannot
+        take them is only logged.  True when the hub took them."""
+        file = self.folder / "codes-and-loyalty.json"
+        rules = demo_loyalty_rules()
+        text = json.dumps({"codes": DEMO_PROMO_CODES, "loyalty": json.loads(rules)}, indent=1)
+        try:
+            if file.read_text(encoding="utf-8") == text:
+                return False
+        except OSError:
+            pass
+        rules_file = self.folder / "loyalty.json"
+        try:
+            for code, promotion_id in DEMO_PROMO_CODES:
+                self._hub("add-code", code, "--promotion", promotion_id, "--exists-ok")
+            rules_file.write_text(rules, encoding="utf-8")
+            self._hub("set-loyalty", str(rules_file))
+            file.write_text(text, encoding="utf-8")
+        except (OSError, DemoHubProblem) as problem:
+            log.warning("the demo hub did not take the demo's promo codes and loyalty rules: %s", problem)
             return False
         return True
 
