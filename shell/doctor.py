@@ -1,4 +1,4 @@
-"""``kassa doctor``: is this till well?  Ten checks, one line each, for IT at the till and
+"""``kassa doctor``: is this till well?  Eleven checks, one line each, for IT at the till and
 for monitoring (``--json``, exit code).
 
 It runs beside a running till: it takes no lock and never writes to the database (it is
@@ -40,13 +40,15 @@ from typing import Any
 
 from pos.errors import PosError
 from shell.logs import redact
+from shell.promotions_report import check_promotions
 
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 OK, ATTENTION, PROBLEM, SKIPPED = "ok", "attention", "problem", "skipped"
-CHECK_NAMES = ("settings", "database", "migrations", "queue", "quarantine", "catalog", "enrolment", "clock",
-               "printer", "disk")
+CHECK_NAMES = ("settings", "database", "migrations", "queue", "quarantine", "catalog", "promotions", "enrolment",
+               "clock", "printer", "disk")
+_FROM_DATABASE = ("migrations", "queue", "quarantine", "catalog", "promotions")  # skipped without one
 HUB_TIMEOUT = 3.0  # seconds: doctor never hangs on a hub that does not answer
 PRINTER_TIMEOUT = 2.0  # seconds for the TCP connect to a network printer
 CLOCK_ATTENTION = timedelta(seconds=60)  # receipts carry the time; the hub's tills report calls 'skewed' later
@@ -192,13 +194,13 @@ def _database_checks(settings: Any, path: Path) -> dict[str, Check]:
     if not path.exists():
         return {"database": Check("database", ATTENTION, f"there is no database at {path} yet",
                                   "start the till once (kassa run) and it is created", {"path": str(path)}),
-                **_skipped(("migrations", "queue", "quarantine", "catalog"), "no database yet")}
+                **_skipped(_FROM_DATABASE, "no database yet")}
     try:
         with private_umask():  # SQLite may create the -wal/-shm files beside it: 0600, like the till's
             db = open_database(path, upgrade=False)
     except PosError as error:
         return {"database": _damaged(path, error.user_message()),
-                **_skipped(("migrations", "queue", "quarantine", "catalog"), "the database cannot be used")}
+                **_skipped(_FROM_DATABASE, "the database cannot be used")}
     try:
         with private_umask():
             return _inspect(db, settings, path)
@@ -229,11 +231,12 @@ def _inspect(db: Any, settings: Any, path: Path) -> dict[str, Check]:
     size = path.stat().st_size
     if rows != ["ok"]:
         return {"database": _damaged(path, "; ".join(rows[:3])),
-                **_skipped(("migrations", "queue", "quarantine", "catalog"), "the database is damaged")}
+                **_skipped(_FROM_DATABASE, "the database is damaged")}
     checks = {"database": Check("database", OK, f"{path}: quick check passed ({size / 1e6:.1f} MB)",
                                 details={"path": str(path), "size_bytes": size, "quick_check_seconds": seconds})}
     for name, check in (("migrations", check_migrations), ("queue", check_queue),
-                        ("quarantine", check_quarantine), ("catalog", check_catalog)):
+                        ("quarantine", check_quarantine), ("catalog", check_catalog),
+                        ("promotions", check_promotions)):
         checks[name] = _guarded(name, lambda check=check: check(db, settings))  # type: ignore[misc]
     return checks
 

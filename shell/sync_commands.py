@@ -10,6 +10,7 @@ from pathlib import Path
 from local_db.sync_state import HUB_URL, SyncStateStore
 from shell.first_start import remove_enrolment_code
 from shell.logs import never_log
+from shell.promotions_report import promotion_lines
 from shell.settings import Settings
 from shell.till import OpenTill, open_till, sync_config
 from sync.enrolment import enrol_till
@@ -88,6 +89,7 @@ def _status(till: OpenTill) -> int:
         counts = till.outbox.counts()  # the same figures as kassa check-journal
         print(f"link: offline only (no [sync] settings); waiting to send: {counts.waiting}; "
               f"quarantined: {counts.quarantined}")
+        print("\n".join(promotion_lines(db)))
         return 0
     quick = SyncConfig(config.hub_url, config.ca_bundle, timeout=min(config.timeout, 5.0),
                        retry=RetryPolicy(attempts=1))
@@ -108,4 +110,5 @@ def _status(till: OpenTill) -> int:
     if shown.quarantined > SHOWN_QUARANTINED:
         print(f"  ... and {shown.quarantined - SHOWN_QUARANTINED} more (Ctrl+Q at the till lists them all)")
     print(f"last catalog update: {shown.last_pull_at.isoformat(timespec='seconds') if shown.last_pull_at else 'never'}")
+    print("\n".join(promotion_lines(db)))
     return 0
