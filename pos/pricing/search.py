@@ -19,17 +19,18 @@ the lowest total (docs/promotions.md, "The best-deal search").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from pos.basket import BasketLine
 from pos.pricing.choosing import allowed_combinations, branch_and_bound, greedy
 from pos.pricing.combinations import Candidate, in_conflict, unsafe_ids
 from pos.pricing.harmless import harmless_spends
+from pos.pricing.line_groups import GroupedScorer
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import GiftOffer, PricedBasket
 from pos.pricing.promotion import Cap, Promotion
-from pos.pricing.scoring import Key, score
+from pos.pricing.scoring import Key
 from pos.pricing.stages import evaluate
 
 ENUMERATE_LIMIT = 16  # a component with at most this many combinations: each one is scored
@@ -55,18 +56,21 @@ class Deal:
 
 
 class _Evaluator:
-    """Scores combinations on one component's lines, remembering each answer; counts them."""
+    """Scores combinations on one component's lines group by group (``line_groups``),
+    remembering each answer; counts them."""
 
-    def __init__(self, lines: Sequence[BasketLine], caps: Sequence[Cap], currency: str) -> None:
+    def __init__(self, lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps: Sequence[Cap],
+                 currency: str, harmless: Collection[str]) -> None:
         self.prepared = PricingLines(lines, currency)
         self.caps, self.currency = caps, currency
-        self.seen: dict[frozenset[str], Key] = {}
+        self.scorer = GroupedScorer(self.prepared, promotions, caps, harmless)
+        self.seen: dict[int, Key] = {}
 
-    def __call__(self, promotions: Sequence[Promotion]) -> Key:
-        ids = frozenset(p.promotion_id for p in promotions)
-        found = self.seen.get(ids)
+    def __call__(self, mask: int) -> Key:
+        """The key of the combination ``mask`` (bits of ``scorer.bit``)."""
+        found = self.seen.get(mask)
         if found is None:
-            found = self.seen[ids] = score(self.prepared, promotions, self.caps)
+            found = self.seen[mask] = self.scorer.score(mask)
         return found
 
     def priced(self, promotions: Sequence[Promotion]) -> PricedBasket:
@@ -90,8 +94,8 @@ def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps
     covered_slots: set[int] = set()
     for component in components:
         sub = [lines[i] for i in component.slots]
-        evaluator = _Evaluator(sub, caps, currency)
         always = component.always + _touching(on_each_line, component.slots)
+        evaluator = _Evaluator(sub, always + [c.promotion for c in component.choices], caps, currency, harmless)
         picked, component_exact = _search(component, always, evaluator, exact_limit)
         exact = exact and component_exact
         priced = evaluator.priced(always + picked)
@@ -184,7 +188,18 @@ def _search(component: Component, always: list[Promotion], evaluator: _Evaluator
     """The component's best choice, and whether the search was exact."""
     choices, safe = component.choices, component.safe
     chosen = lambda mask: [c.promotion for i, c in enumerate(choices) if mask >> i & 1]  # noqa: E731
-    score = lambda mask: evaluator(always + chosen(mask))  # noqa: E731
+    always_mask = evaluator.scorer.mask_of(always)
+    bits = [evaluator.scorer.bit[c.promotion_id] for c in choices]
+
+    def score(mask: int) -> Key:
+        combined, i = always_mask, 0
+        while mask:
+            if mask & 1:
+                combined |= bits[i]
+            mask >>= 1
+            i += 1
+        return evaluator(combined)
+
     combos = allowed_combinations(choices, safe, ENUMERATE_LIMIT)
     if combos is not None:
         return chosen(min(combos, key=score)), True

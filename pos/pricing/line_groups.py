@@ -1,0 +1,177 @@
+"""Scoring a component's combinations group of lines by group, remembering each group's answer
+(docs/promotions.md, "The best-deal search", how a scoring is made fast).
+
+A per-line promotion (percent, amount, fixed price) gives a line a discount that depends on
+that line alone, and a cap cuts each line on its own.  Only some promotions tie lines
+together: unit deals and a threshold's amount (they spread a discount by net), a gift (its
+free units and its condition), a spend threshold whose condition is not settled (its spend
+adds the lines up).  So for a combination the lines fall into **groups**, the lines those
+tying promotions join, and the basket's total is the sum of the groups' totals, each
+evaluated with its own lines and only the promotions that reach them.  A group's answer
+depends only on its lines and the promotions of the combination that touch it, so it is
+remembered: within a reprice (combinations that differ elsewhere reuse it) and across
+reprices in a module cache keyed by the lines and promotions themselves (after a scan only
+the groups holding the new line are evaluated again).
+
+A spend threshold proved harmless (``pos.pricing.harmless``) has a settled condition: never
+met (its lines' gross is below the spend) it gives nothing and is left out of the
+evaluation; always met, it is evaluated as a threshold of spend 0 (the test always holds),
+so a percent threshold is then per-line.  The answer is exactly ``scoring.score``'s: the
+same evaluation, split where nothing crosses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+
+from pos.money import Money
+from pos.pricing.lines import PricingLines
+from pos.pricing.promotion import AmountOff, Cap, FixedPrice, Gift, PercentOff, Promotion, SpendThreshold
+from pos.pricing.scoring import Key
+from pos.pricing.stages import evaluation
+
+REMEMBERED = 50_000  # groups' answers kept across reprices (the oldest forgotten first)
+_ANSWERS: dict[tuple, tuple[int, int, tuple[str, ...], object]] = {}
+
+
+class GroupedScorer:
+    """Scores combinations (bit masks over ``promotions``, sorted by id) of one component."""
+
+    def __init__(self, prepared: PricingLines, promotions: Sequence[Promotion], caps: Sequence[Cap],
+                 harmless: Collection[str]) -> None:
+        self.prepared = prepared
+        self.promotions = sorted(promotions, key=lambda p: p.promotion_id)
+        self.bit = {p.promotion_id: 1 << i for i, p in enumerate(self.promotions)}
+        self.caps = tuple(caps)
+        self._caps_key = tuple(id(c) for c in self.caps)
+        n = len(prepared.lines)
+        self.touch = [0] * n  # per position: the promotions that may discount it
+        self.ties: list[int] = []  # per promotion: the positions it ties (0 when per-line)
+        self.effective: list[Promotion | None] = []  # what is evaluated (None: gives nothing)
+        self.tying = 0  # the promotions that tie lines
+        self.offering = 0  # settled gifts whose product is not in the lines: an offer whatever is chosen
+        for i, promotion in enumerate(self.promotions):
+            effective, per_line = _settled(promotion, prepared, harmless)
+            self.effective.append(effective)
+            positions = () if effective is None else prepared.covered(promotion)
+            if effective is not None and effective is not promotion and isinstance(promotion.benefit, Gift):
+                positions = prepared.of_product(promotion.benefit.product_code)  # its spend always met
+                if not positions and promotion.benefit.quantity > 0:
+                    self.offering |= 1 << i
+            mask = 0
+            for p in positions:
+                self.touch[p] |= 1 << i
+                mask |= 1 << p
+            self.ties.append(0 if per_line else mask)
+            if not per_line and mask:
+                self.tying |= 1 << i
+        self._groups: dict[int, list[tuple[int, int, tuple[int, ...]]]] = {}
+        self._answers: dict[tuple[int, int], tuple[int, int, int]] = {}
+
+    def mask_of(self, promotions: Sequence[Promotion]) -> int:
+        bit = self.bit
+        mask = 0
+        for p in promotions:
+            mask |= bit[p.promotion_id]
+        return mask
+
+    def score(self, chosen: int) -> Key:
+        """``scoring.score`` of the combination ``chosen``."""
+        groups = self._groups.get(chosen & self.tying)
+        if groups is None:
+            groups = self._groups[chosen & self.tying] = self._grouped(chosen & self.tying)
+        answers = self._answers
+        total = 0
+        given = chosen & self.offering
+        offers = given.bit_count()
+        for group, touch, positions in groups:
+            key = (group, chosen & touch)
+            found = answers.get(key)
+            if found is None:
+                found = answers[key] = self._answer(positions, chosen & touch)
+            total += found[0]
+            offers += found[1]
+            given |= found[2]
+        ids = tuple(p.promotion_id for i, p in enumerate(self.promotions) if given >> i & 1)
+        return (total, -offers, len(ids), ids)
+
+    def _grouped(self, tying: int) -> list[tuple[int, int, tuple[int, ...]]]:
+        """The groups of positions the tying promotions in ``tying`` join: (positions as a
+        mask, the promotions touching them, the positions)."""
+        n = len(self.touch)
+        parent = list(range(n))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        i = 0
+        while tying:
+            if tying & 1:
+                ties = self.ties[i]
+                first = (ties & -ties).bit_length() - 1
+                rest = ties
+                while rest:
+                    low = rest & -rest
+                    parent[root(low.bit_length() - 1)] = root(first)
+                    rest ^= low
+            tying >>= 1
+            i += 1
+        members: dict[int, list[int]] = {}
+        for p in range(n):
+            members.setdefault(root(p), []).append(p)
+        groups = []
+        for positions in members.values():
+            mask = touch = 0
+            for p in positions:
+                mask |= 1 << p
+                touch |= self.touch[p]
+            groups.append((mask, touch, tuple(positions)))
+        return groups
+
+    def _answer(self, positions: tuple[int, ...], chosen: int) -> tuple[int, int, int]:
+        """(total, gift offers, promotions that gave something as a mask) of one group."""
+        lines = tuple(self.prepared.lines[p] for p in positions)
+        picked = [(i, self.effective[i]) for i, _ in enumerate(self.promotions) if chosen >> i & 1]
+        key = (tuple(map(id, lines)), tuple((id(self.promotions[i]), _mode(self.promotions[i], e)) for i, e in picked),
+               self._caps_key)
+        found = _ANSWERS.get(key)
+        if found is None:
+            work = evaluation(PricingLines(lines, self.prepared.currency), [e for _, e in picked if e is not None],
+                              self.caps)
+            found = (work.total(), len(work.offers), tuple(sorted(work.given_ids())),
+                     (lines, [p for _, p in picked], self.caps, self.promotions))  # kept alive: their ids are the key
+            if len(_ANSWERS) >= REMEMBERED:
+                for old in list(_ANSWERS)[:REMEMBERED // 4]:
+                    del _ANSWERS[old]
+            _ANSWERS[key] = found
+        given = 0
+        for pid in found[2]:
+            given |= self.bit[pid]
+        return found[0], found[1], given
+
+
+def _mode(promotion: Promotion, effective: Promotion | None) -> int:
+    """0: evaluated as it is; 1: a threshold left out (never met); 2: a threshold always met."""
+    if effective is None:
+        return 1
+    return 0 if effective is promotion else 2
+
+
+def _settled(promotion: Promotion, prepared: PricingLines, harmless: Collection[str]) -> tuple[Promotion | None, bool]:
+    """What to evaluate for ``promotion`` (None: it can give nothing here), and whether it is
+    then per-line."""
+    benefit = promotion.benefit
+    if isinstance(benefit, (PercentOff, AmountOff, FixedPrice)):
+        return promotion, True
+    spend = benefit.spend if isinstance(benefit, (SpendThreshold, Gift)) else None
+    if spend is None or promotion.promotion_id not in harmless:
+        return promotion, False
+    gross = sum(prepared.gross[p] for p in prepared.covered(promotion))
+    if gross < prepared.minor(spend.amount):
+        return None, True
+    settled = replace(promotion, benefit=replace(benefit, spend=Money.from_minor(0, spend.currency)))
+    return settled, isinstance(benefit, SpendThreshold) and benefit.amount_off is None
