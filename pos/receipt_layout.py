@@ -60,11 +60,12 @@ LABELS: dict[str, str] = {
     "change": N_("Change"),
     "sale": N_("Sale {sale_id}"),
     "exchange_credit": N_("Exchange credit"),
+    "points": N_("Loyalty points"),  # the tender (pos.loyalty.earning.POINTS)
     "subtotal": N_("Subtotal"),
     "discount": N_("Discount"),
     "you_saved": N_("You saved {amount}"),
 }
-PAYMENT_LABELS = {"cash": "cash", "card": "card", "exchange_credit": "exchange_credit"}
+PAYMENT_LABELS = {"cash": "cash", "card": "card", "exchange_credit": "exchange_credit", "points": "points"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +282,7 @@ class Lines:
         return self.pair(name, [self.minus(discount.amount)], indent=3)
 
     def method(self, method: str) -> str:
-        """A tender's name (cash, card, exchange credit) in the store's language."""
+        """A tender's name (cash, card, exchange credit, loyalty points) in the store's language."""
         key = PAYMENT_LABELS.get(method)
         return self.label(key) if key else method
 

@@ -125,6 +125,12 @@ class BasketView:
     item_count: Decimal
     priced: PricedBasket | None = None  # each line's discounts, the promotions applied, gift offers
     customer: CustomerFacts | None = None
+    customer_name: str = ""  # the identified customer's display name ("Olena K."), "" if not known
+    gift_names: tuple[tuple[str, str], ...] = ()  # (product code, catalog name) of each gift offer's product
+
+    def gift_name(self, product_code: str) -> str:
+        """The catalog name of a gift offer's product; its code when the catalog has none."""
+        return dict(self.gift_names).get(product_code) or product_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +182,8 @@ class Till:
         self._promotion_set = PromotionSet()
         self._priced_at: datetime | None = None  # the pricing time, frozen while the customer pays
         self._priced: tuple[object, PricedBasket] | None = None
+        self._customer_name: tuple[str, str] = ("", "")  # (customer id, display name) said when identified
+        self._gift_names: dict[str, str] = {}  # product code -> catalog name, looked up once per gift code
         self.basket = self._new_basket()
         self.restored_lines = 0
 
@@ -540,7 +548,22 @@ class Till:
             item_count=b.item_count(),
             priced=priced,
             customer=self.customer,
+            customer_name=self._customer_name[1] if self.customer and self.customer.customer_id == self._customer_name[0]
+            else "",
+            gift_names=tuple((o.product_code, self._gift_name(o.product_code)) for o in priced.offers),
         )
+
+    def _gift_name(self, product_code: str) -> str:
+        """A gift's product name from the catalog (on the till worker), remembered per code; a
+        catalog that cannot be read now is asked again next time, a code it lacks is said as is."""
+        if product_code not in self._gift_names:
+            try:
+                product = self.catalog.by_code(product_code)
+            except PosError:
+                log.exception("the gift product %s could not be looked up", product_code)
+                return product_code
+            self._gift_names[product_code] = product.name if product is not None else product_code
+        return self._gift_names[product_code]
 
     # -- helpers -----------------------------------------------------------------------
     def _parse_cash(self, text: str) -> Money:
@@ -606,12 +629,21 @@ class Till:
             self._priced = (key, price_basket(self.basket.lines, self._promotion_set, context, self.basket.currency))
         return self._priced[1]
 
-    def identify_customer(self, customer: CustomerFacts | None, offers: frozenset[str] = frozenset()) -> TillResult:
+    def identify_customer(self, customer: CustomerFacts | None, offers: frozenset[str] = frozenset(),
+                          name: str = "") -> TillResult:
         """The customer of the open sale (None: forget); the basket is repriced for them.  ``offers``:
-        the promotion ids of their personal offers, unlocked for this sale as a code would."""
+        the promotion ids of their personal offers, unlocked for this sale as a code would; ``name``:
+        what the screen calls them (kept while they stay the sale's customer, not in the snapshot)."""
         self._require_cashier()
-        return self._save_pricing(SalePricing(customer, frozenset(offers) if customer is not None else frozenset(),
-                                              self.promo_codes, self.unlocked))
+        said = self._customer_name
+        if customer is not None:
+            self._customer_name = (customer.customer_id, name)
+        try:
+            return self._save_pricing(SalePricing(customer, frozenset(offers) if customer is not None else frozenset(),
+                                                  self.promo_codes, self.unlocked))
+        except Exception:
+            self._customer_name = said
+            raise
 
     def unlock_promotions(self, codes: tuple[str, ...], promotion_ids: frozenset[str]) -> TillResult:
         """The open sale's promo codes (checked by the caller) and the promotions they unlock."""

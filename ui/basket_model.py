@@ -70,12 +70,13 @@ def basket_rows(view: BasketView, ui_locale: str = "en") -> tuple[BasketRow, ...
 
 def offers_text(view: BasketView) -> str:
     """The gifts the customer is entitled to and has not got yet, one sentence each (for the
-    message area): the gift's product code (the view has no catalog name for an item not in
-    the basket) and the promotion that gives it."""
+    message area): the gift's product name (looked up by the till worker; its code if the
+    catalog has none) and the promotion that gives it."""
     offers = view.priced.offers if view.priced is not None else ()
     sentences = []
     for offer in offers:
-        product = offer.product_code if offer.quantity == 1 else f"{offer.quantity} × {offer.product_code}"
+        name = view.gift_name(offer.product_code)
+        product = name if offer.quantity == 1 else f"{offer.quantity} × {name}"
         sentences.append(_("Free gift: {product} ({promotion}), scan it to add").format(
             product=product, promotion=offer.name))
     return "\n".join(sentences)

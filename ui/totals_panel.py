@@ -126,13 +126,13 @@ class TotalsPanel(QFrame):
 
 
 def customer_text(view: BasketView) -> str:
-    """That a customer is identified, with their tier and segment (what the view has of them:
-    their name is in the notice said when they were identified; their id means nothing to a
-    cashier and may be a long registration number)."""
+    """That a customer is identified, by their display name when the till has it, with their
+    tier and segment (never their id: it means nothing to a cashier and may be a long
+    registration number)."""
     customer = view.customer
     if customer is None:
         return ""
-    text = _("Customer")
+    text = _("Customer: {customer}").format(customer=view.customer_name) if view.customer_name else _("Customer")
     if customer.tier:
         text += "\n" + _("Tier: {tier}").format(tier=customer.tier)
     if customer.segment:

@@ -173,11 +173,13 @@ def test_scanned_promotions_are_explained_on_screen_on_the_customers_display_and
     assert facing.saved_label.text().endswith("101,05 UAH") and facing.total_label.text() == "280,15 UAH"
 
     till.scan(CREAM.barcode)  # entitles the customer to the vitamins, not in the basket yet
-    assert screen.message.shown_text() == "Free gift: 1003 (Vitamins with a cream), scan it to add"
+    assert screen.message.shown_text() == f"Free gift: {VITAMINS.name} (Vitamins with a cream), scan it to add"
     assert screen.table.rowHeight(0) > screen.table.rowHeight(3)  # a line with a promotion under it is higher
-    till.window.session.change(lambda t: t.identify_customer(CustomerFacts("CARD-0042", tier="gold"))).run()
+    till.window.session.change(lambda t: t.identify_customer(CustomerFacts("CARD-0042", tier="gold"),
+                                                             name="Olena K.")).run()
     till.wait_idle()
-    assert screen.totals.customer_label.text() == "Customer\nTier: gold" and screen.totals.customer_label.isVisible()
+    assert screen.totals.customer_label.text() == "Customer: Olena K.\nTier: gold"
+    assert screen.totals.customer_label.isVisible()
     till.scan(VITAMINS.barcode)
     assert screen.model.rows[-1].cells[TOTAL_COLUMN] == "0.00" and screen.message.shown_text() == ""
 

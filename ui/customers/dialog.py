@@ -20,7 +20,7 @@ from ui.qt import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWid
 def identify(session: Any, record: CustomerRecord) -> Any:
     """The op that makes ``record`` the sale's customer, their personal offers unlocked."""
     facts, offers = record.facts, frozenset(record.personal_offers)
-    return session.change(lambda till: till.identify_customer(facts, offers))
+    return session.change(lambda till: till.identify_customer(facts, offers, record.display_name))
 
 
 class CustomerDialog(TillDialog):

@@ -24,7 +24,8 @@ T = TypeVar("T")
 
 TABLE_STYLE = "QTableView { font-size: 15pt; }"  # the lists fit their columns in the width of a 1024 screen
 
-TENDER_NAMES = {"cash": N_("Cash"), "card": N_("Card"), "exchange_credit": N_("Exchange credit")}
+TENDER_NAMES = {"cash": N_("Cash"), "card": N_("Card"), "exchange_credit": N_("Exchange credit"),
+                "points": N_("Loyalty points")}
 
 # what a list calls a document of each outbox series (a sale is its receipt)
 SERIES_NAMES = {

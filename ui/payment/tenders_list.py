@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pos.i18n import _
+from pos.loyalty.earning import POINTS
 from pos.store_day.checkout import CheckoutView
 from pos.store_day.tenders import CARD, EXCHANGE_CREDIT, Tender
 from pos.tender import CASH
@@ -24,6 +25,8 @@ def tender_text(tender: Tender, ui_locale: str) -> str:
             amount=amount, code=tender.card.approval_code, reference=tender.card.masked_reference).strip()
     if payment.method == EXCHANGE_CREDIT:
         return _("Exchange credit {amount}").format(amount=amount)
+    if payment.method == POINTS:
+        return _("Loyalty points {amount}").format(amount=amount)
     return f"{payment.method} {amount}"
 
 
