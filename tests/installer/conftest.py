@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from sqlalchemy import func, select
 
 from central.catalog_files import rows_from_products
@@ -67,7 +68,14 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackHub]:
 
 
 def build(what: str) -> str:
-    """installer/build.py with the venv's Python (what ./dev bundle and ./dev deb run)."""
+    """installer/build.py with the venv's Python (what ./dev bundle and ./dev deb run); one build
+    at a time, whichever test worker asks (the build folder is the source tree's)."""
+    BUILD.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(BUILD / ".tests.lock")):
+        return _build(what)
+
+
+def _build(what: str) -> str:
     done = subprocess.run([sys.executable, str(ROOT / "installer" / "build.py"), what, "--if-stale"], cwd=ROOT,
                           capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
