@@ -85,7 +85,7 @@ def main() -> int:
     settings = settings.model_copy(update={"printer": settings.printer.model_copy(
         update={"connection": f"preview:{work / 'receipts'}"})})
     db = open_database(settings.database.path)
-    create_demo_store(db, items=5000)
+    create_demo_store(db, items=5000, promotions=True)  # as kassa demo: the first basket has its promotions
     hub = DemoHub(work / "hub", DEMO_HUB_PORT + 1)
     settings = connect_to_hub(settings, db, hub, 5000)
     services = build_services(settings, db)
