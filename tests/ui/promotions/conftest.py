@@ -1,0 +1,1 @@
+from tests.ui.sale_control.conftest import clock, shop  # noqa: F401  (a real till file, an open shift)
