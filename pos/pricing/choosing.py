@@ -6,15 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from pos.pricing.combinations import Candidate, in_conflict
+from pos.pricing.combinations import Candidate, conflict_masks
 from pos.pricing.promotion import Combination
 from pos.pricing.scoring import Key
 
 NODE_LIMIT = 4096  # the most steps spent listing a component's combinations before giving up
-
-
-def conflict_masks(choices: Sequence[Candidate]) -> list[int]:
-    return [sum(1 << j for j, other in enumerate(choices) if in_conflict(c, other)) for c in choices]
 
 
 def allowed_combinations(choices: Sequence[Candidate], safe: Sequence[bool], limit: int) -> list[int] | None:

@@ -28,6 +28,7 @@ none, is harmless: ``pos.pricing.search`` proves that on the basket.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -72,6 +73,32 @@ def in_conflict(a: Candidate, b: Candidate) -> bool:
         return a is not b and not a.covered.isdisjoint(b.covered)
     return (first is Combination.BEST_OF and second is Combination.BEST_OF and a is not b
             and a.promotion.priority == b.promotion.priority and not a.covered.isdisjoint(b.covered))
+
+
+_LAST_MASKS: list[tuple[tuple[Candidate, ...], list[int]]] = []
+
+
+def conflict_masks(candidates: Sequence[Candidate]) -> list[int]:
+    """For each candidate, the others (bits by index) it is in conflict with (``in_conflict``);
+    only exclusive and best-of promotions can conflict, so only they are compared.  The last
+    answer is remembered (a search asks several times for the same candidates)."""
+    items = tuple(candidates)
+    if _LAST_MASKS and len(_LAST_MASKS[0][0]) == len(items) and all(map(operator.is_, _LAST_MASKS[0][0], items)):
+        return _LAST_MASKS[0][1]
+    masks = [0] * len(items)
+    exclusive = [i for i, c in enumerate(items) if c.promotion.combination is Combination.EXCLUSIVE]
+    best_of: dict[int, list[int]] = {}
+    for i, c in enumerate(items):
+        if c.promotion.combination is Combination.BEST_OF:
+            best_of.setdefault(c.promotion.priority, []).append(i)
+    pairs = [(i, j) for i in exclusive for j in range(len(items))]
+    pairs += [(i, j) for group in best_of.values() for i in group for j in group]
+    for i, j in pairs:
+        if i != j and not items[i].covered.isdisjoint(items[j].covered):
+            masks[i] |= 1 << j
+            masks[j] |= 1 << i
+    _LAST_MASKS[:] = [(items, masks)]
+    return masks
 
 
 def allowed(chosen: Iterable[Candidate]) -> bool:

@@ -39,10 +39,10 @@ def harmless_spends(prepared: PricingLines, candidates: list[Candidate]) -> tupl
     for candidate, spend in sorted(to_prove, key=lambda cs: cs[0].stage):
         is_gift = isinstance(candidate.promotion.benefit, Gift)
         counted = _sealed_lines(candidate, candidates)
-        blockers = [c for c in candidates if c is not candidate and c.covered & candidate.covered and (
+        blockers = [c for c in candidates if c is not candidate and (
             c.promotion.scope.exclude_reduced and 2 <= c.stage <= 5
             or is_gift and isinstance(c.promotion.benefit, Gift)
-            or is_gift and c.stage == 5 and c.promotion_id not in harmless)]
+            or is_gift and c.stage == 5 and c.promotion_id not in harmless) and not c.covered.isdisjoint(candidate.covered)]
         if blockers:
             continue
         nets = after if is_gift else before

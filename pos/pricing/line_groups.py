@@ -32,7 +32,10 @@ from pos.pricing.scoring import Key
 from pos.pricing.stages import evaluation
 
 REMEMBERED = 50_000  # groups' answers kept across reprices (the oldest forgotten first)
+CODES = 2048  # promotions (and modes) given a bit in those keys before all is forgotten
 _ANSWERS: dict[tuple, tuple[int, int, tuple[str, ...], object]] = {}
+_CODES: dict[tuple[int, int], int] = {}
+_KEPT: list[Promotion] = []
 
 
 class GroupedScorer:
@@ -66,6 +69,9 @@ class GroupedScorer:
             self.ties.append(0 if per_line else mask)
             if not per_line and mask:
                 self.tying |= 1 << i
+        self._codes = [_code(p, _mode(p, e)) for p, e in zip(self.promotions, self.effective)]
+        if len(_CODES) < len(self._codes):  # forgotten on the way: give them all again, after the forgetting
+            self._codes = [_code(p, _mode(p, e)) for p, e in zip(self.promotions, self.effective)]
         self._groups: dict[int, list[tuple[int, int, tuple[int, ...]]]] = {}
         self._answers: dict[tuple[int, int], tuple[int, int, int]] = {}
 
@@ -93,57 +99,66 @@ class GroupedScorer:
             total += found[0]
             offers += found[1]
             given |= found[2]
-        ids = tuple(p.promotion_id for i, p in enumerate(self.promotions) if given >> i & 1)
-        return (total, -offers, len(ids), ids)
+        ids = []
+        i = 0
+        while given:
+            if given & 1:
+                ids.append(self.promotions[i].promotion_id)
+            given >>= 1
+            i += 1
+        return (total, -offers, len(ids), tuple(ids))
 
     def _grouped(self, tying: int) -> list[tuple[int, int, tuple[int, ...]]]:
         """The groups of positions the tying promotions in ``tying`` join: (positions as a
-        mask, the promotions touching them, the positions)."""
-        n = len(self.touch)
-        parent = list(range(n))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
+        mask, the promotions touching them, the positions).  A line no tying promotion
+        covers is a group of its own."""
+        merged: list[int] = []
         i = 0
         while tying:
             if tying & 1:
-                ties = self.ties[i]
-                first = (ties & -ties).bit_length() - 1
-                rest = ties
-                while rest:
-                    low = rest & -rest
-                    parent[root(low.bit_length() - 1)] = root(first)
-                    rest ^= low
+                joined, apart = self.ties[i], []
+                for group in merged:
+                    if group & joined:
+                        joined |= group
+                    else:
+                        apart.append(group)
+                apart.append(joined)
+                merged = apart
             tying >>= 1
             i += 1
-        members: dict[int, list[int]] = {}
-        for p in range(n):
-            members.setdefault(root(p), []).append(p)
+        touch = self.touch
+        together = 0
         groups = []
-        for positions in members.values():
-            mask = touch = 0
+        for mask in merged:
+            together |= mask
+            positions = tuple(p for p in range(len(touch)) if mask >> p & 1)
+            touching = 0
             for p in positions:
-                mask |= 1 << p
-                touch |= self.touch[p]
-            groups.append((mask, touch, tuple(positions)))
+                touching |= touch[p]
+            groups.append((mask, touching, positions))
+        groups.extend((1 << p, touch[p], (p,)) for p in range(len(touch)) if not together >> p & 1)
         return groups
 
     def _answer(self, positions: tuple[int, ...], chosen: int) -> tuple[int, int, int]:
         """(total, gift offers, promotions that gave something as a mask) of one group."""
-        lines = tuple(self.prepared.lines[p] for p in positions)
-        picked = [(i, self.effective[i]) for i, _ in enumerate(self.promotions) if chosen >> i & 1]
-        key = (tuple(map(id, lines)), tuple((id(self.promotions[i]), _mode(self.promotions[i], e)) for i, e in picked),
-               self._caps_key)
+        lines = self.prepared.lines
+        picked = []
+        promotions = 0
+        rest, i = chosen, 0
+        while rest:
+            if rest & 1:
+                picked.append(i)
+                promotions |= self._codes[i]
+            rest >>= 1
+            i += 1
+        key = (tuple(id(lines[p]) for p in positions), promotions, self._caps_key)
         found = _ANSWERS.get(key)
         if found is None:
-            work = evaluation(PricingLines(lines, self.prepared.currency), [e for _, e in picked if e is not None],
+            group = tuple(lines[p] for p in positions)
+            effective = [self.effective[i] for i in picked]
+            work = evaluation(PricingLines(group, self.prepared.currency), [e for e in effective if e is not None],
                               self.caps)
-            found = (work.total(), len(work.offers), tuple(sorted(work.given_ids())),
-                     (lines, [p for _, p in picked], self.caps, self.promotions))  # kept alive: their ids are the key
+            found = (work.total(), len(work.offers), tuple(sorted(work.given_ids())), (group, self.caps))
             if len(_ANSWERS) >= REMEMBERED:
                 for old in list(_ANSWERS)[:REMEMBERED // 4]:
                     del _ANSWERS[old]
@@ -152,6 +167,21 @@ class GroupedScorer:
         for pid in found[2]:
             given |= self.bit[pid]
         return found[0], found[1], given
+
+
+def _code(promotion: Promotion, mode: int) -> int:
+    """A bit standing for ``promotion`` evaluated in ``mode`` in the remembered answers' keys
+    (the promotion is kept alive, so its id stays its own; past ``CODES`` all is forgotten)."""
+    key = (id(promotion), mode)
+    found = _CODES.get(key)
+    if found is None:
+        if len(_CODES) >= CODES:
+            _CODES.clear()
+            _KEPT.clear()
+            _ANSWERS.clear()
+        found = _CODES[key] = 1 << len(_CODES)
+        _KEPT.append(promotion)
+    return found
 
 
 def _mode(promotion: Promotion, effective: Promotion | None) -> int:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from pos.basket import BasketLine
 from pos.pricing.choosing import allowed_combinations, branch_and_bound, greedy
-from pos.pricing.combinations import Candidate, in_conflict, unsafe_ids
+from pos.pricing.combinations import Candidate, conflict_masks, unsafe_ids
 from pos.pricing.harmless import harmless_spends
 from pos.pricing.line_groups import GroupedScorer
 from pos.pricing.lines import PricingLines
@@ -139,7 +139,7 @@ def _components(lines: Sequence[BasketLine], candidates: list[Candidate],
             i = parent[i]
         return i
 
-    conflicted = {c.promotion_id for c in candidates for d in candidates if in_conflict(c, d)}
+    conflicted = {c.promotion_id for c, mask in zip(candidates, conflict_masks(candidates)) if mask}
     on_each_line: list[Candidate] = []
     tying: list[Candidate] = []
     for candidate in candidates:
@@ -172,7 +172,8 @@ def _order(component: Component) -> None:
     """Unsafe promotions first (the bounds hold only once they are decided), then those in
     conflict with the most others (deciding them settles the most), by id within each."""
     pairs = list(zip(component.choices, component.safe))
-    conflicts = {c.promotion_id: sum(in_conflict(c, d) for d, _ in pairs) for c, _ in pairs}
+    masks = conflict_masks([c for c, _ in pairs])
+    conflicts = {c.promotion_id: mask.bit_count() for (c, _), mask in zip(pairs, masks)}
     pairs.sort(key=lambda cs: (cs[1], -conflicts[cs[0].promotion_id], cs[0].promotion_id))
     component.choices = [c for c, _ in pairs]
     component.safe = [s for _, s in pairs]
