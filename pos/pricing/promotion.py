@@ -20,7 +20,7 @@ from pos.money import Money
 class Combination(enum.Enum):
     """How a promotion lives with the others on the same line (docs/promotions.md).
 
-    EXCLUSIVE: a line it discounts gets nothing else.  BEST_OF: at most one promotion of the
+    EXCLUSIVE: no other chosen promotion covers a line it covers.  BEST_OF: at most one promotion of the
     same priority group on a line, the one the search finds best for the customer.
     STACKABLE: compounds with every other stackable or best-of promotion.
     """
