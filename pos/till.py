@@ -601,6 +601,7 @@ class Till:
         """A new sale: the clear point where promotions pulled since the last one take effect,
         and the customer and codes of the last sale are forgotten."""
         self._promotion_set = self._current_promotions()
+        self._gift_names = {}  # a product renamed by a pull is said by its new name from the next sale
         self.customer = None
         self.unlocked = frozenset()
         self.personal_offers = frozenset()

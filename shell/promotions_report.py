@@ -13,12 +13,15 @@ from typing import Any
 SHOWN_SKIPPED = 20  # kassa status lists at most this many; doctor's --json has them all
 
 
-def promotion_lines(db: Any) -> list[str]:
-    """``kassa status``'s lines: the count held, then each skipped definition and why."""
+def promotion_lines(db: Any, *, unless_none: bool = False) -> list[str]:
+    """``kassa status``'s lines: the count held, then each skipped definition and why (none at
+    all with ``unless_none`` when the till holds no promotion: an offline-only till's usual case)."""
     from local_db.promotions import promotion_count, skipped_promotions
 
-    skipped = skipped_promotions(db)
-    lines = [f"promotions: {promotion_count(db)} held, {len(skipped)} skipped"]
+    held, skipped = promotion_count(db), skipped_promotions(db)
+    if unless_none and held == 0:
+        return []
+    lines = [f"promotions: {held} held, {len(skipped)} skipped"]
     lines += [f"  skipped {promotion_id}: {_one_line(reason)}" for promotion_id, reason in skipped[:SHOWN_SKIPPED]]
     if len(skipped) > SHOWN_SKIPPED:
         lines.append(f"  ... and {len(skipped) - SHOWN_SKIPPED} more (kassa doctor --json lists them all)")

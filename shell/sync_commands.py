@@ -89,7 +89,8 @@ def _status(till: OpenTill) -> int:
         counts = till.outbox.counts()  # the same figures as kassa check-journal
         print(f"link: offline only (no [sync] settings); waiting to send: {counts.waiting}; "
               f"quarantined: {counts.quarantined}")
-        print("\n".join(promotion_lines(db)))
+        for line in promotion_lines(db, unless_none=True):  # an offline till holds promotions only if given some
+            print(line)
         return 0
     quick = SyncConfig(config.hub_url, config.ca_bundle, timeout=min(config.timeout, 5.0),
                        retry=RetryPolicy(attempts=1))
