@@ -27,6 +27,7 @@ from dataclasses import replace
 
 from pos.money import Money
 from pos.pricing.lines import PricingLines
+from pos.pricing.priced import GiftOffer, PricedLine
 from pos.pricing.promotion import AmountOff, Cap, FixedPrice, Gift, PercentOff, Promotion, SpendThreshold
 from pos.pricing.scoring import Key
 from pos.pricing.stages import evaluation
@@ -34,6 +35,7 @@ from pos.pricing.stages import evaluation
 REMEMBERED = 50_000  # groups' answers kept across reprices (the oldest forgotten first)
 CODES = 2048  # promotions (and modes) given a bit in those keys before all is forgotten
 _ANSWERS: dict[tuple, tuple[int, int, tuple[str, ...], object]] = {}
+_PRICED: dict[tuple, tuple] = {}
 _CODES: dict[tuple[int, int], int] = {}
 _KEPT: list[Promotion] = []
 
@@ -108,6 +110,26 @@ class GroupedScorer:
             i += 1
         return (total, -offers, len(ids), tuple(ids))
 
+    def priced(self, chosen: int) -> tuple[list[PricedLine], list[GiftOffer]]:
+        """The lines (by position) and gift offers ``stages.evaluate`` gives the combination
+        ``chosen``, group by group, each group's remembered."""
+        groups = self._groups.get(chosen & self.tying)
+        if groups is None:
+            groups = self._groups[chosen & self.tying] = self._grouped(chosen & self.tying)
+        priced: list[PricedLine] = [PricedLine(line) for line in self.prepared.lines]
+        offers = []
+        for i, promotion in enumerate(self.promotions):
+            if (chosen & self.offering) >> i & 1:
+                benefit = promotion.benefit
+                offers.append(GiftOffer(promotion.promotion_id, promotion.name, benefit.product_code,  # type: ignore[union-attr]
+                                        benefit.quantity))  # type: ignore[union-attr]
+        for _, touch, positions in groups:
+            lines, group_offers = _priced_group(self, positions, chosen & touch)
+            for p, line in zip(positions, lines):
+                priced[p] = line
+            offers.extend(group_offers)
+        return priced, offers
+
     def _grouped(self, tying: int) -> list[tuple[int, int, tuple[int, ...]]]:
         """The groups of positions the tying promotions in ``tying`` join: (positions as a
         mask, the promotions touching them, the positions).  A line no tying promotion
@@ -169,6 +191,29 @@ class GroupedScorer:
         return found[0], found[1], given
 
 
+def _priced_group(scorer: GroupedScorer, positions: tuple[int, ...], chosen: int
+                  ) -> tuple[tuple[PricedLine, ...], tuple[GiftOffer, ...]]:
+    """The group's priced lines (in ``positions``' order) and gift offers, remembered like the
+    answers."""
+    lines = scorer.prepared.lines
+    picked = [i for i in range(len(scorer.promotions)) if chosen >> i & 1]
+    codes = 0
+    for i in picked:
+        codes |= scorer._codes[i]
+    key = (tuple(id(lines[p]) for p in positions), codes, scorer._caps_key, scorer.prepared.currency)
+    found = _PRICED.get(key)
+    if found is None:
+        group = tuple(lines[p] for p in positions)
+        chosen_ones = [e for e in (scorer.effective[i] for i in picked) if e is not None]
+        priced = evaluation(PricingLines(group, scorer.prepared.currency), chosen_ones, scorer.caps).priced()
+        found = (priced.lines, priced.offers, (group, scorer.caps))
+        if len(_PRICED) >= REMEMBERED // 4:
+            for old in list(_PRICED)[:REMEMBERED // 16]:
+                del _PRICED[old]
+        _PRICED[key] = found
+    return found[0], found[1]
+
+
 def _code(promotion: Promotion, mode: int) -> int:
     """A bit standing for ``promotion`` evaluated in ``mode`` in the remembered answers' keys
     (the promotion is kept alive, so its id stays its own; past ``CODES`` all is forgotten)."""
@@ -179,6 +224,7 @@ def _code(promotion: Promotion, mode: int) -> int:
             _CODES.clear()
             _KEPT.clear()
             _ANSWERS.clear()
+            _PRICED.clear()
         found = _CODES[key] = 1 << len(_CODES)
         _KEPT.append(promotion)
     return found

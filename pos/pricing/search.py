@@ -28,10 +28,9 @@ from pos.pricing.combinations import Candidate, conflict_masks, unsafe_ids
 from pos.pricing.harmless import harmless_spends
 from pos.pricing.line_groups import GroupedScorer
 from pos.pricing.lines import PricingLines
-from pos.pricing.priced import GiftOffer, PricedBasket
+from pos.pricing.priced import GiftOffer, PricedBasket, PricedLine
 from pos.pricing.promotion import Cap, Promotion
 from pos.pricing.scoring import Key
-from pos.pricing.stages import evaluate
 
 ENUMERATE_LIMIT = 16  # a component with at most this many combinations: each one is scored
 EXACT_LIMIT = 64  # past that, the most scorings the branch and bound may spend on a component
@@ -73,8 +72,13 @@ class _Evaluator:
             found = self.seen[mask] = self.scorer.score(mask)
         return found
 
-    def priced(self, promotions: Sequence[Promotion]) -> PricedBasket:
-        return evaluate(self.prepared, promotions, self.caps, self.currency)
+    def priced(self, mask: int) -> tuple[list[PricedLine], list[GiftOffer]]:
+        """The component's priced lines in its own lines' order, and its gift offers."""
+        by_position, offers = self.scorer.priced(mask)
+        lines: list[PricedLine] = [PricedLine(line) for line in self.prepared.basket_lines]
+        for position, slot in enumerate(self.prepared.slots):
+            lines[slot] = by_position[position]
+        return lines, offers
 
 
 def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps: Sequence[Cap],
@@ -98,21 +102,22 @@ def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps
         evaluator = _Evaluator(sub, always + [c.promotion for c in component.choices], caps, currency, harmless)
         picked, component_exact = _search(component, always, evaluator, exact_limit)
         exact = exact and component_exact
-        priced = evaluator.priced(always + picked)
+        priced_lines, priced_offers = evaluator.priced(evaluator.scorer.mask_of(always + picked))
         evaluations += len(evaluator.seen) + 1
-        for slot, priced_line in zip(component.slots, priced.lines):
+        for slot, priced_line in zip(component.slots, priced_lines):
             results[slot] = priced_line
-        offers.extend(priced.offers)
+        offers.extend(priced_offers)
         chosen |= {p.promotion_id for p in always + picked}
         covered_slots |= set(component.slots)
     rest = [i for i in range(len(lines)) if i not in covered_slots]
     if rest:
         always = _touching(on_each_line, rest)
-        priced = evaluate(PricingLines([lines[i] for i in rest], currency), always, caps, currency)
+        evaluator = _Evaluator([lines[i] for i in rest], always, caps, currency, harmless)
+        priced_lines, priced_offers = evaluator.priced(evaluator.scorer.mask_of(always))
         evaluations += 1
-        for slot, priced_line in zip(rest, priced.lines):
+        for slot, priced_line in zip(rest, priced_lines):
             results[slot] = priced_line
-        offers.extend(priced.offers)
+        offers.extend(priced_offers)
         chosen |= {p.promotion_id for p in always}
     basket = PricedBasket(currency, tuple(results[i] for i in range(len(lines))),  # type: ignore[misc]
                           tuple(sorted(offers, key=lambda o: o.promotion_id)), exact)
