@@ -548,10 +548,14 @@ class Till:
             item_count=b.item_count(),
             priced=priced,
             customer=self.customer,
-            customer_name=self._customer_name[1] if self.customer and self.customer.customer_id == self._customer_name[0]
-            else "",
+            customer_name=self._name_of(self.customer),
             gift_names=tuple((o.product_code, self._gift_name(o.product_code)) for o in priced.offers),
         )
+
+    def _name_of(self, customer: CustomerFacts | None) -> str:
+        """The display name said when ``customer`` was identified ("" if none was said)."""
+        said_for, name = self._customer_name
+        return name if customer is not None and customer.customer_id == said_for else ""
 
     def _gift_name(self, product_code: str) -> str:
         """A gift's product name from the catalog (on the till worker), remembered per code; a

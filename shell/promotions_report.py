@@ -38,8 +38,8 @@ def check_promotions(db: Any, settings: Any) -> Any:
     if skipped:
         named = ", ".join(i for i, _ in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
         return Check("promotions", ATTENTION, f"{len(skipped)} of {held} promotions skipped by this till: {named}",
-                     "kassa status or kassa doctor --json says why for each; upgrade the till, or correct them at the hub "
-                     "(kassa-hub set-promotions)", details)
+                     "kassa status or kassa doctor --json says why for each; upgrade the till, "
+                     "or correct them at the hub (kassa-hub set-promotions)", details)
     return Check("promotions", OK, f"{held} promotions held, none skipped", details=details)
 
 
