@@ -113,26 +113,36 @@ def scans(products: list[Product], rng: random.Random) -> list[BasketLine]:
             for p in order[:LINES]]
 
 
-def timed(lines: list[BasketLine], promotions: PromotionSet, fit: object = None) -> tuple[list[float], int]:
-    """Seconds of each reprice while the basket grows scan by scan; how many were not exact."""
+def timed(lines: list[BasketLine], promotions: PromotionSet, fit: object = None
+          ) -> tuple[list[float], list[float], int]:
+    """Seconds of each reprice while the basket grows scan by scan (wall clock, and the
+    thread's CPU time: on a shared machine the wall clock also counts other processes' turns);
+    how many were not exact."""
     took: list[float] = []
+    cpu: list[float] = []
     inexact = 0
     for n in range(1, len(lines) + 1):
         basket = lines[:n]
         if callable(fit):
             promotions = fit(basket)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         priced = price_basket(basket, promotions, CONTEXT, CURRENCY)
         took.append(time.perf_counter() - started)
+        cpu.append(time.thread_time() - started_cpu)
         inexact += not priced.exact
-    return took, inexact
+    return took, cpu, inexact
 
 
-def report(name: str, took: list[float], inexact: int) -> float:
-    took.sort()
-    p99 = took[min(len(took) - 1, int(len(took) * 0.99))] * 1000
-    print(f"{name:>6} {len(took):>8} {statistics.median(took) * 1000:>10.2f} {p99:>8.2f} {took[-1] * 1000:>8.2f}"
-          f" {inexact:>9}", flush=True)
+def _p99(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+
+
+def report(name: str, took: list[float], cpu: list[float], inexact: int) -> float:
+    """One row; answers the p99 of the wall clock."""
+    p99 = _p99(took)
+    print(f"{name:>6} {len(took):>8} {statistics.median(took) * 1000:>10.2f} {p99:>8.2f} {max(took) * 1000:>8.2f}"
+          f" {statistics.median(cpu) * 1000:>8.2f} {_p99(cpu):>8.2f} {inexact:>9}", flush=True)
     return p99
 
 
@@ -151,24 +161,30 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    print(f"{'shape':>6} {'reprices':>8} {'median ms':>10} {'p99 ms':>8} {'max ms':>8} {'not exact':>9}")
+    print(f"{'shape':>6} {'reprices':>8} {'median ms':>10} {'p99 ms':>8} {'max ms':>8} {'cpu med':>8} {'cpu p99':>8}"
+          f" {'not exact':>9}")
     mixed: list[float] = []
+    mixed_cpu: list[float] = []
     worst: list[float] = []
+    worst_cpu: list[float] = []
     mixed_inexact = worst_inexact = 0
     for _ in range(args.baskets):
         products = catalog(rng)
         lines = scans(products, rng)
-        took, inexact = timed(lines, mixed_promotions(products))
+        took, cpu, inexact = timed(lines, mixed_promotions(products))
         mixed += took
+        mixed_cpu += cpu
         mixed_inexact += inexact
-    p99 = report("mixed", mixed, mixed_inexact)
+    p99 = report("mixed", mixed, mixed_cpu, mixed_inexact)
     for _ in range(max(1, args.baskets // 4)):
         products = catalog(rng)
-        took, inexact = timed(scans(products, rng), PromotionSet(), worst_fit)
+        took, cpu, inexact = timed(scans(products, rng), PromotionSet(), worst_fit)
         worst += took
+        worst_cpu += cpu
         worst_inexact += inexact
-    report("worst", worst, worst_inexact)
-    print(f"target: mixed p99 under {TARGET_P99_MS} ms: {'met' if p99 < TARGET_P99_MS else 'NOT met'}")
+    report("worst", worst, worst_cpu, worst_inexact)
+    print(f"target: mixed p99 under {TARGET_P99_MS} ms: {'met' if p99 < TARGET_P99_MS else 'NOT met'}"
+          f" (CPU time: {'met' if _p99(mixed_cpu) < TARGET_P99_MS else 'NOT met'})")
     same = 0
     for _ in range(FALLBACK_CHECKS):
         products = catalog(rng)

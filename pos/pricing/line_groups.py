@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
+from pos.basket import BasketLine
 from pos.money import Money
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import GiftOffer, PricedLine
@@ -130,6 +131,12 @@ class GroupedScorer:
             offers.extend(group_offers)
         return priced, offers
 
+    def _lines_of(self, group: tuple[BasketLine, ...]) -> PricingLines:
+        """The group's lines made ready (the component's own when the group is all of them)."""
+        if len(group) == len(self.prepared.lines):
+            return self.prepared
+        return PricingLines(group, self.prepared.currency)
+
     def _grouped(self, tying: int) -> list[tuple[int, int, tuple[int, ...]]]:
         """The groups of positions the tying promotions in ``tying`` join: (positions as a
         mask, the promotions touching them, the positions).  A line no tying promotion
@@ -178,8 +185,7 @@ class GroupedScorer:
         if found is None:
             group = tuple(lines[p] for p in positions)
             effective = [self.effective[i] for i in picked]
-            work = evaluation(PricingLines(group, self.prepared.currency), [e for e in effective if e is not None],
-                              self.caps)
+            work = evaluation(self._lines_of(group), [e for e in effective if e is not None], self.caps)
             found = (work.total(), len(work.offers), tuple(sorted(work.given_ids())), (group, self.caps))
             if len(_ANSWERS) >= REMEMBERED:
                 for old in list(_ANSWERS)[:REMEMBERED // 4]:
@@ -205,8 +211,9 @@ def _priced_group(scorer: GroupedScorer, positions: tuple[int, ...], chosen: int
     if found is None:
         group = tuple(lines[p] for p in positions)
         chosen_ones = [e for e in (scorer.effective[i] for i in picked) if e is not None]
-        priced = evaluation(PricingLines(group, scorer.prepared.currency), chosen_ones, scorer.caps).priced()
-        found = (priced.lines, priced.offers, (group, scorer.caps))
+        ready = scorer._lines_of(group)
+        priced = evaluation(ready, chosen_ones, scorer.caps).priced()
+        found = (tuple(priced.lines[slot] for slot in ready.slots), priced.offers, (group, scorer.caps))
         if len(_PRICED) >= REMEMBERED // 4:
             for old in list(_PRICED)[:REMEMBERED // 16]:
                 del _PRICED[old]
