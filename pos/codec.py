@@ -92,6 +92,7 @@ class SalePricing:
     personal_offers: frozenset[str] = frozenset()
     promo_codes: tuple[str, ...] = ()
     unlocked: frozenset[str] = frozenset()
+    customer_name: str = ""  # what the screen calls the customer ("Olena K.")
 
     @property
     def empty(self) -> bool:
@@ -107,6 +108,7 @@ def sale_pricing_to_dict(pricing: SalePricing) -> dict[str, Any]:
         "personal_offers": sorted(pricing.personal_offers),
         "promo_codes": list(pricing.promo_codes),
         "unlocked": sorted(pricing.unlocked),
+        "customer_name": pricing.customer_name,
     }
 
 
@@ -116,7 +118,7 @@ def sale_pricing_from_dict(d: dict[str, Any]) -> SalePricing:
         customer_id=str(c["customer_id"]), tier=str(c["tier"]), segment=str(c["segment"]), group=str(c["group"]),
         birthday=None if c["birthday"] is None else date.fromisoformat(c["birthday"]))
     return SalePricing(customer, frozenset(map(str, d["personal_offers"])), tuple(map(str, d["promo_codes"])),
-                       frozenset(map(str, d["unlocked"])))
+                       frozenset(map(str, d["unlocked"])), str(d.get("customer_name", "")))
 
 
 def basket_from_dict(d: dict[str, Any]) -> Basket:

@@ -497,7 +497,8 @@ class Till:
 
     # -- the open sale's pricing, kept with its snapshot -------------------------------
     def sale_pricing(self) -> SalePricing:
-        return SalePricing(self.customer, self.personal_offers, self.promo_codes, self.unlocked)
+        return SalePricing(self.customer, self.personal_offers, self.promo_codes, self.unlocked,
+                           self._name_of(self.customer))
 
     def snapshot(self) -> dict[str, Any]:
         """The open basket as the open-basket store (or a parked sale) keeps it, with its pricing."""
@@ -510,6 +511,8 @@ class Till:
     def _set_pricing(self, pricing: SalePricing) -> None:
         self.customer, self.personal_offers = pricing.customer, pricing.personal_offers
         self.promo_codes, self.unlocked = pricing.promo_codes, pricing.unlocked
+        if pricing.customer is not None:
+            self._customer_name = (pricing.customer.customer_id, pricing.customer_name)
 
     def _take_pricing(self, snapshot: dict[str, Any]) -> None:
         """The customer and codes a snapshot kept; one that cannot be read is left off (logged):
@@ -638,14 +641,14 @@ class Till:
                           name: str = "") -> TillResult:
         """The customer of the open sale (None: forget); the basket is repriced for them.  ``offers``:
         the promotion ids of their personal offers, unlocked for this sale as a code would; ``name``:
-        what the screen calls them (kept while they stay the sale's customer, not in the snapshot)."""
+        what the screen calls them (kept while they stay the sale's customer, and in the snapshot)."""
         self._require_cashier()
         said = self._customer_name
         if customer is not None:
             self._customer_name = (customer.customer_id, name)
         try:
             return self._save_pricing(SalePricing(customer, frozenset(offers) if customer is not None else frozenset(),
-                                                  self.promo_codes, self.unlocked))
+                                                  self.promo_codes, self.unlocked, name))
         except Exception:
             self._customer_name = said
             raise
@@ -654,7 +657,7 @@ class Till:
         """The open sale's promo codes (checked by the caller) and the promotions they unlock."""
         self._require_cashier()
         return self._save_pricing(SalePricing(self.customer, self.personal_offers, tuple(codes),
-                                              frozenset(promotion_ids)))
+                                              frozenset(promotion_ids), self._name_of(self.customer)))
 
     def pricing_of_sale(self) -> dict[str, Any]:
         """What the sale records of its pricing: the priced basket, the customer, the codes."""

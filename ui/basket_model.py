@@ -25,6 +25,7 @@ NUMBER_COLUMNS = frozenset({0, 2, 3, 4})
 NAME_COLUMN = 1
 TOTAL_COLUMN = 4
 DISCOUNT_INDENT = "    "  # a discount under its line's name
+DISCOUNT_NAME_CHARS = 24  # a longer promotion name is cut (whole in the tooltip) so its amount always shows
 VOIDED_COLOUR = QColor("#9a9a9a")
 
 Index = QModelIndex | QPersistentModelIndex
@@ -38,6 +39,7 @@ class BasketRow:
     sold_by_weight: bool
     discounts: tuple[str, ...] = ()  # "3 for 2  −89.90": one per promotion that reduced the line
     gross: str = ""  # the line before promotions, when they reduced it
+    whole_discounts: tuple[str, ...] = ()  # the same with each promotion's whole name (the tooltip)
 
     @property
     def explained_name(self) -> str:
@@ -61,10 +63,11 @@ def basket_rows(view: BasketView, ui_locale: str = "en") -> tuple[BasketRow, ...
             formatting.money(p.net if reduced and p is not None else line.total, ui_locale),
             line.product.vat.code,
         )
-        discounts = tuple(f"{d.name}  {formatting.discount(d.amount, ui_locale)}"
-                          for d in (p.discounts if reduced and p is not None else ()) if not d.amount.is_zero())
+        given = [d for d in (p.discounts if reduced and p is not None else ()) if not d.amount.is_zero()]
+        discounts = tuple(f"{_short(d.name)}  {formatting.discount(d.amount, ui_locale)}" for d in given)
+        whole = tuple(f"{d.name}  {formatting.discount(d.amount, ui_locale)}" for d in given)
         gross = formatting.money(line.total, ui_locale) if reduced else ""
-        rows.append(BasketRow(line.line_id, cells, line.voided, weighed, discounts, gross))
+        rows.append(BasketRow(line.line_id, cells, line.voided, weighed, discounts, gross, whole))
     return tuple(rows)
 
 
@@ -135,7 +138,8 @@ class BasketTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and row.voided:
             return QBrush(VOIDED_COLOUR)
         if role == Qt.ItemDataRole.ToolTipRole:  # a long name is cut on a small screen: the tooltip has it whole
-            tip = [row.explained_name] if index.column() == NAME_COLUMN else []
+            tip = ["\n".join((row.cells[NAME_COLUMN], *(DISCOUNT_INDENT + d for d in row.whole_discounts)))
+                   ] if index.column() == NAME_COLUMN else []
             if row.gross and index.column() in (NAME_COLUMN, TOTAL_COLUMN):
                 tip.append(_("Before promotions: {amount}").format(amount=row.gross))
             return "\n".join(tip + ([_("Voided")] if row.voided else [])) or None
@@ -149,3 +153,8 @@ def _alignment(column: int, *, top: bool = False) -> Qt.AlignmentFlag:
     if column == 5:
         horizontal = Qt.AlignmentFlag.AlignHCenter
     return horizontal | (Qt.AlignmentFlag.AlignTop if top else Qt.AlignmentFlag.AlignVCenter)
+
+
+def _short(name: str) -> str:
+    """A promotion's name as short as the Item column allows beside its amount."""
+    return name if len(name) <= DISCOUNT_NAME_CHARS else name[:DISCOUNT_NAME_CHARS - 1].rstrip() + "\u2026"

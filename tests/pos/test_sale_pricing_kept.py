@@ -36,7 +36,7 @@ def a_sale_with_everything(journal: MemoryJournal) -> Till:
     till = till_on(journal)
     till.scan(SHAMPOO.barcode)
     till.scan(CREAM.barcode)
-    till.identify_customer(OLENA, frozenset({"P-OFFER"}))
+    till.identify_customer(OLENA, frozenset({"P-OFFER"}), name="Olena K.")
     till.unlock_promotions(("WINTER5",), frozenset({"P-CODE"}))
     return till
 
@@ -51,6 +51,7 @@ def test_a_till_restarted_mid_sale_finds_the_customer_offers_and_codes_and_price
     after.start()
     assert after.customer == OLENA and after.personal_offers == {"P-OFFER"}
     assert after.promo_codes == ("WINTER5",) and after.unlocked == {"P-CODE"}
+    assert after.view().customer_name == "Olena K."
     assert after.priced().total == priced.total and after.priced().discount == priced.discount
     sale = after.pay_cash("")
     assert sale.sale is not None

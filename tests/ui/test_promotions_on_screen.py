@@ -193,3 +193,22 @@ def test_scanned_promotions_are_explained_on_screen_on_the_customers_display_and
     assert sum(1 for t in printed if t.startswith("   Dairy -10 %")) == 2
     assert any(t.startswith("   Vitamins with a cream") and t.endswith("-120,00") for t in printed)
     assert said("You saved {amount}", amount="221,05 UAH") in [t.strip() for t in printed]
+
+
+def test_a_long_promotion_name_is_cut_on_its_line_so_its_amount_shows_and_the_tooltip_has_it_whole() -> None:
+    from ui.basket_model import DISCOUNT_NAME_CHARS
+
+    basket = Basket("UAH", datetime(2026, 12, 2, tzinfo=timezone.utc))
+    line = basket.add(SHAMPOO, Decimal(1))
+    name = "Spend 1000.00, get 100.00 off everything in the store"
+    priced = PricedBasket("UAH", (PricedLine(line, (LineDiscount("P-1", name, Money.of("12.34", "UAH")),)),))
+    view = BasketView(basket.basket_id, basket.state, (line,), priced.total, priced.total, priced.taxes,
+                      Decimal(1), priced)
+    [row] = basket_rows(view)
+    [shown] = row.discounts
+    assert shown.endswith("\u221212.34") and len(shown.split("  ")[0]) == DISCOUNT_NAME_CHARS
+    assert shown.split("  ")[0].endswith("\u2026") and row.whole_discounts == (f"{name}  \u221212.34",)
+    model = BasketTableModel()
+    model.set_view(view)
+    tip = model.data(model.index(0, NAME_COLUMN), Qt.ItemDataRole.ToolTipRole)
+    assert name in tip and "\u2026" not in tip
