@@ -22,11 +22,10 @@ from decimal import Decimal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection
-from sqlalchemy import exc as sa_exc
 
 from local_db.database import Database
-from local_db.problems import explain
 from local_db.reference_data import Cursor
+from local_db.small_datasets import stage_page
 from pos.money import Money
 from pos.pricing.codes import CodeEntry, UsesHere
 
@@ -113,17 +112,8 @@ def stage_promo_codes(db: Database, rows: Iterable[tuple[object, ...]], *, curso
                       complete: bool = False, origin: str = "") -> None:
     """Stage rows (``sync.promo_code_rows``) and, with ``cursor``, the dataset's cursor, in one
     background transaction (the till's own writes go first)."""
-    rows = list(rows)
-    if not rows and cursor is None:
-        return
-    try:
-        with db.bulk_writing(cache_kib=2048) as bulk, bulk.transaction() as conn:
-            if rows:
-                conn.exec_driver_sql(_STAGE, rows)
-            if cursor is not None:
-                conn.exec_driver_sql(_STAGE_CURSOR, (DATASET, cursor.cursor, cursor.snapshot, int(complete), origin))
-    except sa_exc.SQLAlchemyError as error:
-        raise explain(error, path=db.path, doing="staging promo codes") from error
+    stage_page(db, dataset=DATASET, stage_rows=_STAGE, stage_cursor=_STAGE_CURSOR, rows=rows, cursor=cursor,
+               complete=complete, origin=origin, doing="staging promo codes")
 
 
 def discard_staged_promo_codes(db: Database) -> None:

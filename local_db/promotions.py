@@ -30,8 +30,8 @@ from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 
 from local_db.database import Database
-from local_db.problems import explain
 from local_db.reference_data import Cursor
+from local_db.small_datasets import stage_page
 from pos.errors import PosError
 from pos.i18n import N_
 from pos.pricing.promotion import Cap, Promotion, PromotionSet
@@ -162,17 +162,8 @@ def stage_promotions(db: Database, rows: Iterable[tuple[str, str, str, int]], *,
                      complete: bool = False, origin: str = "") -> None:
     """Stage (id, definition JSON, version, deleted) rows and, with ``cursor``, the dataset's
     cursor, in one background transaction (the till's own writes go first)."""
-    rows = list(rows)
-    if not rows and cursor is None:
-        return
-    try:
-        with db.bulk_writing(cache_kib=2048) as bulk, bulk.transaction() as conn:
-            if rows:
-                conn.exec_driver_sql(_STAGE, rows)
-            if cursor is not None:
-                conn.exec_driver_sql(_STAGE_CURSOR, (DATASET, cursor.cursor, cursor.snapshot, int(complete), origin))
-    except sa_exc.SQLAlchemyError as error:
-        raise explain(error, path=db.path, doing="staging promotions") from error
+    stage_page(db, dataset=DATASET, stage_rows=_STAGE, stage_cursor=_STAGE_CURSOR, rows=rows, cursor=cursor,
+               complete=complete, origin=origin, doing="staging promotions")
 
 
 def discard_staged_promotions(db: Database) -> None:
