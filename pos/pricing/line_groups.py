@@ -250,11 +250,14 @@ def _settled(promotion: Promotion, prepared: PricingLines, harmless: Collection[
     benefit = promotion.benefit
     if isinstance(benefit, (PercentOff, AmountOff, FixedPrice)):
         return promotion, True
-    spend = benefit.spend if isinstance(benefit, (SpendThreshold, Gift)) else None
-    if spend is None or promotion.promotion_id not in harmless:
+    if not isinstance(benefit, (SpendThreshold, Gift)) or benefit.spend is None \
+            or promotion.promotion_id not in harmless:
         return promotion, False
+    spend = benefit.spend
     gross = sum(prepared.gross[p] for p in prepared.covered(promotion))
     if gross < prepared.minor(spend.amount):
         return None, True
-    settled = replace(promotion, benefit=replace(benefit, spend=Money.from_minor(0, spend.currency)))
-    return settled, isinstance(benefit, SpendThreshold) and benefit.amount_off is None
+    no_spend = Money.from_minor(0, spend.currency)
+    if isinstance(benefit, SpendThreshold):
+        return replace(promotion, benefit=replace(benefit, spend=no_spend)), benefit.amount_off is None
+    return replace(promotion, benefit=replace(benefit, spend=no_spend)), False
