@@ -11,7 +11,9 @@ evaluated with its own lines and only the promotions that reach them.  A group's
 depends only on its lines and the promotions of the combination that touch it, so it is
 remembered: within a reprice (combinations that differ elsewhere reuse it) and across
 reprices in a module cache keyed by the lines and promotions themselves (after a scan only
-the groups holding the new line are evaluated again).
+the groups holding the new line are evaluated again).  The keys use the objects' identities
+(each kept alive by its answer, so an id is never another object's) and a bit per promotion;
+past ``CODES`` promotions everything is forgotten and a new generation of keys begins.
 
 A spend threshold proved harmless (``pos.pricing.harmless``) has a settled condition: never
 met (its lines' gross is below the spend) it gives nothing and is left out of the
@@ -22,6 +24,7 @@ same evaluation, split where nothing crosses.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
@@ -39,6 +42,8 @@ _ANSWERS: dict[tuple, tuple[int, int, tuple[str, ...], object]] = {}
 _PRICED: dict[tuple, tuple] = {}
 _CODES: dict[tuple[int, int], int] = {}
 _KEPT: list[Promotion] = []
+_GENERATION = [0]  # how many times the codes were forgotten
+_CODING = threading.Lock()
 
 
 class GroupedScorer:
@@ -72,9 +77,11 @@ class GroupedScorer:
             self.ties.append(0 if per_line else mask)
             if not per_line and mask:
                 self.tying |= 1 << i
-        self._codes = [_code(p, _mode(p, e)) for p, e in zip(self.promotions, self.effective)]
-        if len(_CODES) < len(self._codes):  # forgotten on the way: give them all again, after the forgetting
+        with _CODING:  # the codes and their generation taken together (another till thread may forget)
             self._codes = [_code(p, _mode(p, e)) for p, e in zip(self.promotions, self.effective)]
+            if len(_CODES) < len(self._codes):  # forgotten on the way: give them all again, after the forgetting
+                self._codes = [_code(p, _mode(p, e)) for p, e in zip(self.promotions, self.effective)]
+            self._caps_key = (_GENERATION[0],) + self._caps_key  # keys of a forgotten generation never meet
         self._groups: dict[int, list[tuple[int, int, tuple[int, ...]]]] = {}
         self._answers: dict[tuple[int, int], tuple[int, int, int]] = {}
 
@@ -189,7 +196,7 @@ class GroupedScorer:
             found = (work.total(), len(work.offers), tuple(sorted(work.given_ids())), (group, self.caps))
             if len(_ANSWERS) >= REMEMBERED:
                 for old in list(_ANSWERS)[:REMEMBERED // 4]:
-                    del _ANSWERS[old]
+                    _ANSWERS.pop(old, None)
             _ANSWERS[key] = found
         given = 0
         for pid in found[2]:
@@ -216,7 +223,7 @@ def _priced_group(scorer: GroupedScorer, positions: tuple[int, ...], chosen: int
         found = (tuple(priced.lines[slot] for slot in ready.slots), priced.offers, (group, scorer.caps))
         if len(_PRICED) >= REMEMBERED // 4:
             for old in list(_PRICED)[:REMEMBERED // 16]:
-                del _PRICED[old]
+                _PRICED.pop(old, None)
         _PRICED[key] = found
     return found[0], found[1]
 
@@ -232,6 +239,7 @@ def _code(promotion: Promotion, mode: int) -> int:
             _KEPT.clear()
             _ANSWERS.clear()
             _PRICED.clear()
+            _GENERATION[0] += 1
         found = _CODES[key] = 1 << len(_CODES)
         _KEPT.append(promotion)
     return found
