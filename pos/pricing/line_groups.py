@@ -40,6 +40,7 @@ REMEMBERED = 50_000  # groups' answers kept across reprices (the oldest forgotte
 CODES = 2048  # promotions (and modes) given a bit in those keys before all is forgotten
 _ANSWERS: dict[tuple, tuple[int, int, tuple[str, ...], object]] = {}
 _PRICED: dict[tuple, tuple] = {}
+_READY: dict[tuple, PricingLines] = {}  # groups' lines made ready (their scopes resolved once)
 _CODES: dict[tuple[int, int], int] = {}
 _KEPT: list[Promotion] = []
 _GENERATION = [0]  # how many times the codes were forgotten
@@ -139,10 +140,18 @@ class GroupedScorer:
         return priced, offers
 
     def _lines_of(self, group: tuple[BasketLine, ...]) -> PricingLines:
-        """The group's lines made ready (the component's own when the group is all of them)."""
+        """The group's lines made ready (the component's own when the group is all of them),
+        remembered: a group is evaluated for many combinations."""
         if len(group) == len(self.prepared.lines):
             return self.prepared
-        return PricingLines(group, self.prepared.currency)
+        key = (tuple(map(id, group)), self.prepared.currency)
+        ready = _READY.get(key)
+        if ready is None:
+            if len(_READY) >= REMEMBERED // 16:
+                for old in list(_READY)[:REMEMBERED // 64]:
+                    _READY.pop(old, None)
+            ready = _READY[key] = PricingLines(group, self.prepared.currency)  # it holds the lines: ids stay theirs
+        return ready
 
     def _grouped(self, tying: int) -> list[tuple[int, int, tuple[int, ...]]]:
         """The groups of positions the tying promotions in ``tying`` join: (positions as a
