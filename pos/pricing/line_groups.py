@@ -36,7 +36,7 @@ from pos.pricing.promotion import AmountOff, Cap, FixedPrice, Gift, PercentOff, 
 from pos.pricing.scoring import Key
 from pos.pricing.stages import evaluation
 
-REMEMBERED = 50_000  # groups' answers kept across reprices (the oldest forgotten first)
+REMEMBERED = 20_000  # groups' answers kept across reprices (the oldest forgotten first)
 CODES = 2048  # promotions (and modes) given a bit in those keys before all is forgotten
 _ANSWERS: dict[tuple, tuple[int, int, tuple[str, ...], object]] = {}
 _PRICED: dict[tuple, tuple] = {}
