@@ -167,8 +167,6 @@ def test_a_deal_that_moves_a_shared_discount_onto_a_capped_line_is_left_out_when
     assert applied(priced) == [("all", "0.25")]
 
 
-@pytest.mark.xfail(strict=True, reason="known: the safety analysis does not see an amount off cut at a line's net "
-                                       "after a unit deal (report of helper A3); the oracle's stored example")
 def test_a_deal_price_that_makes_a_later_amount_off_go_to_waste_is_left_out_when_that_is_dearer():
     # A bag 2.00 and milk 0.99.  "half" (second at half price) and "euro" (1.00 off each line)
     # alone: 50 % of the milk, 0.495 rounded 0.50, spread by net 2.00 / 0.99: bag 0.33, milk
