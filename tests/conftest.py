@@ -23,10 +23,3 @@ def _root_logger_as_it_was() -> Iterator[None]:
     root.handlers[:] = handlers
     root.setLevel(level)
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``./dev test`` runs two workers), the installer's tests share one
-    bundle build in the source tree: they all run on one worker (``--dist loadgroup``)."""
-    for item in items:
-        if "tests/installer/" in item.nodeid or item.nodeid.startswith("installer/"):
-            item.add_marker(pytest.mark.xdist_group("installer"))

@@ -67,15 +67,16 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackHub]:
         db.close()
 
 
-def build(what: str) -> str:
-    """installer/build.py with the venv's Python (what ./dev bundle and ./dev deb run); one build
-    at a time, whichever test worker asks (the build folder is the source tree's)."""
+def build_folder_lock() -> FileLock:
+    """Held to build into installer/build/ or to copy out of it: under pytest-xdist another
+    worker may build again (a .deb is always written anew) while this one reads."""
     BUILD.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(BUILD / ".tests.lock")):
-        return _build(what)
+    return FileLock(str(BUILD / ".tests.lock"))
 
 
-def _build(what: str) -> str:
+def build_now(what: str) -> str:
+    """installer/build.py with the venv's Python (what ./dev bundle and ./dev deb run); call it
+    holding ``build_folder_lock()``."""
     done = subprocess.run([sys.executable, str(ROOT / "installer" / "build.py"), what, "--if-stale"], cwd=ROOT,
                           capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -83,9 +84,13 @@ def _build(what: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def built_bundle() -> Path:
-    print(build("bundle"))
-    return BUILD / "dist" / "kassa"
+def built_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundle, built (or reused) and copied out of the source tree in one go."""
+    copy = tmp_path_factory.mktemp("built") / "kassa"
+    with build_folder_lock():
+        print(build_now("bundle"))
+        shutil.copytree(BUILD / "dist" / "kassa", copy, symlinks=True)
+    return copy
 
 
 @pytest.fixture(scope="session")

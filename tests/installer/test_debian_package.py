@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.installer.conftest import BUILD, CHECKS, LoopbackHub, build, is_root_with_apt, project_version, run, \
+from tests.installer.conftest import BUILD, CHECKS, LoopbackHub, build_folder_lock, build_now, is_root_with_apt, project_version, run, \
     self_test, statuses
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux" or shutil.which("dpkg-deb") is None,
@@ -38,11 +38,16 @@ class Installed:
 
 
 @pytest.fixture(scope="module")
-def deb() -> Path:
-    print(build("deb"))
-    found = sorted(BUILD.glob("kassa_*.deb"), key=lambda p: p.stat().st_mtime)
-    assert found, "no package built"
-    return found[-1]
+def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package, built and copied out of the source tree in one go (another test worker may
+    build it again while this one installs it)."""
+    with build_folder_lock():
+        print(build_now("deb"))
+        found = sorted(BUILD.glob("kassa_*.deb"), key=lambda p: p.stat().st_mtime)
+        assert found, "no package built"
+        copy = tmp_path_factory.mktemp("deb") / found[-1].name
+        shutil.copy2(found[-1], copy)
+    return copy
 
 
 @pytest.fixture(scope="module")
