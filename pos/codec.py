@@ -9,7 +9,9 @@ without card approvals stays v1, which every hub reads.  ``sale_from_dict`` read
 carries ``card``) whose lines carry ``discounts``: the promotions' parts of each line
 (``promotion_id``, ``name``, ``amount``), the line's ``total`` being its net, plus the sale's
 ``customer_id``, ``promo_codes``, ``points_earned`` and ``points_redeemed``; a sale with none
-of these stays v1 or v2.  ``basket_to_dict`` is what the open-basket
+of these stays v1 or v2.  ``kassa.sale.v4`` is v3 plus ``gift_cards_sold`` (``line_id``,
+``card_number``, ``phone``) and ``gift_card_payments`` (``payment_id``, ``card_number``,
+``redemption_id`` or null, ``approved_by``); only a sale with gift cards is v4.  ``basket_to_dict`` is what the open-basket
 store keeps between crashes.  All round-trip exactly.
 """
 
@@ -24,6 +26,7 @@ from typing import Any
 
 from pos.basket import Basket, BasketLine, BasketState
 from pos.catalog import Product, VatRate
+from pos.gift_cards.records import GiftCardPayment, GiftCardSold
 from pos.money import Money
 from pos.pricing.priced import LineDiscount
 from pos.pricing.promotion import CustomerFacts
@@ -35,7 +38,8 @@ from pos.tender import Payment
 SALE_SCHEMA = "kassa.sale.v1"
 SALE_SCHEMA_V2 = "kassa.sale.v2"  # kassa.sale.v1 with the card approval of each payment
 SALE_SCHEMA_V3 = "kassa.sale.v3"  # kassa.sale.v2 with the promotions' discounts on each line
-SALE_SCHEMAS = (SALE_SCHEMA, SALE_SCHEMA_V2, SALE_SCHEMA_V3)
+SALE_SCHEMA_V4 = "kassa.sale.v4"  # kassa.sale.v3 with the gift cards sold and paid with
+SALE_SCHEMAS = (SALE_SCHEMA, SALE_SCHEMA_V2, SALE_SCHEMA_V3, SALE_SCHEMA_V4)
 BASKET_SCHEMA = "kassa.basket.v1"
 
 
@@ -93,6 +97,7 @@ class SalePricing:
     promo_codes: tuple[str, ...] = ()
     unlocked: frozenset[str] = frozenset()
     customer_name: str = ""  # what the screen calls the customer ("Olena K.")
+    gift_cards_sold: tuple[GiftCardSold, ...] = ()  # the open sale's gift card lines' cards
 
     @property
     def empty(self) -> bool:
@@ -109,7 +114,28 @@ def sale_pricing_to_dict(pricing: SalePricing) -> dict[str, Any]:
         "promo_codes": list(pricing.promo_codes),
         "unlocked": sorted(pricing.unlocked),
         "customer_name": pricing.customer_name,
+        "gift_cards_sold": [gift_card_sold_to_dict(g) for g in pricing.gift_cards_sold],
     }
+
+
+def gift_card_sold_to_dict(g: GiftCardSold) -> dict[str, str]:
+    return {"line_id": str(g.line_id), "card_number": g.card_number, "phone": g.phone}
+
+
+def gift_card_sold_from_dict(d: dict[str, Any]) -> GiftCardSold:
+    return GiftCardSold(uuid.UUID(d["line_id"]), str(d["card_number"]), str(d["phone"]))
+
+
+def gift_card_payment_to_dict(g: GiftCardPayment) -> dict[str, Any]:
+    return {"payment_id": str(g.payment_id), "card_number": g.card_number,
+            "redemption_id": None if g.redemption_id is None else str(g.redemption_id),
+            "approved_by": g.approved_by}
+
+
+def gift_card_payment_from_dict(d: dict[str, Any]) -> GiftCardPayment:
+    return GiftCardPayment(uuid.UUID(d["payment_id"]), str(d["card_number"]),
+                           None if d["redemption_id"] is None else uuid.UUID(d["redemption_id"]),
+                           str(d["approved_by"]))
 
 
 def sale_pricing_from_dict(d: dict[str, Any]) -> SalePricing:
@@ -118,7 +144,8 @@ def sale_pricing_from_dict(d: dict[str, Any]) -> SalePricing:
         customer_id=str(c["customer_id"]), tier=str(c["tier"]), segment=str(c["segment"]), group=str(c["group"]),
         birthday=None if c["birthday"] is None else date.fromisoformat(c["birthday"]))
     return SalePricing(customer, frozenset(map(str, d["personal_offers"])), tuple(map(str, d["promo_codes"])),
-                       frozenset(map(str, d["unlocked"])), str(d.get("customer_name", "")))
+                       frozenset(map(str, d["unlocked"])), str(d.get("customer_name", "")),
+                       tuple(gift_card_sold_from_dict(g) for g in d.get("gift_cards_sold", ())))
 
 
 def basket_from_dict(d: dict[str, Any]) -> Basket:
@@ -166,8 +193,15 @@ def sale_to_dict(sale: Sale, cards: Mapping[uuid.UUID, CardApproval] | None = No
         raise ValueError(f"card approvals of payments the sale does not have: {sorted(map(str, strangers))}")
     discounted = (any(l.discounts for l in sale.lines) or bool(sale.customer_id) or bool(sale.promo_codes)
                   or bool(sale.points_earned) or bool(sale.points_redeemed))
+    gifts = bool(sale.gift_cards_sold or sale.gift_card_payments)
+    discounted = discounted or gifts
+    gift_strangers = ({g.payment_id for g in sale.gift_card_payments} - {p.payment_id for p in sale.payments}
+                      | {g.line_id for g in sale.gift_cards_sold} - {l.line_id for l in sale.lines})
+    if gift_strangers:
+        raise ValueError(f"gift cards of payments or lines the sale does not have: {sorted(map(str, gift_strangers))}")
     form: dict[str, Any] = {
-        "schema": SALE_SCHEMA_V3 if discounted else SALE_SCHEMA_V2 if cards else SALE_SCHEMA,
+        "schema": (SALE_SCHEMA_V4 if gifts else SALE_SCHEMA_V3 if discounted
+                   else SALE_SCHEMA_V2 if cards else SALE_SCHEMA),
         "sale_id": str(sale.sale_id),
         "store_id": sale.store_id,
         "till_id": sale.till_id,
@@ -207,6 +241,9 @@ def sale_to_dict(sale: Sale, cards: Mapping[uuid.UUID, CardApproval] | None = No
         for line, written in zip(sale.lines, form["lines"], strict=True):
             written["discounts"] = [
                 {"promotion_id": d.promotion_id, "name": d.name, "amount": _m(d.amount)} for d in line.discounts]
+    if gifts:
+        form["gift_cards_sold"] = [gift_card_sold_to_dict(g) for g in sale.gift_cards_sold]
+        form["gift_card_payments"] = [gift_card_payment_to_dict(g) for g in sale.gift_card_payments]
     if cards or discounted:
         for payment, written in zip(sale.payments, form["payments"], strict=True):
             card = cards.get(payment.payment_id)
@@ -224,7 +261,7 @@ def sale_cards_from_dict(d: dict[str, Any]) -> dict[uuid.UUID, CardApproval]:
 
 
 def sale_from_dict(d: dict[str, Any]) -> Sale:
-    """The Sale of a v1, v2 or v3 message (a v2 or v3 message's approvals: ``sale_cards_from_dict``)."""
+    """The Sale of a v1, v2, v3 or v4 message (a v2 or v3 message's approvals: ``sale_cards_from_dict``)."""
     if d.get("schema") not in SALE_SCHEMAS:
         raise ValueError(f"not a sale message: {d.get('schema')!r}")
     cur = d["currency"]
@@ -232,8 +269,11 @@ def sale_from_dict(d: dict[str, Any]) -> Sale:
     def m(text: str) -> Money:
         return Money(Decimal(text), cur)
 
-    v3 = d["schema"] == SALE_SCHEMA_V3
+    v3 = d["schema"] in (SALE_SCHEMA_V3, SALE_SCHEMA_V4)
+    v4 = d["schema"] == SALE_SCHEMA_V4
     return Sale(
+        gift_cards_sold=tuple(gift_card_sold_from_dict(g) for g in d["gift_cards_sold"]) if v4 else (),
+        gift_card_payments=tuple(gift_card_payment_from_dict(g) for g in d["gift_card_payments"]) if v4 else (),
         customer_id=str(d.get("customer_id", "")) if v3 else "",
         promo_codes=tuple(str(c) for c in d.get("promo_codes", ())) if v3 else (),
         points_earned=int(d.get("points_earned", 0)) if v3 else 0,
@@ -253,7 +293,7 @@ def sale_from_dict(d: dict[str, Any]) -> Sale:
                 total=m(l["total"]), vat=_vat_from(l["vat"]), sold_by_weight=l["sold_by_weight"],
                 voided=l["voided"],
                 discounts=tuple(LineDiscount(x["promotion_id"], x["name"], m(x["amount"]))
-                                for x in l.get("discounts", ())) if d["schema"] == SALE_SCHEMA_V3 else (),
+                                for x in l.get("discounts", ())) if v3 else (),
             )
             for l in d["lines"]
         ),

@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from pos.basket import Basket
+from pos.gift_cards.records import GiftCardPayment, GiftCardSold
 from pos.catalog import VatRate
 from pos.money import Money, money_sum
 from pos.pricing.priced import LineDiscount, PricedBasket, unpriced
@@ -69,6 +70,8 @@ class Sale:
     promo_codes: tuple[str, ...] = ()  # the promo codes used, as typed (normalised), for their use count
     points_earned: int = 0  # loyalty points this sale earns the customer
     points_redeemed: int = 0  # loyalty points spent on it (paid as the "points" tender)
+    gift_cards_sold: tuple[GiftCardSold, ...] = ()  # the gift cards its lines sold (kassa.sale.v4)
+    gift_card_payments: tuple[GiftCardPayment, ...] = ()  # its "gift_card" payments' cards (kassa.sale.v4)
 
     @property
     def discount(self) -> Money:

@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from pos.catalog import Product
+from pos.gift_cards.records import GIFT_CARD_CODE
 from pos.money import Money
 
 
@@ -49,6 +50,8 @@ class Scope:
         return not (self.products or self.brands or self.categories)
 
     def covers(self, product: Product) -> bool:
+        if product.code == GIFT_CARD_CODE:  # a gift card is money, never discounted
+            return False
         if (product.code in self.exclude_products or product.brand in self.exclude_brands
                 or product.category in self.exclude_categories):
             return False

@@ -47,6 +47,7 @@ class Action(enum.Enum):
     PARK_SALE = "park_sale"
     MANAGER_SCREENS = "manager_screens"  # F10 > Manager screens: shift history, journal, unsent documents, day view
     CARD_NOT_CHARGED = "card_not_charged"  # a card payment in doubt declared not charged (the terminal is gone)
+    GIFT_CARD_OFFLINE = "gift_card_offline"  # a gift card payment while the hub is out of reach (capped)
 
 
 class NotPermitted(PosError):
@@ -76,6 +77,7 @@ ACTION_NAMES: dict[Action, str] = {
     Action.PARK_SALE: N_("Park a sale"),
     Action.MANAGER_SCREENS: N_("Open the manager's screens"),
     Action.CARD_NOT_CHARGED: N_("Declare a card payment in doubt not charged"),
+    Action.GIFT_CARD_OFFLINE: N_("Take a gift card offline"),
 }
 
 
@@ -117,6 +119,7 @@ DEFAULT_PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.PARK_SALE: _EVERYONE,
     Action.MANAGER_SCREENS: _MANAGER,
     Action.CARD_NOT_CHARGED: _MANAGER,
+    Action.GIFT_CARD_OFFLINE: _MANAGER,
 }
 
 

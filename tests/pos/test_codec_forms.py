@@ -174,7 +174,7 @@ def test_a_receipt_number_sent_as_text_still_reads_as_a_number():
     assert sale_from_dict(d).receipt_number == 42
 
 
-@pytest.mark.parametrize("schema", [None, "kassa.sale.v4", "kassa.basket.v1"])
+@pytest.mark.parametrize("schema", [None, "kassa.sale.v5", "kassa.basket.v1"])
 def test_something_that_is_not_a_sale_message_is_refused(schema):
     d = copy.deepcopy(SALE_DICT)
     d["schema"] = schema

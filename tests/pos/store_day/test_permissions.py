@@ -38,6 +38,7 @@ EXPECTED = {
     Action.PARK_SALE: {C, S, M},
     Action.MANAGER_SCREENS: {M},
     Action.CARD_NOT_CHARGED: {M},
+    Action.GIFT_CARD_OFFLINE: {M},
 }
 
 
