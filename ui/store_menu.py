@@ -45,6 +45,7 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("P", "changePrice", lambda: _("Change price"), "ui.sale_control.price:change_price"),
     MenuEntry("C", "customer", lambda: _("Customer"), "ui.customers.actions:identify_customer"),
     MenuEntry("K", "promoCode", lambda: _("Promo code"), "ui.promo_codes.actions:enter_code"),
+    MenuEntry("G", "giftCard", lambda: _("Gift card"), "ui.gift_cards.actions:sell_gift_card"),
 )
 
 
