@@ -101,14 +101,17 @@ def sale_from_basket(
     priced: PricedBasket | None = None,
     customer_id: str = "",
     promo_codes: tuple[str, ...] = (),
+    gift_cards_sold: tuple[GiftCardSold, ...] = (),
 ) -> Sale:
     """The sale as priced (``priced``: the pricing step's answer for this basket; None: no
-    promotions).  Each line records its gross, its discounts and its net as ``total``."""
+    promotions).  Each line records its gross, its discounts and its net as ``total``.
+    ``gift_cards_sold``: the cards of its gift card lines (a voided line's card is left off)."""
     if priced is None:
         priced = unpriced(basket.lines, basket.currency)
     if [p.line for p in priced.lines] != list(basket.lines):
         raise ValueError("the priced basket is not this basket")
     total = priced.total
+    sold = {line.line_id for line in basket.active_lines()}
     lines = tuple(
         SaleLine(
             line_id=line.line_id,
@@ -142,4 +145,5 @@ def sale_from_basket(
         payments=(payment,),
         customer_id=customer_id,
         promo_codes=promo_codes,
+        gift_cards_sold=tuple(g for g in gift_cards_sold if g.line_id in sold),
     )

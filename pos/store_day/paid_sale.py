@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from pos.basket import Basket
+from pos.gift_cards.records import GiftCardSold
 from pos.pricing.priced import PricedBasket
 from pos.sale import Cashier, Sale, sale_from_basket
 from pos.store_day.tenders import CardApproval, NotSettled, SettledPayments
@@ -20,7 +21,8 @@ from pos.tender import CASH, Payment
 
 def sale_paid_with(basket: Basket, settled: SettledPayments, *, store_id: str, till_id: str,
                    cashier: Cashier, completed_at: datetime, priced: PricedBasket | None = None,
-                   customer_id: str = "", promo_codes: tuple[str, ...] = ()) -> Sale:
+                   customer_id: str = "", promo_codes: tuple[str, ...] = (),
+                   gift_cards_sold: tuple[GiftCardSold, ...] = ()) -> Sale:
     """``priced``: the pricing step's answer for ``basket`` (None: no promotions)."""
     total = basket.total() if priced is None else priced.total
     if settled.total != total:
@@ -32,7 +34,7 @@ def sale_paid_with(basket: Basket, settled: SettledPayments, *, store_id: str, t
         first = settled.tenders[0].payment
     sale = sale_from_basket(basket, store_id=store_id, till_id=till_id, cashier=cashier, payment=first,
                             completed_at=completed_at, priced=priced,
-                            customer_id=customer_id, promo_codes=promo_codes)
+                            customer_id=customer_id, promo_codes=promo_codes, gift_cards_sold=gift_cards_sold)
     return replace(sale, rounding=settled.rounding, payments=settled.payments)
 
 
