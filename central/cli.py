@@ -17,7 +17,7 @@
     kassa-hub returns [--unreconciled] [--store S]     (unchecked returns: another till's sale, offline)
     kassa-hub tills [--store S] [--json]
     kassa-hub export FILE [--store S] [--hub-url URL]   (a catalog file to seed a till from a USB stick)
-    kassa-hub set-loyalty FILE.json / loyalty [--overdrawn | --customer ID]   (central/loyalty_cli.py)
+    kassa-hub set-loyalty FILE.json / loyalty [--overdrawn | --customer ID] / give-points   (central/loyalty_cli.py)
     kassa-hub set-promotions FILE.json [--full] / promotions / remove-promotion ID   (central/promotions_cli.py)
     kassa-hub make-codes / add-code / promo-codes [--conflicts]   (promo codes: central/promo_codes_cli.py)
     kassa-hub add-customer / customers / import-customers FILE   (central/customer_commands.py)
