@@ -36,6 +36,7 @@ from ui.errors import describe_problem, show_problem
 from ui.keypad import Keypad
 from ui.payment.card_panels import CheckPanel, CodePanel, WaitPanel
 from ui.payment.points_panel import PointsPanel, add_points_page, open_points
+from ui.payment.gift_card_panel import GiftCardPanel, add_gift_card_page, gift_card_button, open_gift_card
 from ui.payment.tenders_list import TendersList
 from ui.qt import (
     QGridLayout,
@@ -147,6 +148,10 @@ class PaymentDialog(TillDialog):
             points.setObjectName("pointsButton")
             qconnect(points.clicked, lambda _c=False: open_points(self))
             buttons.addWidget(points)
+        self.gift_card_panel: GiftCardPanel | None = None  # gift cards: a store's day with the hub's service
+        self.gift_card_button = gift_card_button(self)  # ui/payment/gift_card_panel.py
+        if self.gift_card_button is not None:
+            buttons.addWidget(self.gift_card_button)
         buttons.addWidget(cancel)
         column.addLayout(buttons)
         self.pay_page = pay_page
@@ -179,6 +184,8 @@ class PaymentDialog(TillDialog):
         qconnect(self.code_panel.digits_field.returnPressed, self.submit_approval_code)
         if self.view.customer is not None:
             self.points_panel = add_points_page(self)  # ui/payment/points_panel.py
+        if self.gift_card_button is not None:
+            self.gift_card_panel = add_gift_card_page(self)
         outer = QVBoxLayout(self)
         outer.addWidget(self.pages)
 
@@ -257,7 +264,7 @@ class PaymentDialog(TillDialog):
         if self.store_day and self.pages.currentWidget() is self.wait_panel:
             self.cancel_at_terminal()
             return
-        if self.store_day and self.pages.currentWidget() in (self.code_panel, self.points_panel):
+        if self.store_day and self.pages.currentWidget() in (self.code_panel, self.points_panel, self.gift_card_panel):
             self.back_to_paying()
             return
         if self.busy:
@@ -280,6 +287,8 @@ class PaymentDialog(TillDialog):
             self.pay_by_card()
         elif key == Qt.Key.Key_F7 and page is self.pay_page and self.points_panel is not None:
             open_points(self)
+        elif key == Qt.Key.Key_F8 and page is self.pay_page and self.gift_card_panel is not None:
+            open_gift_card(self)
         elif page is self.check_panel and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.check_panel.ask_button.isEnabled():
                 self.ask_terminal_again()
