@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pos.gift_cards.numbers import BadGiftCardNumber
 from pos.i18n import _
+from pos.phone import PhoneNumberProblem
 from ui import formatting
 from ui.dialogs import TillDialog, big_button
 from ui.operations import Op
@@ -111,7 +113,14 @@ class SellGiftCardDialog(TillDialog):
         self.run_then_close(self._sell(card, amount, phone))
 
     def failed(self, error: BaseException) -> None:
+        """The dialog stays open with the reason; the field at fault takes the next keys."""
         super().failed(error)
-        if not self.closed:
-            self.amount_field.selectAll()
-            self.amount_field.setFocus()
+        if self.closed:
+            return
+        wrong = self.amount_field
+        if isinstance(error, PhoneNumberProblem) and self.electronic:
+            wrong = self.phone_field
+        elif isinstance(error, BadGiftCardNumber) or type(error).__name__ == "GiftCardAlreadyInSale":
+            wrong = self.card_field
+        wrong.selectAll()
+        wrong.setFocus()

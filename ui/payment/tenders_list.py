@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pos.gift_cards.numbers import short_masked
+from pos.gift_cards.records import GIFT_CARD
 from pos.i18n import _
 from pos.loyalty.earning import POINTS
 from pos.store_day.checkout import CheckoutView
@@ -27,6 +29,10 @@ def tender_text(tender: Tender, ui_locale: str) -> str:
         return _("Exchange credit {amount}").format(amount=amount)
     if payment.method == POINTS:
         return _("Loyalty points {amount}").format(amount=amount)
+    if payment.method == GIFT_CARD:  # ui/payment/gift_card_panel.py
+        card = getattr(tender, "gift_card", None)  # pos.store_day.tenders.Tender.gift_card
+        return _("Gift card {card} {amount}").format(
+            card=short_masked(card.card_number) if card is not None else "", amount=amount)
     return f"{payment.method} {amount}"
 
 
