@@ -46,6 +46,7 @@ from sqlalchemy import Connection, select
 from central.batch_storing import first_line, store_batch
 from central.customer_registrations import merge_registration
 from central.database import HubDatabase
+from central.event_feed import Event, append_events
 from central.document_checks import Checked, DocumentProblem, check_document
 from central.stores import TillIdentity
 from central.reconciling import UNRECONCILED, reconcile, store_unchecked, waiting_for
@@ -250,6 +251,8 @@ def _insert(conn: Connection, till: TillIdentity, to_insert: list[tuple[Checked,
             answers[c.index].update(reason=SALE_UNKNOWN, detail=(
                 f"the hub does not hold sale {c.body.get('original_sale_id')} yet: the return is stored and "
                 "counted against the sale when it arrives"))
+    append_events(conn, [Event(c.series, c.document_id, c.schema, till.store_id, till.till_id, received)  # CRM feed
+                         for c, _ in to_insert if c.document_id in inserted])
     flags = reconcile(conn, waiting_for(conn, touched)) if touched else {}
     take_back_for_returns(conn, [c.document_id for c, _ in to_insert  # loyalty points, pro rata
                                  if c.returned is not None and c.document_id in inserted], received)

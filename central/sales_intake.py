@@ -18,6 +18,11 @@ sale: they fail the request with 503, and the till retries the batch later.
 A sale stored after unchecked returns of it (another till took its goods back offline)
 reconciles them in the same transaction (``central.reconciling``); the uses of its promo
 codes and its loyalty points are recorded in it too (``central.sale_followers``).
+
+A sale with a product code the hub does not know is never refused (the customer paid): it is
+stored, answered ``accepted`` with reason ``unknown_product``, and flagged for review
+(``central.flagged_sales``).  Every stored sale joins the CRM feed in its transaction
+(``central.event_feed``).
 """
 
 from __future__ import annotations
@@ -35,11 +40,13 @@ from sqlalchemy import Connection, select
 from central.batch_storing import first_line, store_batch
 from central.card_approvals import approval_rows, sale_card_approvals
 from central.database import HubDatabase
+from central.event_feed import Event, append_events
+from central.flagged_sales import flag_sale, unknown_codes
 from central.reconciling import reconcile, waiting_for
 from central.sale_followers import follow_sales
 from central.sale_document import SaleProblem, read_sale_and_cards
 from central.stores import TillIdentity
-from central.tables import products, sales
+from central.tables import sales
 from central.wire_types import SEQ_MAX, text_problem
 from pos.sale import Sale
 from pos.store_day.tenders import CardApproval
@@ -54,6 +61,7 @@ class Candidate:
     sale: Sale
     payload: str  # the document as received, as JSON text
     cards: dict[uuid.UUID, CardApproval] = field(default_factory=dict)  # kassa.sale.v2's approvals
+    schema: str = "kassa.sale.v1"
 
     @property
     def sale_id(self) -> str:
@@ -100,7 +108,7 @@ def receive_batch(db: HubDatabase, till: TillIdentity, items: Sequence[tuple[int
         elif seq != sale.receipt_number:
             results[index] = _rejected(sale_id, "schema", f"seq {seq} is not the receipt number {sale.receipt_number}")
         else:
-            candidates.append(Candidate(index, seq, sale, payload, cards))
+            candidates.append(Candidate(index, seq, sale, payload, cards, str(document["schema"])))
     if candidates:
         for index, answer in store_batch(db, till, candidates, "sale", _store, _refused).items():
             results[index] = answer
@@ -124,8 +132,7 @@ def _store(conn: Connection, till: TillIdentity, candidates: list[Candidate], re
             sales.c.store_id == till.store_id, sales.c.till_id == till.till_id,
             sales.c.seq.in_(sorted({c.seq for c in candidates})))
     )}
-    codes = sorted({line.product_code for c in candidates for line in c.sale.lines})
-    known = set(conn.execute(select(products.c.code).where(products.c.code.in_(codes))).scalars())
+    unknown = unknown_codes(conn, (line.product_code for c in candidates for line in c.sale.lines))
     to_insert: list[Candidate] = []
     taken_ids: set[str] = set()
     for c in sorted(candidates, key=lambda c: c.seq):  # one order for every process: no deadlocks
@@ -135,8 +142,6 @@ def _store(conn: Connection, till: TillIdentity, candidates: list[Candidate], re
             answers[c.index] = _duplicate_or_foreign(c, owner, till)
         elif c.seq in held:
             answers[c.index] = _rejected(c.sale_id, "seq_conflict", f"seq {c.seq} is held by sale {held[c.seq]}")
-        elif missing := [line.product_code for line in c.sale.lines if line.product_code not in known]:
-            answers[c.index] = _rejected(c.sale_id, "unknown_product", f"product {missing[0]} is not in the catalog")
         else:
             to_insert.append(c)
             taken_ids.add(c.sale_id)
@@ -152,16 +157,34 @@ def _store(conn: Connection, till: TillIdentity, candidates: list[Candidate], re
             conn.execute(sale_card_approvals.insert().values(cards))
         reconcile(conn, waiting_for(conn, inserted))
         follow_sales(conn, [c.sale for c in to_insert if c.sale_id in inserted], till, received)
+        flags = _flag_unknown_products(conn, [c for c in to_insert if c.sale_id in inserted], unknown, received)
+        append_events(conn, [Event("sale", c.sale_id, c.schema, till.store_id, till.till_id, received)
+                             for c in to_insert if c.sale_id in inserted])
         lost = [c for c in to_insert if c.sale_id not in inserted]
         again = _stored_by_id(conn, [c.sale_id for c in lost]) if lost else {}
         for c in to_insert:
             if c.sale_id in inserted:
-                answers[c.index] = {"sale_id": c.sale_id, "status": "accepted"}
+                answers[c.index] = {"sale_id": c.sale_id, "status": "accepted", **flags.get(c.sale_id, {})}
             elif c.sale_id in again:  # another hub process stored it a moment ago
                 answers[c.index] = _duplicate_or_foreign(c, again[c.sale_id], till)
             else:
                 answers[c.index] = _rejected(c.sale_id, "seq_conflict", f"seq {c.seq} was just taken by another sale")
     return answers
+
+
+def _flag_unknown_products(conn: Connection, stored: list[Candidate], unknown: set[str],
+                           received: datetime) -> dict[str, dict[str, str]]:
+    """Flag the stored sales with codes the hub does not know (the customer paid: never refused);
+    the answer's reason and detail for each."""
+    flags: dict[str, dict[str, str]] = {}
+    for c in stored:
+        missing = sorted({line.product_code for line in c.sale.lines if line.product_code in unknown})
+        if missing:
+            flag_sale(conn, c.sale_id, c.sale.store_id, c.sale.till_id, c.seq, missing, received)
+            flags[c.sale_id] = {"reason": "unknown_product", "detail": (
+                f"stored and flagged for review: product {', '.join(missing)[:200]} is not in the catalog "
+                "(kassa-hub sales --flagged)")}
+    return flags
 
 
 def _insert_skipping_conflicts(conn: Connection) -> Any:
