@@ -10,7 +10,7 @@
     kassa-hub set-policy --store S --name permissions|reasons|denominations (--file F.json | --remove)
     kassa-hub enrol-code --store S --till T [--hours 72]
     kassa-hub revoke --store S --till T
-    kassa-hub sales [--store S [--till T]] [--limit N]
+    kassa-hub sales [--store S [--till T]] [--limit N] / sales --flagged / map-product FROM TO   (central/flagged_cli.py)
     kassa-hub gaps
     kassa-hub zreports [--store S [--till T]]
     kassa-hub shifts [--store S]
@@ -50,6 +50,7 @@ from central.errors import AdminProblem, HubError
 from central.sales_report import gaps, received_sales
 from central.status_page import STATUS_PASSWORD_VARIABLE, STATUS_USER, check_password
 from central.loyalty_cli import add_loyalty_commands
+from central.flagged_cli import add_flagged_sales_commands
 from central.policies import remove_policy, set_policy
 from central.promotions_api import ADMIN_TOKEN_VARIABLE, check_admin_token
 from central.promotions_cli import add_promotion_commands
@@ -299,6 +300,7 @@ def _parser() -> argparse.ArgumentParser:
     add_promo_code_commands(command)
     add_customer_commands(command)  # add-customer, customers, import-customers
     add_loyalty_commands(command)
+    add_flagged_sales_commands(command, sales)  # sales --flagged, map-product (central/flagged_cli.py)
     return parser
 
 
