@@ -4,6 +4,10 @@ Every receipt carries its receipt code (``pos.receipt_code``: the store, till an
 check), printed as a QR code so that a return finds the sale again by scanning it.  A store or
 till id that cannot go in the code leaves the receipt without one (logged): a receipt is never
 refused for it.
+
+A gift card line carries its card masked ("**** 9015") and, for an electronic card, the phone it
+is bound to masked ("+380 ** *** ** 67"); a gift card payment carries its card masked: a receipt
+never shows a whole card number.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from pos.gift_cards.numbers import masked_phone, short_masked
+from pos.gift_cards.records import GIFT_CARD
 from pos.money import Money, money_sum, round_money
 from pos.receipt_code import receipt_code_text
 from pos.sale import Sale, SaleLine
@@ -53,6 +59,8 @@ class ReceiptLine:
     vat_code: str
     sold_by_weight: bool
     discounts: tuple[ReceiptDiscount, ...] = ()
+    gift_card: str = ""  # a gift card line: its card masked ("**** 9015"); "" for goods
+    gift_card_phone: str = ""  # an electronic card's phone masked ("+380 ** *** ** 67")
 
     @property
     def discount(self) -> Money:
@@ -69,6 +77,7 @@ class ReceiptPayment:
     method: str
     tendered: Money
     change: Money
+    gift_card: str = ""  # a "gift_card" payment's card masked ("**** 9015")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +125,8 @@ def build_receipt(sale: Sale, store: StoreInfo, *, is_copy: bool = False) -> Rec
         completed_at=sale.completed_at,
         cashier_name=sale.cashier.name,
         lines=tuple(
-            ReceiptLine(l.name, l.quantity, l.unit_price, l.total, l.vat.code, l.sold_by_weight, _discounts(l))
+            ReceiptLine(l.name, l.quantity, l.unit_price, l.total, l.vat.code, l.sold_by_weight, _discounts(l),
+                        *_card_of_line(sale, l))
             for l in sale.lines
             if not l.voided
         ),
@@ -124,10 +134,22 @@ def build_receipt(sale: Sale, store: StoreInfo, *, is_copy: bool = False) -> Rec
         total=sale.total,
         rounding=sale.rounding,
         due=sale.due,
-        payments=tuple(ReceiptPayment(p.method, p.tendered, p.change) for p in sale.payments),
+        payments=tuple(ReceiptPayment(p.method, p.tendered, p.change, _card_of_payment(sale, p.payment_id, p.method))
+                       for p in sale.payments),
         is_copy=is_copy,
         code=receipt_code_of(sale.store_id or store.store_id, sale.till_id or store.till_id, sale.sale_id),
     )
+
+
+def _card_of_line(sale: Sale, line: SaleLine) -> tuple[str, str]:
+    """The masked card and phone of a gift card line ("", "" for goods)."""
+    card = next((g for g in sale.gift_cards_sold if g.line_id == line.line_id), None)
+    return ("", "") if card is None else (short_masked(card.card_number), masked_phone(card.phone))
+
+
+def _card_of_payment(sale: Sale, payment_id: uuid.UUID, method: str) -> str:
+    card = next((g for g in sale.gift_card_payments if g.payment_id == payment_id), None)
+    return short_masked(card.card_number) if card is not None and method == GIFT_CARD else ""
 
 
 def _discounts(line: SaleLine) -> tuple[ReceiptDiscount, ...]:

@@ -14,6 +14,9 @@ before the total, "Subtotal" (the lines before promotions) and "Discount" (every
 took off), so every column adds up: the subtotal minus the discount is the TOTAL; at the end,
 "You saved" once more for the customer.
 
+A gift card line says "Gift card **** 9015" (and "for +380 ** *** ** 67" under it for an
+electronic card); a gift card payment says "Gift card **** 9015".
+
 ``Lines`` (formatting in the store's language and the row builders) is shared by the other
 printouts of the till: the X and Z reports (``pos.report_layout``) and the return receipt
 (``pos.return_layout``).
@@ -64,8 +67,12 @@ LABELS: dict[str, str] = {
     "subtotal": N_("Subtotal"),
     "discount": N_("Discount"),
     "you_saved": N_("You saved {amount}"),
+    "gift_card": N_("Gift card"),  # the tender (pos.gift_cards.records.GIFT_CARD), on reports
+    "gift_card_number": N_("Gift card {card}"),  # a gift card line or payment: the card masked
+    "gift_card_for": N_("for {phone}"),  # an electronic gift card's phone, masked
 }
-PAYMENT_LABELS = {"cash": "cash", "card": "card", "exchange_credit": "exchange_credit", "points": "points"}
+PAYMENT_LABELS = {"cash": "cash", "card": "card", "exchange_credit": "exchange_credit", "points": "points",
+                  "gift_card": "gift_card"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +338,12 @@ class _Layout(Lines):
         return rows
 
     def item(self, line: ReceiptLine) -> list[Row]:
-        rows = self.text(line.name)
+        if line.gift_card:
+            rows = self.text(self.label("gift_card_number", card=self._glued(line.gift_card)))
+            if line.gift_card_phone:
+                rows += self.pair(self.label("gift_card_for", phone=self._glued(line.gift_card_phone)), [], indent=3)
+        else:
+            rows = self.text(line.name)
         unit = self.label("kg") if line.sold_by_weight else ""
         quantity = self.quantity(line) + (GLUE + unit if unit else "")
         price = f"{quantity} x {self.amount(line.unit_price)}"
@@ -355,7 +367,10 @@ class _Layout(Lines):
         return rows
 
     def payment(self, payment: ReceiptPayment) -> list[Row]:
-        rows = self.pair(self.method(payment.method), [self.amount(payment.tendered)])
+        name = self.method(payment.method)
+        if payment.gift_card:
+            name = self.label("gift_card_number", card=self._glued(payment.gift_card))
+        rows = self.pair(name, [self.amount(payment.tendered)])
         if not payment.change.is_zero():
             rows += self.pair(self.label("change"), [self.amount(payment.change)])
         return rows

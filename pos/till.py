@@ -22,6 +22,8 @@ from pos.basket import Basket, BasketLine, BasketState, EmptyBasket
 from pos.catalog import Product
 from pos.codec import SalePricing, basket_from_dict, basket_to_dict, sale_pricing_from_dict, sale_pricing_to_dict
 from pos.errors import PosError
+from pos.gift_cards.numbers import looks_like_card_number
+from pos.gift_cards.records import GIFT_CARD_CODE, GiftCardSold
 from pos.i18n import N_
 from pos.loyalty.earning import with_points
 from pos.loyalty.redeeming import PointsAccount
@@ -49,6 +51,8 @@ MAX_SEARCH_TEXT = 100
 
 def is_scan(text: str) -> bool:
     """True for what goes to :meth:`Till.scan` (``pos.scan.read_scan`` decides); anything else is a search."""
+    if looks_like_card_number(text):
+        return True  # a gift card's number, typed with spaces: Till.scan says what to do with it
     try:
         return not isinstance(read_scan(text), Words)
     except PosError:
@@ -61,6 +65,14 @@ class UnknownBarcode(PosError):
 
 class UnknownProductCode(PosError):
     message = N_("No product has code {code}.")
+
+
+class ScannedGiftCard(PosError):
+    message = N_("This is a gift card: F10, G sells it; pay with it in the payment dialog.")
+
+
+class GiftCardLineFixed(PosError):
+    message = N_("A gift card line is one card of its amount: void it and sell the card again.")
 
 
 class NeedsWeight(PosError):
@@ -127,6 +139,7 @@ class BasketView:
     customer: CustomerFacts | None = None
     customer_name: str = ""  # the identified customer's display name ("Olena K."), "" if not known
     gift_names: tuple[tuple[str, str], ...] = ()  # (product code, catalog name) of each gift offer's product
+    gift_cards: tuple[GiftCardSold, ...] = ()  # the cards of the gift card lines (GIFT_CARD_CODE), by line_id
 
     def gift_name(self, product_code: str) -> str:
         """The catalog name of a gift offer's product; its code when the catalog has none."""
@@ -178,6 +191,7 @@ class Till:
         self.unlocked: frozenset[str] = frozenset()  # promotion ids the open sale's promo codes unlocked
         self.personal_offers: frozenset[str] = frozenset()  # promotion ids the identified customer's offers unlock
         self.promo_codes: tuple[str, ...] = ()  # the codes that unlocked them, recorded with the sale
+        self.gift_cards_sold: tuple[GiftCardSold, ...] = ()  # the cards of the open sale's gift card lines
         self.loyalty: PointsLedger | None = None  # the chain's points rules (local_db.loyalty); None: no points
         self._promotion_set = PromotionSet()
         self._priced_at: datetime | None = None  # the pricing time, frozen while the customer pays
@@ -279,6 +293,8 @@ class Till:
         ``quantity*code``.  An item past its GS1 expiry date raises ``ExpiredItem`` unless
         ``sell_expired`` (the cashier was asked)."""
         self._require_selling()
+        if looks_like_card_number(text):
+            raise ScannedGiftCard()
         reading = read_scan(text, self.settings.layout)
         if isinstance(reading, Words):
             if "*" in text:  # "1e30*code": the quantity is what is wrong
@@ -345,6 +361,8 @@ class Till:
         self._require_cashier()
         quantity = parse_decimal(text)
         line = next((x for x in self.basket.lines if x.line_id == line_id and not x.voided), None)
+        if line is not None and line.product.code == GIFT_CARD_CODE and quantity != line.quantity:
+            raise GiftCardLineFixed()
         if self.day is not None and line is not None and self._weighed_by_label(line) and quantity != line.quantity:
             amount = replace(line, quantity=quantity).total
             self.day.authorise(self.staff(), Action.WEIGHT_OVERRIDE, approval_id=approval_id, amount=amount,
@@ -360,6 +378,8 @@ class Till:
         except BadAmount:
             raise BadPrice(text=shown(text)) from None
         line = next((x for x in self.basket.lines if x.line_id == line_id and not x.voided), None)
+        if line is not None and line.product.code == GIFT_CARD_CODE:
+            raise GiftCardLineFixed()
         if self.day is not None and line is not None and price.amount > 0:
             new_total = replace(line, product=replace(line.product, price=price)).total
             self.day.authorise(self.staff(), Action.PRICE_OVERRIDE, approval_id=approval_id, amount=new_total,
@@ -388,7 +408,33 @@ class Till:
             if line is not None:
                 self.day.authorise(self.staff(), Action.VOID_LINE, approval_id=approval_id, amount=line.total,
                                    sale_id=self.basket.basket_id, line_id=line_id)
-        return self._change(lambda: self.basket.void_line(line_id))
+        return self._with_gift_cards(tuple(g for g in self.gift_cards_sold if g.line_id != line_id),
+                                     lambda: self.basket.void_line(line_id))
+
+    def add_gift_card(self, product: Product, card: GiftCardSold) -> TillResult:
+        """A gift card line (``pos.gift_cards.selling`` makes and checks ``product`` and ``card``):
+        the line at quantity 1 and its card, kept together with the open sale."""
+        self._require_selling()
+        if any(g.card_number == card.card_number for g in self.gift_cards_sold):
+            raise ValueError("that card is already sold in this sale")
+        before = self.gift_cards_sold
+
+        def add() -> BasketLine:
+            line = self.basket.add(product, Decimal(1), card.card_number)
+            self.gift_cards_sold = before + (replace(card, line_id=line.line_id),)
+            return line
+
+        return self._with_gift_cards(before, add)
+
+    def _with_gift_cards(self, cards: tuple[GiftCardSold, ...], change: Callable[[], BasketLine]) -> TillResult:
+        """A basket change that also changes the open sale's gift cards (both undone if saving fails)."""
+        before = self.gift_cards_sold
+        self.gift_cards_sold = cards
+        try:
+            return self._change(change)
+        except Exception:
+            self.gift_cards_sold = before
+            raise
 
     def cancel_sale(self, approval_id: uuid.UUID | None = None) -> TillResult:
         """Cancel the whole open sale (under its permission or an approval bound to this sale and
@@ -498,7 +544,7 @@ class Till:
     # -- the open sale's pricing, kept with its snapshot -------------------------------
     def sale_pricing(self) -> SalePricing:
         return SalePricing(self.customer, self.personal_offers, self.promo_codes, self.unlocked,
-                           self._name_of(self.customer))
+                           self._name_of(self.customer), self.gift_cards_sold)
 
     def snapshot(self) -> dict[str, Any]:
         """The open basket as the open-basket store (or a parked sale) keeps it, with its pricing."""
@@ -511,6 +557,7 @@ class Till:
     def _set_pricing(self, pricing: SalePricing) -> None:
         self.customer, self.personal_offers = pricing.customer, pricing.personal_offers
         self.promo_codes, self.unlocked = pricing.promo_codes, pricing.unlocked
+        self.gift_cards_sold = pricing.gift_cards_sold
         if pricing.customer is not None:
             self._customer_name = (pricing.customer.customer_id, pricing.customer_name)
 
@@ -553,6 +600,7 @@ class Till:
             customer=self.customer,
             customer_name=self._name_of(self.customer),
             gift_names=tuple((o.product_code, self._gift_name(o.product_code)) for o in priced.offers),
+            gift_cards=self.gift_cards_sold,
         )
 
     def _name_of(self, customer: CustomerFacts | None) -> str:
@@ -613,6 +661,7 @@ class Till:
         self.unlocked = frozenset()
         self.personal_offers = frozenset()
         self.promo_codes = ()
+        self.gift_cards_sold = ()
         self._priced_at = None
         return Basket(currency=self.settings.store.currency, opened_at=self.clock.now())
 
@@ -648,7 +697,7 @@ class Till:
             self._customer_name = (customer.customer_id, name)
         try:
             return self._save_pricing(SalePricing(customer, frozenset(offers) if customer is not None else frozenset(),
-                                                  self.promo_codes, self.unlocked, name))
+                                                  self.promo_codes, self.unlocked, name, self.gift_cards_sold))
         except Exception:
             self._customer_name = said
             raise
@@ -657,12 +706,14 @@ class Till:
         """The open sale's promo codes (checked by the caller) and the promotions they unlock."""
         self._require_cashier()
         return self._save_pricing(SalePricing(self.customer, self.personal_offers, tuple(codes),
-                                              frozenset(promotion_ids), self._name_of(self.customer)))
+                                              frozenset(promotion_ids), self._name_of(self.customer),
+                                              self.gift_cards_sold))
 
     def pricing_of_sale(self) -> dict[str, Any]:
-        """What the sale records of its pricing: the priced basket, the customer, the codes."""
+        """What the sale records of its pricing: the priced basket, the customer, the codes, and the
+        gift cards its lines sell."""
         return {"priced": self.priced(), "customer_id": self.customer.customer_id if self.customer else "",
-                "promo_codes": self.promo_codes}
+                "promo_codes": self.promo_codes, "gift_cards_sold": self.gift_cards_sold}
 
     def with_points(self, sale: Sale) -> Sale:
         """The sale with the loyalty points it earns and spends (``pos.loyalty.earning``): only with an

@@ -4,6 +4,8 @@ Rounding, written down once: a sale earns ``floor(whole units * rate)`` points, 
 units are what the customer paid in money (the total after discounts, less what points paid)
 with the cents dropped: 99.99 at 1.5 points per unit earns floor(99 * 1.5) = 148.  A sale of
 nothing, or one paid wholly with points, earns 0; the customer never earns a part of a point.
+Gift card lines earn nothing (the money on the card earns when it is spent on goods): their
+totals are left out of what the customer paid.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import ROUND_FLOOR, Decimal
 
+from pos.gift_cards.records import GIFT_CARD_CODE
 from pos.loyalty.rules import LoyaltyRules
 from pos.money import Money, money_sum
 from pos.sale import Sale
@@ -43,4 +46,7 @@ def with_points(sale: Sale, rules: LoyaltyRules | None, tier: str) -> Sale:
         return sale
     paid_with_points = money_sum([p.amount for p in sale.payments if p.method == POINTS], sale.currency)
     redeemed = points_in(paid_with_points, rules)
-    return replace(sale, points_earned=earn(sale.total - paid_with_points, tier, rules), points_redeemed=redeemed)
+    gift_cards = money_sum([l.total for l in sale.lines if l.product_code == GIFT_CARD_CODE and not l.voided],
+                           sale.currency)
+    earning = sale.total - paid_with_points - gift_cards
+    return replace(sale, points_earned=earn(earning, tier, rules), points_redeemed=redeemed)

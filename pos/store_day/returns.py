@@ -13,6 +13,7 @@ the journal assigns them), pushed to the hub like sales.
   permission or a manager's approval, and a reason.
 - An exchange is a return and a sale recorded together: the returned goods pay for the new
   ones as exchange credit; if they are worth more, the difference is refunded.
+- A gift card line is never returned: its money is on the card (the customer spends it).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from decimal import Decimal
 
 from pos.catalog import Product, VatRate
 from pos.errors import PosError
+from pos.gift_cards.records import GIFT_CARD_CODE
 from pos.i18n import N_
 from pos.money import Money, money_sum, round_money
 from pos.quantity import check_quantity
@@ -51,6 +53,10 @@ class NothingToReturn(PosError):
 
 class ReturnTooMuch(PosError):
     message = N_("{name}: {asked} cannot be returned, only {left} is left to return.")
+
+
+class GiftCardNotReturnable(PosError):
+    message = N_("A gift card cannot be returned: its money is on the card, to spend on goods.")
 
 
 class ReasonNeeded(PosError):
@@ -219,6 +225,8 @@ def return_from_sale(
         if line_id not in left:
             raise LineNotInSale()
         sold = by_id[line_id]
+        if sold.product_code == GIFT_CARD_CODE:
+            raise GiftCardNotReturnable()
         quantity = _checked_quantity(sold, quantity, left[line_id])
         before = already_returned.get(line_id, Decimal(0))
         lines.append(ReturnLine(uuid.uuid4(), line_id, sold.product_code, sold.barcode, sold.name, quantity,
@@ -237,6 +245,8 @@ def return_without_receipt(items: Sequence[tuple[Product, Decimal]], ctx: Return
         raise NothingToReturn()
     lines = []
     for product, quantity in items:
+        if product.code == GIFT_CARD_CODE:
+            raise GiftCardNotReturnable()
         quantity = check_quantity(quantity, sold_by_weight=product.sold_by_weight, name=product.name)
         lines.append(ReturnLine(uuid.uuid4(), None, product.code, product.barcode, product.name, quantity,
                                 product.price, round_money(product.price.times(quantity)), product.vat,
