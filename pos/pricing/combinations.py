@@ -21,8 +21,12 @@ deals, a threshold's amount) shares its discount over its lines by their nets, s
 one line moves discount between the others.  A promotion's **influence** is its lines and,
 repeatedly, the lines of every spreading promotion of its stage or later that meets them.
 So a promotion is unsafe when a dangerous promotion after it meets its influence, or when a
-spreading promotion after it meets its influence and covers a capped line (a cap takes back
-what is moved onto its line).  A threshold or spend gift met in every combination, or in
+spreading promotion after it meets its influence and covers a **sensitive** line: a capped
+line (a cap takes back what is moved onto it) or a line a promotion applied after the
+spreading one covers (an amount is cut at the net, a percent is rounded per line and may
+cover only some of the lines, a later unit deal or gift prices units by net: the oracle found
+a deal price that moved a bundle's discount onto a line with a later 10 %, 9.60 instead of
+9.57).  Only the sum of a spreading promotion's lines is monotone, not each line.  A threshold or spend gift met in every combination, or in
 none, is harmless: ``pos.pricing.search`` proves that on the basket.
 """
 
@@ -150,22 +154,41 @@ def influence(candidate: Candidate, spreaders: Sequence[Candidate]) -> frozenset
     return frozenset(reached)
 
 
+def _order_key(candidate: Candidate) -> tuple[int, int, str]:
+    return candidate.stage, candidate.promotion.priority, candidate.promotion_id
+
+
+def sensitive_lines(spreader: Candidate, candidates: Collection[Candidate], capped: Collection[int] = ()
+                    ) -> frozenset[int]:
+    """The lines of ``spreader`` where it matters which line its discount lands on: a capped
+    line (the cap takes back what is moved onto it) and a line any promotion applied after it
+    covers (an amount is cut at the net, a percent is rounded per line and may not cover every
+    line, a later unit deal or a gift prices units by net).  Elsewhere only the sum counts."""
+    after = _order_key(spreader)
+    lines = set(capped) & spreader.covered
+    for other in candidates:
+        if other is not spreader and _order_key(other) > after:
+            lines |= other.covered & spreader.covered
+    return frozenset(lines)
+
+
 def unsafe_ids(candidates: Collection[Candidate], harmless: Collection[str] = (),
                capped: Collection[int] = ()) -> set[str]:
     """The promotions whose addition might raise the total: a dangerous promotion after them
     depends on a line they may change, or a spreading promotion after them shares discount
-    with a capped line (a cap takes back what is moved onto it)."""
+    with a sensitive line (``sensitive_lines``: a capped line, or one a later promotion
+    covers: what is moved onto it may be taken back, cut or discounted differently)."""
     dangerous = [c for c in candidates if is_dangerous(c, harmless)]
     spreaders = [c for c in candidates if spreads(c)]
-    capped_lines = frozenset(capped)
+    sensitive = {id(s): sensitive_lines(s, candidates, capped) for s in spreaders}
     unsafe: set[str] = set()
     for candidate in candidates:
         reached = influence(candidate, spreaders)
         if any(other is not candidate and _reaches(other, candidate) and other.covered & reached
                for other in dangerous):
             unsafe.add(candidate.promotion_id)
-        elif capped_lines and any(other is not candidate and other.stage >= candidate.stage
-                                  and other.covered & reached and other.covered & capped_lines
-                                  for other in spreaders):
+        elif any(other is not candidate and other.stage >= candidate.stage
+                 and other.covered & reached and sensitive[id(other)]
+                 for other in spreaders):
             unsafe.add(candidate.promotion_id)
     return unsafe

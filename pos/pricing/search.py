@@ -29,7 +29,7 @@ from pos.pricing.harmless import harmless_spends
 from pos.pricing.line_groups import GroupedScorer
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import GiftOffer, PricedBasket, PricedLine
-from pos.pricing.promotion import AmountOff, Cap, Promotion
+from pos.pricing.promotion import Cap, Promotion
 from pos.pricing.scoring import Key
 
 ENUMERATE_LIMIT = 16  # a component with at most this many combinations: each one is scored
@@ -87,10 +87,10 @@ def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps
     lines = tuple(lines)
     prepared = PricingLines(lines, currency)
     candidates = _candidates(prepared, promotions)
+    # a spreading promotion's discount moved onto a capped line, or onto one a later promotion
+    # covers, can be taken back, cut or discounted differently (``combinations.sensitive_lines``;
+    # found by the oracle: tests/pos/pricing/test_best_deal.py)
     capped = {prepared.slots[p] for cap in caps for p in prepared.in_scope(cap.scope, honour_reduced=False)}
-    # an amount off is cut at the line's net like a cap: discount a spreading promotion moves onto
-    # such a line can be wasted there (found by the oracle: tests/pos/pricing/test_best_deal.py)
-    capped |= {i for c in candidates if isinstance(c.promotion.benefit, AmountOff) for i in c.covered}
     harmless, evaluations = harmless_spends(prepared, candidates)
     unsafe = unsafe_ids(candidates, harmless, capped)
     components, on_each_line = _components(lines, candidates, unsafe)

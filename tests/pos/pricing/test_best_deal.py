@@ -11,7 +11,7 @@ import pytest
 
 from pos.pricing.engine import price_basket
 from pos.pricing.priced import PricingContext
-from pos.pricing.promotion import AmountOff, BuyGet, Combination, FixedPrice, PercentOff, PromotionSet, Scope
+from pos.pricing.promotion import AmountOff, BundlePrice, BuyGet, Combination, FixedPrice, PercentOff, PromotionSet, Scope
 from pos.pricing.search import best_deal
 from tests.pos.pricing.oracle import rules_allow
 from tests.pos.pricing.shop import CURRENCY, cap, eur, line, products, promo
@@ -180,3 +180,25 @@ def test_a_deal_price_that_makes_a_later_amount_off_go_to_waste_is_left_out_when
                            promo("euro", AmountOff(eur("1.00")), combination=BEST_OF)))
     priced = price_basket([bag, milk], offers, NOW, CURRENCY)
     assert priced.total == eur("0.67")
+
+
+def test_a_deal_price_that_moves_a_bundles_discount_onto_a_line_with_a_later_percent_is_left_out_when_dearer():
+    # The oracle's example.  Lux creams 3 x 4.50, a House shampoo 10.00 (and a voided Lux line
+    # with its price changed: nothing).  "pair" (any 2 for 5.00) and "house" (10 % on House)
+    # alone: units 10.00, 4.50, 4.50, 4.50 make [10.00, 4.50] 14.50 -> 5.00 and [4.50, 4.50]
+    # 9.00 -> 5.00: 13.50 off, shared by each line's part (10.00 / 13.50 of 23.50): shampoo
+    # 5.74, creams 7.76; then 10 % of the shampoo's 4.26 = 0.43: 5.74 + 3.83 = 9.57.  With
+    # "lux" first (creams at 2.50 each: 6.00 off): [10.00, 2.50] 12.50 -> 5.00 and [2.50, 2.50]
+    # saves nothing, not formed: 7.50 off, shampoo 6.00, creams 1.50; 10 % of 4.00 = 0.40:
+    # 6.00 + 3.60 = 9.60, dearer: the deal price moved the bundle's discount onto the shampoo,
+    # where the later 10 % then takes less.  "lux" is not safe: it is left out.
+    creams = line("cream", "4.50", 3, brand="Lux", category="care")
+    shampoo = line("shampoo", "10.00", brand="House", category="care")
+    voided = line("cream", "0.99", brand="Lux", category="care", voided=True, overridden=True)
+    offers = PromotionSet((promo("house", PercentOff(D(10)), Scope(brands=frozenset({"House"})), combination=BEST_OF),
+                           promo("lux", FixedPrice(eur("2.50")), LUX, combination=BEST_OF),
+                           promo("pair", BundlePrice(2, eur("5.00")), combination=BEST_OF, priority=1)))
+    priced = price_basket([creams, shampoo, voided], offers, NOW, CURRENCY)
+    assert priced.exact
+    assert priced.total == eur("9.57")
+    assert applied(priced) == [("pair", "13.50"), ("house", "0.43")]
