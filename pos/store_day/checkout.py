@@ -19,6 +19,11 @@ settlement (its details asked of the terminal again), one still unknown is the "
 terminal" state.  Cash handed over before a crash is not recorded anywhere: the cashier
 takes it again.  A sale is never recorded with a card payment still unknown, and an unknown
 payment is never taken again under a new id while it is pending.
+
+Gift cards (``pos.gift_cards.paying``): a gift card tender is a hold at the hub, kept like a
+card tender when the total changes; ``begin`` finds this basket's holds again in the gift card
+log (``pos.gift_cards.holds.recover``); ``cancel`` gives them back to the cards, and is refused
+while the hub cannot be reached (``GiftCardHoldsStay``).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from typing import Protocol, cast
 from pos.card_manual_entry import manual_card_payment
 from pos.card_payments import CardPaymentLog, PendingCardPayment, check_card_payment, take_card_payment
 from pos.errors import PosError
+from pos.gift_cards import holds
 from pos.i18n import N_
 from pos.money import BadAmount, Money, money_sum, parse_amount
 from pos.payment_terminal import (
@@ -124,6 +130,7 @@ class _Checkout:
     pending: PendingCardPayment | None = None
     turns: int = 0  # card payment ids used for this basket (the next id is card_payment_id(basket, turns))
     recovered: bool = False
+    gifts_recovered: bool = False  # the gift card holds of the log looked at
     lookups: set[uuid.UUID] = field(default_factory=set)  # approved in the log, details to ask again
 
 
@@ -146,6 +153,9 @@ def begin(till: Till, terminal: PaymentTerminal | None = None, log_: CheckoutLog
     if log_ is not None and not checkout.recovered:
         _recover(checkout, terminal, log_)
         checkout.recovered = True
+    if not checkout.gifts_recovered:
+        holds.recover(till, checkout.settlement)
+        checkout.gifts_recovered = True
     last = None
     if checkout.pending is not None and terminal is not None and log_ is not None:
         last = _check(checkout, terminal, log_)
@@ -247,6 +257,14 @@ def add_exact(till: Till, method: str, amount: Money) -> CheckoutView:
     return _view(checkout)
 
 
+def settlement_of(till: Till) -> Settlement:
+    """The open basket's settlement, for another tender's use case (``pos.gift_cards.paying``);
+    refused while a card payment is in doubt."""
+    checkout = _checkout(till)
+    _require_no_doubt(checkout)
+    return checkout.settlement
+
+
 def cards_taken(till: Till, log_: CheckoutLog) -> Money:
     """What the open basket has had taken by card, approved or in doubt, in this session or
     before a restart (the log): a sale with such payments must be paid, not cancelled or
@@ -290,15 +308,19 @@ def finish(till: Till) -> TillResult:
 
 
 def cancel(till: Till) -> TillResult:
-    """Back to the sale: cash taken so far is handed back.  Refused once a card payment is
-    taken or in doubt (the money is with the store: the sale must be finished)."""
+    """Back to the sale: cash taken so far is handed back, gift card holds given back to the
+    cards.  Refused once a card payment is taken or in doubt (the money is with the store: the
+    sale must be finished), and while a gift card hold cannot be given back (no link)."""
     checkout = _CHECKOUTS.get(till)
     if checkout is not None and checkout.basket_id == till.basket.basket_id:
         _require_no_doubt(checkout)
         cards = [t for t in checkout.settlement.tenders if t.payment.method == CARD]
         if cards:
             raise CardPaymentTaken(amount=money_sum([t.payment.amount for t in cards], checkout.settlement.total.currency))
+        holds.release_all(till, checkout.settlement)
         del _CHECKOUTS[till]
+    else:
+        holds.release_all(till, None)
     return till.cancel_payment()
 
 
@@ -330,7 +352,7 @@ def _checkout(till: Till) -> _Checkout:
         checkout = _Checkout(basket.basket_id, Settlement(total, till.settings.cash))
         _CHECKOUTS[till] = checkout
     elif checkout.settlement.total != total:
-        cards = [t for t in checkout.settlement.tenders if t.payment.method == CARD]
+        cards = [t for t in checkout.settlement.tenders if t.payment.method == CARD or t.gift_card is not None]
         checkout.settlement = _with_cards(Settlement(total, till.settings.cash), cards)
     return checkout
 
@@ -340,6 +362,9 @@ def _with_cards(settlement: Settlement, cards: list[Tender]) -> Settlement:
     if paid > settlement.total:
         raise CardPaymentsExceedTotal(paid=paid, total=settlement.total)
     for tender in cards:
+        if tender.gift_card is not None:
+            settlement.add_gift_card(tender.payment.amount, tender.gift_card)
+            continue
         assert tender.card is not None
         settlement.add_card(tender.payment.amount, tender.card, tender.payment.payment_id)
     return settlement

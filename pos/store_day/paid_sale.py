@@ -35,7 +35,8 @@ def sale_paid_with(basket: Basket, settled: SettledPayments, *, store_id: str, t
     sale = sale_from_basket(basket, store_id=store_id, till_id=till_id, cashier=cashier, payment=first,
                             completed_at=completed_at, priced=priced,
                             customer_id=customer_id, promo_codes=promo_codes, gift_cards_sold=gift_cards_sold)
-    return replace(sale, rounding=settled.rounding, payments=settled.payments)
+    return replace(sale, rounding=settled.rounding, payments=settled.payments,
+                   gift_card_payments=tuple(t.gift_card for t in settled.tenders if t.gift_card is not None))
 
 
 def card_approvals(settled: SettledPayments) -> dict[uuid.UUID, CardApproval]:

@@ -4,7 +4,9 @@ dataset): one JSON body per name.
 - ``permissions``: ``PermissionTable.to_data()``: ``{"void_line": ["cashier", "manager"], ...}``
   (actions it does not name keep their defaults);
 - ``reasons``: ``[{"code": "damaged", "label": "Damaged goods"}, ...]`` (``ReasonCodes``);
-- ``denominations``: ``{"currency": "UAH", "notes": ["1000", ...], "coins": ["10", ...]}``.
+- ``denominations``: ``{"currency": "UAH", "notes": ["1000", ...], "coins": ["10", ...]}``;
+- ``gift_cards``: ``{"offline": true, "offline_cap": "200.00", "currency": "UAH"}``
+  (``pos.gift_cards.policy``: may a manager let a plastic gift card pay while the hub is out of reach).
 
 ``read_policy`` is the one reader, used by the hub before it stores a policy (``kassa-hub
 set-policy``) and by the till before it keeps one from a pull: a body it cannot read is
@@ -17,14 +19,15 @@ import json
 from typing import Any
 
 from pos.errors import PosError
+from pos.gift_cards.policy import GiftCardPolicy, read_gift_card_policy
 from pos.store_day.approval import ReasonCodes
 from pos.store_day.drawer import Denominations
 from pos.store_day.roles import PermissionTable
 
-POLICY_NAMES = ("permissions", "reasons", "denominations")
+POLICY_NAMES = ("permissions", "reasons", "denominations", "gift_cards")
 MAX_BODY = 64 * 1024  # characters of one policy's JSON
 
-Policy = PermissionTable | ReasonCodes | Denominations
+Policy = PermissionTable | ReasonCodes | Denominations | GiftCardPolicy
 
 
 class BadPolicy(ValueError):
@@ -63,6 +66,8 @@ def read_policy_data(name: str, data: Any) -> Policy:
             if not (len(currency) == 3 and currency.isascii() and currency.isupper()):
                 raise ValueError(f"{currency[:10]!r} is not a currency code")
             return Denominations.from_data(currency, {k: v for k, v in data.items() if k != "currency"})
+        if name == "gift_cards":
+            return read_gift_card_policy(data)
     except PosError as error:
         raise BadPolicy(f"the {name} policy: {error}") from None
     except (ValueError, TypeError, KeyError, ArithmeticError) as error:

@@ -11,6 +11,10 @@ Rules:
 The card terminal (``pos.payment_terminal``, its own port) answers ``CardApproved``; a tender
 keeps a ``CardApproval`` of it (approval code, masked reference, terminal id: never card data)
 and the payment id the till sent the terminal (``Settlement.add_approved_card``).
+
+A gift card tender (``Settlement.add_gift_card``) settles exactly too; it keeps the card and the
+hub's hold (``GiftCardPayment``, ``pos.gift_cards.paying``).  It can be taken off again
+(``remove_gift_card``: the hold is given back first) until cash has settled the sale.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from pos.errors import PosError
+from pos.gift_cards.records import GIFT_CARD, GiftCardPayment
 from pos.i18n import N_
 from pos.money import CashNotHandable as CashNotHandable  # add_cash raises it: the one rule is pos.money's
 from pos.money import Money, minor_unit, money_sum, require_handable, round_to_increment
@@ -57,6 +62,10 @@ class BadCardApproval(PosError):
     message = N_("“{text}” is not an approval code: type the letters and digits the terminal printed.")
 
 
+class SettledByCash(PosError):
+    message = N_("Cash has settled the sale: finish it (its gift card payment stays).")
+
+
 class CardDataRefused(PosError):
     message = N_("The card reference must be masked (at most the last digits): the till never keeps card numbers.")
 
@@ -83,6 +92,7 @@ class CardApproval:
 class Tender:
     payment: Payment
     card: CardApproval | None = None
+    gift_card: GiftCardPayment | None = None  # a gift card payment: the card and the hub's hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +144,19 @@ class Settlement:
         """The terminal's answer (``pos.payment_terminal``) as a tender of this settlement."""
         return self.add_card(result.amount, card_approval_from(result), result.payment_id)
 
+    def add_gift_card(self, amount: Money, gift_card: GiftCardPayment) -> Tender:
+        """A gift card payment (held at the hub, or offline under a manager's approval); its
+        payment id is the gift card payment's."""
+        return self._exact(GIFT_CARD, amount, None, gift_card.payment_id, gift_card)
+
+    def remove_gift_card(self, payment_id: uuid.UUID) -> Tender:
+        """Take a gift card tender off (its hold given back first): refused once cash settled."""
+        tender = next(t for t in self.tenders if t.payment.payment_id == payment_id and t.gift_card is not None)
+        if self.rounding is not None:
+            raise SettledByCash()
+        self.tenders.remove(tender)
+        return tender
+
     def add_credit(self, amount: Money) -> Tender:
         """Exchange credit: the returned goods pay for (part of) the new ones."""
         return self._exact(EXCHANGE_CREDIT, amount, None)
@@ -164,7 +187,7 @@ class Settlement:
         return SettledPayments(self.total, self.rounding or zero, tuple(self.tenders))
 
     def _exact(self, method: str, amount: Money, card: CardApproval | None,
-               payment_id: uuid.UUID | None = None) -> Tender:
+               payment_id: uuid.UUID | None = None, gift_card: GiftCardPayment | None = None) -> Tender:
         if payment_id is not None and any(t.payment.payment_id == payment_id for t in self.tenders):
             raise CardAlreadyCounted()
         if self.is_settled():
@@ -175,7 +198,8 @@ class Settlement:
             raise ValueError(f"{amount} is not a whole number of minor units")
         if amount > self.rest():
             raise TenderAboveRest(amount=amount, rest=self.rest())
-        tender = Tender(Payment(payment_id or uuid.uuid4(), method, amount, amount, Money.zero(amount.currency)), card)
+        tender = Tender(Payment(payment_id or uuid.uuid4(), method, amount, amount, Money.zero(amount.currency)), card,
+                        gift_card)
         self.tenders.append(tender)
         return tender
 
