@@ -14,7 +14,7 @@ from pos.phone import PhoneNumberProblem
 from ui import formatting
 from ui.dialogs import TillDialog, big_button
 from ui.operations import Op
-from ui.qt import QHBoxLayout, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget, qconnect
+from ui.qt import QHBoxLayout, QKeyEvent, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget, qconnect
 
 # sell(card_text, amount_text, phone_text) -> the op that adds the line
 Sell = Callable[[str, str, str], Op[Any]]
@@ -28,8 +28,8 @@ class SellGiftCardDialog(TillDialog):
         self.setObjectName("sellGiftCardDialog")
         self._sell = sell
         self.ui_locale = ui_locale
-        self.plastic_button = big_button(_("Plastic card"), self, "plasticCard")
-        self.electronic_button = big_button(_("Electronic card"), self, "electronicCard")
+        self.plastic_button = big_button(_("F2  Plastic card"), self, "plasticCard")
+        self.electronic_button = big_button(_("F3  Electronic card"), self, "electronicCard")
         for button in (self.plastic_button, self.electronic_button):
             button.setCheckable(True)
             button.setStyleSheet(CHOSEN)
@@ -98,6 +98,13 @@ class SellGiftCardDialog(TillDialog):
             if electronic else _("Scan the plastic card's barcode, then type the amount."))
         self.message.clear_message()
         (self.phone_field if electronic else self.card_field).setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """F2 a plastic card, F3 an electronic one."""
+        if event.key() in (Qt.Key.Key_F2, Qt.Key.Key_F3):
+            self.choose_electronic(event.key() == Qt.Key.Key_F3)
+        else:
+            super().keyPressEvent(event)
 
     def _next(self, field: QLineEdit) -> None:
         """Enter after the number or the phone goes on to the amount (an empty amount: asked for)."""
