@@ -1,5 +1,5 @@
 """A sale as table rows and back: ``sales``, ``sale_lines``, ``sale_line_discounts``,
-``sale_payments``, ``sale_taxes``.
+``sale_payments``, ``sale_taxes``, ``sale_gift_cards_sold``, ``sale_gift_card_payments``.
 
 Amounts are INTEGER minor units of the sale's currency; quantities and VAT percentages are
 the exact ``str`` of their Decimal; UUIDs are their canonical text; times are ISO 8601
@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from pos.catalog import VatRate
 from pos.errors import StorageProblem
+from pos.gift_cards.records import GiftCardPayment, GiftCardSold
 from pos.money import Money
 from pos.pricing.priced import LineDiscount
 from pos.sale import Cashier, Sale, SaleLine
@@ -44,6 +45,13 @@ INSERT_PAYMENT = (
     "INSERT INTO sale_payments (sale_id, position, payment_id, method, amount_minor, tendered_minor, change_minor) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+INSERT_GIFT_CARD_SOLD = (
+    "INSERT INTO sale_gift_cards_sold (sale_id, position, line_id, card_number, phone) VALUES (?, ?, ?, ?, ?)"
+)
+INSERT_GIFT_CARD_PAYMENT = (
+    "INSERT INTO sale_gift_card_payments (sale_id, position, payment_id, card_number, redemption_id, approved_by) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
 INSERT_TAX = (
     "INSERT INTO sale_taxes (sale_id, position, vat_code, vat_percent, gross_minor, net_minor, tax_minor) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -59,6 +67,8 @@ class SaleRows:
     payments: list[tuple[Any, ...]]
     taxes: list[tuple[Any, ...]]
     discounts: list[tuple[Any, ...]] = field(default_factory=list)
+    gift_cards_sold: list[tuple[Any, ...]] = field(default_factory=list)
+    gift_card_payments: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def _minor(money: Money, currency: str, what: str) -> int:
@@ -108,7 +118,13 @@ def sale_rows(sale: Sale, *, recorded_at: str) -> SaleRows:
         for n, l in enumerate(sale.lines)
         for k, d in enumerate(l.discounts)
     ]
-    return SaleRows(head, lines, payments, taxes, discounts)
+    gift_cards_sold = [(sid, n, str(g.line_id), g.card_number, g.phone) for n, g in enumerate(sale.gift_cards_sold)]
+    gift_card_payments = [
+        (sid, n, str(g.payment_id), g.card_number, None if g.redemption_id is None else str(g.redemption_id),
+         g.approved_by)
+        for n, g in enumerate(sale.gift_card_payments)
+    ]
+    return SaleRows(head, lines, payments, taxes, discounts, gift_cards_sold, gift_card_payments)
 
 
 def write_sale(conn: Connection, rows: SaleRows, receipt_number: int) -> None:
@@ -122,6 +138,10 @@ def write_sale(conn: Connection, rows: SaleRows, receipt_number: int) -> None:
         conn.exec_driver_sql(INSERT_PAYMENT, rows.payments)
     if rows.taxes:
         conn.exec_driver_sql(INSERT_TAX, rows.taxes)
+    if rows.gift_cards_sold:
+        conn.exec_driver_sql(INSERT_GIFT_CARD_SOLD, rows.gift_cards_sold)
+    if rows.gift_card_payments:
+        conn.exec_driver_sql(INSERT_GIFT_CARD_PAYMENT, rows.gift_card_payments)
 
 
 def read_sale(conn: Connection, sale_id: uuid.UUID) -> Sale | None:
@@ -179,11 +199,23 @@ def read_sale(conn: Connection, sale_id: uuid.UUID) -> Sale | None:
             (sid,),
         )
     )
+    gift_cards_sold = tuple(
+        GiftCardSold(uuid.UUID(line_id), card_number, phone)
+        for line_id, card_number, phone in conn.exec_driver_sql(
+            "SELECT line_id, card_number, phone FROM sale_gift_cards_sold WHERE sale_id = ? ORDER BY position", (sid,))
+    )
+    gift_card_payments = tuple(
+        GiftCardPayment(uuid.UUID(payment_id), card_number, None if redemption_id is None else uuid.UUID(redemption_id),
+                        approved_by)
+        for payment_id, card_number, redemption_id, approved_by in conn.exec_driver_sql(
+            "SELECT payment_id, card_number, redemption_id, approved_by FROM sale_gift_card_payments "
+            "WHERE sale_id = ? ORDER BY position", (sid,))
+    )
     return Sale(
         sale_id=sale_id, store_id=store_id, till_id=till_id, receipt_number=number,
         cashier=Cashier(cashier_id, cashier_name),
         opened_at=datetime.fromisoformat(opened_at), completed_at=datetime.fromisoformat(completed_at),
         currency=cur, lines=lines, taxes=taxes, total=money(total), rounding=money(rounding), payments=payments,
         customer_id=customer_id, promo_codes=tuple(json.loads(promo_codes)), points_earned=points_earned,
-        points_redeemed=points_redeemed,
+        points_redeemed=points_redeemed, gift_cards_sold=gift_cards_sold, gift_card_payments=gift_card_payments,
     )

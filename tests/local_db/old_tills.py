@@ -49,7 +49,7 @@ class OldTill:
 def journal_of_schema(schema: str) -> Iterator[None]:
     """Today's journal, writing its outbox rows as the Kassa of ``schema`` did: before 0007 a
     row named only its sale (``sale_id, kind, payload, created_at``); and its sales as before
-    0012 (no pricing columns, no line discounts)."""
+    0012 (no pricing columns, no line discounts) or before 0013 (no gift card tables)."""
     with _sales_of_schema(schema):
         if schema >= "0007":
             yield
@@ -60,11 +60,13 @@ def journal_of_schema(schema: str) -> Iterator[None]:
 
 @contextmanager
 def _sales_of_schema(schema: str) -> Iterator[None]:
-    if schema >= "0012":
+    if schema >= "0013":
         yield
         return
     import local_db.store_day_journal
-    from tests.local_db import sale_rows_before_0012 as old
+    from tests.local_db import sale_rows_before_0012, sale_rows_before_0013
+
+    old = sale_rows_before_0012 if schema < "0012" else sale_rows_before_0013  # 0012: no gift card tables
 
     saved = (local_db.journal.write_sale, local_db.journal.read_sale, local_db.store_day_journal.read_sale)
     local_db.journal.write_sale, local_db.journal.read_sale = old.write_sale, old.read_sale
