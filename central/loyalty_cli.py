@@ -4,6 +4,7 @@
     kassa-hub loyalty                        the rules and every customer's balance
     kassa-hub loyalty --overdrawn            customers below zero (tills redeemed offline together)
     kassa-hub loyalty --customer ID          one customer's movements with the running balance
+    kassa-hub give-points --customer ID|PHONE --points N --grant NAME   (once per grant name)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from central.database import HubDatabase
 from central.errors import AdminProblem
+from central.loyalty_grants import give_points
 from central.loyalty_ledger import RULES, balances, movements, overdrawn, set_rules
 from central.loyalty_tables import loyalty_rules
 
@@ -52,6 +54,10 @@ def _loyalty(db: HubDatabase, args: argparse.Namespace) -> None:
         print(f"{customer_id}: {balance}")
 
 
+def _give_points(db: HubDatabase, args: argparse.Namespace) -> None:
+    print(give_points(db, args.customer, args.points, args.grant).describe())
+
+
 def add_loyalty_commands(command: Callable[[str, Callable[[HubDatabase, argparse.Namespace], None], str],
                                            argparse.ArgumentParser]) -> None:
     rules = command("set-loyalty", _set_loyalty, "set the chain's loyalty rules from a JSON file (checked as the "
@@ -62,3 +68,8 @@ def add_loyalty_commands(command: Callable[[str, Callable[[HubDatabase, argparse
     which.add_argument("--overdrawn", action="store_true",
                        help="customers whose points went below zero (tills redeemed offline beyond the balance)")
     which.add_argument("--customer", help="one customer's movements with the running balance")
+    give = command("give-points", _give_points, "give a customer points outside a sale (an opening balance, a "
+                                               "goodwill gesture), once per grant name")
+    give.add_argument("--customer", required=True, help="the customer's id or phone number")
+    give.add_argument("--points", type=int, required=True, help="points to give (negative: take away)")
+    give.add_argument("--grant", required=True, help="the grant's name: giving the same grant again changes nothing")

@@ -231,7 +231,7 @@ def load_demo_customers(db: Database, today: date) -> int:
     """The demo's customers (``pos.demo_customers``) as a till receives them, under a demo key,
     unless a hub has sent this till its customers (then they are the hub's).  Their birthdays
     move with ``today``.  Returns how many were loaded."""
-    from pos.demo_customers import demo_customers
+    from pos.demo_customers import OPENING_POINTS, demo_customers
 
     def write(conn: Connection) -> int:
         if conn.exec_driver_sql("SELECT 1 FROM sync_cursors WHERE dataset IN (?, ?)", (CUSTOMERS, KEYS)).first():
@@ -242,7 +242,7 @@ def load_demo_customers(db: Database, today: date) -> int:
         rows = [(str(uuid.uuid5(uuid.NAMESPACE_URL, "kassa-demo-customer:" + c["phone"])), phone_key(c["phone"], key),
                  c["card"], display_name(c["name"]), c["tier"], c["segment"], c["group"],
                  month_day(date.fromisoformat(c["birthday"])), json.dumps(c["offers"]), json.dumps(c["wishlist"]),
-                 0, "", "demo") for c in demo_customers(today)]
+                 OPENING_POINTS.get(c["phone"], 0), "", "demo") for c in demo_customers(today)]
         conn.exec_driver_sql(_UPSERT, rows)
         return len(rows)
     return db.write(write, "loading the demo customers")

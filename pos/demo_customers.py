@@ -14,6 +14,8 @@ from typing import Any
 
 from pos.barcode import with_check_digit
 
+# points each demo customer opens with (kassa-hub give-points, grant "demo-opening"), so F7 pays with points
+OPENING_POINTS = {"+380501234567": 2500, "+380931234567": 800, "+380671234567": 120}
 BIRTH_YEAR = 1988  # a leap year: a birthday of 29 February stays one
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 
 from pos.demo_catalog import generate_catalog
-from pos.demo_customers import demo_customers
+from pos.demo_customers import OPENING_POINTS, demo_customers
 from pos.demo_loyalty import DEMO_PROMO_CODES, demo_loyalty_rules
 from pos.demo_promotions import demo_promotions
 from pos.errors import PosError
@@ -142,8 +142,8 @@ class DemoHub:
         return True
 
     def customers(self, today: date) -> bool:
-        """Give the hub the demo's customers, their birthdays near ``today`` (pos.demo_customers), once a
-        day; a hub that cannot take them is only logged.  True when the hub took them."""
+        """Give the hub the demo's customers, their birthdays near ``today`` (pos.demo_customers), and their
+        opening points, once a day; a hub that cannot take them is only logged.  True when the hub took them."""
         file = self.folder / "customers.json"
         text = json.dumps(demo_customers(today), ensure_ascii=False, indent=1)
         try:
@@ -154,6 +154,8 @@ class DemoHub:
         try:
             file.write_text(text, encoding="utf-8")
             self._hub("import-customers", str(file))
+            for phone, points in OPENING_POINTS.items():  # once: a grant given again changes nothing
+                self._hub("give-points", "--customer", phone, "--points", str(points), "--grant", "demo-opening")
         except (OSError, DemoHubProblem) as problem:
             file.unlink(missing_ok=True)  # tried again at the next start
             log.warning("the demo hub did not take the demo's customers: %s", problem)

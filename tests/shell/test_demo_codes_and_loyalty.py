@@ -51,6 +51,9 @@ def test_each_demo_code_unlocks_a_promotion_the_demo_store_holds_and_the_rules_e
         assert entry is not None and entry.promotion_ids == frozenset({promotion_id}) and promotion_id in held
     rules = SqlLoyalty(db).rules()
     assert rules is not None and rules.earn["vip"] > rules.earn["gold"] > rules.earn["default"] == Decimal("1")
+    balances = {row[0] for row in db.read(lambda c: c.exec_driver_sql("SELECT points_balance FROM customers").all(),
+                                             "reading balances")}
+    assert 2500 in balances  # the demo customers open with points, so F7 pays with them
 
 
 def test_welcome10_takes_20_percent_off_skin_care_in_the_demo_store(tmp_path) -> None:  # noqa: ANN001
@@ -95,6 +98,9 @@ def test_the_demo_hub_gets_the_codes_and_rules_once_and_the_till_pulls_them(tmp_
         listed = hub._hub("promo-codes")
         assert all(code in listed and promotion_id in listed for code, promotion_id in DEMO_PROMO_CODES)
         assert '"vip"' in hub._hub("loyalty")
+        assert ": 2500" in hub._hub("loyalty")  # Olena's opening points (pos.demo_customers.OPENING_POINTS)
+        assert hub.customers(date.today()) is False  # given once: the grant is not given again
+        assert hub._hub("loyalty").count(": 2500") == 1
         assert hub.codes_and_loyalty() is False  # given once
         from shell.till import OpenTill
 
