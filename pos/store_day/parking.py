@@ -67,8 +67,12 @@ class ParkedSales(Protocol):
         ...
 
 
-def parked_sale_of(basket: Basket, cashier_id: str, cashier_name: str, at: datetime) -> ParkedSale:
-    return ParkedSale(basket.basket_id, cashier_id, cashier_name, at, basket.item_count(), basket.total())
+def parked_sale_of(basket: Basket, cashier_id: str, cashier_name: str, at: datetime,
+                   total: Money | None = None) -> ParkedSale:
+    """``total``: what the customer would pay, the promotions taken off (``Till.priced``);
+    the lines' own total when not given."""
+    return ParkedSale(basket.basket_id, cashier_id, cashier_name, at, basket.item_count(),
+                      basket.total() if total is None else total)
 
 
 def park(till: Till, parked: ParkedSales, approval_id: uuid.UUID | None = None) -> TillResult:
@@ -77,10 +81,11 @@ def park(till: Till, parked: ParkedSales, approval_id: uuid.UUID | None = None) 
     basket = till.basket
     if not basket.active_lines():
         raise EmptyBasket()
+    total = till.priced().total  # the recall list shows what the customer would pay
     if till.day is not None:
-        till.day.authorise(who, Action.PARK_SALE, approval_id=approval_id, amount=basket.total(),
+        till.day.authorise(who, Action.PARK_SALE, approval_id=approval_id, amount=total,
                            sale_id=basket.basket_id)
-    parked.park(parked_sale_of(basket, who.cashier.cashier_id, who.cashier.name, till.clock.now()),
+    parked.park(parked_sale_of(basket, who.cashier.cashier_id, who.cashier.name, till.clock.now(), total),
                 till.snapshot())
     till.set_aside()
     log.info("sale %s parked by %s", basket.basket_id, who.cashier.cashier_id)

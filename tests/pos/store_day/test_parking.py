@@ -187,3 +187,16 @@ def test_a_damaged_parked_sale_is_refused_by_name_or_recalled_whole_never_half(d
     else:
         assert store.parked() == [] and till.basket.basket_id == parked.basket_id
         till.basket.total().minor_units()  # whatever was recalled can be totalled and paid
+
+
+def test_the_recall_list_shows_what_the_customer_would_pay_with_the_promotions_taken_off():
+    from tests.pos.test_sale_pricing_kept import a_sale_with_everything
+
+    journal = MemoryJournal()
+    till = a_sale_with_everything(journal)
+    priced = till.priced()
+    assert priced.discount.amount > 0
+    store = MemoryParked(journal)
+    park(till, store)
+    [parked] = store.parked()
+    assert parked.total == priced.total != priced.total + priced.discount
