@@ -21,7 +21,7 @@ from pos.i18n import N_
 
 PREFIX = "9900"
 LENGTH = 16
-MAX_TYPED = 40  # longer is no card number: refused before reading
+MAX_TYPED = 64  # longer is no card number: refused before reading
 _SEPARATORS = " -\t"
 
 
@@ -33,8 +33,6 @@ class BadGiftCardNumber(PosError):
 
 def _digits(text: str) -> str | None:
     """The digits of ``text`` with its spaces and dashes dropped; None if anything else is in it."""
-    if not isinstance(text, str) or len(text) > MAX_TYPED:
-        return None
     digits = "".join(ch for ch in text.strip() if ch not in _SEPARATORS)
     if digits and not (digits.isascii() and digits.isdigit()):
         return None
@@ -45,6 +43,8 @@ def read_card_number(text: str) -> str:
     """The 16 digits of the card number ``text`` (typed with or without spaces or dashes, or
     scanned); ``BadGiftCardNumber`` naming what is wrong: not digits, the length, the prefix
     (not one of the chain's cards), the check digit (a digit mistyped)."""
+    if not isinstance(text, str) or len(text) > MAX_TYPED:
+        raise BadGiftCardNumber()
     digits = _digits(text)
     if digits is None:
         raise BadGiftCardNumber(N_("A gift card number has only digits (spaces and dashes between them are fine)."))
@@ -63,6 +63,8 @@ def read_card_number(text: str) -> str:
 def looks_like_card_number(text: str) -> bool:
     """True for 16 digits starting with 9900 (spaces and dashes allowed), check digit or not:
     what a scanner or a cashier gives when a gift card ends up on the sale screen."""
+    if not isinstance(text, str) or len(text) > MAX_TYPED:
+        return False
     digits = _digits(text)
     return digits is not None and len(digits) == LENGTH and digits.startswith(PREFIX)
 
