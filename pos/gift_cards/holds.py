@@ -46,6 +46,13 @@ class GiftCardHoldsStay(PosError):
                  "office is down: finish the sale, or cancel again when the link is back.")
 
 
+class RedemptionConflict(PosError):
+    """The hub holds this redemption id for another card, amount or code (409 redemption_conflict):
+    the till gives that hold back and asks under a new id."""
+
+    message = N_("Head office holds this gift card payment with other details: try again.")
+
+
 def redemption_id(basket_id: uuid.UUID, turn: int) -> uuid.UUID:
     """The id of the basket's ``turn``-th gift card hold: the same after a restart."""
     return uuid.uuid5(GIFT_IDS, f"{basket_id}/gift/{turn}")
@@ -140,8 +147,9 @@ def recover(till: Till, settlement: Settlement) -> None:
 
 
 def release_all(till: Till, settlement: Settlement | None) -> list[uuid.UUID]:
-    """Give back every hold of the open basket (its tenders' and those in doubt in the log); the
-    payment ids of the tenders released.  ``GiftCardHoldsStay`` when some cannot be."""
+    """Give back every hold of the open basket (its tenders' and those in doubt in the log), their
+    tenders taken off ``settlement``; the payment ids of those tenders.  ``GiftCardHoldsStay``
+    when some cannot be (those stay)."""
     desk = desk_of(till)
     holds: dict[uuid.UUID, tuple[uuid.UUID | None, Money]] = {}
     if settlement is not None:
@@ -165,10 +173,9 @@ def release_all(till: Till, settlement: Settlement | None) -> list[uuid.UUID]:
             continue
         if payment_id is not None:
             released.append(payment_id)
+    if settlement is not None:  # the holds given back are no tenders any more
+        settlement.tenders[:] = [t for t in settlement.tenders if t.payment.payment_id not in released]
     if stay:
-        if settlement is not None:
-            for payment_id in released:
-                settlement.remove_gift_card(payment_id)
         raise GiftCardHoldsStay(amount=money_sum(stay, stay[0].currency))
     return released
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from pos.errors import PosError
 from pos.gift_cards import holds
-from pos.gift_cards.holds import HELD, AskedRedemption, RedemptionLog
+from pos.gift_cards.holds import HELD, AskedRedemption, RedemptionConflict, RedemptionLog
 from pos.gift_cards.numbers import masked, read_card_number
 from pos.gift_cards.policy import no_offline
 from pos.gift_cards.records import GiftCardPayment
@@ -126,7 +126,13 @@ def pay_gift_card(till: Till, service: GiftCardService, log_: RedemptionLog, car
         raise NotEnoughOnGiftCard(card=found.masked, balance=found.balance, amount=amount)
     asked = _asked(till, service, log_, number, amount)
     try:
-        redeemed = service.redeem(asked.redemption_id, till.basket.basket_id, number, amount, code.strip())
+        try:
+            redeemed = service.redeem(asked.redemption_id, till.basket.basket_id, number, amount, code.strip())
+        except RedemptionConflict:  # the id in doubt was asked with another code: give it back, ask anew
+            service.release(asked.redemption_id)
+            log_.released(asked.redemption_id)
+            asked = _asked(till, service, log_, number, amount)
+            redeemed = service.redeem(asked.redemption_id, till.basket.basket_id, number, amount, code.strip())
     except GiftCardsNeedTheHub:
         log.warning("gift card hold %s: no answer from the hub (in doubt)", asked.redemption_id)
         raise
@@ -216,8 +222,8 @@ def gift_cards_held(till: Till) -> Money:
 
 def release_gift_cards(till: Till) -> None:
     """Give back every hold of the open sale (before cancelling or parking it from the sale
-    screen); ``GiftCardHoldsStay`` while the hub cannot be reached."""
-    holds.release_all(till, None)
+    screen); ``GiftCardHoldsStay`` while the hub cannot be reached.  Their tenders go too."""
+    holds.release_all(till, checkout.settlement_of(till))
 
 
 # -- inside ----------------------------------------------------------------------------------

@@ -1,0 +1,98 @@
+"""A real wired till (SQLite, its store's day with an open shift) with the in-memory hub's gift
+card service and the till's own redemption log attached, as shell/wiring.py attaches them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from local_db.cashiers import add_cashier
+from local_db.database import Database, open_database
+from local_db.gift_card_log import SqlGiftCardLog, stored_gift_card_policy
+from pos.gift_cards import holds
+from pos.money import Money
+from pos.store_day.roles import Role
+from pos.till import Till
+from shell.settings import parse_settings
+from shell.wiring import build_services
+from tests.pos.gift_cards.memory_service import MemoryGiftCards
+from tests.shift_setup import open_shift_in
+
+PLASTIC = "9900123456789017"
+ELECTRONIC = "9900000000000010"
+OTHER_PLASTIC = "9900000000000028"
+PHONE = "+380501234567"
+
+
+def settings_for(db_path: Path):  # noqa: ANN201
+    return parse_settings(f"""
+[store]
+store_id = "S1"
+name = "Test Store"
+currency = "UAH"
+locale = "uk_UA"
+[till]
+till_id = "T07"
+cash_rounding = "0.10"
+[printer]
+connection = "none"
+[database]
+path = "{db_path}"
+""", Path("test.toml"))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    db = open_database(tmp_path / "till.sqlite3")
+    add_cashier(db, "1", "Olena", "1234")
+    add_cashier(db, "9", "Iryna", "4321", role=Role.MANAGER)
+    open_shift_in(db, "S1", "T07")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def hub() -> MemoryGiftCards:
+    service = MemoryGiftCards()
+    service.activate(PLASTIC, "500.00")
+    service.activate(OTHER_PLASTIC, "30.00")
+    service.activate(ELECTRONIC, "300.00", phone=PHONE)
+    return service
+
+
+@pytest.fixture
+def log(db: Database) -> SqlGiftCardLog:
+    return SqlGiftCardLog(db)
+
+
+def wired_till(db: Database, hub: MemoryGiftCards | None) -> Till:
+    till = build_services(settings_for(db.path), db).till
+    holds.attach(till, hub, SqlGiftCardLog(db), lambda: stored_gift_card_policy(db))
+    till.start()
+    till.sign_in("1", "1234")
+    return till
+
+
+@pytest.fixture
+def till(db: Database, hub: MemoryGiftCards) -> Till:
+    return wired_till(db, hub)
+
+
+def keep_policy(db: Database, body: dict[str, object]) -> None:
+    db.write(lambda c: c.exec_driver_sql(
+        "INSERT INTO store_policies (name, body) VALUES ('gift_cards', ?) "
+        "ON CONFLICT (name) DO UPDATE SET body = excluded.body", (json.dumps(body),)), "keeping the policy")
+
+
+def uah(text: str) -> Money:
+    return Money.of(text, "UAH")
+
+
+def outbox_message(db: Database, receipt: int) -> dict:  # type: ignore[type-arg]
+    with db.lookup() as conn:
+        body = conn.exec_driver_sql("SELECT payload FROM outbox WHERE series = 'receipt' AND number = ?",
+                                    (receipt,)).scalar_one()
+    return dict(json.loads(body))
