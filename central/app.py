@@ -30,6 +30,7 @@ from central.documents_intake import MAX_DOCUMENTS, Envelope, receive_documents
 from central.documents_report import returned_of_sale
 from central.enrolment import enrol, till_for_credential
 from central.errors import HubError, TooLarge
+from central.gift_card_api import add_gift_card_api
 from central.feed_api import add_feed_api
 from central.promotions_api import add_promotions_api
 from central.sale_lookup import sale_for_return
@@ -58,6 +59,7 @@ def create_app(database_url: str, *, status_password: str | None = None, admin_t
     _add_routes(app)
     add_status_page(app, status_password)
     add_promotions_api(app, admin_token)
+    add_gift_card_api(app)
     add_feed_api(app)  # GET /v1/feed under $KASSA_HUB_FEED_TOKEN (central/feed_api.py)
     return app
 

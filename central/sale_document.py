@@ -19,6 +19,10 @@ the sale's ``customer_id`` and ``promo_codes``.  Each discount is more than zero
 units, a line's ``total`` is ``round(unit_price * quantity)`` minus its discounts and never
 below zero, a voided line has none; the sale's total, VAT (on the nets) and payments are
 checked as in v1.  A v1 or v2 sale with ``discounts`` is rejected ``schema``.
+
+A v4 sale is a v3 sale with ``gift_cards_sold`` and ``gift_card_payments``, checked against its
+lines and payments by central/gift_card_sale_checks.py; a v1, v2 or v3 sale with them, or with a
+``gift_card`` payment, is rejected ``schema``.
 """
 
 from __future__ import annotations
@@ -29,9 +33,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, ValidationError
 
+from central.gift_card_sale_checks import gift_card_problem
 from central.wire_types import ReceiptNumber, SaleTime, bad_text_in
 
-from pos.codec import SALE_SCHEMA_V3, SALE_SCHEMAS, sale_cards_from_dict, sale_from_dict
+from pos.codec import SALE_SCHEMA_V3, SALE_SCHEMA_V4, SALE_SCHEMAS, sale_cards_from_dict, sale_from_dict
 from pos.errors import PosError
 from pos.money import CURRENCY_EXPONENTS, Money, money_sum, round_money
 from pos.payment_terminal import CARD_NUMBER
@@ -49,7 +54,7 @@ class _Part(BaseModel):
 
 
 class VatDocument(_Part):
-    code: Annotated[str, StringConstraints(min_length=1, max_length=8)]
+    code: Annotated[str, StringConstraints(max_length=8)]  # "" only on a GIFT-CARD line (checked below)
     percent: Amount
 
 
@@ -100,10 +105,23 @@ class PaymentDocument(_Part):
     card: CardDocument | None = None  # kassa.sale.v2: the approval of a card payment
 
 
+class GiftCardSoldDocument(_Part):
+    line_id: uuid.UUID
+    card_number: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    phone: Annotated[str, StringConstraints(pattern=r"^(\+[1-9][0-9]{6,14})?$")]
+
+
+class GiftCardPaymentDocument(_Part):
+    payment_id: uuid.UUID
+    card_number: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    redemption_id: uuid.UUID | None
+    approved_by: Annotated[str, StringConstraints(max_length=64)]
+
+
 class SaleDocument(_Part):
     """One completed sale, exactly as ``pos.codec.sale_to_dict`` writes it."""
 
-    schema_: Literal["kassa.sale.v1", "kassa.sale.v2", "kassa.sale.v3"] = Field(alias="schema")
+    schema_: Literal["kassa.sale.v1", "kassa.sale.v2", "kassa.sale.v3", "kassa.sale.v4"] = Field(alias="schema")
     sale_id: uuid.UUID
     store_id: Code
     till_id: Code
@@ -119,6 +137,8 @@ class SaleDocument(_Part):
     payments: Annotated[list[PaymentDocument], Field(min_length=1, max_length=50)]
     customer_id: Annotated[str, StringConstraints(max_length=64)] = ""  # kassa.sale.v3
     promo_codes: Annotated[list[Code], Field(max_length=20)] = []  # kassa.sale.v3
+    gift_cards_sold: Annotated[list[GiftCardSoldDocument], Field(max_length=100)] = []  # kassa.sale.v4
+    gift_card_payments: Annotated[list[GiftCardPaymentDocument], Field(max_length=50)] = []  # kassa.sale.v4
 
 
 class SaleProblem(Exception):
@@ -140,7 +160,7 @@ def read_sale(document: Any) -> Sale:
 
 
 def read_sale_and_cards(document: Any) -> tuple[Sale, dict[uuid.UUID, CardApproval]]:
-    """The Sale in a v1, v2 or v3 document and its card approvals by payment id (none in v1)."""
+    """The Sale in a v1, v2, v3 or v4 document and its card approvals by payment id (none in v1)."""
     if not isinstance(document, dict) or document.get("schema") not in SALE_SCHEMAS:
         raise SaleProblem("schema", f"not a {' or '.join(SALE_SCHEMAS)} document")
     _refuse_discounts_before_v3(document)
@@ -166,6 +186,8 @@ def read_sale_and_cards(document: Any) -> tuple[Sale, dict[uuid.UUID, CardApprov
     for number, payment in enumerate(sale.payments):
         if payment.payment_id in cards and payment.method != CARD:
             raise SaleProblem("schema", f"payments.{number}.card: a {payment.method} payment has no card approval")
+    if problem := gift_card_problem(sale):
+        raise SaleProblem("schema", problem)
     return sale, cards
 
 
@@ -203,7 +225,11 @@ def _refuse_card_numbers(payments: Any) -> None:
 
 def _refuse_discounts_before_v3(document: dict[str, Any]) -> None:
     """A v1 or v2 line's total is price times quantity: discounts there would be read as nothing."""
-    if document["schema"] == SALE_SCHEMA_V3 or not isinstance(document.get("lines"), list):
+    if document["schema"] != SALE_SCHEMA_V4:
+        for key in ("gift_cards_sold", "gift_card_payments"):
+            if key in document:
+                raise SaleProblem("schema", f"{key}: a {document['schema']} sale carries none ({SALE_SCHEMA_V4} does)")
+    if document["schema"] in (SALE_SCHEMA_V3, SALE_SCHEMA_V4) or not isinstance(document.get("lines"), list):
         return
     for number, line in enumerate(document["lines"][:2000]):
         if isinstance(line, dict) and "discounts" in line:

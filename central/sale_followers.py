@@ -1,6 +1,7 @@
 """What else the hub records when a sale is stored: the uses of its promo codes, the loyalty
-points it earned and spent.  Each follower runs inside the transaction that inserts the sale
-and only for the sales inserted by it (never for a duplicate), so each is exactly once too.
+points it earned and spent, its gift cards (activated, holds captured, offline payments
+debited).  Each follower runs inside the transaction that inserts the sale and only for the
+sales inserted by it (never for a duplicate), so each is exactly once too.
 
 A follower is ``record_sales(conn, sales, till, received)``; the list is fixed here.
 """
@@ -12,13 +13,14 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from central import loyalty_ledger, promo_code_uses
+from central import gift_card_followers, loyalty_ledger, promo_code_uses
 from central.stores import TillIdentity
 from pos.sale import Sale
 
 Follower = Callable[[Connection, Sequence[Sale], TillIdentity, datetime], None]
 
-FOLLOWERS: tuple[Follower, ...] = (promo_code_uses.record_sales, loyalty_ledger.record_sales)
+FOLLOWERS: tuple[Follower, ...] = (promo_code_uses.record_sales, loyalty_ledger.record_sales,
+                                   gift_card_followers.record_sales)
 
 
 def follow_sales(conn: Connection, stored: Sequence[Sale], till: TillIdentity, received: datetime) -> None:
