@@ -11,7 +11,7 @@ from local_db.database import open_database
 from local_db.journal import SqlJournal
 from pos.money import Money
 from tests.ui.driver import TillDriver
-from tests.ui.gift_cards.memory_service import MemoryGiftCards
+from tests.pos.gift_cards.memory_service import MemoryGiftCards
 from tests.ui.gift_cards.screens import PLASTIC, gift_card_page, paying
 from tests.ui.gift_cards.till_with_gift_cards import open_with_gift_cards
 from tests.ui.sale_control.shop import FIRST, IRYNA, TILL_ID
@@ -30,10 +30,10 @@ def a_sale_of_more_than(till: TillDriver, amount: int) -> None:
 
 def test_head_office_down_a_plastic_card_pays_offline_up_to_the_cap_once_a_manager_approves(qtbot, shop, clock):
     cards = MemoryGiftCards()
-    cards.activate(NUMBER, Money.of("500.00", "UAH"))
+    cards.activate(NUMBER, "500.00")
     till = open_with_gift_cards(qtbot, shop, clock, cards)
     a_sale_of_more_than(till, 250)
-    cards.reachable = False
+    cards.down = True
     dialog = paying(till)
     panel = gift_card_page(till, dialog)
     till.enter(panel.lookup_field, PLASTIC)
@@ -62,8 +62,8 @@ def test_head_office_down_a_plastic_card_pays_offline_up_to_the_cap_once_a_manag
 
 def test_several_cards_for_one_phone_wait_for_the_cashiers_pick_and_a_locked_card_pays_nothing(qtbot, shop, clock):
     cards = MemoryGiftCards()
-    cards.activate(NUMBER, Money.of("40.00", "UAH"), "+380501234567")
-    cards.activate(SECOND_CARD, Money.of("75.00", "UAH"), "+380501234567")
+    cards.activate(NUMBER, "40.00", "+380501234567")
+    cards.activate(SECOND_CARD, "75.00", "+380501234567")
     cards.cards[NUMBER].locked = True
     till = open_with_gift_cards(qtbot, shop, clock, cards)
     a_sale_of_more_than(till, 120)

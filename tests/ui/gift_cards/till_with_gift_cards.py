@@ -1,25 +1,25 @@
 """The real window over a real till file whose hub gift card service is the in-memory one
-(tests/ui/gift_cards/memory_service.py), attached as the composition root attaches the HTTP
-client: the till's own redemption log (local_db.gift_card_log) and the chain's policy."""
+(tests/pos/gift_cards/memory_service.py), attached as the composition root attaches the HTTP
+client: the till's own redemption log and the chain's policy as a pull keeps it
+(local_db.gift_card_log)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from local_db.database import open_database
-from local_db.gift_card_log import SqlGiftCardLog
+from local_db.gift_card_log import SqlGiftCardLog, stored_gift_card_policy
 from pos.gift_cards import holds
-from pos.gift_cards.policy import GiftCardPolicy
-from pos.money import Money
 from shell.settings import parse_settings
 from shell.wiring import build_services
 from tests.ui.driver import TillDriver
-from tests.ui.gift_cards.memory_service import MemoryGiftCards
+from tests.pos.gift_cards.memory_service import MemoryGiftCards
+from tests.pos.gift_cards.paying_setup import keep_policy
 from tests.ui.sale_control.shop import DrivenClock, OLENA, STORE_ID, TILL_ID
 from ui.app import make_application
 from ui.services import TillServices
 
-OFFLINE_CAP = Money.of("200.00", "UAH")
+OFFLINE_CAP = "200.00"
 
 
 def gift_card_services(path: Path, clock: DrivenClock, cards: MemoryGiftCards, printer: str = "none",
@@ -42,8 +42,9 @@ path = "{path}"
     log = SqlGiftCardLog(db)
     services.gift_cards = cards  # type: ignore[attr-defined]  # (shell/wiring.py: the hub's client)
     services.gift_card_log = log  # type: ignore[attr-defined]
-    policy = GiftCardPolicy(offline, OFFLINE_CAP if offline else Money.zero("UAH"))
-    holds.attach(services.till, cards, log, lambda: policy)
+    if offline:  # the chain lets a manager approve an offline gift card payment up to the cap
+        keep_policy(db, {"offline": True, "offline_cap": OFFLINE_CAP, "currency": "UAH"})
+    holds.attach(services.till, cards, log, lambda: stored_gift_card_policy(db))
     return services
 
 
