@@ -11,14 +11,17 @@ worker (``pos.gift_cards.paying``); the page only shows."""
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from pos.gift_cards import holds
+from pos.gift_cards.holds import GiftCardDesk, RedemptionLog
 from pos.gift_cards.paying import OfflineOffer, find_gift_card, offline_offer, pay_gift_card, \
     pay_gift_card_offline, send_code
-from pos.gift_cards.service import CodeSent, GiftCardFound, GiftCardsNeedTheHub, WrongGiftCardCode
+from pos.gift_cards.service import CodeSent, GiftCardFound, GiftCardService, GiftCardsNeedTheHub, WrongGiftCardCode
 from pos.i18n import _
 from pos.store_day.checkout import CheckoutView
 from pos.store_day.day import NeedsApproval
+from pos.till import Till
 from ui import formatting
 from ui.approval import ask_manager
 from ui.errors import show_problem
@@ -29,10 +32,17 @@ if TYPE_CHECKING:
     from ui.payment_dialog import PaymentDialog
 
 
-def service_of(dialog: PaymentDialog) -> tuple[Any, Any]:
-    """The hub's gift card service and this till's redemption log (shell/wiring.py)."""
+def desk(till: Till) -> GiftCardDesk:
+    """The hub's gift card service, this till's redemption log and the chain's policy, as the
+    composition root attached them to the till (``pos.gift_cards.holds.attach``); on the worker."""
+    return holds.desk_of(till)
+
+
+def gift_cards_here(dialog: PaymentDialog) -> bool:
+    """Whether this till takes gift cards: a store's day and the hub's gift card service."""
     services = dialog.session.services
-    return getattr(services, "gift_cards", None), getattr(services, "gift_card_log", None)
+    return dialog.store_day and (getattr(services, "gift_cards", None) is not None
+                                 or holds.desk_of(services.till).service is not None)
 
 
 class GiftCardPanel(GiftCardView):
@@ -50,8 +60,7 @@ class GiftCardPanel(GiftCardView):
 
 def gift_card_button(dialog: PaymentDialog) -> QPushButton | None:
     """The F8 button of the pay page, when this till has the gift card service (else None)."""
-    service, _log = service_of(dialog)
-    if service is None or not dialog.store_day:
+    if not gift_cards_here(dialog):
         return None
     from ui.dialogs import big_button
 
@@ -88,7 +97,7 @@ def open_gift_card(dialog: PaymentDialog) -> None:
 
 def find_cards(dialog: PaymentDialog) -> None:
     """The card scanned, or the phone typed: the hub's active cards for it."""
-    panel, (service, _log) = dialog.gift_card_panel, service_of(dialog)
+    panel = dialog.gift_card_panel
     if panel is None or panel.busy or not panel.lookup_field.text().strip():
         return
     typed = panel.lookup_field.text()
@@ -110,13 +119,13 @@ def find_cards(dialog: PaymentDialog) -> None:
         panel.lookup_field.selectAll()
         panel.lookup_field.setFocus()
 
-    dialog.session.query(lambda till, _journal: find_gift_card(till, service, typed)).success(found).failure(
+    dialog.session.query(lambda till, _journal: find_gift_card(till, _service(till), typed)).success(found).failure(
         refused).run()
 
 
 def send_card_code(dialog: PaymentDialog) -> None:
     """F2: a new code to the card's phone (the older one stops working)."""
-    panel, (service, _log) = dialog.gift_card_panel, service_of(dialog)
+    panel = dialog.gift_card_panel
     if panel is None or panel.chosen is None or not panel.chosen.needs_code or panel.busy:
         return
     number = panel.chosen.card_number
@@ -132,13 +141,13 @@ def send_card_code(dialog: PaymentDialog) -> None:
         if not dialog.closed:
             show_problem(panel.message, error)
 
-    dialog.session.query(lambda till, _journal: send_code(till, service, number)).success(sent).failure(
+    dialog.session.query(lambda till, _journal: send_code(till, _service(till), number)).success(sent).failure(
         refused).run()
 
 
 def submit_gift_card(dialog: PaymentDialog) -> None:
     """Enter: the chosen card pays the amount typed (empty: the most) with the code it needs."""
-    panel, (service, log) = dialog.gift_card_panel, service_of(dialog)
+    panel = dialog.gift_card_panel
     if panel is None or panel.busy:
         return
     if panel.chosen is None:
@@ -162,7 +171,7 @@ def submit_gift_card(dialog: PaymentDialog) -> None:
         panel.amount_field.selectAll()
         panel.amount_field.setFocus()
 
-    dialog._run(lambda till: pay_gift_card(till, service, log, number, amount, code=code),
+    dialog._run(lambda till: pay_gift_card(till, _service(till), _log(till), number, amount, code=code),
                 lambda shown: paid(dialog, shown), refused)
 
 
@@ -197,6 +206,20 @@ def pay_offline(dialog: PaymentDialog, approval_id: uuid.UUID | None = None) -> 
 
     dialog._run(lambda till: pay_gift_card_offline(till, number, amount, approval_id),
                 lambda shown: paid(dialog, shown), refused)
+
+
+def _service(till: Till) -> GiftCardService:
+    service = desk(till).service
+    if service is None:  # an offline-only till: no hub to ask
+        raise GiftCardsNeedTheHub()
+    return service
+
+
+def _log(till: Till) -> RedemptionLog:
+    log = desk(till).log
+    if log is None:  # no redemption log: never ask the hub for a hold it could not find again
+        raise GiftCardsNeedTheHub()
+    return log
 
 
 def paid(dialog: PaymentDialog, shown: CheckoutView) -> None:

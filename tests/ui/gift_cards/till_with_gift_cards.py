@@ -40,8 +40,6 @@ path = "{path}"
     db = open_database(path)
     services = build_services(settings, db, clock)
     log = SqlGiftCardLog(db)
-    services.gift_cards = cards  # type: ignore[attr-defined]  # (shell/wiring.py: the hub's client)
-    services.gift_card_log = log  # type: ignore[attr-defined]
     if offline:  # the chain lets a manager approve an offline gift card payment up to the cap
         keep_policy(db, {"offline": True, "offline_cap": OFFLINE_CAP, "currency": "UAH"})
     holds.attach(services.till, cards, log, lambda: stored_gift_card_policy(db))
