@@ -126,24 +126,39 @@ def desk_of(till: Till) -> GiftCardDesk:
 
 
 def recover(till: Till, settlement: Settlement) -> None:
-    """The holds of the open basket the log knows, as tenders again; unanswered ones released."""
+    """The holds of the open basket the log knows, as tenders again.  One asked but never
+    answered is asked again under its id (the hub answers the hold it made, never a second one;
+    an electronic card's code is not asked again: the hub holds it or refuses it); while the hub
+    cannot be reached it stays in doubt (and is asked again by the next payment of that card and
+    amount, or given back by a cancel)."""
     desk = desk_of(till)
     if desk.log is None:
         return
     known = {t.payment.payment_id for t in settlement.tenders}
     for logged in desk.log.of_basket(till.basket.basket_id):
+        if logged.outcome is None and desk.service is not None:
+            logged = _ask_again(desk, desk.log, logged)
         if logged.outcome == HELD:
             amount, payment = logged.tender()
             if payment.payment_id not in known and amount <= settlement.rest():
                 log.warning("gift card hold %s of basket %s found in the log", logged.asked.redemption_id,
                             logged.asked.basket_id)
                 settlement.add_gift_card(amount, payment)
-        elif logged.outcome is None and desk.service is not None:
-            try:
-                _release(desk, logged.asked.redemption_id)
-            except (GiftCardsNeedTheHub, PosError) as error:
-                log.warning("gift card hold %s in doubt could not be released now: %s", logged.asked.redemption_id,
-                            type(error).__name__)
+
+
+def _ask_again(desk: GiftCardDesk, log_: RedemptionLog, logged: LoggedRedemption) -> LoggedRedemption:
+    a = logged.asked
+    assert desk.service is not None
+    try:
+        redeemed = desk.service.redeem(a.redemption_id, a.basket_id, a.card_number, a.amount, "")
+    except GiftCardsNeedTheHub:
+        log.warning("gift card hold %s is still in doubt: the hub cannot be reached", a.redemption_id)
+        return logged
+    except PosError as refusal:
+        log_.refused(a.redemption_id, type(refusal).__name__)
+        return LoggedRedemption(a, REFUSED)
+    log_.held(redeemed)
+    return LoggedRedemption(a, HELD, redeemed.approval_code)
 
 
 def release_all(till: Till, settlement: Settlement | None) -> list[uuid.UUID]:

@@ -1,7 +1,7 @@
 """The hub's gift card service kept in memory, a real implementation of the agreed protocol
 (docs/gift-cards.md) for the till's use case tests: active cards with balances, holds idempotent
-by redemption id (the same id and body: the same answer, never a second hold; another body: a
-conflict), holds given back, one-time codes (a new one makes the older stop working; 3 wrong in
+by redemption id (the same id, sale, card and amount: the same answer, never a second hold,
+whatever the code; another: a conflict), holds given back, one-time codes (a new one makes the older stop working; 3 wrong in
 a row lock the card; a right one is used once), and a link that can be cut or lose an answer."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Card:
 
 @dataclass
 class Hold:
-    body: tuple[uuid.UUID, str, Money, str]  # sale, card, amount, code
+    body: tuple[uuid.UUID, str, Money]  # sale, card, amount (the code is not compared: it is used once)
     answer: Redeemed
     released: bool = False
     captured: bool = False
@@ -54,6 +54,7 @@ class MemoryGiftCards:
     sms: list[tuple[str, str]] = field(default_factory=list)  # (phone, code) sent
     down: bool = False  # every call fails as if the link were cut
     lose_answers: int = 0  # the next n redeems are done at the "hub" but their answers lost
+    lose_requests: int = 0  # the next n redeems never reach the "hub"
     rng: random.Random = field(default_factory=lambda: random.Random(7))
     calls: list[str] = field(default_factory=list)
 
@@ -94,7 +95,10 @@ class MemoryGiftCards:
     def redeem(self, redemption_id: uuid.UUID, sale_id: uuid.UUID, card_number: str, amount: Money,
                code: str = "") -> Redeemed:
         self._link("redeem")
-        body = (sale_id, card_number, amount, code)
+        if self.lose_requests:
+            self.lose_requests -= 1
+            raise GiftCardsNeedTheHub()
+        body = (sale_id, card_number, amount)
         hold = self.holds.get(redemption_id)
         if hold is not None:
             if hold.body != body:
@@ -104,7 +108,7 @@ class MemoryGiftCards:
         if card.locked:
             raise GiftCardLocked(card=masked(card_number))
         if card.phone:
-            if not card.code:
+            if not card.code or not code:  # none sent, used, or none typed: not a wrong try
                 raise GiftCardCodeExpired()
             if code != card.code:
                 card.wrong += 1
