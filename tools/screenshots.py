@@ -8,6 +8,10 @@ cashier and the customer see it, and its receipt: docs/screenshots/basket-with-p
 customer-display-with-promotions.png and receipt-with-promotions.png (a promotion set of the
 scene's own over the demo catalog, stored in the till's database as a pull stores them and
 priced by the real engine).
+
+``... -m tools.screenshots gift-cards`` sells an electronic gift card against the demo hub
+(docs/screenshots/gift-card-sell.png), pays that sale so the hub activates the card, then in
+the next sale opens F8 Gift card and sends the code (gift-card-payment-code.png).
 """
 
 from __future__ import annotations
@@ -213,5 +217,74 @@ def promotions_main() -> int:
     return 0
 
 
+def gift_cards_main() -> int:
+    """The demo till and its hub: an electronic card sold for Olena's phone, activated when the
+    sale reaches the hub, then the payment page with the card found and the code sent."""
+    from pos.gift_cards import holds
+
+    work = Path(tempfile.mkdtemp(prefix="kassa-shots-"))
+    os.environ.update(KASSA_DATA_DIR=str(work), KASSA_HUB_SMS_LOG=str(work / "sms.jsonl"))
+    settings = demo_settings(work / "demo")
+    db = open_database(settings.database.path)
+    create_demo_store(db, items=300)
+    hub = DemoHub(work / "hub", DEMO_HUB_PORT + 2)
+    services = build_services(connect_to_hub(settings, db, hub, 300), db)
+    make_application(sys.argv)
+    window = MainWindow(services)
+    window.resize(1024, 768)
+    window.show()
+    wait(lambda: window.started and window.is_idle())
+    type_and_enter(window.sign_in_screen.cashier_field, "1")
+    type_and_enter(window.sign_in_screen.pin_field, "1234")
+    wait(window.is_idle)
+    open_the_shift(window)
+    scan, phone = window.sale_screen.scan_field, "050 123 45 67"
+    QTest.keyClick(scan, Qt.Key.Key_F10)
+    wait(lambda: window.sale_actions.dialog is not None)
+    QTest.keyClick(window.sale_actions.dialog, Qt.Key.Key_G)
+    wait(lambda: window.sale_actions.dialog is not None and window.sale_actions.dialog.objectName() == "sellGiftCardDialog")
+    selling = window.sale_actions.dialog
+    QTest.keyClick(selling.card_field, Qt.Key.Key_F3)  # an electronic card
+    type_and_enter(selling.phone_field, phone)
+    QTest.keyClicks(selling.amount_field, "500")
+    shoot(window, "gift-card-sell")
+    QTest.keyClick(selling.amount_field, Qt.Key.Key_Return)
+    wait(lambda: window.sale_actions.dialog is None and window.is_idle())
+    QTest.keyClick(scan, Qt.Key.Key_F12)  # the card's sale paid in cash: it goes to the hub
+    wait(lambda: window.sale_actions.dialog is not None and window.sale_actions.dialog.shown is not None)
+    paying = window.sale_actions.dialog
+    QTest.qWait(300)
+    QTest.keyClick(paying.tendered_field, Qt.Key.Key_Return)
+    wait(lambda: window.sale_actions.dialog is None and window.is_idle())
+    service = holds.desk_of(services.till).service
+    assert service is not None, "the till has no gift card service (shell/wiring.py)"
+    wait(lambda: _active(service, "+380501234567"), 60000)  # the sale reached the hub: the card is active
+    for product in list(generate_catalog(40))[:3]:
+        type_and_enter(scan, product.barcode)
+        wait(window.is_idle)
+    QTest.keyClick(scan, Qt.Key.Key_F12)
+    wait(lambda: window.sale_actions.dialog is not None and window.sale_actions.dialog.shown is not None)
+    paying = window.sale_actions.dialog
+    QTest.keyClick(paying.tendered_field, Qt.Key.Key_F8)
+    panel = paying.gift_card_panel
+    type_and_enter(panel.lookup_field, phone)
+    wait(lambda: panel.chosen is not None)
+    QTest.keyClick(panel.code_field, Qt.Key.Key_F2)
+    wait(lambda: panel.message.text().startswith("Code sent"))
+    shoot(window, "gift-card-payment-code")
+    window.close()
+    hub.stop()
+    return 0
+
+
+def _active(service, phone: str) -> bool:  # noqa: ANN001
+    try:
+        return bool(service.find(phone=phone))
+    except Exception:  # noqa: BLE001 - not yet arrived at the hub
+        QTest.qWait(500)
+        return False
+
+
 if __name__ == "__main__":
-    sys.exit(promotions_main() if sys.argv[1:] == ["promotions"] else main())
+    scenes = {"promotions": promotions_main, "gift-cards": gift_cards_main}
+    sys.exit(scenes[sys.argv[1]]() if sys.argv[1:2] and sys.argv[1] in scenes else main())
