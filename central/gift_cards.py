@@ -178,10 +178,10 @@ def redeem(conn: Connection, asked: HoldAsked, till: TillIdentity, now: datetime
             return _answer(before), None
         raise e.RedemptionConflict(f"redemption {asked.redemption_id} was asked before with another sale, card "
                                    "or amount: a new payment needs a new redemption id")
-    minor = amount_minor(asked.amount, currency)
-    if card is None:
+    if card is None:  # before the amount: a till asking with an unknown card learns that first
         raise e.GiftCardUnknown(f"no gift card {masked_card(number)} is active (a card works once its sale "
                                 "reached head office)")
+    minor = amount_minor(asked.amount, currency)
     if currency != card.currency:
         raise e.BadCurrency(f"gift card {masked_card(number)} is in {card.currency}, not {currency}")
     release_stale(conn, now, [number])
