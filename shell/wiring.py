@@ -12,9 +12,11 @@ from typing import Any
 from local_db.cashiers import guarded_cashiers
 from local_db.database import Database
 from local_db.card_payment_log import SqlCardPaymentLog
+from local_db.gift_card_log import SqlGiftCardLog, stored_gift_card_policy
 from local_db.loyalty import SqlLoyalty
 from local_db.staff import SqlStaff
 from local_db.store_day_journal import SqlStoreDay
+from pos.gift_cards import holds as gift_card_holds
 from pos.i18n import set_language
 from pos.ports import Clock, SaleJournal
 from pos.printing import ReceiptSpooler
@@ -28,6 +30,7 @@ from shell.settings_devices import card_terminal_for, customer_display_for, scal
 from shell.settings_scanner import scan_layout_for, serial_scanner_for
 from shell.store_day_settings import store_day_rules
 from shell.till import OpenTill, claim_database, data_dir, open_till, sign_in_rules
+from sync.gift_card_client import HubGiftCards
 from sync.worker import SyncWorker
 from ui.services import TillServices
 
@@ -106,6 +109,10 @@ def window_services(till: OpenTill, clock: Clock | None = None) -> TillServices:
         promotions=till.promotions,  # a new sale takes the set held then; an open one keeps its own
     )
     use_case.loyalty = SqlLoyalty(till.db)  # loyalty points: the chain's rules, a customer's account
+    gift_cards = HubGiftCards(sync.client, store.currency) if sync is not None else None  # None: no hub
+    gift_card_log = SqlGiftCardLog(till.db)  # the holds asked, written before the hub is asked
+    db = till.db
+    gift_card_holds.attach(use_case, gift_cards, gift_card_log, lambda: stored_gift_card_policy(db))
     return TillServices(
         till=use_case,
         journal=journal,
@@ -125,6 +132,8 @@ def window_services(till: OpenTill, clock: Clock | None = None) -> TillServices:
         store_day=day,
         card_log=SqlCardPaymentLog(till.db),
         payment_terminal=card_terminal_for(settings),  # None: "manual", the approval code from a slip
+        gift_cards=gift_cards,
+        gift_card_log=gift_card_log,
     )
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from hardware.scale import Scale
 from hardware.serial_scanner import SerialScanner
+from pos.gift_cards.holds import RedemptionLog
+from pos.gift_cards.service import GiftCardService
 from pos.ports import SaleJournal
 from pos.card_payments import CardPaymentLog
 from pos.payment_terminal import PaymentTerminal
@@ -41,3 +43,5 @@ class TillServices:
     store_day: StoreDay | None = None  # = till.day (shifts, roles, approvals); None: a till without a store's day
     payment_terminal: PaymentTerminal | None = None  # [card_terminal]; None: cards by the manual approval code
     card_log: CardPaymentLog | None = None  # the card payments in flight (local_db.card_payment_log)
+    gift_cards: GiftCardService | None = None  # the hub's gift card service (sync.gift_card_client); None: no hub
+    gift_card_log: RedemptionLog | None = None  # the gift card holds asked of the hub (local_db.gift_card_log)

@@ -1,8 +1,9 @@
 """The hub's gift card service kept in memory, a real implementation of the agreed protocol
 (docs/gift-cards.md) for the till's use case tests: active cards with balances, holds idempotent
 by redemption id (the same id, sale, card and amount: the same answer, never a second hold,
-whatever the code; another: a conflict), holds given back, one-time codes (a new one makes the older stop working; 3 wrong in
-a row lock the card; a right one is used once), and a link that can be cut or lose an answer."""
+whatever the code; another: a conflict), holds given back, one-time codes (a new one makes the
+older stop working; 3 wrong in a row lock the card; a right one is used once), and a link that
+can be cut, lose a request or lose an answer."""
 
 from __future__ import annotations
 

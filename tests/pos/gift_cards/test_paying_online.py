@@ -67,8 +67,9 @@ def test_a_card_holding_less_than_the_rest_pays_its_balance_and_the_sale_records
     assert sale is not None and sale.gift_card_payments == (tender.gift_card,)
     message = outbox_message(db, sale.receipt_number)
     assert message["schema"] == "kassa.sale.v4"
-    assert message["gift_card_payments"] == [{"payment_id": str(tender.payment.payment_id), "card_number": OTHER_PLASTIC,
-                                              "redemption_id": str(entry.asked.redemption_id), "approved_by": ""}]
+    assert message["gift_card_payments"] == [{
+        "payment_id": str(tender.payment.payment_id), "card_number": OTHER_PLASTIC,
+        "redemption_id": str(entry.asked.redemption_id), "approved_by": ""}]
 
 
 def test_a_card_holding_more_than_the_rest_pays_the_rest_and_settles_the_sale(
