@@ -19,7 +19,8 @@ lowers a net:
 A promotion may also change nets beyond its own lines: a **spreading** promotion (unit
 deals, a threshold's amount) shares its discount over its lines by their nets, so lowering
 one line moves discount between the others.  A promotion's **influence** is its lines and,
-repeatedly, the lines of every spreading promotion of its stage or later that meets them.
+repeatedly, the lines of every spreading promotion applied after it (stage, then priority,
+then id: the order they apply in) that meets them.
 So a promotion is unsafe when a dangerous promotion after it meets its influence, or when a
 spreading promotion after it meets its influence and covers a **sensitive** line: a capped
 line (a cap takes back what is moved onto it) or a line a promotion applied after the
@@ -141,14 +142,16 @@ def _reaches(dangerous: Candidate, candidate: Candidate) -> bool:
 
 def influence(candidate: Candidate, spreaders: Sequence[Candidate]) -> frozenset[int]:
     """The lines whose net ``candidate`` may change: its own, and those of every spreading
-    promotion of its stage or later that meets them (repeated until nothing is added)."""
+    promotion applied after it (stage, priority, id) that meets them (repeated until nothing
+    is added).  A promotion applied before it works on nets it has not changed yet."""
     reached = set(candidate.covered)
+    after = _order_key(candidate)
+    later = [other for other in spreaders if _order_key(other) > after]
     grown = True
     while grown:
         grown = False
-        for other in spreaders:
-            if other is not candidate and other.stage >= candidate.stage and other.covered & reached \
-                    and not other.covered <= reached:
+        for other in later:
+            if other.covered & reached and not other.covered <= reached:
                 reached |= other.covered
                 grown = True
     return frozenset(reached)
@@ -187,8 +190,7 @@ def unsafe_ids(candidates: Collection[Candidate], harmless: Collection[str] = ()
         if any(other is not candidate and _reaches(other, candidate) and other.covered & reached
                for other in dangerous):
             unsafe.add(candidate.promotion_id)
-        elif any(other is not candidate and other.stage >= candidate.stage
-                 and other.covered & reached and sensitive[id(other)]
+        elif any(_order_key(other) > _order_key(candidate) and other.covered & reached and sensitive[id(other)]
                  for other in spreaders):
             unsafe.add(candidate.promotion_id)
     return unsafe
