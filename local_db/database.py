@@ -56,7 +56,7 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-SCHEMA_HEAD = "0014"  # the newest migration in local_db/migrations/versions (a test checks it)
+SCHEMA_HEAD = "0015"  # the newest migration in local_db/migrations/versions (a test checks it)
 MIGRATIONS = Path(__file__).with_name("migrations")
 DATABASE_FILE = "till.sqlite3"
 DATA_DIR_VARIABLE = "KASSA_DATA_DIR"

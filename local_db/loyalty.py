@@ -35,9 +35,13 @@ _POINTS_TAKEN = (
     "WHERE row_id >= ? AND series = 'receipt' AND json_extract(payload, '$.customer_id') = ? "
     "AND json_extract(payload, '$.points_redeemed') > 0"
 )
-_FIRST_THAT_MAY_COUNT = (
-    "SELECT MIN(row_id) FROM outbox WHERE series = 'receipt' "
-    "AND (acked_at IS NULL OR acked_at >= ? OR created_at >= ?)"
+_FIRST_THAT_MAY_COUNT = (  # three indexed lookups (migrations 0007 and 0015), not a scan of the outbox
+    "SELECT MIN(first) FROM ("
+    "SELECT MIN(row_id) AS first FROM outbox WHERE acked_at IS NULL AND series = 'receipt' "
+    "UNION ALL SELECT MIN(row_id) FROM outbox INDEXED BY outbox_receipts_acked "
+    "WHERE acked_at >= ? AND series = 'receipt' AND acked_at IS NOT NULL "
+    "UNION ALL SELECT MIN(row_id) FROM outbox INDEXED BY outbox_receipts_created "
+    "WHERE created_at >= ? AND series = 'receipt')"
 )
 
 
