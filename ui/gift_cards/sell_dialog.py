@@ -14,7 +14,7 @@ from pos.phone import PhoneNumberProblem
 from ui import formatting
 from ui.dialogs import TillDialog, big_button
 from ui.operations import Op
-from ui.qt import QHBoxLayout, QKeyEvent, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget, qconnect
+from ui.qt import QHBoxLayout, QKeyEvent, QLabel, QShowEvent, QSizePolicy, QLineEdit, Qt, QVBoxLayout, QWidget, qconnect
 
 # sell(card_text, amount_text, phone_text) -> the op that adds the line
 Sell = Callable[[str, str, str], Op[Any]]
@@ -38,6 +38,7 @@ class SellGiftCardDialog(TillDialog):
         self.hint = QLabel(self)
         self.hint.setObjectName("giftCardHint")
         self.hint.setWordWrap(True)
+        self.hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)  # wraps to its width
         self.card_field = self._field("giftCardNumber", _("Scan the card or type its 16 digits"))
         self.phone_field = self._field("giftCardPhone", _("The customer's phone number"))
         self.amount_field = self._field("giftCardAmount", _("Amount on the card"))
@@ -68,7 +69,7 @@ class SellGiftCardDialog(TillDialog):
         buttons.addWidget(sell_button)
         buttons.addWidget(close_button)
         column.addLayout(buttons)
-        self.resize(560, 520)  # fits a 1024x768 screen with room for a two-line message
+        self.resize(600, 580)  # fits a 1024x768 screen with room for a two-line message
         self.choose_electronic(False)
 
     def _field(self, name: str, placeholder: str) -> QLineEdit:
@@ -98,6 +99,11 @@ class SellGiftCardDialog(TillDialog):
             if electronic else _("Scan the plastic card's barcode, then type the amount."))
         self.message.clear_message()
         (self.phone_field if electronic else self.card_field).setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """The hint keeps room for three lines of the styled font (a long language's sentence)."""
+        super().showEvent(event)
+        self.hint.setMinimumHeight(self.hint.fontMetrics().lineSpacing() * 3 + 6)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         """F2 a plastic card, F3 an electronic one."""

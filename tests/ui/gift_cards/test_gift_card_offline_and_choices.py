@@ -11,6 +11,7 @@ from local_db.database import open_database
 from local_db.journal import SqlJournal
 from pos.money import Money
 from tests.ui.driver import TillDriver
+from tests.ui.payment.conftest import shoot
 from tests.pos.gift_cards.memory_service import MemoryGiftCards
 from tests.ui.gift_cards.screens import PLASTIC, gift_card_page, paying
 from tests.ui.gift_cards.till_with_gift_cards import open_with_gift_cards
@@ -40,6 +41,7 @@ def test_head_office_down_a_plastic_card_pays_offline_up_to_the_cap_once_a_manag
     till.wait_until(lambda: panel.offline_button.isVisible())
     assert "link to head office" in panel.message.text()
     assert "at most 200.00" in panel.offline_button.text()
+    shoot(dialog, "gift-card-offline")
 
     panel.offline_button.click()  # Olena is a cashier: a manager approves
     prompt = prompt_of(till)
@@ -72,6 +74,7 @@ def test_several_cards_for_one_phone_wait_for_the_cashiers_pick_and_a_locked_car
     till.enter(panel.lookup_field, "+380 50 123 45 67")
     till.wait_until(lambda: len(panel.card_buttons) == 2)
     assert panel.chosen is None and "choose one" in panel.message.text()
+    shoot(dialog, "gift-card-several")
     assert "**** **** **** 0028" in panel.card_buttons[1].text() and "75.00" in panel.card_buttons[1].text()
 
     till.press(panel, Qt.Key.Key_1)  # the first: locked

@@ -18,6 +18,7 @@ from pos.gift_cards.records import GIFT_CARD
 from pos.money import Money
 from tests.hardware.escpos_decoder import decode, receipts_in
 from tests.ui.driver import TillDriver
+from tests.ui.payment.conftest import shoot
 from tests.pos.gift_cards.memory_service import MemoryGiftCards
 from tests.ui.gift_cards.screens import gift_card_page, paying, sell_dialog
 from tests.ui.gift_cards.till_with_gift_cards import open_with_gift_cards
@@ -45,7 +46,9 @@ def test_an_electronic_card_sold_in_one_sale_pays_part_of_the_next_with_its_code
     selling = sell_dialog(till)
     till.press(selling.card_field, Qt.Key.Key_F3)
     till.enter(selling.phone_field, "050 123 45 67")
-    till.enter(selling.amount_field, "300")
+    till.type_into(selling.amount_field, "300")
+    shoot(selling, "gift-card-sell-dialog")
+    till.press(selling.amount_field, Qt.Key.Key_Return)
     till.wait_until(lambda: till.window.sale_actions.dialog is None)
     pay_all_in_cash(till)
     db = open_database(shop)
@@ -65,6 +68,7 @@ def test_an_electronic_card_sold_in_one_sale_pays_part_of_the_next_with_its_code
 
     till.press(panel.code_field, Qt.Key.Key_F2)  # the code to the customer's phone
     till.wait_until(lambda: panel.message.text().startswith("Code sent to +380 ** *** ** 67"))
+    shoot(dialog, "gift-card-payment-page")
     [(phone, code)] = cards.sms
     assert phone == "+380501234567"
     till.type_into(panel.amount_field, "100")
@@ -76,6 +80,7 @@ def test_an_electronic_card_sold_in_one_sale_pays_part_of_the_next_with_its_code
     till.enter(panel.code_field, code)
     till.wait_until(lambda: dialog.pages.currentWidget() is dialog.pay_page and not dialog.busy)
     listed = dialog.tenders_list.text()
+    shoot(dialog, "gift-card-paid-so-far")
     assert f"Gift card **** {last4}" in listed and "100.00" in listed
     assert cards.cards[sold.card_number].balance == Money.of("200.00", "UAH")  # held at head office
     till.enter(dialog.tendered_field, "")  # the rest in cash
