@@ -58,9 +58,9 @@ class _Evaluator:
     """Scores combinations on one component's lines group by group (``line_groups``),
     remembering each answer; counts them."""
 
-    def __init__(self, lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps: Sequence[Cap],
-                 currency: str, harmless: Collection[str]) -> None:
-        self.prepared = PricingLines(lines, currency)
+    def __init__(self, lines: Sequence[BasketLine] | PricingLines, promotions: Sequence[Promotion],
+                 caps: Sequence[Cap], currency: str, harmless: Collection[str]) -> None:
+        self.prepared = lines if isinstance(lines, PricingLines) else PricingLines(lines, currency)
         self.caps, self.currency = caps, currency
         self.scorer = GroupedScorer(self.prepared, promotions, caps, harmless)
         self.seen: dict[int, Key] = {}
@@ -100,7 +100,8 @@ def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps
     exact = True
     covered_slots: set[int] = set()
     for component in components:
-        sub = [lines[i] for i in component.slots]
+        # the whole basket's lines made ready once serve a component of every line (scopes resolved)
+        sub = prepared if len(component.slots) == len(lines) else [lines[i] for i in component.slots]
         always = component.always + _touching(on_each_line, component.slots)
         evaluator = _Evaluator(sub, always + [c.promotion for c in component.choices], caps, currency, harmless)
         picked, component_exact = _search(component, always, evaluator, exact_limit)
