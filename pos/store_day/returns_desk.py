@@ -315,6 +315,7 @@ def make_exchange(till: Till, asked: ReturnAsked, cash_text: str = "", *, approv
     settled = settlement.settle()
     sale = sale_paid_with(till.basket, settled, **till.pricing_of_sale(), store_id=till.settings.store.store_id,
                           till_id=till.settings.store.till_id, cashier=cashier, completed_at=till.clock.now())
+    sale = till.with_points(sale)  # the new goods earn points (the hub takes back the returned goods' points)
     returned = _refund_cards(returned, terminal, _refunded(asked))
     recorded_return, recorded_sale = _journal(day).record_exchange(returned, sale, card_approvals(settled))
     return Exchanged(recorded_return, till.complete(recorded_sale))

@@ -315,3 +315,24 @@ def test_whatever_is_scanned_or_typed_finds_a_sale_or_says_what_is_wrong(fuzz_ti
         assert error.user_message()  # a sentence for the cashier
     else:
         assert isinstance(found, FoundSale) and found.sale.sale_id == sale.sale_id
+
+
+def test_an_exchange_for_an_identified_customer_earns_points_on_the_new_goods(store_file):
+    import json
+
+    from pos.pricing.promotion import CustomerFacts
+
+    t = real_till(store_file, who=SENIOR)
+    assert t.till.loyalty is not None  # the wiring gives every till its points
+    t.till.loyalty.keep_rules(json.dumps({"format": "kassa.loyalty.v1", "earn": {"default": "1"},  # type: ignore[attr-defined]
+                                          "point_value": "0.01", "min_redeem": 100, "offline_cap_per_sale": 5000,
+                                          "offline_cap_per_day": 6000}))
+    cheap, dear = sorted([A, B], key=lambda p: p.price.amount)
+    sale = cash_sale(t, cheap)
+    cheap_line = sale.lines[0]
+    asked = ReturnAsked(find_sale(t.till, code_of(sale), None), {cheap_line.line_id: Decimal(1)})
+    t.till.scan(dear.barcode)
+    t.till.identify_customer(CustomerFacts("C-1"))
+    new_sale = make_exchange(t.till, asked, "").result.sale
+    assert new_sale.customer_id == "C-1"
+    assert new_sale.points_earned == int(dear.price.amount)  # one point per whole unit of the new goods
