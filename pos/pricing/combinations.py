@@ -180,17 +180,40 @@ def unsafe_ids(candidates: Collection[Candidate], harmless: Collection[str] = ()
     """The promotions whose addition might raise the total: a dangerous promotion after them
     depends on a line they may change, or a spreading promotion after them shares discount
     with a sensitive line (``sensitive_lines``: a capped line, or one a later promotion
-    covers: what is moved onto it may be taken back, cut or discounted differently)."""
-    dangerous = [c for c in candidates if is_dangerous(c, harmless)]
-    spreaders = [c for c in candidates if spreads(c)]
-    sensitive = {id(s): sensitive_lines(s, candidates, capped) for s in spreaders}
+    covers: what is moved onto it may be taken back, cut or discounted differently).
+
+    The same rules as ``influence`` and ``sensitive_lines``, on lines as bit masks and the
+    candidates in the order they apply (one pass; a reprice asks this every time)."""
+    ordered = sorted(candidates, key=_order_key)
+    masks = [_mask(c.covered) for c in ordered]
+    later_lines = [0] * (len(ordered) + 1)  # lines covered by the candidates after each one
+    for k in range(len(ordered) - 1, -1, -1):
+        later_lines[k] = later_lines[k + 1] | masks[k]
+    capped_mask = _mask(capped)
+    # the spreaders in order: (position, lines, whether a line of theirs is sensitive)
+    spreaders = [(k, masks[k], bool(masks[k] & (capped_mask | later_lines[k + 1])))
+                 for k, c in enumerate(ordered) if spreads(c)]
+    dangerous = [(c, masks[k]) for k, c in enumerate(ordered) if is_dangerous(c, harmless)]
     unsafe: set[str] = set()
-    for candidate in candidates:
-        reached = influence(candidate, spreaders)
-        if any(other is not candidate and _reaches(other, candidate) and other.covered & reached
-               for other in dangerous):
+    for k, candidate in enumerate(ordered):
+        reached = masks[k]
+        later = [(lines, sensitive) for j, lines, sensitive in spreaders if j > k]
+        grown = True
+        while grown:
+            grown = False
+            for lines, _ in later:
+                if lines & reached and lines & ~reached:
+                    reached |= lines
+                    grown = True
+        if any(other is not candidate and _reaches(other, candidate) and lines & reached for other, lines in dangerous):
             unsafe.add(candidate.promotion_id)
-        elif any(_order_key(other) > _order_key(candidate) and other.covered & reached and sensitive[id(other)]
-                 for other in spreaders):
+        elif any(sensitive and lines & reached for lines, sensitive in later):
             unsafe.add(candidate.promotion_id)
     return unsafe
+
+
+def _mask(lines: Iterable[int]) -> int:
+    mask = 0
+    for i in lines:
+        mask |= 1 << i
+    return mask
