@@ -30,6 +30,7 @@ from ui.reprint_dialog import ReprintDialog
 from ui.sale_screen import SaleScreen
 from ui.search_dialog import SearchDialog
 from ui.session import TillSession
+from ui.promo_codes.actions import code_or_search
 from ui.store_menu import RETURN_BY_CODE, StoreMenu, run_entry
 
 class SaleActions(QObject):
@@ -76,8 +77,8 @@ class SaleActions(QObject):
 
     # -- scanning and searching --------------------------------------------------------
     def scan_or_search(self, text: str) -> None:
-        """Codes go to the till in the order typed (the worker queues them); words open the search;
-        a receipt's code (pos.receipt_code) starts a return of that sale."""
+        """Codes go to the till in the order typed (the worker queues them); words open the search,
+        unless they are a promo code (applied); a receipt's code (pos.receipt_code) starts a return."""
         if looks_like_receipt_code(text):
             self.screen.scan_field.clear()
             run_entry(RETURN_BY_CODE, self, text)
@@ -87,8 +88,8 @@ class SaleActions(QObject):
         except PosError as error:  # a code that cannot be read: said at once, quoting it
             self.problem(error)
             return
-        if isinstance(reading, Words):
-            self.search(text)
+        if isinstance(reading, Words):  # a promo code the book knows is applied; other words are searched
+            code_or_search(self, text, otherwise=lambda: self.search(text))
         else:
             self.sell(text)
 

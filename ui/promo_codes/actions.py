@@ -9,13 +9,15 @@ Every call runs on the till worker (the desk and its SQLite book); the UI thread
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from local_db.journal import SqlJournal
 from local_db.promo_codes import SqlPromoCodeBook
+from pos.errors import PosError
 from pos.i18n import _
 from pos.pricing.code_desk import PromoCodeBook, PromoCodeDesk
-from pos.pricing.codes import CodeEntry, UsesHere
+from pos.pricing.codes import CodeEntry, UsesHere, normalise_code
 from pos.till import Till, TillResult
 from ui.promo_codes.dialog import CodesNow, PromoCodeDialog, unmet_text
 from ui.qt import qconnect
@@ -88,6 +90,31 @@ def enter_code(actions: SaleActions) -> None:
 
     actions.session.query(lambda till, _journal: _now(desk_of(actions, till))).success(opened).failure(
         actions.problem).run()
+
+
+def code_or_search(actions: SaleActions, text: str, otherwise: Callable[[], None]) -> None:
+    """Words scanned or typed on the sale screen: a promo code the book knows is applied (a
+    personal one opens the dialog for the phone and PIN); anything else runs ``otherwise``
+    (the product search).  The book is read on the till worker."""
+    def known(till: Till, _journal: object) -> CodeEntry | None:
+        try:
+            code = normalise_code(text)
+        except PosError:
+            return None
+        return desk_of(actions, till).book.entry(code)
+
+    def found(entry: CodeEntry | None) -> None:
+        if entry is None or actions.dialog is not None:
+            otherwise()
+            return
+        actions.screen.scan_field.clear()
+        watch_minimums(actions)
+        if entry.personal:
+            enter_code(actions)
+            return
+        apply_code(actions, text, "", "").failure(actions.problem).run()
+
+    actions.session.query(known).success(found).failure(lambda _error: otherwise()).run()
 
 
 def apply_code(actions: SaleActions, code: str, phone: str, pin: str):  # type: ignore[no-untyped-def]

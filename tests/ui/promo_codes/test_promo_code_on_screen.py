@@ -125,3 +125,25 @@ def test_a_personal_code_asks_the_phone_and_pin(qtbot, shop, clock) -> None:  # 
     till.wait_until(lambda: till.window.sale_actions.dialog is None)
     till.wait_idle()
     assert till.window.sale_screen.model.rows[0].discounts
+
+
+def test_a_code_scanned_on_the_sale_screen_is_applied_and_other_words_still_search(qtbot, shop, clock) -> None:  # noqa: ANN001
+    from ui.search_dialog import SearchDialog
+
+    with_codes(shop)
+    till = open_shop(qtbot, shop, clock)
+    till.scan(FIRST.barcode)
+    till.scan("WINTER20")  # a code printed as a barcode on a flyer, or typed in the scan field
+    till.wait_until(lambda: bool(till.window.sale_screen.model.rows[0].discounts))
+    till.wait_idle()
+    screen = till.window.sale_screen
+    assert till.window.sale_actions.dialog is None and screen.message.text().endswith("WINTER20")
+    assert screen.scan_field.text() == ""
+
+    till.scan("OLENA7")  # personal: the dialog asks the phone and PIN
+    till.wait_until(lambda: isinstance(till.window.sale_actions.dialog, PromoCodeDialog))
+    till.window.sale_actions.dialog.reject()
+    till.wait_until(lambda: till.window.sale_actions.dialog is None)
+
+    till.scan("shampoo")  # words that are no code open the search
+    till.wait_until(lambda: isinstance(till.window.sale_actions.dialog, SearchDialog))
