@@ -14,13 +14,15 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from central import gift_card_followers, loyalty_ledger, promo_code_uses
+from central.erp import outbox as erp_outbox
 from central.stores import TillIdentity
 from pos.sale import Sale
 
 Follower = Callable[[Connection, Sequence[Sale], TillIdentity, datetime], None]
 
 FOLLOWERS: tuple[Follower, ...] = (promo_code_uses.record_sales, loyalty_ledger.record_sales,
-                                   gift_card_followers.record_sales)
+                                   gift_card_followers.record_sales,
+                                   erp_outbox.record_sales)  # the ERP's queue (central/erp/outbox.py)
 
 
 def follow_sales(conn: Connection, stored: Sequence[Sale], till: TillIdentity, received: datetime) -> None:
