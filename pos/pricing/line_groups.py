@@ -83,7 +83,7 @@ class GroupedScorer:
             if len(_CODES) < len(self._codes):  # forgotten on the way: give them all again, after the forgetting
                 self._codes = [_code(p, _mode(p, e)) for p, e in zip(self.promotions, self.effective)]
             self._caps_key = (_GENERATION[0],) + self._caps_key  # keys of a forgotten generation never meet
-        self._groups: dict[int, list[tuple[int, int, tuple[int, ...]]]] = {}
+        self._groups: dict[int, list[tuple[int, int, tuple[int, ...], tuple[int, ...]]]] = {}
         self._answers: dict[tuple[int, int], tuple[int, int, int]] = {}
 
     def mask_of(self, promotions: Sequence[Promotion]) -> int:
@@ -102,11 +102,11 @@ class GroupedScorer:
         total = 0
         given = chosen & self.offering
         offers = given.bit_count()
-        for group, touch, positions in groups:
+        for group, touch, positions, line_ids in groups:
             key = (group, chosen & touch)
             found = answers.get(key)
             if found is None:
-                found = answers[key] = self._answer(positions, chosen & touch)
+                found = answers[key] = self._answer(positions, line_ids, chosen & touch)
             total += found[0]
             offers += found[1]
             given |= found[2]
@@ -132,7 +132,7 @@ class GroupedScorer:
                 benefit = promotion.benefit
                 offers.append(GiftOffer(promotion.promotion_id, promotion.name, benefit.product_code,  # type: ignore[union-attr]
                                         benefit.quantity))  # type: ignore[union-attr]
-        for _, touch, positions in groups:
+        for _, touch, positions, _ in groups:
             lines, group_offers = _priced_group(self, positions, chosen & touch)
             for p, line in zip(positions, lines):
                 priced[p] = line
@@ -153,10 +153,10 @@ class GroupedScorer:
             ready = _READY[key] = PricingLines(group, self.prepared.currency)  # it holds the lines: ids stay theirs
         return ready
 
-    def _grouped(self, tying: int) -> list[tuple[int, int, tuple[int, ...]]]:
+    def _grouped(self, tying: int) -> list[tuple[int, int, tuple[int, ...], tuple[int, ...]]]:
         """The groups of positions the tying promotions in ``tying`` join: (positions as a
-        mask, the promotions touching them, the positions).  A line no tying promotion
-        covers is a group of its own."""
+        mask, the promotions touching them, the positions, their lines' identities).  A line
+        no tying promotion covers is a group of its own."""
         merged: list[int] = []
         i = 0
         while tying:
@@ -172,6 +172,7 @@ class GroupedScorer:
             tying >>= 1
             i += 1
         touch = self.touch
+        lines = self.prepared.lines
         together = 0
         groups = []
         for mask in merged:
@@ -180,25 +181,26 @@ class GroupedScorer:
             touching = 0
             for p in positions:
                 touching |= touch[p]
-            groups.append((mask, touching, positions))
-        groups.extend((1 << p, touch[p], (p,)) for p in range(len(touch)) if not together >> p & 1)
+            groups.append((mask, touching, positions, tuple(id(lines[p]) for p in positions)))
+        groups.extend((1 << p, touch[p], (p,), (id(lines[p]),)) for p in range(len(touch)) if not together >> p & 1)
         return groups
 
-    def _answer(self, positions: tuple[int, ...], chosen: int) -> tuple[int, int, int]:
+    def _answer(self, positions: tuple[int, ...], line_ids: tuple[int, ...], chosen: int) -> tuple[int, int, int]:
         """(total, gift offers, promotions that gave something as a mask) of one group."""
-        lines = self.prepared.lines
         picked = []
         promotions = 0
-        rest, i = chosen, 0
-        while rest:
-            if rest & 1:
-                picked.append(i)
-                promotions |= self._codes[i]
-            rest >>= 1
-            i += 1
-        key = (tuple(id(lines[p]) for p in positions), promotions, self._caps_key)
+        codes = self._codes
+        rest = chosen
+        while rest:  # the set bits only
+            low = rest & -rest
+            i = low.bit_length() - 1
+            picked.append(i)
+            promotions |= codes[i]
+            rest ^= low
+        key = (line_ids, promotions, self._caps_key)
         found = _ANSWERS.get(key)
         if found is None:
+            lines = self.prepared.lines
             group = tuple(lines[p] for p in positions)
             effective = [self.effective[i] for i in picked]
             work = evaluation(self._lines_of(group), [e for e in effective if e is not None], self.caps)
