@@ -2,13 +2,14 @@
 
 from trytond.model import Unique, fields
 from trytond.pool import PoolMeta
+from trytond.pyson import Eval
 
 
 class POSSale(metaclass=PoolMeta):
     __name__ = 'sale.point.sale'
 
     kassa_reference = fields.Char(
-        "Kassa Reference", readonly=True,
+        "Kassa Reference", states={'readonly': Eval('id', -1) >= 0},
         help="The id of the Kassa document this sale came from.")
 
     @classmethod
