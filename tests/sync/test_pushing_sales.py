@@ -6,13 +6,17 @@ import threading
 
 import pytest
 
+from central.sales_intake import receive_batch
+from central.stores import TillIdentity
 from local_db.journal import SqlJournal
 from local_db.outbox import SqlOutbox
+from pos.codec import sale_to_dict
 from pos.tender import CashPolicy
 from pos.till import Till, TillSettings
 from sync.errors import CredentialRefused, HubUnreachable
 from sync.link import Link
 from tests.fakes import DEMO_PRODUCTS, SHAMPOO, STORE, MemoryCashiers, MemoryCatalog, StepClock, product
+from tests.central.shop import make_sales
 from tests.local_db.conftest import make_sql_till, sell
 from tests.sync.conftest import FAST_RETRY, Hub, connect
 from tests.sync.proxy import proxy_to
@@ -65,26 +69,49 @@ def test_a_batch_whose_answer_is_lost_is_sent_again_and_the_hub_counts_each_sale
     assert hub.seqs() == list(range(1, 13))
 
 
+def hub_holds_another_sale_as(hub: Hub, seq: int) -> None:
+    """The hub holds another sale under this till's receipt number ``seq`` (the till's database was
+    put back from an old backup and numbers its sales again): the till's own is not the hub's to take."""
+    till = TillIdentity(STORE.store_id, STORE.till_id)
+    [answer] = receive_batch(hub.db, till, [(seq, sale_to_dict(make_sales(1, till, first_seq=seq)[0]))])
+    assert answer["status"] == "accepted"
+
+
 def test_a_rejected_sale_goes_to_quarantine_and_does_not_block_the_queue(hub: Hub, till_db, journal) -> None:
     sync = connect(hub.url, till_db, hub)
-    till = Till(TillSettings(STORE, CashPolicy()), catalog=MemoryCatalog((*DEMO_PRODUCTS, NOT_AT_THE_HUB)),
-                journal=journal, baskets=journal, cashiers=MemoryCashiers(), clock=StepClock())
-    sell(till, SHAMPOO.barcode)
-    sell(till, NOT_AT_THE_HUB.barcode)
-    sell(till, SHAMPOO.barcode)
+    till = Till(TillSettings(STORE, CashPolicy()), catalog=MemoryCatalog(DEMO_PRODUCTS), journal=journal,
+                baskets=journal, cashiers=MemoryCashiers(), clock=StepClock())
+    hub_holds_another_sale_as(hub, 2)
+    for _ in range(3):
+        sell(till, SHAMPOO.barcode)
 
     outcome = sync.push()
     quarantined = sync.outbox.quarantined()
 
     assert outcome.error is None and (outcome.acknowledged, outcome.quarantined) == (2, 1)
-    assert hub.seqs() == [1, 3]
+    assert hub.seqs() == [1, 2, 3]
     assert [q.seq for q in quarantined] == [2]
-    assert quarantined[0].reason.startswith("unknown_product") and "1009" in quarantined[0].reason
+    assert quarantined[0].reason.startswith("seq_conflict")
     assert sync.outbox.unsent_count() == 0 and sync.monitor.status().quarantined == 1
 
     assert sync.outbox.retry_quarantined(2)
-    assert sync.push().quarantined == 1  # still unknown at the hub: back in quarantine
+    assert sync.push().quarantined == 1  # the hub still holds the other sale: back in quarantine
     assert [q.seq for q in sync.outbox.quarantined()] == [2] and quarantined[0].attempts >= 1
+
+
+def test_a_sale_of_a_product_the_hub_does_not_know_is_acknowledged_never_quarantined(hub: Hub, till_db,
+                                                                                     journal) -> None:
+    """The customer paid: the hub stores the sale and flags it for review (issue 12)."""
+    sync = connect(hub.url, till_db, hub)
+    till = Till(TillSettings(STORE, CashPolicy()), catalog=MemoryCatalog((*DEMO_PRODUCTS, NOT_AT_THE_HUB)),
+                journal=journal, baskets=journal, cashiers=MemoryCashiers(), clock=StepClock())
+    sell(till, SHAMPOO.barcode)
+    sell(till, NOT_AT_THE_HUB.barcode)
+
+    outcome = sync.push()
+
+    assert outcome.error is None and (outcome.acknowledged, outcome.quarantined) == (2, 0)
+    assert hub.seqs() == [1, 2] and sync.outbox.quarantined() == []
 
 
 def test_a_wrong_credential_is_refused_with_a_message_that_says_what_to_do(hub: Hub, till_db, journal) -> None:

@@ -18,6 +18,7 @@ from sync.worker import SyncWorker  # noqa: E402
 from tests.fakes import DEMO_PRODUCTS, STORE, MemoryCashiers, MemoryCatalog, RecordingPrinter, StepClock, product  # noqa: E402
 from tests.sync.conftest import Hub, connect  # noqa: E402
 from tests.sync.proxy import proxy_to  # noqa: E402
+from tests.sync.test_pushing_sales import hub_holds_another_sale_as  # noqa: E402
 from tests.ui.driver import TillDriver  # noqa: E402
 from ui.app import make_application  # noqa: E402
 from ui.qt import Qt  # noqa: E402
@@ -72,10 +73,12 @@ def test_the_status_bar_follows_the_link_and_a_sale_made_offline_is_sent_when_it
 def test_a_refused_sale_shows_in_the_quarantine_and_can_be_exported(qtbot, qapp, hub: Hub, till_db: Database,
                                                                      tmp_path: Path) -> None:  # noqa: ANN001
     make_application()
-    till = TillDriver.open(qtbot, linked_services(till_db, hub, hub.url, tmp_path))
+    services = linked_services(till_db, hub, hub.url, tmp_path)
+    hub_holds_another_sale_as(hub, 1)  # the till's database was put back from an old backup
+    till = TillDriver.open(qtbot, services)
     till.sign_in("1", "1234")
     status = till.window.status
-    sell_in_window(till, NOT_AT_THE_HUB.code)
+    sell_in_window(till, "1001")
     qtbot.waitUntil(lambda: "Quarantined: 1" in status.waiting_label.text(), timeout=WAIT_MS)
 
     till.press(till.scan_field, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
@@ -83,12 +86,12 @@ def test_a_refused_sale_shows_in_the_quarantine_and_can_be_exported(qtbot, qapp,
     dialog = till.window.sale_actions.dialog
     assert isinstance(dialog, QuarantineDialog)
     qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT_MS)
-    assert dialog.model.cells[0][0] == "1" and dialog.model.cells[0][2].startswith("unknown_product")
+    assert dialog.model.cells[0][0] == "1" and dialog.model.cells[0][2].startswith("seq_conflict")
 
     till.press(dialog, Qt.Key.Key_E)
     qtbot.waitUntil(lambda: any(tmp_path.glob("quarantine-*.json")), timeout=WAIT_MS)
     exported = json.loads(next(tmp_path.glob("quarantine-*.json")).read_text(encoding="utf-8"))
-    assert exported[0]["seq"] == 1 and exported[0]["sale"]["lines"][0]["product_code"] == "1009"
+    assert exported[0]["seq"] == 1 and exported[0]["sale"]["lines"][0]["product_code"] == "1001"
     assert export_quarantine([], tmp_path / "empty").exists()
     till.window.shutdown()
 
