@@ -6,6 +6,7 @@ asked again holds once; the hub out of reach is ``GiftCardsNeedTheHub``."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Iterator
@@ -19,10 +20,18 @@ from sqlalchemy import select
 from central.catalog_files import rows_from_products
 from central.catalog_import import import_catalog
 from central.gift_card_tables import gift_card_redemptions
+from central.policies import set_policy
 from central.sms import SMS_LOG_VARIABLE, read_sms_log
-from local_db.gift_card_log import SqlGiftCardLog
+from local_db.gift_card_log import SqlGiftCardLog, stored_gift_card_policy
 from pos.gift_cards import holds
-from pos.gift_cards.paying import find_gift_card, pay_gift_card, remove_gift_card, send_code
+from pos.gift_cards.paying import (
+    OfflineOffer,
+    find_gift_card,
+    offline_offer,
+    pay_gift_card,
+    remove_gift_card,
+    send_code,
+)
 from pos.gift_cards.selling import sell_gift_card
 from pos.gift_cards.service import (
     GiftCardLocked,
@@ -196,7 +205,12 @@ def test_a_tender_removed_at_the_till_gives_the_hold_back_at_the_hub(gift_till: 
     assert gift_till.cards.find(card_number=PLASTIC)[0].balance == uah("100.00")
 
 
-def test_a_hub_out_of_reach_is_gift_cards_need_the_hub(gift_till: GiftTill) -> None:
+def test_a_hub_out_of_reach_is_gift_cards_need_the_hub_and_the_policy_pulled_before_allows_offline(
+        gift_till: GiftTill, hub: Hub) -> None:
+    set_policy(hub.db, STORE.store_id, "gift_cards", json.dumps({"offline": True, "offline_cap": "150.00",
+                                                                  "currency": "UAH"}))
+    pulled = gift_till.sync.pull()
+    assert not isinstance(pulled, Exception), pulled
     unreachable = HubClient("http://127.0.0.1:9", gift_till.sync.client.credential, timeout=1, retry=FAST_RETRY)
     cards = HubGiftCards(unreachable, "UAH", timeout=1)
     with pytest.raises(GiftCardsNeedTheHub):
@@ -204,3 +218,9 @@ def test_a_hub_out_of_reach_is_gift_cards_need_the_hub(gift_till: GiftTill) -> N
     with pytest.raises(GiftCardsNeedTheHub):
         cards.redeem(uuid.uuid4(), uuid.uuid4(), PLASTIC, uah("1.00"))
     unreachable.close()
+
+    db = gift_till.real.db
+    holds.attach(gift_till.till, cards, gift_till.log, lambda: stored_gift_card_policy(db))
+    gift_till.till.add_product(GOODS[0])
+    checkout.begin(gift_till.till)
+    assert offline_offer(gift_till.till) == OfflineOffer(True, uah("150.00"))
