@@ -1,17 +1,22 @@
 """What the payment dialog's gift card page shows (the widgets only; what they do is
-``ui/payment/gift_card_panel.py``): the card or phone field, the cards found, the chosen card's
-balance, the code for an electronic card, the amount, the message, and the offline button that
-appears only when head office cannot be reached and the chain allows it."""
+``ui/payment/gift_card_panel.py``): the gift card payments of the sale so far, each with its
+Remove button; the card or phone field, the cards found, the chosen card's balance, the code for
+an electronic card, the amount, the message, and the offline button that appears only when head
+office cannot be reached and the chain allows it."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from pos.gift_cards.paying import OfflineOffer
 from pos.gift_cards.service import CodeSent, GiftCardFound
 from pos.i18n import _
 from pos.money import Money
+from pos.store_day.tenders import Tender
 from ui import formatting
 from ui.dialogs import big_button
 from ui.message_area import MessageArea
+from ui.payment.tenders_list import tender_text
 from ui.qt import QHBoxLayout, QKeyEvent, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout, QWidget, qconnect
 
 
@@ -29,6 +34,12 @@ class GiftCardView(QWidget):
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.rest_text = QLabel(self)
         self.rest_text.setObjectName("giftCardRest")
+        self.paid = QWidget(self)  # the sale's gift card payments, each removable
+        self.paid.setObjectName("giftCardsPaid")
+        self.paid_column = QVBoxLayout(self.paid)
+        self.paid_column.setContentsMargins(0, 0, 0, 0)
+        self.paid_rows: list[QWidget] = []
+        self.remove_buttons: list[QPushButton] = []
         self.lookup_field = self._field("giftCardLookup", _("Scan the gift card, or type the customer's phone"))
         self.find_button = big_button(_("Find"), self, "findGiftCard")
         self.cards = QWidget(self)  # one button per card when a phone has several
@@ -51,6 +62,7 @@ class GiftCardView(QWidget):
         column = QVBoxLayout(self)
         column.addWidget(title)
         column.addWidget(self.rest_text)
+        column.addWidget(self.paid)
         lookup = QHBoxLayout()
         lookup.addWidget(self.lookup_field, 1)
         lookup.addWidget(self.find_button)
@@ -90,6 +102,24 @@ class GiftCardView(QWidget):
         self.show_cards(())
         self.message.clear_message()
         self.offline_button.hide()
+
+    def show_paid(self, tenders: tuple[Tender, ...], remove: Callable[[Tender], None]) -> None:
+        """The sale's gift card payments; Remove gives one back to its card."""
+        for row in self.paid_rows:
+            row.deleteLater()
+        self.paid_rows, self.remove_buttons = [], []
+        for tender in (t for t in tenders if t.gift_card is not None):
+            row = QWidget(self.paid)
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(QLabel(tender_text(tender, self.ui_locale), row), 1)
+            button = big_button(_("Remove"), row, f"removeGiftCard_{tender.payment.payment_id}")
+            qconnect(button.clicked, lambda _c=False, t=tender: remove(t))
+            line.addWidget(button)
+            self.paid_column.addWidget(row)
+            self.paid_rows.append(row)
+            self.remove_buttons.append(button)
+        self.paid.setVisible(bool(self.remove_buttons))
 
     def show_cards(self, cards: tuple[GiftCardFound, ...]) -> None:
         """The cards found: one is chosen at once; several (one phone) wait for the cashier's pick."""

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 from pos.gift_cards import holds
 from pos.gift_cards.holds import GiftCardDesk, RedemptionLog
 from pos.gift_cards.paying import OfflineOffer, find_gift_card, offline_offer, pay_gift_card, \
-    pay_gift_card_offline, send_code
+    pay_gift_card_offline, remove_gift_card, send_code
 from pos.gift_cards.service import CodeSent, GiftCardFound, GiftCardService, GiftCardsNeedTheHub, WrongGiftCardCode
 from pos.i18n import _
 from pos.store_day.checkout import CheckoutView
 from pos.store_day.day import NeedsApproval
+from pos.store_day.tenders import Tender
 from pos.till import Till
 from ui import formatting
 from ui.approval import ask_manager
@@ -91,6 +92,7 @@ def open_gift_card(dialog: PaymentDialog) -> None:
     if dialog.busy or dialog.shown is None or panel is None:
         return
     panel.start(dialog.shown.rest)
+    panel.show_paid(dialog.shown.tenders, lambda tender: remove_payment(dialog, tender))
     dialog.pages.setCurrentWidget(panel)
     panel.lookup_field.setFocus()
 
@@ -173,6 +175,24 @@ def submit_gift_card(dialog: PaymentDialog) -> None:
 
     dialog._run(lambda till: pay_gift_card(till, _service(till), _log(till), number, amount, code=code),
                 lambda shown: paid(dialog, shown), refused)
+
+
+def remove_payment(dialog: PaymentDialog, tender: Tender) -> None:
+    """Remove: the gift card payment goes, its hold given back to the card first (refused while
+    head office cannot be reached: the sale is then finished with it)."""
+    panel = dialog.gift_card_panel
+    if panel is None:
+        return
+    payment_id = tender.payment.payment_id
+
+    def removed(shown: CheckoutView) -> None:
+        panel.start(shown.rest)
+        panel.show_paid(shown.tenders, lambda t: remove_payment(dialog, t))
+        panel.message.show_notice(_("Gift card payment removed: its amount is back on the card."))
+        panel.lookup_field.setFocus()
+
+    dialog._run(lambda till: remove_gift_card(till, desk(till).service, desk(till).log, payment_id), removed,
+                lambda error: show_problem(panel.message, error))
 
 
 def offer_offline(dialog: PaymentDialog) -> None:
