@@ -48,7 +48,9 @@ class SalesBatch(BaseModel):
 class SaleResult(BaseModel):
     sale_id: str
     status: Literal["accepted", "duplicate", "rejected"]
-    reason: Reason | None = None
+    reason: Reason | None = Field(default=None, description=(
+        "why rejected; on an accepted sale, unknown_product: a product code the hub does not know, the sale "
+        "stored and flagged for review (kassa-hub sales --flagged), never refused"))
     detail: str | None = None
 
 
