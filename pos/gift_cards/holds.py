@@ -5,8 +5,8 @@
   asks the same id again, and the hub never holds twice.  Its tender's payment id is
   ``gift_payment_id(basket_id, turn)``.
 - ``recover``: when paying begins (after a restart, a park, a closed dialog) the holds the log
-  says the hub made for this basket are tenders again; one asked but never answered is given
-  back (released) when the hub can be reached, so the cashier asks anew.
+  says the hub made for this basket are tenders again; one asked but never answered is asked
+  again under its id (the hub answers the hold it made, or refuses; never a second hold).
 - ``release_all``: cancelling paying gives every hold of the basket back; while the hub cannot
   be reached the cancel is refused (``GiftCardHoldsStay``), the sale must be finished.
 
