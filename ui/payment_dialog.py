@@ -36,7 +36,8 @@ from ui.errors import describe_problem, show_problem
 from ui.keypad import Keypad
 from ui.payment.card_panels import CheckPanel, CodePanel, WaitPanel
 from ui.payment.points_panel import PointsPanel, add_points_page, open_points
-from ui.payment.gift_card_panel import GiftCardPanel, add_gift_card_page, gift_card_button, open_gift_card
+from ui.payment.gift_card_panel import (GiftCardPanel, add_gift_card_page, gift_card_button, open_gift_card,
+                                        scanned_gift_card)
 from ui.payment.tenders_list import TendersList
 from ui.qt import (
     QGridLayout,
@@ -240,6 +241,8 @@ class PaymentDialog(TillDialog):
     # -- paying ------------------------------------------------------------------------
     def pay(self) -> None:
         """What was typed, read as the screen writes amounts (``1,234.50`` en, ``1.234,50`` az)."""
+        if scanned_gift_card(self, self.tendered_field.text()):  # a gift card scanned here: it pays
+            return
         self.pay_amount(formatting.as_typed(self.tendered_field.text(), self.session.services.ui_locale))
 
     def pay_amount(self, text: str) -> None:

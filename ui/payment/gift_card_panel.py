@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from pos.gift_cards import holds
 from pos.gift_cards.holds import GiftCardDesk, RedemptionLog
+from pos.gift_cards.numbers import looks_like_card_number
 from pos.gift_cards.paying import OfflineOffer, find_gift_card, offline_offer, pay_gift_card, \
     pay_gift_card_offline, remove_gift_card, send_code
 from pos.gift_cards.service import CodeSent, GiftCardFound, GiftCardService, GiftCardsNeedTheHub, WrongGiftCardCode
@@ -95,6 +96,18 @@ def open_gift_card(dialog: PaymentDialog) -> None:
     panel.show_paid(dialog.shown.tenders, lambda tender: remove_payment(dialog, tender))
     dialog.pages.setCurrentWidget(panel)
     panel.lookup_field.setFocus()
+
+
+def scanned_gift_card(dialog: PaymentDialog, text: str) -> bool:
+    """A gift card scanned (or typed) in the cash field: the gift card page opens with it found,
+    instead of reading its number as cash.  False when ``text`` is no gift card number."""
+    if dialog.gift_card_panel is None or dialog.busy or dialog.shown is None or not looks_like_card_number(text):
+        return False
+    dialog.tendered_field.clear()
+    open_gift_card(dialog)
+    dialog.gift_card_panel.lookup_field.setText(text.strip())
+    find_cards(dialog)
+    return True
 
 
 def find_cards(dialog: PaymentDialog) -> None:

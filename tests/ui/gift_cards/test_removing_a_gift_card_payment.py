@@ -1,4 +1,5 @@
-"""A gift card payment taken off again on the gift card page (F8): Remove gives the hold back to
+"""A gift card scanned where the cash is typed opens the gift card page with the card found.
+A gift card payment taken off again on the gift card page (F8): Remove gives the hold back to
 the card and the sale's rest is what it was; while head office cannot be reached the hold stays
 and the page says why."""
 
@@ -25,10 +26,10 @@ def test_remove_gives_a_gift_card_payment_back_to_the_card_but_not_while_head_of
         till.scan(FIRST.barcode)
     dialog = paying(till)
     rest = dialog.shown.rest
-    panel = gift_card_page(till, dialog)
-    assert panel.paid.isHidden()  # nothing paid by gift card yet
-    till.enter(panel.lookup_field, PLASTIC)
-    till.wait_until(lambda: panel.chosen is not None)
+    panel = dialog.gift_card_panel
+    till.enter(dialog.tendered_field, PLASTIC)  # scanned where the cash goes: the gift card page finds it
+    till.wait_until(lambda: dialog.pages.currentWidget() is panel and panel.chosen is not None)
+    assert panel.paid.isHidden() and dialog.tendered_field.text() == ""  # nothing paid by gift card yet
     till.enter(panel.amount_field, "50")
     till.wait_until(lambda: dialog.pages.currentWidget() is dialog.pay_page and not dialog.busy)
     assert cards.cards[NUMBER].balance == Money.of("450.00", "UAH")
