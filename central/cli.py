@@ -21,6 +21,7 @@
     kassa-hub set-promotions FILE.json [--full] / promotions / remove-promotion ID   (central/promotions_cli.py)
     kassa-hub make-codes / add-code / promo-codes [--conflicts]   (promo codes: central/promo_codes_cli.py)
     kassa-hub add-customer / customers / import-customers FILE   (central/customer_commands.py)
+    kassa-hub erp connect|status|deliver|run   (the ERP: central/erp/erp_cli.py, docs/erp.md)
 
 The database URL is ``--database`` or else ``$KASSA_HUB_DATABASE``: ``sqlite:///hub.sqlite3``
 or ``postgresql+psycopg://user:password@host/db``.  Every command first brings the schema
@@ -46,6 +47,7 @@ from central.customer_commands import add_customer_commands
 from central.database import DATABASE_VARIABLE, HubDatabase, open_hub_database, unavailable
 from central.documents_report import received_z_reports, shift_states
 from central.enrolment import make_enrolment_code, revoke
+from central.erp.erp_cli import add_erp_commands
 from central.errors import AdminProblem, HubError
 from central.sales_report import gaps, received_sales
 from central.status_page import STATUS_PASSWORD_VARIABLE, STATUS_USER, check_password
@@ -301,6 +303,7 @@ def _parser() -> argparse.ArgumentParser:
     add_customer_commands(command)  # add-customer, customers, import-customers
     add_loyalty_commands(command)
     add_flagged_sales_commands(command, sales)  # sales --flagged, map-product (central/flagged_cli.py)
+    add_erp_commands(command)  # erp connect|status|deliver|run (central/erp/erp_cli.py, docs/erp.md)
     return parser
 
 
