@@ -1,0 +1,244 @@
+"""Master data from a real Tryton (trytond on loopback, one database for this module) into a real
+hub process, and on to a till through its ordinary pull: products made in Tryton sell at the till,
+stop selling once deactivated there, and bad records are skipped and named."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from central.customer_tables import customers
+from central.erp.master_data import PullReport, pull_master_data
+from central.erp.pull_cli import TrytonAddress, run_pull, tryton_reader
+from central.errors import AdminProblem
+from central.tables import barcodes, prices, products
+from local_db.catalog import SqlCatalog
+from pos.barcode import with_check_digit
+from pos.errors import PosError
+from pos.money import Money
+from pos.tender import CashPolicy
+from pos.till import Till, TillSettings
+from tests.erp import tryton_template as setup
+from tests.erp.tryton_server import TrytonServer, template_folder
+from tests.fakes import STORE, MemoryCashiers, StepClock
+from tests.local_db.conftest import sell
+from tests.sync.conftest import Hub, connect, hub, journal, till_db  # noqa: F401  (fixtures)
+
+proteus = pytest.importorskip("proteus")
+
+
+@pytest.fixture(scope="module")
+def tryton(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrytonServer]:
+    server = TrytonServer(tmp_path_factory.mktemp("tryton"), template_folder())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class Books:
+    """Tryton as its administrator, through proteus: what head office does in the ERP."""
+
+    def __init__(self, server: TrytonServer) -> None:
+        from proteus import Model, config
+
+        self.context = config.set_xmlrpc_session(server.database.rpc_url, "admin", setup.ADMIN_PASSWORD)
+        self.context.__enter__()
+        self.Model = Model
+        unit, = Model.get("product.uom").find([("name", "=", "Unit")])
+        self.unit = unit
+        self.vat = {c.name: c for c in Model.get("product.category").find([("accounting", "=", True)])}
+
+    def close(self) -> None:
+        self.context.__exit__(None, None, None)
+
+    def product(self, code: str, name: str, gross: str, *, vat: str = "VAT A", barcodes: tuple[tuple[Any, str], ...] = (),
+                category: str = "", brand: str = "") -> Any:
+        Template, Category = self.Model.get("product.template"), self.Model.get("product.category")
+        template = Template(name=name, type="goods", salable=True, default_uom=self.unit)
+        template.account_category = self.vat[vat]
+        template.gross_price = Decimal(gross)
+        if category:
+            found = Category.find([("name", "=", category)]) or [Category(name=category)]
+            found[0].save()
+            template.categories.append(Category(found[0].id))
+        template.save()
+        variant, = template.products
+        variant.suffix_code = code
+        for kind, text in barcodes + ((("brand", brand),) if brand else ()):
+            identifier = variant.identifiers.new()
+            identifier.type = kind
+            identifier.code = text
+        variant.save()
+        return variant
+
+    def tax_category(self, name: str, rate: str) -> None:
+        from trytond.modules.account.tests.tools import create_tax, get_accounts
+        from trytond.modules.company.tests.tools import get_company
+
+        company = get_company()
+        tax = create_tax(Decimal(rate), company)
+        tax.name = name
+        tax.save()
+        category = self.Model.get("product.category")(name=name, accounting=True)
+        category.account_revenue = get_accounts(company)["revenue"]
+        category.customer_taxes.append(tax)
+        category.save()
+        self.vat[name] = category
+
+
+@pytest.fixture(scope="module")
+def books(tryton: TrytonServer) -> Iterator[Books]:
+    books = Books(tryton)
+    yield books
+    books.close()
+
+
+@pytest.fixture(autouse=True)
+def _cursor_table(hub: Hub) -> None:  # noqa: F811
+    """Until migration 0011 (helper E's) creates erp_pull_cursors: the table made here."""
+    from central.erp.master_cursors import erp_pull_cursors
+
+    with hub.db.writing() as conn:
+        erp_pull_cursors.create(conn, checkfirst=True)
+
+
+def _environment(server: TrytonServer, password: str = setup.CONNECTOR_PASSWORD) -> dict[str, str]:
+    return {"KASSA_ERP_URL": server.url, "KASSA_ERP_DATABASE": server.database.name,
+            "KASSA_ERP_USER": setup.CONNECTOR_LOGIN, "KASSA_ERP_PASSWORD": password}
+
+
+def _pull(hub: Hub, server: TrytonServer, *, full: bool = False) -> PullReport:  # noqa: F811
+    args = SimpleNamespace(full=full, vat=[], region="UA", customer_category="Customers")
+    return run_pull(hub.db, args, _environment(server))  # type: ignore[arg-type]
+
+
+def _row(hub: Hub, table: Any, key: Any, value: str) -> Any:  # noqa: F811
+    with hub.db.reading() as conn:
+        return conn.execute(select(table).where(key == value)).one_or_none()
+
+
+def test_a_product_made_in_tryton_sells_at_a_till_and_stops_selling_once_deactivated_there(
+        hub: Hub, till_db: Any, journal: Any, tryton: TrytonServer, books: Books) -> None:  # noqa: F811
+    gtin = with_check_digit("482099900001")
+    variant = books.product("ERP-COFFEE-1", "Кава Lavazza 1 кг", "499.90", barcodes=(("ean", gtin),),
+                            category="Кава", brand="Lavazza")
+
+    report = _pull(hub, tryton)
+
+    stored = _row(hub, products, products.c.code, "ERP-COFFEE-1")
+    assert (stored.name, stored.brand, stored.category, stored.vat_code, stored.deleted) == (
+        "Кава Lavazza 1 кг", "Lavazza", "Кава", "A", False)
+    assert _row(hub, prices, prices.c.product_code, "ERP-COFFEE-1").price_minor == 49990
+    assert report.products >= 1 and not [s for s in report.skipped if "ERP-COFFEE-1" in s]
+    sync = connect(hub.url, till_db, hub)
+    sync.pull()
+    catalog = SqlCatalog(till_db)
+    till = Till(TillSettings(STORE, CashPolicy()), catalog=catalog, journal=journal, baskets=journal,
+                cashiers=MemoryCashiers(), clock=StepClock())
+    till.start()
+    sale = sell(till, gtin)
+    assert [(line.product_code, line.unit_price) for line in sale.lines] == [
+        ("ERP-COFFEE-1", Money.of("499.90", "UAH"))]
+
+    variant.template.active = False
+    variant.template.save()
+    report = _pull(hub, tryton)
+    sync.pull()
+
+    assert report.stopped >= 1 and _row(hub, products, products.c.code, "ERP-COFFEE-1").deleted
+    assert _row(hub, barcodes, barcodes.c.gtin, gtin).deleted
+    assert catalog.by_barcode(gtin) is None and catalog.by_code("ERP-COFFEE-1") is None
+    with pytest.raises(PosError):
+        till.scan(gtin)
+
+
+def test_bad_records_in_tryton_are_skipped_and_named_and_the_rest_is_pulled(
+        hub: Hub, tryton: TrytonServer, books: Books, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    good = with_check_digit("482099900002")
+    wrong = good[:-1] + str((int(good[-1]) + 1) % 10)
+    books.tax_category("VAT 13%", "0.13")
+    books.product("ERP-TEA-2", "Чай зелений", "65.00", barcodes=((None, wrong),))
+    books.product("ERP-WINE-3", "Вино біле", "310.00", vat="VAT 13%")
+    books.product("ERP-SALT-4", "Сіль", "12.40", barcodes=(("ean", good),))
+    orphan = books.product("ERP-GONE-5", "Цукор без варіанту", "41.00")
+    template = orphan.template
+    books.Model.get("product.product").delete([orphan])
+
+    report = _pull(hub, tryton)
+
+    text = str(report)
+    assert f"barcode {wrong!r} skipped" in text and "ERP-TEA-2" in text
+    assert "ERP-WINE-3" in text and "VAT 13%" in text and "not known to the hub" in text
+    assert f"product.template {template.id}" in text and "Цукор без варіанту" in text
+    assert _row(hub, products, products.c.code, "ERP-WINE-3") is None
+    assert _row(hub, prices, prices.c.product_code, "ERP-TEA-2").price_minor == 6500  # sells, by its code
+    assert _row(hub, barcodes, barcodes.c.gtin, wrong) is None
+    assert _row(hub, barcodes, barcodes.c.gtin, good).product_code == "ERP-SALT-4"
+    assert "ERP-WINE-3" in caplog.text  # logged too
+
+
+def test_the_next_pull_reads_only_what_changed_in_tryton_since_the_last(
+        hub: Hub, tryton: TrytonServer, books: Books) -> None:  # noqa: F811
+    address = TrytonAddress(tryton.url, tryton.database.name, setup.CONNECTOR_LOGIN, setup.CONNECTOR_PASSWORD)
+    variant = books.product("ERP-OIL-6", "Олія 1 л", "89.00")
+    with tryton_reader(address, overlap=timedelta(0)) as reader:
+        first = pull_master_data(hub.db, reader)
+    import time
+
+    time.sleep(1.1)  # Tryton's write dates reach the connector to the second
+    variant.template.gross_price = Decimal("92.50")
+    variant.template.save()
+
+    with tryton_reader(address, overlap=timedelta(0)) as reader:
+        second = pull_master_data(hub.db, reader)
+
+    assert first.products_read > 1
+    assert second.products_read == 1 and second.prices == 1 and second.products == 0
+    assert _row(hub, prices, prices.c.product_code, "ERP-OIL-6").price_minor == 9250
+
+
+def test_customers_come_from_the_tryton_party_category_and_one_without_a_phone_is_named(
+        hub: Hub, tryton: TrytonServer, books: Books) -> None:  # noqa: F811
+    Party, PartyCategory = books.Model.get("party.party"), books.Model.get("party.category")
+    category = PartyCategory(name="Customers")
+    category.save()
+    with_phone = Party(name="Олена Коваль")
+    with_phone.categories.append(PartyCategory(category.id))
+    mechanism = with_phone.contact_mechanisms.new()
+    mechanism.type, mechanism.value = "mobile", "+380 67 123 45 67"
+    with_phone.save()
+    without = Party(name="Петро Без Телефону")
+    without.categories.append(PartyCategory(category.id))
+    without.save()
+    Party(name="A supplier, not a customer").save()
+
+    report = _pull(hub, tryton)
+
+    with hub.db.reading() as conn:
+        found = conn.execute(select(customers.c.phone, customers.c.name)).all()
+    assert [tuple(row) for row in found] == [("+380671234567", "Олена Коваль")]
+    assert report.customers_added == 1
+    assert f"customer 'Петро Без Телефону' (party.party {without.id}) skipped: has no phone number" in report.skipped
+
+
+def test_a_wrong_password_or_a_tryton_that_is_down_is_said_without_the_password(
+        hub: Hub, tryton: TrytonServer, tmp_path: Path) -> None:  # noqa: F811
+    args = SimpleNamespace(full=False, vat=[], region="UA", customer_category="Customers")
+    with pytest.raises(AdminProblem) as wrong:
+        run_pull(hub.db, args, _environment(tryton, "not-the-Password-9"))  # type: ignore[arg-type]
+    down = dict(_environment(tryton), KASSA_ERP_URL="http://127.0.0.1:9/")
+    with pytest.raises(AdminProblem) as unreachable:
+        run_pull(hub.db, args, down)  # type: ignore[arg-type]
+
+    assert "password is wrong" in wrong.value.detail and "not-the-Password-9" not in wrong.value.detail
+    assert "cannot reach Tryton" in unreachable.value.detail
+    assert setup.CONNECTOR_PASSWORD not in unreachable.value.detail
