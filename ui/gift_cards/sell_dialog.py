@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pos.gift_cards.numbers import BadGiftCardNumber
+from pos.gift_cards.selling import GiftCardAlreadyInSale
 from pos.i18n import _
 from pos.phone import PhoneNumberProblem
 from ui import formatting
@@ -133,7 +134,7 @@ class SellGiftCardDialog(TillDialog):
         wrong = self.amount_field
         if isinstance(error, PhoneNumberProblem) and self.electronic:
             wrong = self.phone_field
-        elif isinstance(error, BadGiftCardNumber) or type(error).__name__ == "GiftCardAlreadyInSale":
+        elif isinstance(error, (BadGiftCardNumber, GiftCardAlreadyInSale)):
             wrong = self.card_field
         wrong.selectAll()
         wrong.setFocus()
