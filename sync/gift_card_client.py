@@ -54,7 +54,7 @@ from sync.hub_client import HubClient, RetryPolicy
 log = logging.getLogger(__name__)
 
 GIFT_CARD_TIMEOUT = 4.0  # seconds to connect and as long for the answer: the cashier is waiting
-QUICK_RETRIES = RetryPolicy(attempts=3, first_wait=0.2, max_wait=1.0)
+QUICK_RETRIES = RetryPolicy(attempts=2, first_wait=0.2, max_wait=1.0)  # at most ~9 s for the cashier
 ONCE = RetryPolicy(attempts=1)
 CardNumber = Annotated[str, StringConstraints(pattern=r"^9900\d{12}$")]
 ApprovalCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,12}$")]
