@@ -75,12 +75,15 @@ def set_rules(db: HubDatabase, body: str) -> RulesSet:
 def record_sales(conn: Connection, sales: Sequence[Sale], till: TillIdentity, received: datetime) -> None:
     """The points each newly stored sale earned and spent (see the module's docstring)."""
     rows: list[dict[str, Any]] = []
+    from central.customer_registrations import customer_of  # a registration joined to a customer: theirs
+
+    owners = customer_of(conn, [s.customer_id for s in sales if s.customer_id and (s.points_earned or s.points_redeemed)])
     for sale in sales:
         if not sale.customer_id:
             continue
         for kind, points in ((EARNED, sale.points_earned), (REDEEMED, -sale.points_redeemed)):
             if points:
-                rows.append(dict(customer_id=sale.customer_id, sale_id=str(sale.sale_id), kind=kind, points=points,
+                rows.append(dict(customer_id=owners[sale.customer_id], sale_id=str(sale.sale_id), kind=kind, points=points,
                                  document_id=str(sale.sale_id),
                                  store_id=till.store_id, till_id=till.till_id, receipt_number=sale.receipt_number,
                                  happened_at=sale.completed_at, received_at=received))

@@ -228,3 +228,23 @@ def test_an_unchanged_customer_imported_again_keeps_its_version_so_the_tills_pul
     assert save_customers(hub_db, [NewCustomer(OLENA.phone, OLENA.name, card=OLENA.card, tier="platinum")],
                           region="UA") == (0, 1)
     assert all_customers(hub_db)[0].version > before.version
+
+
+def test_points_of_sales_that_arrive_after_a_joined_registration_go_to_the_customer_it_joined(
+        shop: Shop, hub_db: HubDatabase) -> None:
+    from dataclasses import replace
+
+    from central.loyalty_tables import loyalty_movements
+    from tests.central.shop import make_sales
+
+    till = shop.enrol()
+    save_customers(hub_db, [OLENA], region="UA")
+    joined = registration(till, phone="+380501234567", name="Olena K")
+    post(shop, till, joined)  # the registration first, then a sale the till made under its id
+    [sale] = make_sales(1, till)
+    shop.push(till, replace(sale, customer_id=joined["document_id"], points_earned=30))
+    olena_id = next(r.customer_id for r in all_customers(hub_db) if r.name == "Olena Kovalenko")
+    with hub_db.reading() as conn:
+        assert conn.execute(select(customers.c.points_balance).where(customers.c.customer_id == olena_id)
+                            ).scalar_one() == 30
+        assert set(conn.execute(select(loyalty_movements.c.customer_id)).scalars()) == {olena_id}
