@@ -179,6 +179,8 @@ def read_sale_and_cards(document: Any) -> tuple[Sale, dict[uuid.UUID, CardApprov
         cards = sale_cards_from_dict(document)
     except _UNREADABLE as error:
         raise SaleProblem("schema", f"the document cannot be read: {error}") from None
+    if problem := gift_card_problem(sale):  # before the sums: a line's VAT code "" is a gift card's only
+        raise SaleProblem("schema", problem)
     try:
         check_sums(sale)
     except _UNREADABLE as error:  # SaleProblem is not among them: it passes through
@@ -186,8 +188,6 @@ def read_sale_and_cards(document: Any) -> tuple[Sale, dict[uuid.UUID, CardApprov
     for number, payment in enumerate(sale.payments):
         if payment.payment_id in cards and payment.method != CARD:
             raise SaleProblem("schema", f"payments.{number}.card: a {payment.method} payment has no card approval")
-    if problem := gift_card_problem(sale):
-        raise SaleProblem("schema", problem)
     return sale, cards
 
 
