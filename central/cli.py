@@ -18,6 +18,7 @@
     kassa-hub tills [--store S] [--json]
     kassa-hub export FILE [--store S] [--hub-url URL]   (a catalog file to seed a till from a USB stick)
     kassa-hub set-loyalty FILE.json / loyalty [--overdrawn | --customer ID] / give-points   (central/loyalty_cli.py)
+    kassa-hub gift-cards [--conflicts | --overdrawn] / gift-cards show|unlock NUMBER / gift-cards release-stale   (central/gift_card_cli.py)
     kassa-hub set-promotions FILE.json [--full] / promotions / remove-promotion ID   (central/promotions_cli.py)
     kassa-hub make-codes / add-code / promo-codes [--conflicts]   (promo codes: central/promo_codes_cli.py)
     kassa-hub add-customer / customers / import-customers FILE   (central/customer_commands.py)
@@ -52,6 +53,7 @@ from central.errors import AdminProblem, HubError
 from central.sales_report import gaps, received_sales
 from central.status_page import STATUS_PASSWORD_VARIABLE, STATUS_USER, check_password
 from central.loyalty_cli import add_loyalty_commands
+from central.gift_card_cli import add_gift_card_commands
 from central.flagged_cli import add_flagged_sales_commands
 from central.policies import remove_policy, set_policy
 from central.promotions_api import ADMIN_TOKEN_VARIABLE, check_admin_token
@@ -302,6 +304,7 @@ def _parser() -> argparse.ArgumentParser:
     add_promo_code_commands(command)
     add_customer_commands(command)  # add-customer, customers, import-customers
     add_loyalty_commands(command)
+    add_gift_card_commands(command)
     add_flagged_sales_commands(command, sales)  # sales --flagged, map-product (central/flagged_cli.py)
     add_erp_commands(command)  # erp connect|status|deliver|run (central/erp/erp_cli.py, docs/erp.md)
     return parser
