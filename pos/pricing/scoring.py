@@ -13,12 +13,8 @@ from collections.abc import Sequence
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import PricedBasket
 from pos.pricing.promotion import Cap, Promotion
-from pos.pricing.stages import evaluate, in_order, stage_of
+from pos.pricing.stages import Evaluation, evaluate, in_order, stage_of
 
-try:  # the evaluation's own working state: scoring a combination without building Money
-    from pos.pricing.stages import _Work
-except ImportError:  # pragma: no cover - stages changed: score through evaluate
-    _Work = None  # type: ignore[assignment,misc]
 
 Key = tuple[int, int, int, tuple[str, ...]]  # total in minor units, -offers, promotions, their ids
 
@@ -33,9 +29,7 @@ def key_of(priced: PricedBasket) -> Key:
 
 def score(prepared: PricingLines, promotions: Sequence[Promotion], caps: Sequence[Cap]) -> Key:
     """``key_of(evaluate(...))`` without building the priced basket (integers only)."""
-    if _Work is None:
-        return key_of(evaluate(prepared, promotions, caps, prepared.currency))
-    work = _Work(prepared)
+    work = Evaluation(prepared)
     offers = 0
     given: set[str] = set()
     for promotion in in_order(promotions):
@@ -47,19 +41,67 @@ def score(prepared: PricingLines, promotions: Sequence[Promotion], caps: Sequenc
     return (sum(work.net), -offers, len(given), tuple(sorted(given)))
 
 
+LOWEST_KEPT = 8192  # groups' nets after stages 1-4 remembered across reprices (the oldest forgotten first)
+_LOWEST: dict[tuple, tuple] = {}
+
+
 def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[dict[int, int], dict[int, int]]:
     """Each line's net (by basket index) with every promotion of stages 1-5 on, before the
-    thresholds and after them; no caps (spends are counted before the caps)."""
-    if _Work is not None:
-        work = _Work(prepared)
-        for promotion in in_order(promotions):
-            work.apply(promotion)
-        before_nets = work.before_thresholds or tuple(work.net)
-        after_nets = tuple(work.net)
-    else:  # pragma: no cover - stages changed
-        early = evaluate(prepared, [p for p in promotions if stage_of(p) <= 4], (), prepared.currency)
-        late = evaluate(prepared, promotions, (), prepared.currency)
-        before_nets = tuple(early.lines[i].net.minor_units() for i in prepared.slots)
-        after_nets = tuple(late.lines[i].net.minor_units() for i in prepared.slots)
-    return ({prepared.slots[p]: n for p, n in enumerate(before_nets)},
-            {prepared.slots[p]: n for p, n in enumerate(after_nets)})
+    thresholds and after them; no caps (spends are counted before the caps).
+
+    Stages 1-4 only tie lines through unit deals, so they are evaluated group by group (the
+    lines the unit deals join; any other line alone), each group's nets remembered across
+    reprices by its lines and the promotions touching it (identities, kept alive with the
+    answer): after a scan only the new line's group is evaluated again.  The thresholds
+    (stage 5) then apply to the whole basket from those nets."""
+    ordered = in_order(promotions)
+    early = [p for p in ordered if stage_of(p) <= 4]
+    late = [p for p in ordered if stage_of(p) == 5]
+    n = len(prepared.lines)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    touching: list[list[Promotion]] = [[] for _ in range(n)]
+    for promotion in early:
+        positions = prepared.in_scope(promotion.scope)
+        for p in positions:
+            touching[p].append(promotion)
+        if stage_of(promotion) == 2 and len(positions) > 1:  # a unit deal ties its lines
+            first = root(positions[0])
+            for p in positions[1:]:
+                parent[root(p)] = first
+    groups: dict[int, list[int]] = {}
+    for p in range(n):
+        groups.setdefault(root(p), []).append(p)
+    net = list(prepared.gross)
+    first_stage = [0] * n
+    for positions in groups.values():
+        group = tuple(prepared.lines[p] for p in positions)
+        reach = {id(q): q for p in positions for q in touching[p]}
+        key = (tuple(map(id, group)), tuple(sorted(reach)), prepared.currency)
+        found = _LOWEST.get(key)
+        if found is None:
+            work = Evaluation(PricingLines(group, prepared.currency))
+            for promotion in in_order(reach.values()):
+                work.apply(promotion)
+            found = (tuple(work.net), tuple(work.first_stage), group, tuple(reach.values()))
+            if len(_LOWEST) >= LOWEST_KEPT:
+                for old in list(_LOWEST)[:LOWEST_KEPT // 4]:
+                    _LOWEST.pop(old, None)
+            _LOWEST[key] = found
+        for j, p in enumerate(positions):
+            net[p] = found[0][j]
+            first_stage[p] = found[1][j]
+    before_nets = tuple(net)
+    work = Evaluation(prepared)
+    work.net, work.first_stage = net, first_stage
+    for promotion in late:
+        work.apply(promotion)
+    after_nets = tuple(work.net)
+    return ({prepared.slots[p]: v for p, v in enumerate(before_nets)},
+            {prepared.slots[p]: v for p, v in enumerate(after_nets)})

@@ -17,9 +17,9 @@ from pos.pricing.harmless import harmless_spends
 from pos.pricing.line_groups import GroupedScorer
 from pos.pricing.lines import PricingLines
 from pos.pricing.promotion import BuyGet, PercentOff, Promotion, PromotionSet, Scope
-from pos.pricing.scoring import score
+from pos.pricing.scoring import lowest_nets, score
 from pos.pricing.search import _candidates
-from pos.pricing.stages import evaluate
+from pos.pricing.stages import Evaluation, evaluate, in_order
 from tests.pos.pricing.shop import CURRENCY, product
 from tests.pos.pricing.test_against_the_oracle import NOW, SETTINGS, baskets, caps, promotions
 
@@ -72,3 +72,19 @@ def test_answers_stay_right_when_the_promotions_codes_are_all_forgotten(monkeypa
         for mask in range(1 << len(made)):
             picked = [p for i, p in enumerate(scorer.promotions) if mask >> i & 1]
             assert scorer.score(mask) == score(prepared, picked, ())
+
+
+@settings(SETTINGS, max_examples=300)
+@given(baskets(), promotions(), caps)
+def test_the_lowest_nets_group_by_group_equal_one_evaluation_of_the_whole_basket_with_every_promotion_on(
+        lines, chosen, cap_list):
+    prepared = PricingLines(lines, CURRENCY)
+    on = [c.promotion for c in _candidates(prepared, active_promotions(PromotionSet(chosen, tuple(cap_list)), NOW))
+          if c.stage <= 5]
+    whole = Evaluation(PricingLines(lines, CURRENCY))
+    for promotion in in_order(on):
+        whole.apply(promotion)
+    before = whole.before_thresholds or tuple(whole.net)
+    for _ in range(2):  # the second time from the remembered groups
+        assert lowest_nets(prepared, on) == ({prepared.slots[p]: n for p, n in enumerate(before)},
+                                             {prepared.slots[p]: n for p, n in enumerate(whole.net)})
