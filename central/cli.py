@@ -2,6 +2,7 @@
 
     kassa-hub serve --database URL [--host 127.0.0.1 --port 8700] [--status-page]
                     ($KASSA_HUB_ADMIN_TOKEN set: head office's PUT /v1/promotions is on)
+                    ($KASSA_HUB_FEED_TOKEN set: the CRM feed GET /v1/feed is on, central/feed_api.py)
     kassa-hub migrate --database URL
     kassa-hub add-store --store S --name NAME
     kassa-hub import-catalog FILE [--full]          (CSV or JSON)
