@@ -11,7 +11,8 @@ priced by the real engine).
 
 ``... -m tools.screenshots gift-cards`` sells an electronic gift card against the demo hub
 (docs/screenshots/gift-card-sell.png), pays that sale so the hub activates the card, then in
-the next sale opens F8 Gift card and sends the code (gift-card-payment-code.png).
+the next sale opens F8 Gift card and sends the code (gift-card-payment-code.png), then pays 300.00
+with the code from the hub's SMS log (gift-card-paid.png).
 """
 
 from __future__ import annotations
@@ -272,6 +273,13 @@ def gift_cards_main() -> int:
     QTest.keyClick(panel.code_field, Qt.Key.Key_F2)
     wait(lambda: panel.message.text().startswith("Code sent"))
     shoot(window, "gift-card-payment-code")
+    import re  # the code as the customer reads it out: the hub's SMS log
+
+    code = re.findall(r"code: (\d+)", (work / "sms.jsonl").read_text())[-1]
+    QTest.keyClicks(panel.amount_field, "300")
+    type_and_enter(panel.code_field, code)
+    wait(lambda: paying.pages.currentWidget() is paying.pay_page and not paying.busy)
+    shoot(window, "gift-card-paid")  # "Paid so far: Gift card **** 1234 300.00 UAH", the rest to pay
     window.close()
     hub.stop()
     return 0
