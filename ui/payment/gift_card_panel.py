@@ -209,9 +209,14 @@ def remove_payment(dialog: PaymentDialog, tender: Tender) -> None:
 
 
 def offer_offline(dialog: PaymentDialog) -> None:
-    """Head office cannot be reached: the offline button, if the chain's policy allows it."""
+    """Head office cannot be reached: the offline button, if the chain's policy allows it and the
+    card is a plastic one (scanned: an electronic card, found by phone, needs its code)."""
     panel = dialog.gift_card_panel
     if panel is None:
+        return
+    plastic = not panel.chosen.needs_code if panel.chosen is not None else \
+        looks_like_card_number(panel.lookup_field.text())
+    if not plastic:
         return
 
     def offered(offer: OfflineOffer) -> None:

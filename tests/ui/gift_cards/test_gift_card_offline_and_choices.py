@@ -91,3 +91,17 @@ def test_several_cards_for_one_phone_wait_for_the_cashiers_pick_and_a_locked_car
     till.press(panel, Qt.Key.Key_Escape)  # back to the pay page, nothing paid
     till.wait_until(lambda: dialog.pages.currentWidget() is dialog.pay_page)
     assert cards.holds == {}
+
+
+def test_head_office_down_a_phone_typed_for_an_electronic_card_gets_no_offline_button(qtbot, shop, clock):
+    cards = MemoryGiftCards()
+    cards.activate(SECOND_CARD, "75.00", "+380501234567")
+    till = open_with_gift_cards(qtbot, shop, clock, cards)
+    a_sale_of_more_than(till, 100)
+    cards.down = True
+    dialog = paying(till)
+    panel = gift_card_page(till, dialog)
+    till.enter(panel.lookup_field, "050 123 45 67")
+    till.wait_until(lambda: "link to head office" in panel.message.text())
+    till.wait_idle()
+    assert panel.offline_button.isHidden() and not dialog.tenders_list.text()
