@@ -19,8 +19,8 @@ read whole, inactive ones included (``active_test`` off), with the company in th
 * customers: parties of the party category named ``customer_category`` ("Customers"), with
   their mobile (else phone) number.
 
-``calls(model, method, *args, context=...)`` is any Tryton RPC: ``proteus_calls`` adapts a
-proteus configuration; helper E's connection can give the same.
+``calls(model, method, *args, context=...)`` is any Tryton RPC in the user's context:
+``central.erp.tryton.TrytonConnector.calls`` (JSON-RPC, the connector's one sign-in).
 """
 
 from __future__ import annotations
@@ -42,13 +42,6 @@ PARTY_MODELS = ("party.party", "party.contact_mechanism")
 
 class TrytonCalls(Protocol):
     def __call__(self, model: str, method: str, *args: Any, context: dict[str, Any] | None = None) -> Any: ...
-
-
-def proteus_calls(config: Any) -> TrytonCalls:
-    """A proteus configuration (``proteus.config.set_xmlrpc_session``...) as ``calls``."""
-    def calls(model: str, method: str, *args: Any, context: dict[str, Any] | None = None) -> Any:
-        return getattr(config.get_proxy(model), method)(*args, {**config.context, **(context or {})})
-    return calls
 
 
 def _stamp(record: dict[str, Any]) -> datetime | None:

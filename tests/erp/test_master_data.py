@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -15,8 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from central.customer_tables import customers
-from central.erp.master_data import PullReport, pull_master_data
-from central.erp.pull_cli import TrytonAddress, run_pull, tryton_reader
+from central.erp.master_data import PullReport
+from central.erp.master_tryton import OVERLAP
+from central.erp.pull_cli import run_pull
 from central.errors import AdminProblem
 from central.tables import barcodes, prices, products
 from local_db.catalog import SqlCatalog
@@ -26,7 +26,7 @@ from pos.money import Money
 from pos.tender import CashPolicy
 from pos.till import Till, TillSettings
 from tests.erp import tryton_template as setup
-from tests.erp.tryton_server import TrytonServer, template_folder
+from tests.erp.tryton_server import TrytonDatabase
 from tests.fakes import STORE, MemoryCashiers, StepClock
 from tests.local_db.conftest import sell
 from tests.sync.conftest import Hub, connect, hub, journal, till_db  # noqa: F401  (fixtures)
@@ -34,23 +34,13 @@ from tests.sync.conftest import Hub, connect, hub, journal, till_db  # noqa: F40
 proteus = pytest.importorskip("proteus")
 
 
-@pytest.fixture(scope="module")
-def tryton(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrytonServer]:
-    server = TrytonServer(tmp_path_factory.mktemp("tryton"), template_folder())
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 class Books:
     """Tryton as its administrator, through proteus: what head office does in the ERP."""
 
-    def __init__(self, server: TrytonServer) -> None:
+    def __init__(self, server: TrytonDatabase) -> None:
         from proteus import Model, config
 
-        self.context = config.set_xmlrpc_session(server.database.rpc_url, "admin", setup.ADMIN_PASSWORD)
+        self.context = config.set_xmlrpc_session(server.rpc_url, "admin", setup.ADMIN_PASSWORD)
         self.context.__enter__()
         self.Model = Model
         unit, = Model.get("product.uom").find([("name", "=", "Unit")])
@@ -96,7 +86,7 @@ class Books:
 
 
 @pytest.fixture(scope="module")
-def books(tryton: TrytonServer) -> Iterator[Books]:
+def books(tryton: TrytonDatabase) -> Iterator[Books]:
     books = Books(tryton)
     yield books
     books.close()
@@ -111,14 +101,16 @@ def _cursor_table(hub: Hub) -> None:  # noqa: F811
         erp_pull_cursors.create(conn, checkfirst=True)
 
 
-def _environment(server: TrytonServer, password: str = setup.CONNECTOR_PASSWORD) -> dict[str, str]:
-    return {"KASSA_ERP_URL": server.url, "KASSA_ERP_DATABASE": server.database.name,
-            "KASSA_ERP_USER": setup.CONNECTOR_LOGIN, "KASSA_ERP_PASSWORD": password}
+def _environment(server: TrytonDatabase, password: str = setup.CONNECTOR_PASSWORD) -> dict[str, str]:
+    return {"KASSA_ERP_URL": server.url, "KASSA_ERP_DATABASE": server.name,
+            "KASSA_ERP_USER": server.login, "KASSA_ERP_PASSWORD": password}
 
 
-def _pull(hub: Hub, server: TrytonServer, *, full: bool = False) -> PullReport:  # noqa: F811
-    args = SimpleNamespace(full=full, vat=[], region="UA", customer_category="Customers")
-    return run_pull(hub.db, args, _environment(server))  # type: ignore[arg-type]
+ARGS = SimpleNamespace(full=False, vat=[], region="UA", customer_category="Customers")
+
+
+def _pull(hub: Hub, server: TrytonDatabase, *, overlap: timedelta = OVERLAP) -> PullReport:  # noqa: F811
+    return run_pull(hub.db, ARGS, _environment(server), overlap=overlap)  # type: ignore[arg-type]
 
 
 def _row(hub: Hub, table: Any, key: Any, value: str) -> Any:  # noqa: F811
@@ -127,7 +119,7 @@ def _row(hub: Hub, table: Any, key: Any, value: str) -> Any:  # noqa: F811
 
 
 def test_a_product_made_in_tryton_sells_at_a_till_and_stops_selling_once_deactivated_there(
-        hub: Hub, till_db: Any, journal: Any, tryton: TrytonServer, books: Books) -> None:  # noqa: F811
+        hub: Hub, till_db: Any, journal: Any, tryton: TrytonDatabase, books: Books) -> None:  # noqa: F811
     gtin = with_check_digit("482099900001")
     variant = books.product("ERP-COFFEE-1", "Кава Lavazza 1 кг", "499.90", barcodes=(("ean", gtin),),
                             category="Кава", brand="Lavazza")
@@ -162,7 +154,7 @@ def test_a_product_made_in_tryton_sells_at_a_till_and_stops_selling_once_deactiv
 
 
 def test_bad_records_in_tryton_are_skipped_and_named_and_the_rest_is_pulled(
-        hub: Hub, tryton: TrytonServer, books: Books, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+        hub: Hub, tryton: TrytonDatabase, books: Books, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
     good = with_check_digit("482099900002")
     wrong = good[:-1] + str((int(good[-1]) + 1) % 10)
     books.tax_category("VAT 13%", "0.13")
@@ -187,19 +179,13 @@ def test_bad_records_in_tryton_are_skipped_and_named_and_the_rest_is_pulled(
 
 
 def test_the_next_pull_reads_only_what_changed_in_tryton_since_the_last(
-        hub: Hub, tryton: TrytonServer, books: Books) -> None:  # noqa: F811
-    address = TrytonAddress(tryton.url, tryton.database.name, setup.CONNECTOR_LOGIN, setup.CONNECTOR_PASSWORD)
+        hub: Hub, tryton: TrytonDatabase, books: Books) -> None:  # noqa: F811
     variant = books.product("ERP-OIL-6", "Олія 1 л", "89.00")
-    with tryton_reader(address, overlap=timedelta(0)) as reader:
-        first = pull_master_data(hub.db, reader)
-    import time
-
-    time.sleep(1.1)  # Tryton's write dates reach the connector to the second
+    first = _pull(hub, tryton, overlap=timedelta(0))  # exactly what came after the last record seen
     variant.template.gross_price = Decimal("92.50")
     variant.template.save()
 
-    with tryton_reader(address, overlap=timedelta(0)) as reader:
-        second = pull_master_data(hub.db, reader)
+    second = _pull(hub, tryton, overlap=timedelta(0))
 
     assert first.products_read > 1
     assert second.products_read == 1 and second.prices == 1 and second.products == 0
@@ -207,7 +193,7 @@ def test_the_next_pull_reads_only_what_changed_in_tryton_since_the_last(
 
 
 def test_customers_come_from_the_tryton_party_category_and_one_without_a_phone_is_named(
-        hub: Hub, tryton: TrytonServer, books: Books) -> None:  # noqa: F811
+        hub: Hub, tryton: TrytonDatabase, books: Books) -> None:  # noqa: F811
     Party, PartyCategory = books.Model.get("party.party"), books.Model.get("party.category")
     category = PartyCategory(name="Customers")
     category.save()
@@ -231,14 +217,13 @@ def test_customers_come_from_the_tryton_party_category_and_one_without_a_phone_i
 
 
 def test_a_wrong_password_or_a_tryton_that_is_down_is_said_without_the_password(
-        hub: Hub, tryton: TrytonServer, tmp_path: Path) -> None:  # noqa: F811
-    args = SimpleNamespace(full=False, vat=[], region="UA", customer_category="Customers")
+        hub: Hub, tryton: TrytonDatabase) -> None:  # noqa: F811
     with pytest.raises(AdminProblem) as wrong:
-        run_pull(hub.db, args, _environment(tryton, "not-the-Password-9"))  # type: ignore[arg-type]
+        run_pull(hub.db, ARGS, _environment(tryton, "not-the-Password-9"))  # type: ignore[arg-type]
     down = dict(_environment(tryton), KASSA_ERP_URL="http://127.0.0.1:9/")
     with pytest.raises(AdminProblem) as unreachable:
-        run_pull(hub.db, args, down)  # type: ignore[arg-type]
+        run_pull(hub.db, ARGS, down)  # type: ignore[arg-type]
 
-    assert "password is wrong" in wrong.value.detail and "not-the-Password-9" not in wrong.value.detail
-    assert "cannot reach Tryton" in unreachable.value.detail
+    assert "wrong password" in wrong.value.detail and "not-the-Password-9" not in wrong.value.detail
+    assert "cannot be reached" in unreachable.value.detail
     assert setup.CONNECTOR_PASSWORD not in unreachable.value.detail
