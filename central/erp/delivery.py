@@ -40,7 +40,7 @@ from pos.codec import sale_from_dict
 
 log = logging.getLogger(__name__)
 
-BACKOFF = wait_exponential_jitter(initial=5, max=900, exp_base=2, jitter=5)
+BACKOFF = wait_exponential_jitter(multiplier=5, max=900, exp_base=2, jitter=5)
 HELD_AGAIN = timedelta(seconds=60)
 LEASE = timedelta(seconds=120)
 Clock = Callable[[], datetime]
@@ -114,13 +114,14 @@ def deliver_due(db: HubDatabase, connector: ErpConnector, *, worker: str | None 
             continue
         with db.reading() as conn:
             waiting = _held(conn, document_id)
-            erp_sale = None if waiting else sale_for_erp(conn, document_id)
-        if erp_sale is None:
+        if waiting:
             done.held += 1
             _settle(db, row_id, worker, next_attempt_at=clock() + HELD_AGAIN,
                     last_error="held for review: a product code the hub does not know (kassa-hub sales --flagged)")
             continue
         try:
+            with db.reading() as conn:
+                erp_sale = sale_for_erp(conn, document_id)
             delivered = connector.deliver_sale(erp_sale)
         except ErpUnavailable as fault:
             _retry_later(db, row_id, worker, fault.reason, clock)
@@ -178,7 +179,7 @@ def sale_for_erp(conn: Connection, sale_id: str) -> ErpSale:
     lines = tuple(
         ErpLine(_mapped(conn, line.product_code), line.quantity,
                 (line.total.amount / line.quantity) if line.quantity else Decimal(0), line.total.amount,
-                line.vat.rate)
+                line.vat.percent)
         for line in sale.lines if not line.voided
     )
     rounding = sale.rounding.amount

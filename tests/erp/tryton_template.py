@@ -89,13 +89,12 @@ def set_up_books(config_file: Path) -> None:
     kilogram, = Uom.find([("name", "=", "Kilogram")])
     Template = Model.get("product.template")
     for product in DEMO_PRODUCTS:
-        template = Template(name=product.name, type="goods", salable=True)
+        template = Template(name=product.name, type="goods", salable=True, code=product.code)
         template.default_uom = kilogram if product.sold_by_weight else unit
         template.account_category = categories[product.vat.code]
         template.gross_price = product.price.amount
         template.save()
-        variant, = template.products
-        variant.code = product.code
+        variant, = template.products  # its code: the template's (a prefix) and no suffix
         if product.barcode:
             identifier = variant.identifiers.new()
             identifier.type = "ean"
