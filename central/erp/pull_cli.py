@@ -1,7 +1,9 @@
 """``kassa-hub erp pull [--full]``: master data from Tryton into the hub's datasets, now.
 
-    kassa-hub erp pull [--full] [--vat CODE=PERCENT ...] [--region UA] [--customer-category NAME]
+    kassa-hub erp pull [--full] [--every SECONDS] [--vat CODE=PERCENT ...] [--region UA]
+                       [--customer-category NAME]
 
+``--every`` keeps pulling on a schedule (a failed pull is logged and tried again next time).
 Incremental by Tryton's write dates unless ``--full`` (everything read again; the hub still
 versions only what changed).  Prints what changed and every record skipped, and logs them.
 Tryton is the one ``kassa-hub erp connect`` saved (or $KASSA_ERP_URL, $KASSA_ERP_DATABASE,
@@ -13,6 +15,9 @@ in a log.  Registered under ``kassa-hub erp`` by central/erp/erp_cli.py.
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -25,6 +30,7 @@ from central.errors import AdminProblem
 
 Command = Callable[[HubDatabase, argparse.Namespace], None]
 AddCommand = Callable[[str, Command, str], argparse.ArgumentParser]
+log = logging.getLogger(__name__)
 
 
 def declared_vat(items: list[str]) -> dict[str, str]:
@@ -60,12 +66,29 @@ def run_pull(db: HubDatabase, args: argparse.Namespace, environ: dict[str, str] 
 
 
 def _pull(db: HubDatabase, args: argparse.Namespace) -> None:
-    print(run_pull(db, args))
+    if not args.every:
+        print(run_pull(db, args))
+        return
+    if args.every < 10:
+        raise AdminProblem("--every: at least 10 seconds between pulls")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    while not stop.is_set():
+        try:
+            run_pull(db, args)  # logs what changed and each record skipped
+            args.full = False  # --full: the first pull only
+        except AdminProblem as problem:  # Tryton down, a wrong password: said, tried again next time
+            log.error("ERP pull failed: %s", problem.detail)
+        stop.wait(args.every)
 
 
 def add_pull_command(command: AddCommand) -> argparse.ArgumentParser:
     pull = command("pull", _pull, "pull products, barcodes, prices, taxes and customers from Tryton (incremental)")
     pull.add_argument("--full", action="store_true", help="read everything again, not only what changed")
+    pull.add_argument("--every", type=float, metavar="SECONDS",
+                      help="pull again every SECONDS until stopped (SIGTERM, Ctrl+C), logging each pull")
     pull.add_argument("--vat", action="append", default=[], metavar="CODE=PERCENT",
                       help="the hub's VAT code for a tax rate it holds no code for yet (repeatable)")
     pull.add_argument("--region", default="UA", help="the country of phone numbers without a country code")
