@@ -19,6 +19,12 @@ def allowed_combinations(choices: Sequence[Candidate], safe: Sequence[bool], lim
     listing takes more than ``NODE_LIMIT`` steps."""
     n = len(choices)
     conflicts = conflict_masks(choices)
+    apart = 0  # unsafe promotions in conflict with none of the others picked: each part of them
+    for i in range(n):  # is in at least one listed combination (completed by the safe ones they allow)
+        if not safe[i] and not conflicts[i] & apart:
+            apart |= 1 << i
+    if 1 << apart.bit_count() > limit:
+        return None
     later = [conflicts[i] >> (i + 1) << (i + 1) for i in range(n)]
     found: list[int] = []
     steps = 0
