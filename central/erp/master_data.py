@@ -9,6 +9,7 @@ What a pull does with what the ERP reader brought (central/erp/master_records.py
   tills: its product, price and barcodes rows are marked deleted with the next versions.  The
   ERP is the catalog's master: a hub product whose code the ERP does not sell is stopped too;
 * customers go in through ``central.customers.save_customers`` (one phone number, one customer);
+* flagged sales (central/flagged_sales.py) whose products are all known now are marked released;
 * a bad record is skipped, named in the report and logged, and never stops the rest: a product
   whose tax the hub has no VAT code for, with no price, no code or an unknown unit; a barcode
   with a wrong check digit (the product sells without it); a price with no product; a customer
@@ -39,6 +40,7 @@ from central.customers import NewCustomer, save_customers
 from central.database import HubDatabase
 from central.erp.master_cursors import forget_cursors, read_cursors, save_cursors
 from central.erp.master_records import Cursor, ErpCustomer, ErpProduct, MasterBatch
+from central.flagged_sales import release_known
 from central.tables import barcodes, prices, products, taxes
 from central.versions import VersionClock
 from pos.barcode import check_gtin
@@ -69,6 +71,7 @@ class PullReport:
     stopped: int = 0  # products that stopped selling
     customers_added: int = 0
     customers_changed: int = 0
+    released: int = 0  # flagged sales (central/flagged_sales.py) whose every product is known now
     version: int = 0
     seconds: float = 0.0
     skipped: list[str] = field(default_factory=list)
@@ -78,6 +81,8 @@ class PullReport:
                  f"({self.stopped:,} stopped selling), {self.prices:,} prices, {self.barcodes:,} barcodes; "
                  f"customers: {self.customers_added:,} added, {self.customers_changed:,} changed; "
                  f"catalog version {self.version:,} ({self.seconds:.1f} s)"]
+        if self.released:
+            lines.append(f"{self.released:,} flagged sale(s) released to the ERP: their products are known now")
         if self.skipped:
             lines.append(f"{len(self.skipped):,} skipped:")
             lines += [f"  {line}" for line in self.skipped]
@@ -249,6 +254,7 @@ def store_batch(db: HubDatabase, batch: MasterBatch, *, vat: dict[str, str] | No
         report.stopped = stop_selling(conn, clock, _not_sold_any_more(conn, batch, stopped, report))
         report.products += report.stopped
         report.version = clock.last
+        report.released = release_known(conn)  # flagged sales whose products are known now
     customers = customers_of(batch, region, report.skipped)
     if customers:
         report.customers_added, report.customers_changed = save_customers(db, customers, region=region)

@@ -143,3 +143,18 @@ def test_customers_are_saved_by_phone_and_a_bad_or_repeated_phone_is_named(hub: 
             ("+380671234567", "Олена Коваль")]
     assert report.customers_added == 1 and len(report.skipped) == 3
     assert "(party.party 2) skipped: has the phone number of party.party 1" in report.skipped[0]
+
+
+def test_a_flagged_sale_of_a_product_the_pull_brings_is_released_to_the_erp(hub: HubDatabase) -> None:
+    from datetime import datetime, timezone
+
+    from central.flagged_sales import flag_sale, held
+
+    with hub.writing() as conn:
+        flag_sale(conn, "3f1c0a52-0000-4000-8000-000000000001", "S001", "T01", 7, ["NEW1"], datetime.now(timezone.utc))
+
+    report = store_batch(hub, batch(erp("NEW1")))
+
+    assert report.released == 1 and "1 flagged sale(s) released" in str(report)
+    with hub.reading() as conn:
+        assert not held(conn, "3f1c0a52-0000-4000-8000-000000000001")
