@@ -75,6 +75,9 @@ def test_the_delivery_killed_in_the_middle_of_a_batch_leaves_each_sale_once_in_t
         first.send_signal(signal.SIGKILL)  # in the middle of its first batch of 4, a sale in flight
         first.wait()
         assert 2 <= delivered() < 10, log.read_text()[-3000:]
+        with db.reading() as conn:  # the rest of its batch still claimed by the dead worker
+            assert conn.execute(select(func.count()).select_from(erp_outbox).where(
+                erp_outbox.c.state == QUEUED, erp_outbox.c.claimed_by.is_not(None))).scalar_one() >= 1
 
         second = _run_delivery(hub_url, tryton, log)
         try:
