@@ -184,10 +184,14 @@ def redeem(conn: Connection, asked: HoldAsked, till: TillIdentity, now: datetime
     minor = amount_minor(asked.amount, currency)
     if currency != card.currency:
         raise e.BadCurrency(f"gift card {masked_card(number)} is in {card.currency}, not {currency}")
-    release_stale(conn, now, [number])
+    if release_stale(conn, now, [number]):
+        card = locked_card(conn, number)
+        assert card is not None
     if card.locked:
         raise e.GiftCardLocked(f"gift card {masked_card(number)} is locked after three wrong codes: head office "
                                "unlocks it (kassa-hub gift-cards unlock)")
+    if card.balance_minor < minor:  # before the code: a right code is not spent on a refusal
+        raise _not_enough(number, int(card.balance_minor), minor, currency)
     if card.phone:
         refused = check_code(conn, card, asked.code, now)
         if refused is not None:
@@ -196,10 +200,8 @@ def redeem(conn: Connection, asked: HoldAsked, till: TillIdentity, now: datetime
                                                   gift_cards.c.balance_minor >= minor)
                          .values(balance_minor=gift_cards.c.balance_minor - minor)).rowcount
     balance = int(conn.execute(select(gift_cards.c.balance_minor).where(gift_cards.c.card_number == number)).scalar_one())
-    if not taken:
-        return None, e.NotEnough(f"gift card {masked_card(number)} holds {money_text(balance, currency)} "
-                                 f"{currency}: less than {money_text(minor, currency)}",
-                                 balance=money_text(balance, currency))
+    if not taken:  # the card's row is locked: never, but the UPDATE's condition is what guarantees it
+        return None, _not_enough(number, balance, minor, currency)
     approval = "GC" + "".join(secrets.choice(_APPROVAL_LETTERS) for _ in range(8))
     conn.execute(r.insert().values(
         redemption_id=str(asked.redemption_id), card_number=number, sale_id=str(asked.sale_id), payment_id=None,
@@ -207,6 +209,11 @@ def redeem(conn: Connection, asked: HoldAsked, till: TillIdentity, now: datetime
         approved_by="", store_id=till.store_id, till_id=till.till_id, held_at=now, settled_at=None))
     row = conn.execute(select(r).where(r.c.redemption_id == str(asked.redemption_id))).one()
     return _answer(row), None
+
+
+def _not_enough(number: str, balance: int, minor: int, currency: str) -> e.NotEnough:
+    return e.NotEnough(f"gift card {masked_card(number)} holds {money_text(balance, currency)} {currency}: less "
+                       f"than {money_text(minor, currency)}", balance=money_text(balance, currency))
 
 
 def release(conn: Connection, redemption_id: uuid.UUID, now: datetime) -> bool:

@@ -212,3 +212,11 @@ def test_a_code_for_a_plastic_card_is_refused_and_find_needs_a_number_or_a_phone
 def test_the_gift_card_api_needs_a_tills_credential(shop: Shop) -> None:
     answer = shop.http.post("/v1/gift-cards/find", json={"schema": "kassa.gift_card_find.v1", "card_number": card(1)})
     assert answer.status_code == 401
+
+
+def test_a_right_code_is_not_spent_on_an_amount_the_card_cannot_pay(desk: GiftCardDesk, sms_log: Path) -> None:
+    number = electronic(desk, "100")
+    desk.code(number)
+    code = code_sent(sms_log)
+    assert desk.redeem(number, "100.01", code=code).json()["error"] == "not_enough"
+    assert desk.redeem(number, "100.00", code=code).status_code == 200
