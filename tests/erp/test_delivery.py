@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -154,3 +154,28 @@ def test_backoff_grows_with_the_attempts_and_stops_at_fifteen_minutes() -> None:
     assert timedelta(seconds=5) <= waits[0] <= timedelta(seconds=10)
     assert waits[1] > timedelta(seconds=9) and waits[2] > timedelta(seconds=79)
     assert waits[3] <= timedelta(minutes=15, seconds=5)
+
+
+def test_a_sale_flagged_for_an_unknown_product_waits_until_mapped_then_goes_with_the_catalog_s_code(
+        hub: tuple[HubDatabase, Shop], tryton: TrytonDatabase, reader: TrytonReader) -> None:
+    from central.flagged_sales import map_product
+    from pos.codec import sale_to_dict
+    from tests.central.shop import make_sales
+
+    db, shop = hub
+    till = shop.enrol("T01")
+    document = sale_to_dict(make_sales(1, till)[0])
+    document["lines"][0]["product_code"] = "OLD-1001"  # a code the till knew and the hub does not
+    (answer,) = shop.push(till, document)
+    assert answer["status"] == "accepted" and answer["reason"] == "unknown_product"
+    erp = connector(tryton)
+    held = delivery.deliver_due(db, erp)
+    assert (held.held, held.delivered) == (1, 0)
+    assert states(db)[document["sale_id"]] == QUEUED
+    map_product(db, "OLD-1001", "1001")
+    later = lambda: datetime.now(timezone.utc) + timedelta(minutes=2)  # noqa: E731 - past the minute it waits
+    released = delivery.deliver_due(db, erp, clock=later)
+    erp.close()
+    assert released.delivered == 1, released.describe()
+    (found,) = reader.sales(document["sale_id"])
+    assert [line["product."]["code"] for line in reader.lines(found["id"])] == ["1001"]
