@@ -156,4 +156,5 @@ def add_erp_commands(command: AddCommand) -> argparse._SubParsersAction:  # type
     run.add_argument("--idle", type=float, default=2.0, help="seconds between looks at an empty queue")
     run.add_argument("--lease", type=float, default=delivery.LEASE.total_seconds(),
                      help="seconds a claimed sale is this worker's before another may take it")
+    # more actions register here with ``action``: erp pull (central/erp/pull_cli.py, add_pull_command(action))
     return actions
