@@ -53,7 +53,7 @@ class CardAnswer(BaseModel):
     currency: str
     needs_code: bool = Field(description="an electronic card: POST /v1/gift-cards/code first, then redeem with it")
     locked: bool
-    phone_masked: str = Field(examples=["+380 ** *** 45 67"], description='"" for a plastic card')
+    phone_masked: str = Field(examples=["+380 ** *** ** 67"], description='"" for a plastic card')
 
 
 class FindAnswer(BaseModel):
@@ -68,7 +68,7 @@ class CodeRequest(BaseModel):
 
 class CodeAnswer(BaseModel):
     card_number: str
-    sent_to: str = Field(examples=["+380 ** *** 45 67"])
+    sent_to: str = Field(examples=["+380 ** *** ** 67"])
     expires_in_seconds: int
 
 

@@ -26,7 +26,7 @@ from central.gift_card_codes import unlock
 from central.gift_card_errors import GiftCardProblem
 from central.gift_card_tables import gift_card_conflicts, gift_card_redemptions, gift_cards
 from central.gift_cards import card_number, money_text, release_stale
-from pos.phone import masked as masked_phone
+from pos.gift_cards.numbers import masked_phone
 
 ACTIONS = ("show", "unlock", "release-stale")
 

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Row, update
 from central import gift_card_errors as e
 from central.gift_card_tables import gift_cards
 from central.gift_cards import card_number, locked_card, masked_card
-from pos.phone import masked as masked_phone
+from pos.gift_cards.numbers import masked_phone
 
 CODE_VALIDITY = timedelta(minutes=5)
 WRONG_CODES_TO_LOCK = 3

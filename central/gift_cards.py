@@ -31,7 +31,7 @@ from central import gift_card_errors as e
 from central.gift_card_tables import HELD, RELEASED, gift_card_redemptions, gift_cards
 from central.stores import TillIdentity
 from pos.money import CURRENCY_EXPONENTS, Money
-from pos.phone import masked as masked_phone
+from pos.gift_cards.numbers import masked_phone
 
 CARD_PREFIX = "9900"
 CARD_DIGITS = 16

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
-from pos.phone import masked
+from pos.gift_cards.numbers import masked_phone as masked
 
 log = logging.getLogger(__name__)
 
