@@ -4,6 +4,7 @@
     kassa-hub erp status [--failed]      the queue: queued, delivered, failed with the reasons
     kassa-hub erp deliver [--retry [SALE_ID ...]]   deliver what is due now (--retry: the failed first)
     kassa-hub erp run [--batch N] [--idle S]        deliver until stopped (SIGTERM, Ctrl+C)
+    kassa-hub erp pull [--full]          master data from Tryton (central/erp/pull_cli.py)
 
 The password comes from $KASSA_ERP_PASSWORD or the file $KASSA_ERP_PASSWORD_FILE, never from the
 command line (central/erp/tryton_settings.py).
@@ -24,6 +25,7 @@ from sqlalchemy import select
 from central.database import HubDatabase
 from central.erp import delivery
 from central.erp.interface import ErpFault
+from central.erp.pull_cli import add_pull_command
 from central.erp.outbox import FAILED, QUEUED, erp_connection, erp_outbox
 from central.erp.tryton import TrytonConnector
 from central.erp.tryton_settings import TrytonSettings, settings_from
@@ -156,5 +158,5 @@ def add_erp_commands(command: AddCommand) -> argparse._SubParsersAction:  # type
     run.add_argument("--idle", type=float, default=2.0, help="seconds between looks at an empty queue")
     run.add_argument("--lease", type=float, default=delivery.LEASE.total_seconds(),
                      help="seconds a claimed sale is this worker's before another may take it")
-    # more actions register here with ``action``: erp pull (central/erp/pull_cli.py, add_pull_command(action))
+    add_pull_command(action)  # erp pull [--full] (central/erp/pull_cli.py)
     return actions

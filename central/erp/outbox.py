@@ -25,6 +25,7 @@ from datetime import datetime
 
 from sqlalchemy import Column, Connection, Index, Integer, String, Table, UniqueConstraint, insert
 
+from central.erp import master_cursors as _pull_cursors  # noqa: F401 - its table is made by migration 0011
 from central.stores import TillIdentity
 from central.tables import BigId, UtcDateTime, metadata
 from pos.sale import Sale

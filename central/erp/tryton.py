@@ -101,8 +101,12 @@ class TrytonConnector:
         try:
             return self._rpc(f"model.{model}.{method}", [*args, {**self.context, **(context or {})}])
         except _SessionEnded:
-            self._sign_in()
+            self._sign_in()  # the session may have ended: once more with a new one
+        try:
             return self._rpc(f"model.{model}.{method}", [*args, {**self.context, **(context or {})}])
+        except _SessionEnded:
+            raise ErpRefused(f"Tryton refused user {self.settings.user!r} {model}.{method} (HTTP 403): give it "
+                             "the rights in Tryton (groups POS and POS Posting), then retry") from None
 
     def _sign_in(self) -> None:
         settings = self.settings
@@ -114,7 +118,10 @@ class TrytonConnector:
             raise ErpRefused(f"Tryton refused user {settings.user!r} on database {settings.database!r}: "
                              "a wrong password or login (check the password file or variable)") from None
         self._auth = "Session " + base64.b64encode(f"{settings.user}:{user_id}:{session}".encode()).decode()
-        self.context = self._rpc("model.res.user.get_preferences", [True, {}])
+        try:
+            self.context = self._rpc("model.res.user.get_preferences", [True, {}])
+        except _SessionEnded:
+            raise ErpRefused(f"Tryton signed user {settings.user!r} in but refused its preferences") from None
 
     def _rpc(self, method: str, params: list[Any], *, signing_in: bool = False) -> Any:
         headers = {"Content-Type": "application/json"}

@@ -1,6 +1,7 @@
 """The ERP connector's outbound queue (issue 12): ``erp_outbox``, one row per document the ERP
 must receive, with its state, attempts and the worker's claim; ``erp_connection``, where the ERP
-is (never its password) (central/erp/outbox.py).
+is (never its password) (central/erp/outbox.py); ``erp_pull_cursors``, how far the master-data
+pull read each ERP model (central/erp/master_cursors.py).
 
 Revision ID: 0011
 Revises: 0010
@@ -50,9 +51,18 @@ def upgrade() -> None:
         sa.Column("saved_at", TIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_erp_connection"),
     )
+    op.create_table(  # the master-data pull's cursor per ERP model (central/erp/master_cursors.py)
+        "erp_pull_cursors",
+        sa.Column("model", sa.String(64), nullable=False),
+        sa.Column("written_at", sa.String(32), nullable=False),
+        sa.Column("last_id", sa.BigInteger(), nullable=False),
+        sa.Column("pulled_at", TIME, nullable=False),
+        sa.PrimaryKeyConstraint("model", name="pk_erp_pull_cursors"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("erp_pull_cursors")
     op.drop_table("erp_connection")
     op.drop_index("ix_erp_outbox_state_next_attempt_at", table_name="erp_outbox")
     op.drop_table("erp_outbox")
