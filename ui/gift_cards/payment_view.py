@@ -170,6 +170,7 @@ class GiftCardView(QWidget):
         self.amount_field.setToolTip(self.amount_field.placeholderText())
         self.code_button.setVisible(card.needs_code)
         self.code_field.setVisible(card.needs_code)
+        self.code_field.clear()  # a code is one card's
         if card.locked:
             self.message.show_error(_("This card is locked after three wrong codes: head office unlocks it."))
         else:

@@ -165,6 +165,12 @@ def submit_gift_card(dialog: PaymentDialog) -> None:
     panel = dialog.gift_card_panel
     if panel is None or panel.busy:
         return
+    for field in (panel.amount_field, panel.code_field):  # another card scanned where the focus was
+        if looks_like_card_number(field.text()):
+            panel.lookup_field.setText(field.text().strip())
+            field.clear()
+            find_cards(dialog)
+            return
     if panel.chosen is None:
         find_cards(dialog)
         return

@@ -88,6 +88,9 @@ def test_several_cards_for_one_phone_wait_for_the_cashiers_pick_and_a_locked_car
     till.press(panel, Qt.Key.Key_2)
     assert panel.chosen is not None and panel.chosen.card_number == SECOND_CARD
     assert "75.00" in panel.amount_field.placeholderText()  # the most: the card's balance, less than the rest
+    till.enter(panel.code_field, PLASTIC)  # another card scanned where the focus is: it is looked up
+    till.wait_until(lambda: panel.chosen is not None and panel.chosen.card_number == NUMBER)
+    assert panel.lookup_field.text() == PLASTIC and panel.code_field.text() == "" and not dialog.tenders_list.text()
     till.press(panel, Qt.Key.Key_Escape)  # back to the pay page, nothing paid
     till.wait_until(lambda: dialog.pages.currentWidget() is dialog.pay_page)
     assert cards.holds == {}
