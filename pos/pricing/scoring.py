@@ -80,9 +80,9 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
         groups.setdefault(root(p), []).append(p)
     net = list(prepared.gross)
     first_stage = [0] * n
-    for positions in groups.values():
-        group = tuple(prepared.lines[p] for p in positions)
-        reach = {id(q): q for p in positions for q in touching[p]}
+    for members in groups.values():
+        group = tuple(prepared.lines[p] for p in members)
+        reach = {id(q): q for p in members for q in touching[p]}
         key = (tuple(map(id, group)), tuple(sorted(reach)), prepared.currency)
         found = _LOWEST.get(key)
         if found is None:
@@ -94,7 +94,7 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
                 for old in list(_LOWEST)[:LOWEST_KEPT // 4]:
                     _LOWEST.pop(old, None)
             _LOWEST[key] = found
-        for j, p in enumerate(positions):
+        for j, p in enumerate(members):
             net[p] = found[0][j]
             first_stage[p] = found[1][j]
     before_nets = tuple(net)
