@@ -26,6 +26,7 @@ from pos.store_day.tenders import Tender
 from pos.till import Till
 from ui import formatting
 from ui.approval import ask_manager
+from ui.dialogs import big_button
 from ui.errors import show_problem
 from ui.gift_cards.payment_view import GiftCardView
 from ui.qt import QKeyEvent, QPushButton, Qt, QWidget, qconnect
@@ -43,8 +44,7 @@ def desk(till: Till) -> GiftCardDesk:
 def gift_cards_here(dialog: PaymentDialog) -> bool:
     """Whether this till takes gift cards: a store's day and the hub's gift card service."""
     services = dialog.session.services
-    return dialog.store_day and (getattr(services, "gift_cards", None) is not None
-                                 or holds.desk_of(services.till).service is not None)
+    return dialog.store_day and (services.gift_cards is not None or holds.desk_of(services.till).service is not None)
 
 
 class GiftCardPanel(GiftCardView):
@@ -64,8 +64,6 @@ def gift_card_button(dialog: PaymentDialog) -> QPushButton | None:
     """The F8 button of the pay page, when this till has the gift card service (else None)."""
     if not gift_cards_here(dialog):
         return None
-    from ui.dialogs import big_button
-
     button = big_button(_("F8  Gift card"), dialog)
     button.setObjectName("giftCardButton")
     qconnect(button.clicked, lambda _c=False: open_gift_card(dialog))

@@ -42,6 +42,7 @@ path = "{path}"
     log = SqlGiftCardLog(db)
     if offline:  # the chain lets a manager approve an offline gift card payment up to the cap
         keep_policy(db, {"offline": True, "offline_cap": OFFLINE_CAP, "currency": "UAH"})
+    services.gift_cards, services.gift_card_log = cards, log  # as shell/wiring.py hands them to the window
     holds.attach(services.till, cards, log, lambda: stored_gift_card_policy(db))
     return services
 
