@@ -30,7 +30,7 @@ def tender_text(tender: Tender, ui_locale: str) -> str:
     if payment.method == POINTS:
         return _("Loyalty points {amount}").format(amount=amount)
     if payment.method == GIFT_CARD:  # ui/payment/gift_card_panel.py
-        card = getattr(tender, "gift_card", None)  # pos.store_day.tenders.Tender.gift_card
+        card = tender.gift_card
         return _("Gift card {card} {amount}").format(
             card=short_masked(card.card_number) if card is not None else "", amount=amount)
     return f"{payment.method} {amount}"
