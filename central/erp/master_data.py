@@ -42,7 +42,7 @@ from central.erp.master_cursors import forget_cursors, read_cursors, save_cursor
 from central.erp.master_records import Cursor, ErpCustomer, ErpProduct, MasterBatch
 from central.flagged_sales import release_known
 from central.tables import barcodes, prices, products, taxes
-from central.versions import VersionClock
+from central.versions import VersionClock, current_version
 from pos.barcode import check_gtin
 from pos.customers import clean_name
 from pos.errors import PosError
@@ -258,6 +258,8 @@ def store_batch(db: HubDatabase, batch: MasterBatch, *, vat: dict[str, str] | No
     customers = customers_of(batch, region, report.skipped)
     if customers:
         report.customers_added, report.customers_changed = save_customers(db, customers, region=region)
+        with db.reading() as conn:
+            report.version = current_version(conn)
     report.seconds = time.perf_counter() - started
     return report
 
