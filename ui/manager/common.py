@@ -25,7 +25,7 @@ T = TypeVar("T")
 TABLE_STYLE = "QTableView { font-size: 15pt; }"  # the lists fit their columns in the width of a 1024 screen
 
 TENDER_NAMES = {"cash": N_("Cash"), "card": N_("Card"), "exchange_credit": N_("Exchange credit"),
-                "points": N_("Loyalty points")}
+                "points": N_("Loyalty points"), "gift_card": N_("Gift card")}
 
 # what a list calls a document of each outbox series (a sale is its receipt)
 SERIES_NAMES = {

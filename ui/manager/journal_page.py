@@ -24,7 +24,7 @@ from ui.qt import (
 
 HEADERS = (N_("Document"), N_("Time"), N_("Cashier"), N_("Amount"), N_("Paid by"), N_("Hub"))
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-TENDER_CHOICES = (None, "cash", "card", "exchange_credit", "points")
+TENDER_CHOICES = (None, "cash", "card", "exchange_credit", "points", "gift_card")
 KIND_CHOICES = ("all", SALE, RETURN)
 KIND_NAMES = {"all": N_("Sales and returns"), SALE: N_("Sales"), RETURN: N_("Returns")}
 

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 SOLD_HEADERS = (N_("Item"), N_("Sold"), N_("Returned"), N_("Left"), N_("Return"))
 GOODS_HEADERS = (N_("Item"), N_("Quantity"), N_("Price"))
 METHOD_NAMES = {CASH: N_("Cash"), CARD: N_("Card"), EXCHANGE_CREDIT: N_("Exchange credit"),
-                "points": N_("Loyalty points")}
+                "points": N_("Loyalty points"), "gift_card": N_("Gift card")}
 
 
 @dataclass(frozen=True, slots=True)

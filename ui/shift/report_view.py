@@ -18,7 +18,7 @@ from ui.qt import QDialog, QHBoxLayout, QKeyEvent, QLabel, QTableView, Qt, QVBox
 Row = tuple[str, str, str]  # what, how many, how much
 
 TENDER_NAMES = {"cash": N_("Cash"), "card": N_("Card"), "exchange_credit": N_("Exchange credit"),
-                "points": N_("Loyalty points")}
+                "points": N_("Loyalty points"), "gift_card": N_("Gift card")}
 
 
 def report_title(report: ShiftReport) -> str:
