@@ -34,9 +34,10 @@ from tenacity import RetryCallState, wait_exponential_jitter
 
 from central.database import HubDatabase
 from central.erp.interface import ErpConnector, ErpLine, ErpPayment, ErpRefused, ErpSale, ErpUnavailable
-from central.erp.outbox import DELIVERED, FAILED, QUEUED, SALE, erp_outbox
-from central.tables import sales
+from central.erp.outbox import DELIVERED, FAILED, QUEUED, RETURN, SALE, erp_outbox, queue_returns
+from central.tables import documents, sales
 from pos.codec import sale_from_dict
+from pos.store_day.forms import return_from_dict
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ def claim(db: HubDatabase, worker: str, *, batch: int, lease: timedelta = LEASE,
     if not retry_all:
         due = and_(due, o.next_attempt_at <= now)
     with db.writing() as conn:
+        queue_returns(conn, now)
         rows = conn.execute(select(o.id, o.kind, o.document_id).where(due).order_by(o.id).limit(batch)
                             .with_for_update(skip_locked=True)).all()
         if rows:
@@ -110,10 +112,10 @@ def deliver_due(db: HubDatabase, connector: ErpConnector, *, worker: str | None 
     done = Round()
     claimed = claim(db, worker, batch=batch, lease=lease, now=clock(), retry_all=retry_all)
     for position, (row_id, kind, document_id) in enumerate(claimed):
-        if kind != SALE:  # later documents (returns, Z reports) get their own delivery
+        if kind not in (SALE, RETURN):  # later documents (Z reports) get their own delivery
             continue
         with db.reading() as conn:
-            waiting = _held(conn, document_id)
+            waiting = kind == SALE and _held(conn, document_id)
         if waiting:
             done.held += 1
             _settle(db, row_id, worker, next_attempt_at=clock() + HELD_AGAIN,
@@ -121,7 +123,7 @@ def deliver_due(db: HubDatabase, connector: ErpConnector, *, worker: str | None 
             continue
         try:
             with db.reading() as conn:
-                erp_sale = sale_for_erp(conn, document_id)
+                erp_sale = sale_for_erp(conn, document_id) if kind == SALE else return_for_erp(conn, document_id)
             delivered = connector.deliver_sale(erp_sale)
         except ErpUnavailable as fault:
             _retry_later(db, row_id, worker, fault.reason, clock)
@@ -193,8 +195,29 @@ def sale_for_erp(conn: Connection, sale_id: str) -> ErpSale:
                    sale.currency, lines, tuple(payments))
 
 
+def return_for_erp(conn: Connection, return_id: str) -> ErpSale:
+    """A return as the ERP receives it: a POS sale of negative quantities (Tryton's way), at the
+    prices refunded, its refunds as negative payments, the cash one less the cash rounding."""
+    body = conn.execute(select(documents.c.body).where(documents.c.document_id == return_id)).scalar_one_or_none()
+    if body is None:
+        raise ErpRefused(f"the hub holds no return {return_id}")
+    taken = return_from_dict(json.loads(body))
+    lines = tuple(ErpLine(_mapped(conn, line.product_code), -line.quantity,
+                          (line.total.amount / line.quantity) if line.quantity else Decimal(0), -line.total.amount,
+                          line.vat.percent) for line in taken.lines)
+    rounding = taken.rounding.amount
+    payments = []
+    for refund in taken.refunds:
+        amount = refund.payment.amount.amount
+        if refund.payment.method == "cash" and rounding:
+            amount, rounding = amount - rounding, Decimal(0)
+        payments.append(ErpPayment(refund.payment.method, -amount))
+    return ErpSale(str(taken.return_id), taken.store_id, taken.till_id, taken.return_number, taken.returned_at,
+                   taken.currency, lines, tuple(payments))
+
+
 def retry_failed(db: HubDatabase, sale_ids: list[str] | None = None, *, now: datetime | None = None) -> int:
-    """Queue the failed rows again (all, or these sales'), due at once; how many."""
+    """Queue the failed rows again (all, or these documents'), due at once; how many."""
     o = erp_outbox.c
     which = o.state == FAILED
     if sale_ids:

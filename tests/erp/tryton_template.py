@@ -87,6 +87,8 @@ def set_up_books(config_file: Path) -> None:
     Uom = Model.get("product.uom")
     unit, = Uom.find([("name", "=", "Unit")])
     kilogram, = Uom.find([("name", "=", "Kilogram")])
+    kilogram.rounding, kilogram.digits = Decimal("0.001"), 3  # scales weigh to the gram (Tryton: 0.01 kg)
+    kilogram.save()
     Template = Model.get("product.template")
     for product in DEMO_PRODUCTS:
         template = Template(name=product.name, type="goods", salable=True, code=product.code)

@@ -37,10 +37,12 @@ def upgrade() -> None:
         sa.Column("erp_reference", sa.String(80), nullable=True),
         sa.Column("queued_at", TIME, nullable=False),
         sa.Column("delivered_at", TIME, nullable=True),
+        sa.Column("source_id", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_erp_outbox"),
         sa.UniqueConstraint("kind", "document_id", name="uq_erp_outbox_kind_document_id"),
     )
     op.create_index("ix_erp_outbox_state_next_attempt_at", "erp_outbox", ["state", "next_attempt_at"])
+    op.create_index("ix_erp_outbox_kind_source_id", "erp_outbox", ["kind", "source_id"])
     op.create_table(
         "erp_connection",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -64,5 +66,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("erp_pull_cursors")
     op.drop_table("erp_connection")
+    op.drop_index("ix_erp_outbox_kind_source_id", table_name="erp_outbox")
     op.drop_index("ix_erp_outbox_state_next_attempt_at", table_name="erp_outbox")
     op.drop_table("erp_outbox")
