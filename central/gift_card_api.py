@@ -80,7 +80,7 @@ class RedeemRequest(BaseModel):
     card_number: CardNumber
     amount: Annotated[str, Field(max_length=24, examples=["100.00"], description=(
         "more than zero, whole minor units, at most 10000.00 (else 400 bad_amount)"))]
-    currency: Currency = Field(description="the card's currency (another: 400 bad_currency)")
+    currency: Currency = Field(description="the card's currency (another: 400 bad_currency)")  # type: ignore[valid-type]
     code: Annotated[str, Field(max_length=16, description='the one-time code of an electronic card; "" for a plastic one')] = ""
 
 

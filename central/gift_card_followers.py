@@ -47,7 +47,8 @@ SMS: SmsSender = LoggingSmsSender()  # the chain's gateway replaces it (central/
 
 
 def record_sales(conn: Connection, sales: Sequence[Sale], till: TillIdentity, received: datetime) -> None:
-    numbers = sorted({g.card_number for s in sales for g in (*s.gift_cards_sold, *s.gift_card_payments)})
+    numbers = sorted({g.card_number for s in sales for g in s.gift_cards_sold}
+                     | {g.card_number for s in sales for g in s.gift_card_payments})
     if not numbers:
         return
     for number in numbers:  # one order for every process: two batches never deadlock

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -112,7 +113,7 @@ def find(conn: Connection, now: datetime, *, number: str = "", phone: str = "") 
     return [card_answer(row) for row in rows]
 
 
-def release_stale(conn: Connection, now: datetime, numbers: list[str] | None = None) -> int:
+def release_stale(conn: Connection, now: datetime, numbers: Sequence[str] | None = None) -> int:
     """Give back every hold older than STALE_AFTER never captured (of these cards, or all)."""
     r = gift_card_redemptions
     query = select(r.c.id, r.c.card_number, r.c.amount_minor).where(r.c.status == HELD, r.c.held_at < now - STALE_AFTER)
