@@ -92,15 +92,6 @@ def books(tryton: TrytonDatabase) -> Iterator[Books]:
     books.close()
 
 
-@pytest.fixture(autouse=True)
-def _cursor_table(hub: Hub) -> None:  # noqa: F811
-    """Until migration 0011 (helper E's) creates erp_pull_cursors: the table made here."""
-    from central.erp.master_cursors import erp_pull_cursors
-
-    with hub.db.writing() as conn:
-        erp_pull_cursors.create(conn, checkfirst=True)
-
-
 def _environment(server: TrytonDatabase, password: str = setup.CONNECTOR_PASSWORD) -> dict[str, str]:
     return {"KASSA_ERP_URL": server.url, "KASSA_ERP_DATABASE": server.name,
             "KASSA_ERP_USER": server.login, "KASSA_ERP_PASSWORD": password}
@@ -227,3 +218,20 @@ def test_a_wrong_password_or_a_tryton_that_is_down_is_said_without_the_password(
     assert "wrong password" in wrong.value.detail and "not-the-Password-9" not in wrong.value.detail
     assert "cannot be reached" in unreachable.value.detail
     assert setup.CONNECTOR_PASSWORD not in unreachable.value.detail
+
+
+def test_kassa_hub_erp_pull_prints_what_changed_and_the_records_skipped(
+        hub: Hub, tryton: TrytonDatabase, books: Books, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from central.cli import main
+
+    books.product("ERP-CLI-7", "Хліб житній", "31.20", barcodes=((None, "4820999000099"),))
+    for name, value in _environment(tryton).items():
+        monkeypatch.setenv(name, value)
+
+    code = main(["erp", "pull", "--database", hub.db.engine.url.render_as_string(hide_password=False)])
+
+    out = capsys.readouterr().out
+    assert code == 0 and "products read; changed:" in out
+    assert "product ERP-CLI-7 'Хліб житній'" in out and "barcode '4820999000099' skipped" in out
+    assert setup.CONNECTOR_PASSWORD not in out
