@@ -14,12 +14,35 @@ rejects the sale ``schema`` with the first problem found):
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from pos.codec import SALE_SCHEMA_V4
 from pos.gift_cards.numbers import BadGiftCardNumber, read_card_number
 from pos.gift_cards.records import GIFT_CARD, GIFT_CARD_CODE
 from pos.sale import Sale
 
-SALE_SCHEMA_V4 = "kassa.sale.v4"
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+
+class GiftCardSoldDocument(_Part):
+    """One of a v4 sale's ``gift_cards_sold``, as the document's shape check reads it."""
+
+    line_id: uuid.UUID
+    card_number: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    phone: Annotated[str, StringConstraints(pattern=r"^(\+[1-9][0-9]{6,14})?$")]
+
+
+class GiftCardPaymentDocument(_Part):
+    """One of a v4 sale's ``gift_card_payments``."""
+
+    payment_id: uuid.UUID
+    card_number: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    redemption_id: uuid.UUID | None
+    approved_by: Annotated[str, StringConstraints(max_length=64)]
 
 
 class _Problem(Exception):

@@ -33,7 +33,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, ValidationError
 
-from central.gift_card_sale_checks import gift_card_problem
+from central.gift_card_sale_checks import GiftCardPaymentDocument, GiftCardSoldDocument, gift_card_problem
 from central.wire_types import ReceiptNumber, SaleTime, bad_text_in
 
 from pos.codec import SALE_SCHEMA_V3, SALE_SCHEMA_V4, SALE_SCHEMAS, sale_cards_from_dict, sale_from_dict
@@ -103,19 +103,6 @@ class PaymentDocument(_Part):
     tendered: Amount
     change: Amount
     card: CardDocument | None = None  # kassa.sale.v2: the approval of a card payment
-
-
-class GiftCardSoldDocument(_Part):
-    line_id: uuid.UUID
-    card_number: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-    phone: Annotated[str, StringConstraints(pattern=r"^(\+[1-9][0-9]{6,14})?$")]
-
-
-class GiftCardPaymentDocument(_Part):
-    payment_id: uuid.UUID
-    card_number: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-    redemption_id: uuid.UUID | None
-    approved_by: Annotated[str, StringConstraints(max_length=64)]
 
 
 class SaleDocument(_Part):
