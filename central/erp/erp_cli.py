@@ -130,7 +130,7 @@ def _run(db: HubDatabase, args: argparse.Namespace) -> None:
         connector.close()
 
 
-def add_erp_commands(command: AddCommand) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+def add_erp_commands(command: AddCommand) -> argparse._SubParsersAction:
     """``kassa-hub erp``: its subcommands; the returned set takes more (``erp pull``)."""
     erp = command("erp", lambda db, args: args.erp_run(db, args), "the ERP (Tryton): connect, the delivery "
                                                                   "queue's status, deliver, run the delivery")
