@@ -1,6 +1,7 @@
-"""Master data from a real Tryton (trytond on loopback, one database for this module) into a real
-hub process, and on to a till through its ordinary pull: products made in Tryton sell at the till,
-stop selling once deactivated there, and bad records are skipped and named."""
+"""Master data from a real Tryton (trytond on loopback: the ERP tests' shared database) into a real
+hub process, and on to a till through its ordinary pull: a product made in Tryton sells at the till
+(and the sale goes back to Tryton through the hub's delivery), stops selling once deactivated there,
+and bad records are skipped and named."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from central.customer_tables import customers
+from central.erp import delivery
 from central.erp.master_data import PullReport
 from central.erp.master_tryton import OVERLAP
 from central.erp.pull_cli import run_pull
@@ -26,6 +28,7 @@ from pos.money import Money
 from pos.tender import CashPolicy
 from pos.till import Till, TillSettings
 from tests.erp import tryton_template as setup
+from tests.erp.hub_side import TrytonReader, connector
 from tests.erp.tryton_server import TrytonDatabase
 from tests.fakes import STORE, MemoryCashiers, StepClock
 from tests.local_db.conftest import sell
@@ -109,11 +112,12 @@ def _row(hub: Hub, table: Any, key: Any, value: str) -> Any:  # noqa: F811
         return conn.execute(select(table).where(key == value)).one_or_none()
 
 
-def test_a_product_made_in_tryton_sells_at_a_till_and_stops_selling_once_deactivated_there(
+def test_a_product_made_in_tryton_sells_at_a_till_goes_back_as_a_posted_sale_and_one_deactivated_stops_selling(
         hub: Hub, till_db: Any, journal: Any, tryton: TrytonDatabase, books: Books) -> None:  # noqa: F811
-    gtin = with_check_digit("482099900001")
-    variant = books.product("ERP-COFFEE-1", "Кава Lavazza 1 кг", "499.90", barcodes=(("ean", gtin),),
-                            category="Кава", brand="Lavazza")
+    gtin, other = with_check_digit("482099900001"), with_check_digit("482099900011")
+    books.product("ERP-COFFEE-1", "Кава Lavazza 1 кг", "499.90", barcodes=(("ean", gtin),), category="Кава",
+                  brand="Lavazza")
+    variant = books.product("ERP-COCOA-1", "Какао 250 г", "119.00", barcodes=(("ean", other),))
 
     report = _pull(hub, tryton)
 
@@ -131,17 +135,33 @@ def test_a_product_made_in_tryton_sells_at_a_till_and_stops_selling_once_deactiv
     sale = sell(till, gtin)
     assert [(line.product_code, line.unit_price) for line in sale.lines] == [
         ("ERP-COFFEE-1", Money.of("499.90", "UAH"))]
+    sync.push()  # and the sale goes back to Tryton through the hub's delivery
+    erp = connector(tryton)
+    try:
+        assert delivery.deliver_due(hub.db, erp).delivered == 1
+    finally:
+        erp.close()
+    reader = TrytonReader(tryton)
+    try:
+        (found,) = reader.sales(str(sale.sale_id))
+        assert found["state"] == "posted"
+        assert [(line["product."]["code"], line["unit_gross_price"]) for line in reader.lines(found["id"])] == [
+            ("ERP-COFFEE-1", Decimal("499.90"))]
+    finally:
+        reader.close()
 
-    variant.template.active = False
+    assert catalog.by_barcode(other) is not None  # sells too, until it is deactivated (one never sold:
+    variant.template.active = False  # Tryton asks to clear a sold product's stock first)
     variant.template.save()
     report = _pull(hub, tryton)
     sync.pull()
 
-    assert report.stopped >= 1 and _row(hub, products, products.c.code, "ERP-COFFEE-1").deleted
-    assert _row(hub, barcodes, barcodes.c.gtin, gtin).deleted
-    assert catalog.by_barcode(gtin) is None and catalog.by_code("ERP-COFFEE-1") is None
+    assert report.stopped >= 1 and _row(hub, products, products.c.code, "ERP-COCOA-1").deleted
+    assert _row(hub, barcodes, barcodes.c.gtin, other).deleted
+    assert catalog.by_barcode(other) is None and catalog.by_code("ERP-COCOA-1") is None
     with pytest.raises(PosError):
-        till.scan(gtin)
+        till.scan(other)
+    assert catalog.by_barcode(gtin) is not None
 
 
 def test_bad_records_in_tryton_are_skipped_and_named_and_the_rest_is_pulled(
