@@ -51,6 +51,7 @@ from central.document_checks import Checked, DocumentProblem, check_document
 from central.stores import TillIdentity
 from central.reconciling import UNRECONCILED, reconcile, store_unchecked, waiting_for
 from central.loyalty_ledger import take_back_for_returns
+from central.gift_card_refunds import credit_returns as credit_gift_cards
 from central.tables import documents, returned_lines, sales, shift_events, z_reports
 from central.wire_types import text_problem
 
@@ -256,6 +257,8 @@ def _insert(conn: Connection, till: TillIdentity, to_insert: list[tuple[Checked,
     flags = reconcile(conn, waiting_for(conn, touched)) if touched else {}
     take_back_for_returns(conn, [c.document_id for c, _ in to_insert  # loyalty points, pro rata
                                  if c.returned is not None and c.document_id in inserted], received)
+    credit_gift_cards(conn, [c.document_id for c, _ in to_insert  # refunds back onto gift cards
+                             if c.returned is not None and c.document_id in inserted], received)
     for c, _ in to_insert:
         r = c.returned
         if (r is not None and r.unchecked_sale_id is not None and c.document_id in flags

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from central import gift_card_followers, loyalty_ledger, promo_code_uses
+from central import gift_card_followers, gift_card_refunds, loyalty_ledger, promo_code_uses
 from central.erp import outbox as erp_outbox
 from central.stores import TillIdentity
 from pos.sale import Sale
@@ -22,6 +22,7 @@ Follower = Callable[[Connection, Sequence[Sale], TillIdentity, datetime], None]
 
 FOLLOWERS: tuple[Follower, ...] = (promo_code_uses.record_sales, loyalty_ledger.record_sales,
                                    gift_card_followers.record_sales,
+                                   gift_card_refunds.record_sales,  # returns stored before their sale
                                    erp_outbox.record_sales)  # the ERP's queue (central/erp/outbox.py)
 
 
