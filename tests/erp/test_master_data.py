@@ -255,3 +255,17 @@ def test_kassa_hub_erp_pull_prints_what_changed_and_the_records_skipped(
     assert code == 0 and "products read; changed:" in out
     assert "product ERP-CLI-7 'Хліб житній'" in out and "barcode '4820999000099' skipped" in out
     assert setup.CONNECTOR_PASSWORD not in out
+
+
+def test_a_product_no_longer_salable_in_tryton_stops_selling_at_the_hub(
+        hub: Hub, tryton: TrytonDatabase, books: Books) -> None:  # noqa: F811
+    variant = books.product("ERP-JAM-8", "Джем вишневий", "74.00")
+    _pull(hub, tryton)
+    assert not _row(hub, products, products.c.code, "ERP-JAM-8").deleted
+    variant.template.salable = False
+    variant.template.save()
+
+    report = _pull(hub, tryton)
+
+    assert report.stopped >= 1 and _row(hub, products, products.c.code, "ERP-JAM-8").deleted
+    assert _row(hub, prices, prices.c.product_code, "ERP-JAM-8").deleted
