@@ -82,7 +82,8 @@ def check_code(conn: Connection, card: Row[Any], code: Any, now: datetime) -> e.
                                 f"{masked_card(card.card_number)} is locked until head office unlocks it "
                                 "(kassa-hub gift-cards unlock)")
     left = WRONG_CODES_TO_LOCK - wrong
-    return e.WrongCode(f"that code is wrong: {left} tries left before the card locks", attempts_left=left)
+    tries = "1 try" if left == 1 else f"{left} tries"
+    return e.WrongCode(f"that code is wrong: {tries} left before the card locks", attempts_left=left)
 
 
 def unlock(conn: Connection, number_text: Any) -> bool:
