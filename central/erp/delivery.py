@@ -128,22 +128,27 @@ def deliver_due(db: HubDatabase, connector: ErpConnector, *, worker: str | None 
         except ErpUnavailable as fault:
             _retry_later(db, row_id, worker, fault.reason, clock)
             done.retried += 1
-            done.reasons.append(f"sale {document_id}: {fault.reason}")
+            done.reasons.append(f"{kind} {document_id}: {fault.reason}")
             for later_id, _, _ in claimed[position + 1:]:  # the ERP is away for them too: let go
                 _settle(db, later_id, worker)
-            log.warning("ERP delivery of sale %s will be retried: %s", document_id, fault.reason)
+            log.warning("ERP delivery of %s %s will be retried: %s", kind, document_id, fault.reason)
             break
         except ErpRefused as fault:
             _settle(db, row_id, worker, state=FAILED, attempts=erp_outbox.c.attempts + 1, last_error=fault.reason)
             done.failed += 1
-            done.reasons.append(f"sale {document_id}: {fault.reason}")
-            log.error("ERP refused sale %s: %s", document_id, fault.reason)
+            done.reasons.append(f"{kind} {document_id}: {fault.reason}")
+            log.error("ERP refused %s %s: %s", kind, document_id, fault.reason)
+            continue
+        except Exception as error:  # noqa: BLE001 - a fault of ours or an odd answer: logged, retried later
+            log.exception("ERP delivery of %s %s failed unexpectedly", kind, document_id)
+            _retry_later(db, row_id, worker, f"unexpected fault: {type(error).__name__}: {error}"[:500], clock)
+            done.retried += 1
             continue
         _settle(db, row_id, worker, state=DELIVERED, attempts=erp_outbox.c.attempts + 1, last_error=None,
                 erp_reference=delivered.erp_reference[:80], delivered_at=clock())
         done.delivered += 1
         done.already_there += delivered.already_there
-        log.info("sale %s delivered to the ERP as %s%s", document_id, delivered.erp_reference,
+        log.info("%s %s delivered to the ERP as %s%s", kind, document_id, delivered.erp_reference,
                  " (found already there)" if delivered.already_there else "")
     return done
 

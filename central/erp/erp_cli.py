@@ -78,16 +78,16 @@ def status_lines(db: HubDatabase, *, failed_only: bool = False, limit: int = 50)
     o = erp_outbox.c
     with db.reading() as conn:
         if not failed_only:
-            oldest = conn.execute(select(o.document_id, o.queued_at, o.attempts, o.next_attempt_at, o.last_error)
+            oldest = conn.execute(select(o.kind, o.document_id, o.queued_at, o.attempts, o.next_attempt_at, o.last_error)
                                   .where(o.state == QUEUED).order_by(o.id).limit(1)).first()
             if oldest:
-                lines.append(f"oldest queued: sale {oldest.document_id} since {oldest.queued_at:%Y-%m-%d %H:%M:%S} UTC, "
+                lines.append(f"oldest queued: {oldest.kind} {oldest.document_id} since {oldest.queued_at:%Y-%m-%d %H:%M:%S} UTC, "
                              f"{oldest.attempts} attempt(s), next at {oldest.next_attempt_at:%H:%M:%S} UTC"
                              + (f": {oldest.last_error}" if oldest.last_error else ""))
-        failed = conn.execute(select(o.document_id, o.store_id, o.till_id, o.attempts, o.last_error)
+        failed = conn.execute(select(o.kind, o.document_id, o.store_id, o.till_id, o.attempts, o.last_error)
                               .where(o.state == FAILED).order_by(o.id).limit(limit)).all()
     for row in failed:
-        lines.append(f"failed: sale {row.document_id} ({row.store_id}/{row.till_id}, {row.attempts} attempt(s)): "
+        lines.append(f"failed: {row.kind} {row.document_id} ({row.store_id}/{row.till_id}, {row.attempts} attempt(s)): "
                      f"{row.last_error}")
     if failed:
         lines.append("fix each reason in Tryton (or map the product), then: kassa-hub erp deliver --retry")

@@ -27,7 +27,7 @@ def rpc(database: TrytonDatabase, method: str, *params: Any, login: str | None =
 
 def test_the_template_has_a_point_of_sale_per_store_and_the_four_payment_methods(tryton: TrytonDatabase) -> None:
     points = rpc(tryton, "model.sale.point.search_read", [], 0, None, None, ["name", "tax_included"])["result"]
-    assert sorted(p["name"] for p in points) == sorted(STORES)
+    assert {p["name"] for p in points} >= set(STORES)  # (tests on the shared server may add their own)
     assert all(p["tax_included"] for p in points)
     methods = rpc(tryton, "model.sale.point.payment.method.search_read", [], 0, None, None, ["name", "cash"])["result"]
     assert {m["name"]: m["cash"] for m in methods} == {"Cash": True, "Card": False, "Points": False, "Gift card": False}
