@@ -12,7 +12,8 @@ its one-time password state: the HOTP ``otp_secret`` (base32, never leaves the h
 ``gift_card_redemptions``: every payment taken from a card, one row each: a hold asked by a
 till (``redemption_id``, the idempotency key; ``held``, then ``captured`` by its sale or
 ``released``), or a debit made when a sale arrived (an offline payment: no ``redemption_id``;
-or a payment whose hold had been released: ``debited``).
+or a payment whose hold had been released: ``debited``); a return's refund put back on the
+card is ``refunded`` (central/gift_card_refunds.py).
 
 ``gift_card_conflicts``: what a sale asked that the hub could not do as asked, for head office
 (``kassa-hub gift-cards --conflicts``): a card number sold twice, a payment with a card the hub
@@ -58,7 +59,7 @@ gift_card_redemptions = Table(
     Column("payment_id", String(36)),  # known once the sale arrived
     Column("amount_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
-    Column("status", String(10), nullable=False),  # held, released, captured, debited
+    Column("status", String(10), nullable=False),  # held, released, captured, debited, refunded
     Column("approval_code", String(12), nullable=False),  # "" for a debit
     Column("balance_after_minor", BigInteger, nullable=False),  # the card's balance right after it
     Column("approved_by", String(64), nullable=False),  # the manager of an offline payment
@@ -74,7 +75,7 @@ gift_card_conflicts = Table(
     "gift_card_conflicts", metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("card_number", String(16), nullable=False),
-    Column("kind", String(20), nullable=False),  # sold_twice, unknown_card, other_currency, hold_reused
+    Column("kind", String(20), nullable=False),  # sold_twice, unknown_card, other_currency, hold_reused, refund_...
     Column("sale_id", String(36), nullable=False),
     Column("store_id", String(64), nullable=False),
     Column("till_id", String(64), nullable=False),
