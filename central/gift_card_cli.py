@@ -74,7 +74,9 @@ def _show(db: HubDatabase, number: str) -> None:
         if row.phone:
             print(f"wrong codes in a row: {row.wrong_codes}")
         for taken in conn.execute(select(r).where(r.c.card_number == number).order_by(r.c.id)):
-            how = f"redemption {taken.redemption_id}" if taken.redemption_id else f"offline, approved by {taken.approved_by}"
+            how = (f"redemption {taken.redemption_id}" if taken.redemption_id
+                   else "a return's refund" if taken.status == "refunded"
+                   else f"offline, approved by {taken.approved_by}")
             print(f"  {taken.held_at:%Y-%m-%d %H:%M} {taken.status:<8} {money_text(taken.amount_minor, taken.currency):>10}"
                   f"  sale {taken.sale_id} at {taken.store_id}/{taken.till_id}  {how}")
 
