@@ -94,3 +94,40 @@ def test_the_delivery_killed_in_the_middle_of_a_batch_leaves_each_sale_once_in_t
     reader.close()
     assert [len(each) for each in found] == [1] * 10
     assert {each[0]["state"] for each in found} == {"posted"}
+
+
+def test_tryton_killed_in_the_middle_of_the_delivery_loses_and_doubles_nothing(
+        tmp_path: Path, tryton_server: TrytonServer) -> None:
+    import threading
+
+    with hub_with_shop(f"sqlite:///{tmp_path / 'hub.sqlite3'}") as (db, shop):
+        sales = push_sales(shop, 6)
+
+        def delivered() -> int:
+            with db.reading() as conn:
+                return int(conn.execute(select(func.count()).select_from(erp_outbox)
+                                        .where(erp_outbox.c.state == DELIVERED)).scalar_one())
+
+        erp = connector(tryton_server.database)
+        stop = threading.Event()
+        worker = threading.Thread(target=delivery.run, args=(db, erp, stop), kwargs={"batch": 2, "idle": 0.1})
+        worker.start()
+        deadline = time.monotonic() + 120
+        while delivered() < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        tryton_server.kill()  # SIGKILL, whatever it was doing
+        time.sleep(1)
+        stop.set()
+        worker.join(60)
+        assert 1 <= delivered() < 6
+        assert delivery.counts(db)["failed"] == 0  # away is never a failure
+
+        tryton_server.start()
+        later = lambda: datetime.now(timezone.utc) + timedelta(minutes=20)  # noqa: E731 - past every backoff
+        while delivered() < 6 and time.monotonic() < deadline + 120:
+            delivery.deliver_due(db, erp, clock=later)
+        erp.close()
+        assert delivered() == 6
+    reader = TrytonReader(tryton_server.database)
+    assert [len(reader.sales(str(sale.sale_id))) for sale in sales] == [1] * 6
+    reader.close()
