@@ -68,7 +68,8 @@ class TrytonMasterData:
         self.context: dict[str, Any] = {}
 
     # -- RPC helpers ------------------------------------------------------------------------------
-    def _search_read(self, model: str, domain: list[Any], fields: list[str], *, inactive: bool = True) -> list[dict[str, Any]]:
+    def _search_read(self, model: str, domain: list[Any], fields: list[str], *,
+                     inactive: bool = True) -> list[dict[str, Any]]:
         context = {**self.context, "active_test": not inactive}
         return list(self.calls(model, "search_read", domain, 0, None, [("id", "ASC")], fields, context=context))
 
@@ -131,7 +132,8 @@ class TrytonMasterData:
         ids = {int(r["id"]) for r in variants} | {int(r["product"]) for r in identifiers or []}
         template_ids = {int(r["id"]) for r in templates or []}
         if template_ids:
-            ids |= {int(r["id"]) for r in self._search_read("product.product", [("template", "in", sorted(template_ids))], [])}
+            of_templates = [("template", "in", sorted(template_ids))]
+            ids |= {int(r["id"]) for r in self._search_read("product.product", of_templates, [])}
             self._orphans(template_ids, batch)
         return ids
 

@@ -63,7 +63,8 @@ def test_the_erp_s_own_gross_price_is_taken_as_it_is(hub: HubDatabase) -> None:
 @pytest.mark.parametrize(("product", "says"), [
     (erp("T1", taxes=(ErpTax("VAT 13%", Decimal("0.13")),)), "tax 'VAT 13%' (13%) is not known to the hub"),
     (erp("T2", taxes=(VAT_20, ErpTax("Excise", Decimal("0.05")))), "has 2 customer taxes (VAT 20%, Excise)"),
-    (erp("T3", taxes=(ErpTax("Eco fee", None, usable=False, why="a fixed tax"),)), "'Eco fee' is not known to the hub (a fixed tax)"),
+    (erp("T3", taxes=(ErpTax("Eco fee", None, usable=False, why="a fixed tax"),)),
+     "'Eco fee' is not known to the hub (a fixed tax)"),
     (erp("T4", gross_price=None, list_price=None), "has no price"),
     (erp("T5", unit="l"), "is sold in 'l'"),
     (erp("", name="Nameless code"), "has no code"),
