@@ -7,6 +7,9 @@ A line that promotions reduced shows its net in the Total column, and under its 
 line per promotion with what it took off ("3 for 2  −89.90"); its tooltip says the line's
 price before promotions too.  The priced basket comes with the view (computed on the till
 worker), so nothing here waits on anything.
+
+A gift card line is named in the cashier's language with its card masked, "Gift card **** 9015"
+(the card of ``view.gift_cards`` with that line's id), never by the product's stored name.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from pos.basket import BasketLine
+from pos.gift_cards.numbers import short_masked
+from pos.gift_cards.records import GIFT_CARD_CODE
 from pos.i18n import N_, _
 from pos.till import BasketView
 from ui import formatting
@@ -47,6 +53,14 @@ class BasketRow:
         return "\n".join((self.cells[NAME_COLUMN], *(DISCOUNT_INDENT + d for d in self.discounts)))
 
 
+def line_name(view: BasketView, line: BasketLine) -> str:
+    """The line's name as the cashier reads it: a gift card line says its card ("Gift card **** 9015")."""
+    if line.product.code != GIFT_CARD_CODE:
+        return line.product.name
+    number = next((g.card_number for g in view.gift_cards if g.line_id == line.line_id), "")
+    return _("Gift card {card}").format(card=short_masked(number)) if number else _("Gift card")
+
+
 def basket_rows(view: BasketView, ui_locale: str = "en") -> tuple[BasketRow, ...]:
     priced = {p.line.line_id: p for p in view.priced.lines} if view.priced is not None else {}
     rows = []
@@ -57,7 +71,7 @@ def basket_rows(view: BasketView, ui_locale: str = "en") -> tuple[BasketRow, ...
         reduced = p is not None and not line.voided and not p.discount.is_zero()
         cells = (
             str(number),
-            line.product.name,
+            line_name(view, line),
             _("{quantity} kg").format(quantity=qty) if weighed else qty,
             formatting.money(line.product.price, ui_locale),
             formatting.money(p.net if reduced and p is not None else line.total, ui_locale),

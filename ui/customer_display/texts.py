@@ -3,13 +3,17 @@ cashier's: the lines of the sale, the total, and after payment what was paid and
 The same texts feed the customer window and the pole display.
 
 A line that promotions reduced shows its net, and under it each promotion's name with what it
-took off; "You saved" under the total says what they took off the whole sale."""
+took off; "You saved" under the total says what they took off the whole sale.  A gift card line
+says its card masked, "Gift card **** 9015", in the store's language."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pos.gift_cards.numbers import short_masked
+from pos.gift_cards.records import GIFT_CARD_CODE, GiftCardSold
 from pos.i18n import N_, Translator, translator
 from pos.money import Money
 from pos.pricing.priced import LineDiscount
@@ -24,6 +28,8 @@ WELCOME = N_("Welcome!")
 THANK_YOU = N_("Thank you for your purchase!")
 KILOGRAMS = N_("{quantity} kg")
 SAVED = N_("You saved {amount}")
+GIFT_CARD_LINE = N_("Gift card {card}")
+GIFT_CARD_NAME = N_("Gift card")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,13 @@ class CustomerTexts:
     def _discounts(self, discounts: tuple[LineDiscount, ...]) -> tuple[tuple[str, str], ...]:
         return tuple((d.name, formatting.discount(d.amount, self.locale)) for d in discounts if not d.amount.is_zero())
 
+    def _name(self, name: str, code: str, line_id: uuid.UUID, cards: tuple[GiftCardSold, ...]) -> str:
+        """A gift card line's name with its card masked; any other line's as the catalog has it."""
+        if code != GIFT_CARD_CODE:
+            return name
+        number = next((g.card_number for g in cards if g.line_id == line_id), "")
+        return self.word(GIFT_CARD_LINE).format(card=short_masked(number)) if number else self.word(GIFT_CARD_NAME)
+
     def _saved(self, discount: Money) -> str:
         return "" if discount.is_zero() else self.word(SAVED).format(amount=self.money(discount))
 
@@ -83,7 +96,8 @@ class CustomerTexts:
                 continue
             p = priced.get(line.line_id)
             lines.append(CustomerLine(
-                line.product.name, self._quantity(line.quantity, line.product.price, line.product.sold_by_weight),
+                self._name(line.product.name, line.product.code, line.line_id, view.gift_cards),
+                self._quantity(line.quantity, line.product.price, line.product.sold_by_weight),
                 formatting.money(p.net if p is not None else line.total, self.locale),
                 self._discounts(p.discounts) if p is not None else ()))
         if not lines:
@@ -96,7 +110,8 @@ class CustomerTexts:
 
     def paid(self, sale: Sale) -> CustomerScreen:
         lines = tuple(
-            CustomerLine(line.name, self._quantity(line.quantity, line.unit_price, line.sold_by_weight),
+            CustomerLine(self._name(line.name, line.product_code, line.line_id, sale.gift_cards_sold),
+                         self._quantity(line.quantity, line.unit_price, line.sold_by_weight),
                          formatting.money(line.total, self.locale), self._discounts(line.discounts))
             for line in sale.lines if not line.voided
         )
