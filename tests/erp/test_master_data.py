@@ -6,15 +6,20 @@ and bad records are skipped and named."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from central.catalog_files import rows_from_products
+from central.catalog_import import import_catalog
 from central.customer_tables import customers
+from central.database import HubDatabase, open_hub_database
 from central.erp import delivery
 from central.erp.master_data import PullReport
 from central.erp.master_tryton import OVERLAP
@@ -30,7 +35,7 @@ from pos.till import Till, TillSettings
 from tests.erp import tryton_template as setup
 from tests.erp.hub_side import TrytonReader, connector
 from tests.erp.tryton_server import TrytonDatabase
-from tests.fakes import STORE, MemoryCashiers, StepClock
+from tests.fakes import DEMO_PRODUCTS, STORE, MemoryCashiers, StepClock
 from tests.local_db.conftest import sell
 from tests.sync.conftest import Hub, connect, hub, journal, till_db  # noqa: F401  (fixtures)
 
@@ -95,6 +100,22 @@ def books(tryton: TrytonDatabase) -> Iterator[Books]:
     books.close()
 
 
+@dataclass
+class HubDatabaseOnly:
+    """The hub's database with the test shop's catalog (VAT A 20 %, B 7 %, E 0 %), no process: for
+    the tests that do not need a till."""
+
+    db: HubDatabase
+
+
+@pytest.fixture
+def hub_only(tmp_path: Path) -> Iterator[HubDatabaseOnly]:
+    db = open_hub_database(f"sqlite:///{tmp_path / 'hub.sqlite3'}", migrate_schema=True)
+    import_catalog(db, rows_from_products(DEMO_PRODUCTS))
+    yield HubDatabaseOnly(db)
+    db.close()
+
+
 def _environment(server: TrytonDatabase, password: str = setup.CONNECTOR_PASSWORD) -> dict[str, str]:
     return {"KASSA_ERP_URL": server.url, "KASSA_ERP_DATABASE": server.name,
             "KASSA_ERP_USER": server.login, "KASSA_ERP_PASSWORD": password}
@@ -103,11 +124,11 @@ def _environment(server: TrytonDatabase, password: str = setup.CONNECTOR_PASSWOR
 ARGS = SimpleNamespace(full=False, vat=[], region="UA", customer_category="Customers")
 
 
-def _pull(hub: Hub, server: TrytonDatabase, *, overlap: timedelta = OVERLAP) -> PullReport:  # noqa: F811
+def _pull(hub: Hub | HubDatabaseOnly, server: TrytonDatabase, *, overlap: timedelta = OVERLAP) -> PullReport:  # noqa: F811
     return run_pull(hub.db, ARGS, _environment(server), overlap=overlap)  # type: ignore[arg-type]
 
 
-def _row(hub: Hub, table: Any, key: Any, value: str) -> Any:  # noqa: F811
+def _row(hub: Hub | HubDatabaseOnly, table: Any, key: Any, value: str) -> Any:  # noqa: F811
     with hub.db.reading() as conn:
         return conn.execute(select(table).where(key == value)).one_or_none()
 
@@ -165,7 +186,7 @@ def test_a_product_made_in_tryton_sells_at_a_till_goes_back_as_a_posted_sale_and
 
 
 def test_bad_records_in_tryton_are_skipped_and_named_and_the_rest_is_pulled(
-        hub: Hub, tryton: TrytonDatabase, books: Books, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+        hub_only: HubDatabaseOnly, tryton: TrytonDatabase, books: Books, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
     good = with_check_digit("482099900002")
     wrong = good[:-1] + str((int(good[-1]) + 1) % 10)
     books.tax_category("VAT 13%", "0.13")
@@ -176,35 +197,35 @@ def test_bad_records_in_tryton_are_skipped_and_named_and_the_rest_is_pulled(
     template = orphan.template
     books.Model.get("product.product").delete([orphan])
 
-    report = _pull(hub, tryton)
+    report = _pull(hub_only, tryton)
 
     text = str(report)
     assert f"barcode {wrong!r} skipped" in text and "ERP-TEA-2" in text
     assert "ERP-WINE-3" in text and "VAT 13%" in text and "not known to the hub" in text
     assert f"product.template {template.id}" in text and "Цукор без варіанту" in text
-    assert _row(hub, products, products.c.code, "ERP-WINE-3") is None
-    assert _row(hub, prices, prices.c.product_code, "ERP-TEA-2").price_minor == 6500  # sells, by its code
-    assert _row(hub, barcodes, barcodes.c.gtin, wrong) is None
-    assert _row(hub, barcodes, barcodes.c.gtin, good).product_code == "ERP-SALT-4"
+    assert _row(hub_only, products, products.c.code, "ERP-WINE-3") is None
+    assert _row(hub_only, prices, prices.c.product_code, "ERP-TEA-2").price_minor == 6500  # sells, by its code
+    assert _row(hub_only, barcodes, barcodes.c.gtin, wrong) is None
+    assert _row(hub_only, barcodes, barcodes.c.gtin, good).product_code == "ERP-SALT-4"
     assert "ERP-WINE-3" in caplog.text  # logged too
 
 
 def test_the_next_pull_reads_only_what_changed_in_tryton_since_the_last(
-        hub: Hub, tryton: TrytonDatabase, books: Books) -> None:  # noqa: F811
+        hub_only: HubDatabaseOnly, tryton: TrytonDatabase, books: Books) -> None:  # noqa: F811
     variant = books.product("ERP-OIL-6", "Олія 1 л", "89.00")
-    first = _pull(hub, tryton, overlap=timedelta(0))  # exactly what came after the last record seen
+    first = _pull(hub_only, tryton, overlap=timedelta(0))  # exactly what came after the last record seen
     variant.template.gross_price = Decimal("92.50")
     variant.template.save()
 
-    second = _pull(hub, tryton, overlap=timedelta(0))
+    second = _pull(hub_only, tryton, overlap=timedelta(0))
 
     assert first.products_read > 1
     assert second.products_read == 1 and second.prices == 1 and second.products == 0
-    assert _row(hub, prices, prices.c.product_code, "ERP-OIL-6").price_minor == 9250
+    assert _row(hub_only, prices, prices.c.product_code, "ERP-OIL-6").price_minor == 9250
 
 
 def test_customers_come_from_the_tryton_party_category_and_one_without_a_phone_is_named(
-        hub: Hub, tryton: TrytonDatabase, books: Books) -> None:  # noqa: F811
+        hub_only: HubDatabaseOnly, tryton: TrytonDatabase, books: Books) -> None:  # noqa: F811
     Party, PartyCategory = books.Model.get("party.party"), books.Model.get("party.category")
     category = PartyCategory(name="Customers")
     category.save()
@@ -218,9 +239,9 @@ def test_customers_come_from_the_tryton_party_category_and_one_without_a_phone_i
     without.save()
     Party(name="A supplier, not a customer").save()
 
-    report = _pull(hub, tryton)
+    report = _pull(hub_only, tryton)
 
-    with hub.db.reading() as conn:
+    with hub_only.db.reading() as conn:
         found = conn.execute(select(customers.c.phone, customers.c.name)).all()
     assert [tuple(row) for row in found] == [("+380671234567", "Олена Коваль")]
     assert report.customers_added == 1
@@ -229,12 +250,12 @@ def test_customers_come_from_the_tryton_party_category_and_one_without_a_phone_i
 
 
 def test_a_wrong_password_or_a_tryton_that_is_down_is_said_without_the_password(
-        hub: Hub, tryton: TrytonDatabase) -> None:  # noqa: F811
+        hub_only: HubDatabaseOnly, tryton: TrytonDatabase) -> None:  # noqa: F811
     with pytest.raises(AdminProblem) as wrong:
-        run_pull(hub.db, ARGS, _environment(tryton, "not-the-Password-9"))  # type: ignore[arg-type]
+        run_pull(hub_only.db, ARGS, _environment(tryton, "not-the-Password-9"))  # type: ignore[arg-type]
     down = dict(_environment(tryton), KASSA_ERP_URL="http://127.0.0.1:9/")
     with pytest.raises(AdminProblem) as unreachable:
-        run_pull(hub.db, ARGS, down)  # type: ignore[arg-type]
+        run_pull(hub_only.db, ARGS, down)  # type: ignore[arg-type]
 
     assert "wrong password" in wrong.value.detail and "not-the-Password-9" not in wrong.value.detail
     assert "cannot be reached" in unreachable.value.detail
@@ -242,7 +263,7 @@ def test_a_wrong_password_or_a_tryton_that_is_down_is_said_without_the_password(
 
 
 def test_kassa_hub_erp_pull_prints_what_changed_and_the_records_skipped(
-        hub: Hub, tryton: TrytonDatabase, books: Books, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        hub_only: HubDatabaseOnly, tryton: TrytonDatabase, books: Books, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
         capsys: pytest.CaptureFixture[str]) -> None:
     from central.cli import main
 
@@ -250,7 +271,7 @@ def test_kassa_hub_erp_pull_prints_what_changed_and_the_records_skipped(
     for name, value in _environment(tryton).items():
         monkeypatch.setenv(name, value)
 
-    code = main(["erp", "pull", "--database", hub.db.engine.url.render_as_string(hide_password=False)])
+    code = main(["erp", "pull", "--database", hub_only.db.engine.url.render_as_string(hide_password=False)])
 
     out = capsys.readouterr().out
     assert code == 0 and "products read; changed:" in out
@@ -259,19 +280,19 @@ def test_kassa_hub_erp_pull_prints_what_changed_and_the_records_skipped(
 
 
 def test_a_product_no_longer_salable_or_deleted_in_tryton_stops_selling_at_the_hub(
-        hub: Hub, tryton: TrytonDatabase, books: Books) -> None:  # noqa: F811
+        hub_only: HubDatabaseOnly, tryton: TrytonDatabase, books: Books) -> None:  # noqa: F811
     variant = books.product("ERP-JAM-8", "Джем вишневий", "74.00")
     deleted = books.product("ERP-HONEY-9", "Мед липовий", "210.00")
-    _pull(hub, tryton)
-    assert not _row(hub, products, products.c.code, "ERP-JAM-8").deleted
-    assert not _row(hub, products, products.c.code, "ERP-HONEY-9").deleted
+    _pull(hub_only, tryton)
+    assert not _row(hub_only, products, products.c.code, "ERP-JAM-8").deleted
+    assert not _row(hub_only, products, products.c.code, "ERP-HONEY-9").deleted
     variant.template.salable = False
     variant.template.save()
     books.Model.get("product.template").delete([deleted.template])
 
-    report = _pull(hub, tryton)
+    report = _pull(hub_only, tryton)
 
     assert report.stopped == 2
     for code in ("ERP-JAM-8", "ERP-HONEY-9"):
-        assert _row(hub, products, products.c.code, code).deleted
-        assert _row(hub, prices, prices.c.product_code, code).deleted
+        assert _row(hub_only, products, products.c.code, code).deleted
+        assert _row(hub_only, prices, prices.c.product_code, code).deleted
