@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from pos.basket import BasketLine
+from pos.gift_cards.records import GIFT_CARD_CODE
 from pos.money import exponent
 from pos.pricing.allocation import half_up, half_up_ratio
 from pos.pricing.promotion import BundlePrice, BuyGet, Gift, Promotion, Scope
@@ -26,7 +27,7 @@ class PricingLines:
     weighed one (weighed lines take no part in unit deals)."""
 
     __slots__ = ("basket_lines", "currency", "scale", "slots", "lines", "gross", "units", "quantities", "_scopes",
-                 "_codes", "_amounts", "_index")
+                 "_codes", "_amounts", "_index", "_cards")
 
     def __init__(self, lines: Sequence[BasketLine], currency: str) -> None:
         self.basket_lines = tuple(lines)
@@ -44,6 +45,8 @@ class PricingLines:
         self._codes: dict[str, tuple[int, ...]] = {}
         self._amounts: dict[Decimal, tuple[int, ...]] = {}
         self._index: tuple[dict[str, list[int]], ...] | None = None
+        # gift card lines (money, never discounted: ``Scope.covers``), left out of every scope
+        self._cards = frozenset(p for p, line in enumerate(self.lines) if line.product.code == GIFT_CARD_CODE)
 
     def minor(self, amount: Decimal) -> int:
         """An amount of the currency in minor units, rounded half up."""
@@ -74,9 +77,12 @@ class PricingLines:
         return positions
 
     def _covered_by(self, scope: Scope) -> tuple[int, ...]:
-        """``scope.covers`` over the lines, through the indexes when the scope names few things."""
+        """``scope.covers`` over the lines, through the indexes when the scope names few things;
+        a gift card line never (the early answers leave them out as ``Scope.covers`` does)."""
         excludes = scope.exclude_products or scope.exclude_brands or scope.exclude_categories
         if scope.everything and not excludes:
+            if self._cards:
+                return tuple(p for p in range(len(self.lines)) if p not in self._cards)
             return tuple(range(len(self.lines)))
         named = len(scope.products) + len(scope.brands) + len(scope.categories)
         if scope.everything or named > len(self.lines):
@@ -89,14 +95,16 @@ class PricingLines:
             for name in names:
                 found.update(index.get(name, ()))
         if not excludes:
-            return tuple(sorted(found))
+            return tuple(sorted(found - self._cards))
         return tuple(p for p in sorted(found) if scope.covers(self.lines[p].product))
 
     def of_product(self, code: str) -> tuple[int, ...]:
-        """Positions of the counted lines of product ``code`` (a gift is given in whole units)."""
+        """Positions of the counted lines of product ``code`` (a gift is given in whole units;
+        never a gift card: it is money)."""
         cached = self._codes.get(code)
         if cached is None:
-            cached = tuple(p for p, line in enumerate(self.lines) if line.product.code == code and self.units[p])
+            cached = tuple(p for p, line in enumerate(self.lines)
+                           if line.product.code == code and self.units[p] and p not in self._cards)
             self._codes[code] = cached
         return cached
 
