@@ -67,8 +67,14 @@ class DemoHub:
         self.database = folder / "hub.sqlite3"
         self.pid_file = folder / "hub.pid"
         self.log_file = folder / "hub.log"
+        self.sms_file = folder / "sms.log"  # the text messages the hub "sends" (gift card codes): read them here
         self.promotions_file = folder / "promotions.json"  # the set last given to the hub
         self._process: subprocess.Popen | None = None
+
+    @property
+    def sms_log(self) -> str:
+        """Where the hub writes the text messages it sends (``$KASSA_HUB_SMS_LOG`` if set)."""
+        return os.environ.get("KASSA_HUB_SMS_LOG") or str(self.sms_file)
 
     @property
     def url(self) -> str:
@@ -80,7 +86,7 @@ class DemoHub:
 
     # -- the hub command -------------------------------------------------------------------
     def _hub(self, *args: str) -> str:
-        env = dict(os.environ, KASSA_HUB_DATABASE=self.database_url)
+        env = dict(os.environ, KASSA_HUB_DATABASE=self.database_url, KASSA_HUB_SMS_LOG=self.sms_log)
         try:
             done = subprocess.run([sys.executable, "-m", "central.cli", *args], env=env, capture_output=True,
                                   text=True, timeout=300)
@@ -214,7 +220,8 @@ class DemoHub:
         command = ["-m", "shell.hub_watchdog", str(owner), *serve] if owner else ["-m", "central.cli", *serve]
         with self.log_file.open("ab") as log:
             process = subprocess.Popen([sys.executable, *command], stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+                                       stdin=subprocess.DEVNULL, start_new_session=True,
+                                       env=dict(os.environ, KASSA_HUB_SMS_LOG=self.sms_log))
         self._process = process
         # reaps the hub whoever stops it (kassa demo-hub stop from another terminal): no defunct process
         threading.Thread(target=process.wait, daemon=True, name="demo-hub-reaper").start()
