@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 import httpx
 from sqlalchemy import func, select
 
+from benchmarks import erp_load
 from benchmarks.hub_bench import drop_schema, fresh_schema_url
 from central.catalog_files import rows_from_products
 from central.catalog_import import import_catalog
@@ -55,7 +56,7 @@ TEMPLATE_SALES = 60
 class Figures:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    pushed: dict[str, float] = field(default_factory=dict)  # sale id -> monotonic time of its accepted push
+    pushed: dict[str, float] = field(default_factory=dict)  # sale id -> wall time (epoch) of its accepted push
 
     def record(self, endpoint: str, seconds: float, problem: str | None = None) -> None:
         self.latencies[endpoint].append(seconds)
@@ -110,7 +111,7 @@ async def run_till(client: httpx.AsyncClient, till: Till, figures: Figures, ends
             body = {"sales": [{"seq": sale.receipt_number, "sale": sale_to_dict(sale)}]}
             await call(client, figures, "POST /v1/sales/batch", "POST", f"{till.hub}/v1/sales/batch", till,
                        json=body, accepted=lambda a: a["results"][0]["status"] in ("accepted", "duplicate"))
-            figures.pushed[str(sale.sale_id)] = time.monotonic()
+            figures.pushed[str(sale.sale_id)] = time.time()
             next_sale += rng.expovariate(rate_per_second)
         elif wake == next_sale:
             next_sale = ends
@@ -184,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=2.0, help="sales per till per minute at the peak")
     parser.add_argument("--pull-every", type=float, default=30.0)
     parser.add_argument("--database", default=os.environ.get("KASSA_TEST_PG_URL", ""))
+    parser.add_argument("--erp", action="store_true", help="deliver to a real Tryton meanwhile (tests/erp's template)")
+    parser.add_argument("--erp-workers", type=int, default=2, help="kassa-hub erp run processes")
+    parser.add_argument("--drain-timeout", type=float, default=1800, help="seconds to wait for the ERP queue")
     args = parser.parse_args(argv)
     if not args.database.startswith("postgresql"):
         print("hub_load needs PostgreSQL: --database or KASSA_TEST_PG_URL (bash .ci/postgres.sh | tail -1)",
@@ -192,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     schema, url = fresh_schema_url(args.database)
     db = open_hub_database(url, migrate_schema=True)
     try:
-        stores = [f"UA-{n:03d}" for n in range(1, args.stores + 1)]
+        # with --erp the tills belong to the stores Tryton's test books have points of sale for
+        stores = list(erp_load.TRYTON_STORES) if args.erp else [f"UA-{n:03d}" for n in range(1, args.stores + 1)]
         for store in stores:
             add_store(db, store, f"Store {store}")
         import_catalog(db, rows_from_products(DEMO_PRODUCTS))
@@ -200,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         per_till = int(args.seconds / 60 * args.rate * 3) + 5  # enough for any Poisson run of this length
         with ExitStack() as stack:
             hubs = [stack.enter_context(hub_process(url)).url for _ in range(args.hubs)]
+            tryton = stack.enter_context(erp_load.delivering(url, args.erp_workers)) if args.erp else None
             tills = []
             with httpx.Client(timeout=30) as http:
                 for n in range(args.tills):
@@ -210,16 +216,19 @@ def main(argv: list[str] | None = None) -> int:
                     answer.raise_for_status()
                     tills.append(Till(identity, answer.json()["credential"], hub,
                                       sales_for(identity, template, per_till)))
-            print(f"{args.tills} tills of {args.stores} stores, {args.hubs} hub processes on PostgreSQL, "
+            print(f"{args.tills} tills of {len(stores)} stores, {args.hubs} hub processes on PostgreSQL, "
                   f"{args.rate} sales per till per minute, pulls every {args.pull_every:g} s, {args.seconds:g} s")
             figures, elapsed = asyncio.run(drive(tills, args.seconds, args.rate, args.pull_every))
             print_figures(figures, elapsed)
+            erp_ok = True
+            if tryton is not None:
+                erp_ok = erp_load.report(db, tryton, figures.pushed, args.drain_timeout)
         with db.engine.connect() as conn:
             stored = conn.execute(select(func.count()).select_from(sales_table)).scalar_one()
         pushed = len(figures.pushed)
         print(f"sales pushed {pushed}, stored at the hub {stored}: "
               f"{'each exactly once' if stored == pushed else 'MISMATCH'}")
-        return 0 if stored == pushed and not any(figures.errors.values()) else 1
+        return 0 if stored == pushed and erp_ok and not any(figures.errors.values()) else 1
     finally:
         db.close()
         drop_schema(args.database, schema)
