@@ -5,6 +5,12 @@ also discards the open basket's snapshot, so the basket is in exactly one place 
 ``recall`` makes a parked basket the open one again (one write that deletes the parked row
 and saves the open basket's snapshot), so a parked sale is never sold twice.  Both run on the
 till worker, under the ``PARK_SALE`` permission for parking (a manager's approval otherwise).
+
+A sale that holds money on gift cards at the hub (payments taken in the payment dialog, or
+asked and never answered) gives the holds back to the cards before it is parked: a parked sale
+would otherwise keep the customer's money on hold until the hub lets it go a day later.  While
+the hub cannot be reached the park is refused (``GiftCardHoldsStay``) and nothing changes:
+the sale is finished, or parked once the link is back.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any, Protocol
 from pos.basket import Basket, BasketState, EmptyBasket
 from pos.codec import basket_from_dict, basket_to_dict
 from pos.errors import PosError
+from pos.gift_cards.paying import gift_cards_held, release_gift_cards
 from pos.i18n import N_
 from pos.money import Money
 from pos.quantity import check_quantity
@@ -81,6 +88,8 @@ def park(till: Till, parked: ParkedSales, approval_id: uuid.UUID | None = None) 
     basket = till.basket
     if not basket.active_lines():
         raise EmptyBasket()
+    if gift_cards_held(till).amount > 0:  # given back to the cards first, or GiftCardHoldsStay
+        release_gift_cards(till)
     total = till.priced().total  # the recall list shows what the customer would pay
     if till.day is not None:
         till.day.authorise(who, Action.PARK_SALE, approval_id=approval_id, amount=total,

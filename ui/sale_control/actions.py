@@ -1,6 +1,10 @@
 """The store menu's entries for the sale (ui.store_menu): park the sale, recall a parked one,
 cancel the whole sale, lock the till.  Each runs on the till worker; a manager approves when
-the cashier's role may not (``ui.approval``)."""
+the cashier's role may not (``ui.approval``).
+
+Before a sale is cancelled or parked, its gift card holds at the hub are given back to the
+cards (``give_back_gift_cards``; parking does it in ``pos.store_day.parking.park``); while the
+hub cannot be reached that is refused with the reason, and the sale stays as it was."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from local_db.parked_sales import SqlParkedSales
 from pos.basket import EmptyBasket
 from pos.i18n import _, ngettext
 from pos.card_payments import CardPaymentLog
+from pos.gift_cards.paying import gift_cards_held, release_gift_cards
 from pos.store_day.checkout import CardPaymentTaken, cards_taken
 from pos.store_day.parking import ParkedSale, park, recall
 from pos.till import BasketNotEmpty, Till, TillResult
@@ -116,6 +121,7 @@ def cancel_sale(actions: SaleActions) -> None:
 
     def cancel_it(till: Till, approval_id: uuid.UUID | None) -> TillResult:
         refuse_if_card_taken(till, card_log)
+        give_back_gift_cards(till)
         return till.cancel_sale(approval_id)
 
     qconnect(dialog.accepted, lambda: run_with_approval(actions, cancel_it, cancelled))
@@ -130,6 +136,13 @@ def refuse_if_card_taken(till: Till, card_log: CardPaymentLog | None) -> None:
     taken = cards_taken(till, card_log)  # type: ignore[arg-type]
     if taken.amount > 0:
         raise CardPaymentTaken(amount=taken)
+
+
+def give_back_gift_cards(till: Till) -> None:
+    """The open sale's gift card holds given back to the cards (their payments go too);
+    ``GiftCardHoldsStay`` while the hub cannot be reached: the sale is finished instead."""
+    if gift_cards_held(till).amount > 0:
+        release_gift_cards(till)
 
 
 def lock_now(actions: SaleActions) -> None:
