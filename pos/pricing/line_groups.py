@@ -84,6 +84,8 @@ class GroupedScorer:
                 self._codes = [_code(p, _mode(p, e)) for p, e in zip(self.promotions, self.effective)]
             self._caps_key = (_GENERATION[0],) + self._caps_key  # keys of a forgotten generation never meet
         self._groups: dict[int, list[tuple[int, int, tuple[int, ...], tuple[int, ...]]]] = {}
+        self._made: dict[int, tuple[int, int, tuple[int, ...], tuple[int, ...]]] = {}  # groups by their mask
+        self._singles: list[tuple[int, int, tuple[int, ...], tuple[int, ...]]] | None = None  # each line alone
         self._answers: dict[tuple[int, int], tuple[int, int, int]] = {}
 
     def mask_of(self, promotions: Sequence[Promotion]) -> int:
@@ -171,19 +173,33 @@ class GroupedScorer:
                 merged = apart
             tying >>= 1
             i += 1
-        touch = self.touch
-        lines = self.prepared.lines
+        made = self._made
         together = 0
         groups = []
         for mask in merged:
             together |= mask
-            positions = tuple(p for p in range(len(touch)) if mask >> p & 1)
-            touching = 0
-            for p in positions:
-                touching |= touch[p]
-            groups.append((mask, touching, positions, tuple(id(lines[p]) for p in positions)))
-        groups.extend((1 << p, touch[p], (p,), (id(lines[p]),)) for p in range(len(touch)) if not together >> p & 1)
+            group = made.get(mask)
+            if group is None:
+                group = made[mask] = self._group(mask)
+            groups.append(group)
+        if self._singles is None:
+            self._singles = [self._group(1 << p) for p in range(len(self.touch))]
+        groups.extend(single for single in self._singles if not together & single[0])
         return groups
+
+    def _group(self, mask: int) -> tuple[int, int, tuple[int, ...], tuple[int, ...]]:
+        """(positions as a mask, the promotions touching them, the positions, their lines' identities)."""
+        touch, lines = self.touch, self.prepared.lines
+        positions = []
+        touching = 0
+        rest = mask
+        while rest:  # the set bits only, ascending
+            low = rest & -rest
+            p = low.bit_length() - 1
+            positions.append(p)
+            touching |= touch[p]
+            rest ^= low
+        return mask, touching, tuple(positions), tuple(id(lines[p]) for p in positions)
 
     def _answer(self, positions: tuple[int, ...], line_ids: tuple[int, ...], chosen: int) -> tuple[int, int, int]:
         """(total, gift offers, promotions that gave something as a mask) of one group."""
@@ -220,10 +236,15 @@ def _priced_group(scorer: GroupedScorer, positions: tuple[int, ...], chosen: int
     """The group's priced lines (in ``positions``' order) and gift offers, remembered like the
     answers."""
     lines = scorer.prepared.lines
-    picked = [i for i in range(len(scorer.promotions)) if chosen >> i & 1]
+    picked = []
     codes = 0
-    for i in picked:
+    rest = chosen
+    while rest:  # the set bits only
+        low = rest & -rest
+        i = low.bit_length() - 1
+        picked.append(i)
         codes |= scorer._codes[i]
+        rest ^= low
     key = (tuple(id(lines[p]) for p in positions), codes, scorer._caps_key, scorer.prepared.currency)
     found = _PRICED.get(key)
     if found is None:
