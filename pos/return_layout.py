@@ -6,6 +6,10 @@ from (or "without receipt"), the lines given back, what was refunded by each ten
 refund with its approval code and masked card), the reason, the VAT given back, a line for
 the customer's signature, and COPY on a reprint.
 
+A refund to the sale's gift card payment says the card it goes back on, masked ("Back on gift
+card **** 9015"): the card of that payment in the original sale's ``gift_card_payments``
+(``ReturnPrintout.gift_cards``; the hub credits the card when the return reaches it).
+
 A returned line refunds its share of what the customer paid for it (its net after the
 promotions' discounts, ``pos.store_day.returns.line_refund``).  When that is less than its
 price times the quantity, a counted line prints the price times the quantity and, under it,
@@ -18,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pos.gift_cards.numbers import short_masked
+from pos.gift_cards.records import GIFT_CARD, GiftCardPayment
 from pos.i18n import N_
 from pos.money import round_money
 from pos.receipt import ReceiptDiscount, StoreInfo
@@ -38,6 +44,7 @@ RETURN_LABELS: dict[str, str] = {
     "exchange": N_("Exchange: goods taken instead"),
     "signature": N_("Customer's signature"),
     "return_id": N_("Return {return_id}"),
+    "back_on_gift_card": N_("Back on gift card {card}"),
 }
 
 
@@ -47,6 +54,14 @@ class ReturnPrintout:
     store: StoreInfo
     reason: str = ""  # the reason as people read it (the chain's label); the code if empty
     is_copy: bool = False
+    gift_cards: tuple[GiftCardPayment, ...] = ()  # the original sale's gift card payments: a refund's card
+
+
+def refund_card(refund: Refund, gift_cards: tuple[GiftCardPayment, ...]) -> str:
+    """The card number a gift card refund goes back on ("" for another refund, or no card known)."""
+    if refund.payment.method != GIFT_CARD or refund.original_payment_id is None:
+        return ""
+    return next((g.card_number for g in gift_cards if g.payment_id == refund.original_payment_id), "")
 
 
 def layout_return(printout: ReturnPrintout, width: int = 42) -> ReceiptDocument:
@@ -127,7 +142,10 @@ class _ReturnLayout(Lines):
         return rows
 
     def refund(self, refund: Refund) -> list[Row]:
-        rows = self.pair(self.method(refund.payment.method), [self.amount(refund.payment.amount)])
+        card_number = refund_card(refund, self.printout.gift_cards)
+        name = (self.label("back_on_gift_card", card=self._glued(short_masked(card_number))) if card_number
+                else self.method(refund.payment.method))
+        rows = self.pair(name, [self.amount(refund.payment.amount)])
         if refund.card is not None:
             card = refund.card
             rows += self.pair(clean_text(card.masked_reference), [self.label("approval_code", code=card.approval_code)],

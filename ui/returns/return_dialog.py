@@ -18,9 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from pos.catalog import Product
 from pos.errors import PosError
+from pos.gift_cards.numbers import short_masked
+from pos.gift_cards.records import GiftCardPayment
 from pos.i18n import N_, _, active_locale
 from pos.money import Money
 from pos.quantity import parse_decimal
+from pos.return_layout import refund_card
 from pos.sale import SaleLine
 from pos.store_day.day import NeedsApproval
 from pos.store_day.returns import ReturnDocument
@@ -46,6 +49,7 @@ from ui.keypad import Keypad
 from ui.list_model import RowsModel, list_table, move_selection, selected_row
 from ui.message_area import MessageArea
 from ui.qt import QDialog, QGridLayout, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget, qconnect
+from ui.returns.return_printing import print_return
 
 if TYPE_CHECKING:
     from ui.sale_actions import SaleActions
@@ -97,6 +101,11 @@ class ReturnDialog(QDialog):
     @property
     def by_lines(self) -> bool:
         return isinstance(self.found, FoundSale)
+
+    @property
+    def gift_cards(self) -> tuple[GiftCardPayment, ...]:
+        """The original sale's gift card payments: the cards its gift card refunds go back on."""
+        return self.found.sale.gift_card_payments if isinstance(self.found, FoundSale) else ()
 
     def _build(self) -> None:
         self.heading = QLabel(self._heading(), self)
@@ -231,7 +240,7 @@ class ReturnDialog(QDialog):
         if self.closed:
             return
         self.message.clear_message()
-        self.plan.setText(plan_text(returned, self.ui_locale))
+        self.plan.setText(plan_text(returned, self.ui_locale, self.gift_cards))
 
     def enter(self) -> None:
         text = self.field.text().strip()
@@ -307,7 +316,7 @@ class ReturnDialog(QDialog):
     def _returned(self, returned: ReturnDocument) -> None:
         self.busy = False
         self.recorded = returned
-        after_return(self.sale_actions, returned)
+        after_return(self.sale_actions, returned, gift_cards=self.gift_cards)
         if not self.closed:
             self.accept()
 
@@ -364,7 +373,7 @@ class ReturnDialog(QDialog):
                 returned, result = kept[0]
                 self.recorded = returned
                 cash_taken = result.sale is not None and any(p.method == CASH for p in result.sale.payments)
-                after_return(self.sale_actions, returned, cash_taken=cash_taken)
+                after_return(self.sale_actions, returned, cash_taken=cash_taken, gift_cards=self.gift_cards)
                 self.accept()
 
         qconnect(entry.finished, finished)
@@ -422,9 +431,10 @@ class ReturnDialog(QDialog):
         super().done(code)
 
 
-def plan_text(returned: ReturnDocument, ui_locale: str) -> str:
-    """"Back to the customer: Card 120,00; Cash 30,00 (rounding 0,02)" in the UI's language."""
-    parts = [_("{method} {amount}").format(method=_(METHOD_NAMES.get(f.payment.method, f.payment.method)),
+def plan_text(returned: ReturnDocument, ui_locale: str, gift_cards: tuple[GiftCardPayment, ...] = ()) -> str:
+    """"Back to the customer: Card 120,00; Cash 30,00 (rounding 0,02)" in the UI's language; a
+    gift card refund names its card: "Back on gift card **** 9015 100,00"."""
+    parts = [_("{method} {amount}").format(method=_refund_name(f.payment.method, refund_card(f, gift_cards)),
                                           amount=formatting.money(f.payment.amount, ui_locale))
              for f in returned.refunds]
     text = _("Returned goods: {total}. Back to the customer: {refunds}").format(
@@ -434,7 +444,14 @@ def plan_text(returned: ReturnDocument, ui_locale: str) -> str:
     return text
 
 
-def after_return(actions: SaleActions, returned: ReturnDocument, *, cash_taken: bool = False) -> None:
+def _refund_name(method: str, card_number: str) -> str:
+    if card_number:
+        return _("Back on gift card {card}").format(card=short_masked(card_number))
+    return _(METHOD_NAMES.get(method, method))
+
+
+def after_return(actions: SaleActions, returned: ReturnDocument, *, cash_taken: bool = False,
+                 gift_cards: tuple[GiftCardPayment, ...] = ()) -> None:
     """Said on the sale screen; the return receipt printed; the drawer opened for cash given
     back (or, in an exchange, taken for the rest)."""
     services = actions.session.services
@@ -450,7 +467,8 @@ def after_return(actions: SaleActions, returned: ReturnDocument, *, cash_taken: 
         actions.session.printing(lambda s: s.open_drawer(pin)).failure(actions.problem).run()
     if services.printing_enabled and hasattr(spooler, "print_return"):
         label = next((r.label for r in day.rules.reasons.reasons if r.code == returned.reason), "") if day else ""
-        actions.session.printing(lambda s: s.print_return(returned, reason=label)).failure(actions.problem).run()
+        actions.session.printing(lambda s: print_return(s, returned, label, gift_cards)).failure(
+            actions.problem).run()
     if services.sync_worker is not None:
         services.sync_worker.wake()
     status = getattr(actions.window, "status", None)
