@@ -10,8 +10,10 @@ each outcome in its own short transaction, only while this worker still holds th
   ERP is away for the others too;
 * :class:`ErpRefused`: ``failed`` with the reason, until a person fixes it and runs
   ``kassa-hub erp deliver --retry`` (:func:`retry_failed`);
-* held for review (central/flagged_sales.py: an unknown product): stays ``queued`` and is asked
-  again a minute later, without counting an attempt.
+* held for review (central/flagged_sales.py: an unknown product), or waiting its turn (a Z report
+  until its shift's sales went; a sale of the next shift until that Z went:
+  central/erp/cash_sessions.py): stays ``queued`` and is asked again a minute later, without
+  counting an attempt.
 
 The tills never wait for any of it: the queue is written with the sale and read only here.
 """
@@ -34,7 +36,8 @@ from tenacity import RetryCallState, wait_exponential_jitter
 
 from central.database import HubDatabase
 from central.erp.interface import ErpConnector, ErpLine, ErpPayment, ErpRefused, ErpSale, ErpUnavailable
-from central.erp.outbox import DELIVERED, FAILED, QUEUED, RETURN, SALE, erp_outbox, queue_returns
+from central.erp.cash_sessions import closing_for_erp, queue_z_reports, sale_waits_for_z, z_waits
+from central.erp.outbox import DELIVERED, FAILED, QUEUED, RETURN, SALE, Z_REPORT, erp_outbox, queue_returns
 from central.tables import documents, sales
 from pos.codec import sale_from_dict
 from pos.store_day.forms import return_from_dict
@@ -91,6 +94,7 @@ def claim(db: HubDatabase, worker: str, *, batch: int, lease: timedelta = LEASE,
         due = and_(due, o.next_attempt_at <= now)
     with db.writing() as conn:
         queue_returns(conn, now)
+        queue_z_reports(conn, now)
         rows = conn.execute(select(o.id, o.kind, o.document_id).where(due).order_by(o.id).limit(batch)
                             .with_for_update(skip_locked=True)).all()
         if rows:
@@ -112,19 +116,23 @@ def deliver_due(db: HubDatabase, connector: ErpConnector, *, worker: str | None 
     done = Round()
     claimed = claim(db, worker, batch=batch, lease=lease, now=clock(), retry_all=retry_all)
     for position, (row_id, kind, document_id) in enumerate(claimed):
-        if kind not in (SALE, RETURN):  # later documents (Z reports) get their own delivery
+        if kind not in (SALE, RETURN, Z_REPORT):  # a kind this hub does not deliver yet
             continue
         with db.reading() as conn:
-            waiting = kind == SALE and _held(conn, document_id)
+            waiting = _why_waiting(conn, kind, document_id)
         if waiting:
             done.held += 1
-            _settle(db, row_id, worker, next_attempt_at=clock() + HELD_AGAIN,
-                    last_error="held for review: a product code the hub does not know (kassa-hub sales --flagged)")
+            _settle(db, row_id, worker, next_attempt_at=clock() + HELD_AGAIN, last_error=waiting)
             continue
         try:
-            with db.reading() as conn:
-                erp_sale = sale_for_erp(conn, document_id) if kind == SALE else return_for_erp(conn, document_id)
-            delivered = connector.deliver_sale(erp_sale)
+            if kind == Z_REPORT:
+                with db.reading() as conn:
+                    closing = closing_for_erp(conn, document_id)
+                delivered = connector.close_shift(closing)
+            else:
+                with db.reading() as conn:
+                    erp_sale = sale_for_erp(conn, document_id) if kind == SALE else return_for_erp(conn, document_id)
+                delivered = connector.deliver_sale(erp_sale)
         except ErpUnavailable as fault:
             _retry_later(db, row_id, worker, fault.reason, clock)
             done.retried += 1
@@ -157,6 +165,17 @@ def _retry_later(db: HubDatabase, row_id: int, worker: str, reason: str, clock: 
     with db.reading() as conn:
         attempts = conn.execute(select(erp_outbox.c.attempts).where(erp_outbox.c.id == row_id)).scalar_one() + 1
     _settle(db, row_id, worker, attempts=attempts, last_error=reason, next_attempt_at=clock() + backoff(attempts))
+
+
+def _why_waiting(conn: Connection, kind: str, document_id: str) -> str | None:
+    """Why a row must wait its turn (asked again a minute later, no attempt counted), or None."""
+    if kind == Z_REPORT:
+        return z_waits(conn, document_id)
+    if kind == SALE and _held(conn, document_id):
+        return "held for review: a product code the hub does not know (kassa-hub sales --flagged)"
+    if kind == SALE and sale_waits_for_z(conn, document_id):
+        return "waiting for the Z report of the till's earlier shift (its cash session closes first)"
+    return None
 
 
 def _held(conn: Connection, sale_id: str) -> bool:

@@ -58,6 +58,23 @@ class ErpSale:
 
 
 @dataclass(frozen=True, slots=True)
+class ErpShiftClosing:
+    """A till's Z report with its shift's count: the ERP closes the till's cash session with it."""
+
+    reference: str  # the Z report's document id: unique forever
+    store_id: str
+    till_id: str
+    z_number: int
+    shift_id: str
+    closed_at: datetime  # the till's time
+    currency: str
+    opening_float: Decimal
+    expected_cash: Decimal  # the float, cash taken less refunded, cash put in less taken out
+    counted_cash: Decimal  # the drawer counted at the close; the difference is counted - expected
+    sale_references: tuple[str, ...]  # the shift's sales (their references in the ERP)
+
+
+@dataclass(frozen=True, slots=True)
 class Delivered:
     erp_reference: str  # the ERP's own name for the document (Tryton: the POS sale's id and number)
     already_there: bool = False  # it was found by its reference: delivered before, answer lost
@@ -92,6 +109,11 @@ class ErpConnector(Protocol):
 
     def deliver_sale(self, sale: ErpSale) -> Delivered:
         """Make ``sale`` the ERP's, exactly once (look it up by reference first)."""
+        ...
+
+    def close_shift(self, closing: ErpShiftClosing) -> Delivered:
+        """Close the till's cash session with the counted cash, the difference visible, exactly once
+        (a session found closed or posted is success); called only after the shift's sales went."""
         ...
 
     def close(self) -> None: ...

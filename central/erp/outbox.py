@@ -35,13 +35,13 @@ from pos.sale import Sale
 from pos.store_day.forms import RETURN_SCHEMAS
 
 QUEUED, DELIVERED, FAILED = "queued", "delivered", "failed"
-SALE, RETURN = "sale", "return"
+SALE, RETURN, Z_REPORT = "sale", "return", "z_report"
 SWEEP_WINDOW = 1000  # documents ids looked at again below the highest queued (PostgreSQL commits out of order)
 
 erp_outbox = Table(
     "erp_outbox", metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),  # queue order
-    Column("kind", String(16), nullable=False),  # sale, return (Z reports: later)
+    Column("kind", String(16), nullable=False),  # sale, return, z_report (central/erp/cash_sessions.py)
     Column("document_id", String(36), nullable=False),  # the sale's id: the ERP's unique reference
     Column("store_id", String(64), nullable=False),
     Column("till_id", String(64), nullable=False),

@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from central.erp.interface import Delivered, ErpLine, ErpRefused, ErpSale, ErpUnavailable
+from central.erp.interface import Delivered, ErpLine, ErpRefused, ErpSale, ErpShiftClosing, ErpUnavailable
 from central.erp.tryton_json import decode, encode
 from central.erp.tryton_settings import TrytonSettings
 
@@ -86,6 +86,11 @@ class TrytonConnector:
             self.call("sale.point.sale", "post", [found["id"]])
             found = self._find(sale.reference) or found
         return Delivered(f"{found['id']} {found.get('number') or ''}".strip(), already_there=already)
+
+    def close_shift(self, closing: ErpShiftClosing) -> Delivered:
+        from central.erp.cash_sessions import close_in_tryton
+
+        return close_in_tryton(self, closing)
 
     def close(self) -> None:
         self.http.close()
