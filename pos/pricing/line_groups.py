@@ -87,6 +87,7 @@ class GroupedScorer:
         self._made: dict[int, tuple[int, int, tuple[int, ...], tuple[int, ...]]] = {}  # groups by their mask
         self._singles: list[tuple[int, int, tuple[int, ...], tuple[int, ...]]] | None = None  # each line alone
         self._answers: dict[tuple[int, int], tuple[int, int, int]] = {}
+        self._works: dict[tuple, object] = {}  # this search's fresh evaluations: the kept one is priced from its own
 
     def mask_of(self, promotions: Sequence[Promotion]) -> int:
         bit = self.bit
@@ -127,7 +128,7 @@ class GroupedScorer:
         groups = self._groups.get(chosen & self.tying)
         if groups is None:
             groups = self._groups[chosen & self.tying] = self._grouped(chosen & self.tying)
-        priced: list[PricedLine] = [PricedLine(line) for line in self.prepared.lines]
+        priced: list[PricedLine] = [None] * len(self.prepared.lines)  # type: ignore[list-item]  # each in a group
         offers = []
         for i, promotion in enumerate(self.promotions):
             if (chosen & self.offering) >> i & 1:
@@ -189,17 +190,13 @@ class GroupedScorer:
 
     def _group(self, mask: int) -> tuple[int, int, tuple[int, ...], tuple[int, ...]]:
         """(positions as a mask, the promotions touching them, the positions, their lines' identities)."""
-        touch, lines = self.touch, self.prepared.lines
-        positions = []
-        touching = 0
-        rest = mask
+        positions, touching, rest = [], 0, mask
         while rest:  # the set bits only, ascending
             low = rest & -rest
-            p = low.bit_length() - 1
-            positions.append(p)
-            touching |= touch[p]
+            positions.append(low.bit_length() - 1)
+            touching |= self.touch[positions[-1]]
             rest ^= low
-        return mask, touching, tuple(positions), tuple(id(lines[p]) for p in positions)
+        return mask, touching, tuple(positions), tuple(id(self.prepared.lines[p]) for p in positions)
 
     def _answer(self, positions: tuple[int, ...], line_ids: tuple[int, ...], chosen: int) -> tuple[int, int, int]:
         """(total, gift offers, promotions that gave something as a mask) of one group."""
@@ -221,6 +218,7 @@ class GroupedScorer:
             effective = [self.effective[i] for i in picked]
             work = evaluation(self._lines_of(group), [e for e in effective if e is not None], self.caps)
             found = (work.total(), len(work.offers), tuple(sorted(work.given_ids())), (group, self.caps))
+            self._works[(line_ids, promotions)] = work
             if len(_ANSWERS) >= REMEMBERED:
                 for old in list(_ANSWERS)[:REMEMBERED // 4]:
                     _ANSWERS.pop(old, None)
@@ -236,14 +234,11 @@ def _priced_group(scorer: GroupedScorer, positions: tuple[int, ...], chosen: int
     """The group's priced lines (in ``positions``' order) and gift offers, remembered like the
     answers."""
     lines = scorer.prepared.lines
-    picked = []
-    codes = 0
-    rest = chosen
+    picked, codes, rest = [], 0, chosen
     while rest:  # the set bits only
         low = rest & -rest
-        i = low.bit_length() - 1
-        picked.append(i)
-        codes |= scorer._codes[i]
+        picked.append(low.bit_length() - 1)
+        codes |= scorer._codes[picked[-1]]
         rest ^= low
     key = (tuple(id(lines[p]) for p in positions), codes, scorer._caps_key, scorer.prepared.currency)
     found = _PRICED.get(key)
@@ -251,7 +246,10 @@ def _priced_group(scorer: GroupedScorer, positions: tuple[int, ...], chosen: int
         group = tuple(lines[p] for p in positions)
         chosen_ones = [e for e in (scorer.effective[i] for i in picked) if e is not None]
         ready = scorer._lines_of(group)
-        priced = evaluation(ready, chosen_ones, scorer.caps).priced()
+        work = scorer._works.get((key[0], codes))  # scored in this search: the same evaluation
+        if work is None:
+            work = evaluation(ready, chosen_ones, scorer.caps)
+        priced = work.priced()  # type: ignore[attr-defined]
         found = (tuple(priced.lines[slot] for slot in ready.slots), priced.offers, (group, scorer.caps))
         if len(_PRICED) >= REMEMBERED // 4:
             for old in list(_PRICED)[:REMEMBERED // 16]:

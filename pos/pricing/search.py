@@ -75,9 +75,12 @@ class _Evaluator:
     def priced(self, mask: int) -> tuple[list[PricedLine], list[GiftOffer]]:
         """The component's priced lines in its own lines' order, and its gift offers."""
         by_position, offers = self.scorer.priced(mask)
-        lines: list[PricedLine] = [PricedLine(line) for line in self.prepared.basket_lines]
+        lines: list[PricedLine] = [None] * len(self.prepared.basket_lines)  # type: ignore[list-item]
         for position, slot in enumerate(self.prepared.slots):
             lines[slot] = by_position[position]
+        if len(self.prepared.slots) < len(lines):  # the voided lines: nothing
+            lines = [PricedLine(line) if priced is None else priced
+                     for line, priced in zip(self.prepared.basket_lines, lines)]
         return lines, offers
 
 
