@@ -1,0 +1,71 @@
+"""A return of goods paid partly by gift card, on the real window over a real till file (the
+in-memory hub service, a card terminal emulator so refunds go back to their tenders): the
+return dialog's refund plan says "Back on gift card **** 0010" and the printed return receipt
+says the same in the store's language; the rest comes back in cash."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from pathlib import Path
+
+from hardware.loopback_printer import LoopbackPrinter
+from local_db.database import open_database
+from local_db.journal import SqlJournal
+from pos.gift_cards.records import GIFT_CARD
+from pos.receipt_code import receipt_code_text
+from tests.hardware.escpos_decoder import decode, receipts_in
+from tests.pos.gift_cards.memory_service import MemoryGiftCards
+from tests.ui.driver import WAIT_MS, TillDriver
+from tests.ui.gift_cards.screens import PLASTIC, paying
+from tests.ui.gift_cards.till_with_gift_cards import gift_card_services
+from tests.ui.payment.conftest import terminal
+from tests.ui.returns.test_return_dialog import return_dialog
+from tests.ui.sale_control.conftest import clock, shop  # noqa: F401  (a real till file with an open shift)
+from tests.ui.sale_control.shop import FIRST, TARAS, TILL_ID
+from ui.app import make_application
+from ui.qt import Qt
+
+NUMBER = PLASTIC.replace(" ", "")
+
+
+def test_the_return_dialog_and_receipt_say_the_gift_card_share_goes_back_on_the_card(
+        qtbot, shop, clock, tmp_path: Path):  # noqa: ANN001
+    cards = MemoryGiftCards()
+    cards.activate(NUMBER, "500.00")
+    with LoopbackPrinter() as printer, terminal(tmp_path) as (card_terminal, _journal):
+        services = gift_card_services(shop, clock, cards, printer.setting)
+        services.payment_terminal = card_terminal
+        make_application()
+        till = TillDriver.open(qtbot, services)
+        till.sign_in(*TARAS)
+        for _ in range(math.ceil(Decimal(150) / FIRST.price.amount)):
+            till.scan(FIRST.barcode)
+        dialog = paying(till)
+        till.enter(dialog.tendered_field, PLASTIC)  # the gift card page, the card found
+        panel = dialog.gift_card_panel
+        till.wait_until(lambda: dialog.pages.currentWidget() is panel and panel.chosen is not None)
+        till.enter(panel.amount_field, "50")
+        till.wait_until(lambda: dialog.pages.currentWidget() is dialog.pay_page and not dialog.busy)
+        till.enter(dialog.tendered_field, "")  # the rest in cash
+        till.wait_until(lambda: till.window.sale_actions.dialog is None)
+        till.wait_idle()
+        with open_database(shop) as db:
+            [sale] = SqlJournal(db, TILL_ID).recent_sales(1)
+        assert [p.method for p in sale.payments] == [GIFT_CARD, "cash"]
+
+        till.scan(receipt_code_text(sale.store_id, sale.till_id, sale.sale_id))
+        returning = return_dialog(till)
+        till.press(returning, Qt.Key.Key_Down)
+        returning.all_of_line()  # everything back: 50.00 to the card, the rest in cash
+        till.wait_until(lambda: "Back on gift card **** 0010 50.00" in returning.plan.text())
+        assert "Cash" in returning.plan.text()
+        till.press(returning, Qt.Key.Key_F12)
+        till.wait_until(lambda: till.window.sale_actions.dialog is None)
+        title = "ПОВЕРНЕННЯ № 1".encode("cp866")
+        qtbot.waitUntil(lambda: title in printer.received(), timeout=WAIT_MS)
+        data = printer.received()
+    slip = next(r for r in receipts_in(data) if title in r)
+    texts = [" ".join(t.replace("\u00a0", " ").split()) for t in decode(slip).texts]
+    assert "Повернуто на подарункову картку **** 0010" in texts
+    assert not any(NUMBER in t for t in texts)
