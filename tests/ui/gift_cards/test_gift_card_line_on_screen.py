@@ -1,7 +1,7 @@
-"""A gift card line on the sale screen and on the customer's screen (while selling, and once paid)
-says "Gift card **** 0010"
-in each one's language (the cashier's UI language, the store's for the customer), never the
-product's stored name alone nor the whole card number; other lines keep their names."""
+"""A gift card line on the sale screen and on the customer's screen (while selling, and once
+paid) says "Gift card **** 0010" in each one's language (the cashier's UI language, the
+store's for the customer), never the product's stored name alone nor the whole card number;
+other lines keep their names."""
 
 from __future__ import annotations
 
