@@ -34,13 +34,14 @@ class PricingLines:
         self.currency = currency
         self.scale = exponent(currency)
         live = [i for i, line in enumerate(self.basket_lines) if not line.voided]
-        live.sort(key=lambda i: _canonical(self.basket_lines[i]))
-        self.slots = tuple(live)
-        self.lines = tuple(self.basket_lines[i] for i in live)
-        self.gross = tuple(self.minor(line.product.price.amount * line.quantity) for line in self.lines)
-        self.units = tuple(0 if line.product.sold_by_weight or line.quantity != line.quantity.to_integral_value()
-                           else int(line.quantity) for line in self.lines)
-        self.quantities = tuple(line.quantity.as_integer_ratio() for line in self.lines)
+        facts = [_facts(self.basket_lines[i], self.scale) for i in live]
+        order = sorted(range(len(live)), key=lambda k: facts[k][2])  # the canonical order
+        self.slots = tuple(live[k] for k in order)
+        facts = [facts[k] for k in order]
+        self.lines = tuple(f[0] for f in facts)
+        self.gross = tuple(f[3] for f in facts)
+        self.units = tuple(f[4] for f in facts)
+        self.quantities = tuple(f[5] for f in facts)
         self._scopes: dict[tuple[int, bool], tuple[Scope, tuple[int, ...]]] = {}
         self._codes: dict[str, tuple[int, ...]] = {}
         self._amounts: dict[Decimal, tuple[int, ...]] = {}
@@ -129,6 +130,26 @@ def _indexes(lines: Sequence[BasketLine]) -> tuple[dict[str, list[int]], ...]:
         by_brand.setdefault(line.product.brand, []).append(p)
         by_category.setdefault(line.product.category, []).append(p)
     return by_code, by_brand, by_category
+
+
+FACTS_KEPT = 4096  # lines' facts remembered across reprices (a scan changes one line; all forgotten past this)
+_FACTS: dict[int, tuple] = {}
+
+
+def _facts(line: BasketLine, scale: int) -> tuple:
+    """(line, scale, canonical key, gross in minor units, whole units, quantity as a ratio) of a
+    live line, remembered by the line's identity (lines are frozen; the entry keeps it alive):
+    after a scan only the new or changed line is worked out again."""
+    found = _FACTS.get(id(line))
+    if found is None or found[0] is not line or found[1] != scale:
+        quantity = line.quantity
+        units = 0 if line.product.sold_by_weight or quantity != quantity.to_integral_value() else int(quantity)
+        found = (line, scale, _canonical(line), half_up((line.product.price.amount * quantity).scaleb(scale)), units,
+                 quantity.as_integer_ratio())
+        if len(_FACTS) >= FACTS_KEPT:
+            _FACTS.clear()
+        _FACTS[id(line)] = found
+    return found
 
 
 def _canonical(line: BasketLine) -> tuple[str, Decimal, Decimal, object]:
