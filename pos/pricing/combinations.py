@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pos.pricing.promotion import (AmountOff, BundlePrice, BuyGet, Combination, FixedPrice, Gift, PercentOff,
                                    Promotion, SpendThreshold)
@@ -55,6 +55,11 @@ class Candidate:
 
     promotion: Promotion
     covered: frozenset[int]
+    mask: int = field(default=-1, compare=False)  # ``covered`` as bits (worked out when not given)
+
+    def __post_init__(self) -> None:
+        if self.mask < 0:
+            object.__setattr__(self, "mask", _mask(self.covered))
 
     @property
     def promotion_id(self) -> str:
@@ -99,7 +104,7 @@ def conflict_masks(candidates: Sequence[Candidate]) -> list[int]:
     pairs = [(i, j) for i in exclusive for j in range(len(items))]
     pairs += [(i, j) for group in best_of.values() for i in group for j in group]
     for i, j in pairs:
-        if i != j and not items[i].covered.isdisjoint(items[j].covered):
+        if i != j and items[i].mask & items[j].mask:
             masks[i] |= 1 << j
             masks[j] |= 1 << i
     _LAST_MASKS[:] = [(items, masks)]
@@ -185,7 +190,7 @@ def unsafe_ids(candidates: Collection[Candidate], harmless: Collection[str] = ()
     The same rules as ``influence`` and ``sensitive_lines``, on lines as bit masks and the
     candidates in the order they apply (one pass; a reprice asks this every time)."""
     ordered = sorted(candidates, key=_order_key)
-    masks = [_mask(c.covered) for c in ordered]
+    masks = [c.mask for c in ordered]
     later_lines = [0] * (len(ordered) + 1)  # lines covered by the candidates after each one
     for k in range(len(ordered) - 1, -1, -1):
         later_lines[k] = later_lines[k + 1] | masks[k]

@@ -143,41 +143,39 @@ def _candidates(prepared: PricingLines, promotions: Sequence[Promotion]) -> list
 def _components(lines: Sequence[BasketLine], candidates: list[Candidate],
                 unsafe: set[str]) -> tuple[list[Component], list[Candidate]]:
     """The components, and the promotions that are on everywhere and tie nothing."""
-    parent = list(range(len(lines)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     conflicted = {c.promotion_id for c, mask in zip(candidates, conflict_masks(candidates)) if mask}
     on_each_line: list[Candidate] = []
     tying: list[Candidate] = []
+    merged: list[int] = []  # the components' lines as bits, disjoint
     for candidate in candidates:
         free = candidate.promotion_id not in unsafe and candidate.promotion_id not in conflicted
         if free and candidate.per_line:
             on_each_line.append(candidate)
             continue
         tying.append(candidate)
-        first, *others = candidate.covered
-        for other in others:
-            parent[root(other)] = root(first)
-    by_root: dict[int, Component] = {}
+        joined, apart = candidate.mask, []
+        for group in merged:
+            if group & joined:
+                joined |= group
+            else:
+                apart.append(group)
+        apart.append(joined)
+        merged = apart
+    by_mask: dict[int, Component] = {}
     for candidate in tying:
-        slot = root(next(iter(candidate.covered)))
-        component = by_root.get(slot)
+        mask = next(group for group in merged if group & candidate.mask)
+        component = by_mask.get(mask)
         if component is None:
-            component = by_root[slot] = Component([i for i in range(len(lines)) if root(i) == slot])
+            component = by_mask[mask] = Component([i for i in range(len(lines)) if mask >> i & 1])
         pid = candidate.promotion_id
         if pid not in unsafe and pid not in conflicted:
             component.always.append(candidate.promotion)
         else:
             component.choices.append(candidate)
             component.safe.append(pid not in unsafe)
-    for component in by_root.values():
+    for component in by_mask.values():
         _order(component)
-    return sorted(by_root.values(), key=lambda c: c.slots[0]), on_each_line
+    return sorted(by_mask.values(), key=lambda c: c.slots[0]), on_each_line
 
 
 def _order(component: Component) -> None:
