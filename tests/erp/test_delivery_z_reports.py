@@ -3,8 +3,10 @@ once, with the counted cash and the difference (counted - expected) as a transfe
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from central.erp import delivery
 from central.erp.cash_sessions import DIFFERENCE_TYPE, IN_AND_OUT_TYPE, _balance, _the_session, _till_point, closing_for_erp
 from central.erp.outbox import DELIVERED, QUEUED, Z_REPORT, erp_outbox
 from tests.central.store_day_documents import a_day, post, set_up_tills, statuses
-from tests.erp.hub_side import connector, hub_with_shop
+from tests.erp.hub_side import TrytonReader, connector, hub_with_shop
 from tests.erp.test_delivery_returns import add_point_of_sale
 from tests.erp.tryton_server import TrytonDatabase
 from tests.erp.tryton_template import ADMIN_PASSWORD
@@ -152,3 +154,36 @@ def test_a_till_without_its_own_point_of_sale_leaves_the_z_failed_with_the_reaso
     erp.close()
     z = z_row(db)
     assert z.state == "failed" and f"no point of sale '{STORE}/T9'" in z.last_error
+
+
+def test_a_sale_of_the_next_shift_waits_for_the_z_so_its_cash_goes_to_the_next_session(
+        tills_tryton: TrytonDatabase, hub: tuple[Any, Any]) -> None:
+    db, shop = hub
+    till, _ = set_up_tills(shop)
+    day = a_day()
+    envelopes = day.envelopes()
+    closed_at = datetime.fromisoformat(next(e["body"]["at"] for e in envelopes if e["series"] == "shift"
+                                            and e["body"]["event"] == "closed"))
+    next_shift = replace(day.sales[0], sale_id=uuid.uuid4(), receipt_number=len(day.sales) + 1,
+                         completed_at=closed_at + timedelta(hours=1))
+    post(shop, till, *envelopes)
+    assert statuses(shop.push(till, next_shift)) == ["accepted"]
+    erp = connector(tills_tryton)
+    waiting = delivery.deliver_due(db, erp)  # the Z waits for its sales, the next shift's sale for the Z
+    with db.reading() as conn:
+        reason = conn.execute(select(erp_outbox.c.last_error).where(
+            erp_outbox.c.document_id == str(next_shift.sale_id))).scalar_one()
+    assert waiting.held == 2 and "waiting for the Z report" in reason
+    shop.push(till, *day.sales)
+    for _ in range(3):  # the shift's sales, then the Z, then the next shift's sale
+        delivery.deliver_due(db, erp, retry_all=True)
+    erp.close()
+    assert delivery.counts(db)[QUEUED] == 0
+    reader = TrytonReader(tills_tryton)
+    (later,) = reader.sales(str(next_shift.sale_id))
+    (first,) = reader.sales(str(day.sales[0].sale_id))
+    sessions = [reader.connector.call("sale.point.payment", "search_read", [("sale", "=", s["id"]),
+                                      ("session", "!=", None)], 0, 1, None, ["session", "session.state"]) for s in (first, later)]
+    reader.close()
+    assert z_row(db).erp_reference == f"cash session {sessions[0][0]['session']}"
+    assert sessions[1][0]["session"] != sessions[0][0]["session"] and sessions[1][0]["session."]["state"] == "open"

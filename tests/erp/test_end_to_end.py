@@ -44,7 +44,7 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hub]:
     db = open_hub_database(url, migrate_schema=True)
     try:
         with running_hub(url) as base, httpx.Client(base_url=base, timeout=30) as http:
-            yield Hub(base, db, Shop.set_up(db, http, store_id=STORE.store_id))
+            yield Hub(base, db, Shop.set_up(db, http, store_id=STORE.store_id))  # type: ignore[arg-type]
     finally:
         db.close()
 
