@@ -102,7 +102,8 @@ def z_waits(conn: Connection, z_id: str) -> str | None:
 
 
 def sale_waits_for_z(conn: Connection, sale_id: str) -> bool:
-    """A sale made after a shift of its till closed waits while that shift's Z is undelivered."""
+    """A sale made after a shift of its till closed waits while that shift's Z is queued (a Z that
+    failed, e.g. a till without its own point of sale, holds no sale back: the sales keep going)."""
     s, o, e = sales.c, erp_outbox.c, shift_events.c
     sale = conn.execute(select(s.store_id, s.till_id, s.till_completed_at).where(s.sale_id == sale_id)).one_or_none()
     if sale is None:
@@ -111,7 +112,7 @@ def sale_waits_for_z(conn: Connection, sale_id: str) -> bool:
     return bool(conn.execute(
         select(func.count()).select_from(erp_outbox).join(z_reports, z.document_id == o.document_id)
         .join(shift_events, and_(e.shift_id == z.shift_id, e.event == "closed"))
-        .where(o.kind == Z_REPORT, o.state != DELIVERED, o.store_id == sale.store_id, o.till_id == sale.till_id,
+        .where(o.kind == Z_REPORT, o.state == QUEUED, o.store_id == sale.store_id, o.till_id == sale.till_id,
                e.at <= sale.till_completed_at)).scalar())
 
 
