@@ -7,7 +7,8 @@ the journal assigns them), pushed to the hub like sales.
 - A line's refund is its share of what the customer paid for it, worked out cumulatively
   (``line_refund``), so several partial returns add up to the line's total exactly.
 - Refunds go back to the original non-cash tenders up to what each paid and has not had
-  back (when ``RefundPolicy.card_to_card``), the rest in cash rounded to the smallest coin
+  back (cards when ``RefundPolicy.card_to_card``, through the terminal; gift cards and loyalty
+  points when ``to_tenders``, credited by the hub), the rest in cash rounded to the smallest coin
   (the rounding is its own line, as on a sale).
 - A return without a receipt, and an offline return of another till's sale, need the
   permission or a manager's approval, and a reason.
@@ -34,7 +35,7 @@ from pos.sale import Cashier, Sale, SaleLine
 from pos.store_day.approval import ApprovalRecord
 from pos.store_day.roles import DEFAULT_TABLE, Action, PermissionTable, StaffMember
 from pos.store_day.shift import authorise
-from pos.store_day.tenders import EXCHANGE_CREDIT, CardApproval, Settlement, cash_refund
+from pos.store_day.tenders import CARD, EXCHANGE_CREDIT, CardApproval, Settlement, cash_refund
 from pos.tax import TaxLine, tax_breakdown
 from pos.tender import CASH, CashPolicy, Payment
 
@@ -65,9 +66,12 @@ class ReasonNeeded(PosError):
 
 @dataclass(frozen=True, slots=True)
 class RefundPolicy:
-    """A setting: pay card payments back to the card (through the terminal), else in cash."""
+    """Where refunds go: card payments back to the card (through the terminal) when
+    ``card_to_card``; the other non-cash tenders (gift cards, loyalty points: no terminal
+    needed, the hub credits them) back to themselves when ``to_tenders``; the rest in cash."""
 
     card_to_card: bool = True
+    to_tenders: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,9 +172,11 @@ def plan_refunds(amount: Money, sale: Sale | None, already_refunded: Mapping[uui
     zero = Money.zero(amount.currency)
     rest, refunds = amount, []
     payments = sale.payments if sale is not None else ()
-    if policy.card_to_card:
+    if policy.card_to_card or policy.to_tenders:
         for p in payments:
             if p.method in (CASH, EXCHANGE_CREDIT) or rest.is_zero():
+                continue
+            if not (policy.card_to_card if p.method == CARD else policy.to_tenders):
                 continue
             room = p.amount - already_refunded.get(p.payment_id, zero)
             take = min(rest, room, key=lambda m: m.amount)

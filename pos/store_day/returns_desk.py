@@ -362,7 +362,7 @@ def _document(till: Till, asked: ReturnAsked, approvals: tuple[ApprovalRecord, .
     store = till.settings.store
     to_card = day.rules.refunds.card_to_card and terminal is not None and not asked.refund_in_cash
     ctx = ReturnContext(store.store_id, store.till_id, till.staff(), till.clock.now(), till.settings.cash,
-                        RefundPolicy(card_to_card=to_card), table)
+                        RefundPolicy(card_to_card=to_card, to_tenders=not asked.refund_in_cash), table)
     found = asked.found
     if isinstance(found, FoundSale):
         return return_from_sale(found.sale, asked.quantities, ctx, already_returned=found.already_returned,
