@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from central.erp import delivery
 from central.erp.cash_sessions import DIFFERENCE_TYPE, IN_AND_OUT_TYPE, _balance, _the_session, _till_point, closing_for_erp
 from central.erp.outbox import DELIVERED, QUEUED, Z_REPORT, erp_outbox
+from tests.central.conftest import scratch_postgresql_url
 from tests.central.store_day_documents import a_day, post, set_up_tills, statuses
 from tests.erp.hub_side import TrytonReader, connector, hub_with_shop
 from tests.erp.test_delivery_returns import add_point_of_sale
@@ -76,7 +77,15 @@ def counted_and_expected(envelopes: list[dict[str, Any]]) -> tuple[Decimal, Deci
 
 def test_a_z_report_closes_and_posts_the_tills_cash_session_with_the_counted_cash_and_its_difference(
         tills_tryton: TrytonDatabase, hub: tuple[Any, Any]) -> None:
-    db, shop = hub
+    closes_the_session_once(tills_tryton, *hub)
+
+
+def test_on_a_postgresql_hub_too_a_z_report_closes_the_tills_cash_session_once(tills_tryton: TrytonDatabase) -> None:
+    with scratch_postgresql_url("erp_z") as url, hub_with_shop(url) as (db, shop):
+        closes_the_session_once(tills_tryton, db, shop)
+
+
+def closes_the_session_once(tills_tryton: TrytonDatabase, db: Any, shop: Any) -> None:
     till, _ = set_up_tills(shop)
     day = a_day()
     envelopes = day.envelopes()
