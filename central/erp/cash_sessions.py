@@ -2,9 +2,9 @@
 
 At the hub (the queue, central/erp/outbox.py): each stored Z report is swept into ``erp_outbox``
 (kind ``z_report``) like the returns, and delivered only after its shift (:func:`z_waits`): the
-shift's closing (the counted cash) and every sale the Z numbers are at the hub and delivered,
-as are the till's returns sent before it (a till sends its shift's returns before its Z) and its
-earlier Z reports.  A sale completed after a shift closed whose Z
+shift's closing (the counted cash) and every sale the Z numbers are at the hub and no longer
+queued, as are the till's returns sent before it (a till sends its shift's returns before its Z)
+and its earlier Z reports.  A sale completed after a shift closed whose Z
 is still queued waits for that Z (:func:`sale_waits_for_z`), so Tryton never books its cash in
 the session being closed.
 
@@ -27,14 +27,14 @@ state first, so a crash at any point is repeated safely, never doubling a transf
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, func, insert, literal, select
 
-from central.erp.interface import Delivered, ErpRefused, ErpShiftClosing, ErpUnavailable
-from central.erp.outbox import DELIVERED, QUEUED, RETURN, SALE, SWEEP_WINDOW, Z_REPORT, erp_outbox
+from central.erp.interface import Delivered, ErpRefused, ErpShiftClosing
+from central.erp.outbox import QUEUED, RETURN, SALE, SWEEP_WINDOW, Z_REPORT, erp_outbox
 from central.tables import UtcDateTime, documents, sales, shift_events, z_reports
 from pos.store_day.forms import Z_REPORT_SCHEMA, z_report_from_dict
 
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 DIFFERENCE_TYPE = "Kassa cash difference"
 IN_AND_OUT_TYPE = "Kassa cash in and out"
+PATIENCE = timedelta(hours=6)  # how long a Z waits for its shift's sales or closing to reach the hub
 
 
 # -- at the hub -----------------------------------------------------------------------------------
@@ -69,34 +70,41 @@ def _z_body(conn: Connection, z_id: str) -> tuple[dict[str, Any], str, str, int]
 
 
 def _closing_body(conn: Connection, shift_id: str) -> dict[str, Any] | None:
-    body = conn.execute(select(documents.c.body).join(shift_events, shift_events.c.document_id == documents.c.document_id)
-                        .where(shift_events.c.shift_id == shift_id, shift_events.c.event == "closed")).scalar()
+    closed = shift_events.c
+    body = conn.execute(select(documents.c.body).join(shift_events, closed.document_id == documents.c.document_id)
+                        .where(closed.shift_id == shift_id, closed.event == "closed")).scalar()
     return json.loads(body) if body is not None else None
 
 
-def z_waits(conn: Connection, z_id: str) -> str | None:
-    """Why the Z report must wait (its shift is not all delivered yet), or None when it may go."""
+def z_waits(conn: Connection, z_id: str, now: datetime) -> str | None:
+    """Why the Z report must wait (its shift is not all delivered yet), or None when it may go.
+
+    Only what is still queued holds it: a failed sale or Z (waiting for a person) does not, nor,
+    after ``PATIENCE``, a sale that never reached the hub (refused there, kept at the till): the
+    session then closes without it, the gap visible in the cash in and out transfer."""
     body, store_id, till_id, arrived = _z_body(conn, z_id)
-    if _closing_body(conn, body["shift_id"]) is None:
-        return "waiting for the shift's closing (the counted cash) to reach the hub"
     o = erp_outbox.c
-    if conn.execute(select(func.count()).select_from(erp_outbox).join(documents, documents.c.document_id == o.document_id)
-                    .where(o.kind == Z_REPORT, o.till_id == till_id, o.store_id == store_id, o.state != DELIVERED,
-                           documents.c.number < int(body["z_number"]))).scalar():
+    queued_at = conn.execute(select(o.queued_at).where(o.kind == Z_REPORT, o.document_id == z_id)).scalar()
+    patient = queued_at is None or now - queued_at < PATIENCE
+    if _closing_body(conn, body["shift_id"]) is None and patient:
+        return "waiting for the shift's closing (the counted cash) to reach the hub"
+    d = documents.c
+    if conn.execute(select(func.count()).select_from(erp_outbox).join(documents, d.document_id == o.document_id)
+                    .where(o.kind == Z_REPORT, o.till_id == till_id, o.store_id == store_id, o.state == QUEUED,
+                           d.number < int(body["z_number"]))).scalar():
         return "waiting for an earlier Z report of the till"
     first, last = body.get("first_receipt"), body.get("last_receipt")
     if first is not None and last is not None:
         s = sales.c
         mine = and_(s.store_id == store_id, s.till_id == till_id, s.receipt_number.between(first, last))
-        if conn.execute(select(func.count()).where(mine)).scalar() < last - first + 1:
+        if patient and conn.execute(select(func.count()).where(mine)).scalar() < last - first + 1:
             return f"waiting for the shift's sales (receipts {first}-{last}) to reach the hub"
         if conn.execute(select(func.count()).select_from(erp_outbox).join(sales, s.sale_id == o.document_id)
-                        .where(o.kind == SALE, o.state != DELIVERED, mine)).scalar():
+                        .where(o.kind == SALE, o.state == QUEUED, mine)).scalar():
             return f"waiting for the shift's sales (receipts {first}-{last}) to be delivered"
-    d = documents.c
     returns = and_(d.store_id == store_id, d.till_id == till_id, d.series == "return", d.id < arrived)
     if conn.execute(select(func.count()).select_from(erp_outbox).join(documents, d.document_id == o.document_id)
-                    .where(o.kind == RETURN, o.state != DELIVERED, returns)).scalar():
+                    .where(o.kind == RETURN, o.state == QUEUED, returns)).scalar():
         return "waiting for the till's returns sent before it to be delivered"
     return None
 
@@ -122,7 +130,8 @@ def closing_for_erp(conn: Connection, z_id: str) -> ErpShiftClosing:
     z = z_report_from_dict(body)
     closing = _closing_body(conn, body["shift_id"])
     if closing is None:
-        raise ErpUnavailable("the shift's closing has not reached the hub yet")
+        raise ErpRefused(f"the hub holds no closing of shift {body['shift_id']} (the counted cash) for Z report "
+                         f"{z.z_number} of till {till_id!r}: send it from the till, then retry")
     references: list[str] = []
     if z.first_receipt is not None and z.last_receipt is not None:
         references = [str(r) for r in conn.execute(select(sales.c.sale_id).where(

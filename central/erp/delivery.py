@@ -119,7 +119,7 @@ def deliver_due(db: HubDatabase, connector: ErpConnector, *, worker: str | None 
         if kind not in (SALE, RETURN, Z_REPORT):  # a kind this hub does not deliver yet
             continue
         with db.reading() as conn:
-            waiting = _why_waiting(conn, kind, document_id)
+            waiting = _why_waiting(conn, kind, document_id, clock())
         if waiting:
             done.held += 1
             _settle(db, row_id, worker, next_attempt_at=clock() + HELD_AGAIN, last_error=waiting)
@@ -167,10 +167,10 @@ def _retry_later(db: HubDatabase, row_id: int, worker: str, reason: str, clock: 
     _settle(db, row_id, worker, attempts=attempts, last_error=reason, next_attempt_at=clock() + backoff(attempts))
 
 
-def _why_waiting(conn: Connection, kind: str, document_id: str) -> str | None:
+def _why_waiting(conn: Connection, kind: str, document_id: str, now: datetime) -> str | None:
     """Why a row must wait its turn (asked again a minute later, no attempt counted), or None."""
     if kind == Z_REPORT:
-        return z_waits(conn, document_id)
+        return z_waits(conn, document_id, now)
     if kind == SALE and _held(conn, document_id):
         return "held for review: a product code the hub does not know (kassa-hub sales --flagged)"
     if kind == SALE and sale_waits_for_z(conn, document_id):

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import select, update
 
 from central.erp import delivery
-from central.erp.cash_sessions import DIFFERENCE_TYPE, IN_AND_OUT_TYPE, _balance, _the_session, _till_point, closing_for_erp
+from central.erp.cash_sessions import (DIFFERENCE_TYPE, IN_AND_OUT_TYPE, _balance, _the_session, _till_point,
+                                       closing_for_erp)
 from central.erp.outbox import DELIVERED, QUEUED, Z_REPORT, erp_outbox
 from tests.central.conftest import scratch_postgresql_url
 from tests.central.store_day_documents import a_day, post, set_up_tills, statuses
@@ -33,7 +34,8 @@ def add_transfer_types(tryton: TrytonDatabase) -> None:
     admin = connector(replace(tryton, login="admin", password=ADMIN_PASSWORD))
     (company,) = admin.call("company.company", "search", [], 0, 1, None)
     (journal,) = admin.call("account.journal", "search", [("type", "=", "cash")], 0, 1, None)
-    (account,) = admin.call("account.account", "search", [("type.expense", "=", True), ("closed", "!=", True)], 0, 1, None)
+    (account,) = admin.call("account.account", "search", [("type.expense", "=", True), ("closed", "!=", True)],
+                            0, 1, None)
     for name in (DIFFERENCE_TYPE, IN_AND_OUT_TYPE):
         if not admin.call("sale.point.cash.transfer.type", "search", [("name", "=", name)], 0, 1, None):
             admin.call("sale.point.cash.transfer.type", "create",
@@ -191,8 +193,30 @@ def test_a_sale_of_the_next_shift_waits_for_the_z_so_its_cash_goes_to_the_next_s
     reader = TrytonReader(tills_tryton)
     (later,) = reader.sales(str(next_shift.sale_id))
     (first,) = reader.sales(str(day.sales[0].sale_id))
-    sessions = [reader.connector.call("sale.point.payment", "search_read", [("sale", "=", s["id"]),
-                                      ("session", "!=", None)], 0, 1, None, ["session", "session.state"]) for s in (first, later)]
+    sessions = [reader.connector.call("sale.point.payment", "search_read",
+                                      [("sale", "=", s["id"]), ("session", "!=", None)], 0, 1, None,
+                                      ["session", "session.state"]) for s in (first, later)]
     reader.close()
     assert z_row(db).erp_reference == f"cash session {sessions[0][0]['session']}"
     assert sessions[1][0]["session"] != sessions[0][0]["session"] and sessions[1][0]["session."]["state"] == "open"
+
+
+def test_a_z_waiting_for_a_sale_that_never_reaches_the_hub_goes_without_it_after_its_patience(
+        tills_tryton: TrytonDatabase, hub: tuple[Any, Any]) -> None:
+    from central.erp.cash_sessions import PATIENCE
+
+    db, shop = hub
+    till, _ = set_up_tills(shop)
+    day = a_day()
+    envelopes = day.envelopes()
+    counted, _ = counted_and_expected(envelopes)
+    assert set(statuses(shop.push(till, day.sales[0], day.sales[2]))) == {"accepted"}  # receipt 2 stays away
+    post(shop, till, *envelopes)
+    erp = connector(tills_tryton)
+    now = delivery.deliver_due(db, erp, retry_all=True)
+    assert "receipts 1-3) to reach the hub" in (z_row(db).last_error or ""), now.describe()
+    later = delivery.deliver_due(db, erp, retry_all=True, clock=lambda: delivery._now() + PATIENCE)
+    erp.close()
+    assert z_row(db).state == DELIVERED, later.describe()
+    closed = session_of(tills_tryton, z_row(db).erp_reference)
+    assert closed["state"] == "posted" and closed["end_amount"] == counted
