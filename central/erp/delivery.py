@@ -80,7 +80,7 @@ class Round:
 
     def describe(self) -> str:
         text = (f"{self.delivered} delivered ({self.already_there} found already there), {self.retried} to retry, "
-                f"{self.failed} failed, {self.held} held for review")
+                f"{self.failed} failed, {self.held} held for review or waiting their turn")
         return "; ".join([text, *self.reasons[:5]])
 
 
