@@ -52,6 +52,7 @@ from central.stores import TillIdentity
 from central.reconciling import UNRECONCILED, reconcile, store_unchecked, waiting_for
 from central.loyalty_ledger import take_back_for_returns
 from central.gift_card_refunds import credit_returns as credit_gift_cards
+from central.sale_locks import lock_sales
 from central.tables import documents, returned_lines, sales, shift_events, z_reports
 from central.wire_types import text_problem
 
@@ -156,6 +157,9 @@ def _sales_of(conn: Connection, candidates: list[Checked]) -> dict[str, _Sold]:
     """The sales the batch's returns return, locked in one order (no deadlocks), with how
     much of each line is back already."""
     sale_ids = sorted({str(r.original_sale_id) for c in candidates if (r := c.returned) and r.original_sale_id})
+    # a sale stored at this moment (returned, or named by an unchecked return): wait for it, then see it
+    lock_sales(conn, [*sale_ids, *(str(r.unchecked_sale_id) for c in candidates
+                                   if (r := c.returned) and r.unchecked_sale_id)])
     if not sale_ids:
         return {}
     query = select(sales.c.sale_id, sales.c.store_id, sales.c.payload).where(sales.c.sale_id.in_(sale_ids))

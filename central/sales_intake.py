@@ -44,6 +44,7 @@ from central.event_feed import Event, append_events
 from central.flagged_sales import flag_sale, unknown_codes
 from central.reconciling import reconcile, waiting_for
 from central.sale_followers import follow_sales
+from central.sale_locks import lock_sales
 from central.sale_document import SaleProblem, read_sale_and_cards
 from central.stores import TillIdentity
 from central.tables import sales
@@ -147,6 +148,7 @@ def _store(conn: Connection, till: TillIdentity, candidates: list[Candidate], re
             taken_ids.add(c.sale_id)
             held[c.seq] = c.sale_id
     if to_insert:
+        lock_sales(conn, [c.sale_id for c in to_insert])  # a return of one stored at this moment waits (or we do)
         inserted = set(conn.execute(
             _insert_skipping_conflicts(conn).values([_row(c, till, received) for c in to_insert])
             .returning(sales.c.sale_id)
