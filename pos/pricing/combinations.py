@@ -56,18 +56,16 @@ class Candidate:
     promotion: Promotion
     covered: frozenset[int]
     mask: int = field(default=-1, compare=False)  # ``covered`` as bits (worked out when not given)
+    stage: int = field(default=0, compare=False)  # ``stage_of(promotion)``, worked out once
 
     def __post_init__(self) -> None:
         if self.mask < 0:
             object.__setattr__(self, "mask", _mask(self.covered))
+        object.__setattr__(self, "stage", stage_of(self.promotion))
 
     @property
     def promotion_id(self) -> str:
         return self.promotion.promotion_id
-
-    @property
-    def stage(self) -> int:
-        return stage_of(self.promotion)
 
     @property
     def per_line(self) -> bool:

@@ -179,10 +179,10 @@ class GroupedScorer:
         groups = []
         for mask in merged:
             together |= mask
-            group = made.get(mask)
-            if group is None:
-                group = made[mask] = self._group(mask)
-            groups.append(group)
+            found = made.get(mask)
+            if found is None:
+                found = made[mask] = self._group(mask)
+            groups.append(found)
         if self._singles is None:
             self._singles = [self._group(1 << p) for p in range(len(self.touch))]
         groups.extend(single for single in self._singles if not together & single[0])

@@ -8,6 +8,7 @@ search scores many combinations and builds the basket of the one it keeps).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from pos.pricing.lines import PricingLines
@@ -43,6 +44,22 @@ def score(prepared: PricingLines, promotions: Sequence[Promotion], caps: Sequenc
 
 LOWEST_KEPT = 8192  # groups' nets after stages 1-4 remembered across reprices (the oldest forgotten first)
 _LOWEST: dict[tuple, tuple] = {}
+_EARLY: dict[tuple[int, ...], tuple[int, tuple[Promotion, ...]]] = {}  # an early list's code, never reused
+
+
+def _early_code(early: list[Promotion]) -> int:
+    """A number standing for the list of promotions ``early`` (their identities, in order; the
+    list kept alive with it), so that a group's key names its promotions as bits of it."""
+    key = tuple(map(id, early))
+    found = _EARLY.get(key)
+    if found is None:
+        if len(_EARLY) >= LOWEST_KEPT // 8:
+            _EARLY.clear()  # its codes are never given again, so old keys simply go unused
+        found = _EARLY[key] = (next(_NEXT_EARLY), tuple(early))  # count() is safe across threads
+    return found[0]
+
+
+_NEXT_EARLY = itertools.count(1)
 
 
 def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[dict[int, int], dict[int, int]]:
@@ -66,11 +83,12 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
             i = parent[i]
         return i
 
-    touching: list[list[Promotion]] = [[] for _ in range(n)]
-    for promotion in early:
+    touching = [0] * n  # per position: the early promotions that reach it, as bits in ``early``'s order
+    for i, promotion in enumerate(early):
         positions = prepared.in_scope(promotion.scope)
+        bit = 1 << i
         for p in positions:
-            touching[p].append(promotion)
+            touching[p] |= bit
         if stage_of(promotion) == 2 and len(positions) > 1:  # a unit deal ties its lines
             first = root(positions[0])
             for p in positions[1:]:
@@ -80,16 +98,20 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
         groups.setdefault(root(p), []).append(p)
     net = list(prepared.gross)
     first_stage = [0] * n
+    early_code = _early_code(early)
     for members in groups.values():
         group = tuple(prepared.lines[p] for p in members)
-        reach = {id(q): q for p in members for q in touching[p]}
-        key = (tuple(map(id, group)), tuple(sorted(reach)), prepared.currency)
+        reach = 0
+        for p in members:
+            reach |= touching[p]
+        key = (tuple(map(id, group)), reach, early_code, prepared.currency)
         found = _LOWEST.get(key)
         if found is None:
             work = Evaluation(PricingLines(group, prepared.currency))
-            for promotion in in_order(reach.values()):
+            reaching = [promotion for i, promotion in enumerate(early) if reach >> i & 1]  # in the order they apply
+            for promotion in reaching:
                 work.apply(promotion)
-            found = (tuple(work.net), tuple(work.first_stage), group, tuple(reach.values()))
+            found = (tuple(work.net), tuple(work.first_stage), group, tuple(reaching))
             if len(_LOWEST) >= LOWEST_KEPT:
                 for old in list(_LOWEST)[:LOWEST_KEPT // 4]:
                     _LOWEST.pop(old, None)
