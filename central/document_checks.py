@@ -21,9 +21,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from central.customer_identifications import read_identification
 from central.customer_registrations import read_registration
 from central.stores import TillIdentity
 from central.wire_types import INT_MAX, SEQ_MAX, bad_text_in
+from pos.customer_identified import IDENTIFIED_SCHEMA, IDENTIFIED_SERIES
 from pos.customers import REGISTRATION_SCHEMA, REGISTRATION_SERIES
 from pos.errors import PosError
 from pos.money import Money, money_sum
@@ -42,6 +44,7 @@ SERIES = {
     forms.SHIFT_SCHEMA: "shift",
     forms.Z_REPORT_SCHEMA: "z_report",
     REGISTRATION_SCHEMA: REGISTRATION_SERIES,  # a customer registered at a till (central/customer_registrations.py)
+    IDENTIFIED_SCHEMA: IDENTIFIED_SERIES,  # a customer identified at a till (central/customer_identifications.py)
 }
 NUMBERED = {"return", "cash_movement", "z_report"}
 SHIFT_EVENTS = ("opened", "closed")
@@ -282,4 +285,5 @@ _READERS: dict[str, Callable[[dict[str, Any], TillIdentity], tuple[Any, str, int
     forms.SHIFT_SCHEMA: _shift,
     forms.Z_REPORT_SCHEMA: _z_report,
     REGISTRATION_SCHEMA: read_registration,
+    IDENTIFIED_SCHEMA: read_identification,
 }

@@ -28,7 +28,8 @@ FEED_TOKEN_VARIABLE = "KASSA_HUB_FEED_TOKEN"
 _feed = HTTPBearer(scheme_name="FeedToken", auto_error=False,
                    description=f"the CRM's token: the value of ${FEED_TOKEN_VARIABLE} the hub was started with")
 
-EventKind = Literal["sale", "return", "cash_movement", "approval", "sale_cancelled", "shift", "z_report", "customer"]
+EventKind = Literal["sale", "return", "cash_movement", "approval", "sale_cancelled", "shift", "z_report", "customer",
+                    "customer_identified"]
 
 
 class FeedEvent(BaseModel):
@@ -36,7 +37,7 @@ class FeedEvent(BaseModel):
 
     cursor: int = Field(ge=1, description="this event's place in the feed: after=<cursor> reads what follows it")
     kind: EventKind = Field(description="sale, or the store-day document's series (customer: a registration "
-                                        "at a till)")
+                                        "at a till; customer_identified: a customer identified for a sale)")
     schema_: str = Field(alias="schema", description="the document's schema, e.g. kassa.sale.v3, kassa.return.v1")
     document_id: str = Field(description="the sale_id of a sale, else the document's id: unique per kind, forever")
     store_id: str

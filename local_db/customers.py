@@ -22,8 +22,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from local_db.customer_identified import record_identification
 from local_db.database import Database
 from local_db.outbox import DocumentRow, add_document
+from pos.customer_identified import new_identification
 from pos.customers import (
     REGISTRATION_SERIES,
     CustomerProblem,
@@ -130,6 +132,13 @@ class SqlCustomers:
                          r.registered_at.isoformat())
             return _registered_record(r)
         return self._db.write(write, "registering a customer"), True
+
+    # -- identifying -------------------------------------------------------------------------
+    def identified(self, customer_id: str, sale_id: uuid.UUID, how: str, *, now: datetime) -> bool:
+        """The customer identified for the open sale ``sale_id`` ("phone" or "card"), queued for the
+        hub (local_db/customer_identified.py): once per customer per sale (False: already queued)."""
+        return record_identification(self._db, new_identification(
+            customer_id, sale_id, how, store_id=self.store_id, till_id=self.till_id, at=now))
 
 
 def _chain_key(conn: Connection) -> bytes | None:

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 from local_db.customers import SqlCustomers
 from local_db.journal import SqlJournal
+from pos.customer_identified import BY_CARD
 from pos.customers import CustomerRecord
 from pos.i18n import _
-from ui.customers.dialog import CustomerDialog, identify
+from ui.customers.dialog import identify
+from ui.customers.identified import CustomerDialogForTheHub, record_identified
 
 if TYPE_CHECKING:
     from ui.sale_actions import SaleActions
@@ -38,7 +40,7 @@ def identify_customer(actions: SaleActions) -> None:
         return
     if actions.dialog is not None:
         return
-    dialog = CustomerDialog(actions.session, customers, actions.session.services.ui_locale, actions.window)
+    dialog = CustomerDialogForTheHub(actions.session, customers, actions.session.services.ui_locale, actions.window)
     actions.open_dialog(dialog)
 
 
@@ -59,6 +61,7 @@ def identify_by_card(actions: SaleActions, code: str, otherwise: Callable[[], No
         identify(actions.session, record).success(
             lambda _r: actions.screen.message.show_notice(
                 _("Customer: {name}").format(name=record.display_name))).failure(actions.problem).run()
+        record_identified(actions.session, customers, record.facts.customer_id, BY_CARD)  # for the CRM
 
     actions.session.query(lambda _till, _journal: customers.by_card(code.strip())).success(found).failure(
         actions.problem).run()
