@@ -105,11 +105,15 @@ class DocumentItem(BaseModel):
     schema_: str = Field(alias="schema", description=(
         "kassa.return.v1 (v2: an unchecked return of another till's sale, reconciled by the hub), "
         "kassa.cash_movement.v1, kassa.approval.v1, kassa.sale_cancelled.v1, kassa.shift.v1 "
-        "or kassa.z_report.v1; another rejects only its document, as schema"))
+        "or kassa.z_report.v1; kassa.customer.v1 (a customer registered at a till), "
+        "kassa.customer_identified.v1 (a customer identified for a sale); another rejects only its document, "
+        "as schema"))
     document_id: str = Field(description="the body's own id, a UUID (the return_id, movement_id, approval_id, "
                                          "cancelled sale_id, the Z report's shift_id; uuid5(shift_id, event) for a "
-                                         "shift event): stored once, forever")
-    series: str = Field(description="return, cash_movement, approval, sale_cancelled, shift or z_report")
+                                         "shift event; a registration's registration_id; uuid5(sale_id, "
+                                         "customer_id) for a customer identified): stored once, forever")
+    series: str = Field(description="return, cash_movement, approval, sale_cancelled, shift, z_report, customer "
+                                     "or customer_identified")
     number: WholeNumber = Field(description="the gapless number of a return, cash movement or Z report "
                                             "(from 1, per till); 0 for the others")
     body: dict[str, Any] = Field(description="the JSON form of pos.store_day.forms for that schema; "
