@@ -3,7 +3,8 @@ pages through with an integer cursor, resuming after an outage from its last cur
 gap and no repeat (docs/sync-protocol.md, The CRM feed).
 
 Writing.  ``append_events`` adds one row per accepted document (a sale; a return, cash
-movement, approval, cancelled sale, shift event, Z report or a customer's registration) in
+movement, approval, cancelled sale, shift event, Z report, a customer's registration, or a
+customer identified for a sale: kind customer_identified) in
 the very transaction that stores the document: committed together or not at all.
 
 Numbering.  Ids from a sequence are handed out when a row is inserted, not when it commits:
@@ -49,7 +50,7 @@ feed_events = Table(
     "feed_events", metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),  # insertion order: NOT commit order
     Column("position", BigInteger),  # the feed's cursor; NULL until numbered after its commit
-    Column("kind", String(20), nullable=False),  # sale, or the document's series (return, shift, customer...)
+    Column("kind", String(20), nullable=False),  # sale, or the document's series (return, customer_identified...)
     Column("document_id", String(36), nullable=False),  # the sale_id of a sale
     Column("schema", String(40), nullable=False),
     Column("store_id", String(64), nullable=False),
