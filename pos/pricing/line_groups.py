@@ -36,6 +36,7 @@ from pos.pricing.promotion import AmountOff, Cap, FixedPrice, Gift, PercentOff, 
 from pos.pricing.scoring import Key
 from pos.pricing.stages import evaluation
 
+_Group = tuple[int, int, tuple[int, ...], tuple[int, ...]]  # lines as bits, promotions touching, positions, ids
 REMEMBERED = 20_000  # groups' answers kept across reprices (the oldest forgotten first)
 CODES = 2048  # promotions (and modes) given a bit in those keys before all is forgotten
 _ANSWERS: dict[tuple, tuple[int, int, tuple[str, ...], object]] = {}
@@ -84,10 +85,10 @@ class GroupedScorer:
                 self._codes = [_code(p, _mode(p, e)) for p, e in zip(self.promotions, self.effective)]
             self._caps_key = (_GENERATION[0],) + self._caps_key  # keys of a forgotten generation never meet
         self._groups: dict[int, list[tuple[int, int, tuple[int, ...], tuple[int, ...]]]] = {}
-        self._made: dict[int, tuple[int, int, tuple[int, ...], tuple[int, ...]]] = {}  # groups by their mask
-        self._singles: list[tuple[int, int, tuple[int, ...], tuple[int, ...]]] | None = None  # each line alone
+        self._made: dict[int, _Group] = {}  # groups by their mask
+        self._singles: list[_Group] | None = None  # each line alone
         self._answers: dict[tuple[int, int], tuple[int, int, int]] = {}
-        self._works: dict[tuple, object] = {}  # this search's fresh evaluations: the kept one is priced from its own
+        self._works: dict[tuple, object] = {}  # this search's fresh evaluations (the kept one is priced from them)
 
     def mask_of(self, promotions: Sequence[Promotion]) -> int:
         bit = self.bit
@@ -156,7 +157,7 @@ class GroupedScorer:
             ready = _READY[key] = PricingLines(group, self.prepared.currency)  # it holds the lines: ids stay theirs
         return ready
 
-    def _grouped(self, tying: int) -> list[tuple[int, int, tuple[int, ...], tuple[int, ...]]]:
+    def _grouped(self, tying: int) -> list[_Group]:
         """The groups of positions the tying promotions in ``tying`` join: (positions as a
         mask, the promotions touching them, the positions, their lines' identities).  A line
         no tying promotion covers is a group of its own."""
@@ -174,22 +175,19 @@ class GroupedScorer:
                 merged = apart
             tying >>= 1
             i += 1
-        made = self._made
-        together = 0
-        groups = []
+        together, groups = 0, []
         for mask in merged:
             together |= mask
-            found = made.get(mask)
-            if found is None:
-                found = made[mask] = self._group(mask)
-            groups.append(found)
+            if mask not in self._made:
+                self._made[mask] = self._group(mask)
+            groups.append(self._made[mask])
         if self._singles is None:
             self._singles = [self._group(1 << p) for p in range(len(self.touch))]
         groups.extend(single for single in self._singles if not together & single[0])
         return groups
 
-    def _group(self, mask: int) -> tuple[int, int, tuple[int, ...], tuple[int, ...]]:
-        """(positions as a mask, the promotions touching them, the positions, their lines' identities)."""
+    def _group(self, mask: int) -> _Group:
+        """The group of the positions in ``mask``."""
         positions, touching, rest = [], 0, mask
         while rest:  # the set bits only, ascending
             low = rest & -rest
@@ -246,9 +244,8 @@ def _priced_group(scorer: GroupedScorer, positions: tuple[int, ...], chosen: int
         group = tuple(lines[p] for p in positions)
         chosen_ones = [e for e in (scorer.effective[i] for i in picked) if e is not None]
         ready = scorer._lines_of(group)
-        work = scorer._works.get((key[0], codes))  # scored in this search: the same evaluation
-        if work is None:
-            work = evaluation(ready, chosen_ones, scorer.caps)
+        # scored in this search: the same evaluation, else made now
+        work = scorer._works.get((key[0], codes)) or evaluation(ready, chosen_ones, scorer.caps)
         priced = work.priced()  # type: ignore[attr-defined]
         found = (tuple(priced.lines[slot] for slot in ready.slots), priced.offers, (group, scorer.caps))
         if len(_PRICED) >= REMEMBERED // 4:
