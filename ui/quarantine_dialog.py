@@ -36,6 +36,7 @@ _SERIES_NAMES = {
     "approval": N_("Manager approval"),
     "sale_cancelled": N_("Cancelled sale"),
     "customer": N_("Customer registration"),
+    "customer_identified": N_("Customer identified"),
 }
 
 
