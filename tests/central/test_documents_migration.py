@@ -3,14 +3,20 @@ tables and takes returns of those sales; and the upgrade can be undone."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from central.app import create_app
-from central.database import MIGRATIONS, connect, migrate
+from central.database import MIGRATIONS, HubDatabase, connect, migrate
+from central.stores import TillIdentity
+from pos.codec import sale_to_dict
+from pos.sale import Sale
 from tests.central.shop import Shop
 from tests.central.store_day_documents import a_day, give_back, of_return, post, set_up_tills, statuses
 
@@ -35,7 +41,7 @@ def test_a_hub_of_the_first_schema_upgrades_and_takes_returns_of_its_sales(datab
             shop = Shop.set_up(app.state.db, client)
             till, _ = set_up_tills(shop)
             day = a_day()
-            assert {r["status"] for r in shop.push(till, *day.sales)} == {"accepted"}
+            store_as_the_first_hub_did(app.state.db, till, day.sales)
             migrate(app.state.db)  # what every kassa-hub command does first
             sale = day.sales[0]
             document = give_back(sale, {sale.lines[0].line_id: Decimal(1)}, 1)
@@ -52,6 +58,20 @@ def test_a_hub_of_the_first_schema_upgrades_and_takes_returns_of_its_sales(datab
             assert conn.exec_driver_sql("SELECT count(*) FROM sales").scalar_one() == 3
     finally:
         db.close()
+
+
+def store_as_the_first_hub_did(db: HubDatabase, till: TillIdentity, sales: list[Sale]) -> None:
+    """The sales as a hub of schema 0001 stored them (today's intake needs tables it did not have)."""
+    received = datetime.now(timezone.utc)
+    with db.writing() as conn:
+        for sale in sales:
+            conn.execute(text(
+                "INSERT INTO sales (sale_id, store_id, till_id, seq, receipt_number, total_minor, currency, "
+                "till_completed_at, hub_received_at, payload) VALUES (:sale_id, :store, :till, :seq, :seq, :total, "
+                ":currency, :completed, :received, :payload)"),
+                {"sale_id": str(sale.sale_id), "store": till.store_id, "till": till.till_id,
+                 "seq": sale.receipt_number, "total": sale.total.minor_units(), "currency": sale.currency,
+                 "completed": sale.completed_at, "received": received, "payload": json.dumps(sale_to_dict(sale))})
 
 
 def _newest() -> str:
