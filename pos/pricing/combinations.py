@@ -99,12 +99,15 @@ def conflict_masks(candidates: Sequence[Candidate]) -> list[int]:
     for i, c in enumerate(items):
         if c.promotion.combination is Combination.BEST_OF:
             best_of.setdefault(c.promotion.priority, []).append(i)
-    pairs = [(i, j) for i in exclusive for j in range(len(items))]
-    pairs += [(i, j) for group in best_of.values() for i in group for j in group]
-    for i, j in pairs:
-        if i != j and items[i].mask & items[j].mask:
-            masks[i] |= 1 << j
-            masks[j] |= 1 << i
+    lines = [c.mask for c in items]
+    for group in [exclusive] + list(best_of.values()):  # an exclusive one with any other, best-of within a priority
+        others = range(len(items)) if group is exclusive else group
+        for i in group:
+            mine = lines[i]
+            for j in others:
+                if i != j and lines[j] & mine:
+                    masks[i] |= 1 << j
+                    masks[j] |= 1 << i
     _LAST_MASKS[:] = [(items, masks)]
     return masks
 

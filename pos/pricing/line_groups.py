@@ -36,7 +36,7 @@ from pos.pricing.promotion import AmountOff, Cap, FixedPrice, Gift, PercentOff, 
 from pos.pricing.scoring import Key
 from pos.pricing.stages import evaluation
 
-_Group = tuple[int, int, tuple[int, ...], tuple[int, ...]]  # lines as bits, promotions touching, positions, ids
+_Group = tuple[int, int, tuple[int, ...], tuple[int, ...], dict]  # mask, touching, positions, ids, answers
 REMEMBERED = 20_000  # groups' answers kept across reprices (the oldest forgotten first)
 CODES = 2048  # promotions (and modes) given a bit in those keys before all is forgotten
 _ANSWERS: dict[tuple, tuple[int, int, tuple[str, ...], object]] = {}
@@ -84,10 +84,10 @@ class GroupedScorer:
             if len(_CODES) < len(self._codes):  # forgotten on the way: give them all again, after the forgetting
                 self._codes = [_code(p, _mode(p, e)) for p, e in zip(self.promotions, self.effective)]
             self._caps_key = (_GENERATION[0],) + self._caps_key  # keys of a forgotten generation never meet
-        self._groups: dict[int, list[tuple[int, int, tuple[int, ...], tuple[int, ...]]]] = {}
+        self._groups: dict[int, list[_Group]] = {}
         self._made: dict[int, _Group] = {}  # groups by their mask
         self._singles: list[_Group] | None = None  # each line alone
-        self._answers: dict[tuple[int, int], tuple[int, int, int]] = {}
+        self._ids: dict[int, tuple[str, ...]] = {}  # promotions that gave something (a mask), as their ids
         self._works: dict[tuple, object] = {}  # this search's fresh evaluations (the kept one is priced from them)
 
     def mask_of(self, promotions: Sequence[Promotion]) -> int:
@@ -102,26 +102,21 @@ class GroupedScorer:
         groups = self._groups.get(chosen & self.tying)
         if groups is None:
             groups = self._groups[chosen & self.tying] = self._grouped(chosen & self.tying)
-        answers = self._answers
         total = 0
         given = chosen & self.offering
         offers = given.bit_count()
-        for group, touch, positions, line_ids in groups:
-            key = (group, chosen & touch)
-            found = answers.get(key)
+        for _, touch, positions, line_ids, answers in groups:  # each group's answers by its promotions
+            found = answers.get(chosen & touch)
             if found is None:
-                found = answers[key] = self._answer(positions, line_ids, chosen & touch)
-            total += found[0]
-            offers += found[1]
-            given |= found[2]
-        ids = []
-        i = 0
-        while given:
-            if given & 1:
-                ids.append(self.promotions[i].promotion_id)
-            given >>= 1
-            i += 1
-        return (total, -offers, len(ids), tuple(ids))
+                found = answers[chosen & touch] = self._answer(positions, line_ids, chosen & touch)
+            group_total, group_offers, group_given = found
+            total += group_total
+            offers += group_offers
+            given |= group_given
+        ids = self._ids.get(given)
+        if ids is None:
+            ids = self._ids[given] = tuple(p.promotion_id for i, p in enumerate(self.promotions) if given >> i & 1)
+        return (total, -offers, len(ids), ids)
 
     def priced(self, chosen: int) -> tuple[list[PricedLine], list[GiftOffer]]:
         """The lines (by position) and gift offers ``stages.evaluate`` gives the combination
@@ -136,7 +131,7 @@ class GroupedScorer:
                 benefit = promotion.benefit
                 offers.append(GiftOffer(promotion.promotion_id, promotion.name, benefit.product_code,  # type: ignore[union-attr]
                                         benefit.quantity))  # type: ignore[union-attr]
-        for _, touch, positions, _ in groups:
+        for _, touch, positions, _, _ in groups:
             lines, group_offers = _priced_group(self, positions, chosen & touch)
             for p, line in zip(positions, lines):
                 priced[p] = line
@@ -159,7 +154,8 @@ class GroupedScorer:
 
     def _grouped(self, tying: int) -> list[_Group]:
         """The groups of positions the tying promotions in ``tying`` join: (positions as a
-        mask, the promotions touching them, the positions, their lines' identities).  A line
+        mask, the promotions touching them, the positions, their lines' identities, the group's
+        answers in this search by the promotions of a combination that touch it).  A line
         no tying promotion covers is a group of its own."""
         merged: list[int] = []
         i = 0
@@ -194,7 +190,7 @@ class GroupedScorer:
             positions.append(low.bit_length() - 1)
             touching |= self.touch[positions[-1]]
             rest ^= low
-        return mask, touching, tuple(positions), tuple(id(self.prepared.lines[p]) for p in positions)
+        return mask, touching, tuple(positions), tuple(id(self.prepared.lines[p]) for p in positions), {}
 
     def _answer(self, positions: tuple[int, ...], line_ids: tuple[int, ...], chosen: int) -> tuple[int, int, int]:
         """(total, gift offers, promotions that gave something as a mask) of one group."""

@@ -34,6 +34,7 @@ from pos.pricing.scoring import Key
 
 ENUMERATE_LIMIT = 16  # a component with at most this many combinations: each one is scored
 EXACT_LIMIT = 64  # past that, the most scorings the branch and bound may spend on a component
+_CHUNK, _CHUNK_MASK = 6, 63  # a choice mask is translated to the scorer's bits this many bits at a time
 
 
 @dataclass(slots=True)
@@ -201,15 +202,26 @@ def _search(component: Component, always: list[Promotion], evaluator: _Evaluator
     chosen = lambda mask: [c.promotion for i, c in enumerate(choices) if mask >> i & 1]  # noqa: E731
     always_mask = evaluator.scorer.mask_of(always)
     bits = [evaluator.scorer.bit[c.promotion_id] for c in choices]
+    # the scorer's bits of each 6 bits of a choice mask: a mask is translated 6 bits at a time
+    tables = []
+    for start in range(0, len(bits), _CHUNK):
+        chunk = bits[start:start + _CHUNK]
+        table = [0] * (1 << len(chunk))
+        for value in range(1, len(table)):
+            low = value & -value
+            table[value] = table[value ^ low] | chunk[low.bit_length() - 1]
+        tables.append(table)
+    seen: dict[int, Key] = {}
 
     def score(mask: int) -> Key:
-        combined, i = always_mask, 0
-        while mask:
-            if mask & 1:
-                combined |= bits[i]
-            mask >>= 1
-            i += 1
-        return evaluator(combined)
+        found = seen.get(mask)
+        if found is None:
+            combined, rest = always_mask, mask
+            for table in tables:
+                combined |= table[rest & _CHUNK_MASK]
+                rest >>= _CHUNK
+            found = seen[mask] = evaluator(combined)
+        return found
 
     combos = allowed_combinations(choices, safe, ENUMERATE_LIMIT)
     if combos is not None:
