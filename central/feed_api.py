@@ -10,7 +10,6 @@ and nothing else (a till's credential, the admin token) opens the feed.
 
 from __future__ import annotations
 
-import hmac
 import os
 from typing import Annotated, Any, Literal
 
@@ -19,9 +18,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from central import api_models as m
-from central.errors import AdminProblem, NotFound, Unauthorized
 from central.event_feed import MAX_FEED_PAGE, read_feed
-from central.promotions_api import MIN_TOKEN
+from central.tokens import check_token, require_token
 from central.wire_types import SEQ_MAX
 
 FEED_TOKEN_VARIABLE = "KASSA_HUB_FEED_TOKEN"
@@ -54,22 +52,13 @@ class FeedAnswer(BaseModel):
 
 def check_feed_token(token: str | None) -> str | None:
     """The feed token (None: the feed is off), or AdminProblem for one too weak to use."""
-    if token is None or not token.strip():
-        return None
-    token = token.strip()
-    if len(token) < MIN_TOKEN or token.startswith("kt1."):
-        raise AdminProblem(f"${FEED_TOKEN_VARIABLE} must be at least {MIN_TOKEN} characters and no till's "
-                           "credential (kt1....): make one with  python -c 'import secrets; print(secrets.token_urlsafe(32))'")
-    return token
+    return check_token(token, FEED_TOKEN_VARIABLE)
 
 
 def _crm(request: Request, bearer: HTTPAuthorizationCredentials | None = Depends(_feed)) -> None:
-    token: str | None = request.app.state.feed_token
-    if token is None:
-        raise NotFound(f"the feed is off: start the hub with ${FEED_TOKEN_VARIABLE} set")
-    given = "" if bearer is None else bearer.credentials
-    if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"), token.encode()):
-        raise Unauthorized("send the feed token as Authorization: Bearer")
+    require_token(request.app.state.feed_token, bearer,
+                  off=f"the feed is off: start the hub with ${FEED_TOKEN_VARIABLE} set",
+                  wrong="send the feed token as Authorization: Bearer")
 
 
 def add_feed_api(app: FastAPI, token: str | None = None) -> None:

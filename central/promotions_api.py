@@ -11,7 +11,6 @@ refused at start), and the admin token opens nothing of the till API.
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
@@ -20,33 +19,23 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from central import api_models as m
-from central.errors import AdminProblem, NotFound, Unauthorized
 from central.promotions import MAX_DEFINITIONS, BadPromotions, set_promotions
+from central.tokens import check_token, require_token
 
 ADMIN_TOKEN_VARIABLE = "KASSA_HUB_ADMIN_TOKEN"
-MIN_TOKEN = 32
 _admin = HTTPBearer(scheme_name="AdminToken", auto_error=False,
                     description=f"head office's token: the value of ${ADMIN_TOKEN_VARIABLE} the hub was started with")
 
 
 def check_admin_token(token: str | None) -> str | None:
     """The admin token as given to ``create_app`` (None: the admin API is off), or AdminProblem."""
-    if token is None or not token.strip():
-        return None
-    token = token.strip()
-    if len(token) < MIN_TOKEN or token.startswith("kt1."):
-        raise AdminProblem(f"${ADMIN_TOKEN_VARIABLE} must be at least {MIN_TOKEN} characters and no till's "
-                           "credential (kt1....): make one with  python -c 'import secrets; print(secrets.token_urlsafe(32))'")
-    return token
+    return check_token(token, ADMIN_TOKEN_VARIABLE)
 
 
 def _head_office(request: Request, bearer: HTTPAuthorizationCredentials | None = Depends(_admin)) -> None:
-    token: str | None = request.app.state.admin_token
-    if token is None:
-        raise NotFound(f"the admin API is off: start the hub with ${ADMIN_TOKEN_VARIABLE} set")
-    given = "" if bearer is None else bearer.credentials
-    if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"), token.encode()):
-        raise Unauthorized("send head office's admin token as Authorization: Bearer")
+    require_token(request.app.state.admin_token, bearer,
+                  off=f"the admin API is off: start the hub with ${ADMIN_TOKEN_VARIABLE} set",
+                  wrong="send head office's admin token as Authorization: Bearer")
 
 
 def add_promotions_api(app: FastAPI, admin_token: str | None) -> None:
