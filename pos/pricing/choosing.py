@@ -79,12 +79,13 @@ def branch_and_bound(choices: Sequence[Candidate], safe: Sequence[bool], score: 
         if not best or key < best[0][0]:
             best[:] = [(key, mask)]
 
-    def visit(i: int, chosen: int) -> None:
+    every = (1 << n) - 1
+    safe_mask = sum(1 << j for j in range(n) if safe[j])
+
+    def visit(i: int, chosen: int, shut: int) -> None:
+        """``shut``: the promotions in conflict with one chosen (conflicts go both ways)."""
         if safe_from[i]:
-            bound = chosen
-            for j in range(i, n):
-                if not conflicts[j] & chosen:
-                    bound |= 1 << j
+            bound = chosen | (every >> i << i & ~shut)  # the undecided ones nothing chosen blocks
             key = scored(bound)
             if best and key[0] >= best[0][0][0]:
                 return
@@ -92,17 +93,17 @@ def branch_and_bound(choices: Sequence[Candidate], safe: Sequence[bool], score: 
                 keep(key, bound)
                 return
         if i == n:
-            if all(not safe[j] or chosen >> j & 1 or conflicts[j] & chosen for j in range(n)):
+            if not safe_mask & ~chosen & ~shut:  # every safe one chosen or blocked
                 keep(scored(chosen), chosen)
             return
         blocked = conflicts[i] & chosen
-        may_leave = not (safe[i] and not blocked and not later[i])
-        branches = ([] if blocked else [chosen | 1 << i]) + ([chosen] if may_leave else [])
-        for branch in branches:  # take it first
-            visit(i + 1, branch)
+        if not blocked:  # take it first
+            visit(i + 1, chosen | 1 << i, shut | conflicts[i])
+        if not (safe[i] and not blocked and not later[i]):
+            visit(i + 1, chosen, shut)
 
     try:
-        visit(0, 0)
+        visit(0, 0, 0)
     except _OutOfBudget:
         return (best[0][1] if best else 0), False
     return (best[0][1] if best else 0), True

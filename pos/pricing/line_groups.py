@@ -179,7 +179,7 @@ class GroupedScorer:
             groups.append(self._made[mask])
         if self._singles is None:
             self._singles = [self._group(1 << p) for p in range(len(self.touch))]
-        groups.extend(single for single in self._singles if not together & single[0])
+        groups += [single for single in self._singles if not together & single[0]]
         return groups
 
     def _group(self, mask: int) -> _Group:
