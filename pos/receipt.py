@@ -8,6 +8,10 @@ refused for it.
 A gift card line carries its card masked ("**** 9015") and, for an electronic card, the phone it
 is bound to masked ("+380 ** *** ** 67"); a gift card payment carries its card masked: a receipt
 never shows a whole card number.
+
+A gift card is money, not goods: it carries no VAT (a multi-purpose voucher is taxed when it is
+spent).  Its line shows no VAT code and the receipt's VAT summary leaves its amount out: a rate
+that only gift card lines used ("VAT 0%") has no row at all.
 """
 
 from __future__ import annotations
@@ -19,11 +23,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from pos.gift_cards.numbers import masked_phone, short_masked
-from pos.gift_cards.records import GIFT_CARD
+from pos.gift_cards.records import GIFT_CARD, GIFT_CARD_CODE
 from pos.money import Money, money_sum, round_money
 from pos.receipt_code import receipt_code_text
 from pos.sale import Sale, SaleLine
-from pos.tax import TaxLine
+from pos.tax import TaxLine, vat_included
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +134,7 @@ def build_receipt(sale: Sale, store: StoreInfo, *, is_copy: bool = False) -> Rec
             for l in sale.lines
             if not l.voided
         ),
-        taxes=sale.taxes,
+        taxes=_taxes_of_goods(sale),
         total=sale.total,
         rounding=sale.rounding,
         due=sale.due,
@@ -139,6 +143,23 @@ def build_receipt(sale: Sale, store: StoreInfo, *, is_copy: bool = False) -> Rec
         is_copy=is_copy,
         code=receipt_code_of(sale.store_id or store.store_id, sale.till_id or store.till_id, sale.sale_id),
     )
+
+
+def _taxes_of_goods(sale: Sale) -> tuple[TaxLine, ...]:
+    """The sale's VAT summary without its gift card lines (no VAT: their amount is taken off
+    the gross and the net of their rate, and a rate left with nothing is left out)."""
+    cards = {card.line_id for card in sale.gift_cards_sold}
+    sold = [l for l in sale.lines if not l.voided and (l.line_id in cards or l.product_code == GIFT_CARD_CODE)]
+    taxes = []
+    for tax in sale.taxes:
+        amount = money_sum([l.total for l in sold if l.vat == tax.vat], tax.gross.currency)
+        if amount.is_zero():
+            taxes.append(tax)
+        elif tax.gross != amount:
+            gross = tax.gross - amount
+            vat = vat_included(gross, tax.vat)
+            taxes.append(TaxLine(tax.vat, gross, gross - vat, vat))
+    return tuple(taxes)
 
 
 def _card_of_line(sale: Sale, line: SaleLine) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from pos.gift_cards.records import GIFT_CARD, GiftCardPayment
-from pos.gift_cards.selling import gift_card_product, sell_gift_card
+from pos.gift_cards.selling import NO_VAT, gift_card_product, sell_gift_card
 from pos.loyalty.earning import with_points
 from pos.loyalty.rules import LoyaltyRules
 from pos.money import Money
@@ -128,3 +128,34 @@ def test_a_gift_card_brought_back_without_a_receipt_is_refused_too() -> None:
     with pytest.raises(GiftCardNotReturnable):
         return_without_receipt([(gift_card_product(uah("500"), PLASTIC), Decimal(1))], replace(HERE, who=manager),
                                approvals=(), reason="damaged")
+
+
+def test_a_gift_card_line_carries_no_vat_and_the_vat_summary_lists_only_the_goods() -> None:
+    receipt = build_receipt(paid_with_a_card(sale_with_cards()), ENGLISH)
+    assert [t.vat.code for t in receipt.taxes] == ["A"]
+    assert receipt.taxes[0].gross == uah("89.90")
+    text = layout_receipt(receipt).plain_text()
+    assert " 0%" not in text
+    assert [row for row in text.splitlines() if row.startswith("VAT ")] == [
+        "VAT A 20%                     74.92  14.98"]
+
+
+def test_a_receipt_selling_only_a_gift_card_has_no_vat_summary() -> None:
+    till = make_till(MemoryJournal())
+    till.sign_in("1", "1234")
+    sell_gift_card(till, PLASTIC, "1000")
+    sale = till.pay_cash("").sale
+    assert sale is not None
+    receipt = build_receipt(sale, ENGLISH)
+    assert receipt.taxes == ()
+    assert "VAT" not in layout_receipt(receipt).plain_text()
+
+
+def test_goods_without_vat_keep_their_row_beside_a_gift_card() -> None:
+    sale = sale_with_cards()
+    exempt = replace(sale.lines[0], line_id=uuid.uuid4(), vat=NO_VAT)
+    goods_vat = replace(sale.taxes[0], vat=NO_VAT, gross=sale.taxes[0].gross + exempt.total,
+                        net=sale.taxes[0].net + exempt.total)
+    sale = replace(sale, lines=(*sale.lines, exempt), taxes=(goods_vat, *sale.taxes[1:]))
+    receipt = build_receipt(sale, ENGLISH)
+    assert [(t.vat.code, t.gross) for t in receipt.taxes] == [("", uah("89.90")), ("A", uah("89.90"))]
