@@ -72,15 +72,17 @@ def connect_to_hub(settings: Settings, db, hub: DemoHub, items: int) -> Settings
     from shell.logs import never_log
     from shell.till import credential_store_of, make_hub_client
 
-    created = hub.prepare(settings.store.store_id, settings.store.name, items)
+    store = credential_store_of(with_hub(settings, hub))  # in the demo folder, never the real till's
+    account = account_name(settings.store.store_id, settings.till.till_id)
+    # a new hub database does not know the old credential: the code is asked for with the rest
+    enrol = not hub.database.exists() or store.load(account) is None
+    created, code = hub.prepare(settings.store.store_id, settings.store.name, items,
+                                enrol_till=settings.till.till_id if enrol else None)
     hub.start(owner=os.getpid())  # the hub stops with this demo, however it ends
     settings = with_hub(settings, hub)
-    store = credential_store_of(settings)  # in the demo folder, never the real till's
-    account = account_name(settings.store.store_id, settings.till.till_id)
     if created:
         store.forget(account)  # a new hub database does not know the old credential
-    if store.load(account) is None:
-        code = hub.enrolment_code(settings.store.store_id, settings.till.till_id)
+    if code is not None and store.load(account) is None:
         never_log(code)
         with make_hub_client(hub.url) as client:
             never_log(enrol_till(db, client, code, store, store_id=settings.store.store_id,

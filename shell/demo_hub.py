@@ -22,6 +22,7 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
@@ -29,8 +30,8 @@ from pos.demo_catalog import generate_catalog
 from pos.demo_customers import OPENING_POINTS, demo_customers
 from pos.demo_loyalty import DEMO_PROMO_CODES, demo_loyalty_rules
 from pos.demo_promotions import demo_promotions
-from pos.errors import PosError
 from pos.i18n import N_
+from shell.hub_batch import DemoHubProblem, HubJob, forget_written, job_unless_given, run_hub, run_jobs, settle
 from shell.hub_watchdog import alive
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,9 @@ DEMO_CASHIERS = (("1", "Olena", "1234", "cashier"), ("2", "Rashad", "4321", "sen
                  ("9", "Iryna (manager)", "9999", "manager"))
 
 
-class DemoHubProblem(PosError):
-    message = N_("The demo hub could not be used: {reason}")
+class Prepared(NamedTuple):
+    created: bool  # a new hub database (a till's old credential is unknown to it)
+    enrolment_code: str | None  # when asked for a till
 
 
 class HubPortTaken(DemoHubProblem):
@@ -85,112 +87,115 @@ class DemoHub:
         return f"sqlite:///{self.database}"
 
     # -- the hub command -------------------------------------------------------------------
-    def _hub(self, *args: str) -> str:
-        env = dict(os.environ, KASSA_HUB_DATABASE=self.database_url, KASSA_HUB_SMS_LOG=self.sms_log)
-        try:
-            done = subprocess.run([sys.executable, "-m", "central.cli", *args], env=env, capture_output=True,
-                                  text=True, timeout=300)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise DemoHubProblem(reason=str(error)) from None
-        if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
-            if "No module named" in done.stderr:
-                last = "the hub is not installed here (pip install 'kassa[hub]')"
-            raise DemoHubProblem(reason=last)
-        return done.stdout.strip()
+    @property
+    def _env(self) -> dict[str, str]:
+        return {"KASSA_HUB_DATABASE": self.database_url, "KASSA_HUB_SMS_LOG": self.sms_log}
 
-    def prepare(self, store_id: str, store_name: str, items: int) -> bool:
-        """Create the hub's database with the demo catalog, cashiers and promotions, once; True
-        if it did.  An existing one gets the promotions of the day (``promotions``)."""
-        if self.database.exists():
-            self.promotions(date.today(), items)
-            self.customers(date.today())
-            self.codes_and_loyalty()
-            return False
-        self.folder.mkdir(parents=True, exist_ok=True)
+    def _hub(self, *args: str) -> str:
+        return run_hub(self._env, "central.cli", list(args))
+
+    def prepare(self, store_id: str, store_name: str, items: int, enrol_till: str | None = None) -> Prepared:
+        """Create the hub's database with the demo catalog, cashiers and promotions, once
+        (``created`` if it did).  An existing one gets the promotions of the day (``promotions``).
+        With ``enrol_till``, also a one-time enrolment code for that till of the store.  All of it
+        in one hub process (shell.hub_batch): one start-up of the hub's code, not fifteen."""
+        created = not self.database.exists()
+        jobs: list[HubJob] = []
+        if created:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            cashiers = [["add-cashier", "--store", store_id, "--code", code, "--name", name, "--pin", pin,
+                         "--role", role] for code, name, pin, role in DEMO_CASHIERS]
+            jobs.append(HubJob([["migrate"], ["add-store", "--store", store_id, "--name", store_name],
+                                ["import-demo-catalog", "--items", str(items)], *cashiers], stop_on_failure=True))
+            self.promotions_file.unlink(missing_ok=True)  # the set given to an earlier hub database
+            (self.folder / "codes-and-loyalty.json").unlink(missing_ok=True)  # likewise
+        gifts = [self._promotions_job(date.today(), items), self._customers_job(date.today()),
+                 self._codes_and_loyalty_job()]
+        jobs.extend(gift for gift in gifts if gift is not None)
+        enrolment = HubJob([["enrol-code", "--store", store_id, "--till", enrol_till]]) if enrol_till else None
+        if enrolment is not None:
+            jobs.append(enrolment)
         try:
-            self._hub("migrate")
-            self._hub("add-store", "--store", store_id, "--name", store_name)
-            self._hub("import-demo-catalog", "--items", str(items))
-            for code, name, pin, role in DEMO_CASHIERS:
-                self._hub("add-cashier", "--store", store_id, "--code", code, "--name", name, "--pin", pin,
-                          "--role", role)
-        except DemoHubProblem:
+            run_jobs(self._env, jobs)
+        except DemoHubProblem as problem:  # the hub's code could not run at all
+            if created or enrolment is not None:
+                if created:
+                    self.database.unlink(missing_ok=True)
+                forget_written(jobs)
+                raise
+            for job in jobs:
+                job.error = str(problem)  # an existing hub goes on without the day's gifts, logged
+        if created and not jobs[0].taken:
             self.database.unlink(missing_ok=True)
-            raise
-        self.promotions_file.unlink(missing_ok=True)  # the set given to an earlier hub database
-        (self.folder / "codes-and-loyalty.json").unlink(missing_ok=True)  # likewise
-        self.promotions(date.today(), items)
-        self.customers(date.today())
-        self.codes_and_loyalty()
-        return True
+            forget_written(jobs)
+            raise DemoHubProblem(reason=jobs[0].error)
+        settle(gift for gift in gifts if gift is not None)
+        if enrolment is None:
+            return Prepared(created, None)
+        if not enrolment.taken:
+            raise DemoHubProblem(reason=enrolment.error)
+        return Prepared(created, enrolment.outputs[-1].splitlines()[-1].strip())
 
     def promotions(self, today: date, items: int) -> bool:
         """Give the hub the demo's promotions with their windows around ``today``, over the names
-        of its catalog of ``items`` products, once a day
-        (an unchanged definition keeps its version at the hub, so the till pulls only what
-        moved).  A hub that cannot take them is only logged: the demo goes on without them.
-        True when the hub took them."""
-        definitions = demo_promotions(today, generate_catalog(items))
-        text = json.dumps(definitions, ensure_ascii=False, indent=1)
-        try:
-            if self.promotions_file.read_text(encoding="utf-8") == text:
-                return False
-        except OSError:
-            pass
-        try:
-            self.promotions_file.write_text(text, encoding="utf-8")
-            self._hub("set-promotions", str(self.promotions_file), "--full")
-        except (OSError, DemoHubProblem) as problem:
-            self.promotions_file.unlink(missing_ok=True)  # tried again at the next start
-            log.warning("the demo hub did not take the demo's promotions: %s", problem)
-            return False
-        return True
+        of its catalog of ``items`` products, once a day (an unchanged definition keeps its
+        version at the hub, so the till pulls only what moved).  A hub that cannot take them is
+        only logged: the demo goes on without them.  True when the hub took them."""
+        return self._give(self._promotions_job(today, items))
 
     def customers(self, today: date) -> bool:
         """Give the hub the demo's customers, their birthdays near ``today`` (pos.demo_customers), and their
         opening points, once a day; a hub that cannot take them is only logged.  True when the hub took them."""
-        file = self.folder / "customers.json"
-        text = json.dumps(demo_customers(today), ensure_ascii=False, indent=1)
-        try:
-            if file.read_text(encoding="utf-8") == text:
-                return False
-        except OSError:
-            pass
-        try:
-            file.write_text(text, encoding="utf-8")
-            self._hub("import-customers", str(file))
-            for phone, points in OPENING_POINTS.items():  # once: a grant given again changes nothing
-                self._hub("give-points", "--customer", phone, "--points", str(points), "--grant", "demo-opening")
-        except (OSError, DemoHubProblem) as problem:
-            file.unlink(missing_ok=True)  # tried again at the next start
-            log.warning("the demo hub did not take the demo's customers: %s", problem)
-            return False
-        return True
+        return self._give(self._customers_job(today))
 
     def codes_and_loyalty(self) -> bool:
         """Give the hub the demo's promo codes (after its promotions: a code needs its promotion
         there) and loyalty rules, once (kept in ``codes-and-loyalty.json``); a hub that cannot
         take them is only logged.  True when the hub took them."""
+        return self._give(self._codes_and_loyalty_job())
+
+    def _promotions_job(self, today: date, items: int) -> HubJob | None:
+        definitions = demo_promotions(today, generate_catalog(items))
+        text = json.dumps(definitions, ensure_ascii=False, indent=1)
+        return job_unless_given(self.promotions_file, text, HubJob(
+            [["set-promotions", str(self.promotions_file), "--full"]], what="the demo's promotions",
+            written=(self.promotions_file,)))
+
+    def _customers_job(self, today: date) -> HubJob | None:
+        file = self.folder / "customers.json"
+        grants = [["give-points", "--customer", phone, "--points", str(points), "--grant", "demo-opening"]
+                  for phone, points in OPENING_POINTS.items()]  # once: a grant given again changes nothing
+        return job_unless_given(file, json.dumps(demo_customers(today), ensure_ascii=False, indent=1), HubJob(
+            [["import-customers", str(file)], *grants], what="the demo's customers", written=(file,)))
+
+    def _codes_and_loyalty_job(self) -> HubJob | None:
         file = self.folder / "codes-and-loyalty.json"
         rules = demo_loyalty_rules()
         text = json.dumps({"codes": DEMO_PROMO_CODES, "loyalty": json.loads(rules)}, indent=1)
         try:
             if file.read_text(encoding="utf-8") == text:
-                return False
+                return None
         except OSError:
             pass
         rules_file = self.folder / "loyalty.json"
+        codes = [["add-code", code, "--promotion", promotion_id, "--exists-ok"] for code, promotion_id in DEMO_PROMO_CODES]
+        job = HubJob([*codes, ["set-loyalty", str(rules_file)]], what="the demo's promo codes and loyalty rules",
+                     remembered=(file, text))
         try:
-            for code, promotion_id in DEMO_PROMO_CODES:
-                self._hub("add-code", code, "--promotion", promotion_id, "--exists-ok")
             rules_file.write_text(rules, encoding="utf-8")
-            self._hub("set-loyalty", str(rules_file))
-            file.write_text(text, encoding="utf-8")
-        except (OSError, DemoHubProblem) as problem:
-            log.warning("the demo hub did not take the demo's promo codes and loyalty rules: %s", problem)
+        except OSError as problem:
+            log.warning("the demo hub did not take %s: %s", job.what, problem)
+            return None
+        return job
+
+    def _give(self, job: HubJob | None) -> bool:
+        if job is None:
             return False
-        return True
+        try:
+            run_jobs(self._env, [job])
+        except DemoHubProblem as problem:
+            job.error = str(problem)
+        return settle([job])
 
     def enrolment_code(self, store_id: str, till_id: str) -> str:
         return self._hub("enrol-code", "--store", store_id, "--till", till_id).splitlines()[-1].strip()
