@@ -1,6 +1,7 @@
 """One sale or return from the journal, as recorded: its lines, what was paid or given back by
 each tender, and a copy printed on demand (a sale through the print queue, marked COPY; a
-return through ``ReceiptSpooler.print_return(returned, copy=True)`` where the till has it)."""
+return as its first print was, marked COPY: the reason's label and the card each gift card
+refund goes back on, ``ui.returns.return_printing``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pos.i18n import N_, _
 from pos.printing import ReceiptSpooler
 from pos.sale import Sale
 from pos.store_day.returns import ReturnDocument
+from pos.store_day.returns_desk import HubLookup
 from pos.till import Till
 from ui import formatting
 from ui.dialogs import big_button
@@ -18,6 +20,8 @@ from ui.errors import show_problem
 from ui.list_model import RowsModel, list_table
 from ui.manager.common import Desk, tender_name
 from ui.message_area import MessageArea
+from ui.returns.hub import hub_lookup
+from ui.returns.return_printing import ReturnCopy, copy_of_return, print_copy
 from ui.qt import QDialog, QHBoxLayout, QKeyEvent, QLabel, Qt, QVBoxLayout, QWidget, qconnect
 
 HEADERS = (N_("Item"), N_("Quantity"), N_("Price"), N_("Total"))
@@ -31,6 +35,13 @@ def read_document(till: Till, entry: JournalEntry) -> Sale | ReturnDocument | No
         return till.journal.get_sale(entry.document_id)
     day = till.day
     return None if day is None else day.journal.get_return(entry.document_id)  # type: ignore[attr-defined, no-any-return]
+
+
+def _read(till: Till, entry: JournalEntry,
+          hub: HubLookup | None) -> tuple[Sale | ReturnDocument | None, ReturnCopy | None]:
+    """The document and, for a return, what its copy prints besides it (on the till worker)."""
+    document = read_document(till, entry)
+    return document, copy_of_return(till, document, hub) if isinstance(document, ReturnDocument) else None
 
 
 def document_rows(document: Sale | ReturnDocument, desk: Desk) -> list[Row]:
@@ -68,6 +79,7 @@ class DocumentDialog(QDialog):
         self.setModal(True)
         self.desk, self.entry = desk, entry
         self.document: Sale | ReturnDocument | None = None
+        self.return_copy: ReturnCopy | None = None  # a return's reason label and gift cards, as first printed
         heading = _("Receipt {number}") if entry.kind == SALE else _("Return {number}")
         self.setWindowTitle(heading.format(number=entry.number))
         title = QLabel(heading.format(number=entry.number), self)
@@ -92,10 +104,12 @@ class DocumentDialog(QDialog):
         column.addWidget(self.message)
         column.addLayout(buttons)
         self.resize(parent.size() if parent is not None else self.size())
-        desk.session.query(lambda till, _j: read_document(till, entry)).success(self._show).failure(
+        hub = None if entry.kind == SALE else hub_lookup(desk.services)
+        desk.session.query(lambda till, _j: _read(till, entry, hub)).success(self._show).failure(
             lambda error: show_problem(self.message, error)).run()
 
-    def _show(self, document: Sale | ReturnDocument | None) -> None:
+    def _show(self, read: tuple[Sale | ReturnDocument | None, ReturnCopy | None]) -> None:
+        document, self.return_copy = read
         if document is None:
             self.message.show_error(_("This document is not in this till's journal."))
             return
@@ -115,7 +129,8 @@ class DocumentDialog(QDialog):
         if isinstance(document, Sale):
             self._reprint_sale(document.sale_id)
         elif can_print_returns():
-            self.desk.session.printing(lambda spooler: spooler.print_return(document, copy=True, reason=document.reason)).success(
+            copy = self.return_copy or ReturnCopy(document, document.reason)
+            self.desk.session.printing(lambda spooler: print_copy(spooler, copy)).success(
                 lambda _r: self.message.show_notice(_("Printing a copy."))).failure(
                 lambda error: show_problem(self.message, error)).run()
         else:
