@@ -5,6 +5,8 @@ code) or ``balance`` (not enough on the card).
 
 The clock is ``app.state.gift_card_clock`` (tests move it) and the SMS sender
 ``app.state.sms_sender`` (central/sms.py); an SMS goes out once its transaction committed.
+After the hub answered a sales batch, the "card ready" messages its sales made due are sent
+(``ReadySmsAfterSales``, central/gift_card_ready_sms.py): the till has its answer first.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from central import gift_card_codes, gift_cards
+from central import gift_card_codes, gift_card_ready_sms, gift_cards
 from central.gift_card_errors import GiftCardProblem
 from central.sms import LoggingSmsSender, SmsSender
 from central.stores import TillIdentity
@@ -126,6 +130,7 @@ def add_gift_card_api(app: FastAPI, *, clock: Callable[[], datetime] | None = No
 
     app.state.gift_card_clock = clock or (lambda: datetime.now(timezone.utc))
     app.state.sms_sender = sms_sender or LoggingSmsSender()
+    app.add_middleware(ReadySmsAfterSales)
 
     @app.exception_handler(GiftCardProblem)
     async def refused(_request: Request, error: GiftCardProblem) -> JSONResponse:
@@ -175,3 +180,33 @@ def add_gift_card_api(app: FastAPI, *, clock: Callable[[], datetime] | None = No
         with request.app.state.db.writing() as conn:
             released = gift_cards.release(conn, body.redemption_id, _now(request))
         return {"redemption_id": str(body.redemption_id), "released": released}
+
+
+class ReadySmsAfterSales:
+    """Once a sales batch was answered 200 (its transactions committed), the due "card ready"
+    messages are sent through ``app.state.sms_sender``; a failure there is logged, never the
+    till's concern."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/v1/sales/batch":
+            await self.app(scope, receive, send)
+            return
+        status = 0
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, sending)
+        if status == 200:
+            state = scope["app"].state
+            try:
+                await run_in_threadpool(gift_card_ready_sms.send_due, state.db, state.sms_sender,
+                                        state.gift_card_clock())
+            except Exception:  # the database went away after the answer: the next batch sends them
+                log.exception("the due gift card messages were not sent after a sales batch")

@@ -7,6 +7,8 @@
     kassa-hub gift-cards show NUMBER         one card and every hold and debit taken from it
     kassa-hub gift-cards unlock NUMBER       after three wrong codes (the customer proved who they are)
     kassa-hub gift-cards release-stale       give back the holds no sale captured within 24 hours
+    kassa-hub gift-cards send-ready-sms      send the "card ready" messages still due (a hub stopped
+                                             between storing a batch and sending them; the gateway down)
 
 Head office sees whole card numbers here: it needs them to unlock a card or answer a customer.
 """
@@ -24,11 +26,13 @@ from central.database import HubDatabase
 from central.errors import AdminProblem
 from central.gift_card_codes import unlock
 from central.gift_card_errors import GiftCardProblem
+from central.gift_card_ready_sms import send_due
 from central.gift_card_tables import gift_card_conflicts, gift_card_redemptions, gift_cards
 from central.gift_cards import card_number, money_text, release_stale
+from central.sms import LoggingSmsSender
 from pos.gift_cards.numbers import masked_phone
 
-ACTIONS = ("show", "unlock", "release-stale")
+ACTIONS = ("show", "unlock", "release-stale", "send-ready-sms")
 
 
 def _card_line(row: Any) -> str:
@@ -93,6 +97,9 @@ def _gift_cards(db: HubDatabase, args: argparse.Namespace) -> None:
             count = release_stale(conn, datetime.now(timezone.utc))
         print(f"{count} hold(s) older than 24 hours given back to their cards")
         return None
+    if args.action == "send-ready-sms":
+        print(f'{send_due(db, LoggingSmsSender(), datetime.now(timezone.utc))} "card ready" message(s) sent')
+        return None
     if not args.number:
         raise AdminProblem(f"gift-cards {args.action} needs the card's NUMBER")
     try:
@@ -111,8 +118,9 @@ def _gift_cards(db: HubDatabase, args: argparse.Namespace) -> None:
 def add_gift_card_commands(command: Callable[[str, Callable[[HubDatabase, argparse.Namespace], None], str],
                                              argparse.ArgumentParser]) -> None:
     cards = command("gift-cards", _gift_cards, "gift cards: list them (--conflicts, --overdrawn), show NUMBER, "
-                                               "unlock NUMBER, release-stale (docs/gift-cards.md)")
-    cards.add_argument("action", nargs="?", choices=ACTIONS, help="show or unlock a card, or release stale holds")
+                                               "unlock NUMBER, release-stale, send-ready-sms (docs/gift-cards.md)")
+    cards.add_argument("action", nargs="?", choices=ACTIONS, help="show or unlock a card, release stale holds, send "
+                                                                "the due ready messages")
     cards.add_argument("number", nargs="?", help="the card's 16 digits (spaces allowed)")
     which = cards.add_mutually_exclusive_group()
     which.add_argument("--conflicts", action="store_true", help="what sales asked that could not be done as asked")

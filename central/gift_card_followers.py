@@ -4,7 +4,8 @@ retries its batch.
 
 - A card sold (``gift_cards_sold``) on a line that is not voided is activated: its balance is
   the line's total, an electronic card keeps its phone and gets its one-time password secret,
-  and the customer is told by SMS ("Your gift card **** 9015 of 500.00 UAH is ready").  A number
+  and its "card ready" SMS is due ("Your gift card **** 9015 of 500.00 UAH is ready"): sent
+  after the transaction committed, once (central/gift_card_ready_sms.py).  A number
   already active (sold by another sale) activates nothing: the sale is stored all the same and
   the conflict recorded (``sold_twice``).
 - A gift card payment with a ``redemption_id`` captures its hold (a payment of less than the
@@ -15,8 +16,7 @@ retries its batch.
   --overdrawn``).  A payment with a card the hub does not know, or in another currency, or a
   hold a second sale uses again, is recorded as a conflict (``--conflicts``).
 
-The SMS goes out inside the sale's transaction: if that transaction then fails, the till sends
-the batch again and the customer may get the message twice, never not at all.
+Nothing is sent from inside the sale's transaction: one that then rolls back has told no one.
 """
 
 from __future__ import annotations
@@ -37,14 +37,10 @@ from central.gift_card_tables import (
     gift_card_redemptions,
     gift_cards,
 )
-from central.gift_cards import locked_card, masked_card, money_text
-from central.sms import LoggingSmsSender, SmsSender
+from central.gift_cards import locked_card
 from central.stores import TillIdentity
 from pos.gift_cards.records import GiftCardPayment
 from pos.sale import Sale
-
-SMS: SmsSender = LoggingSmsSender()  # the chain's gateway replaces it (central/sms.py)
-
 
 def record_sales(conn: Connection, sales: Sequence[Sale], till: TillIdentity, received: datetime) -> None:
     numbers = sorted({g.card_number for s in sales for g in s.gift_cards_sold}
@@ -75,10 +71,7 @@ def _activate(conn: Connection, sale: Sale, till: TillIdentity, received: dateti
             phone=sold.phone, otp_secret=new_secret() if sold.phone else "", otp_counter=0, otp_sent_at=None,
             wrong_codes=0, locked=False, sale_id=str(sale.sale_id), line_id=str(sold.line_id),
             store_id=till.store_id, till_id=till.till_id, receipt_number=sale.receipt_number,
-            sold_at=sale.completed_at, activated_at=received))
-        if sold.phone:
-            SMS.send(sold.phone, f"Your gift card {masked_card(sold.card_number)[-9:]} of "
-                                 f"{money_text(minor, sale.currency)} {sale.currency} is ready")
+            sold_at=sale.completed_at, activated_at=received, ready_sms_at=None if sold.phone else received))
 
 
 def _take_payment(conn: Connection, sale: Sale, gift: GiftCardPayment, till: TillIdentity, received: datetime) -> None:

@@ -7,7 +7,9 @@ at once, by a conditional UPDATE, so it never makes a balance negative; an offli
 and the card is then overdrawn).  An electronic card has its customer's ``phone`` (E.164) and
 its one-time password state: the HOTP ``otp_secret`` (base32, never leaves the hub), the
 ``otp_counter`` of the last code sent, when it was sent (``otp_sent_at``; null once used), the
-``wrong_codes`` in a row and ``locked``.
+``wrong_codes`` in a row and ``locked``.  ``ready_sms_at``: when the "card ready" SMS was taken
+for sending after the sale's commit (central/gift_card_ready_sms.py); null while it is due (an
+electronic card only: a plastic card's is its activation time, nothing to send).
 
 ``gift_card_redemptions``: every payment taken from a card, one row each: a hold asked by a
 till (``redemption_id``, the idempotency key; ``held``, then ``captured`` by its sale or
@@ -47,8 +49,10 @@ gift_cards = Table(
     Column("receipt_number", BigInteger, nullable=False),
     Column("sold_at", UtcDateTime, nullable=False),  # the till's completion time
     Column("activated_at", UtcDateTime, nullable=False),  # when the sale reached the hub
+    Column("ready_sms_at", UtcDateTime),  # the "card ready" SMS taken for sending; null: due (migration 0013)
 )
 Index("ix_gift_cards_phone", gift_cards.c.phone)
+Index("ix_gift_cards_ready_sms_at", gift_cards.c.ready_sms_at)
 
 gift_card_redemptions = Table(
     "gift_card_redemptions", metadata,

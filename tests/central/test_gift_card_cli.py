@@ -94,3 +94,23 @@ def test_bad_use_of_the_command_says_what_is_missing(database_url: str, hub_db: 
     assert status == 1 and "NUMBER" in err
     status, _, err = run(capsys, "gift-cards", "unlock", card(5), "--database", database_url)
     assert status == 1 and "no gift card" in err
+
+
+def test_send_ready_sms_sends_the_messages_the_hub_could_not_send_once(
+        desk: GiftCardDesk, database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    class Down:
+        def send(self, phone: str, text: str) -> None:
+            raise ConnectionError("the SMS gateway is down")
+
+    desk.shop.http.app.state.sms_sender = Down()  # type: ignore[attr-defined]
+    sale = sell(desk.till, ("", "300", "050 123 45 67"))
+    desk.shop.push(desk.till, sale)
+    monkeypatch.setenv(SMS_LOG_VARIABLE, str(tmp_path / "sms.jsonl"))
+    assert run(capsys, "gift-cards", "send-ready-sms", "--database", database_url)[:2] == (
+        0, '1 "card ready" message(s) sent\n')
+    assert run(capsys, "gift-cards", "send-ready-sms", "--database", database_url)[1] == (
+        '0 "card ready" message(s) sent\n')
+    number = sale.gift_cards_sold[0].card_number
+    assert [m["text"] for m in read_sms_log(tmp_path / "sms.jsonl")] == [
+        f"Your gift card **** {number[-4:]} of 300.00 UAH is ready"]
