@@ -1,6 +1,7 @@
 """The hub's checks of promotion definitions across one another and against the catalog,
 before any is stored (``check_definitions``): names the catalog lacks, an id used twice,
-and overlapping exclusive groups.
+overlapping exclusive groups, and a gift that is the gift card product (a gift card is money,
+not goods: no promotion gives one away).
 
 Two exclusive promotions of the same priority group overlap when some line could be covered
 by both at some moment: their scopes are not disjoint and their validities can both hold at
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 
+from pos.gift_cards.records import GIFT_CARD_CODE
 from pos.i18n import N_
 from pos.pricing.definition_fields import BadDefinition, show
 from pos.pricing.promotion import Cap, Combination, Gift, Promotion, Scope, Validity
@@ -24,6 +26,8 @@ from pos.pricing.promotion import Cap, Combination, Gift, Promotion, Scope, Vali
 UNKNOWN_PRODUCT = N_("Promotion {promotion}: {field} names product {value}, which the catalog does not have.")
 UNKNOWN_BRAND = N_("Promotion {promotion}: {field} names brand {value}, which no product of the catalog has.")
 UNKNOWN_CATEGORY = N_("Promotion {promotion}: {field} names category {value}, which no product of the catalog has.")
+GIFT_CARD_GIFT = N_("Promotion {promotion}: {field} is the gift card product {value}: a gift card is money, "
+                    "and no promotion gives it away.")
 DUPLICATE = N_("Promotion {promotion}: more than one definition has this id.")
 OVERLAP = N_("Promotions {promotion} and {other} overlap: both are exclusive in priority group {priority} and can "
              "cover the same line at the same time (overlapping exclusive groups).")
@@ -75,10 +79,14 @@ def _unknown_names(d: Definition, product_exists: Exists, brand_exists: Exists, 
               ("scope.exclude.products", s.exclude_products, product_exists, UNKNOWN_PRODUCT),
               ("scope.exclude.brands", s.exclude_brands, brand_exists, UNKNOWN_BRAND),
               ("scope.exclude.categories", s.exclude_categories, category_exists, UNKNOWN_CATEGORY)]
+    refused = []
     if isinstance(d, Promotion) and isinstance(d.benefit, Gift):
-        looked.append(("product", frozenset([d.benefit.product_code]), product_exists, UNKNOWN_PRODUCT))
+        if d.benefit.product_code == GIFT_CARD_CODE:
+            refused.append(_message(GIFT_CARD_GIFT, promotion=_id(d), field="product", value=show(GIFT_CARD_CODE)))
+        else:
+            looked.append(("product", frozenset([d.benefit.product_code]), product_exists, UNKNOWN_PRODUCT))
     return [_message(message, promotion=_id(d), field=field, value=show(name))
-            for field, names, exists, message in looked for name in sorted(names) if not exists(name)]
+            for field, names, exists, message in looked for name in sorted(names) if not exists(name)] + refused
 
 
 # -- overlaps ---------------------------------------------------------------------------------------
