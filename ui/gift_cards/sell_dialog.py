@@ -1,7 +1,8 @@
 """The gift card sale dialog (F10, G): a plastic card scanned (its barcode types the number and
 Enter) or an electronic card for the customer's phone, then the amount; Enter adds the card to
 the sale as a line.  Whatever the till refuses (a bad number, a card already on the sale, an
-amount out of bounds, a phone that is no phone) is said in the dialog, which stays open."""
+amount out of bounds, a phone that is no phone) is said in the dialog, which stays open.  Its
+title is on screen as its heading (the till's window has no title bars)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ class SellGiftCardDialog(TillDialog):
     def __init__(self, sell: Sell, ui_locale: str, parent: QWidget | None = None) -> None:
         super().__init__(_("Sell a gift card"), parent)
         self.setObjectName("sellGiftCardDialog")
+        heading = QLabel(self.windowTitle(), self)  # the till runs full screen: no title bar shows it
+        heading.setObjectName("sectionTitle")
+        heading.setWordWrap(True)
         self._sell = sell
         self.ui_locale = ui_locale
         self.plastic_button = big_button(_("F2  Plastic card"), self, "plasticCard")
@@ -55,6 +59,7 @@ class SellGiftCardDialog(TillDialog):
         qconnect(close_button.clicked, self.reject)
 
         column = QVBoxLayout(self)
+        column.addWidget(heading)
         kinds = QHBoxLayout()
         kinds.addWidget(self.plastic_button)
         kinds.addWidget(self.electronic_button)
@@ -70,7 +75,7 @@ class SellGiftCardDialog(TillDialog):
         buttons.addWidget(sell_button)
         buttons.addWidget(close_button)
         column.addLayout(buttons)
-        self.resize(600, 580)  # fits a 1024x768 screen with room for a two-line message
+        self.resize(600, 640)  # fits a 1024x768 screen with room for a two-line message
         self.choose_electronic(False)
 
     def _field(self, name: str, placeholder: str) -> QLineEdit:

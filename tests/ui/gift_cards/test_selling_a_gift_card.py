@@ -1,6 +1,6 @@
 """F10, G on the real window over a real till file: a plastic card scanned into the sell dialog
 and its amount become a gift card line (no VAT, quantity 1); an electronic card is sold for the
-customer's phone; every refusal is said in the dialog, which stays open with the keys back in
+customer's phone; the dialog's title is on screen in the till's language; every refusal is said in the dialog, which stays open with the keys back in
 the field at fault."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pos.gift_cards.records import GIFT_CARD_CODE
+from pos.i18n import set_language
 from tests.ui.gift_cards.screens import PLASTIC, sell_dialog
 from tests.ui.sale_control.shop import FIRST, open_shop
-from ui.qt import Qt
+from ui.qt import QLabel, Qt
 
 
 def test_a_plastic_card_scanned_with_its_amount_becomes_a_gift_card_line_and_a_wrong_number_keeps_the_dialog_open(
@@ -63,3 +64,15 @@ def test_an_electronic_card_is_sold_for_the_customers_phone_and_an_amount_out_of
     assert sold.phone == "+380501234567" and sold.card_number.startswith("9900") and len(sold.card_number) == 16
     assert till.lines[0].total.amount == Decimal("750.00")
     assert "SMS" in till.message
+
+
+def test_the_sell_dialog_says_what_it_is_for_on_screen_in_the_till_language(qtbot, shop, clock):  # noqa: ANN001
+    till = open_shop(qtbot, shop, clock)
+    set_language("uk")  # after the services: they set the settings' language
+    try:
+        dialog = sell_dialog(till)
+        heading = dialog.findChild(QLabel, "sectionTitle")
+        assert dialog.windowTitle() == "Продати подарункову картку"
+        assert heading is not None and heading.text() == dialog.windowTitle() and heading.isVisible()
+    finally:
+        set_language("en")
