@@ -73,7 +73,7 @@ def test_the_demo_command_creates_the_store_and_its_hub_and_opens_the_window(tmp
     from tests.test_demo import free_port
 
     port = str(free_port())
-    result = kassa("demo", "--items", "200", "--hub-port", port, "--quit-after", "1", data_dir=tmp_path)
+    result = kassa("demo", "--items", "200", "--hub-port", port, "--quit-after", "0", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "PIN 1234" in result.stdout and f"Demo hub: http://127.0.0.1:{port}" in result.stdout
     assert (tmp_path / "demo" / "till.sqlite3").exists() and (tmp_path / "demo" / "hub" / "hub.sqlite3").exists()
@@ -82,7 +82,7 @@ def test_the_demo_command_creates_the_store_and_its_hub_and_opens_the_window(tmp
 
 
 def test_the_demo_runs_offline_without_its_hub(tmp_path):
-    result = kassa("demo", "--items", "200", "--no-hub", "--quit-after", "1", data_dir=tmp_path)
+    result = kassa("demo", "--items", "200", "--no-hub", "--quit-after", "0", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Demo hub" not in result.stdout
 

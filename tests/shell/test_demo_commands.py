@@ -21,7 +21,7 @@ def test_two_demos_keep_their_own_log_and_credential_and_never_touch_the_real_ti
     first, second = tmp_path / "first", tmp_path / "second"
     for folder in (first, second):
         result = kassa("demo", "--data-dir", str(folder), "--items", ITEMS, "--hub-port", str(free_port()),
-                       "--quit-after", "1", data_dir=real)
+                       "--quit-after", "0", data_dir=real)
         assert result.returncode == 0, result.stderr
         assert "Demo hub" in result.stdout
     assert files_under(real) == set()  # no log, no credential, no database in the real till's folder
@@ -36,7 +36,7 @@ def test_two_demos_keep_their_own_log_and_credential_and_never_touch_the_real_ti
 def test_status_and_sync_with_demo_talk_to_the_demo_hub_with_the_demos_credential(tmp_path):
     real, folder, port = tmp_path / "real", tmp_path / "demo", str(free_port())
     real.mkdir()
-    started = kassa("demo", "--data-dir", str(folder), "--items", ITEMS, "--hub-port", port, "--quit-after", "1",
+    started = kassa("demo", "--data-dir", str(folder), "--items", ITEMS, "--hub-port", port, "--quit-after", "0",
                     data_dir=real)
     assert started.returncode == 0, started.stderr
     offline = kassa("status", "--demo", "--data-dir", str(folder), "--hub-port", port, data_dir=real)

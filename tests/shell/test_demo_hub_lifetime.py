@@ -103,7 +103,7 @@ def test_a_port_taken_by_another_program_is_named_with_the_way_out(tmp_path):
         other.listen()
         port = other.getsockname()[1]
         result = kassa("demo", "--data-dir", str(tmp_path / "demo"), "--items", "200", "--hub-port", str(port),
-                       "--quit-after", "1", data_dir=tmp_path / "real")
+                       "--quit-after", "0", data_dir=tmp_path / "real")
         hub = kassa("demo-hub", "start", "--data-dir", str(tmp_path / "demo"), "--hub-port", str(port),
                     data_dir=tmp_path / "real")
     assert result.returncode == 0, result.stderr  # the till still opens, offline
