@@ -1,5 +1,6 @@
-"""A real wired till (SQLite, its store's day with an open shift) with the in-memory hub's gift
-card service and the till's own redemption log attached, as shell/wiring.py attaches them."""
+"""A real wired till (SQLite, its store's day with an open shift: tests/paying_till.py) with the
+in-memory hub's gift card service and the till's own redemption log attached, as shell/wiring.py
+attaches them."""
 
 from __future__ import annotations
 
@@ -10,16 +11,15 @@ from pathlib import Path
 import pytest
 
 from local_db.cashiers import add_cashier
-from local_db.database import Database, open_database
+from local_db.database import Database
 from local_db.gift_card_log import SqlGiftCardLog, stored_gift_card_policy
 from pos.gift_cards import holds
 from pos.money import Money
 from pos.store_day.roles import Role
 from pos.till import Till
-from shell.settings import parse_settings
 from shell.wiring import build_services
+from tests.paying_till import settings_for, till_database
 from tests.pos.gift_cards.memory_service import MemoryGiftCards
-from tests.shift_setup import open_shift_in
 
 PLASTIC = "9900123456789017"
 ELECTRONIC = "9900000000000010"
@@ -27,29 +27,10 @@ OTHER_PLASTIC = "9900000000000028"
 PHONE = "+380501234567"
 
 
-def settings_for(db_path: Path):  # noqa: ANN201
-    return parse_settings(f"""
-[store]
-store_id = "S1"
-name = "Test Store"
-currency = "UAH"
-locale = "uk_UA"
-[till]
-till_id = "T07"
-cash_rounding = "0.10"
-[printer]
-connection = "none"
-[database]
-path = "{db_path}"
-""", Path("test.toml"))
-
-
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(tmp_path / "till.sqlite3")
-    add_cashier(db, "1", "Olena", "1234")
+    db = till_database(tmp_path / "till.sqlite3")
     add_cashier(db, "9", "Iryna", "4321", role=Role.MANAGER)
-    open_shift_in(db, "S1", "T07")
     yield db
     db.close()
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from local_db.cashiers import add_cashier
-from local_db.database import Database, open_database
+from local_db.database import Database
 from local_db.loyalty import SqlLoyalty
 from pos.loyalty.earning import POINTS
 from pos.loyalty.paying import pay_points, points_offer
@@ -28,10 +27,9 @@ from pos.money import Money
 from pos.pricing.promotion import CustomerFacts
 from pos.store_day import checkout
 from pos.till import Till
-from shell.settings import parse_settings
 from shell.wiring import build_services
 from tests.fakes import CREAM, SHAMPOO
-from tests.shift_setup import open_shift_in
+from tests.paying_till import settings_for, till_database
 
 RULES = {"format": "kassa.loyalty.v1", "earn": {"default": "1", "gold": "2"}, "point_value": "0.01",
          "min_redeem": 100, "offline_cap_per_sale": 5000, "offline_cap_per_day": 6000}
@@ -39,27 +37,9 @@ GOLD = CustomerFacts("C-1", tier="gold")
 BALANCES = {"C-1": 1000}  # the hub's balances as the till last pulled them
 
 
-def settings_for(db_path: Path):  # noqa: ANN201
-    return parse_settings(f"""
-[store]
-store_id = "S1"
-name = "Test Store"
-currency = "UAH"
-[till]
-till_id = "T07"
-cash_rounding = "0.10"
-[printer]
-connection = "none"
-[database]
-path = "{db_path}"
-""", Path("test.toml"))
-
-
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(tmp_path / "till.sqlite3")
-    add_cashier(db, "1", "Olena", "1234")
-    open_shift_in(db, "S1", "T07")
+    db = till_database(tmp_path / "till.sqlite3")
     yield db
     db.close()
 

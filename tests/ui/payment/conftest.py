@@ -13,34 +13,15 @@ import pytest
 from hardware.card_terminal import NetworkCardTerminal
 from local_db.database import open_database
 from local_db.demo_store import create_demo_store
-from shell.settings import parse_settings
 from shell.wiring import build_services
 from tests.hardware.test_card_terminal_crash import emulator_process
+from tests.paying_till import settings_for
 from tests.shift_setup import open_shift_in
 from tests.ui.driver import TillDriver
 from ui.app import make_application
 from ui.payment_dialog import PaymentDialog
 from ui.qt import QWidget, Qt
 from ui.services import TillServices
-
-
-def settings_for(db_path: Path, card_terminal: str = "manual"):  # noqa: ANN201
-    return parse_settings(f"""
-[store]
-store_id = "S1"
-name = "Test Store"
-currency = "UAH"
-locale = "uk_UA"
-[till]
-till_id = "T07"
-cash_rounding = "0.10"
-[printer]
-connection = "none"
-[database]
-path = "{db_path}"
-[card_terminal]
-connection = "{card_terminal}"
-""", Path("test.toml"))
 
 
 @pytest.fixture(autouse=True)
