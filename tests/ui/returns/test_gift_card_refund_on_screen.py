@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -77,8 +79,10 @@ def slip_texts(qtbot, printer: LoopbackPrinter, return_id: uuid.UUID, count: int
     return [" ".join(t.replace("\u00a0", " ").split()) for t in decode(slips()[count - 1]).texts]
 
 
-def test_the_return_dialog_and_receipt_say_the_gift_card_share_goes_back_on_the_card(
-        qtbot, shop, clock, tmp_path: Path):  # noqa: ANN001
+@contextmanager
+def signed_in(qtbot, shop: Path, clock, tmp_path: Path) -> Iterator[tuple[TillDriver, LoopbackPrinter]]:  # noqa: ANN001
+    """The window signed in by Taras, printing on loopback, the card 0010 holding 500.00 at the
+    in-memory hub, a card terminal emulator for the refunds."""
     cards = MemoryGiftCards()
     cards.activate(NUMBER, "500.00")
     with LoopbackPrinter() as printer, terminal(tmp_path) as (card_terminal, _journal):
@@ -87,6 +91,12 @@ def test_the_return_dialog_and_receipt_say_the_gift_card_share_goes_back_on_the_
         make_application()
         till = TillDriver.open(qtbot, services)
         till.sign_in(*TARAS)
+        yield till, printer
+
+
+def test_the_return_dialog_and_receipt_say_the_gift_card_share_goes_back_on_the_card(
+        qtbot, shop, clock, tmp_path: Path):  # noqa: ANN001
+    with signed_in(qtbot, shop, clock, tmp_path) as (till, printer):
         _return_id, texts = return_paid_partly_by_card(qtbot, till, shop, printer)
     assert "Повернуто на подарункову картку **** 0010" in texts
     assert not any(NUMBER in t for t in texts)
@@ -94,16 +104,10 @@ def test_the_return_dialog_and_receipt_say_the_gift_card_share_goes_back_on_the_
 
 def test_a_copy_of_the_return_slip_from_the_journal_reads_as_the_first_print_marked_copy(
         qtbot, shop, clock, tmp_path: Path):  # noqa: ANN001
-    cards = MemoryGiftCards()
-    cards.activate(NUMBER, "500.00")
-    with LoopbackPrinter() as printer, terminal(tmp_path) as (card_terminal, _journal):
-        services = gift_card_services(shop, clock, cards, printer.setting)
-        services.payment_terminal = card_terminal
-        make_application()
-        till = TillDriver.open(qtbot, services)
-        till.sign_in(*TARAS)
+    with signed_in(qtbot, shop, clock, tmp_path) as (till, printer):
         return_id, first = return_paid_partly_by_card(qtbot, till, shop, printer)
         window = till.window
+        services = window.session.services
         desk = Desk(window.session, window.printer, journal_search(services), shop_zone(services))
         entry = JournalEntry("return", return_id, 1, clock.now(), "Taras", Money.of("213", "UAH"), (), False,
                              False, 1)
