@@ -152,8 +152,22 @@ def rewritten(source: Path, target: Path, change: object) -> Path:
     return target
 
 
+def kassa_here(*args: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+               capsys: pytest.CaptureFixture[str]) -> subprocess.CompletedProcess[str]:
+    """The ``kassa`` command run in this process (``shell.cli.main``, what ``python -m shell.cli``
+    runs): its exit status and what it printed, without a Python start-up for each case."""
+    from shell.cli import main as kassa_main
+
+    monkeypatch.setenv("KASSA_DATA_DIR", str(data_dir))
+    capsys.readouterr()
+    status = kassa_main(list(args))
+    printed = capsys.readouterr()
+    return subprocess.CompletedProcess(["kassa", *args], status, printed.out, printed.err)
+
+
 def test_every_file_the_till_must_not_use_is_refused_in_one_line_and_changes_nothing(
-        hub_db: HubDatabase, tmp_path: Path) -> None:
+        hub_db: HubDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     config = till_settings(tmp_path / "till", HUB_URL)
     good = export(hub_db, tmp_path / "good.kassa", HUB_URL, "--store", STORE.store_id)
     raw = good.read_bytes()
@@ -173,8 +187,11 @@ def test_every_file_the_till_must_not_use_is_refused_in_one_line_and_changes_not
             good, tmp_path / "counts.kassa", lambda h: h["datasets"]["cashiers"].update(items=2)),
         "the file cannot be read": tmp_path / "missing.kassa",
     }
-    for expected, path in cases.items():
-        refused = kassa("seed", str(path), "--config", str(config), data_dir=tmp_path / "till")
+    for number, (expected, path) in enumerate(cases.items()):
+        # the first as the real command in its own process, the others through the same main() in this one
+        refused = (kassa("seed", str(path), "--config", str(config), data_dir=tmp_path / "till") if number == 0
+                   else kassa_here("seed", str(path), "--config", str(config), data_dir=tmp_path / "till",
+                                   monkeypatch=monkeypatch, capsys=capsys))
         assert refused.returncode == 2, (expected, refused.stdout, refused.stderr)
         assert refused.stderr.startswith(f"kassa: cannot seed from {path}: ") and expected in refused.stderr
         assert len(refused.stderr.splitlines()) == 1 and refused.stdout == ""
@@ -182,17 +199,19 @@ def test_every_file_the_till_must_not_use_is_refused_in_one_line_and_changes_not
 
 
 def test_a_till_never_goes_back_to_an_older_export_and_a_second_seed_of_the_same_file_changes_nothing(
-        hub_db: HubDatabase, tmp_path: Path) -> None:
+        hub_db: HubDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     config = till_settings(tmp_path / "till", HUB_URL)
     older = export(hub_db, tmp_path / "older.kassa", HUB_URL, "--store", STORE.store_id)
     import_catalog(hub_db, rows_from_products([replace(SHAMPOO, price=Money.of("95.00", "UAH"))]))
     newer = export(hub_db, tmp_path / "newer.kassa", HUB_URL, "--store", STORE.store_id)
 
     assert kassa("seed", str(older), "--config", str(config), data_dir=tmp_path / "till").returncode == 0
-    assert kassa("seed", str(newer), "--config", str(config), data_dir=tmp_path / "till").returncode == 0
+    here = {"data_dir": tmp_path / "till", "monkeypatch": monkeypatch, "capsys": capsys}  # as the command, in this process
+    assert kassa_here("seed", str(newer), "--config", str(config), **here).returncode == 0
     seeded = catalog_state(tmp_path / "till" / "till.sqlite3")
-    back = kassa("seed", str(older), "--config", str(config), data_dir=tmp_path / "till")
-    again = kassa("seed", str(newer), "--config", str(config), data_dir=tmp_path / "till")
+    back = kassa_here("seed", str(older), "--config", str(config), **here)
+    again = kassa_here("seed", str(newer), "--config", str(config), **here)
 
     assert back.returncode == 2 and "would go backwards; make a new export" in back.stderr
     assert again.returncode == 0 and again.stdout.startswith("nothing to do: this till already has")
