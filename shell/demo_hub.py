@@ -178,7 +178,8 @@ class DemoHub:
         except OSError:
             pass
         rules_file = self.folder / "loyalty.json"
-        codes = [["add-code", code, "--promotion", promotion_id, "--exists-ok"] for code, promotion_id in DEMO_PROMO_CODES]
+        codes = [["add-code", code, "--promotion", promotion_id, "--exists-ok"]
+                 for code, promotion_id in DEMO_PROMO_CODES]
         job = HubJob([*codes, ["set-loyalty", str(rules_file)]], what="the demo's promo codes and loyalty rules",
                      remembered=(file, text))
         try:

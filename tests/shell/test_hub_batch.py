@@ -17,7 +17,8 @@ def hub_env(tmp_path) -> dict[str, str]:  # noqa: ANN001
 
 def test_each_command_answers_as_kassa_hub_would_and_a_failed_job_stops_only_itself_or_the_batch(
         tmp_path) -> None:  # noqa: ANN001
-    made = HubJob([["migrate"], ["add-store", "--store", "S1", "--name", "Shop"], ["enrol-code", "--store", "S1", "--till", "T1"]])
+    made = HubJob([["migrate"], ["add-store", "--store", "S1", "--name", "Shop"],
+                   ["enrol-code", "--store", "S1", "--till", "T1"]])
     refused = HubJob([["add-cashier", "--store", "S1", "--code", "1", "--name", "A", "--pin", "1"],
                       ["add-cashier", "--store", "S1", "--code", "2", "--name", "B", "--pin", "2222"]])
     misspelt = HubJob([["sales", "--bogus"]])
@@ -33,7 +34,8 @@ def test_each_command_answers_as_kassa_hub_would_and_a_failed_job_stops_only_its
     assert not later.ran and not later.taken and later.error is not None
 
 
-def test_what_the_hub_did_not_take_is_forgotten_and_logged_and_what_it_took_remembered(tmp_path, caplog) -> None:  # noqa: ANN001
+def test_what_the_hub_did_not_take_is_forgotten_and_logged_and_what_it_took_remembered(
+        tmp_path, caplog) -> None:  # noqa: ANN001
     given, mark, refused_file = tmp_path / "given.json", tmp_path / "given.mark", tmp_path / "refused.json"
     given.write_text("{}", encoding="utf-8")
     refused_file.write_text("{}", encoding="utf-8")
@@ -59,11 +61,13 @@ def test_a_new_demo_hub_database_that_could_not_be_set_up_is_removed_and_named(t
     assert not (hub.folder / "customers.json").exists()
 
 
-def test_a_demo_hub_is_prepared_once_with_its_enrolment_code_and_a_second_start_gives_nothing_again(tmp_path) -> None:  # noqa: ANN001
+def test_a_demo_hub_is_prepared_once_with_its_enrolment_code_and_a_second_start_gives_nothing_again(
+        tmp_path) -> None:  # noqa: ANN001
     hub = DemoHub(tmp_path / "hub")
     first = hub.prepare("S1", "Shop", 20, enrol_till="T01")
     assert first.created and first.enrolment_code is not None and len(first.enrolment_code.split("-")) == 3
     again = hub.prepare("S1", "Shop", 20)
     assert again == (False, None)
-    assert "T01" in hub._hub("tills")  # noqa: SLF001 - the code was made for that till
-    assert hub._hub("promo-codes").endswith("3 promo code(s)")  # noqa: SLF001
+    [looked] = run_jobs({"KASSA_HUB_DATABASE": hub.database_url}, [HubJob([["tills"], ["promo-codes"]])])
+    tills, codes = looked.outputs
+    assert "T01" in tills and codes.endswith("3 promo code(s)")  # the code was made for that till

@@ -207,7 +207,7 @@ def test_a_till_never_goes_back_to_an_older_export_and_a_second_seed_of_the_same
     newer = export(hub_db, tmp_path / "newer.kassa", HUB_URL, "--store", STORE.store_id)
 
     assert kassa("seed", str(older), "--config", str(config), data_dir=tmp_path / "till").returncode == 0
-    here = {"data_dir": tmp_path / "till", "monkeypatch": monkeypatch, "capsys": capsys}  # as the command, in this process
+    here = {"data_dir": tmp_path / "till", "monkeypatch": monkeypatch, "capsys": capsys}  # the command, in this process
     assert kassa_here("seed", str(newer), "--config", str(config), **here).returncode == 0
     seeded = catalog_state(tmp_path / "till" / "till.sqlite3")
     back = kassa_here("seed", str(older), "--config", str(config), **here)
