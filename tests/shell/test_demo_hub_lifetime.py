@@ -87,8 +87,8 @@ def test_demo_hub_stop_beside_a_running_demo_leaves_no_defunct_process_and_a_res
                         data_dir=tmp_path / "real")
         assert stopped.returncode == 0 and "demo hub stopped" in stopped.stdout
         wait_for(lambda: gone(hub_pid), "the demo to reap its stopped hub")  # a zombie would stay in /proc
-        restarted = kassa("demo-hub", "start", "--data-dir", str(tmp_path / "demo"), "--hub-port", str(port),
-                          data_dir=tmp_path / "real")
+        restarted = kassa("demo-hub", "start", "--data-dir", str(tmp_path / "demo"), "--items", "200",
+                          "--hub-port", str(port), data_dir=tmp_path / "real")
         assert restarted.returncode == 0, restarted.stderr
         new_pid = int((tmp_path / "demo" / "hub" / "hub.pid").read_text(encoding="ascii"))
     finally:
@@ -104,8 +104,8 @@ def test_a_port_taken_by_another_program_is_named_with_the_way_out(tmp_path):
         port = other.getsockname()[1]
         result = kassa("demo", "--data-dir", str(tmp_path / "demo"), "--items", "200", "--hub-port", str(port),
                        "--quit-after", "0", data_dir=tmp_path / "real")
-        hub = kassa("demo-hub", "start", "--data-dir", str(tmp_path / "demo"), "--hub-port", str(port),
-                    data_dir=tmp_path / "real")
+        hub = kassa("demo-hub", "start", "--data-dir", str(tmp_path / "demo"), "--items", "200",
+                    "--hub-port", str(port), data_dir=tmp_path / "real")
     assert result.returncode == 0, result.stderr  # the till still opens, offline
     assert f"Port {port} is in use by another program" in result.stdout and "--no-hub" in result.stdout
     assert "enrolment code" not in result.stdout
