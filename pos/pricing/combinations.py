@@ -84,15 +84,17 @@ def in_conflict(a: Candidate, b: Candidate) -> bool:
 
 
 _LAST_MASKS: list[tuple[tuple[Candidate, ...], list[int]]] = []
+_KEPT_MASKS = 4  # the answers remembered (a search asks for the basket's, a component's, its order's)
 
 
 def conflict_masks(candidates: Sequence[Candidate]) -> list[int]:
     """For each candidate, the others (bits by index) it is in conflict with (``in_conflict``);
     only exclusive and best-of promotions can conflict, so only they are compared.  The last
-    answer is remembered (a search asks several times for the same candidates)."""
+    few answers are remembered (a search asks several times for the same candidates)."""
     items = tuple(candidates)
-    if _LAST_MASKS and len(_LAST_MASKS[0][0]) == len(items) and all(map(operator.is_, _LAST_MASKS[0][0], items)):
-        return _LAST_MASKS[0][1]
+    for kept, answer in reversed(_LAST_MASKS[:]):  # a copy: another thread may add to it
+        if len(kept) == len(items) and all(map(operator.is_, kept, items)):
+            return answer
     masks = [0] * len(items)
     exclusive = [i for i, c in enumerate(items) if c.promotion.combination is Combination.EXCLUSIVE]
     best_of: dict[int, list[int]] = {}
@@ -108,7 +110,8 @@ def conflict_masks(candidates: Sequence[Candidate]) -> list[int]:
                 if i != j and lines[j] & mine:
                     masks[i] |= 1 << j
                     masks[j] |= 1 << i
-    _LAST_MASKS[:] = [(items, masks)]
+    _LAST_MASKS.append((items, masks))
+    del _LAST_MASKS[:-_KEPT_MASKS]
     return masks
 
 

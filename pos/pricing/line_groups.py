@@ -30,6 +30,8 @@ from dataclasses import replace
 
 from pos.basket import BasketLine
 from pos.money import Money
+from pos.pricing import carried_totals
+from pos.pricing.carried_totals import CarriedState, Fields, new_lines_region, spread_bits
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import GiftOffer, PricedLine
 from pos.pricing.promotion import AmountOff, Cap, FixedPrice, Gift, PercentOff, Promotion, SpendThreshold
@@ -46,6 +48,7 @@ _CODES: dict[tuple[int, int], int] = {}
 _KEPT: list[Promotion] = []
 _GENERATION = [0]  # how many times the codes were forgotten
 _CODING = threading.Lock()
+_IDS: dict[tuple, dict[int, tuple[str, ...]]] = {}  # by the generation and the promotions' codes
 
 
 class GroupedScorer:
@@ -63,6 +66,7 @@ class GroupedScorer:
         self.ties: list[int] = []  # per promotion: the positions it ties (0 when per-line)
         self.effective: list[Promotion | None] = []  # what is evaluated (None: gives nothing)
         self.tying = 0  # the promotions that tie lines
+        covers = []  # per promotion: the positions it touches
         self.offering = 0  # settled gifts whose product is not in the lines: an offer whatever is chosen
         for i, promotion in enumerate(self.promotions):
             effective, per_line = _settled(promotion, prepared, harmless)
@@ -77,6 +81,7 @@ class GroupedScorer:
                 self.touch[p] |= 1 << i
                 mask |= 1 << p
             self.ties.append(0 if per_line else mask)
+            covers.append(mask)
             if not per_line and mask:
                 self.tying |= 1 << i
         with _CODING:  # the codes and their generation taken together (another till thread may forget)
@@ -87,8 +92,21 @@ class GroupedScorer:
         self._groups: dict[int, list[_Group]] = {}
         self._made: dict[int, _Group] = {}  # groups by their mask
         self._singles: list[_Group] | None = None  # each line alone
-        self._ids: dict[int, tuple[str, ...]] = {}  # promotions that gave something (a mask), as their ids
         self._works: dict[tuple, object] = {}  # this search's fresh evaluations (the kept one is priced from them)
+        # totals carried from the reprice before (``carried_totals``): only the new lines' groups summed again
+        self._state = CarriedState(self._codes, self._caps_key, prepared.currency, prepared.lines)
+        self._carried = carried_totals.previous(self._state, covers)
+        self._new = 0 if self._carried is None else self._carried.new
+        carried_totals.publish(self._state)
+        self._fields = Fields(len(self.promotions))
+        # promotions that gave something (a mask), as their ids: the same promotions, the same answers
+        ids_key = (self._caps_key[0], tuple(self._codes))
+        self._ids: dict[int, tuple[str, ...]] = _IDS.get(ids_key)  # type: ignore[assignment]
+        if self._ids is None:
+            if len(_IDS) >= 64:
+                _IDS.clear()
+            self._ids = _IDS[ids_key] = {}
+        self._regions: dict[int, tuple[list[_Group], list[_Group]]] = {}
 
     def mask_of(self, promotions: Sequence[Promotion]) -> int:
         bit = self.bit
@@ -99,24 +117,57 @@ class GroupedScorer:
 
     def score(self, chosen: int) -> Key:
         """``scoring.score`` of the combination ``chosen``."""
-        groups = self._groups.get(chosen & self.tying)
-        if groups is None:
-            groups = self._groups[chosen & self.tying] = self._grouped(chosen & self.tying)
-        total = 0
-        given = chosen & self.offering
-        offers = given.bit_count()
-        for _, touch, positions, line_ids, answers in groups:  # each group's answers by its promotions
-            found = answers.get(chosen & touch)
-            if found is None:
-                found = answers[chosen & touch] = self._answer(positions, line_ids, chosen & touch)
-            group_total, group_offers, group_given = found
-            total += group_total
-            offers += group_offers
-            given |= group_given
+        tying = chosen & self.tying
+        carried = None if self._carried is None else self._carried.total(chosen)
+        if carried is not None:  # the reprice before's total: only the new lines' groups again
+            total, offers, counts = carried
+            region = self._regions.get(tying)
+            if region is None:
+                region = self._regions[tying] = self._region(tying)
+            holding, before = region
+            for _, touch, positions, line_ids, answers in before:
+                found = answers.get(chosen & touch)
+                if found is None:
+                    found = answers[chosen & touch] = self._answer(positions, line_ids, chosen & touch)
+                total -= found[0]
+                offers -= found[1]
+                counts -= found[2]
+            for _, touch, positions, line_ids, answers in holding:
+                found = answers.get(chosen & touch)
+                if found is None:
+                    found = answers[chosen & touch] = self._answer(positions, line_ids, chosen & touch)
+                total += found[0]
+                offers += found[1]
+                counts += found[2]
+        else:
+            groups = self._groups.get(tying)
+            if groups is None:
+                groups = self._groups[tying] = self._grouped(tying)
+            total = offers = counts = 0
+            for _, touch, positions, line_ids, answers in groups:  # each group's answers by its promotions
+                found = answers.get(chosen & touch)
+                if found is None:
+                    found = answers[chosen & touch] = self._answer(positions, line_ids, chosen & touch)
+                total += found[0]
+                offers += found[1]
+                counts += found[2]
+        self._state.totals[chosen] = (total, offers, counts)
+        given = self._fields.nonzero(counts) | chosen & self.offering
         ids = self._ids.get(given)
         if ids is None:
             ids = self._ids[given] = tuple(p.promotion_id for i, p in enumerate(self.promotions) if given >> i & 1)
-        return (total, -offers, len(ids), ids)
+        return (total, -offers - (chosen & self.offering).bit_count(), len(ids), ids)
+
+    def _region(self, tying: int) -> tuple[list[_Group], list[_Group]]:
+        """The groups holding a new line, and the groups their other lines made before."""
+        holding, before = new_lines_region(self._new, self.ties, tying)
+        made = self._made
+        for masks in (holding, before):
+            for k, mask in enumerate(masks):
+                if mask not in made:
+                    made[mask] = self._group(mask)
+                masks[k] = made[mask]  # type: ignore[call-overload]
+        return holding, before  # type: ignore[return-value]
 
     def priced(self, chosen: int) -> tuple[list[PricedLine], list[GiftOffer]]:
         """The lines (by position) and gift offers ``stages.evaluate`` gives the combination
@@ -193,7 +244,8 @@ class GroupedScorer:
         return mask, touching, tuple(positions), tuple(id(self.prepared.lines[p]) for p in positions), {}
 
     def _answer(self, positions: tuple[int, ...], line_ids: tuple[int, ...], chosen: int) -> tuple[int, int, int]:
-        """(total, gift offers, promotions that gave something as a mask) of one group."""
+        """(total, gift offers, promotions that gave something as counts of one: ``carried_totals``)
+        of one group."""
         picked = []
         promotions = 0
         codes = self._codes
@@ -220,7 +272,7 @@ class GroupedScorer:
         given = 0
         for pid in found[2]:
             given |= self.bit[pid]
-        return found[0], found[1], given
+        return found[0], found[1], spread_bits(given)
 
 
 def _priced_group(scorer: GroupedScorer, positions: tuple[int, ...], chosen: int

@@ -8,7 +8,7 @@ search scores many combinations and builds the basket of the one it keeps).
 
 from __future__ import annotations
 
-import itertools
+import threading
 from collections.abc import Sequence
 
 from pos.pricing.lines import PricingLines
@@ -43,23 +43,32 @@ def score(prepared: PricingLines, promotions: Sequence[Promotion], caps: Sequenc
 
 
 LOWEST_KEPT = 8192  # groups' nets after stages 1-4 remembered across reprices (the oldest forgotten first)
+BITS = 2048  # promotions given a bit in those keys before all is forgotten
 _LOWEST: dict[tuple, tuple] = {}
-_EARLY: dict[tuple[int, ...], tuple[int, tuple[Promotion, ...]]] = {}  # an early list's code, never reused
+_BIT: dict[int, int] = {}  # a promotion's identity -> its bit in the keys (the promotion kept alive in _BIT_KEPT)
+_BIT_KEPT: list[Promotion] = []
+_BIT_GENERATION = [0]  # how many times the bits were forgotten: keys of another generation never meet
+_BITS_LOCK = threading.Lock()
 
 
-def _early_code(early: list[Promotion]) -> int:
-    """A number standing for the list of promotions ``early`` (their identities, in order; the
-    list kept alive with it), so that a group's key names its promotions as bits of it."""
-    key = tuple(map(id, early))
-    found = _EARLY.get(key)
-    if found is None:
-        if len(_EARLY) >= LOWEST_KEPT // 8:
-            _EARLY.clear()  # its codes are never given again, so old keys simply go unused
-        found = _EARLY[key] = (next(_NEXT_EARLY), tuple(early))  # count() is safe across threads
-    return found[0]
-
-
-_NEXT_EARLY = itertools.count(1)
+def _bits(promotions: list[Promotion]) -> tuple[list[int], int]:
+    """A bit standing for each promotion (its identity, whatever list it is in: a new
+    candidate elsewhere in the basket changes no other group's key), and the generation."""
+    with _BITS_LOCK:
+        found = [_BIT.get(id(p), 0) for p in promotions]
+        if 0 in found:
+            if len(_BIT) + len(promotions) > BITS:
+                _BIT.clear()
+                _BIT_KEPT.clear()
+                _LOWEST.clear()
+                _BIT_GENERATION[0] += 1
+            for i, promotion in enumerate(promotions):
+                bit = _BIT.get(id(promotion))
+                if bit is None:
+                    bit = _BIT[id(promotion)] = 1 << len(_BIT_KEPT)
+                    _BIT_KEPT.append(promotion)
+                found[i] = bit
+        return found, _BIT_GENERATION[0]
 
 
 def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[dict[int, int], dict[int, int]]:
@@ -83,10 +92,11 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
             i = parent[i]
         return i
 
-    touching = [0] * n  # per position: the early promotions that reach it, as bits in ``early``'s order
+    bits, generation = _bits(early)
+    touching = [0] * n  # per position: the early promotions that reach it, as their bits (``_bits``)
     for i, promotion in enumerate(early):
         positions = prepared.in_scope(promotion.scope)
-        bit = 1 << i
+        bit = bits[i]
         for p in positions:
             touching[p] |= bit
         if stage_of(promotion) == 2 and len(positions) > 1:  # a unit deal ties its lines
@@ -98,17 +108,16 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
         groups.setdefault(root(p), []).append(p)
     net = list(prepared.gross)
     first_stage = [0] * n
-    early_code = _early_code(early)
     for members in groups.values():
         group = tuple(prepared.lines[p] for p in members)
         reach = 0
         for p in members:
             reach |= touching[p]
-        key = (tuple(map(id, group)), reach, early_code, prepared.currency)
+        key = (tuple(map(id, group)), reach, generation, prepared.currency)
         found = _LOWEST.get(key)
         if found is None:
             work = Evaluation(PricingLines(group, prepared.currency))
-            reaching = [promotion for i, promotion in enumerate(early) if reach >> i & 1]  # in the order they apply
+            reaching = [promotion for i, promotion in enumerate(early) if reach & bits[i]]  # in the order they apply
             for promotion in reaching:
                 work.apply(promotion)
             found = (tuple(work.net), tuple(work.first_stage), group, tuple(reaching))
