@@ -15,27 +15,24 @@ the groups holding the new line are evaluated again).  The keys use the objects'
 (each kept alive by its answer, so an id is never another object's) and a bit per promotion;
 past ``CODES`` promotions everything is forgotten and a new generation of keys begins.
 
-A spend threshold proved harmless (``pos.pricing.harmless``) has a settled condition: never
-met (its lines' gross is below the spend) it gives nothing and is left out of the
-evaluation; always met, it is evaluated as a threshold of spend 0 (the test always holds),
-so a percent threshold is then per-line.  The answer is exactly ``scoring.score``'s: the
-same evaluation, split where nothing crosses.
+A spend threshold proved harmless is evaluated as ``pos.pricing.settled`` says, and the totals
+of the reprice before are carried over (``pos.pricing.carried_totals``).  The answer is
+exactly ``scoring.score``'s: the same evaluation, split where nothing crosses.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Sequence
-from dataclasses import replace
 
 from pos.basket import BasketLine
-from pos.money import Money
 from pos.pricing import carried_totals
 from pos.pricing.carried_totals import CarriedState, Fields, new_lines_region, spread_bits
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import GiftOffer, PricedLine
-from pos.pricing.promotion import AmountOff, Cap, FixedPrice, Gift, PercentOff, Promotion, SpendThreshold
+from pos.pricing.promotion import Cap, Gift, Promotion
 from pos.pricing.scoring import Key
+from pos.pricing.settled import mode as _mode, settled as _settled
 from pos.pricing.stages import evaluation
 
 _Group = tuple[int, int, tuple[int, ...], tuple[int, ...], dict]  # mask, touching, positions, ids, answers
@@ -120,43 +117,34 @@ class GroupedScorer:
         tying = chosen & self.tying
         carried = None if self._carried is None else self._carried.total(chosen)
         if carried is not None:  # the reprice before's total: only the new lines' groups again
-            total, offers, counts = carried
             region = self._regions.get(tying)
             if region is None:
                 region = self._regions[tying] = self._region(tying)
-            holding, before = region
-            for _, touch, positions, line_ids, answers in before:
-                found = answers.get(chosen & touch)
-                if found is None:
-                    found = answers[chosen & touch] = self._answer(positions, line_ids, chosen & touch)
-                total -= found[0]
-                offers -= found[1]
-                counts -= found[2]
-            for _, touch, positions, line_ids, answers in holding:
-                found = answers.get(chosen & touch)
-                if found is None:
-                    found = answers[chosen & touch] = self._answer(positions, line_ids, chosen & touch)
-                total += found[0]
-                offers += found[1]
-                counts += found[2]
+            old, new = self._sum(region[1], chosen), self._sum(region[0], chosen)
+            total, offers, counts = (c - o + n for c, o, n in zip(carried, old, new))
         else:
             groups = self._groups.get(tying)
             if groups is None:
                 groups = self._groups[tying] = self._grouped(tying)
-            total = offers = counts = 0
-            for _, touch, positions, line_ids, answers in groups:  # each group's answers by its promotions
-                found = answers.get(chosen & touch)
-                if found is None:
-                    found = answers[chosen & touch] = self._answer(positions, line_ids, chosen & touch)
-                total += found[0]
-                offers += found[1]
-                counts += found[2]
+            total, offers, counts = self._sum(groups, chosen)
         self._state.totals[chosen] = (total, offers, counts)
         given = self._fields.nonzero(counts) | chosen & self.offering
         ids = self._ids.get(given)
         if ids is None:
             ids = self._ids[given] = tuple(p.promotion_id for i, p in enumerate(self.promotions) if given >> i & 1)
         return (total, -offers - (chosen & self.offering).bit_count(), len(ids), ids)
+
+    def _sum(self, groups: list[_Group], chosen: int) -> tuple[int, int, int]:
+        """The groups' total, gift offers and counts of what gave something, for ``chosen``."""
+        total = offers = counts = 0
+        for _, touch, positions, line_ids, answers in groups:  # each group's answers by its promotions
+            found = answers.get(chosen & touch)
+            if found is None:
+                found = answers[chosen & touch] = self._answer(positions, line_ids, chosen & touch)
+            total += found[0]
+            offers += found[1]
+            counts += found[2]
+        return total, offers, counts
 
     def _region(self, tying: int) -> tuple[list[_Group], list[_Group]]:
         """The groups holding a new line, and the groups their other lines made before."""
@@ -318,29 +306,3 @@ def _code(promotion: Promotion, mode: int) -> int:
         found = _CODES[key] = 1 << len(_CODES)
         _KEPT.append(promotion)
     return found
-
-
-def _mode(promotion: Promotion, effective: Promotion | None) -> int:
-    """0: evaluated as it is; 1: a threshold left out (never met); 2: a threshold always met."""
-    if effective is None:
-        return 1
-    return 0 if effective is promotion else 2
-
-
-def _settled(promotion: Promotion, prepared: PricingLines, harmless: Collection[str]) -> tuple[Promotion | None, bool]:
-    """What to evaluate for ``promotion`` (None: it can give nothing here), and whether it is
-    then per-line."""
-    benefit = promotion.benefit
-    if isinstance(benefit, (PercentOff, AmountOff, FixedPrice)):
-        return promotion, True
-    if not isinstance(benefit, (SpendThreshold, Gift)) or benefit.spend is None \
-            or promotion.promotion_id not in harmless:
-        return promotion, False
-    spend = benefit.spend
-    gross = sum(prepared.gross[p] for p in prepared.covered(promotion))
-    if gross < prepared.minor(spend.amount):
-        return None, True
-    no_spend = Money.from_minor(0, spend.currency)
-    if isinstance(benefit, SpendThreshold):
-        return replace(promotion, benefit=replace(benefit, spend=no_spend)), benefit.amount_off is None
-    return replace(promotion, benefit=replace(benefit, spend=no_spend)), False
