@@ -140,6 +140,11 @@ class Evaluation:
         elif isinstance(benefit, _PER_LINE):
             self._per_line(promotion, positions, stage)
             return None
+        elif isinstance(benefit, SpendThreshold) and benefit.percent is not None:
+            before = self.before_thresholds
+            if sum(before[p] for p in positions) >= self.lines.minor(benefit.spend.amount):  # type: ignore[index]
+                self._percent(promotion, benefit.percent, positions, stage)  # met: a percent off each line
+            return None
         else:
             found = self._discounts(promotion, positions)
         for position, amount in found:
@@ -151,22 +156,7 @@ class Evaluation:
         ``_give`` in one loop (the evaluation's hot path; the same integers)."""
         benefit, net, given, first = promotion.benefit, self.net, self.given, self.first_stage
         if isinstance(benefit, PercentOff):
-            numerator, denominator = _ratio(benefit.percent)
-            if numerator <= 0:
-                return  # nothing off (a negative percent rounds to nothing given)
-            twice, half = 2 * numerator, 2 * denominator  # round_half_up(net * percent / 100)
-            for p in positions:
-                left = net[p]
-                if left <= 0:
-                    continue
-                amount = (twice * left + denominator) // half
-                if amount > left:
-                    amount = left
-                if amount > 0:
-                    net[p] = left - amount
-                    given[p].append([promotion, amount])
-                    if not first[p]:
-                        first[p] = stage
+            self._percent(promotion, benefit.percent, positions, stage)
             return
         if isinstance(benefit, AmountOff):
             off, deal = self.lines.per_quantity(benefit.amount.amount), None
@@ -175,6 +165,27 @@ class Evaluation:
         for p in positions:
             left = net[p]
             amount = off[p] if deal is None else left - deal[p]  # type: ignore[index]
+            if amount > left:
+                amount = left
+            if amount > 0:
+                net[p] = left - amount
+                given[p].append([promotion, amount])
+                if not first[p]:
+                    first[p] = stage
+
+    def _percent(self, promotion: Promotion, percent: Decimal, positions: Sequence[int], stage: int) -> None:
+        """``round_half_up(net * percent / 100)`` off each line, never past its net (a percent
+        off, or a spend threshold's percent once its spend is met)."""
+        numerator, denominator = _ratio(percent)
+        if numerator <= 0:
+            return  # nothing off (a negative percent rounds to nothing given)
+        net, given, first = self.net, self.given, self.first_stage
+        twice, half = 2 * numerator, 2 * denominator
+        for p in positions:
+            left = net[p]
+            if left <= 0:
+                continue
+            amount = (twice * left + denominator) // half
             if amount > left:
                 amount = left
             if amount > 0:
