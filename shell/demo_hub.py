@@ -108,7 +108,8 @@ class DemoHub:
             jobs.append(HubJob([["migrate"], ["add-store", "--store", store_id, "--name", store_name],
                                 ["import-demo-catalog", "--items", str(items)], *cashiers], stop_on_failure=True))
             self.promotions_file.unlink(missing_ok=True)  # the set given to an earlier hub database
-            (self.folder / "codes-and-loyalty.json").unlink(missing_ok=True)  # likewise
+            for given in ("customers.json", "codes-and-loyalty.json"):  # likewise
+                (self.folder / given).unlink(missing_ok=True)
         gifts = [self._promotions_job(date.today(), items), self._customers_job(date.today()),
                  self._codes_and_loyalty_job()]
         jobs.extend(gift for gift in gifts if gift is not None)

@@ -71,3 +71,14 @@ def test_a_demo_hub_is_prepared_once_with_its_enrolment_code_and_a_second_start_
     [looked] = run_jobs({"KASSA_HUB_DATABASE": hub.database_url}, [HubJob([["tills"], ["promo-codes"]])])
     tills, codes = looked.outputs
     assert "T01" in tills and codes.endswith("3 promo code(s)")  # the code was made for that till
+
+
+def test_a_new_demo_hub_database_gets_the_demos_customers_even_when_a_leftover_file_says_they_were_given(
+        tmp_path) -> None:  # noqa: ANN001
+    hub = DemoHub(tmp_path / "hub")
+    hub.prepare("S1", "Shop", 20)
+    hub.database.unlink()  # the hub's database gone (a fresh start), its folder's notes left from today
+    assert (hub.folder / "customers.json").exists()
+    assert hub.prepare("S1", "Shop", 20).created
+    [looked] = run_jobs({"KASSA_HUB_DATABASE": hub.database_url}, [HubJob([["customers"]])])
+    assert "0 customer(s)" not in looked.outputs[0] and looked.outputs[0].strip(), looked.outputs
