@@ -144,7 +144,10 @@ def _candidates(prepared: PricingLines, promotions: Sequence[Promotion]) -> list
 def _components(lines: Sequence[BasketLine], candidates: list[Candidate],
                 unsafe: set[str]) -> tuple[list[Component], list[Candidate]]:
     """The components, and the promotions that are on everywhere and tie nothing."""
-    conflicted = {c.promotion_id for c, mask in zip(candidates, conflict_masks(candidates)) if mask}
+    masks = conflict_masks(candidates)
+    conflicted = {c.promotion_id for c, mask in zip(candidates, masks) if mask}
+    # conflicts only join promotions sharing a line: a choice's are all in its component
+    conflicts = {c.promotion_id: mask.bit_count() for c, mask in zip(candidates, masks)}
     on_each_line: list[Candidate] = []
     tying: list[Candidate] = []
     merged: list[int] = []  # the components' lines as bits, disjoint
@@ -175,16 +178,15 @@ def _components(lines: Sequence[BasketLine], candidates: list[Candidate],
             component.choices.append(candidate)
             component.safe.append(pid not in unsafe)
     for component in by_mask.values():
-        _order(component)
+        _order(component, conflicts)
     return sorted(by_mask.values(), key=lambda c: c.slots[0]), on_each_line
 
 
-def _order(component: Component) -> None:
+def _order(component: Component, conflicts: dict[str, int]) -> None:
     """Unsafe promotions first (the bounds hold only once they are decided), then those in
-    conflict with the most others (deciding them settles the most), by id within each."""
+    conflict with the most others (``conflicts``: how many, by id; deciding them settles the
+    most), by id within each."""
     pairs = list(zip(component.choices, component.safe))
-    masks = conflict_masks([c for c, _ in pairs])
-    conflicts = {c.promotion_id: mask.bit_count() for (c, _), mask in zip(pairs, masks)}
     pairs.sort(key=lambda cs: (cs[1], -conflicts[cs[0].promotion_id], cs[0].promotion_id))
     component.choices = [c for c, _ in pairs]
     component.safe = [s for _, s in pairs]
