@@ -4,7 +4,8 @@
                     ($KASSA_HUB_ADMIN_TOKEN set: head office's PUT /v1/promotions is on)
                     ($KASSA_HUB_FEED_TOKEN set: the CRM feed GET /v1/feed is on, central/feed_api.py)
     kassa-hub migrate --database URL
-    kassa-hub add-store --store S --name NAME
+    kassa-hub add-store --store S --name NAME [--timezone Europe/Kyiv]   (again on a store: renames it,
+                    sets its zone; a store without one follows $KASSA_HUB_TIMEZONE, else Europe/Kyiv)
     kassa-hub import-catalog FILE [--full]          (CSV or JSON)
     kassa-hub import-demo-catalog --items N
     kassa-hub add-cashier --store S --code C --name N --pin P [--role cashier|senior_cashier|manager]
@@ -61,7 +62,7 @@ from central.promotions_api import ADMIN_TOKEN_VARIABLE, check_admin_token
 from central.promotions_cli import add_promotion_commands
 from central.promo_codes_cli import add_promo_code_commands
 from central.reconciling import reconcile_waiting, unchecked_returns
-from central.stores import ROLES, TillIdentity, add_cashier, add_store
+from central.stores import CHAIN_TIMEZONE, ROLES, TIMEZONE_VARIABLE, TillIdentity, add_cashier, add_store
 from central.tills_report import as_json as tills_json
 from central.tills_report import as_text as tills_text
 from central.tills_report import till_states
@@ -92,8 +93,9 @@ def _migrate(db: HubDatabase, args: argparse.Namespace) -> None:
 
 
 def _add_store(db: HubDatabase, args: argparse.Namespace) -> None:
-    new = add_store(db, args.store, args.name)
-    print(f"{'added' if new else 'renamed'} store {args.store}")
+    new = add_store(db, args.store, args.name, args.timezone)
+    zone = f" (time zone {args.timezone.strip()})" if args.timezone is not None else ""
+    print(f"{'added' if new else 'renamed'} store {args.store}{zone}")
 
 
 def _import_catalog(db: HubDatabase, args: argparse.Namespace) -> None:
@@ -249,9 +251,11 @@ def _parser() -> argparse.ArgumentParser:
                        help=f"serve the read-only status page at /status (HTTP Basic, user {STATUS_USER!r}, "
                             f"password from ${STATUS_PASSWORD_VARIABLE})")
     command("migrate", _migrate, "create or upgrade the hub's tables")
-    store = command("add-store", _add_store, "add a store (or rename one)")
+    store = command("add-store", _add_store, "add a store (or rename one, or change its time zone)")
     store.add_argument("--store", required=True)
     store.add_argument("--name", required=True)
+    store.add_argument("--timezone", help="the store's IANA time zone, e.g. Europe/Kyiv: the ERP books its sales "
+                                          f"on its local day (default: ${TIMEZONE_VARIABLE}, else {CHAIN_TIMEZONE})")
     catalog = command("import-catalog", _import_catalog, "import products, prices, barcodes and VAT from CSV or JSON")
     catalog.add_argument("file")
     catalog.add_argument("--full", action="store_true", help="the file is the whole catalog: delete products it lacks")

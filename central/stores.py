@@ -1,10 +1,19 @@
-"""Stores, their tills and their cashiers: what an administrator sets up on the hub."""
+"""Stores, their tills and their cashiers: what an administrator sets up on the hub.
+
+Each store keeps its time zone (an IANA name such as ``Europe/Kyiv``): the ERP books a sale, a
+return and a Z report's cash session on the store's own day, the local date of the till's UTC
+time there.  A store without one of its own (every store made before migration 0014, or added
+without ``--timezone``) follows ``$KASSA_HUB_TIMEZONE``, else the chain's ``Europe/Kyiv``.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
 from sqlalchemy import Connection, select, update
@@ -18,6 +27,8 @@ from pos.store_day.roles import Role
 # The till's own argon2id parameters (local_db/cashiers.py), so a pulled hash is never re-hashed.
 PIN_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+TIMEZONE_VARIABLE = "KASSA_HUB_TIMEZONE"  # the zone of the stores without their own
+CHAIN_TIMEZONE = "Europe/Kyiv"  # ... when that variable is not set
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +51,54 @@ def check_identifier(kind: str, value: str) -> str:
     return value
 
 
-def add_store(db: HubDatabase, store_id: str, name: str) -> bool:
-    """Add a store, or rename it; True when it is new."""
+def check_time_zone(value: str, *, named: str = "--timezone") -> str:
+    """An IANA time zone the hub's zone database knows (``Europe/Kyiv``), else one line naming ``named``."""
+    value = value.strip()
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise AdminProblem(f"{named} {value[:64]!r} is not a time zone the hub knows: "
+                           "give an IANA name such as Europe/Kyiv") from None
+    return value
+
+
+def default_time_zone(environ: Mapping[str, str] | None = None) -> str:
+    """The zone of a store without its own: ``$KASSA_HUB_TIMEZONE``, else the chain's Europe/Kyiv."""
+    value = (os.environ if environ is None else environ).get(TIMEZONE_VARIABLE, "").strip()
+    return check_time_zone(value, named=f"${TIMEZONE_VARIABLE}") if value else CHAIN_TIMEZONE
+
+
+def store_time_zone(conn: Connection, store_id: str) -> str:
+    """The store's own time zone, or the hub's default when it has none."""
+    own = conn.execute(select(stores.c.time_zone).where(stores.c.store_id == store_id)).scalar()
+    return str(own) if own else default_time_zone()
+
+
+def local_day(moment: datetime, time_zone: str) -> date:
+    """The date ``moment`` (a till's time, UTC when it carries no zone) falls on in ``time_zone``:
+    a Kyiv store's sale at 23:30 UTC on 14 March is on 15 March, its local 01:30."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(ZoneInfo(time_zone)).date()
+
+
+def store_day(conn: Connection, store_id: str, moment: datetime) -> date:
+    """The store's business day of a till's time ``moment``: its local date in the store's zone."""
+    return local_day(moment, store_time_zone(conn, store_id))
+
+
+def add_store(db: HubDatabase, store_id: str, name: str, time_zone: str | None = None) -> bool:
+    """Add a store, or rename it; True when it is new.  ``time_zone`` given (checked) becomes the
+    store's own; left out, a new store follows the hub's default and an existing one keeps its zone."""
     store_id = check_identifier("store", store_id)
+    values: dict[str, str] = {"name": name}
+    if time_zone is not None:
+        values["time_zone"] = check_time_zone(time_zone)
     with db.writing() as conn:
         if conn.execute(select(stores.c.store_id).where(stores.c.store_id == store_id)).first():
-            conn.execute(update(stores).where(stores.c.store_id == store_id).values(name=name))
+            conn.execute(update(stores).where(stores.c.store_id == store_id).values(**values))
             return False
-        conn.execute(stores.insert().values(store_id=store_id, name=name or store_id, created_at=now()))
+        conn.execute(stores.insert().values(store_id=store_id, created_at=now(), **{**values, "name": name or store_id}))
         return True
 
 

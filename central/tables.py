@@ -66,6 +66,7 @@ stores = Table(
     Column("store_id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("time_zone", String(64), nullable=True),  # IANA name; null: the hub's default (central/stores.py)
 )
 
 tills = Table(

@@ -35,6 +35,7 @@ from sqlalchemy import Connection, and_, func, insert, literal, select
 
 from central.erp.interface import Delivered, ErpRefused, ErpShiftClosing
 from central.erp.outbox import QUEUED, RETURN, SALE, SWEEP_WINDOW, Z_REPORT, erp_outbox
+from central.stores import store_day
 from central.tables import UtcDateTime, documents, sales, shift_events, z_reports
 from pos.store_day.forms import Z_REPORT_SCHEMA, z_report_from_dict
 
@@ -137,9 +138,10 @@ def closing_for_erp(conn: Connection, z_id: str) -> ErpShiftClosing:
         references = [str(r) for r in conn.execute(select(sales.c.sale_id).where(
             sales.c.store_id == store_id, sales.c.till_id == till_id,
             sales.c.receipt_number.between(z.first_receipt, z.last_receipt))).scalars()]
+    closed_at = datetime.fromisoformat(closing["at"])
     return ErpShiftClosing(
         reference=z_id, store_id=store_id, till_id=till_id, z_number=z.z_number, shift_id=str(z.shift_id),
-        closed_at=datetime.fromisoformat(closing["at"]), currency=z.currency,
+        closed_at=closed_at, day=store_day(conn, store_id, closed_at), currency=z.currency,
         opening_float=z.opening_float.amount, expected_cash=z.expected_cash.amount,
         counted_cash=Decimal(closing["counted_total"]), sale_references=tuple(references))
 
@@ -205,7 +207,7 @@ def _balance(erp: TrytonConnector, point: int, session: dict[str, Any], closing:
     difference = closing.counted_cash - closing.expected_cash
     made = erp.call("sale.point.cash.transfer", "search_read", [("session", "=", session["id"])], 0, None, None,
                     ["type.name", "amount"])
-    day = closing.closed_at.date()
+    day = closing.day  # the store's local date of the close
     if difference and not any(t["type."]["name"] == DIFFERENCE_TYPE for t in made):
         erp.call("sale.point.cash.transfer", "create", [{
             "point": point, "session": session["id"], "type": _type(erp, DIFFERENCE_TYPE), "amount": difference,

@@ -38,6 +38,7 @@ from central.database import HubDatabase
 from central.erp.interface import ErpConnector, ErpLine, ErpPayment, ErpRefused, ErpSale, ErpUnavailable
 from central.erp.cash_sessions import closing_for_erp, queue_z_reports, sale_waits_for_z, z_waits
 from central.erp.outbox import DELIVERED, FAILED, QUEUED, RETURN, SALE, Z_REPORT, erp_outbox, queue_returns
+from central.stores import store_day
 from central.tables import documents, sales
 from pos.codec import sale_from_dict
 from pos.store_day.forms import return_from_dict
@@ -216,6 +217,7 @@ def sale_for_erp(conn: Connection, sale_id: str) -> ErpSale:
             amount, rounding = amount - rounding, Decimal(0)
         payments.append(ErpPayment(payment.method, amount))
     return ErpSale(str(sale.sale_id), sale.store_id, sale.till_id, sale.receipt_number, sale.completed_at,
+                   store_day(conn, sale.store_id, sale.completed_at),
                    sale.currency, lines, tuple(payments))
 
 
@@ -237,6 +239,7 @@ def return_for_erp(conn: Connection, return_id: str) -> ErpSale:
             amount, rounding = amount - rounding, Decimal(0)
         payments.append(ErpPayment(refund.payment.method, -amount))
     return ErpSale(str(taken.return_id), taken.store_id, taken.till_id, taken.return_number, taken.returned_at,
+                   store_day(conn, taken.store_id, taken.returned_at),
                    taken.currency, lines, tuple(payments))
 
 

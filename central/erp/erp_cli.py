@@ -30,6 +30,7 @@ from central.erp.outbox import FAILED, QUEUED, erp_connection, erp_outbox
 from central.erp.tryton import TrytonConnector
 from central.erp.tryton_settings import TrytonSettings, settings_from
 from central.errors import AdminProblem
+from central.stores import default_time_zone
 
 Command = Callable[[HubDatabase, argparse.Namespace], None]
 AddCommand = Callable[[str, Command, str], argparse.ArgumentParser]
@@ -101,6 +102,7 @@ def _status(db: HubDatabase, args: argparse.Namespace) -> None:
 def _deliver(db: HubDatabase, args: argparse.Namespace) -> None:
     if args.retry is not None:
         print(f"{delivery.retry_failed(db, args.retry or None)} failed sale(s) queued again")
+    default_time_zone()  # a wrong $KASSA_HUB_TIMEZONE is one line now, not a fault on every sale
     connector = connector_for(db)
     total = delivery.Round()
     try:
@@ -122,8 +124,9 @@ def _run(db: HubDatabase, args: argparse.Namespace) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    zone = default_time_zone()  # checked before the first sale: the day of a store without its own zone
     connector = connector_for(db)
-    log.info("delivering the hub's sales to %s", connector.describe())
+    log.info("delivering the hub's sales to %s (stores without their own time zone: %s)", connector.describe(), zone)
     try:
         delivery.run(db, connector, stop, batch=args.batch, idle=args.idle, lease=timedelta(seconds=args.lease))
     finally:

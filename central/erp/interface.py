@@ -21,7 +21,7 @@ The rules a connector keeps:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -47,7 +47,8 @@ class ErpSale:
     store_id: str
     till_id: str
     receipt_number: int
-    completed_at: datetime  # the till's time
+    completed_at: datetime  # the till's time (UTC)
+    day: date  # the store's business day: completed_at's local date in the store's time zone
     currency: str
     lines: tuple[ErpLine, ...]
     payments: tuple[ErpPayment, ...]
@@ -66,7 +67,8 @@ class ErpShiftClosing:
     till_id: str
     z_number: int
     shift_id: str
-    closed_at: datetime  # the till's time
+    closed_at: datetime  # the till's time (UTC)
+    day: date  # the store's business day: closed_at's local date in the store's time zone
     currency: str
     opening_float: Decimal
     expected_cash: Decimal  # the float, cash taken less refunded, cash put in less taken out

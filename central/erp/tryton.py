@@ -4,7 +4,8 @@ A sale is delivered in at most four calls, each its own Tryton transaction:
 
 1. look it up by ``kassa_reference`` (our module erp_modules/kassa_pos: unique);
 2. if absent, create it whole in one call: the point of sale of its till (a ``sale.point`` named
-   ``STORE/TILL``) or else of its store (named ``STORE``), the date, the reference, its lines
+   ``STORE/TILL``) or else of its store (named ``STORE``), the date (the store's own day, the local
+   date of the till's time in the store's time zone: ``ErpSale.day``), the reference, its lines
    (product by code; the till's prices after discounts, VAT included: Tryton's promotions do not
    price POS sales) and its payments (method by name: Cash, Card, Points, Gift card);
 3. ``process`` it while it is open, 4. ``post`` it while it is done.
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import base64
 import logging
-from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -169,7 +169,7 @@ class TrytonConnector:
                                         f"payment method {self.settings.method_name(p.method)!r} (the till's "
                                         f"{p.method!r})"),
                      "amount": p.amount} for p in sale.payments if p.amount]
-        return {"point": point, "date": _day(sale.completed_at), "kassa_reference": sale.reference,
+        return {"point": point, "date": sale.day, "kassa_reference": sale.reference,
                 "lines": [["create", lines]], "payments": [["create", payments]]}
 
     def _line(self, line: ErpLine) -> dict[str, Any]:
@@ -210,10 +210,6 @@ class TrytonConnector:
 
 class _SessionEnded(Exception):
     """Tryton refused the credentials (HTTP 401/403): sign in again, once."""
-
-
-def _day(moment: datetime) -> date:
-    return moment.date()
 
 
 def _fault(method: str, error: Any) -> Exception:
