@@ -102,3 +102,37 @@ def test_a_wrong_hub_variable_is_refused_naming_the_variable() -> None:
     with pytest.raises(AdminProblem, match=r"\$KASSA_HUB_TIMEZONE 'Kyiv' is not a time zone"):
         default_time_zone({"KASSA_HUB_TIMEZONE": "Kyiv"})
     assert default_time_zone({}) == "Europe/Kyiv"
+
+
+def migrate_to(url: str, revision: str, *, down: bool = False) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from central.database import MIGRATIONS, connect
+
+    db = connect(url)
+    try:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with db.writing() as conn:
+            config.attributes["connection"] = conn
+            (command.downgrade if down else command.upgrade)(config, revision)
+    finally:
+        db.close()
+
+
+def test_a_store_made_before_migration_0014_follows_the_hubs_default_and_the_migration_can_be_undone(
+        database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KASSA_HUB_TIMEZONE", raising=False)
+    migrate_to(database_url, "0013")
+    db = open_hub_database(database_url, migrate_schema=False)
+    with db.writing() as conn:
+        conn.exec_driver_sql("INSERT INTO stores (store_id, name, created_at) VALUES ('OLD', 'Old', '2026-01-01')")
+    db.close()
+    migrate_to(database_url, "head")
+    assert zone_of(database_url, "OLD") == "Europe/Kyiv"
+    migrate_to(database_url, "0013", down=True)
+    db = open_hub_database(database_url, migrate_schema=False)
+    with db.reading() as conn:
+        assert conn.exec_driver_sql("SELECT name FROM stores").scalars().all() == ["Old"]
+    db.close()
