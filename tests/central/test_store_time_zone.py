@@ -128,6 +128,7 @@ def test_a_store_made_before_migration_0014_follows_the_hubs_default_and_the_mig
     db = open_hub_database(database_url, migrate_schema=False)
     with db.writing() as conn:
         conn.exec_driver_sql("INSERT INTO stores (store_id, name, created_at) VALUES ('OLD', 'Old', '2026-01-01')")
+        conn.exec_driver_sql("INSERT INTO tills (store_id, till_id, created_at) VALUES ('OLD', 'T01', '2026-01-01')")
     db.close()
     migrate_to(database_url, "head")
     assert zone_of(database_url, "OLD") == "Europe/Kyiv"
