@@ -137,3 +137,11 @@ def test_a_store_made_before_migration_0014_follows_the_hubs_default_and_the_mig
     with db.reading() as conn:
         assert conn.exec_driver_sql("SELECT name FROM stores").scalars().all() == ["Old"]
     db.close()
+
+
+def test_the_erp_delivery_refuses_to_start_on_a_wrong_hub_variable_in_one_line(
+        hub_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KASSA_HUB_TIMEZONE", "Europe/Kiyv")
+    status, out, err = run(capsys, "erp", "deliver", "--database", hub_url)
+    assert (status, out) == (1, "")
+    assert err.count("\n") == 1 and "$KASSA_HUB_TIMEZONE 'Europe/Kiyv' is not a time zone" in err
