@@ -141,8 +141,8 @@ class Evaluation:
             self._per_line(promotion, positions, stage)
             return None
         elif isinstance(benefit, SpendThreshold) and benefit.percent is not None:
-            before = self.before_thresholds
-            if sum(before[p] for p in positions) >= self.lines.minor(benefit.spend.amount):  # type: ignore[index]
+            before = self.before_thresholds or tuple(self.net)
+            if sum(before[p] for p in positions) >= self.lines.minor(benefit.spend.amount):
                 self._percent(promotion, benefit.percent, positions, stage)  # met: a percent off each line
             return None
         else:
