@@ -24,6 +24,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from pos.pricing.bitmasks import joined
+
 FIELD = 16  # (``Fields.nonzero`` folds 16 bits) bits per promotion in a count of the groups that gave it something (a group per line at most)
 KEPT = 4  # reprices' totals kept (one per component the searches made last)
 NEW_LINES = 4  # the most new lines a carried total is brought up to date for
@@ -203,18 +205,9 @@ def new_lines_region(new: int, ties: Sequence[int], tying: int) -> tuple[list[in
 def _grouping(ties: list[int], lines: int) -> list[int]:
     """``lines`` split into the groups ``ties`` join (a line no tie reaches: alone)."""
     merged: list[int] = []
-    for joined in ties:
-        joined &= lines
-        if not joined:
-            continue
-        apart = []
-        for group in merged:
-            if group & joined:
-                joined |= group
-            else:
-                apart.append(group)
-        apart.append(joined)
-        merged = apart
+    for tie in ties:
+        if tie & lines:
+            merged = joined(merged, tie & lines)
     together = 0
     for mask in merged:
         together |= mask

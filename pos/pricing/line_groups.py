@@ -27,6 +27,7 @@ from collections.abc import Collection, Sequence
 
 from pos.basket import BasketLine
 from pos.pricing import carried_totals
+from pos.pricing.bitmasks import joined
 from pos.pricing.carried_totals import CarriedState, Fields, new_lines_region, spread_bits
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import GiftOffer, PricedLine
@@ -200,14 +201,7 @@ class GroupedScorer:
         i = 0
         while tying:
             if tying & 1:
-                joined, apart = self.ties[i], []
-                for group in merged:
-                    if group & joined:
-                        joined |= group
-                    else:
-                        apart.append(group)
-                apart.append(joined)
-                merged = apart
+                merged = joined(merged, self.ties[i])
             tying >>= 1
             i += 1
         together, groups = 0, []

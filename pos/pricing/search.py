@@ -23,6 +23,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from pos.basket import BasketLine
+from pos.pricing.bitmasks import joined
 from pos.pricing.choosing import allowed_combinations, branch_and_bound, greedy
 from pos.pricing.combinations import Candidate, conflict_masks, unsafe_ids
 from pos.pricing.harmless import harmless_spends
@@ -157,14 +158,7 @@ def _components(lines: Sequence[BasketLine], candidates: list[Candidate],
             on_each_line.append(candidate)
             continue
         tying.append(candidate)
-        joined, apart = candidate.mask, []
-        for group in merged:
-            if group & joined:
-                joined |= group
-            else:
-                apart.append(group)
-        apart.append(joined)
-        merged = apart
+        merged = joined(merged, candidate.mask)
     by_mask: dict[int, Component] = {}
     for candidate in tying:
         mask = next(group for group in merged if group & candidate.mask)
