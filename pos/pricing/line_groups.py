@@ -150,13 +150,13 @@ class GroupedScorer:
     def _region(self, tying: int) -> tuple[list[_Group], list[_Group]]:
         """The groups holding a new line, and the groups their other lines made before."""
         holding, before = new_lines_region(self._new, self.ties, tying)
-        made = self._made
-        for masks in (holding, before):
-            for k, mask in enumerate(masks):
-                if mask not in made:
-                    made[mask] = self._group(mask)
-                masks[k] = made[mask]  # type: ignore[call-overload]
-        return holding, before  # type: ignore[return-value]
+        return [self._made_group(mask) for mask in holding], [self._made_group(mask) for mask in before]
+
+    def _made_group(self, mask: int) -> _Group:
+        found = self._made.get(mask)
+        if found is None:
+            found = self._made[mask] = self._group(mask)
+        return found
 
     def priced(self, chosen: int) -> tuple[list[PricedLine], list[GiftOffer]]:
         """The lines (by position) and gift offers ``stages.evaluate`` gives the combination
@@ -207,9 +207,7 @@ class GroupedScorer:
         together, groups = 0, []
         for mask in merged:
             together |= mask
-            if mask not in self._made:
-                self._made[mask] = self._group(mask)
-            groups.append(self._made[mask])
+            groups.append(self._made_group(mask))
         if self._singles is None:
             self._singles = [self._group(1 << p) for p in range(len(self.touch))]
         groups += [single for single in self._singles if not together & single[0]]
