@@ -9,9 +9,10 @@ touching it, so the same total.  So the total of a combination scored before is 
 less the groups the new lines joined (as they were without them), plus the groups holding
 the new lines.  The answer is exactly the whole sum's; it only saves walking every group.
 
-Carried only when nothing else changed: the same promotions in the same order and modes
-(their codes), the same caps, the same currency, and every line of the reprice before still
-there (a line voided or whose quantity changed: everything is summed again).  The lines of
+Carried only when nothing else changed: the same promotions in the same modes (their codes;
+a promotion more is allowed when it touches only new lines: it is a candidate because of
+them), the same caps, the same currency, and every line of the reprice before still there (a
+line voided or whose quantity changed: everything is summed again).  The lines of
 the reprice before are kept alive with its totals, so an identity is never another line's.
 
 Which promotions gave something is carried as counts: each promotion has a field of
@@ -26,7 +27,7 @@ from collections.abc import Sequence
 
 from pos.pricing.bitmasks import joined
 
-FIELD = 16  # (``Fields.nonzero`` folds 16 bits) bits per promotion in a count of the groups that gave it something (a group per line at most)
+FIELD = 16  # bits per promotion's count of groups (at most one group per line; ``Fields.nonzero`` folds 16)
 KEPT = 4  # reprices' totals kept (one per component the searches made last)
 NEW_LINES = 4  # the most new lines a carried total is brought up to date for
 
