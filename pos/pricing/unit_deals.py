@@ -34,20 +34,25 @@ def buy_get(benefit: BuyGet, net: Sequence[int], units: Sequence[int],
         return []
     numerator, denominator = min(benefit.percent, Decimal(100)).as_integer_ratio()
     runs, scale = _runs(net, units, positions)
-    reduced = 0
+    # the units laid out dearest first: the first ``complete * size`` are in complete groups, and
+    # in each group the last ``get`` (a unit at index i with i % size >= buy) are the cheapest
+    buy = benefit.buy
+    end = sum(count for _, count, _ in runs) // size * size
+    reduced = start = 0
     took: dict[int, int] = {}
-    for group, times in _groups(runs, size):
-        left, cheapest = benefit.get, 0
-        for _, count, value in reversed(group):  # the group's cheapest units come last
-            cut = min(left, count)
-            cheapest += cut * value
-            left -= cut
-            if not left:
-                break
-        reduced += cheapest * times
-        for position, count, value in group:
-            took[position] = took.get(position, 0) + count * value * times
+    for position, count, value in runs:
+        if start >= end:
+            break
+        stop = min(start + count, end)
+        took[position] = (stop - start) * value
+        reduced += value * (_cheapest_before(stop, size, buy) - _cheapest_before(start, size, buy))
+        start += count
     return _spread_over(half_up_ratio(reduced * numerator, denominator * 100 * scale), took, net)
+
+
+def _cheapest_before(index: int, size: int, buy: int) -> int:
+    """How many of the units before ``index`` are among their group's cheapest (i % size >= buy)."""
+    return index // size * (size - buy) + max(0, index % size - buy)
 
 
 def bundle(benefit: BundlePrice, net: Sequence[int], units: Sequence[int], positions: Sequence[int],
