@@ -7,34 +7,21 @@ import json
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from alembic import command
-from alembic.config import Config
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from central.app import create_app
-from central.database import MIGRATIONS, HubDatabase, connect, migrate
+from central.database import HubDatabase, connect, migrate
 from central.stores import TillIdentity
 from pos.codec import sale_to_dict
 from pos.sale import Sale
+from tests.central.migrating import migrate_to
 from tests.central.shop import Shop
 from tests.central.store_day_documents import a_day, give_back, of_return, post, set_up_tills, statuses
 
 
-def _to(url: str, revision: str, down: bool = False) -> None:
-    db = connect(url)
-    try:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with db.writing() as conn:
-            config.attributes["connection"] = conn
-            (command.downgrade if down else command.upgrade)(config, revision)
-    finally:
-        db.close()
-
-
 def test_a_hub_of_the_first_schema_upgrades_and_takes_returns_of_its_sales(database_url: str) -> None:
-    _to(database_url, "0001")
+    migrate_to(database_url, "0001")
     app = create_app(database_url)
     try:
         with TestClient(app) as client:
@@ -50,7 +37,7 @@ def test_a_hub_of_the_first_schema_upgrades_and_takes_returns_of_its_sales(datab
                 assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == _newest()
     finally:
         app.state.db.close()
-    _to(database_url, "0001", down=True)
+    migrate_to(database_url, "0001", down=True)
     db = connect(database_url)
     try:
         with db.reading() as conn:

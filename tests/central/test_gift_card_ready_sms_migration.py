@@ -5,7 +5,7 @@ sent at their activation, never due again; and the migration can be undone, card
 from __future__ import annotations
 
 from central.database import open_hub_database
-from tests.central.test_store_time_zone import migrate_to
+from tests.central.migrating import migrate_to
 
 CARD = ("9900000000000010", "UAH", 50000, 50000, "+380501234567", "SECRET", 0, None, 0, False, "sale-1", "line-1",
         "S1", "T01", 1, "2026-11-30 10:00:00", "2026-11-30 10:00:05")

@@ -5,32 +5,19 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from alembic import command
-from alembic.config import Config
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from central.app import create_app
-from central.database import MIGRATIONS, connect, migrate
+from central.database import connect, migrate
 from central.stores import PIN_HASHER
 from central.tables import cashiers, catalog_version, stores
+from tests.central.migrating import migrate_to
 from tests.central.shop import STORE_ID, Shop
 
 
-def _to(url: str, revision: str, down: bool = False) -> None:
-    db = connect(url)
-    try:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with db.writing() as conn:
-            config.attributes["connection"] = conn
-            (command.downgrade if down else command.upgrade)(config, revision)
-    finally:
-        db.close()
-
-
 def test_a_hubs_cashiers_become_plain_cashiers_and_reach_the_tills_with_their_role(database_url: str) -> None:
-    _to(database_url, "0002")
+    migrate_to(database_url, "0002")
     db = connect(database_url)
     try:
         with db.writing() as conn:  # the 0002 columns only: role has a server default, never sent here
@@ -50,7 +37,7 @@ def test_a_hubs_cashiers_become_plain_cashiers_and_reach_the_tills_with_their_ro
             assert shop.pull_all(till, "policies")[0] == []
     finally:
         app.state.db.close()
-    _to(database_url, "0002", down=True)
+    migrate_to(database_url, "0002", down=True)
     db = connect(database_url)
     try:
         with db.reading() as conn:

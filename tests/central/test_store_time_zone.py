@@ -11,6 +11,7 @@ import pytest
 from central.cli import main
 from central.database import open_hub_database
 from central.errors import AdminProblem
+from tests.central.migrating import migrate_to
 from central.stores import default_time_zone, local_day, store_day, store_time_zone
 
 UTC = timezone.utc
@@ -102,23 +103,6 @@ def test_a_wrong_hub_variable_is_refused_naming_the_variable() -> None:
     with pytest.raises(AdminProblem, match=r"\$KASSA_HUB_TIMEZONE 'Kyiv' is not a time zone"):
         default_time_zone({"KASSA_HUB_TIMEZONE": "Kyiv"})
     assert default_time_zone({}) == "Europe/Kyiv"
-
-
-def migrate_to(url: str, revision: str, *, down: bool = False) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    from central.database import MIGRATIONS, connect
-
-    db = connect(url)
-    try:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with db.writing() as conn:
-            config.attributes["connection"] = conn
-            (command.downgrade if down else command.upgrade)(config, revision)
-    finally:
-        db.close()
 
 
 def test_a_store_made_before_migration_0014_follows_the_hubs_default_and_the_migration_can_be_undone(
