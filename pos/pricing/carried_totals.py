@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from itertools import compress
 
-from pos.pricing.bitmasks import joined
+from pos.pricing.bitmasks import bits_of, from_bits, joined
 
 FIELD = 16  # bits per promotion's count of groups (at most one group per line; ``Fields.nonzero`` folds 16)
 KEPT = 4  # reprices' totals kept (one per component the searches made last)
@@ -137,12 +138,10 @@ class Carried:
 
 def spread_bits(mask: int) -> int:
     """``mask``'s bits each made a count of one in its promotion's field."""
-    spread = 0
-    while mask:
-        low = mask & -mask
-        spread |= 1 << (FIELD * (low.bit_length() - 1))
-        mask ^= low
-    return spread
+    bits = bits_of(mask)
+    spread = bytearray(len(bits) * (FIELD // 8))
+    spread[::FIELD // 8] = bits  # each bit the low byte of its field
+    return int.from_bytes(spread, "little")
 
 
 _NONZERO: dict[int, int] = {}  # the folded counts -> the promotions, the same for every layout
@@ -157,6 +156,7 @@ class Fields:
         if low is None:
             low = _LOWS[promotions] = sum(1 << (FIELD * i) for i in range(promotions))
         self.low = low  # the lowest bit of each field
+        self.size = promotions * FIELD // 8  # bytes
         if len(_NONZERO) >= 8192:
             _NONZERO.clear()
         self.seen = _NONZERO
@@ -169,15 +169,20 @@ class Fields:
         folded |= folded >> 1
         folded &= self.low
         mask = self.seen.get(folded)
-        if mask is None:
-            mask, i, rest = 0, 0, folded
-            while rest:
-                if rest & 1:
-                    mask |= 1 << i
-                rest >>= FIELD
-                i += 1
-            self.seen[folded] = mask
+        if mask is None:  # each field's low byte is 0 or 1
+            mask = self.seen[folded] = from_bits(folded.to_bytes(self.size, "little")[::FIELD // 8])
         return mask
+
+
+def nearest(totals: dict[int, tuple[int, int, int]], chosen: int) -> tuple[int, tuple[int, int, int]]:
+    """Of the combinations in ``totals`` (not empty), the one differing from ``chosen`` in the
+    fewest promotions, and its total, offers and counts."""
+    closest, fewest = 0, -1
+    for other in totals:
+        differ = (other ^ chosen).bit_count()
+        if differ < fewest or fewest < 0:
+            closest, fewest = other, differ
+    return closest, totals[closest]
 
 
 def new_lines_region(new: int, ties: Sequence[int], tying: int) -> tuple[list[int], list[int]]:
@@ -185,22 +190,40 @@ def new_lines_region(new: int, ties: Sequence[int], tying: int) -> tuple[list[in
     the groups their other lines made in the reprice before: the same ties without the new
     lines (``ties``: per promotion, the positions it ties; ``tying``: the tying promotions
     chosen)."""
-    chosen_ties = []
-    i = 0
-    while tying:
-        if tying & 1 and ties[i]:
-            chosen_ties.append(ties[i])
-        tying >>= 1
-        i += 1
-    reached, grown = new, True
-    while grown:  # every line tied to a new line, however far
-        grown = False
-        for tie in chosen_ties:
-            if tie & reached and tie & ~reached:
-                reached |= tie
-                grown = True
+    chosen_ties = _chosen(ties, tying)
+    reached = _closed(new, chosen_ties)  # every line tied to a new line, however far
     inside = [tie for tie in chosen_ties if tie & reached]
     return _grouping(inside, reached), _grouping([tie & ~new for tie in inside], reached & ~new)
+
+
+def region_between(seed: int, ties: Sequence[int], now: int, then: int) -> tuple[list[int], list[int]]:
+    """Two combinations of one basket whose promotions differ on the lines ``seed`` (every
+    line of a promotion in one and not the other): the lines tied to them, however far, split
+    into the groups of each (``now`` and ``then``: their tying promotions).  Everywhere else
+    their groups, and the promotions touching them, are the same.
+
+    Closing ``seed`` under ``now``'s ties closes it under ``then``'s too: a tie of ``then``
+    alone is a promotion in one and not the other, inside ``seed`` already."""
+    now_ties = _chosen(ties, now)
+    reached = _closed(seed, now_ties)
+    return _grouping(now_ties, reached), _grouping(_chosen(ties, then), reached)
+
+
+def _chosen(ties: Sequence[int], tying: int) -> list[int]:
+    """The ties (position masks) of the promotions in ``tying``, those that tie something."""
+    return [tie for tie in compress(ties, bits_of(tying)) if tie]
+
+
+def _closed(lines: int, ties: Sequence[int]) -> int:
+    """``lines`` and every line tied to them, however far."""
+    grown = True
+    while grown:
+        grown = False
+        for tie in ties:
+            if tie & lines and tie & ~lines:
+                lines |= tie
+                grown = True
+    return lines
 
 
 def _grouping(ties: list[int], lines: int) -> list[int]:

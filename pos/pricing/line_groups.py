@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Sequence
+from functools import reduce
+from itertools import compress
+from operator import or_
 
 from pos.basket import BasketLine
-from pos.pricing import carried_totals
-from pos.pricing.bitmasks import joined
-from pos.pricing.carried_totals import CarriedState, Fields, new_lines_region, spread_bits
+from pos.pricing import carried_totals, priced_groups
+from pos.pricing.bitmasks import bits_of, joined, mask_of, transposed
+from pos.pricing.carried_totals import (CarriedState, Fields, nearest, new_lines_region, region_between,
+                                       spread_bits)
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import GiftOffer, PricedLine
 from pos.pricing.promotion import Cap, Gift, Promotion
@@ -40,13 +44,13 @@ _Group = tuple[int, int, tuple[int, ...], tuple[int, ...], dict]  # mask, touchi
 REMEMBERED = 20_000  # groups' answers kept across reprices (the oldest forgotten first)
 CODES = 2048  # promotions (and modes) given a bit in those keys before all is forgotten
 _ANSWERS: dict[tuple, tuple[int, int, tuple[str, ...], object]] = {}
-_PRICED: dict[tuple, tuple] = {}
 _READY: dict[tuple, PricingLines] = {}  # groups' lines made ready (their scopes resolved once)
 _CODES: dict[tuple[int, int], int] = {}
 _KEPT: list[Promotion] = []
 _GENERATION = [0]  # how many times the codes were forgotten
 _CODING = threading.Lock()
 _IDS: dict[tuple, dict[int, tuple[str, ...]]] = {}  # by the generation and the promotions' codes
+_SPREADS: dict[tuple, dict[tuple[str, ...], int]] = {}  # the same
 
 
 class GroupedScorer:
@@ -57,14 +61,16 @@ class GroupedScorer:
         self.prepared = prepared
         self.promotions = sorted(promotions, key=lambda p: p.promotion_id)
         self.bit = {p.promotion_id: 1 << i for i, p in enumerate(self.promotions)}
+        self._id_list = [p.promotion_id for p in self.promotions]
         self.caps = tuple(caps)
-        self._caps_key = tuple(id(c) for c in self.caps)
+        self.caps_key = tuple(id(c) for c in self.caps)
         n = len(prepared.lines)
-        self.touch = [0] * n  # per position: the promotions that may discount it
+        self.touch: list[int] = []  # per position: the promotions that may discount it
         self.ties: list[int] = []  # per promotion: the positions it ties (0 when per-line)
         self.effective: list[Promotion | None] = []  # what is evaluated (None: gives nothing)
         self.tying = 0  # the promotions that tie lines
-        covers = []  # per promotion: the positions it touches
+        self.covers: list[int] = []  # per promotion: the positions it touches
+        covers = self.covers
         self.offering = 0  # settled gifts whose product is not in the lines: an offer whatever is chosen
         for i, promotion in enumerate(self.promotions):
             effective, per_line = _settled(promotion, prepared, harmless)
@@ -74,37 +80,40 @@ class GroupedScorer:
                 positions = prepared.of_product(promotion.benefit.product_code)  # its spend always met
                 if not positions and promotion.benefit.quantity > 0:
                     self.offering |= 1 << i
-            mask = 0
-            for p in positions:
-                self.touch[p] |= 1 << i
-                mask |= 1 << p
+            mask = mask_of(positions)
             self.ties.append(0 if per_line else mask)
             covers.append(mask)
             if not per_line and mask:
                 self.tying |= 1 << i
+        self.touch = transposed(covers, n)
         with _CODING:  # the codes and their generation taken together (another till thread may forget)
             self._codes = [_code(p, _mode(p, e)) for p, e in zip(self.promotions, self.effective)]
             if len(_CODES) < len(self._codes):  # forgotten on the way: give them all again, after the forgetting
                 self._codes = [_code(p, _mode(p, e)) for p, e in zip(self.promotions, self.effective)]
-            self._caps_key = (_GENERATION[0],) + self._caps_key  # keys of a forgotten generation never meet
+            self.caps_key = (_GENERATION[0],) + self.caps_key  # keys of a forgotten generation never meet
         self._groups: dict[int, list[_Group]] = {}
         self._made: dict[int, _Group] = {}  # groups by their mask
         self._singles: list[_Group] | None = None  # each line alone
-        self._works: dict[tuple, object] = {}  # this search's fresh evaluations (the kept one is priced from them)
+        self.works: dict[tuple, object] = {}  # this search's fresh evaluations (the kept one is priced from them)
         # totals carried from the reprice before (``carried_totals``): only the new lines' groups summed again
-        self._state = CarriedState(self._codes, self._caps_key, prepared.currency, prepared.lines)
+        self._state = CarriedState(self._codes, self.caps_key, prepared.currency, prepared.lines)
         self._carried = carried_totals.previous(self._state, covers)
         self._new = 0 if self._carried is None else self._carried.new
         carried_totals.publish(self._state)
         self._fields = Fields(len(self.promotions))
         # promotions that gave something (a mask), as their ids: the same promotions, the same answers
-        ids_key = (self._caps_key[0], tuple(self._codes))
+        ids_key = (self.caps_key[0], tuple(self._codes))
         self._ids: dict[int, tuple[str, ...]] = _IDS.get(ids_key)  # type: ignore[assignment]
         if self._ids is None:
             if len(_IDS) >= 64:
                 _IDS.clear()
             self._ids = _IDS[ids_key] = {}
+            _SPREADS.pop(ids_key, None)
+            if len(_SPREADS) >= 64:
+                _SPREADS.clear()
         self._regions: dict[int, tuple[list[_Group], list[_Group]]] = {}
+        # promotions that gave something (their ids) -> as counts of one, for the same layout
+        self._spreads: dict[tuple[str, ...], int] = _SPREADS.setdefault(ids_key, {})
 
     def mask_of(self, promotions: Sequence[Promotion]) -> int:
         bit = self.bit
@@ -122,7 +131,16 @@ class GroupedScorer:
             if region is None:
                 region = self._regions[tying] = self._region(tying)
             old, new = self._sum(region[1], chosen), self._sum(region[0], chosen)
-            total, offers, counts = (c - o + n for c, o, n in zip(carried, old, new))
+            total = carried[0] - old[0] + new[0]
+            offers = carried[1] - old[1] + new[1]
+            counts = carried[2] - old[2] + new[2]
+        elif self._state.totals:  # the nearest combination scored in this search: only the groups they differ on
+            other, found = nearest(self._state.totals, chosen)
+            now, then = self._between(chosen, other)
+            old, new = self._sum(then, other), self._sum(now, chosen)
+            total = found[0] - old[0] + new[0]
+            offers = found[1] - old[1] + new[1]
+            counts = found[2] - old[2] + new[2]
         else:
             groups = self._groups.get(tying)
             if groups is None:
@@ -132,8 +150,12 @@ class GroupedScorer:
         given = self._fields.nonzero(counts) | chosen & self.offering
         ids = self._ids.get(given)
         if ids is None:
-            ids = self._ids[given] = tuple(p.promotion_id for i, p in enumerate(self.promotions) if given >> i & 1)
+            ids = self._ids[given] = self._ids_of(given)
         return (total, -offers - (chosen & self.offering).bit_count(), len(ids), ids)
+
+    def _ids_of(self, given: int) -> tuple[str, ...]:
+        """The ids of the promotions in ``given`` (ascending bits: the ids sorted)."""
+        return tuple(compress(self._id_list, bits_of(given)))
 
     def _sum(self, groups: list[_Group], chosen: int) -> tuple[int, int, int]:
         """The groups' total, gift offers and counts of what gave something, for ``chosen``."""
@@ -146,6 +168,17 @@ class GroupedScorer:
             offers += found[1]
             counts += found[2]
         return total, offers, counts
+
+    def _between(self, chosen: int, other: int) -> tuple[list[_Group], list[_Group]]:
+        """The groups of ``chosen`` and of ``other`` over the lines where their answers may
+        differ: the lines of the promotions in one and not the other, closed under both ties."""
+        seed, rest, covers = 0, chosen ^ other, self.covers
+        while rest:
+            low = rest & -rest
+            seed |= covers[low.bit_length() - 1]
+            rest ^= low
+        now, then = region_between(seed, self.ties, chosen & self.tying, other & self.tying)
+        return [self._made_group(mask) for mask in now], [self._made_group(mask) for mask in then]
 
     def _region(self, tying: int) -> tuple[list[_Group], list[_Group]]:
         """The groups holding a new line, and the groups their other lines made before."""
@@ -172,13 +205,13 @@ class GroupedScorer:
                 offers.append(GiftOffer(promotion.promotion_id, promotion.name, benefit.product_code,  # type: ignore[union-attr]
                                         benefit.quantity))  # type: ignore[union-attr]
         for _, touch, positions, _, _ in groups:
-            lines, group_offers = _priced_group(self, positions, chosen & touch)
+            lines, group_offers = priced_groups.priced_group(self, positions, chosen & touch)
             for p, line in zip(positions, lines):
                 priced[p] = line
             offers.extend(group_offers)
         return priced, offers
 
-    def _lines_of(self, group: tuple[BasketLine, ...]) -> PricingLines:
+    def lines_of(self, group: tuple[BasketLine, ...]) -> PricingLines:
         """The group's lines made ready (the component's own when the group is all of them),
         remembered: a group is evaluated for many combinations."""
         if len(group) == len(self.prepared.lines):
@@ -215,72 +248,36 @@ class GroupedScorer:
 
     def _group(self, mask: int) -> _Group:
         """The group of the positions in ``mask``."""
-        positions, touching, rest = [], 0, mask
-        while rest:  # the set bits only, ascending
-            low = rest & -rest
-            positions.append(low.bit_length() - 1)
-            touching |= self.touch[positions[-1]]
-            rest ^= low
-        return mask, touching, tuple(positions), tuple(id(self.prepared.lines[p]) for p in positions), {}
+        positions = tuple(compress(range(len(self.touch)), bits_of(mask)))
+        touching = reduce(or_, map(self.touch.__getitem__, positions), 0)
+        return mask, touching, positions, tuple(map(id, map(self.prepared.lines.__getitem__, positions))), {}
 
     def _answer(self, positions: tuple[int, ...], line_ids: tuple[int, ...], chosen: int) -> tuple[int, int, int]:
         """(total, gift offers, promotions that gave something as counts of one: ``carried_totals``)
         of one group."""
-        picked = []
-        promotions = 0
-        codes = self._codes
-        rest = chosen
-        while rest:  # the set bits only
-            low = rest & -rest
-            i = low.bit_length() - 1
-            picked.append(i)
-            promotions |= codes[i]
-            rest ^= low
-        key = (line_ids, promotions, self._caps_key)
+        picked, promotions = self.picked(chosen)
+        key = (line_ids, promotions, self.caps_key)
         found = _ANSWERS.get(key)
         if found is None:
             lines = self.prepared.lines
             group = tuple(lines[p] for p in positions)
             effective = [self.effective[i] for i in picked]
-            work = evaluation(self._lines_of(group), [e for e in effective if e is not None], self.caps)
+            work = evaluation(self.lines_of(group), [e for e in effective if e is not None], self.caps)
             found = (work.total(), len(work.offers), tuple(sorted(work.given_ids())), (group, self.caps))
-            self._works[(line_ids, promotions)] = work
+            self.works[(line_ids, promotions)] = work
             if len(_ANSWERS) >= REMEMBERED:
                 for old in list(_ANSWERS)[:REMEMBERED // 4]:
                     _ANSWERS.pop(old, None)
             _ANSWERS[key] = found
-        given = 0
-        for pid in found[2]:
-            given |= self.bit[pid]
-        return found[0], found[1], spread_bits(given)
+        spread = self._spreads.get(found[2])
+        if spread is None:
+            spread = self._spreads[found[2]] = spread_bits(sum(map(self.bit.__getitem__, found[2])))
+        return found[0], found[1], spread
 
-
-def _priced_group(scorer: GroupedScorer, positions: tuple[int, ...], chosen: int
-                  ) -> tuple[tuple[PricedLine, ...], tuple[GiftOffer, ...]]:
-    """The group's priced lines (in ``positions``' order) and gift offers, remembered like the
-    answers."""
-    lines = scorer.prepared.lines
-    picked, codes, rest = [], 0, chosen
-    while rest:  # the set bits only
-        low = rest & -rest
-        picked.append(low.bit_length() - 1)
-        codes |= scorer._codes[picked[-1]]
-        rest ^= low
-    key = (tuple(id(lines[p]) for p in positions), codes, scorer._caps_key, scorer.prepared.currency)
-    found = _PRICED.get(key)
-    if found is None:
-        group = tuple(lines[p] for p in positions)
-        chosen_ones = [e for e in (scorer.effective[i] for i in picked) if e is not None]
-        ready = scorer._lines_of(group)
-        # scored in this search: the same evaluation, else made now
-        work = scorer._works.get((key[0], codes)) or evaluation(ready, chosen_ones, scorer.caps)
-        priced = work.priced()  # type: ignore[attr-defined]
-        found = (tuple(priced.lines[slot] for slot in ready.slots), priced.offers, (group, scorer.caps))
-        if len(_PRICED) >= REMEMBERED // 4:
-            for old in list(_PRICED)[:REMEMBERED // 16]:
-                _PRICED.pop(old, None)
-        _PRICED[key] = found
-    return found[0], found[1]
+    def picked(self, chosen: int) -> tuple[list[int], int]:
+        """The indices of the promotions in ``chosen``, and their codes together."""
+        picked = list(compress(range(len(self._codes)), bits_of(chosen)))
+        return picked, reduce(or_, map(self._codes.__getitem__, picked), 0)
 
 
 def _code(promotion: Promotion, mode: int) -> int:
@@ -293,7 +290,7 @@ def _code(promotion: Promotion, mode: int) -> int:
             _CODES.clear()
             _KEPT.clear()
             _ANSWERS.clear()
-            _PRICED.clear()
+            priced_groups.PRICED.clear()
             _GENERATION[0] += 1
         found = _CODES[key] = 1 << len(_CODES)
         _KEPT.append(promotion)

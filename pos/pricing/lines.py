@@ -9,6 +9,8 @@ result never depends on the order of scanning.  Voided lines take no part at all
 
 from __future__ import annotations
 
+import bisect
+import operator
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -27,9 +29,12 @@ class PricingLines:
     weighed one (weighed lines take no part in unit deals)."""
 
     __slots__ = ("basket_lines", "currency", "scale", "slots", "lines", "gross", "units", "quantities", "_scopes",
-                 "_codes", "_amounts", "_index", "_cards")
+                 "_codes", "_amounts", "_index", "_cards", "_before")
 
-    def __init__(self, lines: Sequence[BasketLine], currency: str) -> None:
+    def __init__(self, lines: Sequence[BasketLine], currency: str, follow: bool = False) -> None:
+        """``follow``: a whole basket, repriced after each scan.  When it is the basket made ready
+        before with one line more, its scopes are that one's with the new line placed
+        (``in_scope``), not resolved again; it is kept for the next scan's in turn."""
         self.basket_lines = tuple(lines)
         self.currency = currency
         self.scale = exponent(currency)
@@ -48,6 +53,7 @@ class PricingLines:
         self._index: tuple[dict[str, list[int]], ...] | None = None
         # gift card lines (money, never discounted: ``Scope.covers``), left out of every scope
         self._cards = frozenset(p for p, line in enumerate(self.lines) if line.product.code == GIFT_CARD_CODE)
+        self._before: tuple[PricingLines, int] | None = _after_scan(self) if follow else None
 
     def minor(self, amount: Decimal) -> int:
         """An amount of the currency in minor units, rounded half up."""
@@ -71,11 +77,25 @@ class PricingLines:
         cached = self._scopes.get(key)
         if cached is not None and cached[0] is scope:
             return cached[1]
-        positions = self._covered_by(scope)
-        if key[1]:
-            positions = tuple(p for p in positions if not self.lines[p].price_overridden)
+        before = self._before and self._before[0]._scopes.get(key)
+        if before and before[0] is scope:  # the scan before's, the new line placed
+            positions = self._with_new_line(scope, key[1], before[1])
+        else:
+            positions = self._covered_by(scope)
+            if key[1]:
+                positions = tuple(p for p in positions if not self.lines[p].price_overridden)
         self._scopes[key] = (scope, positions)
         return positions
+
+    def _with_new_line(self, scope: Scope, honour_reduced: bool, before: tuple[int, ...]) -> tuple[int, ...]:
+        """``before`` (positions in the basket without the new line) moved past the new line's
+        position, and that position when ``scope`` covers the new line."""
+        new = self._before[1]  # type: ignore[index]
+        positions = [p + 1 if p >= new else p for p in before]
+        line = self.lines[new]
+        if scope.covers(line.product) and not (honour_reduced and line.price_overridden):
+            bisect.insort(positions, new)
+        return tuple(positions)
 
     def _covered_by(self, scope: Scope) -> tuple[int, ...]:
         """``scope.covers`` over the lines, through the indexes when the scope names few things;
@@ -130,6 +150,30 @@ def _indexes(lines: Sequence[BasketLine]) -> tuple[dict[str, list[int]], ...]:
         by_brand.setdefault(line.product.brand, []).append(p)
         by_category.setdefault(line.product.category, []).append(p)
     return by_code, by_brand, by_category
+
+
+_SCANNED: list[PricingLines] = []  # the baskets made ready last (``follow``), the newest last
+SCANNED_KEPT = 4
+
+
+def _after_scan(prepared: PricingLines) -> tuple[PricingLines, int] | None:
+    """The basket made ready before that is ``prepared`` without one line, and that line's
+    position; ``prepared`` kept in its turn (the one before it forgets its own before, so
+    none is kept alive longer)."""
+    found = None
+    for before in reversed(_SCANNED[:]):  # a copy: another thread may add to it
+        if len(before.lines) + 1 != len(prepared.lines) or before.currency != prepared.currency:
+            continue
+        same = list(map(operator.is_, before.lines, prepared.lines))
+        new = same.index(False) if False in same else len(before.lines)
+        if all(map(operator.is_, before.lines[new:], prepared.lines[new + 1:])):
+            found = (before, new)
+            break
+    if found is not None:
+        found[0]._before = None
+    _SCANNED.append(prepared)
+    del _SCANNED[:-SCANNED_KEPT]
+    return found
 
 
 FACTS_KEPT = 4096  # lines' facts remembered across reprices (a scan changes one line; all forgotten past this)

@@ -23,7 +23,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from pos.basket import BasketLine
-from pos.pricing.bitmasks import joined
+from pos.pricing.bitmasks import joined, mask_of
 from pos.pricing.choosing import allowed_combinations, branch_and_bound, greedy
 from pos.pricing.combinations import Candidate, conflict_masks, unsafe_ids
 from pos.pricing.harmless import harmless_spends
@@ -90,7 +90,7 @@ def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps
               currency: str, exact_limit: int = EXACT_LIMIT) -> Deal:
     """The best allowed combination of ``promotions`` (already active) with ``caps``."""
     lines = tuple(lines)
-    prepared = PricingLines(lines, currency)
+    prepared = PricingLines(lines, currency, follow=True)
     candidates = _candidates(prepared, promotions)
     # a spreading promotion's discount moved onto a capped line, or onto one a later promotion
     # covers, can be taken back, cut or discounted differently (``combinations.sensitive_lines``;
@@ -135,10 +135,11 @@ def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps
 
 def _candidates(prepared: PricingLines, promotions: Sequence[Promotion]) -> list[Candidate]:
     found = []
+    slot = prepared.slots.__getitem__
     for promotion in sorted(promotions, key=lambda p: p.promotion_id):
-        covered = frozenset(prepared.slots[p] for p in prepared.covered(promotion))
+        covered = frozenset(map(slot, prepared.covered(promotion)))
         if covered:
-            found.append(Candidate(promotion, covered))
+            found.append(Candidate(promotion, covered, mask_of(covered)))
     return found
 
 

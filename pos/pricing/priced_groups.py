@@ -1,0 +1,39 @@
+"""A group's priced lines and gift offers for the combination the search kept, remembered
+across reprices like the groups' answers (``pos.pricing.line_groups``): after a scan only the
+groups holding the new line are priced again."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pos.pricing.priced import GiftOffer, PricedLine
+from pos.pricing.stages import evaluation
+
+if TYPE_CHECKING:
+    from pos.pricing.line_groups import GroupedScorer
+
+KEPT = 5_000  # groups' priced lines kept (the oldest quarter forgotten first)
+PRICED: dict[tuple, tuple] = {}  # forgotten with the answers' codes (``line_groups._code``)
+
+
+def priced_group(scorer: GroupedScorer, positions: tuple[int, ...], chosen: int
+                 ) -> tuple[tuple[PricedLine, ...], tuple[GiftOffer, ...]]:
+    """The group's priced lines (in ``positions``' order) and gift offers, remembered like the
+    answers."""
+    lines = scorer.prepared.lines
+    picked, codes = scorer.picked(chosen)
+    key = (tuple(id(lines[p]) for p in positions), codes, scorer.caps_key, scorer.prepared.currency)
+    found = PRICED.get(key)
+    if found is None:
+        group = tuple(lines[p] for p in positions)
+        chosen_ones = [e for e in (scorer.effective[i] for i in picked) if e is not None]
+        ready = scorer.lines_of(group)
+        # scored in this search: the same evaluation, else made now
+        work = scorer.works.get((key[0], codes)) or evaluation(ready, chosen_ones, scorer.caps)
+        priced = work.priced()  # type: ignore[attr-defined]
+        found = (tuple(priced.lines[slot] for slot in ready.slots), priced.offers, (group, scorer.caps))
+        if len(PRICED) >= KEPT:
+            for old in list(PRICED)[:KEPT // 4]:
+                PRICED.pop(old, None)
+        PRICED[key] = found
+    return found[0], found[1]

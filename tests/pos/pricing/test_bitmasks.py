@@ -1,0 +1,28 @@
+"""The bit mask helpers (pos.pricing.bitmasks) against the plain bit-by-bit definitions."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pos.pricing.bitmasks import bits_of, from_bits, mask_of, transposed
+
+masks = st.integers(0, (1 << 130) - 1)
+
+
+@given(masks)
+def test_a_mask_read_as_bytes_of_bits_reads_back_as_the_same_mask(mask):
+    bits = bits_of(mask)
+    assert [b for b in bits] == [mask >> i & 1 for i in range(max(1, mask.bit_length()))]
+    assert from_bits(bits) == mask
+
+
+@given(st.sets(st.integers(0, 200)))
+def test_positions_make_the_mask_with_exactly_their_bits(positions):
+    assert mask_of(positions) == sum(1 << p for p in positions)
+
+
+@given(st.lists(masks, max_size=60), st.integers(0, 140))
+def test_transposed_masks_say_for_each_bit_which_masks_have_it(rows, width):
+    assert transposed(rows, width) == [sum(1 << i for i, row in enumerate(rows) if row >> bit & 1)
+                                       for bit in range(width)]

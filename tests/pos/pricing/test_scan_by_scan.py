@@ -1,0 +1,44 @@
+"""What a reprice takes over from the scan before is what working it all out again gives: the
+lines each scope covers (``PricingLines(..., follow=True)``) and the conflicts between
+candidates (``combinations.conflict_masks``)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pos.pricing.combinations import conflict_masks, in_conflict
+from pos.pricing.eligibility import active_promotions
+from pos.pricing.lines import PricingLines
+from pos.pricing.promotion import PromotionSet
+from pos.pricing.search import _candidates
+from tests.pos.pricing.shop import CURRENCY
+from tests.pos.pricing.test_against_the_oracle import NOW, SETTINGS, baskets, caps, promotions, scopes
+
+
+@settings(SETTINGS, max_examples=300)
+@given(baskets(), st.lists(scopes, min_size=1, max_size=6))
+def test_a_basket_scanned_line_by_line_covers_with_each_scope_the_lines_a_fresh_one_does(lines, scope_list):
+    for count in range(1, len(lines) + 1):
+        followed = PricingLines(lines[:count], CURRENCY, follow=True)
+        fresh = PricingLines(lines[:count], CURRENCY)
+        for scope in scope_list:
+            for honour_reduced in (True, False):
+                assert followed.in_scope(scope, honour_reduced) == fresh.in_scope(scope, honour_reduced), scope
+
+
+def test_a_basket_follows_only_the_one_it_is_a_scan_ahead_of():
+    from tests.pos.pricing.test_carried_totals import _line
+    lines = (_line(1, "f1", "4.00"), _line(2, "c1", "9.00"), _line(3, "a1", "3.00"))
+    first = PricingLines(lines[:2], CURRENCY, follow=True)
+    assert PricingLines(lines, CURRENCY, follow=True)._before == (first, 0)  # "a1" goes first in the canonical order
+    assert PricingLines(lines[1:], CURRENCY, follow=True)._before is None  # a line gone, not one more
+
+
+@settings(SETTINGS, max_examples=300)
+@given(baskets(), promotions(), caps)
+def test_the_conflict_masks_name_exactly_the_pairs_in_conflict(lines, chosen, cap_list):
+    candidates = _candidates(PricingLines(lines, CURRENCY), active_promotions(PromotionSet(chosen, tuple(cap_list)), NOW))
+    masks = conflict_masks(candidates)
+    for i, a in enumerate(candidates):
+        assert masks[i] == sum(1 << j for j, b in enumerate(candidates) if in_conflict(a, b)), a.promotion
