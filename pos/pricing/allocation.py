@@ -28,21 +28,17 @@ def spread(amount: int, weights: Sequence[Weight]) -> list[int]:
         return []
     if amount < 0:
         raise ValueError("spread gives out a non-negative amount")
-    whole_weights = _as_integers(weights)
+    whole = sum(weights)
+    whole_weights = weights if type(whole) is int else _as_integers(weights)  # a Fraction among them
     whole = sum(whole_weights)
     if whole <= 0:
         whole_weights, whole = [1] * len(weights), len(weights)
-    parts: list[int] = []
-    remainders: list[int] = []
-    for weight in whole_weights:
-        floor, remainder = divmod(amount * weight, whole)
-        parts.append(floor)
-        remainders.append(remainder)
+    parts = [amount * weight // whole for weight in whole_weights]
     missing = amount - sum(parts)
     if missing:
-        # the largest remainders first; among equal ones, the earlier line
-        order = sorted(range(len(parts)), key=lambda i: (-remainders[i], i))
-        for i in order[:missing]:
+        # the largest remainders first; among equal ones, the earlier line (the sort is stable)
+        remainders = [amount * weight % whole for weight in whole_weights]
+        for i in sorted(range(len(parts)), key=remainders.__getitem__, reverse=True)[:missing]:
             parts[i] += 1
     return parts
 

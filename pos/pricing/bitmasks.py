@@ -1,12 +1,11 @@
 """Sets of basket positions (or of promotions) as bit masks (bit p: position p), and groups
-of them.  The loops over bits that a reprice makes thousands of times run in C here: a
-mask is read as its binary digits (``bits_of``), never bit by bit in Python."""
+of them.  A mask with many bits set is read as its binary digits (``bits_of``): past about
+ten bits that is faster than taking its bits one by one in Python (below it, slower)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-_ONE = 1
 _TO_BYTES = bytes.maketrans(b"01", b"\x00\x01")
 _TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 
@@ -24,8 +23,11 @@ def joined(groups: list[int], mask: int) -> list[int]:
 
 
 def mask_of(positions: Iterable[int]) -> int:
-    """Distinct positions as one mask."""
-    return sum(map(_ONE.__lshift__, positions))
+    """Positions as one mask."""
+    mask = 0
+    for p in positions:
+        mask |= 1 << p
+    return mask
 
 
 def bits_of(mask: int) -> bytes:
@@ -40,10 +42,19 @@ def from_bits(bits: bytes) -> int:
     return int(bits[::-1].translate(_TO_DIGITS), 2) if bits else 0
 
 
-def transposed(masks: Sequence[int], width: int) -> list[int]:
-    """For each bit 0..``width``-1 of the masks, which masks have it (as bits by their index
-    in ``masks``): per position, the promotions covering it."""
-    if not masks:
-        return [0] * width
-    rows = [bits_of(mask)[:width].ljust(width, b"\0") for mask in masks]
-    return [from_bits(bytes(column)) for column in zip(*rows)]
+_TABLES: dict[tuple[int, ...], list[int]] = {}  # by the chunk: the next reprice asks for the same ones
+
+
+def chunk_table(chunk: tuple[int, ...]) -> list[int]:
+    """For each value of a few bits (bit i standing for ``chunk[i]``), the OR of the masks
+    they stand for: a mask is translated a chunk of bits at a time (remembered by the chunk)."""
+    table = _TABLES.get(chunk)
+    if table is None:
+        table = [0] * (1 << len(chunk))
+        for value in range(1, len(table)):
+            low = value & -value
+            table[value] = table[value ^ low] | chunk[low.bit_length() - 1]
+        if len(_TABLES) >= 1024:
+            _TABLES.clear()
+        _TABLES[chunk] = table
+    return table

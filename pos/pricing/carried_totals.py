@@ -26,7 +26,7 @@ import threading
 from collections.abc import Sequence
 from itertools import compress
 
-from pos.pricing.bitmasks import bits_of, from_bits, joined
+from pos.pricing.bitmasks import bits_of, chunk_table, from_bits, joined
 
 FIELD = 16  # bits per promotion's count of groups (at most one group per line; ``Fields.nonzero`` folds 16)
 KEPT = 4  # reprices' totals kept (one per component the searches made last)
@@ -39,14 +39,15 @@ _LOCK = threading.Lock()
 class CarriedState:
     """One scorer's totals by combination, for the scorer of the next reprice."""
 
-    __slots__ = ("codes", "caps_key", "currency", "lines", "ids", "totals")
+    __slots__ = ("codes", "caps_key", "currency", "lines", "id_list", "ids", "totals")
 
     def __init__(self, codes: Sequence[int], caps_key: tuple, currency: str, lines: Sequence[object]) -> None:
         self.codes = tuple(codes)
         self.caps_key = caps_key
         self.currency = currency
         self.lines = tuple(lines)  # kept alive: their identities stay theirs
-        self.ids = frozenset(map(id, self.lines))
+        self.id_list = tuple(map(id, self.lines))
+        self.ids = frozenset(self.id_list)
         self.totals: dict[int, tuple[int, int, int]] = {}  # combination -> (total, offers, given counts)
 
 
@@ -70,9 +71,8 @@ def previous(state: CarriedState, covers: Sequence[int]) -> Carried | None:
         if not (0 <= added <= NEW_LINES and before.ids <= state.ids):
             continue
         new = 0
-        for position, line in enumerate(state.lines):
-            if id(line) not in before.ids:
-                new |= 1 << position
+        for line_id in state.ids - before.ids:  # a few
+            new |= 1 << state.id_list.index(line_id)
         if before.codes == state.codes:
             return Carried(before, new, ())
         extra = _extra(before.codes, state.codes)
@@ -109,13 +109,7 @@ class Carried:
                 else:
                     old_bit.append(1 << k)
                     k += 1
-            for start in range(0, len(old_bit), 6):
-                chunk = old_bit[start:start + 6]
-                table = [0] * (1 << len(chunk))
-                for value in range(1, len(table)):
-                    low = value & -value
-                    table[value] = table[value ^ low] | chunk[low.bit_length() - 1]
-                self._tables.append(table)
+            self._tables = [chunk_table(tuple(old_bit[start:start + 6])) for start in range(0, len(old_bit), 6)]
 
     def total(self, chosen: int) -> tuple[int, int, int] | None:
         """The total, offers and counts the state before gave ``chosen`` (without the
@@ -134,6 +128,21 @@ class Carried:
             low = counts & ((1 << (FIELD * e)) - 1)
             counts = low | (counts >> (FIELD * e)) << (FIELD * (e + 1))
         return total, offers, counts
+
+
+_LAYOUTS: dict[tuple, tuple[dict[int, tuple[str, ...]], dict[tuple[str, ...], int]]] = {}
+
+
+def layout_memory(layout: tuple) -> tuple[dict[int, tuple[str, ...]], dict[tuple[str, ...], int]]:
+    """For scorers of one layout (the same promotions in the same modes and order: the
+    generation and their codes), the ids of the promotions that gave something by mask, and
+    those ids as counts of one (``spread_bits``): the same for every scorer of the layout."""
+    found = _LAYOUTS.get(layout)
+    if found is None:
+        if len(_LAYOUTS) >= 64:
+            _LAYOUTS.clear()
+        found = _LAYOUTS[layout] = ({}, {})
+    return found
 
 
 def spread_bits(mask: int) -> int:

@@ -36,10 +36,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import reduce
-from itertools import compress
 
-from pos.pricing.bitmasks import bits_of, mask_of, transposed
+from pos.pricing.bitmasks import mask_of
 from pos.pricing.promotion import (AmountOff, BundlePrice, BuyGet, Combination, FixedPrice, Gift, PercentOff,
                                    Promotion, SpendThreshold)
 
@@ -98,31 +96,21 @@ def conflict_masks(candidates: Sequence[Candidate]) -> list[int]:
     for kept, answer in reversed(_LAST_MASKS[:]):  # a copy: another thread may add to it
         if len(kept) == len(items) and all(map(operator.is_, kept, items)):
             return answer
+    masks = [0] * len(items)
+    exclusive = [i for i, c in enumerate(items) if c.promotion.combination is Combination.EXCLUSIVE]
+    best_of: dict[int, list[int]] = {}
+    for i, c in enumerate(items):
+        if c.promotion.combination is Combination.BEST_OF:
+            best_of.setdefault(c.promotion.priority, []).append(i)
     lines = [c.mask for c in items]
-    width = max(lines, default=0).bit_length()
-    # per line, the candidates covering it; per candidate, those sharing a line with it
-    covering = transposed(lines, width)
-    everyone = range(width)
-    exclusive = 0
-    best_of: dict[int, int] = {}  # the best-of ones by priority
-    for i, c in enumerate(items):
-        if c.promotion.combination is Combination.EXCLUSIVE:
-            exclusive |= 1 << i
-        elif c.promotion.combination is Combination.BEST_OF:
-            best_of[c.promotion.priority] = best_of.get(c.promotion.priority, 0) | 1 << i
-    masks = []
-    for i, c in enumerate(items):
-        combination = c.promotion.combination
-        if combination is Combination.STACKABLE and not exclusive:
-            masks.append(0)
-            continue
-        meeting = reduce(operator.or_, map(covering.__getitem__, compress(everyone, bits_of(lines[i]))), 0) & ~(1 << i)
-        if combination is Combination.EXCLUSIVE:  # an exclusive one with any other
-            masks.append(meeting)
-        elif combination is Combination.BEST_OF:  # a best-of one with the exclusive ones and its priority's
-            masks.append(meeting & (exclusive | best_of[c.promotion.priority]))
-        else:
-            masks.append(meeting & exclusive)
+    for group in [exclusive] + list(best_of.values()):  # an exclusive one with any other, best-of within a priority
+        others = range(len(items)) if group is exclusive else group
+        for i in group:
+            mine = lines[i]
+            for j in others:
+                if i != j and lines[j] & mine:
+                    masks[i] |= 1 << j
+                    masks[j] |= 1 << i
     _LAST_MASKS.append((items, masks))
     del _LAST_MASKS[:-_KEPT_MASKS]
     return masks

@@ -24,13 +24,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Sequence
-from functools import reduce
 from itertools import compress
-from operator import or_
 
 from pos.basket import BasketLine
 from pos.pricing import carried_totals, priced_groups
-from pos.pricing.bitmasks import bits_of, joined, mask_of, transposed
+from pos.pricing.bitmasks import bits_of, joined
 from pos.pricing.carried_totals import (CarriedState, Fields, nearest, new_lines_region, region_between,
                                        spread_bits)
 from pos.pricing.lines import PricingLines
@@ -49,8 +47,6 @@ _CODES: dict[tuple[int, int], int] = {}
 _KEPT: list[Promotion] = []
 _GENERATION = [0]  # how many times the codes were forgotten
 _CODING = threading.Lock()
-_IDS: dict[tuple, dict[int, tuple[str, ...]]] = {}  # by the generation and the promotions' codes
-_SPREADS: dict[tuple, dict[tuple[str, ...], int]] = {}  # the same
 
 
 class GroupedScorer:
@@ -65,7 +61,7 @@ class GroupedScorer:
         self.caps = tuple(caps)
         self.caps_key = tuple(id(c) for c in self.caps)
         n = len(prepared.lines)
-        self.touch: list[int] = []  # per position: the promotions that may discount it
+        self.touch = touch = [0] * n  # per position: the promotions that may discount it
         self.ties: list[int] = []  # per promotion: the positions it ties (0 when per-line)
         self.effective: list[Promotion | None] = []  # what is evaluated (None: gives nothing)
         self.tying = 0  # the promotions that tie lines
@@ -80,12 +76,14 @@ class GroupedScorer:
                 positions = prepared.of_product(promotion.benefit.product_code)  # its spend always met
                 if not positions and promotion.benefit.quantity > 0:
                     self.offering |= 1 << i
-            mask = mask_of(positions)
+            mask = 0
+            for p in positions:
+                touch[p] |= 1 << i
+                mask |= 1 << p
             self.ties.append(0 if per_line else mask)
             covers.append(mask)
             if not per_line and mask:
                 self.tying |= 1 << i
-        self.touch = transposed(covers, n)
         with _CODING:  # the codes and their generation taken together (another till thread may forget)
             self._codes = [_code(p, _mode(p, e)) for p, e in zip(self.promotions, self.effective)]
             if len(_CODES) < len(self._codes):  # forgotten on the way: give them all again, after the forgetting
@@ -101,19 +99,10 @@ class GroupedScorer:
         self._new = 0 if self._carried is None else self._carried.new
         carried_totals.publish(self._state)
         self._fields = Fields(len(self.promotions))
-        # promotions that gave something (a mask), as their ids: the same promotions, the same answers
-        ids_key = (self.caps_key[0], tuple(self._codes))
-        self._ids: dict[int, tuple[str, ...]] = _IDS.get(ids_key)  # type: ignore[assignment]
-        if self._ids is None:
-            if len(_IDS) >= 64:
-                _IDS.clear()
-            self._ids = _IDS[ids_key] = {}
-            _SPREADS.pop(ids_key, None)
-            if len(_SPREADS) >= 64:
-                _SPREADS.clear()
+        # promotions that gave something: their ids by mask, and their counts of one by ids
+        self._ids, self._spreads = carried_totals.layout_memory((self.caps_key[0], tuple(self._codes)))
         self._regions: dict[int, tuple[list[_Group], list[_Group]]] = {}
-        # promotions that gave something (their ids) -> as counts of one, for the same layout
-        self._spreads: dict[tuple[str, ...], int] = _SPREADS.setdefault(ids_key, {})
+        self._picked: dict[int, tuple[list[int], int]] = {}
 
     def mask_of(self, promotions: Sequence[Promotion]) -> int:
         bit = self.bit
@@ -199,13 +188,13 @@ class GroupedScorer:
             groups = self._groups[chosen & self.tying] = self._grouped(chosen & self.tying)
         priced: list[PricedLine] = [None] * len(self.prepared.lines)  # type: ignore[list-item]  # each in a group
         offers = []
-        for i, promotion in enumerate(self.promotions):
+        for i, promotion in enumerate(self.promotions if chosen & self.offering else ()):
             if (chosen & self.offering) >> i & 1:
                 benefit = promotion.benefit
                 offers.append(GiftOffer(promotion.promotion_id, promotion.name, benefit.product_code,  # type: ignore[union-attr]
                                         benefit.quantity))  # type: ignore[union-attr]
-        for _, touch, positions, _, _ in groups:
-            lines, group_offers = priced_groups.priced_group(self, positions, chosen & touch)
+        for _, touch, positions, line_ids, _ in groups:
+            lines, group_offers = priced_groups.priced_group(self, positions, line_ids, chosen & touch)
             for p, line in zip(positions, lines):
                 priced[p] = line
             offers.extend(group_offers)
@@ -242,15 +231,20 @@ class GroupedScorer:
             together |= mask
             groups.append(self._made_group(mask))
         if self._singles is None:
-            self._singles = [self._group(1 << p) for p in range(len(self.touch))]
+            lines, touch = self.prepared.lines, self.touch
+            self._singles = [(1 << p, touch[p], (p,), (id(lines[p]),), {}) for p in range(len(touch))]
         groups += [single for single in self._singles if not together & single[0]]
         return groups
 
     def _group(self, mask: int) -> _Group:
         """The group of the positions in ``mask``."""
-        positions = tuple(compress(range(len(self.touch)), bits_of(mask)))
-        touching = reduce(or_, map(self.touch.__getitem__, positions), 0)
-        return mask, touching, positions, tuple(map(id, map(self.prepared.lines.__getitem__, positions))), {}
+        positions, touching, rest = [], 0, mask
+        while rest:  # the set bits only, ascending
+            low = rest & -rest
+            positions.append(low.bit_length() - 1)
+            touching |= self.touch[positions[-1]]
+            rest ^= low
+        return mask, touching, tuple(positions), tuple(id(self.prepared.lines[p]) for p in positions), {}
 
     def _answer(self, positions: tuple[int, ...], line_ids: tuple[int, ...], chosen: int) -> tuple[int, int, int]:
         """(total, gift offers, promotions that gave something as counts of one: ``carried_totals``)
@@ -275,9 +269,18 @@ class GroupedScorer:
         return found[0], found[1], spread
 
     def picked(self, chosen: int) -> tuple[list[int], int]:
-        """The indices of the promotions in ``chosen``, and their codes together."""
-        picked = list(compress(range(len(self._codes)), bits_of(chosen)))
-        return picked, reduce(or_, map(self._codes.__getitem__, picked), 0)
+        """The indices of the promotions in ``chosen``, and their codes together (remembered:
+        lines covered by the same promotions ask for the same)."""
+        found = self._picked.get(chosen)
+        if found is None:
+            picked, codes, rest, all_codes = [], 0, chosen, self._codes
+            while rest:  # the set bits only (a few: looping is faster than ``bits_of`` here)
+                low = rest & -rest
+                picked.append(low.bit_length() - 1)
+                codes |= all_codes[picked[-1]]
+                rest ^= low
+            found = self._picked[chosen] = (picked, codes)
+        return found
 
 
 def _code(promotion: Promotion, mode: int) -> int:

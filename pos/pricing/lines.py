@@ -47,7 +47,7 @@ class PricingLines:
         self.gross = tuple(f[3] for f in facts)
         self.units = tuple(f[4] for f in facts)
         self.quantities = tuple(f[5] for f in facts)
-        self._scopes: dict[tuple[int, bool], tuple[Scope, tuple[int, ...]]] = {}
+        self._scopes: dict[tuple[int, object], tuple[Scope, tuple[int, ...]]] = {}  # by scope, (honoured, or units)
         self._codes: dict[str, tuple[int, ...]] = {}
         self._amounts: dict[Decimal, tuple[int, ...]] = {}
         self._index: tuple[dict[str, list[int]], ...] | None = None
@@ -131,10 +131,15 @@ class PricingLines:
 
     def covered(self, promotion: Promotion) -> tuple[int, ...]:
         """Positions of the lines ``promotion`` can discount (see ``stages.covered_lines``)."""
-        positions = self.in_scope(promotion.scope)
         benefit = promotion.benefit
         if isinstance(benefit, (BuyGet, BundlePrice)):
-            return tuple(p for p in positions if self.units[p])
+            key = (id(promotion.scope), "units")
+            found = self._scopes.get(key)
+            if found is None or found[0] is not promotion.scope:
+                found = self._scopes[key] = (promotion.scope,
+                                             tuple(p for p in self.in_scope(promotion.scope) if self.units[p]))
+            return found[1]
+        positions = self.in_scope(promotion.scope)
         if isinstance(benefit, Gift):
             return tuple(sorted(set(positions) | set(self.of_product(benefit.product_code))))
         return positions

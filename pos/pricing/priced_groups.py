@@ -16,13 +16,13 @@ KEPT = 5_000  # groups' priced lines kept (the oldest quarter forgotten first)
 PRICED: dict[tuple, tuple] = {}  # forgotten with the answers' codes (``line_groups._code``)
 
 
-def priced_group(scorer: GroupedScorer, positions: tuple[int, ...], chosen: int
+def priced_group(scorer: GroupedScorer, positions: tuple[int, ...], line_ids: tuple[int, ...], chosen: int
                  ) -> tuple[tuple[PricedLine, ...], tuple[GiftOffer, ...]]:
-    """The group's priced lines (in ``positions``' order) and gift offers, remembered like the
-    answers."""
+    """The group's priced lines (in ``positions``' order; ``line_ids``: their lines' identities)
+    and gift offers, remembered like the answers."""
     lines = scorer.prepared.lines
     picked, codes = scorer.picked(chosen)
-    key = (tuple(id(lines[p]) for p in positions), codes, scorer.caps_key, scorer.prepared.currency)
+    key = (line_ids, codes, scorer.caps_key, scorer.prepared.currency)
     found = PRICED.get(key)
     if found is None:
         group = tuple(lines[p] for p in positions)

@@ -23,7 +23,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from pos.basket import BasketLine
-from pos.pricing.bitmasks import joined, mask_of
+from pos.pricing.bitmasks import chunk_table, joined, mask_of
 from pos.pricing.choosing import allowed_combinations, branch_and_bound, greedy
 from pos.pricing.combinations import Candidate, conflict_masks, unsafe_ids
 from pos.pricing.harmless import harmless_spends
@@ -134,13 +134,23 @@ def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps
 
 
 def _candidates(prepared: PricingLines, promotions: Sequence[Promotion]) -> list[Candidate]:
+    """The promotions covering a line, with the lines (basket indices), in id order.  The scan
+    before's candidate is taken again when it covers the same lines (most do after a scan)."""
     found = []
     slot = prepared.slots.__getitem__
+    if len(_LAST_CANDIDATES) >= 4096:
+        _LAST_CANDIDATES.clear()
     for promotion in sorted(promotions, key=lambda p: p.promotion_id):
         covered = frozenset(map(slot, prepared.covered(promotion)))
         if covered:
-            found.append(Candidate(promotion, covered, mask_of(covered)))
+            before = _LAST_CANDIDATES.get(id(promotion))
+            if before is None or before.promotion is not promotion or before.covered != covered:
+                before = _LAST_CANDIDATES[id(promotion)] = Candidate(promotion, covered, mask_of(covered))
+            found.append(before)
     return found
+
+
+_LAST_CANDIDATES: dict[int, Candidate] = {}  # by the promotion's identity (the candidate keeps it alive)
 
 
 def _components(lines: Sequence[BasketLine], candidates: list[Candidate],
@@ -200,14 +210,7 @@ def _search(component: Component, always: list[Promotion], evaluator: _Evaluator
     always_mask = evaluator.scorer.mask_of(always)
     bits = [evaluator.scorer.bit[c.promotion_id] for c in choices]
     # the scorer's bits of each 6 bits of a choice mask: a mask is translated 6 bits at a time
-    tables = []
-    for start in range(0, len(bits), _CHUNK):
-        chunk = bits[start:start + _CHUNK]
-        table = [0] * (1 << len(chunk))
-        for value in range(1, len(table)):
-            low = value & -value
-            table[value] = table[value ^ low] | chunk[low.bit_length() - 1]
-        tables.append(table)
+    tables = [chunk_table(tuple(bits[start:start + _CHUNK])) for start in range(0, len(bits), _CHUNK)]
     seen: dict[int, Key] = {}
 
     def score(mask: int) -> Key:

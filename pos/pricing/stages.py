@@ -122,14 +122,17 @@ class Evaluation:
 
     def apply(self, promotion: Promotion) -> GiftOffer | None:
         """Give ``promotion``'s discounts; answer the gift to offer, if any."""
-        stage = stage_of(promotion)
+        benefit = promotion.benefit
+        stage = STAGES[type(benefit)]
         if stage >= THRESHOLD_STAGE and self.before_thresholds is None:
             self.before_thresholds = tuple(self.net)
-        benefit = promotion.benefit
         positions = self.lines.in_scope(promotion.scope)
         if promotion.scope.exclude_reduced:
             first = self.first_stage
             positions = tuple(p for p in positions if not 0 < first[p] < stage)
+        if isinstance(benefit, PercentOff):  # the most common first
+            self._percent(promotion, benefit.percent, positions, stage)
+            return None
         offer = None
         if isinstance(benefit, Gift):
             spend = None if benefit.spend is None else self.lines.minor(benefit.spend.amount)

@@ -29,30 +29,44 @@ Group = tuple[list[Slice], int]  # a complete group's slices, and how many times
 def buy_get(benefit: BuyGet, net: Sequence[int], units: Sequence[int],
             positions: Sequence[int]) -> list[tuple[int, int]]:
     """(position, discount) of a buy X get Y promotion over the covered ``positions``."""
-    size = benefit.buy + benefit.get
-    if benefit.buy < 0 or benefit.get <= 0 or benefit.percent <= 0:
+    buy, get = benefit.buy, benefit.get
+    size = buy + get
+    if buy < 0 or get <= 0 or benefit.percent <= 0:
         return []
-    numerator, denominator = min(benefit.percent, Decimal(100)).as_integer_ratio()
     runs, scale = _runs(net, units, positions)
     # the units laid out dearest first: the first ``complete * size`` are in complete groups, and
-    # in each group the last ``get`` (a unit at index i with i % size >= buy) are the cheapest
-    buy = benefit.buy
+    # in each group the last ``get`` (a unit at index i with i % size >= buy) are the cheapest;
+    # ``cheapest`` counts those before an index
     end = sum(count for _, count, _ in runs) // size * size
-    reduced = start = 0
+    if not end:
+        return []
+    reduced = start = cheapest = 0
     took: dict[int, int] = {}
     for position, count, value in runs:
         if start >= end:
             break
-        stop = min(start + count, end)
+        stop = start + count if start + count < end else end
         took[position] = (stop - start) * value
-        reduced += value * (_cheapest_before(stop, size, buy) - _cheapest_before(start, size, buy))
-        start += count
-    return _spread_over(half_up_ratio(reduced * numerator, denominator * 100 * scale), took, net)
+        over = stop % size - buy
+        cheapest_to_stop = stop // size * get + (over if over > 0 else 0)
+        reduced += value * (cheapest_to_stop - cheapest)
+        start, cheapest = start + count, cheapest_to_stop
+    numerator, denominator = _percent_ratio(benefit.percent)
+    return _spread_over(half_up_ratio(reduced * numerator, denominator * scale), took, net)
 
 
-def _cheapest_before(index: int, size: int, buy: int) -> int:
-    """How many of the units before ``index`` are among their group's cheapest (i % size >= buy)."""
-    return index // size * (size - buy) + max(0, index % size - buy)
+_PERCENTS: dict[Decimal, tuple[int, int]] = {}
+
+
+def _percent_ratio(percent: Decimal) -> tuple[int, int]:
+    """``min(percent, 100) / 100`` as (numerator, denominator), remembered by the percent."""
+    found = _PERCENTS.get(percent)
+    if found is None:
+        numerator, denominator = min(percent, Decimal(100)).as_integer_ratio()
+        if len(_PERCENTS) >= 1024:
+            _PERCENTS.clear()
+        found = _PERCENTS[percent] = (numerator, denominator * 100)
+    return found
 
 
 def bundle(benefit: BundlePrice, net: Sequence[int], units: Sequence[int], positions: Sequence[int],
@@ -82,9 +96,8 @@ def _runs(net: Sequence[int], units: Sequence[int], positions: Sequence[int]) ->
     for p in counted:
         if net[p] % units[p]:
             scale = math.lcm(scale, units[p])
-    runs = [(p, units[p], net[p] * scale // units[p]) for p in counted]
-    runs.sort(key=lambda run: (-run[2], run[0]))
-    return runs, scale
+    ordered = sorted([(-(net[p] * scale // units[p]), p) for p in counted])  # tuples compare in C
+    return [(p, units[p], -negative) for negative, p in ordered], scale
 
 
 def _groups(runs: list[Slice], size: int) -> Iterator[Group]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos.pricing.bitmasks import bits_of, from_bits, mask_of, transposed
+from pos.pricing.bitmasks import bits_of, chunk_table, from_bits, mask_of
 
 masks = st.integers(0, (1 << 130) - 1)
 
@@ -22,7 +22,14 @@ def test_positions_make_the_mask_with_exactly_their_bits(positions):
     assert mask_of(positions) == sum(1 << p for p in positions)
 
 
-@given(st.lists(masks, max_size=60), st.integers(0, 140))
-def test_transposed_masks_say_for_each_bit_which_masks_have_it(rows, width):
-    assert transposed(rows, width) == [sum(1 << i for i, row in enumerate(rows) if row >> bit & 1)
-                                       for bit in range(width)]
+
+@given(st.lists(masks, max_size=6))
+def test_a_chunk_table_gives_for_each_value_the_masks_its_bits_stand_for(chunk):
+    table = chunk_table(tuple(chunk))
+    assert len(table) == 1 << len(chunk)
+    for value, combined in enumerate(table):
+        expected = 0
+        for i, mask in enumerate(chunk):
+            if value >> i & 1:
+                expected |= mask
+        assert combined == expected
