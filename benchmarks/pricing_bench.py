@@ -1,6 +1,6 @@
 """How long a full reprice takes after each scan (the best-deal search and its evaluations).
 
-    python -m benchmarks.pricing_bench [--baskets 20] [--seed 7] [--mixed-only]
+    python -m benchmarks.pricing_bench [--baskets 20] [--seed 7] [--mixed-only] [--runs 1]
 
 "mixed": a store with 50 active promotions of every kind (36 stackable: percents and amounts
 on brands and categories, fixed prices, 3 for 2, second at half price, bundles, a basket-wide
@@ -18,6 +18,10 @@ threshold the discounts may or may not take the basket below: every promotion is
 they all tie one component, so the exact search passes its bound and the greedy fallback
 chooses (``exact`` False).  Timed the same way.
 
+``--runs R`` (R > 1) also measures the mixed shape (gc off) in R fresh processes, one after
+the other, and keeps each reprice's least time over them: on a shared machine that leaves out
+most of what other processes' turns added (as ``timeit`` advises: the least of repeats).
+
 Then: on full mixed baskets, whether the bounded search's total equals the total of the
 search with no bound (how much the fallback costs the customer there), and what one scoring
 of the full basket costs (``pos.pricing.scoring.score``).
@@ -27,8 +31,11 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import random
 import statistics
+import subprocess
+import sys
 import time
 import uuid
 from datetime import datetime
@@ -164,6 +171,19 @@ def report(name: str, took: list[float], cpu: list[float], inexact: int) -> floa
     return p99
 
 
+def one_run(baskets: int, seed: int) -> dict[str, object]:
+    """The mixed shape's reprices, gc off, as ``main`` measures them: each one's seconds."""
+    rng = random.Random(seed)
+    took: list[float] = []
+    cpu: list[float] = []
+    inexact = 0
+    for _ in range(baskets):
+        products = catalog(rng)
+        wall, own, not_exact = timed_as_the_till(scans(products, rng), mixed_promotions(products))
+        took, cpu, inexact = took + wall, cpu + own, inexact + not_exact
+    return {"took": took, "cpu": cpu, "inexact": inexact}
+
+
 def worst_fit(basket: list[BasketLine]) -> PromotionSet:
     """The threshold set just under the basket's gross, so every discount may drop it below."""
     gross = sum(line.total.amount for line in basket)
@@ -178,7 +198,12 @@ def main() -> int:
     parser.add_argument("--baskets", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--mixed-only", action="store_true", help="only the mixed shape (no worst, no checks)")
+    parser.add_argument("--runs", type=int, default=1, help="also the least of this many runs, in fresh processes")
+    parser.add_argument("--one-run", action="store_true", help=argparse.SUPPRESS)  # a run of --runs
     args = parser.parse_args()
+    if args.one_run:
+        print(json.dumps(one_run(args.baskets, args.seed)))
+        return 0
     print("gc off: automatic garbage collection off during the reprices, as the till runs; gc on: left on")
     print(f"{'shape':>12} {'reprices':>8} {'median ms':>10} {'p99 ms':>8} {'max ms':>8} {'cpu med':>8} {'cpu p99':>8}"
           f" {'not exact':>9}")
@@ -202,6 +227,14 @@ def main() -> int:
     print(f"target: mixed p99 under {TARGET_P99_MS} ms as the till runs (gc off): "
           f"{'met' if p99 < TARGET_P99_MS else 'NOT met'}"
           f" (CPU time: {'met' if _p99(mixed_cpu) < TARGET_P99_MS else 'NOT met'})")
+    if args.runs > 1:
+        runs = [json.loads(subprocess.run(
+            [sys.executable, "-m", "benchmarks.pricing_bench", "--one-run", "--baskets", str(args.baskets),
+             "--seed", str(args.seed)], check=True, capture_output=True, text=True).stdout) for _ in range(args.runs)]
+        took, cpu = ([min(times) for times in zip(*(run[kind] for run in runs))] for kind in ("took", "cpu"))
+        least = report(f"least of {args.runs}", took, cpu, runs[0]["inexact"])
+        print(f"target, the least of {args.runs} runs: {'met' if least < TARGET_P99_MS else 'NOT met'}"
+              f" (CPU time: {'met' if _p99(cpu) < TARGET_P99_MS else 'NOT met'})")
     if args.mixed_only:
         return 0
     rng = random.Random(args.seed + 1)

@@ -30,6 +30,14 @@ def mask_of(positions: Iterable[int]) -> int:
     return mask
 
 
+def mask_of_masks(masks: Iterable[int]) -> int:
+    """The masks together."""
+    together = 0
+    for mask in masks:
+        together |= mask
+    return together
+
+
 def bits_of(mask: int) -> bytes:
     """``mask``'s bits as bytes of 0 and 1, the lowest first (to select with
     ``itertools.compress``, or to lay out)."""

@@ -33,11 +33,12 @@ none, is harmless: ``pos.pricing.search`` proves that on the basket.
 
 from __future__ import annotations
 
+import bisect
 import operator
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pos.pricing.bitmasks import mask_of
+from pos.pricing.bitmasks import mask_of, mask_of_masks
 from pos.pricing.promotion import (AmountOff, BundlePrice, BuyGet, Combination, FixedPrice, Gift, PercentOff,
                                    Promotion, SpendThreshold)
 
@@ -204,19 +205,26 @@ def unsafe_ids(candidates: Collection[Candidate], harmless: Collection[str] = ()
     spreaders = [(k, masks[k], bool(masks[k] & (capped_mask | later_lines[k + 1])))
                  for k, c in enumerate(ordered) if spreads(c)]
     dangerous = [(c, masks[k]) for k, c in enumerate(ordered) if is_dangerous(c, harmless)]
+    dangerous_lines = mask_of_masks(lines for _, lines in dangerous)
+    starts = [j for j, _, _ in spreaders]
+    # from each spreader on: the lines of the sensitive ones among them
+    sensitive_from = [0] * (len(spreaders) + 1)
+    for i in range(len(spreaders) - 1, -1, -1):
+        sensitive_from[i] = sensitive_from[i + 1] | (spreaders[i][1] if spreaders[i][2] else 0)
     unsafe: set[str] = set()
     for k, candidate in enumerate(ordered):
         reached = masks[k]
-        later = [(lines, sensitive) for j, lines, sensitive in spreaders if j > k]
+        first = bisect.bisect_right(starts, k)  # the spreaders after it
         grown = True
         while grown:
             grown = False
-            for lines, _ in later:
+            for _, lines, _ in spreaders[first:]:
                 if lines & reached and lines & ~reached:
                     reached |= lines
                     grown = True
-        if any(other is not candidate and _reaches(other, candidate) and lines & reached for other, lines in dangerous):
+        if dangerous_lines & reached and any(other is not candidate and _reaches(other, candidate) and lines & reached
+                                             for other, lines in dangerous):
             unsafe.add(candidate.promotion_id)
-        elif any(sensitive and lines & reached for lines, sensitive in later):
+        elif sensitive_from[first] & reached:
             unsafe.add(candidate.promotion_id)
     return unsafe

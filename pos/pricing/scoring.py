@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from pos.pricing.bitmasks import joined, mask_of, mask_of_masks
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import PricedBasket
 from pos.pricing.promotion import Cap, Promotion
@@ -84,35 +85,28 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
     early = [p for p in ordered if stage_of(p) <= 4]
     late = [p for p in ordered if stage_of(p) == 5]
     n = len(prepared.lines)
-    parent = list(range(n))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     bits, generation = _bits(early)
     touching = [0] * n  # per position: the early promotions that reach it, as their bits (``_bits``)
+    tied: list[int] = []  # the lines the unit deals tie, as masks, merged where they meet
     for i, promotion in enumerate(early):
         positions = prepared.in_scope(promotion.scope)
         bit = bits[i]
         for p in positions:
             touching[p] |= bit
         if stage_of(promotion) == 2 and len(positions) > 1:  # a unit deal ties its lines
-            first = root(positions[0])
-            for p in positions[1:]:
-                parent[root(p)] = first
-    groups: dict[int, list[int]] = {}
-    for p in range(n):
-        groups.setdefault(root(p), []).append(p)
+            tied = joined(tied, mask_of(positions))
+    together = mask_of_masks(tied)
+    groups = [_positions(mask) for mask in tied] + [[p] for p in range(n) if not together >> p & 1]
     net = list(prepared.gross)
     first_stage = [0] * n
-    for members in groups.values():
-        group = tuple(prepared.lines[p] for p in members)
-        reach = 0
-        for p in members:
-            reach |= touching[p]
+    lines = prepared.lines
+    for members in groups:
+        if len(members) == 1:  # most lines
+            group, reach = (lines[members[0]],), touching[members[0]]
+        else:
+            group, reach = tuple(lines[p] for p in members), 0
+            for p in members:
+                reach |= touching[p]
         key = (tuple(map(id, group)), reach, generation, prepared.currency)
         found = _LOWEST.get(key)
         if found is None:
@@ -134,5 +128,14 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
     for promotion in late:
         work.apply(promotion)
     after_nets = tuple(work.net)
-    return ({prepared.slots[p]: v for p, v in enumerate(before_nets)},
-            {prepared.slots[p]: v for p, v in enumerate(after_nets)})
+    return dict(zip(prepared.slots, before_nets)), dict(zip(prepared.slots, after_nets))
+
+
+def _positions(mask: int) -> list[int]:
+    """The set bits of ``mask``, ascending."""
+    positions = []
+    while mask:
+        low = mask & -mask
+        positions.append(low.bit_length() - 1)
+        mask ^= low
+    return positions
