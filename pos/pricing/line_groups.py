@@ -26,7 +26,6 @@ import threading
 from collections.abc import Collection, Sequence
 from itertools import compress
 
-from pos.basket import BasketLine
 from pos.pricing import carried_totals, priced_groups
 from pos.pricing.bitmasks import bits_of, joined
 from pos.pricing.carried_totals import (CarriedState, Fields, nearest, new_lines_region, region_between,
@@ -200,18 +199,18 @@ class GroupedScorer:
             offers.extend(group_offers)
         return priced, offers
 
-    def lines_of(self, group: tuple[BasketLine, ...]) -> PricingLines:
+    def lines_of(self, positions: tuple[int, ...], line_ids: tuple[int, ...]) -> PricingLines:
         """The group's lines made ready (the component's own when the group is all of them),
         remembered: a group is evaluated for many combinations."""
-        if len(group) == len(self.prepared.lines):
+        if len(positions) == len(self.prepared.lines):
             return self.prepared
-        key = (tuple(map(id, group)), self.prepared.currency)
+        key = (line_ids, self.prepared.currency)
         ready = _READY.get(key)
         if ready is None:
             if len(_READY) >= REMEMBERED // 16:
                 for old in list(_READY)[:REMEMBERED // 64]:
                     _READY.pop(old, None)
-            ready = _READY[key] = PricingLines(group, self.prepared.currency)  # it holds the lines: ids stay theirs
+            ready = _READY[key] = PricingLines.part(self.prepared, positions)  # it holds the lines: ids stay theirs
         return ready
 
     def _grouped(self, tying: int) -> list[_Group]:
@@ -256,7 +255,7 @@ class GroupedScorer:
             lines = self.prepared.lines
             group = tuple(lines[p] for p in positions)
             effective = [self.effective[i] for i in picked]
-            work = evaluation(self.lines_of(group), [e for e in effective if e is not None], self.caps)
+            work = evaluation(self.lines_of(positions, line_ids), [e for e in effective if e is not None], self.caps)
             found = (work.total(), len(work.offers), tuple(sorted(work.given_ids())), (group, self.caps))
             self.works[(line_ids, promotions)] = work
             if len(_ANSWERS) >= REMEMBERED:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import operator
+import weakref
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -29,7 +30,7 @@ class PricingLines:
     weighed one (weighed lines take no part in unit deals)."""
 
     __slots__ = ("basket_lines", "currency", "scale", "slots", "lines", "gross", "units", "quantities", "_scopes",
-                 "_codes", "_amounts", "_index", "_cards", "_before")
+                 "_codes", "_amounts", "_index", "_cards", "_before", "_within", "__weakref__")
 
     def __init__(self, lines: Sequence[BasketLine], currency: str, follow: bool = False) -> None:
         """``follow``: a whole basket, repriced after each scan.  When it is the basket made ready
@@ -54,6 +55,23 @@ class PricingLines:
         # gift card lines (money, never discounted: ``Scope.covers``), left out of every scope
         self._cards = frozenset(p for p, line in enumerate(self.lines) if line.product.code == GIFT_CARD_CODE)
         self._before: tuple[PricingLines, int] | None = _after_scan(self) if follow else None
+        self._within: tuple[weakref.ref[PricingLines], tuple[int, ...]] | None = None
+
+    @classmethod
+    def part(cls, whole: PricingLines, positions: tuple[int, ...]) -> PricingLines:
+        """The lines at ``positions`` (ascending) of ``whole``, made ready from it: their order,
+        grosses and units are its, and a scope's lines are found among its (while it lives)."""
+        part = cls.__new__(cls)
+        part.basket_lines = part.lines = tuple(whole.lines[p] for p in positions)
+        part.currency, part.scale = whole.currency, whole.scale
+        part.slots = tuple(range(len(positions)))
+        part.gross = tuple(whole.gross[p] for p in positions)
+        part.units = tuple(whole.units[p] for p in positions)
+        part.quantities = tuple(whole.quantities[p] for p in positions)
+        part._scopes, part._codes, part._amounts, part._index = {}, {}, {}, None
+        part._cards = frozenset(k for k, p in enumerate(positions) if p in whole._cards)
+        part._before, part._within = None, (weakref.ref(whole), positions)
+        return part
 
     def minor(self, amount: Decimal) -> int:
         """An amount of the currency in minor units, rounded half up."""
@@ -78,8 +96,12 @@ class PricingLines:
         if cached is not None and cached[0] is scope:
             return cached[1]
         before = self._before and self._before[0]._scopes.get(key)
+        whole = self._within and self._within[0]()
         if before and before[0] is scope:  # the scan before's, the new line placed
             positions = self._with_new_line(scope, key[1], before[1])
+        elif whole is not None:  # a part: the whole's lines that are among its own
+            wanted = set(whole.in_scope(scope, honour_reduced))
+            positions = tuple(k for k, p in enumerate(self._within[1]) if p in wanted)  # type: ignore[index]
         else:
             positions = self._covered_by(scope)
             if key[1]:

@@ -27,7 +27,7 @@ def priced_group(scorer: GroupedScorer, positions: tuple[int, ...], line_ids: tu
     if found is None:
         group = tuple(lines[p] for p in positions)
         chosen_ones = [e for e in (scorer.effective[i] for i in picked) if e is not None]
-        ready = scorer.lines_of(group)
+        ready = scorer.lines_of(positions, line_ids)
         # scored in this search: the same evaluation, else made now
         work = scorer.works.get((key[0], codes)) or evaluation(ready, chosen_ones, scorer.caps)
         priced = work.priced()  # type: ignore[attr-defined]

@@ -1,6 +1,7 @@
-"""What a reprice takes over from the scan before is what working it all out again gives: the
-lines each scope covers (``PricingLines(..., follow=True)``) and the conflicts between
-candidates (``combinations.conflict_masks``)."""
+"""What a reprice takes over from the scan before, or from the whole basket, is what working
+it all out again gives: the lines each scope covers (``PricingLines(..., follow=True)``, and
+a group's lines made ready from the basket's, ``PricingLines.part``) and the conflicts
+between candidates (``combinations.conflict_masks``)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,31 @@ def test_a_basket_scanned_line_by_line_covers_with_each_scope_the_lines_a_fresh_
         for scope in scope_list:
             for honour_reduced in (True, False):
                 assert followed.in_scope(scope, honour_reduced) == fresh.in_scope(scope, honour_reduced), scope
+
+
+@settings(SETTINGS, max_examples=300)
+@given(baskets(), st.lists(scopes, min_size=1, max_size=6), st.data())
+def test_a_group_made_ready_from_the_basket_is_the_group_made_ready_alone(lines, scope_list, data):
+    whole = PricingLines(lines, CURRENCY)
+    positions = tuple(sorted(data.draw(st.sets(st.integers(0, max(0, len(whole.lines) - 1)), max_size=len(whole.lines)))
+                             if whole.lines else ()))
+    part = PricingLines.part(whole, positions)
+    alone = PricingLines(part.lines, CURRENCY)
+    assert (part.lines, part.gross, part.units, part.quantities) == (alone.lines, alone.gross, alone.units,
+                                                                     alone.quantities)
+    for scope in scope_list:
+        for honour_reduced in (True, False):
+            assert part.in_scope(scope, honour_reduced) == alone.in_scope(scope, honour_reduced), scope
+
+
+def test_a_group_whose_basket_is_gone_finds_its_scopes_itself():
+    from pos.pricing.promotion import Scope
+    from tests.pos.pricing.test_carried_totals import _line
+    whole = PricingLines((_line(1, "f1", "4.00"), _line(2, "c1", "9.00", category="care")), CURRENCY)
+    part = PricingLines.part(whole, (1,))
+    del whole
+    assert part._within is not None and part._within[0]() is None  # the basket is gone
+    assert part.in_scope(Scope(categories=frozenset({"food"}))) == (0,)  # "f1" sorts after "c1"
 
 
 def test_a_basket_follows_only_the_one_it_is_a_scan_ahead_of():
