@@ -159,8 +159,21 @@ def timed_as_the_till(lines: list[BasketLine], promotions: PromotionSet, fit: ob
 
 
 def _p99(times: list[float]) -> float:
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+    return p99_of(times) * 1000
+
+
+def p99_of(values: list[float] | list[int]) -> float:
+    """The 99th percentile (the value below which 99 in 100 fall)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def counts_line(what: str, counts: list[int], unit: float, unit_name: str, digits: int) -> str:
+    """One line of a count per reprice (``benchmarks.pricing_bytecodes``, ``pricing_instructions``)."""
+    figure = lambda value: f"{value / unit:.{digits}f} {unit_name}"  # noqa: E731
+    return (f"mixed: {len(counts)} reprices, {what} total {sum(counts) / unit / 1e3:.{max(1, digits)}f} "
+            f"{'billion' if unit_name == 'million' else 'million'}, median {figure(statistics.median(counts))}, "
+            f"p99 {figure(p99_of(counts))}, max {figure(max(counts))}")
 
 
 def report(name: str, took: list[float], cpu: list[float], inexact: int) -> float:

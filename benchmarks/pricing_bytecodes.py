@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import gc
 import random
-import statistics
 import sys
 from types import FrameType
 from typing import Any
 
-from benchmarks.pricing_bench import CONTEXT, CURRENCY, catalog, mixed_promotions, scans
+from benchmarks.pricing_bench import CONTEXT, CURRENCY, catalog, counts_line, mixed_promotions, scans
 from pos.pricing.engine import price_basket
 
 
@@ -55,11 +54,7 @@ def main() -> int:
             gc.collect()
     finally:
         gc.enable()
-    ordered = sorted(counts)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"mixed: {len(counts)} reprices, bytecodes total {sum(counts) / 1e6:.1f} million, "
-          f"median {statistics.median(counts) / 1e3:.0f} thousand, p99 {p99 / 1e3:.0f} thousand, "
-          f"max {ordered[-1] / 1e3:.0f} thousand")
+    print(counts_line("bytecodes", counts, 1e3, "thousand", 0))
     return 0
 
 

@@ -19,13 +19,12 @@ import gc
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.pricing_bench import CONTEXT, CURRENCY, LINES, catalog, mixed_promotions, scans
+from benchmarks.pricing_bench import CONTEXT, CURRENCY, LINES, catalog, counts_line, mixed_promotions, scans
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,11 +86,7 @@ def main() -> int:
                        cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"}, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         counts = counted(Path(folder), args.baskets)
-    ordered = sorted(counts)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"mixed: {len(counts)} reprices, instructions total {sum(counts) / 1e9:.2f} billion, "
-          f"median {statistics.median(counts) / 1e6:.2f} million, p99 {p99 / 1e6:.2f} million, "
-          f"max {ordered[-1] / 1e6:.2f} million")
+    print(counts_line("instructions", counts, 1e6, "million", 2))
     return 0
 
 
