@@ -95,10 +95,11 @@ class PricingLines:
         cached = self._scopes.get(key)
         if cached is not None and cached[0] is scope:
             return cached[1]
-        before = self._before and self._before[0]._scopes.get(key)
+        link = self._before  # read once: the next scan's basket may cut it (``_after_scan``)
+        before = link and link[0]._scopes.get(key)
         whole = self._within and self._within[0]()
-        if before and before[0] is scope:  # the scan before's, the new line placed
-            positions = self._with_new_line(scope, key[1], before[1])
+        if link and before and before[0] is scope:  # the scan before's, the new line placed
+            positions = self._with_new_line(scope, key[1], before[1], link[1])
         elif whole is not None:  # a part: the whole's lines that are among its own
             wanted = set(whole.in_scope(scope, honour_reduced))
             positions = tuple(k for k, p in enumerate(self._within[1]) if p in wanted)  # type: ignore[index]
@@ -109,10 +110,10 @@ class PricingLines:
         self._scopes[key] = (scope, positions)
         return positions
 
-    def _with_new_line(self, scope: Scope, honour_reduced: bool, before: tuple[int, ...]) -> tuple[int, ...]:
+    def _with_new_line(self, scope: Scope, honour_reduced: bool, before: tuple[int, ...], new: int
+                       ) -> tuple[int, ...]:
         """``before`` (positions in the basket without the new line) moved past the new line's
-        position, and that position when ``scope`` covers the new line."""
-        new = self._before[1]  # type: ignore[index]
+        position ``new``, and that position when ``scope`` covers the new line."""
         positions = [p + 1 if p >= new else p for p in before]
         line = self.lines[new]
         if scope.covers(line.product) and not (honour_reduced and line.price_overridden):
