@@ -46,6 +46,7 @@ _CODES: dict[tuple[int, int], int] = {}
 _KEPT: list[Promotion] = []
 _GENERATION = [0]  # how many times the codes were forgotten
 _CODING = threading.Lock()
+_NOTHING = (0, 0, 0)  # a sum of no groups
 
 
 class GroupedScorer:
@@ -114,26 +115,22 @@ class GroupedScorer:
         """``scoring.score`` of the combination ``chosen``."""
         tying = chosen & self.tying
         carried = None if self._carried is None else self._carried.total(chosen)
+        # a known sum (total, offers, counts), less some groups' as they were, plus theirs now
         if carried is not None:  # the reprice before's total: only the new lines' groups again
             region = self._regions.get(tying)
             if region is None:
                 region = self._regions[tying] = self._region(tying)
-            old, new = self._sum(region[1], chosen), self._sum(region[0], chosen)
-            total = carried[0] - old[0] + new[0]
-            offers = carried[1] - old[1] + new[1]
-            counts = carried[2] - old[2] + new[2]
+            known, old, new = carried, self._sum(region[1], chosen), self._sum(region[0], chosen)
         elif self._state.totals:  # the nearest combination scored in this search: only the groups they differ on
-            other, found = nearest(self._state.totals, chosen)
+            other, known = nearest(self._state.totals, chosen)
             now, then = self._between(chosen, other)
             old, new = self._sum(then, other), self._sum(now, chosen)
-            total = found[0] - old[0] + new[0]
-            offers = found[1] - old[1] + new[1]
-            counts = found[2] - old[2] + new[2]
         else:
             groups = self._groups.get(tying)
             if groups is None:
                 groups = self._groups[tying] = self._grouped(tying)
-            total, offers, counts = self._sum(groups, chosen)
+            known, old, new = _NOTHING, _NOTHING, self._sum(groups, chosen)
+        total, offers, counts = known[0] - old[0] + new[0], known[1] - old[1] + new[1], known[2] - old[2] + new[2]
         self._state.totals[chosen] = (total, offers, counts)
         given = self._fields.nonzero(counts) | chosen & self.offering
         ids = self._ids.get(given)
