@@ -38,6 +38,16 @@ def mask_of_masks(masks: Iterable[int]) -> int:
     return together
 
 
+def positions_of(mask: int) -> list[int]:
+    """The set bits of ``mask``, ascending."""
+    positions = []
+    while mask:
+        low = mask & -mask
+        positions.append(low.bit_length() - 1)
+        mask ^= low
+    return positions
+
+
 def bits_of(mask: int) -> bytes:
     """``mask``'s bits as bytes of 0 and 1, the lowest first (to select with
     ``itertools.compress``, or to lay out)."""

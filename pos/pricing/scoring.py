@@ -11,11 +11,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from pos.pricing.bitmasks import joined, mask_of, mask_of_masks
+from pos.pricing.bitmasks import joined, mask_of, mask_of_masks, positions_of
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import PricedBasket
 from pos.pricing.promotion import Cap, Promotion
-from pos.pricing.stages import Evaluation, evaluate, in_order, stage_of
+from pos.pricing.stages import Evaluation, in_order, stage_of
 
 
 Key = tuple[int, int, int, tuple[str, ...]]  # total in minor units, -offers, promotions, their ids
@@ -96,7 +96,7 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
         if stage_of(promotion) == 2 and len(positions) > 1:  # a unit deal ties its lines
             tied = joined(tied, mask_of(positions))
     together = mask_of_masks(tied)
-    groups = [_positions(mask) for mask in tied] + [[p] for p in range(n) if not together >> p & 1]
+    groups = [positions_of(mask) for mask in tied] + [[p] for p in range(n) if not together >> p & 1]
     net = list(prepared.gross)
     first_stage = [0] * n
     lines = prepared.lines
@@ -129,13 +129,3 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
         work.apply(promotion)
     after_nets = tuple(work.net)
     return dict(zip(prepared.slots, before_nets)), dict(zip(prepared.slots, after_nets))
-
-
-def _positions(mask: int) -> list[int]:
-    """The set bits of ``mask``, ascending."""
-    positions = []
-    while mask:
-        low = mask & -mask
-        positions.append(low.bit_length() - 1)
-        mask ^= low
-    return positions

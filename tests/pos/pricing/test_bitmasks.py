@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos.pricing.bitmasks import bits_of, chunk_table, from_bits, mask_of
+from pos.pricing.bitmasks import bits_of, chunk_table, from_bits, mask_of, positions_of
 
 masks = st.integers(0, (1 << 130) - 1)
 
@@ -20,6 +20,7 @@ def test_a_mask_read_as_bytes_of_bits_reads_back_as_the_same_mask(mask):
 @given(st.sets(st.integers(0, 200)))
 def test_positions_make_the_mask_with_exactly_their_bits(positions):
     assert mask_of(positions) == sum(1 << p for p in positions)
+    assert positions_of(mask_of(positions)) == sorted(positions)
 
 
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pos.pricing.combinations import _reaches, influence, is_dangerous, sensitive_lines, spreads, unsafe_ids
-from pos.pricing.eligibility import active_caps, active_promotions
+from pos.pricing.eligibility import active_promotions
 from pos.pricing.harmless import harmless_spends
 from pos.pricing.lines import PricingLines
 from pos.pricing.promotion import PromotionSet
