@@ -14,7 +14,7 @@ each line put into the groups (largest remainder, ``pos.pricing.allocation``).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
 from pos.pricing.allocation import half_up_ratio, spread
@@ -28,7 +28,13 @@ Group = tuple[list[Slice], int]  # a complete group's slices, and how many times
 
 def buy_get(benefit: BuyGet, net: Sequence[int], units: Sequence[int],
             positions: Sequence[int]) -> list[tuple[int, int]]:
-    """(position, discount) of a buy X get Y promotion over the covered ``positions``."""
+    """(position, discount) of a buy X get Y promotion over the covered ``positions``
+    (ascending), remembered (``_remembered``)."""
+    return _remembered(benefit, net, units, positions, lambda: _buy_get(benefit, net, units, positions))
+
+
+def _buy_get(benefit: BuyGet, net: Sequence[int], units: Sequence[int],
+             positions: Sequence[int]) -> list[tuple[int, int]]:
     buy, get = benefit.buy, benefit.get
     size = buy + get
     if buy < 0 or get <= 0 or benefit.percent <= 0:
@@ -71,7 +77,14 @@ def _percent_ratio(percent: Decimal) -> tuple[int, int]:
 
 def bundle(benefit: BundlePrice, net: Sequence[int], units: Sequence[int], positions: Sequence[int],
            price: int) -> list[tuple[int, int]]:
-    """(position, discount) of a bundle (``price`` in minor units per group of ``size``)."""
+    """(position, discount) of a bundle (``price`` in minor units per group of ``size``) over
+    the covered ``positions`` (ascending), remembered (``_remembered``)."""
+    return _remembered((benefit.size, price), net, units, positions,
+                       lambda: _bundle(benefit, net, units, positions, price))
+
+
+def _bundle(benefit: BundlePrice, net: Sequence[int], units: Sequence[int], positions: Sequence[int],
+            price: int) -> list[tuple[int, int]]:
     if benefit.size <= 0 or price < 0:
         return []
     runs, scale = _runs(net, units, positions)
@@ -86,6 +99,31 @@ def bundle(benefit: BundlePrice, net: Sequence[int], units: Sequence[int], posit
         for position, count, value in group:
             took[position] = took.get(position, 0) + count * value * times
     return _spread_over(half_up_ratio(saved, scale), took, net)
+
+
+KEPT = 8192  # unit deals' answers remembered (the oldest quarter forgotten first)
+_ANSWERS: dict[tuple, tuple[tuple[int, int], ...]] = {}
+
+
+def _remembered(deal: object, net: Sequence[int], units: Sequence[int], positions: Sequence[int],
+                work: Callable[[], list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """``work()``'s answer, remembered by everything it depends on: the deal (a value), and
+    the nets and units of the covered lines in order.  Positions take part only through their
+    order (ties keep it), so the answer is kept as indices into ``positions`` and serves the
+    same lines anywhere: the search evaluates a group of lines for many combinations that
+    leave the deal's nets as they were, and after a scan a deal the new line is not in meets
+    the same nets again (the unit deals are most of an evaluation's work)."""
+    get = net.__getitem__
+    key = (deal, tuple(map(get, positions)), tuple(map(units.__getitem__, positions)))
+    found = _ANSWERS.get(key)
+    if found is None:
+        index = {p: i for i, p in enumerate(positions)}
+        found = tuple((index[p], amount) for p, amount in work())
+        if len(_ANSWERS) >= KEPT:
+            for old in list(_ANSWERS)[:KEPT // 4]:
+                _ANSWERS.pop(old, None)
+        _ANSWERS[key] = found
+    return [(positions[i], amount) for i, amount in found]
 
 
 def _runs(net: Sequence[int], units: Sequence[int], positions: Sequence[int]) -> tuple[list[Slice], int]:
