@@ -27,7 +27,7 @@ from collections.abc import Collection, Sequence
 from itertools import compress
 
 from pos.pricing import carried_totals, priced_groups
-from pos.pricing.bitmasks import bits_of, joined
+from pos.pricing.bitmasks import bits_of, joined, mask_of_masks
 from pos.pricing.carried_totals import (CarriedState, Fields, nearest, new_lines_region, region_between,
                                        spread_bits)
 from pos.pricing.lines import PricingLines
@@ -35,7 +35,7 @@ from pos.pricing.priced import GiftOffer, PricedLine
 from pos.pricing.promotion import Cap, Gift, Promotion
 from pos.pricing.scoring import Key
 from pos.pricing.settled import mode as _mode, settled as _settled
-from pos.pricing.stages import evaluation
+from pos.pricing.stages import evaluation, in_order
 
 _Group = tuple[int, int, tuple[int, ...], tuple[int, ...], dict]  # mask, touching, positions, ids, answers
 REMEMBERED = 20_000  # groups' answers kept across reprices (the oldest forgotten first)
@@ -103,13 +103,11 @@ class GroupedScorer:
         self._ids, self._spreads = carried_totals.layout_memory((self.caps_key[0], tuple(self._codes)))
         self._regions: dict[int, tuple[list[_Group], list[_Group]]] = {}
         self._picked: dict[int, tuple[list[int], int]] = {}
+        place = {id(p): k for k, p in enumerate(in_order(self.promotions))}  # in the order they apply
+        self._rank = [place[id(p)] for p in self.promotions]
 
     def mask_of(self, promotions: Sequence[Promotion]) -> int:
-        bit = self.bit
-        mask = 0
-        for p in promotions:
-            mask |= bit[p.promotion_id]
-        return mask
+        return mask_of_masks(self.bit[p.promotion_id] for p in promotions)
 
     def score(self, chosen: int) -> Key:
         """``scoring.score`` of the combination ``chosen``."""
@@ -245,14 +243,13 @@ class GroupedScorer:
     def _answer(self, positions: tuple[int, ...], line_ids: tuple[int, ...], chosen: int) -> tuple[int, int, int]:
         """(total, gift offers, promotions that gave something as counts of one: ``carried_totals``)
         of one group."""
-        picked, promotions = self.picked(chosen)
+        promotions = self.picked(chosen)[1]
         key = (line_ids, promotions, self.caps_key)
         found = _ANSWERS.get(key)
         if found is None:
             lines = self.prepared.lines
             group = tuple(lines[p] for p in positions)
-            effective = [self.effective[i] for i in picked]
-            work = evaluation(self.lines_of(positions, line_ids), [e for e in effective if e is not None], self.caps)
+            work = evaluation(self.lines_of(positions, line_ids), self.ordered(chosen), self.caps, ordered=True)
             found = (work.total(), len(work.offers), tuple(sorted(work.given_ids())), (group, self.caps))
             self.works[(line_ids, promotions)] = work
             if len(_ANSWERS) >= REMEMBERED:
@@ -277,6 +274,12 @@ class GroupedScorer:
                 rest ^= low
             found = self._picked[chosen] = (picked, codes)
         return found
+
+    def ordered(self, chosen: int) -> list[Promotion]:
+        """What is evaluated for the promotions in ``chosen``, in the order they apply."""
+        effective = self.effective
+        ordered = (effective[i] for i in sorted(self.picked(chosen)[0], key=self._rank.__getitem__))
+        return [promotion for promotion in ordered if promotion is not None]
 
 
 def _code(promotion: Promotion, mode: int) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import operator
+from itertools import compress
 import weakref
 from collections.abc import Sequence
 from decimal import Decimal
@@ -19,7 +20,7 @@ from pos.basket import BasketLine
 from pos.gift_cards.records import GIFT_CARD_CODE
 from pos.money import exponent
 from pos.pricing.allocation import half_up, half_up_ratio
-from pos.pricing.promotion import BundlePrice, BuyGet, Gift, Promotion, Scope
+from pos.pricing.promotion import BundlePrice, BuyGet, Cap, Gift, Promotion, Scope
 
 
 class PricingLines:
@@ -30,7 +31,8 @@ class PricingLines:
     weighed one (weighed lines take no part in unit deals)."""
 
     __slots__ = ("basket_lines", "currency", "scale", "slots", "lines", "gross", "units", "quantities", "_scopes",
-                 "_codes", "_amounts", "_index", "_cards", "_before", "_within", "__weakref__")
+                 "_codes", "_amounts", "_index", "_cards", "_before", "_within", "_sets", "_limits",
+                 "__weakref__")
 
     def __init__(self, lines: Sequence[BasketLine], currency: str, follow: bool = False) -> None:
         """``follow``: a whole basket, repriced after each scan.  When it is the basket made ready
@@ -56,6 +58,8 @@ class PricingLines:
         self._cards = frozenset(p for p, line in enumerate(self.lines) if line.product.code == GIFT_CARD_CODE)
         self._before: tuple[PricingLines, int] | None = _after_scan(self) if follow else None
         self._within: tuple[weakref.ref[PricingLines], tuple[int, ...]] | None = None
+        self._sets: dict[tuple[int, bool], tuple[Scope, frozenset[int]]] = {}  # a scope's positions as a set
+        self._limits: dict[tuple[int, ...], tuple[tuple[Cap, ...], tuple[tuple[int, int], ...]]] = {}
 
     @classmethod
     def part(cls, whole: PricingLines, positions: tuple[int, ...]) -> PricingLines:
@@ -68,10 +72,44 @@ class PricingLines:
         part.gross = tuple(whole.gross[p] for p in positions)
         part.units = tuple(whole.units[p] for p in positions)
         part.quantities = tuple(whole.quantities[p] for p in positions)
-        part._scopes, part._codes, part._amounts, part._index = {}, {}, {}, None
+        part._scopes, part._codes, part._amounts, part._index, part._sets, part._limits = {}, {}, {}, None, {}, {}
         part._cards = frozenset(k for k, p in enumerate(positions) if p in whole._cards)
         part._before, part._within = None, (weakref.ref(whole), positions)
         return part
+
+    def within(self, position: int) -> int:
+        """The position in the basket it was made from (``part``) of the line at ``position``."""
+        return position if self._within is None else self._within[1][position]
+
+    def appended(self) -> tuple[PricingLines, int, int] | None:
+        """When this basket is the one made ready before (``follow``) with one line added at
+        the end of the basket: that one, the new line's position and its index in the basket
+        (every other line keeps its own)."""
+        link = self._before  # read once (``in_scope``)
+        if link is None:
+            return None
+        before, new = link
+        count = len(before.basket_lines)
+        if count + 1 != len(self.basket_lines) \
+                or not all(map(operator.is_, before.basket_lines, self.basket_lines)):
+            return None
+        return before, new, count
+
+    def cap_limits(self, caps: tuple[Cap, ...]) -> tuple[tuple[int, int], ...]:
+        """(position, the most its discounts may come to) of each line the ``caps`` cover: the
+        tightest ``floor(max_percent * gross / 100)`` (remembered for these caps)."""
+        key = tuple(map(id, caps))
+        found = self._limits.get(key)
+        if found is None or not all(map(operator.is_, found[0], caps)):
+            limits: dict[int, int] = {}
+            for cap in caps:
+                numerator, denominator = max(cap.max_percent, Decimal(0)).as_integer_ratio()
+                denominator *= 100
+                for p in self.in_scope(cap.scope, honour_reduced=False):
+                    limit = self.gross[p] * numerator // denominator
+                    limits[p] = min(limit, limits.get(p, limit))
+            found = self._limits[key] = (caps, tuple(limits.items()))
+        return found[1]
 
     def minor(self, amount: Decimal) -> int:
         """An amount of the currency in minor units, rounded half up."""
@@ -101,14 +139,22 @@ class PricingLines:
         if link and before and before[0] is scope:  # the scan before's, the new line placed
             positions = self._with_new_line(scope, key[1], before[1], link[1])
         elif whole is not None:  # a part: the whole's lines that are among its own
-            wanted = set(whole.in_scope(scope, honour_reduced))
-            positions = tuple(k for k, p in enumerate(self._within[1]) if p in wanted)  # type: ignore[index]
+            within = self._within[1]  # type: ignore[index]
+            positions = tuple(compress(range(len(within)), map(whole._in_scope_set(scope, key).__contains__, within)))
         else:
             positions = self._covered_by(scope)
             if key[1]:
                 positions = tuple(p for p in positions if not self.lines[p].price_overridden)
         self._scopes[key] = (scope, positions)
         return positions
+
+    def _in_scope_set(self, scope: Scope, key: tuple[int, bool]) -> frozenset[int]:
+        """``in_scope``'s positions as a set (``key``: its cache key), made once for all the
+        parts of these lines."""
+        found = self._sets.get(key)
+        if found is None or found[0] is not scope:
+            found = self._sets[key] = (scope, frozenset(self.in_scope(scope, key[1])))
+        return found[1]
 
     def _with_new_line(self, scope: Scope, honour_reduced: bool, before: tuple[int, ...], new: int
                        ) -> tuple[int, ...]:

@@ -21,15 +21,15 @@ def priced_group(scorer: GroupedScorer, positions: tuple[int, ...], line_ids: tu
     """The group's priced lines (in ``positions``' order; ``line_ids``: their lines' identities)
     and gift offers, remembered like the answers."""
     lines = scorer.prepared.lines
-    picked, codes = scorer.picked(chosen)
+    codes = scorer.picked(chosen)[1]
     key = (line_ids, codes, scorer.caps_key, scorer.prepared.currency)
     found = PRICED.get(key)
     if found is None:
         group = tuple(lines[p] for p in positions)
-        chosen_ones = [e for e in (scorer.effective[i] for i in picked) if e is not None]
         ready = scorer.lines_of(positions, line_ids)
         # scored in this search: the same evaluation, else made now
-        work = scorer.works.get((key[0], codes)) or evaluation(ready, chosen_ones, scorer.caps)
+        work = scorer.works.get((key[0], codes)) or evaluation(ready, scorer.ordered(chosen), scorer.caps,
+                                                                 ordered=True)
         priced = work.priced()  # type: ignore[attr-defined]
         found = (tuple(priced.lines[slot] for slot in ready.slots), priced.offers, (group, scorer.caps))
         if len(PRICED) >= KEPT:

@@ -110,7 +110,7 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
         key = (tuple(map(id, group)), reach, generation, prepared.currency)
         found = _LOWEST.get(key)
         if found is None:
-            work = Evaluation(PricingLines(group, prepared.currency))
+            work = Evaluation(PricingLines.part(prepared, tuple(members)))  # its scopes found among the basket's
             reaching = [promotion for i, promotion in enumerate(early) if reach & bits[i]]  # in the order they apply
             for promotion in reaching:
                 work.apply(promotion)

@@ -19,6 +19,7 @@ the lowest total (docs/promotions.md, "The best-deal search").
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
@@ -99,58 +100,91 @@ def best_deal(lines: Sequence[BasketLine], promotions: Sequence[Promotion], caps
     harmless, evaluations = harmless_spends(prepared, candidates)
     unsafe = unsafe_ids(candidates, harmless, capped)
     components, on_each_line = _components(lines, candidates, unsafe)
-    results: dict[int, object] = {}
+    results: dict[int, PricedLine] = {}
     offers: list[GiftOffer] = []
     chosen: set[str] = set()
     exact = True
     covered_slots: set[int] = set()
+    position_of = {slot: p for p, slot in enumerate(prepared.slots)}
     for component in components:
-        # the whole basket's lines made ready once serve a component of every line (scopes resolved)
-        sub = prepared if len(component.slots) == len(lines) else [lines[i] for i in component.slots]
+        # its lines made ready from the basket's (scopes found among the basket's), all of them when all
+        sub = _part(prepared, component.slots, position_of)
         always = component.always + _touching(on_each_line, component.slots)
         evaluator = _Evaluator(sub, always + [c.promotion for c in component.choices], caps, currency, harmless)
         picked, component_exact = _search(component, always, evaluator, exact_limit)
         exact = exact and component_exact
         priced_lines, priced_offers = evaluator.priced(evaluator.scorer.mask_of(always + picked))
         evaluations += len(evaluator.seen) + 1
-        for slot, priced_line in zip(component.slots, priced_lines):
-            results[slot] = priced_line
+        _place(results, prepared, sub, priced_lines)
         offers.extend(priced_offers)
         chosen |= {p.promotion_id for p in always + picked}
         covered_slots |= set(component.slots)
-    rest = [i for i in range(len(lines)) if i not in covered_slots]
+    rest = [i for i in range(len(lines)) if i not in covered_slots and not lines[i].voided]
     if rest:
         always = _touching(on_each_line, rest)
-        evaluator = _Evaluator([lines[i] for i in rest], always, caps, currency, harmless)
+        sub = _part(prepared, rest, position_of)
+        evaluator = _Evaluator(sub, always, caps, currency, harmless)
         priced_lines, priced_offers = evaluator.priced(evaluator.scorer.mask_of(always))
         evaluations += 1
-        for slot, priced_line in zip(rest, priced_lines):
-            results[slot] = priced_line
+        _place(results, prepared, sub, priced_lines)
         offers.extend(priced_offers)
         chosen |= {p.promotion_id for p in always}
-    basket = PricedBasket(currency, tuple(results[i] for i in range(len(lines))),  # type: ignore[misc]
+    for i in range(len(lines)):
+        if i not in results:  # a voided line: nothing
+            results[i] = PricedLine(lines[i])
+    basket = PricedBasket(currency, tuple(results[i] for i in range(len(lines))),
                           tuple(sorted(offers, key=lambda o: o.promotion_id)), exact)
     return Deal(basket, tuple(sorted(chosen)), exact, evaluations)
 
 
+def _part(prepared: PricingLines, slots: Sequence[int], position_of: dict[int, int]) -> PricingLines:
+    """The live lines at basket indices ``slots`` made ready from the basket's (all of it when all)."""
+    if len(slots) == len(prepared.lines):
+        return prepared
+    return PricingLines.part(prepared, tuple(sorted(map(position_of.__getitem__, slots))))
+
+
+def _place(results: dict[int, PricedLine], prepared: PricingLines, sub: PricingLines,
+           priced_lines: list[PricedLine]) -> None:
+    """``priced_lines`` (``_Evaluator.priced``'s: the basket's order, or a part's positions) by
+    basket index."""
+    if sub is prepared:
+        results.update(enumerate(priced_lines))
+    else:
+        for p, priced_line in enumerate(priced_lines):
+            results[prepared.slots[sub.within(p)]] = priced_line
+
+
 def _candidates(prepared: PricingLines, promotions: Sequence[Promotion]) -> list[Candidate]:
     """The promotions covering a line, with the lines (basket indices), in id order.  The scan
-    before's candidate is taken again when it covers the same lines (most do after a scan)."""
+    before's candidate is taken again when it covers the same lines (most do after a scan);
+    when this basket is that one with a line added at its end, only the new line is looked at."""
     found = []
     slot = prepared.slots.__getitem__
     if len(_LAST_CANDIDATES) >= 4096:
         _LAST_CANDIDATES.clear()
+    this = weakref.ref(prepared)
+    appended = prepared.appended()
     for promotion in sorted(promotions, key=lambda p: p.promotion_id):
-        covered = frozenset(map(slot, prepared.covered(promotion)))
-        if covered:
-            before = _LAST_CANDIDATES.get(id(promotion))
-            if before is None or before.promotion is not promotion or before.covered != covered:
-                before = _LAST_CANDIDATES[id(promotion)] = Candidate(promotion, covered, mask_of(covered))
-            found.append(before)
+        positions = prepared.covered(promotion)
+        if not positions:
+            continue
+        kept = _LAST_CANDIDATES.get(id(promotion))
+        before = None if kept is None or kept[0].promotion is not promotion else kept[0]
+        if before is not None and appended is not None and kept[1]() is appended[0]:  # type: ignore[index]
+            if appended[1] in positions:  # the others' lines are as they were: the new line added
+                before = Candidate(promotion, before.covered | {appended[2]}, before.mask | 1 << appended[2])
+        else:
+            covered = frozenset(map(slot, positions))
+            if before is None or before.covered != covered:
+                before = Candidate(promotion, covered, mask_of(covered))
+        _LAST_CANDIDATES[id(promotion)] = (before, this)
+        found.append(before)
     return found
 
 
-_LAST_CANDIDATES: dict[int, Candidate] = {}  # by the promotion's identity (the candidate keeps it alive)
+# by the promotion's identity: its last candidate (which keeps it alive) and the basket it was made for
+_LAST_CANDIDATES: dict[int, tuple[Candidate, weakref.ref[PricingLines]]] = {}
 
 
 def _components(lines: Sequence[BasketLine], candidates: list[Candidate],

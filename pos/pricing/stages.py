@@ -59,11 +59,13 @@ def evaluate(lines: Sequence[BasketLine] | PricingLines, chosen: Iterable[Promot
     return evaluation(prepared, chosen, caps).priced()
 
 
-def evaluation(lines: PricingLines, chosen: Iterable[Promotion], caps: Iterable[Cap]) -> Evaluation:
+def evaluation(lines: PricingLines, chosen: Iterable[Promotion], caps: Iterable[Cap],
+               ordered: bool = False) -> Evaluation:
     """The same work as :func:`evaluate`, left in integers (no ``Money``, no priced lines):
-    what a search needs to compare combinations quickly (``total``, ``given_ids``, ``offers``)."""
+    what a search needs to compare combinations quickly (``total``, ``given_ids``, ``offers``).
+    ``ordered``: ``chosen`` is already ``in_order`` (a search orders its promotions once)."""
     work = Evaluation(lines)
-    for promotion in in_order(chosen):
+    for promotion in (chosen if ordered else in_order(chosen)):
         offer = work.apply(promotion)
         if offer is not None:
             work.offers.append(offer)
@@ -233,35 +235,36 @@ class Evaluation:
 
     def cap(self, caps: Iterable[Cap]) -> None:
         """Each covered line's discounts cut to its tightest cap, the last applied first."""
-        limits: dict[int, int] = {}
-        gross = self.lines.gross
-        for cap in caps:
-            numerator, denominator = max(cap.max_percent, Decimal(0)).as_integer_ratio()
-            denominator *= 100
-            for p in self.lines.in_scope(cap.scope, honour_reduced=False):
-                limit = gross[p] * numerator // denominator  # floor(max_percent * gross / 100)
-                limits[p] = min(limit, limits.get(p, limit))
-        for p, limit in limits.items():
-            excess = gross[p] - self.net[p] - limit
-            for entry in reversed(self.given[p]):
-                if excess <= 0:
-                    break
+        gross, net, given = self.lines.gross, self.net, self.given
+        for p, limit in self.lines.cap_limits(tuple(caps)):
+            excess = gross[p] - net[p] - limit
+            if excess <= 0:
+                continue
+            for entry in reversed(given[p]):
                 back = min(excess, entry[1])
                 entry[1] -= back
                 excess -= back
-                self.net[p] += back
+                net[p] += back
+                if excess <= 0:
+                    break
 
     def priced(self) -> PricedBasket:
         """The answer with ``Money``: one priced line per basket line, in the basket's order."""
         currency = self.lines.currency
-        basket = self.lines.basket_lines
-        priced = [PricedLine(line) for line in basket]
+        basket, slots = self.lines.basket_lines, self.lines.slots
+        priced: list[PricedLine | None] = [None] * len(basket)
+        known = _DISCOUNTS
         for position, given in enumerate(self.given):
-            discounts = tuple(_discount(promotion, amount, currency) for promotion, amount in given if amount > 0)
-            if discounts:
-                slot = self.lines.slots[position]
-                priced[slot] = PricedLine(basket[slot], discounts)
-        return PricedBasket(currency, tuple(priced), tuple(self.offers))
+            slot = slots[position]
+            discounts = []
+            for promotion, amount in given:
+                if amount > 0:
+                    found = known.get((promotion.promotion_id, promotion.name, amount, currency))
+                    discounts.append(_discount(promotion, amount, currency) if found is None else found)
+            priced[slot] = PricedLine(basket[slot], tuple(discounts))
+        if len(slots) < len(basket):  # the voided lines: nothing
+            priced = [PricedLine(line) if found is None else found for line, found in zip(basket, priced)]
+        return PricedBasket(currency, tuple(priced), tuple(self.offers))  # type: ignore[arg-type]
 
 
 _PER_LINE = (PercentOff, AmountOff, FixedPrice)

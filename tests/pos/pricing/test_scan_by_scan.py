@@ -68,3 +68,27 @@ def test_the_conflict_masks_name_exactly_the_pairs_in_conflict(lines, chosen, ca
     masks = conflict_masks(candidates)
     for i, a in enumerate(candidates):
         assert masks[i] == sum(1 << j for j, b in enumerate(candidates) if in_conflict(a, b)), a.promotion
+
+
+@settings(SETTINGS, max_examples=200)
+@given(baskets(), promotions(), caps, st.booleans())
+def test_a_basket_scanned_line_by_line_has_the_candidates_a_fresh_one_has(lines, chosen, cap_list, voided_first):
+    if voided_first and lines:  # a voided line ahead: the basket's indices are not the live lines' positions
+        from dataclasses import replace
+        lines = [replace(lines[0], voided=True)] + list(lines[1:])
+    active = active_promotions(PromotionSet(chosen, tuple(cap_list)), NOW)
+    counts = range(1, len(lines) + 1)  # scan by scan first: a fresh basket between would be the one followed
+    followed = [_candidates(PricingLines(lines[:count], CURRENCY, follow=True), active) for count in counts]
+    for count, candidates in zip(counts, followed):
+        fresh = _candidates(PricingLines(lines[:count], CURRENCY), active)
+        assert [(c.promotion, c.covered, c.mask) for c in candidates] == [
+            (c.promotion, c.covered, c.mask) for c in fresh]
+
+
+def test_a_basket_with_a_line_added_at_its_end_knows_it_and_one_reordered_does_not():
+    from tests.pos.pricing.test_carried_totals import _line
+    lines = (_line(1, "f1", "4.00"), _line(2, "c1", "9.00"), _line(3, "a1", "3.00"))
+    first = PricingLines(lines[:2], CURRENCY, follow=True)
+    assert PricingLines(lines, CURRENCY, follow=True).appended() == (first, 0, 2)  # "a1": position 0, index 2
+    PricingLines(lines[:2], CURRENCY, follow=True)
+    assert PricingLines((lines[2], lines[0], lines[1]), CURRENCY, follow=True).appended() is None  # added at the start
