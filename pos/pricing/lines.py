@@ -77,6 +77,11 @@ class PricingLines:
         part._before, part._within = None, (weakref.ref(whole), positions)
         return part
 
+    def after_scan(self) -> tuple[PricingLines, int] | None:
+        """The basket made ready before that this one is with one line more (``follow``), and
+        that line's position (read once: the next scan's basket may cut it)."""
+        return self._before
+
     def within(self, position: int) -> int:
         """The position in the basket it was made from (``part``) of the line at ``position``."""
         return position if self._within is None else self._within[1][position]
@@ -160,11 +165,10 @@ class PricingLines:
                        ) -> tuple[int, ...]:
         """``before`` (positions in the basket without the new line) moved past the new line's
         position ``new``, and that position when ``scope`` covers the new line."""
-        positions = [p + 1 if p >= new else p for p in before]
+        k = bisect.bisect_left(before, new)  # those from ``new`` on move one place on
         line = self.lines[new]
-        if scope.covers(line.product) and not (honour_reduced and line.price_overridden):
-            bisect.insort(positions, new)
-        return tuple(positions)
+        placed = (new,) if scope.covers(line.product) and not (honour_reduced and line.price_overridden) else ()
+        return before[:k] + placed + tuple(map(_ONE_MORE, before[k:]))
 
     def _covered_by(self, scope: Scope) -> tuple[int, ...]:
         """``scope.covers`` over the lines, through the indexes when the scope names few things;
@@ -205,8 +209,9 @@ class PricingLines:
             key = (id(promotion.scope), "units")
             found = self._scopes.get(key)
             if found is None or found[0] is not promotion.scope:
+                positions = self.in_scope(promotion.scope)
                 found = self._scopes[key] = (promotion.scope,
-                                             tuple(p for p in self.in_scope(promotion.scope) if self.units[p]))
+                                             tuple(compress(positions, map(self.units.__getitem__, positions))))
             return found[1]
         positions = self.in_scope(promotion.scope)
         if isinstance(benefit, Gift):
@@ -226,6 +231,7 @@ def _indexes(lines: Sequence[BasketLine]) -> tuple[dict[str, list[int]], ...]:
     return by_code, by_brand, by_category
 
 
+_ONE_MORE = (1).__add__
 _SCANNED: list[PricingLines] = []  # the baskets made ready last (``follow``), the newest last
 SCANNED_KEPT = 4
 

@@ -8,7 +8,9 @@ search scores many combinations and builds the basket of the one it keeps).
 
 from __future__ import annotations
 
+import operator
 import threading
+import weakref
 from collections.abc import Sequence
 
 from pos.pricing.bitmasks import joined, mask_of, mask_of_masks, positions_of
@@ -43,6 +45,9 @@ def score(prepared: PricingLines, promotions: Sequence[Promotion], caps: Sequenc
     return (sum(work.net), -offers, len(given), tuple(sorted(given)))
 
 
+# a basket's early promotions, and per position the bits of those reaching it, its nets and first
+# stages with all of them on: the scan after it starts from them (held while the basket lives)
+_KEPT_NETS: weakref.WeakKeyDictionary[PricingLines, tuple] = weakref.WeakKeyDictionary()
 LOWEST_KEPT = 8192  # groups' nets after stages 1-4 remembered across reprices (the oldest forgotten first)
 BITS = 2048  # promotions given a bit in those keys before all is forgotten
 _LOWEST: dict[tuple, tuple] = {}
@@ -79,26 +84,40 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
     Stages 1-4 only tie lines through unit deals, so they are evaluated group by group (the
     lines the unit deals join; any other line alone), each group's nets remembered across
     reprices by its lines and the promotions touching it (identities, kept alive with the
-    answer): after a scan only the new line's group is evaluated again.  The thresholds
-    (stage 5) then apply to the whole basket from those nets."""
+    answer).  After a scan (``PricingLines(..., follow=True)``) the scan before's nets are taken
+    over with the new line placed, and only the new line's group is evaluated: the others' lines
+    and the promotions reaching them are as they were.  The thresholds (stage 5) then apply to
+    the whole basket from those nets."""
     ordered = in_order(promotions)
     early = [p for p in ordered if stage_of(p) <= 4]
     late = [p for p in ordered if stage_of(p) == 5]
     n = len(prepared.lines)
     bits, generation = _bits(early)
-    touching = [0] * n  # per position: the early promotions that reach it, as their bits (``_bits``)
+    link = prepared.after_scan()
+    kept = None if link is None else _KEPT_NETS.get(link[0])
+    if kept is not None and (kept[0] != generation or len(kept[1]) != len(early)
+                             or not all(map(operator.is_, kept[1], early))):
+        kept = None  # other promotions: nothing carried
+    in_scope = [prepared.in_scope(promotion.scope) for promotion in early]
     tied: list[int] = []  # the lines the unit deals tie, as masks, merged where they meet
     for i, promotion in enumerate(early):
-        positions = prepared.in_scope(promotion.scope)
-        bit = bits[i]
-        for p in positions:
-            touching[p] |= bit
-        if stage_of(promotion) == 2 and len(positions) > 1:  # a unit deal ties its lines
-            tied = joined(tied, mask_of(positions))
+        if stage_of(promotion) == 2 and len(in_scope[i]) > 1:  # a unit deal ties its lines
+            tied = joined(tied, mask_of(in_scope[i]))
     together = mask_of_masks(tied)
-    groups = [positions_of(mask) for mask in tied] + [[p] for p in range(n) if not together >> p & 1]
-    net = list(prepared.gross)
-    first_stage = [0] * n
+    if kept is None:
+        touching = [0] * n  # per position: the early promotions that reach it, as their bits (``_bits``)
+        for positions, bit in zip(in_scope, bits):
+            for p in positions:
+                touching[p] |= bit
+        net, first_stage = list(prepared.gross), [0] * n
+        groups = [positions_of(mask) for mask in tied] + [[p] for p in range(n) if not together >> p & 1]
+    else:  # the scan before's, the new line placed: only the new line's group evaluated
+        new = link[1]  # type: ignore[index]
+        touching, net, first_stage = list(kept[2]), list(kept[3]), list(kept[4])
+        touching.insert(new, mask_of_masks(bit for positions, bit in zip(in_scope, bits) if new in positions))
+        net.insert(new, prepared.gross[new])
+        first_stage.insert(new, 0)
+        groups = [next((positions_of(mask) for mask in tied if mask >> new & 1), [new])]
     lines = prepared.lines
     for members in groups:
         if len(members) == 1:  # most lines
@@ -123,6 +142,7 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
             net[p] = found[0][j]
             first_stage[p] = found[1][j]
     before_nets = tuple(net)
+    _KEPT_NETS[prepared] = (generation, tuple(early), tuple(touching), before_nets, tuple(first_stage))
     work = Evaluation(prepared)
     work.net, work.first_stage = net, first_stage
     for promotion in late:

@@ -92,3 +92,18 @@ def test_a_basket_with_a_line_added_at_its_end_knows_it_and_one_reordered_does_n
     assert PricingLines(lines, CURRENCY, follow=True).appended() == (first, 0, 2)  # "a1": position 0, index 2
     PricingLines(lines[:2], CURRENCY, follow=True)
     assert PricingLines((lines[2], lines[0], lines[1]), CURRENCY, follow=True).appended() is None  # added at the start
+
+
+@settings(SETTINGS, max_examples=200)
+@given(baskets(), promotions(), promotions(), st.lists(st.booleans(), min_size=8, max_size=8))
+def test_a_basket_scanned_line_by_line_has_the_lowest_nets_a_fresh_one_has(lines, chosen, others, switches):
+    """Also when the promotions change between two scans (a pull in the middle of a sale)."""
+    from pos.pricing.scoring import lowest_nets
+    sets = [[p for p in active_promotions(PromotionSet(found, ()), NOW) if type(p.benefit).__name__ != "Gift"]
+            for found in (chosen, others)]  # stages 1-5, as the harmless proof asks
+    counts = range(1, len(lines) + 1)
+    promotions_at = [sets[switches[count % len(switches)]] for count in counts]
+    followed = [lowest_nets(PricingLines(lines[:count], CURRENCY, follow=True), early)
+                for count, early in zip(counts, promotions_at)]
+    for count, early, nets in zip(counts, promotions_at, followed):
+        assert nets == lowest_nets(PricingLines(lines[:count], CURRENCY), early)
