@@ -33,7 +33,20 @@ def settled(promotion: Promotion, prepared: PricingLines, harmless: Collection[s
     gross = sum(prepared.gross[p] for p in prepared.covered(promotion))
     if gross < prepared.minor(spend.amount):
         return None, True
-    no_spend = Money.from_minor(0, spend.currency)
-    if isinstance(benefit, SpendThreshold):
-        return replace(promotion, benefit=replace(benefit, spend=no_spend)), benefit.amount_off is None
-    return replace(promotion, benefit=replace(benefit, spend=no_spend)), False
+    return _without_spend(promotion), isinstance(benefit, SpendThreshold) and benefit.amount_off is None
+
+
+_WITHOUT_SPEND: dict[int, tuple[Promotion, Promotion]] = {}  # by the promotion's identity (kept alive here)
+
+
+def _without_spend(promotion: Promotion) -> Promotion:
+    """``promotion`` with a spend of 0, the same object each time (made once: every reprice asks)."""
+    found = _WITHOUT_SPEND.get(id(promotion))
+    if found is None or found[0] is not promotion:
+        if len(_WITHOUT_SPEND) >= 4096:
+            _WITHOUT_SPEND.clear()
+        benefit = promotion.benefit
+        assert isinstance(benefit, (SpendThreshold, Gift)) and benefit.spend is not None
+        no_spend = Money.from_minor(0, benefit.spend.currency)
+        found = _WITHOUT_SPEND[id(promotion)] = (promotion, replace(promotion, benefit=replace(benefit, spend=no_spend)))
+    return found[1]
