@@ -3,7 +3,7 @@ by valgrind's callgrind: a count the machine's load does not change, and closer 
 than ``benchmarks.pricing_bytecodes`` (what a built-in does in C counts too, so a change that
 trades Python steps for C calls is judged by what it really costs).
 
-    python -m benchmarks.pricing_instructions [--baskets 10] [--seed 7]
+    python -m benchmarks.pricing_instructions [--baskets 10] [--seed 7] [--save counts.json]
 
 Needs valgrind (``apt-get install valgrind``), a development tool the project's setup does
 not install.  Runs itself under callgrind (about 50 times slower: 3 to 4 minutes for 10
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import random
 import shutil
@@ -69,6 +70,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baskets", type=int, default=10)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--save", type=Path, help="also write each reprice's count to this file (JSON)")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inner:
@@ -87,6 +89,8 @@ def main() -> int:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         counts = counted(Path(folder), args.baskets)
     print(counts_line("instructions", counts, 1e6, "million", 2))
+    if args.save:
+        args.save.write_text(json.dumps(counts))
     return 0
 
 
