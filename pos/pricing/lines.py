@@ -32,7 +32,7 @@ class PricingLines:
 
     __slots__ = ("basket_lines", "currency", "scale", "slots", "lines", "gross", "units", "quantities", "_scopes",
                  "_codes", "_amounts", "_index", "_cards", "_before", "_within", "_sets", "_limits",
-                 "__weakref__")
+                 "plans", "__weakref__")
 
     def __init__(self, lines: Sequence[BasketLine], currency: str, follow: bool = False) -> None:
         """``follow``: a whole basket, repriced after each scan.  When it is the basket made ready
@@ -60,6 +60,7 @@ class PricingLines:
         self._within: tuple[weakref.ref[PricingLines], tuple[int, ...]] | None = None
         self._sets: dict[tuple[int, bool], tuple[Scope, frozenset[int]]] = {}  # a scope's positions as a set
         self._limits: dict[tuple[int, ...], tuple[tuple[Cap, ...], tuple[tuple[int, int], ...]]] = {}
+        self.plans: dict[int, tuple] = {}  # how ``stages.evaluation`` applies each promotion here, by identity
 
     @classmethod
     def part(cls, whole: PricingLines, positions: tuple[int, ...]) -> PricingLines:
@@ -73,6 +74,7 @@ class PricingLines:
         part.units = tuple(whole.units[p] for p in positions)
         part.quantities = tuple(whole.quantities[p] for p in positions)
         part._scopes, part._codes, part._amounts, part._index, part._sets, part._limits = {}, {}, {}, None, {}, {}
+        part.plans = {}
         part._cards = frozenset(k for k, p in enumerate(positions) if p in whole._cards)
         part._before, part._within = None, (weakref.ref(whole), positions)
         return part

@@ -65,12 +65,36 @@ def evaluation(lines: PricingLines, chosen: Iterable[Promotion], caps: Iterable[
     what a search needs to compare combinations quickly (``total``, ``given_ids``, ``offers``).
     ``ordered``: ``chosen`` is already ``in_order`` (a search orders its promotions once)."""
     work = Evaluation(lines)
+    net, given, first = work.net, work.given, work.first_stage
+    plans = lines.plans
     for promotion in (chosen if ordered else in_order(chosen)):
-        offer = work.apply(promotion)
-        if offer is not None:
-            work.offers.append(offer)
+        plan = plans.get(id(promotion))
+        if plan is None or plan[0] is not promotion:
+            plan = plans[id(promotion)] = _plan(lines, promotion)
+        if plan[1] is None:
+            offer = work.apply(promotion)
+            if offer is not None:
+                work.offers.append(offer)
+            continue
+        _take_percent(net, given, first, promotion, plan[1], plan[2], plan[3], _PERCENT_STAGE)
     work.cap(caps)
     return work
+
+
+_PERCENT_STAGE = STAGES[PercentOff]
+
+
+def _plan(lines: PricingLines, promotion: Promotion) -> tuple:
+    """How ``evaluation`` applies ``promotion`` to ``lines`` (the same each time: remembered by
+    the lines): a percent off with no ``exclude_reduced`` as (promotion, its positions, the
+    percent as a ratio); anything else (promotion, None): ``Evaluation.apply``."""
+    benefit = promotion.benefit
+    if type(benefit) is not PercentOff or promotion.scope.exclude_reduced:
+        return promotion, None
+    numerator, denominator = _ratio(benefit.percent)
+    if numerator <= 0:
+        return promotion, (), 0, 1  # nothing off
+    return promotion, lines.in_scope(promotion.scope), numerator, denominator
 
 
 _DISCOUNTS: dict[tuple[str, str, int, str], LineDiscount] = {}
@@ -179,25 +203,10 @@ class Evaluation:
                     first[p] = stage
 
     def _percent(self, promotion: Promotion, percent: Decimal, positions: Sequence[int], stage: int) -> None:
-        """``round_half_up(net * percent / 100)`` off each line, never past its net (a percent
-        off, or a spend threshold's percent once its spend is met)."""
+        """A percent off, or a spend threshold's percent once its spend is met (``_take_percent``)."""
         numerator, denominator = _ratio(percent)
-        if numerator <= 0:
-            return  # nothing off (a negative percent rounds to nothing given)
-        net, given, first = self.net, self.given, self.first_stage
-        twice, half = 2 * numerator, 2 * denominator
-        for p in positions:
-            left = net[p]
-            if left <= 0:
-                continue
-            amount = (twice * left + denominator) // half
-            if amount > left:
-                amount = left
-            if amount > 0:
-                net[p] = left - amount
-                given[p].append([promotion, amount])
-                if not first[p]:
-                    first[p] = stage
+        if numerator > 0:  # else nothing off (a negative percent rounds to nothing given)
+            _take_percent(self.net, self.given, self.first_stage, promotion, positions, numerator, denominator, stage)
 
     def _discounts(self, promotion: Promotion, positions: Sequence[int]) -> list[tuple[int, int]]:
         benefit, net, lines = promotion.benefit, self.net, self.lines
@@ -265,6 +274,25 @@ class Evaluation:
         if len(slots) < len(basket):  # the voided lines: nothing
             priced = [PricedLine(line) if found is None else found for line, found in zip(basket, priced)]
         return PricedBasket(currency, tuple(priced), tuple(self.offers))  # type: ignore[arg-type]
+
+
+def _take_percent(net: list[int], given: list[list[list]], first: list[int], promotion: Promotion,
+                  positions: Sequence[int], numerator: int, denominator: int, stage: int) -> None:
+    """``round_half_up(net * numerator / denominator)`` off each line at ``positions``, never
+    past its net (``numerator / denominator``: the percent over 100, positive)."""
+    twice, half = 2 * numerator, 2 * denominator
+    for p in positions:
+        left = net[p]
+        if left <= 0:
+            continue
+        amount = (twice * left + denominator) // half
+        if amount > left:
+            amount = left
+        if amount > 0:
+            net[p] = left - amount
+            given[p].append([promotion, amount])
+            if not first[p]:
+                first[p] = stage
 
 
 _PER_LINE = (PercentOff, AmountOff, FixedPrice)
