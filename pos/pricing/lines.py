@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import bisect
 import operator
-from itertools import compress
 import weakref
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import compress
 
 from pos.basket import BasketLine
 from pos.gift_cards.records import GIFT_CARD_CODE
