@@ -113,8 +113,7 @@ def _remembered(deal: object, net: Sequence[int], units: Sequence[int], position
     same lines anywhere: the search evaluates a group of lines for many combinations that
     leave the deal's nets as they were, and after a scan a deal the new line is not in meets
     the same nets again (the unit deals are most of an evaluation's work)."""
-    get = net.__getitem__
-    key = (deal, tuple(map(get, positions)), tuple(map(units.__getitem__, positions)))
+    key = (deal, tuple(map(net.__getitem__, positions)), tuple(map(units.__getitem__, positions)))
     found = _ANSWERS.get(key)
     if found is None:
         index = {p: i for i, p in enumerate(positions)}
