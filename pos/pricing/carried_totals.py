@@ -96,11 +96,13 @@ def _extra(before: Sequence[int], now: Sequence[int]) -> list[int] | None:
 class Carried:
     """The state before, the new lines (positions as bits), and the promotions it lacked."""
 
-    __slots__ = ("before", "new", "extra", "_tables")
+    __slots__ = ("before", "new", "extra", "_tables", "_back", "_lacked")
 
     def __init__(self, before: CarriedState, new: int, extra: Sequence[int]) -> None:
         self.before, self.new, self.extra = before, new, tuple(extra)
         self._tables: list[list[int]] = []
+        self._back: list[list[int]] = []
+        self._lacked = 0
         if self.extra:  # a combination's bits now -> its bits before, six at a time
             old_bit, k = [], 0
             for i in range(len(before.codes) + len(self.extra)):
@@ -111,16 +113,42 @@ class Carried:
                     k += 1
             self._tables = [chunk_table(tuple(old_bit[start:start + 6])) for start in range(0, len(old_bit), 6)]
 
+    def nearest(self, chosen: int) -> tuple[int, int] | None:
+        """Of the combinations the reprice before scored, the one differing from ``chosen``
+        in the fewest promotions (as a combination now: without the promotions it lacked),
+        and how many; None when it scored none."""
+        if not self.before.totals:
+            return None
+        before = self._before_of(chosen)
+        other = nearest(self.before.totals, before)[0]
+        if not self.extra:
+            return other, (other ^ before).bit_count()
+        if not self._back:  # a combination's bits before -> its bits now, six at a time
+            now = [1 << i for i in range(len(self.before.codes) + len(self.extra)) if i not in self.extra]
+            self._back = [chunk_table(tuple(now[start:start + 6])) for start in range(0, len(now), 6)]
+            self._lacked = sum(1 << e for e in self.extra)
+        mask, rest = 0, other
+        for table in self._back:
+            mask |= table[rest & 63]
+            rest >>= 6
+        return mask, (other ^ before).bit_count() + (chosen & self._lacked).bit_count()
+
+    def _before_of(self, chosen: int) -> int:
+        """``chosen``'s bits before (the promotions it lacked left out)."""
+        if not self.extra:
+            return chosen
+        mask, rest = 0, chosen
+        for table in self._tables:
+            mask |= table[rest & 63]
+            rest >>= 6
+        return mask
+
     def total(self, chosen: int) -> tuple[int, int, int] | None:
         """The total, offers and counts the state before gave ``chosen`` (without the
         promotions it lacked), the counts laid out as now; None when it did not score it."""
         if not self.extra:
             return self.before.totals.get(chosen)
-        mask, rest = 0, chosen
-        for table in self._tables:
-            mask |= table[rest & 63]
-            rest >>= 6
-        found = self.before.totals.get(mask)
+        found = self.before.totals.get(self._before_of(chosen))
         if found is None:
             return None
         total, offers, counts = found

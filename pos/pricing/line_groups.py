@@ -47,6 +47,7 @@ _KEPT: list[Promotion] = []
 _GENERATION = [0]  # how many times the codes were forgotten
 _CODING = threading.Lock()
 _NOTHING = (0, 0, 0)  # a sum of no groups
+_BRING = 2  # a total of the reprice before brought up to date costs about the groups of two promotions more
 
 
 class GroupedScorer:
@@ -111,30 +112,56 @@ class GroupedScorer:
 
     def score(self, chosen: int) -> Key:
         """``scoring.score`` of the combination ``chosen``."""
-        tying = chosen & self.tying
-        carried = None if self._carried is None else self._carried.total(chosen)
-        # a known sum (total, offers, counts), less some groups' as they were, plus theirs now
-        if carried is not None:  # the reprice before's total: only the new lines' groups again
-            region = self._regions.get(tying)
-            if region is None:
-                region = self._regions[tying] = self._region(tying)
-            known, old, new = carried, self._sum(region[1], chosen), self._sum(region[0], chosen)
-        elif self._state.totals:  # the nearest combination scored in this search: only the groups they differ on
-            other, known = nearest(self._state.totals, chosen)
-            now, then = self._between(chosen, other)
-            old, new = self._sum(then, other), self._sum(now, chosen)
-        else:
-            groups = self._groups.get(tying)
-            if groups is None:
-                groups = self._groups[tying] = self._grouped(tying)
-            known, old, new = _NOTHING, _NOTHING, self._sum(groups, chosen)
-        total, offers, counts = known[0] - old[0] + new[0], known[1] - old[1] + new[1], known[2] - old[2] + new[2]
-        self._state.totals[chosen] = (total, offers, counts)
+        total, offers, counts = self._total(chosen)
         given = self._fields.nonzero(counts) | chosen & self.offering
         ids = self._ids.get(given)
         if ids is None:
             ids = self._ids[given] = self._ids_of(given)
         return (total, -offers - (chosen & self.offering).bit_count(), len(ids), ids)
+
+    def _total(self, chosen: int) -> tuple[int, int, int]:
+        """The total, gift offers and counts of what gave something, of ``chosen``: a known sum
+        less some groups' as they were, plus theirs now (remembered in this search's totals)."""
+        found = self._state.totals.get(chosen)
+        if found is not None:
+            return found
+        carried = None if self._carried is None else self._carried.total(chosen)
+        if carried is not None:  # the reprice before's total: only the new lines' groups again
+            tying = chosen & self.tying
+            region = self._regions.get(tying)
+            if region is None:
+                region = self._regions[tying] = self._region(tying)
+            known, old, new = carried, self._sum(region[1], chosen), self._sum(region[0], chosen)
+        elif self._state.totals or self._carried is not None and self._carried.before.totals:
+            # the nearest combination scored, in this search or (brought up to date) the reprice
+            # before: only the groups they differ on
+            other = self._nearest(chosen)
+            known = self._total(other)
+            now, then = self._between(chosen, other)
+            old, new = self._sum(then, other), self._sum(now, chosen)
+        else:
+            groups = self._groups.get(chosen & self.tying)
+            if groups is None:
+                groups = self._groups[chosen & self.tying] = self._grouped(chosen & self.tying)
+            known, old, new = _NOTHING, _NOTHING, self._sum(groups, chosen)
+        found = self._state.totals[chosen] = (known[0] - old[0] + new[0], known[1] - old[1] + new[1],
+                                              known[2] - old[2] + new[2])
+        return found
+
+    def _nearest(self, chosen: int) -> int:
+        """The nearest combination scored in this search (the fewest promotions in one and not
+        the other), or the reprice before's nearest when that is nearer by more than
+        ``_BRING`` (its total must first be brought up to date: the new lines' groups summed
+        again).  After a scan that changed one of the fallback's first choices, each of its
+        trials differs from one the reprice before made in that promotion only, and from
+        this search's in several."""
+        here = nearest(self._state.totals, chosen)[0] if self._state.totals else None
+        if self._carried is None or here is not None and (here ^ chosen).bit_count() <= _BRING + 1:
+            return here  # type: ignore[return-value]  # as near as one from before can be
+        before = self._carried.nearest(chosen)  # never ``chosen`` itself: that total is carried
+        if before is not None and (here is None or before[1] + _BRING < (here ^ chosen).bit_count()):
+            return before[0]
+        return here  # type: ignore[return-value]  # one of the two has scored some
 
     def _ids_of(self, given: int) -> tuple[str, ...]:
         """The ids of the promotions in ``given`` (ascending bits: the ids sorted)."""

@@ -4,14 +4,16 @@ evaluation's: baskets grown scan by scan, every allowed combination scored at ea
 
 from __future__ import annotations
 
+import random
 import uuid
 from dataclasses import replace
 from decimal import Decimal
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import given, settings, strategies as st
 
 from pos.basket import BasketLine
-from pos.pricing import carried_totals
+from pos.pricing import carried_totals, line_groups
 from pos.pricing.combinations import in_conflict
 from pos.pricing.eligibility import active_caps, active_promotions
 from pos.pricing.harmless import harmless_spends
@@ -24,14 +26,19 @@ from tests.pos.pricing.shop import CURRENCY, eur, product
 from tests.pos.pricing.test_against_the_oracle import NOW, SETTINGS, baskets, caps, promotions
 
 
-def _scorer_checked(lines: tuple[BasketLine, ...], promotion_set: PromotionSet) -> GroupedScorer:
-    """A scorer of ``lines``, every allowed combination of its candidates scored and checked."""
+def _scorer_checked(lines: tuple[BasketLine, ...], promotion_set: PromotionSet,
+                    some: random.Random | None = None) -> GroupedScorer:
+    """A scorer of ``lines``, every allowed combination of its candidates scored and checked
+    (``some``: only some of them, in an order it draws)."""
     prepared = PricingLines(lines, CURRENCY)
     candidates = _candidates(prepared, active_promotions(promotion_set, NOW))
     cap_tuple = tuple(active_caps(promotion_set, NOW))
     harmless, _ = harmless_spends(prepared, candidates)
     scorer = GroupedScorer(prepared, [c.promotion for c in candidates], cap_tuple, harmless)
-    for mask in range(1 << len(candidates)):
+    masks = list(range(1 << len(candidates)))
+    if some is not None:
+        masks = some.sample(masks, some.randint(1, len(masks)))
+    for mask in masks:
         picked = [c for i, c in enumerate(candidates) if mask >> i & 1]
         if any(in_conflict(a, b) for a in picked for b in picked):
             continue
@@ -47,6 +54,20 @@ def test_a_basket_scanned_line_by_line_scores_every_combination_as_the_whole_eva
     for count in range(1, len(lines) + 1):
         _scorer_checked(lines[:count], promotion_set)
     _scorer_checked(lines[:-1], promotion_set)  # a line taken off again: nothing carried, still right
+
+
+@settings(SETTINGS, max_examples=300)
+@given(baskets(), promotions(), caps, st.randoms(use_true_random=False))
+def test_a_combination_worked_out_from_the_nearest_one_the_reprice_before_scored_is_the_whole_evaluation(
+        lines, chosen, cap_list, rng):
+    # each scan scores some of the allowed combinations, in any order; every one the reprice
+    # before did not score goes through the nearest one it did, brought up to date (the search
+    # takes that way only when it is the shorter one: here always)
+    promotion_set = PromotionSet(chosen, tuple(cap_list))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(line_groups, "_BRING", -len(chosen) - 2)
+        for count in range(1, len(lines) + 1):
+            _scorer_checked(lines[:count], promotion_set, rng)
 
 
 def _line(number: int, code: str, price: str, quantity: int = 1, category: str = "food") -> BasketLine:
