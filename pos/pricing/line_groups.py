@@ -30,6 +30,7 @@ from pos.pricing import carried_totals, priced_groups
 from pos.pricing.bitmasks import bits_of, joined, mask_of_masks
 from pos.pricing.carried_totals import (CarriedState, Fields, nearest, new_lines_region, region_between,
                                        spread_bits)
+from pos.pricing.forgetting import forget_oldest
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import GiftOffer, PricedLine
 from pos.pricing.promotion import Cap, Gift, Promotion
@@ -38,7 +39,9 @@ from pos.pricing.settled import mode as _mode, settled as _settled
 from pos.pricing.stages import evaluation, in_order
 
 _Group = tuple[int, int, tuple[int, ...], tuple[int, ...], dict]  # mask, touching, positions, ids, answers
-REMEMBERED = 20_000  # groups' answers kept across reprices (the oldest forgotten first)
+REMEMBERED = 8_000  # groups' answers kept across reprices, the oldest forgotten first (a sale of 100 scans
+# makes about 800; keyed by the lines' identities, a past sale's are never met again)
+READY_KEPT = 500  # groups' lines made ready (about 200 a sale of 100 scans)
 CODES = 2048  # promotions (and modes) given a bit in those keys before all is forgotten
 _ANSWERS: dict[tuple, tuple[int, int, tuple[str, ...], object]] = {}
 _READY: dict[tuple, PricingLines] = {}  # groups' lines made ready (their scopes resolved once)
@@ -229,9 +232,8 @@ class GroupedScorer:
         key = (line_ids, self.prepared.currency)
         ready = _READY.get(key)
         if ready is None:
-            if len(_READY) >= REMEMBERED // 16:
-                for old in list(_READY)[:REMEMBERED // 64]:
-                    _READY.pop(old, None)
+            if len(_READY) >= READY_KEPT:
+                forget_oldest(_READY, READY_KEPT // 4)
             ready = _READY[key] = PricingLines.part(self.prepared, positions)  # it holds the lines: ids stay theirs
         return ready
 
@@ -280,8 +282,7 @@ class GroupedScorer:
             found = (work.total(), len(work.offers), tuple(sorted(work.given_ids())), (group, self.caps))
             self.works[(line_ids, promotions)] = work
             if len(_ANSWERS) >= REMEMBERED:
-                for old in list(_ANSWERS)[:REMEMBERED // 4]:
-                    _ANSWERS.pop(old, None)
+                forget_oldest(_ANSWERS, REMEMBERED // 4)
             _ANSWERS[key] = found
         spread = self._spreads.get(found[2])
         if spread is None:

@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Sequence
 
 from pos.pricing.bitmasks import joined, mask_of, mask_of_masks, positions_of
+from pos.pricing.forgetting import forget_oldest
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import PricedBasket
 from pos.pricing.promotion import Cap, Promotion
@@ -48,7 +49,8 @@ def score(prepared: PricingLines, promotions: Sequence[Promotion], caps: Sequenc
 # a basket's early promotions, and per position the bits of those reaching it, its nets and first
 # stages with all of them on: the scan after it starts from them (held while the basket lives)
 _KEPT_NETS: weakref.WeakKeyDictionary[PricingLines, tuple] = weakref.WeakKeyDictionary()
-LOWEST_KEPT = 8192  # groups' nets after stages 1-4 remembered across reprices (the oldest forgotten first)
+LOWEST_KEPT = 2048  # groups' nets after stages 1-4 remembered across reprices, the oldest forgotten first
+# (about 100 a sale of 100 scans; keyed by the lines' identities, a past sale's are never met again)
 BITS = 2048  # promotions given a bit in those keys before all is forgotten
 _LOWEST: dict[tuple, tuple] = {}
 _BIT: dict[int, int] = {}  # a promotion's identity -> its bit in the keys (the promotion kept alive in _BIT_KEPT)
@@ -135,8 +137,7 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
                 work.apply(promotion)
             found = (tuple(work.net), tuple(work.first_stage), group, tuple(reaching))
             if len(_LOWEST) >= LOWEST_KEPT:
-                for old in list(_LOWEST)[:LOWEST_KEPT // 4]:
-                    _LOWEST.pop(old, None)
+                forget_oldest(_LOWEST, LOWEST_KEPT // 4)
             _LOWEST[key] = found
         for j, p in enumerate(members):
             net[p] = found[0][j]

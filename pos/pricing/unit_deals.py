@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
 from pos.pricing.allocation import half_up_ratio, spread
+from pos.pricing.forgetting import forget_oldest
 from pos.pricing.promotion import BundlePrice, BuyGet
 
 # Unit values are kept as whole numbers: a line's net times ``scale`` divided by its units,
@@ -119,8 +120,7 @@ def _remembered(deal: object, net: Sequence[int], units: Sequence[int], position
         index = {p: i for i, p in enumerate(positions)}
         found = tuple((index[p], amount) for p, amount in work())
         if len(_ANSWERS) >= KEPT:
-            for old in list(_ANSWERS)[:KEPT // 4]:
-                _ANSWERS.pop(old, None)
+            forget_oldest(_ANSWERS, KEPT // 4)
         _ANSWERS[key] = found
     return [(positions[i], amount) for i, amount in found]
 

@@ -1,0 +1,68 @@
+"""The pricing step's module caches stay within their bounds, forgetting the oldest first,
+and a till that has forgotten prices every basket as one that remembered everything."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pos.pricing import line_groups, priced_groups, scoring, unit_deals
+from pos.pricing.engine import price_basket
+from pos.pricing.forgetting import forget_oldest
+from pos.pricing.priced import PricingContext
+from pos.pricing.promotion import (BuyGet, BundlePrice, Cap, Combination, PercentOff, PromotionSet, Scope,
+                                   SpendThreshold)
+from tests.pos.pricing.shop import CURRENCY, eur, line, promo
+from tests.pos.pricing.test_against_the_oracle import NOW
+
+SMALL = {(line_groups, "REMEMBERED"): 8, (line_groups, "READY_KEPT"): 4, (priced_groups, "KEPT"): 4,
+         (scoring, "LOWEST_KEPT"): 4, (unit_deals, "KEPT"): 4}
+
+
+def test_the_oldest_entries_are_forgotten_first():
+    cache = {key: key for key in "abcdef"}
+    forget_oldest(cache, 2)
+    assert list(cache) == ["c", "d", "e", "f"]
+    forget_oldest(cache, 10)
+    assert cache == {}
+
+
+def _sales() -> list[list]:
+    """Three sales of grocery, care and luxury lines, some bought twice, one dearer than the rest."""
+    made = []
+    for sale in range(3):
+        made.append([line(f"g{k}", f"{2 + k}.{sale}0", 1 + (k + sale) % 2, category="food" if k % 2 else "care",
+                          brand="Lux" if k % 3 == 0 else "House") for k in range(9)])
+    return made
+
+
+def _promotions() -> PromotionSet:
+    return PromotionSet((
+        promo("B", BuyGet(2, 1), Scope(categories=frozenset({"food"}))),
+        promo("D", BundlePrice(2, eur("5.00")), Scope(products=frozenset({"g1", "g2"}))),
+        promo("P", PercentOff(Decimal(10)), Scope(brands=frozenset({"House"}))),
+        promo("X", PercentOff(Decimal(30)), Scope(products=frozenset({"g4"})), combination=Combination.EXCLUSIVE),
+        promo("T", SpendThreshold(eur("20.00"), percent=Decimal(5)))),
+        (Cap("L", "Lux at most 10 %", Scope(brands=frozenset({"Lux"})), Decimal(10)),))
+
+
+def _priced_scan_by_scan(sales: list[list], promotions: PromotionSet) -> list[tuple]:
+    context = PricingContext(now=NOW.now)
+    return [price_basket(lines[:n], promotions, context, CURRENCY) for lines in sales for n in range(1, len(lines) + 1)]
+
+
+def test_a_till_that_forgets_almost_everything_prices_each_scan_as_one_that_remembers():
+    sales, promotions = _sales(), _promotions()
+    remembered = _priced_scan_by_scan(sales, promotions)
+    with pytest.MonkeyPatch.context() as patch:
+        for (module, name), bound in SMALL.items():
+            patch.setattr(module, name, bound)
+        caches = {"answers": (line_groups._ANSWERS, 8), "ready": (line_groups._READY, 4),
+                  "priced": (priced_groups.PRICED, 4), "nets": (scoring._LOWEST, 4), "deals": (unit_deals._ANSWERS, 4)}
+        for cache, _ in caches.values():
+            cache.clear()  # as a till starts
+        forgetting = _priced_scan_by_scan(sales, _promotions())  # new promotions: nothing remembered is met
+        over = {name: len(cache) for name, (cache, bound) in caches.items() if len(cache) > bound}
+    assert over == {}, f"caches past their bounds: {over}"
+    assert forgetting == remembered
