@@ -1,6 +1,6 @@
 """How the pricing step's module caches forget: the oldest entries first (a dict keeps the
-order entries came in), a share at a time, so that forgetting is rare and never walks the
-whole cache.  What each cache keeps and why its bound is what it is: docs/promotions.md, "What
+order entries came in), a sixteenth at a time, so that no reprice pays for forgetting much
+at once and none walks the whole cache.  What each cache keeps and why its bound is what it is: docs/promotions.md, "What
 the search remembers"; ``python -m benchmarks.pricing_memory`` prints what they hold."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ from __future__ import annotations
 from itertools import islice
 
 
-def forget_oldest(cache: dict, count: int) -> None:
-    """The ``count`` oldest entries of ``cache`` forgotten (another thread may have forgotten
-    some of them already)."""
-    for key in list(islice(cache, count)):
-        cache.pop(key, None)
+def make_room(cache: dict, bound: int) -> None:
+    """When ``cache`` holds ``bound`` entries or more, its oldest sixteenth of ``bound`` (one at
+    least) forgotten (another thread may have forgotten some of them already)."""
+    if len(cache) >= bound:
+        for key in list(islice(cache, max(1, bound // 16))):
+            cache.pop(key, None)

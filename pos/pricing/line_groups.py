@@ -30,7 +30,7 @@ from pos.pricing import carried_totals, priced_groups
 from pos.pricing.bitmasks import bits_of, joined, mask_of_masks
 from pos.pricing.carried_totals import (CarriedState, Fields, nearest, new_lines_region, region_between,
                                        spread_bits)
-from pos.pricing.forgetting import forget_oldest
+from pos.pricing.forgetting import make_room
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import GiftOffer, PricedLine
 from pos.pricing.promotion import Cap, Gift, Promotion
@@ -232,8 +232,7 @@ class GroupedScorer:
         key = (line_ids, self.prepared.currency)
         ready = _READY.get(key)
         if ready is None:
-            if len(_READY) >= READY_KEPT:
-                forget_oldest(_READY, READY_KEPT // 4)
+            make_room(_READY, READY_KEPT)
             ready = _READY[key] = PricingLines.part(self.prepared, positions)  # it holds the lines: ids stay theirs
         return ready
 
@@ -281,8 +280,7 @@ class GroupedScorer:
             work = evaluation(self.lines_of(positions, line_ids), self.ordered(chosen), self.caps, ordered=True)
             found = (work.total(), len(work.offers), tuple(sorted(work.given_ids())), (group, self.caps))
             self.works[(line_ids, promotions)] = work
-            if len(_ANSWERS) >= REMEMBERED:
-                forget_oldest(_ANSWERS, REMEMBERED // 4)
+            make_room(_ANSWERS, REMEMBERED)
             _ANSWERS[key] = found
         spread = self._spreads.get(found[2])
         if spread is None:

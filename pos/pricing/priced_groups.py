@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pos.pricing.forgetting import forget_oldest
+from pos.pricing.forgetting import make_room
 from pos.pricing.priced import GiftOffer, PricedLine
 from pos.pricing.stages import evaluation
 
 if TYPE_CHECKING:
     from pos.pricing.line_groups import GroupedScorer
 
-KEPT = 1_000  # groups' priced lines kept, the oldest quarter forgotten first (about 100 a sale of 100 scans)
+KEPT = 1_000  # groups' priced lines kept, the oldest forgotten first (about 100 a sale of 100 scans)
 PRICED: dict[tuple, tuple] = {}  # forgotten with the answers' codes (``line_groups._code``)
 
 
@@ -33,7 +33,6 @@ def priced_group(scorer: GroupedScorer, positions: tuple[int, ...], line_ids: tu
                                                                  ordered=True)
         priced = work.priced()  # type: ignore[attr-defined]
         found = (tuple(priced.lines[slot] for slot in ready.slots), priced.offers, (group, scorer.caps))
-        if len(PRICED) >= KEPT:
-            forget_oldest(PRICED, KEPT // 4)
+        make_room(PRICED, KEPT)
         PRICED[key] = found
     return found[0], found[1]

@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Sequence
 
 from pos.pricing.bitmasks import joined, mask_of, mask_of_masks, positions_of
-from pos.pricing.forgetting import forget_oldest
+from pos.pricing.forgetting import make_room
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import PricedBasket
 from pos.pricing.promotion import Cap, Promotion
@@ -136,8 +136,7 @@ def lowest_nets(prepared: PricingLines, promotions: list[Promotion]) -> tuple[di
             for promotion in reaching:
                 work.apply(promotion)
             found = (tuple(work.net), tuple(work.first_stage), group, tuple(reaching))
-            if len(_LOWEST) >= LOWEST_KEPT:
-                forget_oldest(_LOWEST, LOWEST_KEPT // 4)
+            make_room(_LOWEST, LOWEST_KEPT)
             _LOWEST[key] = found
         for j, p in enumerate(members):
             net[p] = found[0][j]

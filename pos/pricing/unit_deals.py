@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
 from pos.pricing.allocation import half_up_ratio, spread
-from pos.pricing.forgetting import forget_oldest
+from pos.pricing.forgetting import make_room
 from pos.pricing.promotion import BundlePrice, BuyGet
 
 # Unit values are kept as whole numbers: a line's net times ``scale`` divided by its units,
@@ -102,7 +102,7 @@ def _bundle(benefit: BundlePrice, net: Sequence[int], units: Sequence[int], posi
     return _spread_over(half_up_ratio(saved, scale), took, net)
 
 
-KEPT = 8192  # unit deals' answers remembered (the oldest quarter forgotten first)
+KEPT = 8192  # unit deals' answers remembered (the oldest forgotten first)
 _ANSWERS: dict[tuple, tuple[tuple[int, int], ...]] = {}
 
 
@@ -119,8 +119,7 @@ def _remembered(deal: object, net: Sequence[int], units: Sequence[int], position
     if found is None:
         index = {p: i for i, p in enumerate(positions)}
         found = tuple((index[p], amount) for p, amount in work())
-        if len(_ANSWERS) >= KEPT:
-            forget_oldest(_ANSWERS, KEPT // 4)
+        make_room(_ANSWERS, KEPT)
         _ANSWERS[key] = found
     return [(positions[i], amount) for i, amount in found]
 

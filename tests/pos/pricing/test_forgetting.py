@@ -9,7 +9,7 @@ import pytest
 
 from pos.pricing import line_groups, priced_groups, scoring, unit_deals
 from pos.pricing.engine import price_basket
-from pos.pricing.forgetting import forget_oldest
+from pos.pricing.forgetting import make_room
 from pos.pricing.priced import PricingContext
 from pos.pricing.promotion import (BuyGet, BundlePrice, Cap, Combination, PercentOff, PromotionSet, Scope,
                                    SpendThreshold)
@@ -20,12 +20,14 @@ SMALL = {(line_groups, "REMEMBERED"): 8, (line_groups, "READY_KEPT"): 4, (priced
          (scoring, "LOWEST_KEPT"): 4, (unit_deals, "KEPT"): 4}
 
 
-def test_the_oldest_entries_are_forgotten_first():
-    cache = {key: key for key in "abcdef"}
-    forget_oldest(cache, 2)
-    assert list(cache) == ["c", "d", "e", "f"]
-    forget_oldest(cache, 10)
-    assert cache == {}
+def test_a_full_cache_forgets_its_oldest_sixteenth_first_and_one_below_its_bound_forgets_nothing():
+    cache = dict.fromkeys(range(40))
+    make_room(cache, 41)
+    assert len(cache) == 40
+    make_room(cache, 40)
+    assert list(cache) == list(range(2, 40))  # 40 // 16
+    make_room(cache, 8)
+    assert list(cache) == list(range(3, 40))  # one at least
 
 
 def _sales() -> list[list]:
