@@ -1,7 +1,8 @@
 """How the pricing step's module caches forget: the oldest entries first (a dict keeps the
 order entries came in), a sixteenth at a time, so that no reprice pays for forgetting much
-at once and none walks the whole cache.  What each cache keeps and why its bound is what it is: docs/promotions.md, "What
-the search remembers"; ``python -m benchmarks.pricing_memory`` prints what they hold."""
+at once and none walks the whole cache.  What each cache keeps, and why its bound is what it
+is: docs/promotions.md, "What the search remembers"; ``python -m benchmarks.pricing_memory``
+prints what they hold."""
 
 from __future__ import annotations
 

@@ -128,9 +128,9 @@ class GroupedScorer:
         found = self._state.totals.get(chosen)
         if found is not None:
             return found
+        tying = chosen & self.tying
         carried = None if self._carried is None else self._carried.total(chosen)
         if carried is not None:  # the reprice before's total: only the new lines' groups again
-            tying = chosen & self.tying
             region = self._regions.get(tying)
             if region is None:
                 region = self._regions[tying] = self._region(tying)
@@ -143,9 +143,9 @@ class GroupedScorer:
             now, then = self._between(chosen, other)
             old, new = self._sum(then, other), self._sum(now, chosen)
         else:
-            groups = self._groups.get(chosen & self.tying)
+            groups = self._groups.get(tying)
             if groups is None:
-                groups = self._groups[chosen & self.tying] = self._grouped(chosen & self.tying)
+                groups = self._groups[tying] = self._grouped(tying)
             known, old, new = _NOTHING, _NOTHING, self._sum(groups, chosen)
         found = self._state.totals[chosen] = (known[0] - old[0] + new[0], known[1] - old[1] + new[1],
                                               known[2] - old[2] + new[2])
