@@ -4,7 +4,7 @@ ten bits that is faster than taking its bits one by one in Python (below it, slo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _TO_BYTES = bytes.maketrans(b"01", b"\x00\x01")
 _TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
@@ -58,6 +58,21 @@ def from_bits(bits: bytes) -> int:
     """The mask whose bits are ``bits`` (bytes of 0 and 1, the lowest first): ``bits_of``
     undone."""
     return int(bits[::-1].translate(_TO_DIGITS), 2) if bits else 0
+
+
+def chunk_tables(bits: Sequence[int]) -> list[list[int]]:
+    """``chunk_table`` of each six of ``bits`` in turn (bit i of a mask standing for
+    ``bits[i]``): what ``translated`` reads."""
+    return [chunk_table(tuple(bits[start:start + 6])) for start in range(0, len(bits), 6)]
+
+
+def translated(mask: int, tables: Sequence[list[int]]) -> int:
+    """``mask`` translated six bits at a time through ``chunk_tables``' tables."""
+    found = 0
+    for table in tables:
+        found |= table[mask & 63]
+        mask >>= 6
+    return found
 
 
 _TABLES: dict[tuple[int, ...], list[int]] = {}  # by the chunk: the next reprice asks for the same ones

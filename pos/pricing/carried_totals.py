@@ -26,7 +26,7 @@ import threading
 from collections.abc import Sequence
 from itertools import compress
 
-from pos.pricing.bitmasks import bits_of, chunk_table, from_bits, joined
+from pos.pricing.bitmasks import bits_of, chunk_tables, from_bits, joined, translated
 
 FIELD = 16  # bits per promotion's count of groups (at most one group per line; ``Fields.nonzero`` folds 16)
 KEPT = 4  # reprices' totals kept (one per component the searches made last)
@@ -103,7 +103,7 @@ class Carried:
         self._tables: list[list[int]] = []
         self._back: list[list[int]] = []
         self._lacked = 0
-        if self.extra:  # a combination's bits now -> its bits before, six at a time
+        if self.extra:  # a combination's bits now -> its bits before
             old_bit, k = [], 0
             for i in range(len(before.codes) + len(self.extra)):
                 if i in self.extra:
@@ -111,7 +111,7 @@ class Carried:
                 else:
                     old_bit.append(1 << k)
                     k += 1
-            self._tables = [chunk_table(tuple(old_bit[start:start + 6])) for start in range(0, len(old_bit), 6)]
+            self._tables = chunk_tables(old_bit)
 
     def nearest(self, chosen: int) -> tuple[int, int] | None:
         """Of the combinations the reprice before scored, the one differing from ``chosen``
@@ -123,25 +123,15 @@ class Carried:
         other = nearest(self.before.totals, before)[0]
         if not self.extra:
             return other, (other ^ before).bit_count()
-        if not self._back:  # a combination's bits before -> its bits now, six at a time
-            now = [1 << i for i in range(len(self.before.codes) + len(self.extra)) if i not in self.extra]
-            self._back = [chunk_table(tuple(now[start:start + 6])) for start in range(0, len(now), 6)]
+        if not self._back:  # a combination's bits before -> its bits now
+            self._back = chunk_tables([1 << i for i in range(len(self.before.codes) + len(self.extra))
+                                       if i not in self.extra])
             self._lacked = sum(1 << e for e in self.extra)
-        mask, rest = 0, other
-        for table in self._back:
-            mask |= table[rest & 63]
-            rest >>= 6
-        return mask, (other ^ before).bit_count() + (chosen & self._lacked).bit_count()
+        return translated(other, self._back), (other ^ before).bit_count() + (chosen & self._lacked).bit_count()
 
     def _before_of(self, chosen: int) -> int:
         """``chosen``'s bits before (the promotions it lacked left out)."""
-        if not self.extra:
-            return chosen
-        mask, rest = 0, chosen
-        for table in self._tables:
-            mask |= table[rest & 63]
-            rest >>= 6
-        return mask
+        return translated(chosen, self._tables) if self.extra else chosen
 
     def total(self, chosen: int) -> tuple[int, int, int] | None:
         """The total, offers and counts the state before gave ``chosen`` (without the
