@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from pos.pricing.forgetting import make_room
+
 _TO_BYTES = bytes.maketrans(b"01", b"\x00\x01")
 _TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 
@@ -76,6 +78,7 @@ def translated(mask: int, tables: Sequence[list[int]]) -> int:
 
 
 _TABLES: dict[tuple[int, ...], list[int]] = {}  # by the chunk: the next reprice asks for the same ones
+TABLES_KEPT = 1024
 
 
 def chunk_table(chunk: tuple[int, ...]) -> list[int]:
@@ -87,7 +90,6 @@ def chunk_table(chunk: tuple[int, ...]) -> list[int]:
         for value in range(1, len(table)):
             low = value & -value
             table[value] = table[value ^ low] | chunk[low.bit_length() - 1]
-        if len(_TABLES) >= 1024:
-            _TABLES.clear()
+        make_room(_TABLES, TABLES_KEPT)
         _TABLES[chunk] = table
     return table

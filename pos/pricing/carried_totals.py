@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from itertools import compress
 
 from pos.pricing.bitmasks import bits_of, chunk_tables, from_bits, joined, translated
+from pos.pricing.forgetting import make_room
 
 FIELD = 16  # bits per promotion's count of groups (at most one group per line; ``Fields.nonzero`` folds 16)
 KEPT = 4  # reprices' totals kept (one per component the searches made last)
@@ -149,6 +150,7 @@ class Carried:
 
 
 _LAYOUTS: dict[tuple, tuple[dict[int, tuple[str, ...]], dict[tuple[str, ...], int]]] = {}
+LAYOUTS_KEPT = 64
 
 
 def layout_memory(layout: tuple) -> tuple[dict[int, tuple[str, ...]], dict[tuple[str, ...], int]]:
@@ -157,8 +159,7 @@ def layout_memory(layout: tuple) -> tuple[dict[int, tuple[str, ...]], dict[tuple
     those ids as counts of one (``spread_bits``): the same for every scorer of the layout."""
     found = _LAYOUTS.get(layout)
     if found is None:
-        if len(_LAYOUTS) >= 64:
-            _LAYOUTS.clear()
+        make_room(_LAYOUTS, LAYOUTS_KEPT)
         found = _LAYOUTS[layout] = ({}, {})
     return found
 
@@ -172,6 +173,7 @@ def spread_bits(mask: int) -> int:
 
 
 _NONZERO: dict[int, int] = {}  # the folded counts -> the promotions, the same for every layout
+NONZERO_KEPT = 8192  # (checked as a scorer starts: a search adds a few hundred at most)
 _LOWS: dict[int, int] = {}
 
 
@@ -184,8 +186,7 @@ class Fields:
             low = _LOWS[promotions] = sum(1 << (FIELD * i) for i in range(promotions))
         self.low = low  # the lowest bit of each field
         self.size = promotions * FIELD // 8  # bytes
-        if len(_NONZERO) >= 8192:
-            _NONZERO.clear()
+        make_room(_NONZERO, NONZERO_KEPT)
         self.seen = _NONZERO
 
     def nonzero(self, counts: int) -> int:

@@ -20,6 +20,7 @@ from pos.basket import BasketLine
 from pos.gift_cards.records import GIFT_CARD_CODE
 from pos.money import exponent
 from pos.pricing.allocation import half_up, half_up_ratio
+from pos.pricing.forgetting import make_room
 from pos.pricing.promotion import BundlePrice, BuyGet, Cap, Gift, Promotion, Scope
 
 
@@ -258,7 +259,7 @@ def _after_scan(prepared: PricingLines) -> tuple[PricingLines, int] | None:
     return found
 
 
-FACTS_KEPT = 4096  # lines' facts remembered across reprices (a scan changes one line; all forgotten past this)
+FACTS_KEPT = 4096  # lines' facts remembered across reprices (a scan changes one line; the oldest forgotten first)
 _FACTS: dict[int, tuple] = {}
 
 
@@ -272,8 +273,7 @@ def _facts(line: BasketLine, scale: int) -> tuple:
         units = 0 if line.product.sold_by_weight or quantity != quantity.to_integral_value() else int(quantity)
         found = (line, scale, _canonical(line), half_up((line.product.price.amount * quantity).scaleb(scale)), units,
                  quantity.as_integer_ratio())
-        if len(_FACTS) >= FACTS_KEPT:
-            _FACTS.clear()
+        make_room(_FACTS, FACTS_KEPT)
         _FACTS[id(line)] = found
     return found
 

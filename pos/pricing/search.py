@@ -27,6 +27,7 @@ from pos.basket import BasketLine
 from pos.pricing.bitmasks import chunk_table, joined, mask_of
 from pos.pricing.choosing import allowed_combinations, branch_and_bound, greedy
 from pos.pricing.combinations import Candidate, conflict_masks, unsafe_ids
+from pos.pricing.forgetting import make_room
 from pos.pricing.harmless import harmless_spends
 from pos.pricing.line_groups import GroupedScorer
 from pos.pricing.lines import PricingLines
@@ -161,8 +162,7 @@ def _candidates(prepared: PricingLines, promotions: Sequence[Promotion]) -> list
     when this basket is that one with a line added at its end, only the new line is looked at."""
     found = []
     slot = prepared.slots.__getitem__
-    if len(_LAST_CANDIDATES) >= 4096:
-        _LAST_CANDIDATES.clear()
+    make_room(_LAST_CANDIDATES, CANDIDATES_KEPT)
     this = weakref.ref(prepared)
     appended = prepared.appended()
     for promotion in sorted(promotions, key=lambda p: p.promotion_id):
@@ -185,6 +185,7 @@ def _candidates(prepared: PricingLines, promotions: Sequence[Promotion]) -> list
 
 # by the promotion's identity: its last candidate (which keeps it alive) and the basket it was made for
 _LAST_CANDIDATES: dict[int, tuple[Candidate, weakref.ref[PricingLines]]] = {}
+CANDIDATES_KEPT = 4096  # (checked as a reprice starts: it adds one per active promotion at most)
 
 
 def _components(lines: Sequence[BasketLine], candidates: list[Candidate],

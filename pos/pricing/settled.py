@@ -9,6 +9,7 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from pos.money import Money
+from pos.pricing.forgetting import make_room
 from pos.pricing.lines import PricingLines
 from pos.pricing.promotion import AmountOff, FixedPrice, Gift, PercentOff, Promotion, SpendThreshold
 
@@ -37,14 +38,14 @@ def settled(promotion: Promotion, prepared: PricingLines, harmless: Collection[s
 
 
 _WITHOUT_SPEND: dict[int, tuple[Promotion, Promotion]] = {}  # by the promotion's identity (kept alive here)
+WITHOUT_SPEND_KEPT = 4096
 
 
 def _without_spend(promotion: Promotion) -> Promotion:
     """``promotion`` with a spend of 0, the same object each time (made once: every reprice asks)."""
     found = _WITHOUT_SPEND.get(id(promotion))
     if found is None or found[0] is not promotion:
-        if len(_WITHOUT_SPEND) >= 4096:
-            _WITHOUT_SPEND.clear()
+        make_room(_WITHOUT_SPEND, WITHOUT_SPEND_KEPT)
         benefit = promotion.benefit
         assert isinstance(benefit, (SpendThreshold, Gift)) and benefit.spend is not None
         no_spend = Money.from_minor(0, benefit.spend.currency)

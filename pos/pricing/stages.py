@@ -21,6 +21,7 @@ from decimal import Decimal
 from pos.basket import BasketLine
 from pos.money import Money
 from pos.pricing import basket_deals, unit_deals
+from pos.pricing.forgetting import make_room
 from pos.pricing.lines import PricingLines
 from pos.pricing.priced import GiftOffer, LineDiscount, PricedBasket, PricedLine
 from pos.pricing.promotion import (AmountOff, BundlePrice, BuyGet, Cap, FixedPrice, Gift, PercentOff,
@@ -98,7 +99,7 @@ def _plan(lines: PricingLines, promotion: Promotion) -> tuple:
 
 
 _DISCOUNTS: dict[tuple[str, str, int, str], LineDiscount] = {}
-_DISCOUNTS_KEPT = 8192
+DISCOUNTS_KEPT = 8192
 
 
 def _discount(promotion: Promotion, amount: int, currency: str) -> LineDiscount:
@@ -107,8 +108,7 @@ def _discount(promotion: Promotion, amount: int, currency: str) -> LineDiscount:
     key = (promotion.promotion_id, promotion.name, amount, currency)
     found = _DISCOUNTS.get(key)
     if found is None:
-        if len(_DISCOUNTS) >= _DISCOUNTS_KEPT:
-            _DISCOUNTS.clear()
+        make_room(_DISCOUNTS, DISCOUNTS_KEPT)
         found = _DISCOUNTS[key] = LineDiscount(promotion.promotion_id, promotion.name,
                                                Money.from_minor(amount, currency))
     return found
@@ -297,6 +297,7 @@ def _take_percent(net: list[int], given: list[list[list]], first: list[int], pro
 
 _PER_LINE = (PercentOff, AmountOff, FixedPrice)
 _RATIOS: dict[Decimal, tuple[int, int]] = {}
+RATIOS_KEPT = 4096
 
 
 def _ratio(percent: Decimal) -> tuple[int, int]:
@@ -304,8 +305,7 @@ def _ratio(percent: Decimal) -> tuple[int, int]:
     found = _RATIOS.get(percent)
     if found is None:
         numerator, denominator = percent.as_integer_ratio()
-        if len(_RATIOS) >= 4096:
-            _RATIOS.clear()
+        make_room(_RATIOS, RATIOS_KEPT)
         found = _RATIOS[percent] = (numerator, denominator * 100)
     return found
 

@@ -63,6 +63,7 @@ def _buy_get(benefit: BuyGet, net: Sequence[int], units: Sequence[int],
 
 
 _PERCENTS: dict[Decimal, tuple[int, int]] = {}
+PERCENTS_KEPT = 1024
 
 
 def _percent_ratio(percent: Decimal) -> tuple[int, int]:
@@ -70,8 +71,7 @@ def _percent_ratio(percent: Decimal) -> tuple[int, int]:
     found = _PERCENTS.get(percent)
     if found is None:
         numerator, denominator = min(percent, Decimal(100)).as_integer_ratio()
-        if len(_PERCENTS) >= 1024:
-            _PERCENTS.clear()
+        make_room(_PERCENTS, PERCENTS_KEPT)
         found = _PERCENTS[percent] = (numerator, denominator * 100)
     return found
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from pos.pricing import line_groups, priced_groups, scoring, unit_deals
+from pos.pricing import (bitmasks, carried_totals, line_groups, lines, priced_groups, scoring, search, settled, stages,
+                         unit_deals)
 from pos.pricing.engine import price_basket
 from pos.pricing.forgetting import make_room
 from pos.pricing.priced import PricingContext
@@ -17,7 +18,10 @@ from tests.pos.pricing.shop import CURRENCY, eur, line, promo
 from tests.pos.pricing.test_against_the_oracle import NOW
 
 SMALL = {(line_groups, "REMEMBERED"): 8, (line_groups, "READY_KEPT"): 4, (priced_groups, "KEPT"): 4,
-         (scoring, "LOWEST_KEPT"): 4, (unit_deals, "KEPT"): 4}
+         (scoring, "LOWEST_KEPT"): 4, (unit_deals, "KEPT"): 4, (stages, "DISCOUNTS_KEPT"): 4,
+         (stages, "RATIOS_KEPT"): 2, (unit_deals, "PERCENTS_KEPT"): 2, (bitmasks, "TABLES_KEPT"): 4,
+         (carried_totals, "LAYOUTS_KEPT"): 2, (carried_totals, "NONZERO_KEPT"): 4, (lines, "FACTS_KEPT"): 8,
+         (settled, "WITHOUT_SPEND_KEPT"): 2, (search, "CANDIDATES_KEPT"): 4}
 
 
 def test_a_full_cache_forgets_its_oldest_sixteenth_first_and_one_below_its_bound_forgets_nothing():
@@ -61,10 +65,17 @@ def test_a_till_that_forgets_almost_everything_prices_each_scan_as_one_that_reme
         for (module, name), bound in SMALL.items():
             patch.setattr(module, name, bound)
         caches = {"answers": (line_groups._ANSWERS, 8), "ready": (line_groups._READY, 4),
-                  "priced": (priced_groups.PRICED, 4), "nets": (scoring._LOWEST, 4), "deals": (unit_deals._ANSWERS, 4)}
-        for cache, _ in caches.values():
+                  "priced": (priced_groups.PRICED, 4), "nets": (scoring._LOWEST, 4), "deals": (unit_deals._ANSWERS, 4),
+                  "discounts": (stages._DISCOUNTS, 4), "ratios": (stages._RATIOS, 2),
+                  "percents": (unit_deals._PERCENTS, 2), "tables": (bitmasks._TABLES, 4),
+                  "layouts": (carried_totals._LAYOUTS, 2), "facts": (lines._FACTS, 8),
+                  "without spend": (settled._WITHOUT_SPEND, 2)}
+        # checked as a scorer or a reprice starts, so a search may add some past them
+        loose = {"nonzero": (carried_totals._NONZERO, 4), "candidates": (search._LAST_CANDIDATES, 4)}
+        for cache, _ in [*caches.values(), *loose.values()]:
             cache.clear()  # as a till starts
         forgetting = _priced_scan_by_scan(sales, _promotions())  # new promotions: nothing remembered is met
         over = {name: len(cache) for name, (cache, bound) in caches.items() if len(cache) > bound}
+        over |= {name: len(cache) for name, (cache, bound) in loose.items() if len(cache) > bound + 64}
     assert over == {}, f"caches past their bounds: {over}"
     assert forgetting == remembered
