@@ -17,7 +17,8 @@ from central.erp.master_data import store_batch
 from central.erp.master_records import ErpCustomer, ErpProduct, ErpTax, MasterBatch, OrphanPrice
 from central.tables import barcodes, prices, products
 from pos.barcode import with_check_digit
-from tests.central.conftest import database_url, fresh_postgresql_url, hub_db  # noqa: F401  (fixtures)
+from tests.central.conftest import (database_url, fresh_postgresql_url, hub_db, migrated_postgresql_template,  # noqa: F401
+                                    migrated_postgresql_url, migrated_sqlite)  # fixtures
 from tests.fakes import DEMO_PRODUCTS
 
 VAT_20 = ErpTax("VAT 20%", Decimal("0.20"))

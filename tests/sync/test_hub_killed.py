@@ -27,7 +27,8 @@ from local_db.database import Database
 from sync.errors import HubUnreachable
 from sync.link import Link
 from sync.push import PushOutcome
-from tests.central.conftest import database_url, fresh_postgresql_url  # noqa: F401 - fixtures
+from tests.central.conftest import (database_url, fresh_postgresql_url, migrated_postgresql_template,  # noqa: F401
+                                    migrated_postgresql_url, migrated_sqlite)  # fixtures
 from tests.central.hub_process import HubProcess, hub_process
 from tests.central.shop import Shop
 from tests.fakes import STORE
