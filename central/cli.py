@@ -4,15 +4,17 @@
                     ($KASSA_HUB_ADMIN_TOKEN set: head office's PUT /v1/promotions is on)
                     ($KASSA_HUB_FEED_TOKEN set: the CRM feed GET /v1/feed is on, central/feed_api.py)
     kassa-hub migrate --database URL
-    kassa-hub add-store --store S --name NAME [--timezone Europe/Kyiv]   (again on a store: renames it,
-                    sets its zone; a store without one follows $KASSA_HUB_TIMEZONE, else Europe/Kyiv)
+    kassa-hub add-store --store S --name NAME [--timezone Europe/Kyiv]   (again on a store: renames it
+                    or, --timezone alone, sets its zone; a store without one follows $KASSA_HUB_TIMEZONE,
+                    else Europe/Kyiv)
     kassa-hub import-catalog FILE [--full]          (CSV or JSON)
     kassa-hub import-demo-catalog --items N
     kassa-hub add-cashier --store S --code C --name N --pin P [--role cashier|senior_cashier|manager]
     kassa-hub set-policy --store S --name permissions|reasons|denominations (--file F.json | --remove)
     kassa-hub enrol-code --store S --till T [--hours 72]
     kassa-hub revoke --store S --till T
-    kassa-hub sales [--store S [--till T]] [--limit N] / sales --flagged / map-product FROM TO   (central/flagged_cli.py)
+    kassa-hub sales [--store S [--till T]] [--limit N]   (this and the reports below: central/reports_cli.py)
+    kassa-hub sales --flagged / map-product FROM TO   (central/flagged_cli.py)
     kassa-hub gaps
     kassa-hub zreports [--store S [--till T]]
     kassa-hub shifts [--store S]
@@ -34,12 +36,10 @@ up to date.  Bad input gets one line on stderr and exit status 1.
 from __future__ import annotations
 
 import argparse
-import itertools
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
@@ -48,11 +48,9 @@ from central.catalog_files import read_catalog_file, rows_from_products
 from central.catalog_import import import_catalog
 from central.customer_commands import add_customer_commands
 from central.database import DATABASE_VARIABLE, HubDatabase, open_hub_database, unavailable
-from central.documents_report import received_z_reports, shift_states
 from central.enrolment import make_enrolment_code, revoke
 from central.erp.erp_cli import add_erp_commands
 from central.errors import AdminProblem, HubError
-from central.sales_report import gaps, received_sales
 from central.status_page import STATUS_PASSWORD_VARIABLE, STATUS_USER, check_password
 from central.loyalty_cli import add_loyalty_commands
 from central.gift_card_cli import add_gift_card_commands
@@ -61,11 +59,8 @@ from central.policies import remove_policy, set_policy
 from central.promotions_api import ADMIN_TOKEN_VARIABLE, check_admin_token
 from central.promotions_cli import add_promotion_commands
 from central.promo_codes_cli import add_promo_code_commands
-from central.reconciling import reconcile_waiting, unchecked_returns
+from central.reports_cli import add_report_commands
 from central.stores import CHAIN_TIMEZONE, ROLES, TIMEZONE_VARIABLE, TillIdentity, add_cashier, add_store
-from central.tills_report import as_json as tills_json
-from central.tills_report import as_text as tills_text
-from central.tills_report import till_states
 from pos.store_day.policies import POLICY_NAMES
 
 Command = Callable[[HubDatabase, argparse.Namespace], None]
@@ -95,7 +90,10 @@ def _migrate(db: HubDatabase, args: argparse.Namespace) -> None:
 def _add_store(db: HubDatabase, args: argparse.Namespace) -> None:
     new = add_store(db, args.store, args.name, args.timezone)
     zone = f" (time zone {args.timezone.strip()})" if args.timezone is not None else ""
-    print(f"{'added' if new else 'renamed'} store {args.store}{zone}")
+    if not new and args.name is None:
+        print(f"set the time zone of store {args.store} to {args.timezone.strip()}")
+    else:
+        print(f"{'added' if new else 'renamed'} store {args.store}{zone}")
 
 
 def _import_catalog(db: HubDatabase, args: argparse.Namespace) -> None:
@@ -139,85 +137,6 @@ def _revoke(db: HubDatabase, args: argparse.Namespace) -> None:
     print(f"revoked {count} credential(s) of till {args.till} in store {args.store}")
 
 
-def _sales(db: HubDatabase, args: argparse.Namespace) -> None:
-    if args.till and not args.store:
-        raise AdminProblem("--till needs --store")
-    listed = received_sales(db, args.store, args.till, limit=args.limit)
-    first = next(listed, None)  # checks the store and till before anything is printed
-    print(f"{'store':<14} {'till':<6} {'seq':>7} {'receipt':>7}  {'sale_id':<36} {'total':>14}  "
-          f"{'till time':<25} hub time")
-    count = 0
-    for sale in itertools.chain([first] if first else [], listed):
-        count += 1
-        print(f"{sale.store_id:<14} {sale.till_id:<6} {sale.seq:>7} {sale.receipt_number:>7}  {sale.sale_id:<36} "
-              f"{sale.total!s:>14}  {sale.till_completed_at.isoformat(timespec='seconds'):<25} "
-              f"{sale.hub_received_at.isoformat(timespec='seconds')}")
-    print(f"{count} sale(s)")
-
-
-def _gaps(db: HubDatabase, args: argparse.Namespace) -> None:
-    found = gaps(db)
-    for till in found:
-        missing = till.describe() or "none"
-        print(f"{till.till}: highest seq {till.highest_seq}, missing: {missing}")
-    if not found:
-        print("no sales received yet")
-
-
-def _zreports(db: HubDatabase, args: argparse.Namespace) -> None:
-    if args.till and not args.store:
-        raise AdminProblem("--till needs --store")
-    listed = received_z_reports(db, args.store, args.till)
-    first = next(listed, None)  # checks the store and till before anything is printed
-    print(f"{'store':<14} {'till':<6} {'Z':>5}  {'shift_id':<36} {'sales':>6} {'sales total':>14} "
-          f"{'returns':>7} {'returns total':>14} {'expected cash':>14}  hub time")
-    count = 0
-    for z in itertools.chain([first] if first else [], listed):
-        count += 1
-        print(f"{z.till.store_id:<14} {z.till.till_id:<6} {z.z_number:>5}  {z.shift_id:<36} {z.sales_count:>6} "
-              f"{z.sales_total!s:>14} {z.returns_count:>7} {z.returns_total!s:>14} {z.expected_cash!s:>14}  "
-              f"{z.received_at.isoformat(timespec='seconds')}")
-    print(f"{count} Z report(s)")
-
-
-def _shifts(db: HubDatabase, args: argparse.Namespace) -> None:
-    states = shift_states(db, args.store)
-    for s in states:
-        if s.opened_at is not None and s.closed_at is None:
-            shift = f"open since {s.opened_at.isoformat(timespec='seconds')} (by {s.opened_by})"
-        elif s.closed_at is not None:
-            shift = f"closed {s.closed_at.isoformat(timespec='seconds')} (by {s.closed_by})"
-        else:
-            shift = "no shift received"
-        last_z = "none" if s.last_z is None else str(s.last_z)
-        print(f"{s.till}: {shift}; last Z {last_z}; missing Z: {s.describe_missing() or 'none'}")
-    if not states:
-        print("no tills")
-
-
-def _returns(db: HubDatabase, args: argparse.Namespace) -> None:
-    if late := reconcile_waiting(db):
-        print(f"reconciled the unchecked returns of {late} sale(s) that were waiting")
-    lines = unchecked_returns(db, args.store, only_unreconciled=args.unreconciled)
-    for u in lines:
-        why = f": {u.reason}" if u.reason else (": the hub does not hold the sale yet" if u.status == "waiting" else "")
-        print(f"{u.store_id}/{u.till_id} {u.received_at.isoformat(timespec='seconds')} return {u.return_id} "
-              f"of sale {u.sale_id}: {u.quantity} x {u.product_code} ({u.name}), {u.refunded} paid back, "
-              f"{u.matched} matched; {u.status}{why}")
-    kind = "unreconciled or waiting" if args.unreconciled else "unchecked"
-    print(f"{len(lines)} {kind} return line(s)" + ("" if lines or not args.unreconciled else ": nothing to check"))
-
-
-def _tills(db: HubDatabase, args: argparse.Namespace) -> None:
-    now = datetime.now(timezone.utc)
-    states = till_states(db, args.store, now=now)
-    if args.json:
-        print(tills_json(states, now))
-        return
-    for line in tills_text(states, now):
-        print(line)
-
-
 def _export(db: HubDatabase, args: argparse.Namespace) -> None:
     from central.catalog_export import HUB_URL_VARIABLE, export_catalog
 
@@ -253,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     command("migrate", _migrate, "create or upgrade the hub's tables")
     store = command("add-store", _add_store, "add a store (or rename one, or change its time zone)")
     store.add_argument("--store", required=True)
-    store.add_argument("--name", required=True)
+    store.add_argument("--name", help="the store's name (a new store needs one; left out, a store keeps its own)")
     store.add_argument("--timezone", help="the store's IANA time zone, e.g. Europe/Kyiv: the ERP books its sales "
                                           f"on its local day (default: ${TIMEZONE_VARIABLE}, else {CHAIN_TIMEZONE})")
     catalog = command("import-catalog", _import_catalog, "import products, prices, barcodes and VAT from CSV or JSON")
@@ -281,25 +200,7 @@ def _parser() -> argparse.ArgumentParser:
     revoke_cmd = command("revoke", _revoke, "revoke a till's credentials")
     revoke_cmd.add_argument("--store", required=True)
     revoke_cmd.add_argument("--till", required=True)
-    sales = command("sales", _sales, "list received sales in seq order")
-    sales.add_argument("--store")
-    sales.add_argument("--till")
-    sales.add_argument("--limit", type=int)
-    command("gaps", _gaps, "list each till's missing seqs")
-    zreports = command("zreports", _zreports, "list received Z reports in Z number order")
-    zreports.add_argument("--store")
-    zreports.add_argument("--till")
-    shifts = command("shifts", _shifts, "each till's shift (open since / closed), last Z number and missing Z numbers")
-    shifts.add_argument("--store", help="only this store's tills")
-    returns = command("returns", _returns, "list the unchecked returns (another till's sale taken back while the "
-                                           "hub was away) and how each line was reconciled against its sale")
-    returns.add_argument("--unreconciled", action="store_true",
-                         help="only what a manager must check: more than was left, not in the sale, another "
-                              "store's sale, or a sale the hub does not hold yet")
-    returns.add_argument("--store", help="only this store's returns")
-    till_list = command("tills", _tills, "every till: last heartbeat, version, queue, clock skew, verdict")
-    till_list.add_argument("--store", help="only this store's tills")
-    till_list.add_argument("--json", action="store_true", help="machine-readable output")
+    sales = add_report_commands(command)  # sales, gaps, zreports, shifts, returns, tills
     export = command("export", _export, "write the catalog (and a store's cashiers) to a file that seeds a new "
                                         "till with no link (kassa seed FILE)")
     export.add_argument("file")

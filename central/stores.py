@@ -87,17 +87,23 @@ def store_day(conn: Connection, store_id: str, moment: datetime) -> date:
     return local_day(moment, store_time_zone(conn, store_id))
 
 
-def add_store(db: HubDatabase, store_id: str, name: str, time_zone: str | None = None) -> bool:
-    """Add a store, or rename it; True when it is new.  ``time_zone`` given (checked) becomes the
-    store's own; left out, a new store follows the hub's default and an existing one keeps its zone."""
+def add_store(db: HubDatabase, store_id: str, name: str | None, time_zone: str | None = None) -> bool:
+    """Add a store, or rename it or change its zone; True when it is new.  ``time_zone`` given
+    (checked) becomes the store's own; left out, a new store follows the hub's default and an
+    existing one keeps its zone.  ``name`` left out: an existing store keeps its name (a new
+    one needs one)."""
     store_id = check_identifier("store", store_id)
-    values: dict[str, str] = {"name": name}
+    values: dict[str, str] = {} if name is None else {"name": name}
     if time_zone is not None:
         values["time_zone"] = check_time_zone(time_zone)
     with db.writing() as conn:
         if conn.execute(select(stores.c.store_id).where(stores.c.store_id == store_id)).first():
+            if not values:
+                raise AdminProblem(f"store {store_id!r} exists: give its new name (--name) or time zone (--timezone)")
             conn.execute(update(stores).where(stores.c.store_id == store_id).values(**values))
             return False
+        if name is None:
+            raise AdminProblem(f"store {store_id!r} is new: give its name (--name)")
         conn.execute(stores.insert().values(store_id=store_id, created_at=now(), **{**values, "name": name or store_id}))
         return True
 

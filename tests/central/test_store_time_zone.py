@@ -72,6 +72,31 @@ def test_add_store_again_changes_the_zone_or_keeps_it_when_left_out(
     assert zone_of(hub_url, "S1") == "Asia/Tbilisi"
 
 
+def test_add_store_with_a_time_zone_alone_changes_the_zone_and_keeps_the_name(
+        hub_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "add-store", "--database", hub_url, "--store", "S1", "--name", "One", "--timezone", "Asia/Baku")
+    assert run(capsys, "add-store", "--database", hub_url, "--store", "S1", "--timezone", "Europe/Warsaw") == (
+        0, "set the time zone of store S1 to Europe/Warsaw\n", "")
+    assert zone_of(hub_url, "S1") == "Europe/Warsaw"
+    db = open_hub_database(hub_url)
+    with db.reading() as conn:
+        assert conn.exec_driver_sql("SELECT name FROM stores WHERE store_id = 'S1'").scalar() == "One"
+    db.close()
+
+
+def test_add_store_without_a_name_is_refused_for_a_new_store_and_without_a_change_for_an_old_one(
+        hub_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "add-store", "--database", hub_url, "--store", "S9", "--timezone", "Asia/Baku")
+    assert (status, out) == (1, "") and "S9" in err and "is new" in err and "--name" in err
+    run(capsys, "add-store", "--database", hub_url, "--store", "S1", "--name", "One")
+    status, out, err = run(capsys, "add-store", "--database", hub_url, "--store", "S1")
+    assert (status, out) == (1, "") and "--name" in err and "--timezone" in err
+    db = open_hub_database(hub_url)
+    with db.reading() as conn:
+        assert conn.exec_driver_sql("SELECT store_id, name FROM stores").all() == [("S1", "One")]
+    db.close()
+
+
 @pytest.mark.parametrize("zone", ["Europe/Kiyv", "Mars/Olympus", "", "../../etc/passwd", "UTC+2"])
 def test_an_unknown_time_zone_is_refused_in_one_line_naming_the_option(
         hub_url: str, capsys: pytest.CaptureFixture[str], zone: str) -> None:
