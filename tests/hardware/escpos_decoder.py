@@ -6,7 +6,8 @@ raster picture line and its size in dots) and the commands around them.
 Independent of python-escpos: the code page numbers are Epson's (ESC/POS reference, "ESC t",
 the TM-T88 and TM-T20 tables), and every byte is checked by ``tests.hardware.escpos_scanner``
 first, so a control byte hidden in the text fails the decoding.  The status queries the till
-sends a network printer around a receipt (DLE EOT 1-4) are taken off the ends first.
+sends a network printer around a receipt (DLE EOT 1-4) are taken off the ends first, and
+``receipts_in`` takes the drawer kicks sent between receipts off too (``drawer_kicks``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from tests.hardware.escpos_scanner import Command, scan
 
 ESC, GS, LF = 0x1B, 0x1D, 0x0A
 STATUS_QUERY = b"\x10\x04\x01\x10\x04\x02\x10\x04\x03\x10\x04\x04"
+DRAWER_KICK, DRAWER_PINS = b"\x1bp", (0, 1, 48, 49)  # ESC p m t1 t2: m the pin (2 or 5), t1 t2 the pulse
 EPSON_CODE_PAGES = {  # ESC t n -> Python codec
     0: "cp437", 2: "cp850", 3: "cp860", 4: "cp863", 5: "cp865", 13: "cp857", 14: "cp737", 15: "iso8859-7",
     16: "cp1252", 17: "cp866", 18: "cp852", 19: "cp858", 32: "cp720", 33: "cp775", 34: "cp855", 35: "cp861",
@@ -67,13 +69,31 @@ class Decoded:
 
 
 def receipts_in(data: bytes) -> list[bytes]:
-    """The receipts in what a printer received (status queries taken off)."""
+    """The receipts in what a printer received, the status queries and drawer kicks sent
+    between them taken off (``drawer_kicks`` counts those)."""
+    return [receipt for receipt, _ in _receipts_and_kicks(data)[1:]]
+
+
+def drawer_kicks(data: bytes) -> int:
+    """How many drawer kicks (ESC p) a printer received before, between and after its
+    receipts (one inside a receipt's text fails ``decode``)."""
+    return sum(kicks for _, kicks in _receipts_and_kicks(data))
+
+
+def _receipts_and_kicks(data: bytes) -> list[tuple[bytes, int]]:
+    """What came before the first receipt, then each receipt, each with the drawer kicks
+    after it: status queries and kicks are taken off the end of each part."""
     found = []
-    for part in data.split(b"\x1b@")[1:]:
-        body = b"\x1b@" + part
-        while body.endswith(STATUS_QUERY):
-            body = body[: -len(STATUS_QUERY)]
-        found.append(body)
+    for k, part in enumerate(data.split(b"\x1b@")):
+        body, kicks = part if k == 0 else b"\x1b@" + part, 0
+        while True:
+            if body.endswith(STATUS_QUERY):
+                body = body[: -len(STATUS_QUERY)]
+            elif len(body) >= 5 and body[-5:-3] == DRAWER_KICK and body[-3] in DRAWER_PINS:
+                body, kicks = body[:-5], kicks + 1
+            else:
+                break
+        found.append((body, kicks))
     return found
 
 

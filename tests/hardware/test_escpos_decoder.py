@@ -18,7 +18,8 @@ from hardware.printer_text import printer_safe
 from hardware.receipt_image import word_spans
 from pos.receipt import Receipt
 from pos.receipt_layout import layout_receipt
-from tests.hardware.escpos_decoder import EPSON_CODE_PAGES, Decoded, decode
+from tests.hardware.escpos_decoder import STATUS_QUERY, EPSON_CODE_PAGES, Decoded, decode, drawer_kicks, receipts_in
+from tests.hardware.escpos_scanner import UnexpectedBytes
 from tests.hardware.samples import UKRAINIAN_STORE, sample_receipt
 from tests.hardware.world_receipts import LANGUAGES, world_receipt
 
@@ -113,6 +114,26 @@ def test_a_printer_without_a_cutter_feeds_the_receipt_out_instead_of_cutting() -
     assert not decoded.cut and decoded.commands[-1].name == "feed lines"
     told_not_to = EscposReceiptPrinter("dummy", cutter=False)
     assert not decode(told_not_to.receipt_bytes(world_receipt("en"))).cut
+
+
+def test_receipts_with_drawer_kicks_and_status_queries_between_them_each_read_back_and_the_kicks_are_counted() -> None:
+    printer = EscposReceiptPrinter("dummy")
+    first, second = printer.receipt_bytes(world_receipt("en")), printer.receipt_bytes(world_receipt("uk"))
+    kick, other_pin = printer.drawer_bytes(2), printer.drawer_bytes(5)
+    received = kick + first + STATUS_QUERY + other_pin + kick + second + kick + STATUS_QUERY
+    assert receipts_in(received) == [first, second]
+    assert [decode(r).texts for r in receipts_in(received)] == [decode(first).texts, decode(second).texts]
+    assert drawer_kicks(received) == 4
+    assert drawer_kicks(first + second) == 0
+
+
+def test_a_drawer_kick_inside_a_receipt_is_not_taken_off_and_fails_the_reading() -> None:
+    printer = EscposReceiptPrinter("dummy")
+    receipt = printer.receipt_bytes(world_receipt("en"))
+    planted = receipt[:40] + printer.drawer_bytes(2) + receipt[40:]
+    assert receipts_in(planted) == [planted] and drawer_kicks(planted) == 0
+    with pytest.raises(UnexpectedBytes):
+        decode(planted)
 
 
 def test_a_logo_is_printed_first_centred_and_never_wider_than_the_paper(tmp_path: Path) -> None:
