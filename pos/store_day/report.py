@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from pos.catalog import VatRate
-from pos.money import Money, money_sum
+from pos.money import Money, money_sum, round_money
 from pos.sale import Sale
 from pos.store_day.returns import ReturnDocument
 from pos.store_day.shift import CASH_IN, CASH_OUT, CashMovement
@@ -80,7 +80,7 @@ class ShiftReport:
     voided_lines_total: Money
     cancelled_count: int
     cancelled_total: Money
-    discounts_total: Money  # no discounts exist yet: zero until the promotions issue
+    discounts_total: Money  # what promotions took off the sales' lines (voided lines gave none; returns leave it)
     tenders: tuple[TenderTotal, ...]
     cash_in: Money
     cash_out: Money
@@ -155,7 +155,7 @@ def compute_report(kind: ReportKind, docs: DayDocuments) -> ShiftReport:
         returns_rounding=_sum((r.rounding for r in docs.returns), c),
         voided_lines_count=len(voided), voided_lines_total=_sum((line.total for line in voided), c),
         cancelled_count=len(docs.cancelled), cancelled_total=_sum((x.total for x in docs.cancelled), c),
-        discounts_total=Money.zero(c), tenders=_tenders(docs),
+        discounts_total=_sum((s.discount for s in docs.sales), c), tenders=_tenders(docs),
         cash_in=_sum((m.amount for m in docs.movements if m.direction == CASH_IN), c),
         cash_out=_sum((m.amount for m in docs.movements if m.direction == CASH_OUT), c),
         vat=_vat_by_rate(docs), first_receipt=first_receipt, last_receipt=last_receipt,
@@ -181,6 +181,8 @@ def reconcile(report: ShiftReport, docs: DayDocuments) -> tuple[Mismatch, ...]:
     returned_lines = _sum((line.total for r in docs.returns for line in r.lines), c)
     refunded = _sum((r.payment.amount for d in docs.returns for r in d.refunds), c)
     cash_moved = _sum((m.signed for m in docs.movements), c)
+    taken_off = _sum((round_money(line.unit_price.times(line.quantity)) - line.total
+                      for s in docs.sales for line in s.lines if not line.voided), c)
     checks: list[tuple[str, Any, Any]] = [
         ("sales count", report.sales_count, len({s.sale_id for s in docs.sales})),
         ("returns count", report.returns_count, len({r.return_id for r in docs.returns})),
@@ -191,6 +193,7 @@ def reconcile(report: ShiftReport, docs: DayDocuments) -> tuple[Mismatch, ...]:
         ("tenders net", _sum((t.net for t in report.tenders), c), paid - refunded),
         ("VAT gross", _sum((t.gross for t in report.vat), c), sold_lines - returned_lines),
         ("VAT net + tax", _sum((t.net + t.tax for t in report.vat), c), sold_lines - returned_lines),
+        ("discounts (from prices)", report.discounts_total, taken_off),
         ("cash in - cash out", report.cash_in - report.cash_out, cash_moved),
         ("expected cash", report.expected_cash,
          docs.opening_float + _sum((p.amount for s in docs.sales for p in s.payments if p.method == CASH), c)

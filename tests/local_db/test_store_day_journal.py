@@ -38,6 +38,7 @@ from pos.store_day.roles import DEFAULT_TABLE, Action
 from pos.store_day.shift import CASH_IN, CASH_OUT, CashMovement
 from tests.fakes import APPLES, CREAM, SHAMPOO, VITAMINS
 from tests.local_db.store_day_builders import close, context, exchange, give_back, open_shift, sell, z_report
+from tests.pos.discounted_sale import discounted_sale
 from tests.pos.store_day.day import CARD_OK, CASHIER, EXAMPLES, MANAGER, TILL, at, basket_of, money
 
 
@@ -331,3 +332,21 @@ def test_an_exchange_whose_credit_and_sale_disagree_is_refused(db: Database, sto
     with pytest.raises(StorageProblem, match="credits"):
         store.record_exchange(back, paid_in_cash)
     assert store.get_return(back.return_id) is None and store.sales.get_sale(new_sale.sale_id) is None
+
+
+def test_the_z_report_counts_the_promotions_discounts_of_the_sales_read_back_from_the_journal(
+        db: Database, store: SqlStoreDay) -> None:
+    shift = open_shift(store)
+    promoted = discounted_sale(receipt_number=0)  # 3 for 2 89.90, cream 10.90 + 4.91, apples 0.35
+    sale = store.record_paid_sale(replace(promoted, till_id=store.till_id, store_id=shift.store_id,
+                                          sale_id=uuid.uuid4()))
+    plain = sell(store, basket_of([(VITAMINS, Decimal(1))]))
+    cream = next(line for line in sale.lines if line.product_code == CREAM.code)
+    store.record_return(give_back(store, sale, {cream.line_id: Decimal(1)}))  # gives back its share of the net
+    z = close(store, shift)
+    assert (z.sales_count, z.returns_count, plain.receipt_number) == (2, 1, 2)
+    assert z.discounts_total == money("106.06")  # as given: the return leaves it
+    assert reconcile(z, store.day_documents(shift)) == ()
+    assert store.z_report(shift.shift_id) == z
+    sent = {m.document.document_id: m.document for m in SqlOutbox(db).pending_documents()}[shift.shift_id]
+    assert json.loads(sent.payload)["discounts_total"] == "106.06"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pos.money import Money, round_money
+from pos.money import Money, money_sum, round_money
 from pos.store_day.drawer import count_drawer, default_denominations
 from pos.store_day.report import CancelledSale, DayDocuments, ReportKind, compute_report, expected_cash, reconcile
 from pos.store_day.returns import ReturnContext, return_from_sale
@@ -18,6 +18,8 @@ from pos.store_day.shift import CASH_IN, CASH_OUT, Shift
 from pos.store_day.tenders import CARD, Settlement
 from pos.store_day.paid_sale import sale_paid_with
 from pos.tender import CASH, CashPolicy
+from tests.fakes import SHAMPOO, VITAMINS
+from tests.pos.discounted_sale import THREE_FOR_TWO, discounted_sale
 from tests.pos.store_day.day import (
     CARD_OK,
     CASHIER,
@@ -175,6 +177,7 @@ def test_the_report_of_a_small_day_reads_as_expected():
     (lambda r: replace(r, returns_count=0), "returns count"),
     (lambda r: replace(r, vat=r.vat[1:]), "VAT gross"),
     (lambda r: replace(r, last_receipt=999), "first and last receipt numbers"),
+    (lambda r: replace(r, discounts_total=r.discounts_total + money("0.01")), "discounts (from prices)"),
 ])
 def test_reconcile_names_a_total_the_documents_do_not_bear_out(tamper, what):
     docs = a_day().documents()
@@ -194,3 +197,37 @@ def test_a_sale_missing_from_the_report_is_found():
     report = compute_report(ReportKind.Z, day.documents())
     day.sell(weigh([(PRODUCTS[1], 1)]), 0, 0, 0)
     assert reconcile(report, day.documents())
+
+
+def a_day_with_promotions() -> DayDocuments:
+    docs = a_day().documents()
+    shampoo_gone = discounted_sale(((SHAMPOO, "3", (THREE_FOR_TWO,)), (VITAMINS, "1", ())), receipt_number=104)
+    basket_with_a_void = discounted_sale(receipt_number=103)
+    voided = replace(basket_with_a_void.lines[0], voided=True, discounts=(), total=money("269.70"))
+    kept = basket_with_a_void.lines[1:]
+    basket_with_a_void = replace(basket_with_a_void, lines=(voided, *kept),
+                                 total=money_sum([l.total for l in kept], "UAH"))
+    return replace(docs, sales=(*docs.sales, basket_with_a_void, shampoo_gone))
+
+
+def test_the_discounts_of_a_day_are_what_promotions_took_off_its_sold_lines() -> None:
+    docs = a_day_with_promotions()
+    z = compute_report(ReportKind.Z, docs)
+    # cream 10.90 + 4.91 and apples 0.35 (the voided shampoo line's 89.90 is not given), then 3 for 2: 89.90
+    assert z.discounts_total == money("106.06")
+    assert z.discounts_total == money_sum([s.discount for s in docs.sales], "UAH")
+    assert [m.what for m in reconcile(z, docs) if m.what.startswith("discounts")] == []
+
+
+def test_a_day_without_promotions_gives_no_discounts() -> None:
+    docs = a_day().documents()
+    assert compute_report(ReportKind.X, docs).discounts_total == ZERO
+    assert reconcile(compute_report(ReportKind.Z, docs), docs) == ()
+
+
+def test_a_line_whose_discounts_do_not_explain_its_total_is_named() -> None:
+    docs = a_day_with_promotions()
+    sale = docs.sales[-1]
+    short = replace(sale.lines[0], total=sale.lines[0].total - money("0.01"))  # 0.01 off that no promotion gave
+    docs = replace(docs, sales=(*docs.sales[:-1], replace(sale, lines=(short, *sale.lines[1:]))))
+    assert "discounts (from prices)" in [m.what for m in reconcile(compute_report(ReportKind.Z, docs), docs)]
