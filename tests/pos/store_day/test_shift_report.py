@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pos.basket import BasketLine
 from pos.money import Money, money_sum, round_money
+from pos.pricing.priced import LineDiscount, PricedBasket, PricedLine
 from pos.store_day.drawer import count_drawer, default_denominations
 from pos.store_day.report import CancelledSale, DayDocuments, ReportKind, compute_report, expected_cash, reconcile
 from pos.store_day.returns import ReturnContext, return_from_sale
@@ -48,18 +50,20 @@ class Day:
                                 float_count=count_drawer(UAH, {Decimal(100): "5"}), now=at(0), table=DEFAULT_TABLE)
         self.sales, self.returns, self.cancelled = [], [], []
         self.drawer = money("500")
-        self.sold = self.back = ZERO
+        self.sold = self.back = self.off = ZERO
         self.gross: dict[str, Money] = {}
         self.by_method: dict[str, Money] = {}
         self.voided = 0
         self.returned: dict[uuid.UUID, Decimal] = {}
 
-    def sell(self, items, voided: int, card_cents: int, extra_coins: int) -> None:  # type: ignore[no-untyped-def]
+    def sell(self, items, voided: int, card_cents: int, extra_coins: int,  # type: ignore[no-untyped-def]
+             percent_off: int = 0) -> None:
         basket = basket_of(items)
         for line in basket.lines[: min(voided, len(basket.lines) - 1)]:  # one line at least stays
             basket.void_line(line.line_id)
-        settlement = Settlement(basket.total(), self.cash)
-        card = Money.from_minor(min(card_cents, basket.total().minor_units()), "UAH")
+        priced = PricedBasket("UAH", tuple(PricedLine(line, _percent_off(line, percent_off)) for line in basket.lines))
+        settlement = Settlement(priced.total, self.cash)
+        card = Money.from_minor(min(card_cents, priced.total.minor_units()), "UAH")
         if card.amount > 0:
             settlement.add_card(card, CARD_OK)
             self.by_method[CARD] = self.by_method.get(CARD, ZERO) + card
@@ -69,15 +73,18 @@ class Day:
             self.drawer = self.drawer + tendered - settlement.tenders[-1].payment.change
             self.by_method[CASH] = self.by_method.get(CASH, ZERO) + settlement.tenders[-1].payment.amount
         sale = sale_paid_with(basket, settlement.settle(), store_id=STORE, till_id=TILL, cashier=CASHIER.cashier,
-                              completed_at=at(len(self.sales)))
+                              completed_at=at(len(self.sales)), priced=priced)
         self.sales.append(replace(sale, receipt_number=101 + len(self.sales)))
-        for line in basket.lines:
-            if line.voided:
+        for p in priced.lines:
+            if p.line.voided:
                 self.voided += 1
             else:
-                self.sold = self.sold + round_money(line.product.price.times(line.quantity))
-                code = line.product.vat.code
-                self.gross[code] = self.gross.get(code, ZERO) + line.total
+                shelf = round_money(p.line.product.price.times(p.line.quantity))
+                off = sum((d.amount for d in p.discounts), ZERO)
+                self.sold = self.sold + shelf - off
+                self.off = self.off + off
+                code = p.line.product.vat.code
+                self.gross[code] = self.gross.get(code, ZERO) + shelf - off
 
     def give_back(self, pick: int, quantity: int) -> None:
         sale = self.sales[pick % len(self.sales)]
@@ -112,10 +119,16 @@ class Day:
                             tuple(self.cancelled), tuple(self.shift.movements))
 
 
+def _percent_off(line: BasketLine, percent: int) -> tuple[LineDiscount, ...]:
+    """A promotion's ``percent`` off the line, in whole cents (none on a voided line)."""
+    off = round_money(line.total.times(Decimal(percent) / 100))
+    return () if line.voided or off.is_zero() else (LineDiscount("P-OFF", f"-{percent} %", off),)
+
+
 ITEM = st.tuples(st.sampled_from(PRODUCTS), st.integers(1, 3))
 EVENT = st.one_of(
     st.tuples(st.just("sell"), st.lists(ITEM, min_size=1, max_size=4), st.integers(0, 2), st.integers(0, 30000),
-              st.integers(0, 30)),
+              st.integers(0, 30), st.sampled_from([0, 0, 10, 33, 100])),
     st.tuples(st.just("return"), st.integers(0, 50), st.integers(1, 2000)),
     st.tuples(st.just("move"), st.booleans(), st.integers(1, 100000)),
     st.tuples(st.just("cancel"), st.integers(1, 100000)),
@@ -144,6 +157,7 @@ def test_for_random_days_the_z_totals_equal_a_recomputation_from_the_documents(c
     assert reconcile(z, docs) == ()
     assert (z.sales_count, z.returns_count, z.cancelled_count) == (len(day.sales), len(day.returns), len(day.cancelled))
     assert (z.sales_total, z.returns_total, z.net_total) == (day.sold, day.back, day.sold - day.back)
+    assert z.discounts_total == day.off
     assert z.voided_lines_count == day.voided
     assert z.expected_cash == day.drawer == expected_cash(docs)
     assert {t.method: t.net for t in z.tenders} == {m: v for m, v in day.by_method.items()}
