@@ -79,7 +79,7 @@ class JournalPage(QWidget):
         self.shift_label.setObjectName("hint")
         self.message = MessageArea(self)
         self.model: RowsModel[JournalEntry] = TwoLineHeaders(HEADERS, self._cells, frozenset({3}), self)
-        self.table = list_table(self.model, 2, self)
+        self.table = list_table(self.model, 4, self)  # "Paid by" gives way first: a split reads "Card, Ca…"
         self.table.setStyleSheet(TABLE_STYLE)
         search = big_button(_("Enter  Search"), self, "primaryButton")
         clear = big_button(_("F6  Clear"), self)
