@@ -12,6 +12,7 @@ from typing import Any
 
 from pos.i18n import _, ngettext
 from pos.sale import Sale
+from pos.store_day.paid_sale import cash_changes_hands
 from pos.till import TillResult
 from ui import formatting
 from ui.customer_display.follower import CustomerFacing
@@ -171,7 +172,7 @@ class MainWindow(QMainWindow):
         day = self.services.store_day
         if day is None or not day.rules.open_drawer or not self.printer.enabled:
             return
-        if not any(p.method == "cash" for p in sale.payments):
+        if not cash_changes_hands(sale):
             return
         pin = day.rules.drawer_pin
         (self.session.printing(lambda spooler: spooler.open_drawer(pin))

@@ -27,7 +27,7 @@ def sale_paid_with(basket: Basket, settled: SettledPayments, *, store_id: str, t
     total = basket.total() if priced is None else priced.total
     if settled.total != total:
         raise NotSettled(rest=total - settled.total)
-    if not settled.tenders:  # a sale of nothing but zero-priced goods (or all free)
+    if not settled.tenders:  # a sale of nothing but zero-priced goods (or all free): one cash payment of 0
         zero = total
         first = Payment(uuid.uuid4(), CASH, zero, zero, zero)
     else:
@@ -35,8 +35,14 @@ def sale_paid_with(basket: Basket, settled: SettledPayments, *, store_id: str, t
     sale = sale_from_basket(basket, store_id=store_id, till_id=till_id, cashier=cashier, payment=first,
                             completed_at=completed_at, priced=priced,
                             customer_id=customer_id, promo_codes=promo_codes, gift_cards_sold=gift_cards_sold)
-    return replace(sale, rounding=settled.rounding, payments=settled.payments,
+    return replace(sale, rounding=settled.rounding, payments=settled.payments or sale.payments,
                    gift_card_payments=tuple(t.gift_card for t in settled.tenders if t.gift_card is not None))
+
+
+def cash_changes_hands(sale: Sale) -> bool:
+    """Cash was tendered or given back on ``sale``: the drawer opens.  Not for a card or points
+    sale, nor for a free sale's cash payment of 0."""
+    return any(p.method == CASH and not (p.tendered.is_zero() and p.change.is_zero()) for p in sale.payments)
 
 
 def card_approvals(settled: SettledPayments) -> dict[uuid.UUID, CardApproval]:

@@ -72,6 +72,8 @@ class Day:
             settlement.add_cash(tendered)
             self.drawer = self.drawer + tendered - settlement.tenders[-1].payment.change
             self.by_method[CASH] = self.by_method.get(CASH, ZERO) + settlement.tenders[-1].payment.amount
+        if not settlement.tenders:  # nothing to pay (all free): the sale records cash 0.00
+            self.by_method[CASH] = self.by_method.get(CASH, ZERO)
         sale = sale_paid_with(basket, settlement.settle(), store_id=STORE, till_id=TILL, cashier=CASHIER.cashier,
                               completed_at=at(len(self.sales)), priced=priced)
         self.sales.append(replace(sale, receipt_number=101 + len(self.sales)))

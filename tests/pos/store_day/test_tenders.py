@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pos.money import Money, money_sum
-from pos.store_day.paid_sale import card_approvals, sale_paid_with
+from pos.store_day.paid_sale import card_approvals, cash_changes_hands, sale_paid_with
 from pos.store_day.tenders import (
     CARD,
     BadCardApproval,
@@ -24,6 +24,7 @@ from pos.store_day.tenders import (
     TenderNotPositive,
 )
 from pos.payment_terminal import CardApproved
+from pos.pricing.priced import LineDiscount, PricedBasket, PricedLine
 from pos.tender import CASH, AbsurdCash, CashPolicy
 from tests.pos.store_day.day import CARD_OK, CASHIER, EXAMPLES, SHAMPOO, STORE, T0, TILL, basket_of, money
 
@@ -168,3 +169,30 @@ def test_split_tenders_always_settle_the_due_amount_exactly(total, coin, steps, 
             assert p.tendered.amount % coin == 0 and p.change.amount % coin == 0
     if not any(p.method == CASH for p in settled.payments):
         assert settled.rounding.is_zero()
+
+
+def test_a_sale_the_promotions_made_free_is_paid_with_one_cash_payment_of_zero():
+    """Nothing to pay is settled at once, with no tender: the sale still records a payment
+    (the hub takes no sale without one), cash 0.00 tendered, no change."""
+    basket = basket_of([(SHAMPOO, Decimal(2))])
+    line = basket.lines[0]
+    priced = PricedBasket("UAH", (PricedLine(line, (LineDiscount("P-FREE", "Free", line.total),)),))
+    settlement = Settlement(priced.total, TEN)
+    assert settlement.is_settled() and settlement.tenders == []
+    sale = sale_paid_with(basket, settlement.settle(), store_id=STORE, till_id=TILL, cashier=CASHIER.cashier,
+                          completed_at=T0, priced=priced)
+    assert sale.total == sale.due == money("0")
+    assert [(p.method, p.amount, p.tendered, p.change) for p in sale.payments] == [(CASH, money("0"), money("0"),
+                                                                                     money("0"))]
+    assert not cash_changes_hands(sale)  # the drawer stays shut
+
+
+def test_the_drawer_opens_when_cash_is_tendered_or_given_back_and_not_for_a_card_sale():
+    def paid(settlement: Settlement):  # type: ignore[no-untyped-def]
+        return sale_paid_with(basket_of([(SHAMPOO, Decimal(1))]), settlement.settle(), store_id=STORE, till_id=TILL,
+                              cashier=CASHIER.cashier, completed_at=T0)
+    cash = Settlement(SHAMPOO.price, TEN)
+    cash.add_cash(money("100"))
+    card = Settlement(SHAMPOO.price, TEN)
+    card.add_card(SHAMPOO.price, CARD_OK)
+    assert cash_changes_hands(paid(cash)) and not cash_changes_hands(paid(card))
